@@ -1,0 +1,58 @@
+package statement
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func seedFiles(f *testing.F, pattern string) {
+	files, err := filepath.Glob(filepath.Join("testdata", pattern))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+}
+
+// checkParse: never a panic, never a statement together with an error, and every event of
+// a successful parse is whole.
+func checkParse(t *testing.T, name string, data []byte) {
+	st, err := Parse(name, strings.NewReader(string(data)))
+	if err != nil {
+		if st != nil {
+			t.Fatalf("statement with error %v", err)
+		}
+		if !strings.HasPrefix(err.Error(), name) {
+			t.Fatalf("error %q does not name the file", err)
+		}
+		return
+	}
+	seen := map[string]bool{}
+	for _, e := range st.Events {
+		if e.ID == "" || seen[e.ID] || e.Quantity.IsZero() || e.Source == "" {
+			t.Fatalf("bad event %+v", e)
+		}
+		seen[e.ID] = true
+	}
+}
+
+func FuzzParseCSV(f *testing.F) {
+	seedFiles(f, "*.csv")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.csv", data) })
+}
+
+func FuzzParseFlex(f *testing.F) {
+	seedFiles(f, "*.xml")
+	f.Add([]byte(`<FlexQueryResponse><FlexStatements><FlexStatement accountId="U1"><Trades>` +
+		`<Trade assetCategory="STK" symbol="VXX" dateTime="20260918;100500" quantity="-100" buySell="SELL" tradePrice="47.35" ibCommission="-1" ibExecID="e1" ibOrderID="1"/>` +
+		`</Trades><OptionEAE><OptionEAE assetCategory="OPT" symbol="SPY   261016P00640000" underlyingSymbol="SPY" strike="640" expiry="20261016" putCall="P" date="20261016" transactionType="Assignment" quantity="2"/>` +
+		`</OptionEAE></FlexStatement></FlexStatements></FlexQueryResponse>`))
+	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.xml", data) })
+}

@@ -1,0 +1,229 @@
+package statement
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/keel-desk/keel/engine/instrument"
+)
+
+// Format names, as found in Statement.Format.
+const (
+	FormatTastytrade       = "tastytrade"        // current transaction-history CSV (Sub Type, Root Symbol)
+	FormatTastyworksLegacy = "tastyworks-legacy" // older tastyworks transaction-history CSV
+	FormatIBKRFlex         = "ibkr-flex"         // Interactive Brokers Flex Query XML
+	FormatThinkorswim      = "thinkorswim"       // thinkorswim AccountStatement CSV
+)
+
+// Statement is one parsed broker file: the account it belongs to (empty when the file does
+// not say), the position changes in time order, and the open positions the broker reported
+// (only formats that carry them: IBKR OpenPositions). Warnings are things the parser could
+// not do but that do not make the file wrong, e.g. a thinkorswim trade with no matching
+// Cash Balance row, whose commission and fees are then left at zero.
+type Statement struct {
+	Format    string
+	Account   string
+	Events    []Event
+	Positions []Position
+	Warnings  []string
+}
+
+// Position is an open position as the broker reported it at the statement date. Quantity is
+// signed (positive long, negative short) in contracts or shares; Mark and Cost are per unit
+// of the underlying, like Event.Price (Cost is the broker's average cost basis price).
+type Position struct {
+	Account    string
+	Instrument instrument.Instrument
+	Symbol     string
+	Quantity   decimal.Decimal
+	Mark       decimal.Decimal
+	Cost       decimal.Decimal
+	Time       time.Time // the report date
+	Source     string
+}
+
+// RowError is a malformed row. Line is 1-based in the file; Element names the XML element
+// and its index (Trade #3) for Flex files and is empty for CSV rows.
+type RowError struct {
+	File    string
+	Line    int
+	Element string
+	Field   string
+	Value   string
+	Reason  string
+}
+
+func (e *RowError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s line %d: ", e.File, e.Line)
+	if e.Element != "" {
+		b.WriteString(e.Element)
+		b.WriteByte(' ')
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, "%s %q ", e.Field, e.Value)
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// FormatError says a file is not in any format this package reads.
+type FormatError struct {
+	File   string
+	Reason string
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("%s: %s; expected a tastytrade or tastyworks transaction-history CSV "+
+		"(header starting \"Date,Type,\"), an IBKR Flex Query XML (<FlexQueryResponse>) or a "+
+		"thinkorswim AccountStatement CSV (with an \"Account Trade History\" section)", e.File, e.Reason)
+}
+
+// maxStatementBytes bounds what Parse reads, so a wrong file cannot exhaust memory.
+const maxStatementBytes = 64 << 20
+
+// ParseFile opens and parses one statement file; the file's base name is used in messages.
+func ParseFile(path string) (*Statement, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(filepath.Base(path), f)
+}
+
+// Parse reads one statement, detecting its format from the content. name is the file name
+// used in error messages. The parse is all or nothing: any malformed row fails it with a
+// *RowError and no statement.
+func Parse(name string, r io.Reader) (*Statement, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxStatementBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxStatementBytes {
+		return nil, &FormatError{File: name, Reason: fmt.Sprintf("file is larger than %d MiB", maxStatementBytes>>20)}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, &FormatError{File: name, Reason: "the file is empty"}
+	}
+	var st *Statement
+	switch {
+	case trimmed[0] == '<':
+		st, err = parseFlex(name, data)
+	case isThinkorswim(data):
+		st, err = parseThinkorswim(name, data)
+	default:
+		first := firstLine(data)
+		switch {
+		case strings.HasPrefix(first, "Date,Type,Sub Type,"):
+			st, err = parseTasty(name, data, FormatTastytrade)
+		case strings.HasPrefix(first, "Date,Type,Action,"):
+			st, err = parseTasty(name, data, FormatTastyworksLegacy)
+		default:
+			return nil, &FormatError{File: name, Reason: fmt.Sprintf("unknown format (first line %q)", clip(first, 60))}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Time order; at the same moment an option leaves before the shares or future it delivers.
+	sort.SliceStable(st.Events, func(i, j int) bool {
+		a, b := st.Events[i], st.Events[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		return kindRank(a.Kind) < kindRank(b.Kind)
+	})
+	return st, nil
+}
+
+func firstLine(data []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	if sc.Scan() {
+		return strings.TrimRight(sc.Text(), "\r")
+	}
+	return ""
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// idMaker makes deterministic event IDs from a row's identifying fields. Identical rows in
+// one file (two legitimate identical fills) get an occurrence counter, so they stay
+// distinct while the same row in an overlapping statement gets the same ID.
+type idMaker struct {
+	prefix string
+	seen   map[string]int
+}
+
+func newIDMaker(prefix string) *idMaker { return &idMaker{prefix: prefix, seen: map[string]int{}} }
+
+func (m *idMaker) make(fields ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
+	key := hex.EncodeToString(h[:10])
+	m.seen[key]++
+	return m.prefix + key + "." + strconv.Itoa(m.seen[key])
+}
+
+// number parses a decimal as brokers print them: thousands commas, a leading $ or +,
+// parentheses for negatives. "--" and "" are not numbers here; callers decide what an empty
+// cell means.
+func number(s string) (decimal.Decimal, bool) {
+	s = strings.TrimSpace(s)
+	neg := false
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		neg = true
+		s = s[1 : len(s)-1]
+	}
+	s = strings.ReplaceAll(s, ",", "")
+	s = strings.TrimPrefix(s, "$")
+	if strings.HasPrefix(s, "-$") {
+		s = "-" + s[2:]
+	}
+	s = strings.TrimPrefix(s, "+")
+	if s == "" || strings.ContainsAny(s, "eEInfinityNaN") {
+		return decimal.Zero, false
+	}
+	for i, c := range s {
+		if !(c >= '0' && c <= '9' || c == '.' || (c == '-' && i == 0)) {
+			return decimal.Zero, false
+		}
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, false
+	}
+	if neg {
+		d = d.Neg()
+	}
+	return d, true
+}
+
+func kindRank(k Kind) int {
+	switch k {
+	case Fill:
+		return 0
+	case Delivery:
+		return 2
+	}
+	return 1
+}

@@ -1,0 +1,378 @@
+package statement
+
+// thinkorswim AccountStatement CSV (Monitor → Account Statement → Export to File). The file
+// is a stack of sections, each a title line, a header line and rows up to a blank line. The
+// layout followed is the one in public descriptions of real exports:
+//
+//   Account Statement for 12345678 (Individual) since 9/1/26 through 10/31/26
+//   Cash Balance
+//   DATE,TIME,TYPE,REF #,DESCRIPTION,Misc Fees,Commissions & Fees,AMOUNT,BALANCE
+//   Futures Statements
+//   Trade Date,Exec Date,Exec Time,Type,Ref #,Description,Misc Fees,Commissions & Fees,Amount,Balance
+//   Account Trade History
+//   ,Exec Time,Spread,Side,Qty,Pos Effect,Symbol,Exp,Strike,Type,Price,Net Price,Order Type
+//
+// In Account Trade History the first column is always empty; Qty is signed (+1 bought, -2
+// sold); a multi-leg order is a first row with Exec Time, Spread and Order Type followed by
+// continuation rows whose Exec Time is blank; Exp is "16 OCT 26"; Type is STOCK, ETF, CALL,
+// PUT or FUTURE; futures are "/ESZ26" and options on futures name their future ("./ESZ26"
+// or "/ESZ26") with Type CALL or PUT. Times carry no zone: Keel reads them as
+// America/New_York (the platform's default for US accounts).
+//
+// Commissions and fees are not in Trade History. Keel takes them from the Cash Balance TRD
+// rows and the Futures Statements rows executed at the same second as an order and shares
+// them among all legs executed at that second in proportion to quantity (cents, remainder
+// on the first leg). An order with no matching cash row keeps zero commission and fees and
+// gets a Statement warning; so does a cash row that matches no trade. Assignments,
+// exercises and expirations are not in Trade History and are not read from this format.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/pricing"
+)
+
+var tosAccount = regexp.MustCompile(`^Account Statement for (\S+)`)
+
+func isThinkorswim(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("Account Statement for")) ||
+		bytes.Contains(data, []byte("\nAccount Trade History\n")) || bytes.Contains(data, []byte("\nAccount Trade History\r\n"))
+}
+
+type tosCash struct {
+	line       int
+	commission decimal.Decimal // positive paid
+	fees       decimal.Decimal
+	used       bool
+}
+
+type tosOrder struct {
+	first int // index in events of the first leg
+	legs  int
+	when  time.Time
+	line  int
+}
+
+func parseThinkorswim(name string, data []byte) (*Statement, error) {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	st := &Statement{Format: FormatThinkorswim}
+	section := ""
+	var header []string
+	cash := map[time.Time][]*tosCash{}
+	var orders []*tosOrder
+	ids := newIDMaker("thinkorswim:")
+	orderIDs := newIDMaker("")
+	sawTrades := false
+	first := true
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if first {
+			first = false
+			if m := tosAccount.FindStringSubmatch(rec[0]); m != nil {
+				st.Account = m[1]
+				continue
+			}
+		}
+		blank := true
+		for _, f := range rec {
+			if strings.TrimSpace(f) != "" {
+				blank = false
+				break
+			}
+		}
+		if blank {
+			continue
+		}
+		// encoding/csv skips empty lines, so a section starts at its title: a line with one
+		// field and no commas.
+		if len(rec) == 1 {
+			section, header = strings.TrimSpace(rec[0]), nil
+			if section == "Account Trade History" {
+				sawTrades = true
+			}
+			continue
+		}
+		if section == "" {
+			continue
+		}
+		if header == nil {
+			header = rec
+			for i := range header {
+				header[i] = strings.TrimSpace(header[i])
+			}
+			if section == "Account Trade History" && (len(header) < 13 || header[1] != "Exec Time" || header[6] != "Symbol") {
+				return nil, &RowError{File: name, Line: line, Reason: "Account Trade History header is not \",Exec Time,Spread,Side,Qty,Pos Effect,Symbol,Exp,Strike,Type,Price,Net Price,Order Type\""}
+			}
+			continue
+		}
+		get := func(col string) string {
+			for i, h := range header {
+				if strings.EqualFold(h, col) && i < len(rec) {
+					return strings.TrimSpace(rec[i])
+				}
+			}
+			return ""
+		}
+		bad := func(field, value, reason string) error {
+			return &RowError{File: name, Line: line, Field: field, Value: value, Reason: reason}
+		}
+		switch section {
+		case "Cash Balance":
+			if get("TYPE") != "TRD" {
+				continue
+			}
+			when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
+			if err != nil {
+				return nil, bad("DATE", get("DATE")+" "+get("TIME"), "is not a date and time like 9/15/26 10:01:46")
+			}
+			c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
+			if err != nil {
+				return nil, err
+			}
+			c.line = line
+			cash[when] = append(cash[when], c)
+		case "Futures Statements":
+			when, err := time.ParseInLocation("1/2/06 15:04:05", get("Exec Date")+" "+get("Exec Time"), newYork)
+			if err != nil {
+				return nil, bad("Exec Date", get("Exec Date")+" "+get("Exec Time"), "is not a date and time like 9/15/26 10:01:46")
+			}
+			if get("Type") != "TRD" {
+				continue
+			}
+			c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
+			if err != nil {
+				return nil, err
+			}
+			c.line = line
+			cash[when] = append(cash[when], c)
+		case "Account Trade History":
+			exec := get("Exec Time")
+			var ord *tosOrder
+			if exec == "" {
+				if len(orders) == 0 {
+					return nil, bad("Exec Time", "", "is blank on a row that does not follow an order")
+				}
+				ord = orders[len(orders)-1]
+			} else {
+				when, err := time.ParseInLocation("1/2/06 15:04:05", exec, newYork)
+				if err != nil {
+					return nil, bad("Exec Time", exec, "is not a date and time like 9/15/26 10:01:46")
+				}
+				ord = &tosOrder{first: len(st.Events), when: when, line: line}
+				orders = append(orders, ord)
+			}
+			ev, err := tosLeg(name, line, get, ord.when, bad)
+			if err != nil {
+				return nil, err
+			}
+			ev.Account = st.Account
+			ev.ID = ids.make(ord.when.Format(time.RFC3339), get("Spread"), get("Side"), get("Qty"), get("Pos Effect"),
+				get("Symbol"), get("Exp"), get("Strike"), get("Type"), get("Price"))
+			if exec != "" {
+				ord.legs = 0
+				st.Events = append(st.Events, ev)
+				st.Events[len(st.Events)-1].Order = "thinkorswim:" + orderIDs.make(ord.when.Format(time.RFC3339),
+					get("Spread"), get("Side"), get("Qty"), get("Symbol"), get("Exp"), get("Strike"), get("Type"), get("Price"), get("Order Type"))
+			} else {
+				ev.Order = st.Events[ord.first].Order
+				st.Events = append(st.Events, ev)
+			}
+			ord.legs++
+		}
+	}
+	if !sawTrades {
+		return nil, &FormatError{File: name, Reason: "the thinkorswim statement has no \"Account Trade History\" section"}
+	}
+	tosShareCosts(name, st, orders, cash)
+	return st, nil
+}
+
+func tosCashRow(comm, misc string, bad func(field, value, reason string) error) (*tosCash, error) {
+	c, ok := optionalMoney(comm)
+	if !ok {
+		return nil, bad("Commissions & Fees", comm, "is not a number")
+	}
+	m, ok := optionalMoney(misc)
+	if !ok {
+		return nil, bad("Misc Fees", misc, "is not a number")
+	}
+	return &tosCash{commission: c.Neg(), fees: m.Neg()}, nil
+}
+
+var tosExpParen = regexp.MustCompile(`\([^)]*\)`)
+
+func tosLeg(name string, line int, get func(string) string, when time.Time, bad func(field, value, reason string) error) (Event, error) {
+	side := get("Side")
+	qty, ok := number(get("Qty"))
+	if !ok {
+		return Event{}, bad("Qty", get("Qty"), "is not a number")
+	}
+	switch {
+	case qty.IsZero():
+		return Event{}, bad("Qty", get("Qty"), "is zero")
+	case side == "BUY" && qty.Sign() < 0, side == "SELL" && qty.Sign() > 0:
+		return Event{}, bad("Qty", get("Qty"), "has the wrong sign for Side "+side)
+	case side != "BUY" && side != "SELL":
+		return Event{}, bad("Side", side, "is not BUY or SELL")
+	}
+	price, ok := number(get("Price"))
+	if !ok || price.Sign() < 0 {
+		return Event{}, bad("Price", get("Price"), "is not a number")
+	}
+	effect := EffectUnknown
+	switch pe := get("Pos Effect"); pe {
+	case "TO OPEN":
+		effect = Open
+	case "TO CLOSE":
+		effect = Close
+	case "", "AUTO":
+	default:
+		return Event{}, bad("Pos Effect", pe, "is not TO OPEN or TO CLOSE")
+	}
+	sym := strings.TrimSpace(tosExpParen.ReplaceAllString(get("Symbol"), ""))
+	var in instrument.Instrument
+	switch typ := get("Type"); typ {
+	case "STOCK", "ETF":
+		if sym == "" {
+			return Event{}, bad("Symbol", get("Symbol"), "is empty")
+		}
+		in = stockInstrument(sym, when)
+	case "FUTURE":
+		var err error
+		if in, err = futureInstrument(sym, when, 0); err != nil {
+			return Event{}, bad("Symbol", get("Symbol"), err.Error())
+		}
+	case "CALL", "PUT":
+		right := pricing.Call
+		if typ == "PUT" {
+			right = pricing.Put
+		}
+		expTokens := strings.Fields(tosExpParen.ReplaceAllString(get("Exp"), ""))
+		if len(expTokens) < 3 {
+			return Event{}, bad("Exp", get("Exp"), "is not a date like 16 OCT 26")
+		}
+		exp, err := time.ParseInLocation("2 Jan 06", expTokens[0]+" "+titleMonth(expTokens[1])+" "+expTokens[2], newYork)
+		if err != nil {
+			return Event{}, bad("Exp", get("Exp"), "is not a date like 16 OCT 26")
+		}
+		strike, ok := number(get("Strike"))
+		if !ok || strike.Sign() <= 0 {
+			return Event{}, bad("Strike", get("Strike"), "is not a positive number")
+		}
+		if sym == "" {
+			return Event{}, bad("Symbol", get("Symbol"), "is empty")
+		}
+		if strings.HasPrefix(sym, "/") || strings.HasPrefix(sym, "./") {
+			fut := strings.Fields(strings.TrimPrefix(sym, "."))[0]
+			in, err = futuresOption(fut, when, right, strike, exp, 0)
+		} else {
+			in, err = equityOption(sym, exp, right, strike, 0)
+		}
+		if err != nil {
+			return Event{}, bad("Symbol", get("Symbol"), err.Error())
+		}
+	default:
+		return Event{}, bad("Type", typ, "is not STOCK, ETF, FUTURE, CALL or PUT")
+	}
+	display := strings.Join(strings.Fields(strings.Join([]string{get("Symbol"), get("Exp"), get("Strike"), get("Type")}, " ")), " ")
+	return Event{
+		Broker: "thinkorswim", Time: when, Kind: Fill, Effect: effect, Instrument: in, Symbol: display,
+		Quantity: qty, Price: price, Commission: decimal.Zero, Fees: decimal.Zero,
+		Source: fmt.Sprintf("%s line %d", name, line),
+	}, nil
+}
+
+func titleMonth(s string) string {
+	if len(s) < 2 {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + strings.ToLower(s[1:])
+}
+
+// tosShareCosts moves the cash rows' commissions and fees onto the legs executed at the
+// same second.
+func tosShareCosts(name string, st *Statement, orders []*tosOrder, cash map[time.Time][]*tosCash) {
+	byTime := map[time.Time][]*tosOrder{}
+	var times []time.Time
+	for _, o := range orders {
+		if _, ok := byTime[o.when]; !ok {
+			times = append(times, o.when)
+		}
+		byTime[o.when] = append(byTime[o.when], o)
+	}
+	for _, t := range times {
+		rows := cash[t]
+		if len(rows) == 0 {
+			for _, o := range byTime[t] {
+				st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: no Cash Balance or Futures Statements row at %s; commission and fees left at zero",
+					name, o.line, t.Format("1/2/06 15:04:05")))
+			}
+			continue
+		}
+		comm, fees := decimal.Zero, decimal.Zero
+		for _, c := range rows {
+			comm, fees = comm.Add(c.commission), fees.Add(c.fees)
+			c.used = true
+		}
+		var legs []*Event
+		total := decimal.Zero
+		for _, o := range byTime[t] {
+			for i := o.first; i < o.first+o.legs; i++ {
+				legs = append(legs, &st.Events[i])
+				total = total.Add(st.Events[i].Quantity.Abs())
+			}
+		}
+		share := func(amount decimal.Decimal, set func(*Event, decimal.Decimal)) {
+			given := decimal.Zero
+			for i, ev := range legs {
+				if i == 0 {
+					continue
+				}
+				part := amount.Mul(ev.Quantity.Abs()).Div(total).Round(2)
+				set(ev, part)
+				given = given.Add(part)
+			}
+			set(legs[0], amount.Sub(given))
+		}
+		share(comm, func(e *Event, d decimal.Decimal) { e.Commission = d })
+		share(fees, func(e *Event, d decimal.Decimal) { e.Fees = d })
+	}
+	var lines []int
+	for _, rows := range cash {
+		for _, c := range rows {
+			if !c.used {
+				lines = append(lines, c.line)
+			}
+		}
+	}
+	sortInts(lines)
+	for _, l := range lines {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: trade cash row matches no execution in Account Trade History; its commission and fees are not on any event", name, l))
+	}
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
