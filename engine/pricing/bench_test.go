@@ -1,0 +1,103 @@
+package pricing
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// benchOptions is a varied, reproducible population of n options: calls and puts on spot
+// and futures, spot/strike 0.6–1.4, a day to three years, vol 5–100%, r 0–8%, q 0–6%.
+func benchOptions(n int, style Style) []Option {
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]Option, n)
+	for i := range out {
+		r := 0.08 * rng.Float64()
+		o := Option{
+			Style:  style,
+			Right:  Right(rng.IntN(2)),
+			Spot:   100 * (0.6 + 0.8*rng.Float64()),
+			Strike: 100,
+			Years:  1.0/365 + 3*rng.Float64(),
+			Rate:   r,
+			Carry:  r - 0.06*rng.Float64(),
+			Vol:    0.05 + 0.95*rng.Float64(),
+		}
+		if i%4 == 0 {
+			o.Underlying = Futures
+		}
+		out[i] = o
+	}
+	return out
+}
+
+var sinkGreeks Greeks
+
+// BenchmarkPriceGreeks values one European option per op (price and all Greeks), cycling
+// through 1,000 prebuilt options.
+func BenchmarkPriceGreeks(b *testing.B) {
+	opts := benchOptions(1000, European)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g, err := Value(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks = g
+	}
+}
+
+// BenchmarkPrice prices one European option per op, without Greeks.
+func BenchmarkPrice(b *testing.B) {
+	opts := benchOptions(1000, European)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := Price(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}
+
+// BenchmarkRevalue1000 values a book of 1,000 European options (price and all Greeks) per op.
+func BenchmarkRevalue1000(b *testing.B) {
+	opts := benchOptions(1000, European)
+	out := make([]Greeks, len(opts))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j, o := range opts {
+			g, err := Value(o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out[j] = g
+		}
+	}
+	sinkGreeks = out[len(out)-1]
+}
+
+// BenchmarkAmerican values one American option per op (price and all Greeks).
+func BenchmarkAmerican(b *testing.B) {
+	opts := benchOptions(1000, American)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g, err := Value(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks = g
+	}
+}
+
+// BenchmarkAmericanPrice prices one American option per op, without Greeks.
+func BenchmarkAmericanPrice(b *testing.B) {
+	opts := benchOptions(1000, American)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := Price(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}

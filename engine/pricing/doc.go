@@ -1,0 +1,36 @@
+// Package pricing values options and their Greeks.
+//
+// Models:
+//   - European options: the generalized Black–Scholes–Merton formula with cost of carry b
+//     (Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., ch. 1–2). b = r gives
+//     Black–Scholes on a stock without dividends, b = r − q Merton's model with a dividend
+//     yield q, b = r − rf Garman–Kohlhagen on a currency. On Futures b = 0: Black-76.
+//   - American options: Bjerksund–Stensland (2002), the two-step flat exercise boundary, for
+//     calls; puts through the put–call transformation P(S, K, T, r, b, σ) = C(K, S, T, r − b,
+//     −b, σ). An American value is never below the European value or the intrinsic value.
+//     Bjerksund–Stensland values one exercise strategy (two flat triggers), so it is a lower
+//     bound: against a 1000-step binomial tree on ordinary inputs (spot/strike 0.7–1.3, a
+//     week to two years, vol 10–80%, r 0–8%, q 0–6%) the mean error is 0.26%, the worst
+//     3.1% (out of the money at 10% vol and one to two years), about 1.5% at the money
+//     at 10% vol; see TestAmericanAgainstTree.
+//
+// Units (the Greeks are per unit of the underlying, as in Haug): Price in the currency of
+// Spot and Strike; Delta per 1.00 of underlying; Gamma per 1.00 of underlying, squared;
+// Vega per 1.00 of volatility (per 100 vol points); Theta per year of calendar time, the
+// change in value as time passes (usually negative; divide by 365 for a calendar day);
+// Rho per 1.00 of rate — on Spot the dividend yield q = r − b is held fixed (b moves with
+// r), on Futures the futures price is held fixed so Rho = −T·Price; Vanna = dDelta/dVol;
+// Volga = dVega/dVol; Charm = dDelta/dt per year of calendar time passing.
+// Years is an ACT/365 year fraction; Rate and Carry are continuously compounded.
+//
+// European Greeks are analytic. American Greeks are central finite differences of the
+// Bjerksund–Stensland value with relative bumps (spot, volatility and time by 1e-4 of
+// their size, rate by 1e-5 absolute); where the American option is worth its European
+// twin (a call with b ≥ r, a put with r ≤ 0) the analytic European Greeks are returned.
+//
+// Errors: Value and Price never return NaN or ±Inf. A non-positive or non-finite Spot,
+// Strike, Years or Vol, a non-finite Rate or Carry, or an unknown Style, Right or
+// Underlying returns an *InputError naming the field. Inputs that are valid but so
+// extreme that a result would not be a finite number return an error wrapping
+// ErrNotFinite.
+package pricing

@@ -1,0 +1,115 @@
+package pricing
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrNotFinite is wrapped by the error returned when valid but extreme inputs would make a
+// price or Greek overflow or lose all meaning (NaN or ±Inf).
+var ErrNotFinite = errors.New("pricing: result is not a finite number")
+
+// Value returns the price and all Greeks of o, in the units documented on Greeks.
+// European options are valued in closed form, American ones with Bjerksund–Stensland
+// (2002). Invalid input returns an *InputError; a result that would not be finite returns
+// an error wrapping ErrNotFinite. No NaN or ±Inf is ever returned with a nil error.
+func Value(o Option) (Greeks, error) {
+	if err := validate(o); err != nil {
+		return Greeks{}, err
+	}
+	var g Greeks
+	if o.Style == European {
+		g = europeanGreeks(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol, o.Underlying == Futures)
+	} else {
+		g = americanGreeks(o)
+	}
+	if s := g.Price + g.Delta + g.Gamma + g.Vega + g.Theta + g.Rho + g.Vanna + g.Volga + g.Charm; math.IsNaN(s) || math.IsInf(s, 0) {
+		if name := nonFinite(g); name != "" {
+			return Greeks{}, notFinite(o, name)
+		}
+	}
+	return g, nil
+}
+
+// Price returns only the price of o; it is cheaper than Value. Errors as for Value.
+func Price(o Option) (float64, error) {
+	if err := validate(o); err != nil {
+		return 0, err
+	}
+	var p float64
+	if o.Style == European {
+		p = europeanPrice(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol)
+	} else {
+		p = americanPrice(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol)
+	}
+	if math.IsNaN(p) || math.IsInf(p, 0) {
+		return 0, notFinite(o, "Price")
+	}
+	return p, nil
+}
+
+// validate checks every field of o; the first bad one is reported.
+func validate(o Option) error {
+	switch {
+	case o.Style != European && o.Style != American:
+		return &InputError{Field: "Style", Value: float64(o.Style), Reason: "is not European or American"}
+	case o.Right != Call && o.Right != Put:
+		return &InputError{Field: "Right", Value: float64(o.Right), Reason: "is not a call or a put"}
+	case o.Underlying != Spot && o.Underlying != Futures:
+		return &InputError{Field: "Underlying", Value: float64(o.Underlying), Reason: "is not spot or futures"}
+	}
+	if err := positive("Spot", o.Spot); err != nil {
+		return err
+	}
+	if err := positive("Strike", o.Strike); err != nil {
+		return err
+	}
+	if err := positive("Years", o.Years); err != nil {
+		return err
+	}
+	if err := positive("Vol", o.Vol); err != nil {
+		return err
+	}
+	if err := finite("Rate", o.Rate); err != nil {
+		return err
+	}
+	return finite("Carry", o.Carry)
+}
+
+func positive(field string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 1) {
+		reason := "must be a positive finite number"
+		return &InputError{Field: field, Value: v, Reason: reason}
+	}
+	return nil
+}
+
+func finite(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return &InputError{Field: field, Value: v, Reason: "must be a finite number"}
+	}
+	return nil
+}
+
+// nonFinite names the first field of g that is NaN or ±Inf, or returns "".
+func nonFinite(g Greeks) string {
+	fields := [...]struct {
+		name string
+		v    float64
+	}{
+		{"Price", g.Price}, {"Delta", g.Delta}, {"Gamma", g.Gamma}, {"Vega", g.Vega},
+		{"Theta", g.Theta}, {"Rho", g.Rho}, {"Vanna", g.Vanna}, {"Volga", g.Volga}, {"Charm", g.Charm},
+	}
+	for _, f := range fields {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return f.name
+		}
+	}
+	return ""
+}
+
+func notFinite(o Option, field string) error {
+	return fmt.Errorf("%w: %s of %s %s %s (spot %g, strike %g, years %g, rate %g, carry %g, vol %g)",
+		ErrNotFinite, field, o.Style, o.Underlying, o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol)
+}
