@@ -1,0 +1,164 @@
+package data
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/keel-desk/keel/data/statement"
+)
+
+const journalUsage = `usage:
+  keel journal import [--db PATH] [--account ID] FILE...
+  keel journal export [--db PATH] --format csv [--out FILE]`
+
+// JournalCommand runs "keel journal ..." with args after "journal" and returns the exit
+// status: 0 on success, 1 when something failed, 2 on bad usage. import records each file in
+// its own transaction (a bad file changes nothing and its error is printed as the parser or
+// the journal reports it, e.g. `statement.csv line 14: Quantity "1O" is not a number`); the
+// other files are still imported. export writes the trades as CSV to stdout or --out.
+func JournalCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, journalUsage)
+		return 2
+	}
+	switch args[0] {
+	case "import":
+		return journalImport(args[1:], stdout, stderr)
+	case "export":
+		return journalExport(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, journalUsage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "keel journal: unknown command %q\n%s\n", args[0], journalUsage)
+	return 2
+}
+
+// parseInterleaved parses flags that may come before, between or after the operands.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var operands []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return operands, nil
+		}
+		if args[0] == "--" {
+			return append(operands, args[1:]...), nil
+		}
+		operands = append(operands, args[0])
+		args = args[1:]
+	}
+}
+
+func openForCommand(path string, stderr io.Writer) (*Journal, bool) {
+	if path == "" {
+		var err error
+		if path, err = DefaultPath(); err != nil {
+			fmt.Fprintln(stderr, "keel journal:", err)
+			return nil, false
+		}
+	}
+	j, err := Open(context.Background(), path)
+	if err != nil {
+		fmt.Fprintln(stderr, "keel journal:", err)
+		return nil, false
+	}
+	return j, true
+}
+
+func journalImport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("keel journal import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "journal file (default: the per-user config dir, Keel/keel.db)")
+	account := fs.String("account", "", "account to file the statements under when they do not name one")
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "keel journal import: no statement files given\n"+journalUsage)
+		return 2
+	}
+	j, ok := openForCommand(*db, stderr)
+	if !ok {
+		return 1
+	}
+	defer j.Close()
+	status := 0
+	for _, path := range files {
+		st, err := statement.ParseFile(path)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			status = 1
+			continue
+		}
+		for _, w := range st.Warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
+		}
+		ref := AccountRef{}
+		if st.Account == "" {
+			ref.Account = *account
+		}
+		res, err := j.Import(context.Background(), ref, st)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			status = 1
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d trades opened, %d closed, %d rolls\n",
+			path, res.Events, res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls)
+	}
+	return status
+}
+
+func journalExport(args []string, stdout, stderr io.Writer) (status int) {
+	fs := flag.NewFlagSet("keel journal export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "journal file (default: the per-user config dir, Keel/keel.db)")
+	format := fs.String("format", "", "output format: csv")
+	out := fs.String("out", "", "output file (default: standard output)")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "keel journal export: unexpected %q\n%s\n", strings.Join(rest, " "), journalUsage)
+		return 2
+	}
+	if *format != "csv" {
+		fmt.Fprintf(stderr, "keel journal export: --format must be csv (got %q)\n", *format)
+		return 2
+	}
+	j, ok := openForCommand(*db, stderr)
+	if !ok {
+		return 1
+	}
+	defer j.Close()
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintln(stderr, "keel journal export:", err)
+			return 1
+		}
+		defer func() {
+			if err := f.Close(); err != nil && status == 0 {
+				fmt.Fprintln(stderr, "keel journal export:", err)
+				status = 1
+			}
+		}()
+		w = f
+	}
+	if err := j.ExportCSV(context.Background(), w, Filter{}); err != nil {
+		fmt.Fprintln(stderr, "keel journal export:", err)
+		return 1
+	}
+	return 0
+}

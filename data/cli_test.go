@@ -1,0 +1,127 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The statement files are the parsers' own test data (data/statement/testdata).
+func testdata(name string) string { return filepath.Join("statement", "testdata", name) }
+
+func TestJournalImportAndExportEndToEnd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "keel.db")
+	files := []string{testdata("sample_history.csv"), testdata("tastytrade_current.csv"), testdata("ibkr_flex.xml"), testdata("thinkorswim_statement.csv")}
+	var out, errOut bytes.Buffer
+	args := append([]string{"import", "--db", db}, files...)
+	if code := JournalCommand(args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errOut.String())
+	}
+	if strings.Count(out.String(), "\n") != len(files) || strings.Contains(out.String(), " 0 new") {
+		t.Errorf("import output:\n%s", out.String())
+	}
+	j, err := Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trades, fills := count(t, j, "trades"), count(t, j, "fills")
+	// Every assignment in the files (SPY and ES in sample_history.csv and ibkr_flex.xml)
+	// delivered its shares or future into the assigned trade.
+	var assigned, delivered int
+	if err := j.read.QueryRow(`SELECT count(*), count(delivered_leg_id) FROM settlements WHERE kind = 'assignment'`).Scan(&assigned, &delivered); err != nil {
+		t.Fatal(err)
+	}
+	if assigned < 4 || delivered != assigned {
+		t.Errorf("%d assignments, %d with their delivery", assigned, delivered)
+	}
+	var strays int
+	if err := j.read.QueryRow(`SELECT count(*) FROM legs l JOIN settlements s ON s.delivered_leg_id = l.id WHERE l.trade_id <> s.trade_id`).Scan(&strays); err != nil {
+		t.Fatal(err)
+	}
+	if strays != 0 {
+		t.Errorf("%d delivered legs outside their assigned trade", strays)
+	}
+	j.Close()
+	if trades == 0 || fills == 0 {
+		t.Fatalf("%d trades, %d fills", trades, fills)
+	}
+
+	// Again, flags after the files: everything is already in the journal.
+	out.Reset()
+	if code := JournalCommand(append(append([]string{"import"}, files...), "--db", db), &out, &errOut); code != 0 {
+		t.Fatalf("re-import exit %d: %s", code, errOut.String())
+	}
+	if strings.Contains(out.String(), "trades opened") && !strings.Contains(out.String(), " 0 new") {
+		t.Errorf("re-import output:\n%s", out.String())
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if !strings.Contains(line, " 0 new") {
+			t.Errorf("re-import recorded something: %s", line)
+		}
+	}
+
+	// A bad file: the parser's message, a non-zero exit, nothing written; good files still go in.
+	out.Reset()
+	errOut.Reset()
+	code := JournalCommand([]string{"import", "--db", db, testdata("bad_quantity.csv")}, &out, &errOut)
+	if code == 0 || strings.TrimSpace(errOut.String()) != `bad_quantity.csv line 3: Quantity "1O" is not a number` {
+		t.Errorf("bad file: exit %d, stderr %q", code, errOut.String())
+	}
+	j, err = Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(t, j, "trades") != trades || count(t, j, "fills") != fills {
+		t.Error("the bad file changed the journal")
+	}
+	j.Close()
+
+	// Export.
+	csvPath := filepath.Join(t.TempDir(), "trades.csv")
+	errOut.Reset()
+	if code := JournalCommand([]string{"export", "--db", db, "--format", "csv", "--out", csvPath}, &out, &errOut); code != 0 {
+		t.Fatalf("export exit %d: %s", code, errOut.String())
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != trades+1 || strings.Join(recs[0], ",") != strings.Join(exportHeader, ",") {
+		t.Fatalf("%d rows (want %d), header %v", len(recs), trades+1, recs[0])
+	}
+	for _, r := range recs[1:] {
+		if r[9] == "" || r[6] == "" {
+			t.Errorf("row without legs or open time: %v", r)
+		}
+	}
+}
+
+func TestJournalCommandUsage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "keel.db")
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "usage:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"import", "--db", db}, 2, "no statement files given"},
+		{[]string{"export", "--db", db, "--format", "xlsx"}, 2, "--format must be csv"},
+		{[]string{"import", "--db", db, "missing.csv"}, 1, "missing.csv"},
+	}
+	for _, c := range cases {
+		var out, errOut bytes.Buffer
+		if code := JournalCommand(c.args, &out, &errOut); code != c.code || !strings.Contains(errOut.String(), c.want) {
+			t.Errorf("%v: exit %d stderr %q; want %d and %q", c.args, code, errOut.String(), c.code, c.want)
+		}
+	}
+}

@@ -1,0 +1,1054 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/keel-desk/keel/data/statement"
+	"github.com/keel-desk/keel/engine/instrument"
+)
+
+// Import records a broker statement in one transaction: either every new event is recorded
+// or, on any error, nothing is. Events already in the journal (same account and event ID)
+// are skipped, so importing a file twice or overlapping statements never duplicates.
+//
+// Events are taken in time order, grouped by order. Each event first closes open lots of the
+// same instrument in the account, oldest first (FIFO), realizing their P&L with costs; what
+// is left opens a position. Opening legs of one order form one trade; an order that closes
+// legs of a trade and opens legs on the same underlying is a roll: the new legs join that
+// trade and the roll is recorded with its net credit. Expirations close the option at the
+// statement's price (0); assignments and exercises close it at the statement's price (0 at
+// the brokers Keel reads) and the delivered shares or future (a Delivery event, usually at
+// the strike) open in the same trade, so the intrinsic value is realized through them.
+func (j *Journal) Import(ctx context.Context, acct AccountRef, st *statement.Statement) (ImportResult, error) {
+	if st == nil {
+		return ImportResult{}, errors.New("import: no statement")
+	}
+	res := ImportResult{Events: len(st.Events)}
+	err := j.inTx(ctx, func(tx *sql.Tx) error {
+		im, err := newImporter(ctx, tx, acct, &res)
+		if err != nil {
+			return err
+		}
+		im.stAccount = st.Account
+		defer im.close()
+		return im.run(st.Events)
+	})
+	if err != nil {
+		return ImportResult{Events: len(st.Events)}, err
+	}
+	return res, nil
+}
+
+// DefaultAccount is the account name used when neither the caller, the event nor the
+// statement names one (tastytrade's transaction CSV does not).
+const DefaultAccount = "default"
+
+// lot is an opening fill part with quantity still open.
+type lot struct {
+	fillID    int64
+	legID     int64
+	tradeID   int64
+	remaining decimal.Decimal // signed
+	costs     decimal.Decimal
+	price     decimal.Decimal
+}
+
+// part is one fill row to write: an event's share against one leg.
+type part struct {
+	ev       *statement.Event
+	acctID   int64
+	instr    instrumentRow
+	closing  bool
+	legID    int64
+	tradeID  int64
+	qty      decimal.Decimal // signed
+	comm     decimal.Decimal
+	fees     decimal.Decimal
+	realized decimal.Decimal
+	lots     []*lot // for a closing part: the lots it consumed (to set lot state)
+}
+
+func (p *part) cash() decimal.Decimal {
+	return p.qty.Neg().Mul(p.ev.Price).Mul(p.instr.Multiplier).Sub(p.comm).Sub(p.fees)
+}
+
+// settledRef is an assignment or exercise recorded in this import, waiting for its delivery.
+type settledRef struct {
+	acctID  int64
+	root    string
+	tradeID int64
+	ids     []int64
+	time    time.Time
+	used    bool
+}
+
+type importer struct {
+	ctx         context.Context
+	tx          *sql.Tx
+	ref         AccountRef
+	stAccount   string // the account the statement names, for events that do not
+	res         *ImportResult
+	accounts    map[string]int64
+	instruments map[string]instrumentRow
+	seen        map[string]bool
+	touched     map[int64]bool
+	settled     []*settledRef
+
+	stSeen, stLots, stFill, stLegFind, stLegNew, stLegQty, stLot, stLegGet *sql.Stmt
+}
+
+func newImporter(ctx context.Context, tx *sql.Tx, ref AccountRef, res *ImportResult) (*importer, error) {
+	im := &importer{ctx: ctx, tx: tx, ref: ref, res: res,
+		accounts: map[string]int64{}, instruments: map[string]instrumentRow{},
+		seen: map[string]bool{}, touched: map[int64]bool{}}
+	prep := []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&im.stSeen, "SELECT 1 FROM fills WHERE account_id = ? AND exec_id = ? LIMIT 1"},
+		{&im.stLots, `SELECT f.id, f.leg_id, f.trade_id, f.open_remaining, f.open_costs, f.price
+			FROM legs l JOIN trades t ON t.id = l.trade_id JOIN fills f ON f.leg_id = l.id
+			WHERE l.instrument_id = ? AND l.quantity_open <> '0' AND t.account_id = ? AND f.open_remaining <> '0'
+			ORDER BY f.filled_at, f.id`},
+		{&im.stFill, `INSERT INTO fills (account_id, trade_id, leg_id, exec_id, part, order_id, kind, effect, filled_at,
+			quantity, price, commission, fees, open_remaining, open_costs, realized_pnl, symbol, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&im.stLegFind, `SELECT id FROM legs WHERE trade_id = ? AND instrument_id = ? AND side = ? AND quantity_open <> '0'`},
+		{&im.stLegNew, `INSERT INTO legs (trade_id, instrument_id, side, quantity_open, opened_at) VALUES (?, ?, ?, '0', ?)`},
+		{&im.stLegQty, `UPDATE legs SET quantity_open = ?, closed_at = ? WHERE id = ?`},
+		{&im.stLot, `UPDATE fills SET open_remaining = ?, open_costs = ? WHERE id = ?`},
+		{&im.stLegGet, `SELECT quantity_open FROM legs WHERE id = ?`},
+	}
+	for _, p := range prep {
+		s, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			im.close()
+			return nil, err
+		}
+		*p.dst = s
+	}
+	return im, nil
+}
+
+func (im *importer) close() {
+	for _, s := range []*sql.Stmt{im.stSeen, im.stLots, im.stFill, im.stLegFind, im.stLegNew, im.stLegQty, im.stLot, im.stLegGet} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// eventError names where a bad event came from.
+func eventError(ev *statement.Event, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if ev.Source != "" {
+		return fmt.Errorf("%s: %s", ev.Source, msg)
+	}
+	return fmt.Errorf("event %q: %s", ev.ID, msg)
+}
+
+func (im *importer) account(ev *statement.Event) (int64, error) {
+	broker, acct := im.ref.Broker, im.ref.Account
+	if broker != "" && ev.Broker != "" && !strings.EqualFold(broker, ev.Broker) {
+		return 0, eventError(ev, "broker %q is not the account's broker %q", ev.Broker, broker)
+	}
+	if acct != "" && ev.Account != "" && ev.Account != acct {
+		return 0, eventError(ev, "account %q is not the account being imported (%q)", ev.Account, acct)
+	}
+	if broker == "" {
+		broker = ev.Broker
+	}
+	if acct == "" {
+		acct = ev.Account
+	}
+	if acct == "" {
+		acct = im.stAccount
+	}
+	if acct == "" {
+		acct = DefaultAccount
+	}
+	if broker == "" || acct == "" {
+		return 0, eventError(ev, "no broker or account to file it under")
+	}
+	key := broker + "\x00" + acct
+	if id, ok := im.accounts[key]; ok {
+		return id, nil
+	}
+	kind := im.ref.Kind
+	if kind == "" {
+		kind = Live
+		if broker == "paper" {
+			kind = Paper
+		}
+	}
+	if kind != Live && kind != Paper {
+		return 0, fmt.Errorf("account kind %q is neither live nor paper", kind)
+	}
+	sample := 0
+	if im.ref.Sample {
+		sample = 1
+	}
+	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO accounts (broker, account, kind, sample) VALUES (?, ?, ?, ?)
+		ON CONFLICT (broker, account) DO NOTHING`, broker, acct, string(kind), sample); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := im.tx.QueryRowContext(im.ctx, "SELECT id FROM accounts WHERE broker = ? AND account = ?", broker, acct).Scan(&id); err != nil {
+		return 0, err
+	}
+	im.accounts[key] = id
+	return id, nil
+}
+
+func (im *importer) instrument(ev *statement.Event) (instrumentRow, error) {
+	sym := Symbol(ev.Instrument)
+	if r, ok := im.instruments[sym]; ok {
+		return r, nil
+	}
+	r, err := ensureInstrument(im.tx, ev.Instrument)
+	if err != nil {
+		return r, eventError(ev, "%v", err)
+	}
+	im.instruments[sym] = r
+	return r, nil
+}
+
+// group is the events of one order (or one event without an order), in processing order.
+type group struct {
+	acctID int64
+	order  string
+	events []*statement.Event
+}
+
+func (im *importer) run(events []statement.Event) error {
+	idx := make([]int, len(events))
+	for i := range idx {
+		idx[i] = i
+	}
+	// Time order; at equal times a delivery comes after the assignment that caused it.
+	rank := func(e *statement.Event) int {
+		if e.Kind == statement.Delivery {
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ea, eb := &events[idx[a]], &events[idx[b]]
+		if !ea.Time.Equal(eb.Time) {
+			return ea.Time.Before(eb.Time)
+		}
+		return rank(ea) < rank(eb)
+	})
+	var groups []*group
+	byOrder := map[string]*group{}
+	for _, i := range idx {
+		ev := &events[i]
+		if ev.ID == "" {
+			return eventError(ev, "has no event id, so a re-import could not recognise it")
+		}
+		if ev.Kind < statement.Fill || ev.Kind > statement.Delivery {
+			return eventError(ev, "unknown event kind %d", ev.Kind)
+		}
+		if ev.Quantity.IsZero() {
+			return eventError(ev, "quantity is zero")
+		}
+		if ev.Time.IsZero() {
+			return eventError(ev, "has no time")
+		}
+		acctID, err := im.account(ev)
+		if err != nil {
+			return err
+		}
+		key := fmt.Sprintf("%d\x00%s", acctID, ev.ID)
+		if im.seen[key] {
+			im.res.Skipped++
+			continue
+		}
+		im.seen[key] = true
+		var one int
+		switch err := im.stSeen.QueryRowContext(im.ctx, acctID, ev.ID).Scan(&one); err {
+		case nil:
+			im.res.Skipped++
+			continue
+		case sql.ErrNoRows:
+		default:
+			return err
+		}
+		im.res.New++
+		if ev.Order == "" {
+			groups = append(groups, &group{acctID: acctID, events: []*statement.Event{ev}})
+			continue
+		}
+		gk := fmt.Sprintf("%d\x00%s", acctID, ev.Order)
+		g := byOrder[gk]
+		if g == nil {
+			g = &group{acctID: acctID, order: ev.Order}
+			byOrder[gk] = g
+			groups = append(groups, g)
+		}
+		g.events = append(g.events, ev)
+	}
+	for _, g := range groups {
+		if err := im.order(g); err != nil {
+			return err
+		}
+	}
+	return im.refresh()
+}
+
+// openLots returns the account's open lots in an instrument, oldest first.
+func (im *importer) openLots(acctID, instrID int64) ([]*lot, error) {
+	rows, err := im.stLots.QueryContext(im.ctx, instrID, acctID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var lots []*lot
+	for rows.Next() {
+		var l lot
+		var rem, costs, price string
+		if err := rows.Scan(&l.fillID, &l.legID, &l.tradeID, &rem, &costs, &price); err != nil {
+			return nil, err
+		}
+		if l.remaining, err = decimal.NewFromString(rem); err != nil {
+			return nil, err
+		}
+		if l.costs, err = decimal.NewFromString(costs); err != nil {
+			return nil, err
+		}
+		if l.price, err = decimal.NewFromString(price); err != nil {
+			return nil, err
+		}
+		lots = append(lots, &l)
+	}
+	return lots, rows.Err()
+}
+
+// share splits total in proportion to part/whole, rounded to 10 places; the caller gives the
+// last share the remainder so the shares add up exactly.
+func share(total, part, whole decimal.Decimal) decimal.Decimal {
+	return total.Mul(part).DivRound(whole, 10)
+}
+
+// order records one order's events.
+func (im *importer) order(g *group) error {
+	var parts []*part
+	closedTrade := map[string]int64{} // root -> first trade a Fill in this order closed a leg of
+	// Pass 1: closes, FIFO against open lots.
+	for _, ev := range g.events {
+		instr, err := im.instrument(ev)
+		if err != nil {
+			return err
+		}
+		lots, err := im.openLots(g.acctID, instr.ID)
+		if err != nil {
+			return err
+		}
+		position := decimal.Zero
+		for _, l := range lots {
+			position = position.Add(l.remaining)
+		}
+		q := ev.Quantity
+		switch ev.Kind {
+		case statement.Assignment, statement.Exercise, statement.Expiration:
+			if !isOption(instr.Instrument.Kind) {
+				return eventError(ev, "%s of %s, which is not an option", ev.Kind, instr.Symbol)
+			}
+			if position.IsZero() {
+				return eventError(ev, "%s of %s, but the journal has no open position in it; import the statement that opened it first", ev.Kind, instr.Symbol)
+			}
+			q = q.Abs()
+			if position.Sign() > 0 {
+				q = q.Neg()
+			}
+			if q.Abs().GreaterThan(position.Abs()) {
+				return eventError(ev, "%s of %s %s, but only %s are open", ev.Kind, q.Abs(), instr.Symbol, position.Abs())
+			}
+		}
+		toClose := decimal.Zero
+		if position.Sign() != 0 && position.Sign() != q.Sign() {
+			toClose = decimal.Min(q.Abs(), position.Abs())
+		}
+		if ev.Effect == statement.Close && !toClose.Equal(q.Abs()) {
+			return eventError(ev, "closes %s %s, but the journal has only %s open; import the statement that opened it first", q.Abs(), instr.Symbol, toClose)
+		}
+		evParts, err := im.closeLots(g, ev, instr, lots, q, toClose)
+		if err != nil {
+			return err
+		}
+		for _, p := range evParts {
+			if p.closing && ev.Kind == statement.Fill {
+				if _, ok := closedTrade[instr.Instrument.Root]; !ok {
+					closedTrade[instr.Instrument.Root] = p.tradeID
+				}
+			}
+		}
+		parts = append(parts, evParts...)
+	}
+	// Pass 2: opening parts find their trade and leg.
+	newTrade := map[string]int64{}
+	var newTrades []int64
+	delivered := map[*settledRef]int64{}
+	var groupDelivered []deliveredLeg
+	legCache := map[string]int64{}
+	for _, p := range parts {
+		if p.closing {
+			continue
+		}
+		root := p.instr.Instrument.Root
+		var tradeID int64
+		if p.ev.Kind == statement.Delivery {
+			// Delivered by an assignment or exercise in this same order?
+			if sameOrder := assignedIn(parts, root); sameOrder != 0 {
+				p.tradeID = sameOrder
+				legID, err := im.leg(legCache, p)
+				if err != nil {
+					return err
+				}
+				groupDelivered = append(groupDelivered, deliveredLeg{root: root, tradeID: sameOrder, legID: legID})
+				continue
+			}
+			ref, err := im.findSettlement(g.acctID, root, p.ev.Time)
+			if err != nil {
+				return err
+			}
+			if ref != nil {
+				tradeID = ref.tradeID
+				ref.used = true
+				p.tradeID = tradeID
+				legID, err := im.leg(legCache, p)
+				if err != nil {
+					return err
+				}
+				delivered[ref] = legID
+				continue
+			}
+		}
+		if tradeID == 0 {
+			tradeID = closedTrade[root]
+		}
+		if tradeID == 0 {
+			tradeID = newTrade[root]
+		}
+		if tradeID == 0 {
+			res, err := im.tx.ExecContext(im.ctx, `INSERT INTO trades (account_id, underlying, status, opened_at) VALUES (?, ?, 'open', ?)`,
+				g.acctID, root, formatTime(p.ev.Time))
+			if err != nil {
+				return err
+			}
+			if tradeID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			newTrade[root] = tradeID
+			newTrades = append(newTrades, tradeID)
+			im.res.TradesOpened++
+		}
+		p.tradeID = tradeID
+		if _, err := im.leg(legCache, p); err != nil {
+			return err
+		}
+	}
+	// Write the fill rows, part numbers in event order.
+	partNo := map[*statement.Event]int{}
+	fillOf := map[*part]int64{}
+	for _, p := range parts {
+		n := partNo[p.ev]
+		partNo[p.ev] = n + 1
+		effect, remaining, costs := "open", p.qty, p.comm.Add(p.fees)
+		if p.closing {
+			effect, remaining, costs = "close", decimal.Zero, decimal.Zero
+		}
+		res, err := im.stFill.ExecContext(im.ctx, g.acctID, p.tradeID, p.legID, p.ev.ID, n, p.ev.Order, p.ev.Kind.String(), effect,
+			formatTime(p.ev.Time), p.qty.String(), p.ev.Price.String(), p.comm.String(), p.fees.String(),
+			remaining.String(), costs.String(), p.realized.String(), p.ev.Symbol, p.ev.Source)
+		if err != nil {
+			return eventError(p.ev, "recording it: %v", err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		fillOf[p] = id
+		im.touched[p.tradeID] = true
+	}
+	if err := im.applyLegQuantities(parts); err != nil {
+		return err
+	}
+	if err := im.settlements(g, parts, fillOf); err != nil {
+		return err
+	}
+	for _, d := range groupDelivered {
+		for i := len(im.settled) - 1; i >= 0; i-- {
+			if ref := im.settled[i]; ref.acctID == g.acctID && ref.root == d.root && ref.tradeID == d.tradeID {
+				ref.used = true
+				delivered[ref] = d.legID
+				break
+			}
+		}
+	}
+	for ref, legID := range delivered {
+		for _, sid := range ref.ids {
+			if _, err := im.tx.ExecContext(im.ctx, "UPDATE settlements SET delivered_leg_id = ? WHERE id = ?", legID, sid); err != nil {
+				return err
+			}
+		}
+	}
+	if err := im.rolls(g, parts); err != nil {
+		return err
+	}
+	for _, id := range newTrades {
+		if err := im.classify(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliveredLeg is a leg opened by a delivery in the same order as its assignment.
+type deliveredLeg struct {
+	root    string
+	tradeID int64
+	legID   int64
+}
+
+// assignedIn is the trade of the first assignment or exercise among parts on root, or 0.
+func assignedIn(parts []*part, root string) int64 {
+	for _, p := range parts {
+		if p.closing && (p.ev.Kind == statement.Assignment || p.ev.Kind == statement.Exercise) && p.instr.Instrument.Root == root {
+			return p.tradeID
+		}
+	}
+	return 0
+}
+
+// closeLots splits one event into closing parts (one per run of lots of the same leg) and,
+// if quantity is left, one opening part; it updates the consumed lots in the database.
+func (im *importer) closeLots(g *group, ev *statement.Event, instr instrumentRow, lots []*lot, q, toClose decimal.Decimal) ([]*part, error) {
+	var parts []*part
+	left := toClose
+	for _, l := range lots {
+		if left.IsZero() {
+			break
+		}
+		if l.remaining.Sign() == q.Sign() {
+			continue
+		}
+		m := decimal.Min(left, l.remaining.Abs())
+		left = left.Sub(m)
+		var p *part
+		if n := len(parts); n > 0 && parts[n-1].legID == l.legID {
+			p = parts[n-1]
+		} else {
+			p = &part{ev: ev, acctID: g.acctID, instr: instr, closing: true, legID: l.legID, tradeID: l.tradeID}
+			parts = append(parts, p)
+		}
+		lotCost := l.costs
+		if !m.Equal(l.remaining.Abs()) {
+			lotCost = share(l.costs, m, l.remaining.Abs())
+		}
+		dir := decimal.NewFromInt(int64(l.remaining.Sign())) // +1 long lot, −1 short lot
+		gross := m.Mul(ev.Price.Sub(l.price)).Mul(instr.Multiplier).Mul(dir)
+		p.realized = p.realized.Add(gross).Sub(lotCost)
+		signedM := m
+		if q.Sign() < 0 {
+			signedM = m.Neg()
+		}
+		p.qty = p.qty.Add(signedM)
+		l.remaining = l.remaining.Add(signedM)
+		l.costs = l.costs.Sub(lotCost)
+		if _, err := im.stLot.ExecContext(im.ctx, l.remaining.String(), l.costs.String(), l.fillID); err != nil {
+			return nil, err
+		}
+	}
+	if rest := q.Sub(sumQty(parts)); !rest.IsZero() {
+		parts = append(parts, &part{ev: ev, acctID: g.acctID, instr: instr, qty: rest})
+	}
+	// Share the event's costs out by quantity; the last part takes the remainder.
+	whole := q.Abs()
+	comm, fees := ev.Commission, ev.Fees
+	for i, p := range parts {
+		if i == len(parts)-1 {
+			p.comm, p.fees = comm, fees
+		} else {
+			p.comm, p.fees = share(ev.Commission, p.qty.Abs(), whole), share(ev.Fees, p.qty.Abs(), whole)
+			comm, fees = comm.Sub(p.comm), fees.Sub(p.fees)
+		}
+		if p.closing {
+			p.realized = p.realized.Sub(p.comm).Sub(p.fees)
+		}
+	}
+	return parts, nil
+}
+
+func sumQty(parts []*part) decimal.Decimal {
+	s := decimal.Zero
+	for _, p := range parts {
+		s = s.Add(p.qty)
+	}
+	return s
+}
+
+// leg finds or creates the open leg of p's trade in p's instrument and side, setting p.legID.
+func (im *importer) leg(cache map[string]int64, p *part) (int64, error) {
+	side := Long
+	if p.qty.Sign() < 0 {
+		side = Short
+	}
+	key := fmt.Sprintf("%d\x00%d\x00%s", p.tradeID, p.instr.ID, side)
+	if id, ok := cache[key]; ok {
+		p.legID = id
+		return id, nil
+	}
+	var id int64
+	err := im.stLegFind.QueryRowContext(im.ctx, p.tradeID, p.instr.ID, string(side)).Scan(&id)
+	if err == sql.ErrNoRows {
+		res, err := im.stLegNew.ExecContext(im.ctx, p.tradeID, p.instr.ID, string(side), formatTime(p.ev.Time))
+		if err != nil {
+			return 0, err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return 0, err
+		}
+	} else if err != nil {
+		return 0, err
+	}
+	cache[key] = id
+	p.legID = id
+	return id, nil
+}
+
+// applyLegQuantities adds opening parts to their legs and takes closing parts off, closing
+// a leg when nothing of it is left open.
+func (im *importer) applyLegQuantities(parts []*part) error {
+	change := map[int64]decimal.Decimal{}
+	last := map[int64]time.Time{}
+	var order []int64
+	for _, p := range parts {
+		if _, ok := change[p.legID]; !ok {
+			order = append(order, p.legID)
+		}
+		d := p.qty.Abs()
+		if p.closing {
+			d = d.Neg()
+		}
+		change[p.legID] = change[p.legID].Add(d)
+		last[p.legID] = p.ev.Time
+	}
+	for _, legID := range order {
+		var cur string
+		if err := im.stLegGet.QueryRowContext(im.ctx, legID).Scan(&cur); err != nil {
+			return err
+		}
+		q, err := decimal.NewFromString(cur)
+		if err != nil {
+			return err
+		}
+		q = q.Add(change[legID])
+		if q.Sign() < 0 {
+			return fmt.Errorf("leg %d would go below zero (%s): the journal is inconsistent", legID, q)
+		}
+		var closedAt any
+		if q.IsZero() {
+			closedAt = formatTime(last[legID])
+		}
+		if _, err := im.stLegQty.ExecContext(im.ctx, q.String(), closedAt, legID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settlements records the assignments, exercises and expirations among the closing parts.
+func (im *importer) settlements(g *group, parts []*part, fillOf map[*part]int64) error {
+	var pending *settledRef
+	for _, p := range parts {
+		k := p.ev.Kind
+		if !p.closing || (k != statement.Assignment && k != statement.Exercise && k != statement.Expiration) {
+			continue
+		}
+		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO settlements (trade_id, fill_id, kind, settled_at, option_leg_id, quantity)
+			VALUES (?, ?, ?, ?, ?, ?)`, p.tradeID, fillOf[p], k.String(), formatTime(p.ev.Time), p.legID, p.qty.Abs().String())
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if k == statement.Expiration {
+			continue
+		}
+		root := p.instr.Instrument.Root
+		if pending == nil || pending.root != root || pending.tradeID != p.tradeID {
+			pending = &settledRef{acctID: g.acctID, root: root, tradeID: p.tradeID, time: p.ev.Time}
+			im.settled = append(im.settled, pending)
+		}
+		pending.ids = append(pending.ids, id)
+	}
+	return nil
+}
+
+// findSettlement finds the assignment or exercise a delivery on root belongs to: the latest
+// one in this import not yet delivered, else the latest undelivered one in the journal.
+func (im *importer) findSettlement(acctID int64, root string, at time.Time) (*settledRef, error) {
+	for _, unusedOnly := range []bool{true, false} {
+		for i := len(im.settled) - 1; i >= 0; i-- {
+			s := im.settled[i]
+			if s.acctID == acctID && s.root == root && !(unusedOnly && s.used) && !s.time.After(at) {
+				return s, nil
+			}
+		}
+	}
+	var tradeID, sid int64
+	var settledAt string
+	err := im.tx.QueryRowContext(im.ctx, `SELECT s.id, s.trade_id, s.settled_at FROM settlements s
+		JOIN trades t ON t.id = s.trade_id JOIN legs l ON l.id = s.option_leg_id JOIN instruments i ON i.id = l.instrument_id
+		WHERE t.account_id = ? AND i.root = ? AND s.kind <> 'expiration' AND s.delivered_leg_id IS NULL AND s.settled_at <= ?
+		ORDER BY s.settled_at DESC, s.id DESC LIMIT 1`, acctID, root, formatTime(at)).Scan(&sid, &tradeID, &settledAt)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTime(settledAt)
+	if err != nil {
+		return nil, err
+	}
+	s := &settledRef{acctID: acctID, root: root, tradeID: tradeID, ids: []int64{sid}, time: t}
+	im.settled = append(im.settled, s)
+	return s, nil
+}
+
+// rolls records, for each trade in which this order both closed and opened legs with plain
+// fills, a roll with the order's net credit in that trade.
+func (im *importer) rolls(g *group, parts []*part) error {
+	type acc struct {
+		closed, opened []int64
+		credit         decimal.Decimal
+		at             time.Time
+	}
+	byTrade := map[int64]*acc{}
+	var order []int64
+	for _, p := range parts {
+		a := byTrade[p.tradeID]
+		if a == nil {
+			a = &acc{at: p.ev.Time}
+			byTrade[p.tradeID] = a
+			order = append(order, p.tradeID)
+		}
+		a.credit = a.credit.Add(p.cash())
+		if p.ev.Kind != statement.Fill {
+			continue
+		}
+		if p.closing {
+			a.closed = appendOnce(a.closed, p.legID)
+		} else {
+			a.opened = appendOnce(a.opened, p.legID)
+		}
+	}
+	for _, tradeID := range order {
+		a := byTrade[tradeID]
+		if len(a.closed) == 0 || len(a.opened) == 0 {
+			continue
+		}
+		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO rolls (trade_id, order_id, rolled_at, net_credit) VALUES (?, ?, ?, ?)`,
+			tradeID, g.order, formatTime(a.at), a.credit.String())
+		if err != nil {
+			return err
+		}
+		rollID, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for _, l := range a.closed {
+			if _, err := im.tx.ExecContext(im.ctx, "INSERT INTO roll_legs (roll_id, leg_id, role) VALUES (?, ?, 'closed')", rollID, l); err != nil {
+				return err
+			}
+		}
+		for _, l := range a.opened {
+			if _, err := im.tx.ExecContext(im.ctx, "INSERT INTO roll_legs (roll_id, leg_id, role) VALUES (?, ?, 'opened')", rollID, l); err != nil {
+				return err
+			}
+		}
+		im.res.Rolls++
+	}
+	return nil
+}
+
+func appendOnce(s []int64, v int64) []int64 {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// classify names a new trade's strategy from the legs its first order opened.
+func (im *importer) classify(tradeID int64) error {
+	rows, err := im.tx.QueryContext(im.ctx, `SELECT l.side, i.kind, i.option_right, i.strike, i.expiry FROM legs l
+		JOIN instruments i ON i.id = l.instrument_id WHERE l.trade_id = ? ORDER BY l.id`, tradeID)
+	if err != nil {
+		return err
+	}
+	var legs []legShape
+	for rows.Next() {
+		var side, kind string
+		var right, strike, expiry sql.NullString
+		if err := rows.Scan(&side, &kind, &right, &strike, &expiry); err != nil {
+			rows.Close()
+			return err
+		}
+		k, err := parseKind(kind)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		legs = append(legs, legShape{short: side == string(Short), kind: k, put: right.String == "put", strike: strike.String, expiry: expiry.String})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = im.tx.ExecContext(im.ctx, "UPDATE trades SET strategy = ? WHERE id = ?", strategyName(legs), tradeID)
+	return err
+}
+
+type legShape struct {
+	short  bool
+	kind   instrument.Kind
+	put    bool
+	strike string
+	expiry string
+}
+
+// strategyName gives the usual name of a set of opening legs, or "custom".
+func strategyName(legs []legShape) string {
+	sideWord := func(short bool) string {
+		if short {
+			return "short"
+		}
+		return "long"
+	}
+	if len(legs) == 1 {
+		l := legs[0]
+		switch l.kind {
+		case instrument.Stock:
+			return sideWord(l.short) + " stock"
+		case instrument.Future:
+			return sideWord(l.short) + " future"
+		}
+		if l.put {
+			return sideWord(l.short) + " put"
+		}
+		return sideWord(l.short) + " call"
+	}
+	var calls, puts []legShape
+	for _, l := range legs {
+		if !isOption(l.kind) {
+			return "custom"
+		}
+		if l.put {
+			puts = append(puts, l)
+		} else {
+			calls = append(calls, l)
+		}
+	}
+	switch {
+	case len(legs) == 2 && len(calls) == 1 && len(puts) == 1 && calls[0].short == puts[0].short && calls[0].expiry == puts[0].expiry:
+		name := "strangle"
+		if calls[0].strike == puts[0].strike {
+			name = "straddle"
+		}
+		return sideWord(calls[0].short) + " " + name
+	case len(legs) == 2 && (len(calls) == 2 || len(puts) == 2) && legs[0].short != legs[1].short:
+		if legs[0].expiry != legs[1].expiry {
+			return "calendar"
+		}
+		if len(calls) == 2 {
+			return "call spread"
+		}
+		return "put spread"
+	case len(legs) == 4 && len(calls) == 2 && len(puts) == 2 && calls[0].short != calls[1].short && puts[0].short != puts[1].short:
+		return "iron condor"
+	}
+	return "custom"
+}
+
+// refresh recomputes the summary columns of every trade this import touched.
+func (im *importer) refresh() error {
+	ids := make([]int64, 0, len(im.touched))
+	for id := range im.touched {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+	rf, err := newRefresher(im.ctx, im.tx)
+	if err != nil {
+		return err
+	}
+	defer rf.close()
+	for _, id := range ids {
+		was, now, err := rf.refresh(im.ctx, id)
+		if err != nil {
+			return err
+		}
+		if was == StatusOpen && now == StatusClosed {
+			im.res.TradesClosed++
+		}
+	}
+	return nil
+}
+
+// refresher recomputes trade summaries with statements prepared once per transaction.
+type refresher struct {
+	status, fills, openLegs, rolls, hedges, update *sql.Stmt
+}
+
+func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
+	rf := &refresher{}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&rf.status, "SELECT status FROM trades WHERE id = ?"},
+		{&rf.fills, `SELECT f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
+			FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id WHERE f.trade_id = ?`},
+		{&rf.openLegs, "SELECT count(*) FROM legs WHERE trade_id = ? AND quantity_open <> '0'"},
+		{&rf.rolls, "SELECT count(*) FROM rolls WHERE trade_id = ?"},
+		{&rf.hedges, "SELECT cost FROM hedges WHERE trade_id = ?"},
+		{&rf.update, `UPDATE trades SET status = ?, opened_at = coalesce(?, opened_at), closed_at = ?, premium = ?, commission = ?,
+			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ? WHERE id = ?`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			rf.close()
+			return nil, err
+		}
+		*p.dst = st
+	}
+	return rf, nil
+}
+
+func (rf *refresher) close() {
+	for _, st := range []*sql.Stmt{rf.status, rf.fills, rf.openLegs, rf.rolls, rf.hedges, rf.update} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// refreshTrade recomputes one trade's summary in tx.
+func refreshTrade(ctx context.Context, tx *sql.Tx, id int64) (was, now Status, err error) {
+	rf, err := newRefresher(ctx, tx)
+	if err != nil {
+		return "", "", err
+	}
+	defer rf.close()
+	return rf.refresh(ctx, id)
+}
+
+// refresh recomputes a trade's status, times and money summary from its fills, rolls
+// and hedges, returning its status before and after.
+func (rf *refresher) refresh(ctx context.Context, id int64) (was, now Status, err error) {
+	var status string
+	if err := rf.status.QueryRowContext(ctx, id).Scan(&status); err != nil {
+		return "", "", err
+	}
+	rows, err := rf.fills.QueryContext(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	premium, comm, fees, realized := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+	first, last := "", ""
+	for rows.Next() {
+		var effect, at, qs, ps, cs, fs, rs, kind, ms string
+		if err := rows.Scan(&effect, &at, &qs, &ps, &cs, &fs, &rs, &kind, &ms); err != nil {
+			rows.Close()
+			return "", "", err
+		}
+		d, err := decimals(qs, ps, cs, fs, rs, ms)
+		if err != nil {
+			rows.Close()
+			return "", "", fmt.Errorf("trade %d: %w", id, err)
+		}
+		q, p, c, f, r, m := d[0], d[1], d[2], d[3], d[4], d[5]
+		if effect == "open" && q.Sign() < 0 && (kind == "option" || kind == "futures option") {
+			premium = premium.Sub(q.Mul(p).Mul(m))
+		}
+		comm, fees, realized = comm.Add(c), fees.Add(f), realized.Add(r)
+		if first == "" || at < first {
+			first = at
+		}
+		if at > last {
+			last = at
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", "", err
+	}
+	var openLegs, rollCount, hedgeCount int
+	if err := rf.openLegs.QueryRowContext(ctx, id).Scan(&openLegs); err != nil {
+		return "", "", err
+	}
+	if err := rf.rolls.QueryRowContext(ctx, id).Scan(&rollCount); err != nil {
+		return "", "", err
+	}
+	hedgeCost := decimal.Zero
+	hrows, err := rf.hedges.QueryContext(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	for hrows.Next() {
+		var c string
+		if err := hrows.Scan(&c); err != nil {
+			hrows.Close()
+			return "", "", err
+		}
+		d, err := decimal.NewFromString(c)
+		if err != nil {
+			hrows.Close()
+			return "", "", fmt.Errorf("trade %d: bad hedge cost %q", id, c)
+		}
+		hedgeCost = hedgeCost.Add(d)
+		hedgeCount++
+	}
+	hrows.Close()
+	if err := hrows.Err(); err != nil {
+		return "", "", err
+	}
+	now = StatusOpen
+	var closedAt any
+	if openLegs == 0 && last != "" {
+		now, closedAt = StatusClosed, last
+	}
+	var openedAt any
+	if first != "" {
+		openedAt = first
+	}
+	_, err = rf.update.ExecContext(ctx, string(now), openedAt, closedAt, premium.String(), comm.String(), fees.String(), hedgeCost.String(), realized.String(),
+		rollCount, hedgeCount, id)
+	return Status(status), now, err
+}
+
+// decimals parses decimal texts from the journal.
+func decimals(s ...string) ([]decimal.Decimal, error) {
+	out := make([]decimal.Decimal, len(s))
+	for i, v := range s {
+		d, err := decimal.NewFromString(v)
+		if err != nil {
+			return nil, fmt.Errorf("journal holds a bad number %q", v)
+		}
+		out[i] = d
+	}
+	return out, nil
+}
