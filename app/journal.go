@@ -1,0 +1,727 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/data/statement"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// journalPage is how many trades one ListTrades call fetches for the list.
+const journalPage = 200
+
+// Choices of the trade filter.
+const (
+	allAccounts = "All accounts"
+	anyTag      = "Any tag"
+	anyStatus   = "Open and closed"
+	openOnly    = "Open"
+	closedOnly  = "Closed"
+)
+
+// SampleBanner labels the sample history wherever it is shown.
+const SampleBanner = "Paper account — sample history, not real trades"
+
+// tradeColumn is one column of the trade list.
+type tradeColumn struct {
+	title    string
+	width    float32
+	trailing bool
+	text     func(data.TradeSummary) string
+	negative func(data.TradeSummary) bool
+	sorts    []data.SortBy // what tapping the header cycles through; nil when not sortable
+}
+
+var tradeColumns = []tradeColumn{
+	{title: "Trade", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("#%d", t.ID) }},
+	{title: "Underlying", width: 110, text: func(t data.TradeSummary) string { return t.Underlying },
+		sorts: []data.SortBy{data.UnderlyingAToZ}},
+	{title: "Strategy", width: 130, text: func(t data.TradeSummary) string { return orDash(t.Strategy) }},
+	{title: "Status", width: 70, text: func(t data.TradeSummary) string { return string(t.Status) }},
+	{title: "Opened", width: 110, text: func(t data.TradeSummary) string { return dayText(t.OpenedAt) },
+		sorts: []data.SortBy{data.NewestFirst, data.OldestFirst}},
+	{title: "Closed", width: 110, text: func(t data.TradeSummary) string { return dayText(t.ClosedAt) },
+		sorts: []data.SortBy{data.RecentlyClosed}},
+	{title: "Days held", width: 80, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("%.1f", t.DaysHeld) }},
+	{title: "Premium ($)", width: 120, trailing: true, text: func(t data.TradeSummary) string { return usd(t.Premium) }},
+	{title: "Costs ($)", width: 100, trailing: true, text: func(t data.TradeSummary) string { return usd(t.Costs()) }},
+	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return usd(t.RealizedPnL) },
+		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
+		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
+	{title: "Rolls", width: 56, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Rolls) }},
+	{title: "Hedges", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Hedges) }},
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// JournalView is the trade journal window: the trade list with its detail, the lessons
+// review and the stats. Every query runs off the UI goroutine; results are applied with
+// fyne.Do.
+type JournalView struct {
+	j   *data.Journal
+	win fyne.Window
+	ctx context.Context
+
+	pending sync.WaitGroup // background queries in flight, for tests and benchmarks
+	applyMu sync.Mutex     // held while a query's result is applied
+
+	// Everything below is touched only on the UI goroutine.
+	accounts   []data.Account
+	account    *widget.Select
+	underlying *widget.Entry
+	tag        *widget.Select
+	tags       []data.Tag
+	status     *widget.Select
+	from, to   *widget.Entry
+	filterNote *widget.Label
+	banner     *widget.Label
+	importNote *widget.Label
+	importBtn  *widget.Button
+
+	filter   data.Filter
+	sortBy   data.SortBy
+	listGen  int
+	total    int
+	pages    map[int][]data.TradeSummary
+	loading  map[int]bool
+	table    *widget.Table
+	totals   *widget.Label
+	selected int64
+
+	detail *fyne.Container
+
+	lessonSearch *widget.Entry
+	lessons      []data.Lesson
+	lessonList   *widget.List
+	lessonGen    int
+	lessonCount  *widget.Label
+
+	statsGrid *fyne.Container
+	pnlChart  *chartPane
+	costChart *chartPane
+	statsGen  int
+
+	tabs    *container.AppTabs
+	content fyne.CanvasObject
+}
+
+// NewJournalView builds the journal window's content over j and starts loading it: on a
+// journal with no accounts it first imports the sample history into the paper account.
+// win is the window dialogs open over (nil when rendered headlessly).
+func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
+	v := &JournalView{j: j, win: win, ctx: context.Background(), pages: map[int][]data.TradeSummary{},
+		loading: map[int]bool{}}
+	v.build()
+	v.background(func() func() {
+		_, seedErr := SeedSampleHistory(v.ctx, j)
+		accts, err := j.Accounts(v.ctx)
+		tags, tagErr := j.Tags(v.ctx)
+		return func() {
+			if seedErr != nil {
+				v.importNote.SetText(seedErr.Error())
+			}
+			if err != nil {
+				v.filterNote.SetText("Could not read the accounts: " + err.Error())
+			}
+			if tagErr == nil {
+				v.setTags(tags)
+			}
+			v.setAccounts(accts)
+			v.applyFilter()
+			v.loadLessons()
+		}
+	})
+	return v
+}
+
+// Content is the window's content. It has a Settle method that waits for the queries in
+// flight, for screenshots.
+func (v *JournalView) Content() fyne.CanvasObject {
+	r := &journalRoot{v: v}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// journalRoot wraps the journal's content so a screenshot can wait for it to load.
+type journalRoot struct {
+	widget.BaseWidget
+	v *JournalView
+}
+
+func (r *journalRoot) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.v.content)
+}
+
+// Settle waits until the journal's queries have been applied.
+func (r *journalRoot) Settle() { r.v.Wait() }
+
+// Wait blocks until every query started so far (and those they started) has been applied.
+func (v *JournalView) Wait() { v.pending.Wait() }
+
+// background runs query off the UI goroutine and applies the function it returns with
+// fyne.Do.
+func (v *JournalView) background(query func() func()) {
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		apply := query()
+		// fyne.Do already runs one function at a time on the UI goroutine; the lock keeps
+		// that true under the test driver, which runs them on the calling goroutine.
+		v.applyMu.Lock()
+		defer v.applyMu.Unlock()
+		fyne.DoAndWait(apply)
+	}()
+}
+
+func (v *JournalView) build() {
+	v.banner = widget.NewLabelWithStyle(SampleBanner, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.banner.Importance = widget.WarningImportance
+	v.banner.Hide()
+	v.importNote = widget.NewLabel("")
+	v.importNote.Wrapping = fyne.TextWrapWord
+	v.importBtn = widget.NewButton("Import statement…", v.chooseStatement)
+
+	v.account = widget.NewSelect([]string{allAccounts}, nil)
+	v.account.SetSelectedIndex(0)
+	v.underlying = widget.NewEntry()
+	v.underlying.SetPlaceHolder("e.g. SPY")
+	v.underlying.OnSubmitted = func(string) { v.applyFilter() }
+	v.tag = widget.NewSelect([]string{anyTag}, nil)
+	v.tag.SetSelectedIndex(0)
+	v.status = widget.NewSelect([]string{anyStatus, openOnly, closedOnly}, nil)
+	v.status.SetSelectedIndex(0)
+	onChange := func(string) { v.applyFilter() }
+	v.account.OnChanged, v.tag.OnChanged, v.status.OnChanged = onChange, onChange, onChange
+	v.from, v.to = widget.NewEntry(), widget.NewEntry()
+	v.from.SetPlaceHolder("YYYY-MM-DD")
+	v.to.SetPlaceHolder("YYYY-MM-DD")
+	v.from.OnSubmitted = func(string) { v.applyFilter() }
+	v.to.OnSubmitted = func(string) { v.applyFilter() }
+	v.filterNote = widget.NewLabel("")
+	v.filterNote.Importance = widget.DangerImportance
+	apply := widget.NewButton("Apply filter", v.applyFilter)
+
+	filters := container.NewHBox(
+		widget.NewLabel("Account"), v.account,
+		widget.NewLabel("Underlying"), sized(v.underlying, 90),
+		widget.NewLabel("Tag"), v.tag,
+		widget.NewLabel("Status"), v.status,
+		widget.NewLabel("Opened from"), sized(v.from, 120),
+		widget.NewLabel("to"), sized(v.to, 120),
+		apply,
+	)
+
+	v.table = widget.NewTable(
+		func() (int, int) { return v.total, len(tradeColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		v.updateCell,
+	)
+	v.table.ShowHeaderRow = true
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	v.table.UpdateHeader = v.updateHeader
+	for i, c := range tradeColumns {
+		v.table.SetColumnWidth(i, c.width)
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if t, ok := v.tradeAt(id.Row); ok {
+			v.openTrade(t.ID)
+		}
+	}
+	v.totals = widget.NewLabel("Loading the journal…")
+	v.totals.Wrapping = fyne.TextWrapWord
+
+	v.detail = container.NewVBox(widget.NewLabel("Select a trade to see its legs, fills, rolls, hedges and lessons."))
+	list := container.NewBorder(nil, v.totals, nil, nil, v.table)
+	split := container.NewHSplit(list, container.NewVScroll(container.NewPadded(v.detail)))
+	split.Offset = 0.58
+	tradesTab := container.NewBorder(container.NewVBox(container.NewHScroll(filters), v.filterNote), nil, nil, nil, split)
+
+	v.lessonSearch = widget.NewEntry()
+	v.lessonSearch.SetPlaceHolder("Search lessons (text or layer)")
+	v.lessonSearch.OnChanged = func(string) { v.loadLessons() }
+	v.lessonCount = widget.NewLabel("")
+	v.lessonList = widget.NewList(
+		func() int { return len(v.lessons) },
+		func() fyne.CanvasObject {
+			when := widget.NewLabel("2006-01-02 15:04")
+			trade := widget.NewLabelWithStyle("Trade #00000 XXXXX", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			text := widget.NewLabel("")
+			text.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, container.NewHBox(when, trade), nil, text)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(v.lessons) {
+				return
+			}
+			l := v.lessons[id]
+			row := o.(*fyne.Container)
+			text := row.Objects[0].(*widget.Label)
+			left := row.Objects[1].(*fyne.Container)
+			left.Objects[0].(*widget.Label).SetText(stamp(l.CreatedAt))
+			left.Objects[1].(*widget.Label).SetText(lessonOwner(l))
+			text.SetText(l.Text)
+		},
+	)
+	v.lessonList.OnSelected = func(id widget.ListItemID) {
+		if id < len(v.lessons) && v.lessons[id].TradeID != 0 {
+			v.tabs.SelectIndex(0)
+			v.openTrade(v.lessons[id].TradeID)
+		}
+		v.lessonList.UnselectAll()
+	}
+	lessonsTab := container.NewBorder(container.NewVBox(v.lessonSearch, v.lessonCount), nil, nil, nil, v.lessonList)
+
+	v.statsGrid = container.New(widgets.NewColumns(4, -1))
+	v.pnlChart = newChartPane("Cumulative realized P&L", "$", "Date closed")
+	v.costChart = newChartPane("Premium vs costs by month", "$", "Month opened")
+	statsTab := container.NewBorder(container.NewVBox(
+		widget.NewLabel("Stats of the trades the Trades tab's filter selects."), v.statsGrid), nil, nil, nil,
+		container.NewGridWithColumns(2, v.pnlChart.chart, v.costChart.chart))
+
+	v.tabs = container.NewAppTabs(
+		container.NewTabItem("Trades", tradesTab),
+		container.NewTabItem("Lessons", lessonsTab),
+		container.NewTabItem("Stats", statsTab),
+	)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.importBtn),
+		container.NewVBox(v.banner, v.importNote))
+	v.content = container.NewBorder(top, nil, nil, nil, v.tabs)
+}
+
+// sized gives an entry a minimum width.
+func sized(o fyne.CanvasObject, w float32) fyne.CanvasObject {
+	return container.New(layout.NewGridWrapLayout(fyne.NewSize(w, o.MinSize().Height)), o)
+}
+
+func lessonOwner(l data.Lesson) string {
+	switch {
+	case l.TradeID != 0:
+		return fmt.Sprintf("Trade #%d %s", l.TradeID, l.Underlying)
+	case l.Layer != "":
+		return "Layer " + l.Layer
+	default:
+		return "Day " + l.Day
+	}
+}
+
+func (v *JournalView) setAccounts(accts []data.Account) {
+	v.accounts = accts
+	opts := []string{allAccounts}
+	for _, a := range accts {
+		opts = append(opts, accountName(a))
+	}
+	sel := v.account.Selected
+	v.account.Options = opts
+	v.account.OnChanged = nil
+	if !containsString(opts, sel) {
+		sel = allAccounts
+	}
+	v.account.SetSelected(sel)
+	v.account.OnChanged = func(string) { v.applyFilter() }
+	v.account.Refresh()
+}
+
+func accountName(a data.Account) string {
+	name := fmt.Sprintf("%s %s (%s)", a.Broker, a.Account, a.Kind)
+	if a.Sample {
+		name += " — sample"
+	}
+	return name
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *JournalView) setTags(tags []data.Tag) {
+	v.tags = tags
+	opts := []string{anyTag}
+	for _, t := range tags {
+		opts = append(opts, string(t.Kind)+": "+t.Name)
+	}
+	sel := v.tag.Selected
+	v.tag.OnChanged = nil
+	v.tag.Options = opts
+	if !containsString(opts, sel) {
+		sel = anyTag
+	}
+	v.tag.SetSelected(sel)
+	v.tag.OnChanged = func(string) { v.applyFilter() }
+	v.tag.Refresh()
+}
+
+// selectedAccount is the account chosen in the filter, nil for all accounts.
+func (v *JournalView) selectedAccount() *data.Account {
+	i := v.account.SelectedIndex() - 1
+	if i < 0 || i >= len(v.accounts) {
+		return nil
+	}
+	return &v.accounts[i]
+}
+
+// readFilter turns the filter widgets into a data.Filter, or says which field is wrong.
+func (v *JournalView) readFilter() (data.Filter, error) {
+	var f data.Filter
+	if a := v.selectedAccount(); a != nil {
+		f.AccountID = a.ID
+	}
+	f.Underlying = strings.ToUpper(strings.TrimSpace(v.underlying.Text))
+	if i := v.tag.SelectedIndex() - 1; i >= 0 && i < len(v.tags) {
+		f.Tag, f.TagKind = v.tags[i].Name, v.tags[i].Kind
+	}
+	switch v.status.Selected {
+	case openOnly:
+		f.Status = data.StatusOpen
+	case closedOnly:
+		f.Status = data.StatusClosed
+	}
+	for _, d := range []struct {
+		entry *widget.Entry
+		name  string
+		set   func(time.Time)
+	}{
+		{v.from, "Opened from", func(t time.Time) { f.From = t }},
+		{v.to, "to", func(t time.Time) { f.To = t.AddDate(0, 0, 1) }}, // the To day is included
+	} {
+		s := strings.TrimSpace(d.entry.Text)
+		if s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+		if err != nil {
+			return f, fmt.Errorf("%s date %q is not a date like 2026-03-31", d.name, s)
+		}
+		d.set(t)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return f, fmt.Errorf("the opened-from date %s is after the to date", v.from.Text)
+	}
+	f.DateField = data.ByOpenDate
+	return f, nil
+}
+
+// applyFilter reloads the list, its totals and the stats for the filter widgets.
+func (v *JournalView) applyFilter() {
+	f, err := v.readFilter()
+	if err != nil {
+		v.filterNote.SetText(err.Error())
+		return
+	}
+	v.filterNote.SetText("")
+	v.filter = f
+	v.showBanner()
+	v.reloadList()
+	v.loadStats()
+}
+
+func (v *JournalView) showBanner() {
+	show := false
+	a := v.selectedAccount()
+	for _, acct := range v.accounts {
+		if acct.Sample && (a == nil || a.ID == acct.ID) {
+			show = true
+		}
+	}
+	if show {
+		v.banner.Show()
+	} else {
+		v.banner.Hide()
+	}
+}
+
+// reloadList fetches the first page and the totals of the current filter and sort.
+func (v *JournalView) reloadList() {
+	v.listGen++
+	gen, f, by := v.listGen, v.filter, v.sortBy
+	v.background(func() func() {
+		list, err := v.j.ListTrades(v.ctx, f, data.Page{Sort: by, Limit: journalPage})
+		return func() {
+			if gen != v.listGen {
+				return
+			}
+			if err != nil {
+				v.totals.SetText("Could not read the trades: " + err.Error())
+				return
+			}
+			v.pages = map[int][]data.TradeSummary{0: list.Trades}
+			v.loading = map[int]bool{}
+			v.total = list.Totals.Trades
+			v.totals.SetText(totalsText(list.Totals))
+			v.table.UnselectAll()
+			v.table.Refresh()
+			v.table.ScrollToTop()
+			if v.selected == 0 && len(list.Trades) > 0 {
+				v.table.Select(widget.TableCellID{Row: 0, Col: 0}) // the detail pane is never empty
+			}
+		}
+	})
+}
+
+func totalsText(t data.Totals) string {
+	return fmt.Sprintf("%d trades (%d open, %d closed) · premium %s · costs %s (commission %s, fees %s, hedges %s) · realized P&L %s",
+		t.Trades, t.Open, t.Closed, usd(t.Premium), usd(t.Costs), usd(t.Commission), usd(t.Fees), usd(t.HedgeCost),
+		usd(t.RealizedPnL))
+}
+
+// tradeAt returns row's trade if its page is loaded, and starts loading the page if not.
+func (v *JournalView) tradeAt(row int) (data.TradeSummary, bool) {
+	p := row / journalPage
+	page, ok := v.pages[p]
+	if !ok {
+		v.loadPage(p)
+		return data.TradeSummary{}, false
+	}
+	i := row % journalPage
+	if i >= len(page) {
+		return data.TradeSummary{}, false
+	}
+	return page[i], true
+}
+
+func (v *JournalView) loadPage(p int) {
+	if v.loading[p] {
+		return
+	}
+	v.loading[p] = true
+	gen, f, by := v.listGen, v.filter, v.sortBy
+	v.background(func() func() {
+		list, err := v.j.ListTrades(v.ctx, f, data.Page{Sort: by, Limit: journalPage, Offset: p * journalPage})
+		return func() {
+			if gen != v.listGen {
+				return
+			}
+			delete(v.loading, p)
+			if err != nil {
+				v.totals.SetText("Could not read the trades: " + err.Error())
+				return
+			}
+			v.pages[p] = list.Trades
+			v.table.Refresh()
+		}
+	})
+}
+
+func (v *JournalView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	c := tradeColumns[id.Col]
+	if c.trailing {
+		l.Alignment = fyne.TextAlignTrailing
+	} else {
+		l.Alignment = fyne.TextAlignLeading
+	}
+	t, ok := v.tradeAt(id.Row)
+	if !ok {
+		l.Importance = widget.LowImportance
+		l.SetText("…")
+		return
+	}
+	l.Importance = widget.MediumImportance
+	if c.negative != nil && c.negative(t) {
+		l.Importance = widget.DangerImportance
+	}
+	l.SetText(c.text(t))
+}
+
+func (v *JournalView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 || id.Col >= len(tradeColumns) {
+		b.SetText("")
+		return
+	}
+	c := tradeColumns[id.Col]
+	text := c.title
+	if c.sorts != nil {
+		mark := " ⇅"
+		for i, s := range c.sorts {
+			if s == v.sortBy {
+				mark = []string{" ↓", " ↑"}[i%2]
+			}
+		}
+		text += mark
+		b.OnTapped = func() { v.sortOn(c) }
+	} else {
+		b.OnTapped = nil
+	}
+	if c.trailing {
+		b.Alignment = widget.ButtonAlignTrailing
+	} else {
+		b.Alignment = widget.ButtonAlignLeading
+	}
+	b.SetText(text)
+}
+
+// sortOn sorts by column c, or by its next order when it is already the sort.
+func (v *JournalView) sortOn(c tradeColumn) {
+	next := c.sorts[0]
+	for i, s := range c.sorts {
+		if s == v.sortBy {
+			next = c.sorts[(i+1)%len(c.sorts)]
+		}
+	}
+	v.sortBy = next
+	v.reloadList()
+}
+
+// openTrade loads trade id and shows it in the detail pane.
+func (v *JournalView) openTrade(id int64) {
+	v.selected = id
+	v.background(func() func() {
+		d, err := v.j.TradeDetail(v.ctx, id)
+		return func() {
+			if id != v.selected {
+				return
+			}
+			if err != nil {
+				v.detail.Objects = []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf("Could not read trade #%d: %v", id, err))}
+				v.detail.Refresh()
+				return
+			}
+			v.showDetail(d)
+		}
+	})
+}
+
+// refreshAfterWrite reloads what a lesson or tag change can alter.
+func (v *JournalView) refreshAfterWrite(tradeID int64) {
+	v.openTrade(tradeID)
+	v.loadLessons()
+	v.background(func() func() {
+		tags, err := v.j.Tags(v.ctx)
+		return func() {
+			if err == nil {
+				v.setTags(tags)
+			}
+		}
+	})
+}
+
+func (v *JournalView) loadLessons() {
+	v.lessonGen++
+	gen, q := v.lessonGen, v.lessonSearch.Text
+	v.background(func() func() {
+		ls, err := v.j.Lessons(v.ctx, q)
+		return func() {
+			if gen != v.lessonGen {
+				return
+			}
+			if err != nil {
+				v.lessonCount.SetText("Could not read the lessons: " + err.Error())
+				return
+			}
+			v.lessons = ls
+			switch {
+			case len(ls) == 0 && q == "":
+				v.lessonCount.SetText("No lessons yet. Add one from a trade's detail on the Trades tab.")
+			case len(ls) == 0:
+				v.lessonCount.SetText(fmt.Sprintf("No lesson contains %q.", q))
+			default:
+				v.lessonCount.SetText(fmt.Sprintf("%d lessons, newest first. Click one to open its trade.", len(ls)))
+			}
+			v.lessonList.Refresh()
+		}
+	})
+}
+
+// chooseStatement opens the file dialog for an import.
+func (v *JournalView) chooseStatement() {
+	if v.win == nil {
+		return
+	}
+	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			v.importNote.SetText("Could not open the file: " + err.Error())
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		v.ImportFile(path)
+	}, v.win).Show()
+}
+
+// ImportFile parses the statement at path and imports it into the account selected in the
+// filter, or, with all accounts selected, into the account the statement names. It shows a
+// summary or the error exactly as the parser or journal gives it; on error nothing changes.
+func (v *JournalView) ImportFile(path string) {
+	ref := data.AccountRef{}
+	if a := v.selectedAccount(); a != nil {
+		ref = data.AccountRef{Broker: a.Broker, Account: a.Account, Kind: a.Kind}
+	}
+	v.importBtn.Disable()
+	v.importNote.Importance = widget.MediumImportance
+	v.importNote.SetText("Importing " + path + "…")
+	v.background(func() func() {
+		var res data.ImportResult
+		st, err := statement.ParseFile(path)
+		if err == nil {
+			res, err = v.j.Import(v.ctx, ref, st)
+		}
+		var accts []data.Account
+		if err == nil {
+			accts, err = v.j.Accounts(v.ctx)
+		}
+		return func() {
+			v.importBtn.Enable()
+			if err != nil {
+				v.importNote.Importance = widget.DangerImportance
+				v.importNote.SetText("Nothing imported: " + err.Error())
+				return
+			}
+			v.importNote.Importance = widget.SuccessImportance
+			msg := fmt.Sprintf("%s: %d new fills, %d already in the journal; %d trades opened, %d closed, %d rolls.",
+				shortName(path), res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls)
+			if len(st.Warnings) > 0 {
+				msg += " Warnings: " + strings.Join(st.Warnings, "; ")
+			}
+			v.importNote.SetText(msg)
+			v.setAccounts(accts)
+			v.applyFilter()
+			v.loadLessons()
+		}
+	})
+}
+
+func shortName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// sortedTagText lists tags as "kind: name" in a stable order.
+func sortedTagText(tags []data.Tag) string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = string(t.Kind) + ": " + t.Name
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,319 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// showDetail fills the detail pane with everything the journal knows about d.
+func (v *JournalView) showDetail(d data.TradeDetail) {
+	title := widget.NewLabelWithStyle(fmt.Sprintf("Trade #%d · %s · %s · %s", d.ID, d.Underlying, orDash(d.Strategy), d.Status),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	acct := widget.NewLabel("Account: " + accountName(d.Account))
+	objs := []fyne.CanvasObject{title, acct}
+	if d.Account.Sample {
+		b := widget.NewLabel(SampleBanner)
+		b.Importance = widget.WarningImportance
+		objs = append(objs, b)
+	}
+
+	costShare := "— (no premium)"
+	if d.HasCostShare {
+		costShare = pctDec(d.CostShare)
+	}
+	objs = append(objs, section("Summary"), grid(2,
+		"Opened", stamp(d.OpenedAt),
+		"Closed", stamp(d.ClosedAt),
+		"Days held (days)", fmt.Sprintf("%.1f", d.DaysHeld),
+		"Premium collected ($)", usd(d.Premium),
+		"Commission ($)", usd(d.Commission),
+		"Fees ($)", usd(d.Fees),
+		"Hedging costs ($)", usd(d.HedgeCost),
+		"Costs / premium (%)", costShare,
+		"Realized P&L ($)", usd(d.RealizedPnL),
+		"Cumulative credit ($)", usd(d.CumulativeCredit),
+		"Breakevens now (underlying $)", prices(d.Breakevens),
+		"Rolls / hedges (count)", fmt.Sprintf("%d / %d", d.Rolls, d.TradeSummary.Hedges),
+	))
+
+	objs = append(objs, section("Legs"))
+	legs := []string{"Side", "Open qty", "Instrument", "Opened", "Closed"}
+	for _, l := range d.Legs {
+		legs = append(legs, string(l.Side), qty(l.Quantity), l.Symbol, dayText(l.OpenedAt), dayText(l.ClosedAt))
+	}
+	objs = append(objs, table(5, 2, []int{1}, legs...))
+
+	objs = append(objs, section("Fills"))
+	fills := []string{"Time", "Kind", "Effect", "Instrument", "Qty", "Price", "Costs ($)", "Cash ($)", "Realized ($)"}
+	for _, f := range d.Fills {
+		fills = append(fills, stamp(f.Time), f.Kind, f.Effect, f.Symbol, qty(f.Quantity), f.Price.String(),
+			usd(f.Commission.Add(f.Fees)), usd(f.Cash), usd(f.RealizedPnL))
+	}
+	objs = append(objs, table(9, 3, []int{4, 5, 6, 7, 8}, fills...))
+
+	objs = append(objs, section("Roll chain"))
+	chain := []string{"Time", "Step", "Opened / closed", "Credit ($)", "Cumulative ($)", "Breakevens ($)"}
+	for _, s := range d.Chain {
+		chain = append(chain, stamp(s.Time), s.Step, legChange(s), usd(s.Credit), usd(s.Cumulative), prices(s.Breakevens))
+	}
+	objs = append(objs, table(6, 2, []int{3, 4}, chain...))
+
+	objs = append(objs, section("Hedges"))
+	if len(d.Hedges) == 0 {
+		objs = append(objs, note("No hedges recorded for this trade."))
+	} else {
+		hedges := []string{"Time", "Reason", "Policy", "Cost ($)"}
+		for _, h := range d.Hedges {
+			hedges = append(hedges, stamp(h.Time), h.Reason, orDash(h.Policy), usd(h.Cost))
+		}
+		objs = append(objs, table(4, 1, []int{3}, hedges...))
+	}
+
+	objs = append(objs, section("Greeks and volatility at entry"))
+	iv := "not recorded"
+	if len(d.EntryGreeks) == 0 {
+		objs = append(objs, note("Greeks at entry: not recorded (the statement import carries no Greeks; Keel records them for trades it places)."))
+	} else {
+		greeks := []string{"Leg", "Delta (units)", "Gamma (Δ/pt)", "Theta ($/day)", "Vega ($/vol pt)", "IV (%)", "Underlying ($)"}
+		for _, g := range d.EntryGreeks {
+			leg := "whole trade"
+			if g.LegID != 0 {
+				leg = legSymbol(d.Legs, g.LegID)
+			}
+			greeks = append(greeks, leg, fmt.Sprintf("%.2f", g.Delta), fmt.Sprintf("%.4f", g.Gamma),
+				fmt.Sprintf("%.2f", g.Theta), fmt.Sprintf("%.2f", g.Vega), pct(g.IV), usd(g.UnderlyingPrice))
+			if g.LegID == 0 {
+				iv = pct(g.IV)
+			}
+		}
+		objs = append(objs, table(7, 0, []int{1, 2, 3, 4, 5, 6}, greeks...))
+	}
+	objs = append(objs, grid(2,
+		"Implied vol at entry (%)", iv,
+		"Realized vol over the hold (%)", "not recorded (the journal holds no underlying price history)",
+	))
+
+	objs = append(objs, section("Tags"))
+	tags := widget.NewEntry()
+	tags.SetText(sortedTagText(d.Tags))
+	tags.SetPlaceHolder("strategy: strangle, mistake: late roll, emotion: fear")
+	tagNote := note("")
+	saveTags := widget.NewButton("Save tags", func() {
+		parsed, err := parseTags(tags.Text)
+		if err != nil {
+			tagNote.SetText(err.Error())
+			return
+		}
+		id := d.ID
+		v.background(func() func() {
+			err := v.j.SetTags(v.ctx, id, parsed)
+			return func() {
+				if err != nil {
+					tagNote.SetText("Tags not saved: " + err.Error())
+					return
+				}
+				v.refreshAfterWrite(id)
+			}
+		})
+	})
+	objs = append(objs, container.NewBorder(nil, nil, nil, saveTags, tags), tagNote)
+
+	objs = append(objs, section("Lessons learned"))
+	for _, l := range d.Lessons {
+		objs = append(objs, v.lessonEditor(d.ID, l))
+	}
+	add := widget.NewMultiLineEntry()
+	add.SetPlaceHolder("What did this trade teach you?")
+	add.SetMinRowsVisible(2)
+	add.Wrapping = fyne.TextWrapWord
+	addNote := note("")
+	addBtn := widget.NewButton("Add lesson", func() {
+		text := strings.TrimSpace(add.Text)
+		if text == "" {
+			addNote.SetText("Write the lesson first.")
+			return
+		}
+		id := d.ID
+		v.background(func() func() {
+			_, err := v.j.AddLesson(v.ctx, data.Lesson{TradeID: id, Text: text})
+			return func() {
+				if err != nil {
+					addNote.SetText("Lesson not saved: " + err.Error())
+					return
+				}
+				v.refreshAfterWrite(id)
+			}
+		})
+	})
+	objs = append(objs, add, container.NewBorder(nil, nil, nil, addBtn, addNote))
+
+	v.detail.Objects = objs
+	v.detail.Refresh()
+}
+
+// lessonEditor shows one lesson with Edit and Delete; Edit turns it into an entry with Save.
+func (v *JournalView) lessonEditor(tradeID int64, l data.Lesson) fyne.CanvasObject {
+	text := widget.NewLabel(l.Text)
+	text.Wrapping = fyne.TextWrapWord
+	when := note(stamp(l.CreatedAt))
+	entry := widget.NewMultiLineEntry()
+	entry.Wrapping = fyne.TextWrapWord
+	entry.Hide()
+	msg := note("")
+	var edit, save *widget.Button
+	save = widget.NewButton("Save", func() {
+		t := strings.TrimSpace(entry.Text)
+		if t == "" {
+			msg.SetText("A lesson cannot be empty; delete it instead.")
+			return
+		}
+		v.background(func() func() {
+			err := v.j.UpdateLesson(v.ctx, l.ID, t)
+			return func() {
+				if err != nil {
+					msg.SetText("Not saved: " + err.Error())
+					return
+				}
+				v.refreshAfterWrite(tradeID)
+			}
+		})
+	})
+	save.Hide()
+	edit = widget.NewButton("Edit", func() {
+		entry.SetText(l.Text)
+		text.Hide()
+		entry.Show()
+		edit.Hide()
+		save.Show()
+	})
+	del := widget.NewButton("Delete", func() {
+		v.background(func() func() {
+			err := v.j.DeleteLesson(v.ctx, l.ID)
+			return func() {
+				if err != nil {
+					msg.SetText("Not deleted: " + err.Error())
+					return
+				}
+				v.refreshAfterWrite(tradeID)
+			}
+		})
+	})
+	del.Importance = widget.DangerImportance
+	return container.NewBorder(nil, msg, nil, container.NewHBox(when, edit, save, del), container.NewVBox(text, entry))
+}
+
+// parseTags reads "kind: name, kind: name"; a tag without a kind is a strategy tag.
+func parseTags(s string) ([]data.Tag, error) {
+	var out []data.Tag
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		kind, name, ok := strings.Cut(part, ":")
+		if !ok {
+			kind, name = string(data.StrategyTag), part
+		}
+		kind, name = strings.ToLower(strings.TrimSpace(kind)), strings.TrimSpace(name)
+		switch data.TagKind(kind) {
+		case data.StrategyTag, data.MistakeTag, data.EmotionTag:
+		default:
+			return nil, fmt.Errorf("tag %q: kind %q is not strategy, mistake or emotion", part, kind)
+		}
+		if name == "" {
+			return nil, fmt.Errorf("tag %q has no name", part)
+		}
+		out = append(out, data.Tag{Kind: data.TagKind(kind), Name: name})
+	}
+	return out, nil
+}
+
+func legSymbol(legs []data.Leg, id int64) string {
+	for _, l := range legs {
+		if l.ID == id {
+			return l.Symbol
+		}
+	}
+	return fmt.Sprintf("leg %d", id)
+}
+
+func legChange(s data.ChainStep) string {
+	var parts []string
+	if len(s.Opened) > 0 {
+		parts = append(parts, "+ "+strings.Join(s.Opened, ", "))
+	}
+	if len(s.Closed) > 0 {
+		parts = append(parts, "− "+strings.Join(s.Closed, ", "))
+	}
+	return orDash(strings.Join(parts, "; "))
+}
+
+func section(title string) fyne.CanvasObject {
+	return container.NewVBox(widget.NewSeparator(),
+		widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+}
+
+func note(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Importance = widget.LowImportance
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// grid lays out label/value pairs, pairs to a row; money values are right-aligned and
+// negatives shown in the danger colour.
+func grid(pairs int, kv ...string) fyne.CanvasObject {
+	var cells []fyne.CanvasObject
+	for i := 0; i+1 < len(kv); i += 2 {
+		cells = append(cells, widget.NewLabel(kv[i]), valueLabel(kv[i+1]))
+	}
+	return container.New(widgets.NewColumns(pairs*2, -1), cells...)
+}
+
+func valueLabel(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	if strings.HasPrefix(s, "−") {
+		l.Importance = widget.DangerImportance
+	}
+	return l
+}
+
+// table lays out cells (the first cols are the header) in cols columns; the stretch column
+// takes spare width and the right columns are right-aligned.
+func table(cols, stretch int, right []int, cells ...string) fyne.CanvasObject {
+	isRight := map[int]bool{}
+	for _, c := range right {
+		isRight[c] = true
+	}
+	objs := make([]fyne.CanvasObject, len(cells))
+	for i, s := range cells {
+		col := i % cols
+		var l *widget.Label
+		switch {
+		case i < cols:
+			l = widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		case isRight[col]:
+			l = valueLabel(s)
+		default:
+			l = widget.NewLabel(s)
+		}
+		if isRight[col] {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		objs[i] = l
+	}
+	if len(cells) == cols {
+		objs = append(objs, note("none"))
+		for len(objs)%cols != 0 {
+			objs = append(objs, widget.NewLabel(""))
+		}
+	}
+	return container.NewHScroll(container.New(widgets.NewColumns(cols, stretch), objs...))
+}
