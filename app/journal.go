@@ -253,7 +253,8 @@ func (v *JournalView) build() {
 
 	v.detail = container.NewVBox(widget.NewLabel("Select a trade to see its legs, fills, rolls, hedges and lessons."))
 	list := container.NewBorder(nil, v.totals, nil, nil, v.table)
-	split := container.NewHSplit(list, container.NewVScroll(container.NewPadded(v.detail)))
+	// The detail scrolls both ways so its wide tables never squeeze the trade list.
+	split := container.NewHSplit(list, container.NewScroll(container.NewPadded(v.detail)))
 	split.Offset = 0.58
 	tradesTab := container.NewBorder(container.NewVBox(container.NewHScroll(filters), v.filterNote), nil, nil, nil, split)
 
@@ -304,7 +305,7 @@ func (v *JournalView) build() {
 		container.NewTabItem("Lessons", lessonsTab),
 		container.NewTabItem("Stats", statsTab),
 	)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.importBtn),
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(v.importBtn),
 		container.NewVBox(v.banner, v.importNote))
 	v.content = container.NewBorder(top, nil, nil, nil, v.tabs)
 }

@@ -104,15 +104,17 @@ func RenderChart(spec ChartSpec, width, height int, colors ChartColors) (image.I
 		},
 		Series: series,
 	}
-	if len(series) > 1 {
-		graph.Elements = []chart.Renderable{chart.LegendThin(&graph, chart.Style{
-			FillColor: bg, FontColor: fg, StrokeColor: grid})}
-	}
 	font, err := defaultFont()
 	if err != nil {
 		return nil, err
 	}
 	graph.Font = font
+	if len(series) > 1 {
+		// go-chart's own legends paint a white box that ignores the theme, so draw a line
+		// key in the top padding, left of the title.
+		graph.Background.Padding.Top = 40
+		graph.Elements = []chart.Renderable{lineKey(series, fg)}
+	}
 	var buf bytes.Buffer
 	if err := graph.Render(chart.PNG, &buf); err != nil {
 		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
@@ -122,6 +124,27 @@ func RenderChart(spec ChartSpec, width, height int, colors ChartColors) (image.I
 		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
 	}
 	return img, nil
+}
+
+// lineKey draws each series' name beside a short stroke of its colour, in one row just
+// above the plot.
+func lineKey(series []chart.Series, fg drawing.Color) chart.Renderable {
+	return func(r chart.Renderer, plot chart.Box, defaults chart.Style) {
+		r.SetFont(defaults.GetFont())
+		r.SetFontSize(9)
+		x, y := plot.Left, plot.Top-10
+		for _, s := range series {
+			style := s.GetStyle()
+			r.SetStrokeColor(style.StrokeColor)
+			r.SetStrokeWidth(2)
+			r.MoveTo(x, y-4)
+			r.LineTo(x+18, y-4)
+			r.Stroke()
+			r.SetFontColor(fg)
+			r.Text(s.GetName(), x+24, y)
+			x += 24 + r.MeasureText(s.GetName()).Width() + 20
+		}
+	}
 }
 
 // defaultFont loads go-chart's bundled Roboto once; go-chart's own lazy loading is not safe
