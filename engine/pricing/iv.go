@@ -106,31 +106,11 @@ func ImpliedVol(o Option, price float64) (float64, error) {
 }
 
 func validateIV(o Option, price float64) error {
-	switch {
-	case o.Style != European && o.Style != American:
-		return &InputError{Field: "Style", Value: float64(o.Style), Reason: "is not European or American"}
-	case o.Right != Call && o.Right != Put:
-		return &InputError{Field: "Right", Value: float64(o.Right), Reason: "is not a call or a put"}
-	case o.Underlying != Spot && o.Underlying != Futures:
-		return &InputError{Field: "Underlying", Value: float64(o.Underlying), Reason: "is not spot or futures"}
+	o.Vol = 1 // ImpliedVol ignores Vol; every other field is checked as for Value
+	if err := validate(o); err != nil {
+		return err
 	}
-	for _, f := range [...]struct {
-		name string
-		v    float64
-	}{{"Spot", o.Spot}, {"Strike", o.Strike}, {"Years", o.Years}} {
-		if !(f.v > 0) || math.IsInf(f.v, 1) {
-			return &InputError{Field: f.name, Value: f.v, Reason: "must be a positive finite number"}
-		}
-	}
-	for _, f := range [...]struct {
-		name string
-		v    float64
-	}{{"Rate", o.Rate}, {"Carry", o.Carry}, {"Price", price}} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			return &InputError{Field: f.name, Value: f.v, Reason: "must be a finite number"}
-		}
-	}
-	return nil
+	return finite("Price", price)
 }
 
 // errNoVol is returned when valid inputs are so extreme that the forward, the discount
