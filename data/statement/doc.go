@@ -8,7 +8,9 @@
 //   - IBKR Flex Query XML: Trades, OptionEAE (assignment/exercise/expiration and the
 //     delivery that follows) and OpenPositions (returned as Statement.Positions).
 //   - thinkorswim AccountStatement CSV: the Account Trade History section (multi-leg orders
-//     included), with commissions and fees taken from Cash Balance and Futures Statements.
+//     included), with commissions and fees taken from Cash Balance and Futures Statements,
+//     and the Cash Balance RAD rows that remove an equity option by expiration, assignment
+//     or exercise (with the share delivery an assignment or exercise implies).
 //
 // Each format covers stocks and ETFs, options on them, futures and options on futures.
 // The comment at the top of each format's file says which published layout it follows and

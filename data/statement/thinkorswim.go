@@ -23,8 +23,27 @@ package statement
 // rows and the Futures Statements rows executed at the same second as an order and shares
 // them among all legs executed at that second in proportion to quantity (cents, remainder
 // on the first leg). An order with no matching cash row keeps zero commission and fees and
-// gets a Statement warning; so does a cash row that matches no trade. Assignments,
-// exercises and expirations are not in Trade History and are not read from this format.
+// gets a Statement warning; so does a cash row that matches no trade.
+//
+// Assignments, exercises and expirations are not in Trade History. They are Cash Balance
+// rows of TYPE "RAD" (receive and deliver) whose DESCRIPTION reads
+//
+//   REMOVAL OF OPTION DUE TO EXPIRATION -2 SPY 100 16 OCT 26 640 PUT
+//
+// (…DUE TO ASSIGNMENT / …DUE TO EXERCISE): quantity, root, multiplier, an optional
+// parenthesised series tag, expiration, strike, CALL or PUT. This is the wording matched by
+// public parsers of real exports (e.g. the Haskell thinkorswim parser that reads
+// "REMOVAL OF OPTION DUE TO ASSIGNMENT"/"…EXPIRATION" followed by amount, symbol and
+// option, and a beancount importer matching `REMOVAL OF OPTION DUE TO (EXPIRATION|
+// ASSIGNMENT) (-?[0-9.]+) (.*)`); EXERCISE is read the same way. Those sources do not agree
+// on what the printed sign means, so Keel uses only its size: an assignment closes a short
+// (+n), an exercise a long (-n), and an expiration closes whichever side the file's own
+// trades left open before the row (a RowError if they left none). An assignment or
+// exercise of a stock option also yields the Delivery of multiplier × contracts shares at
+// the strike, sharing the option event's Order key. A RAD row on a futures option
+// ("/ESZ26 …") names the option by contract month and series code, not by date, so its
+// expiry and the future it delivers cannot be determined from the row: such rows are
+// skipped with a Statement warning. Other RAD rows (transfers, splits) are skipped.
 
 import (
 	"bytes"
@@ -75,6 +94,7 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 	orderIDs := newIDMaker("")
 	sawTrades := false
 	first := true
+	var removals []*tosRemovalRow
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -136,6 +156,19 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 		}
 		switch section {
 		case "Cash Balance":
+			if get("TYPE") == "RAD" {
+				r, skip, err := tosRemoval(name, line, get, bad)
+				if err != nil {
+					return nil, err
+				}
+				if skip != "" {
+					st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: %s", name, line, skip))
+				}
+				if r != nil {
+					removals = append(removals, r)
+				}
+				continue
+			}
 			if get("TYPE") != "TRD" {
 				continue
 			}
@@ -202,7 +235,174 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 		return nil, &FormatError{File: name, Reason: "the thinkorswim statement has no \"Account Trade History\" section"}
 	}
 	tosShareCosts(name, st, orders, cash)
+	if err := tosAddRemovals(name, st, removals); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// tosRemovalRow is a Cash Balance RAD row that removed an option, before its sign is known.
+type tosRemovalRow struct {
+	line       int
+	when       time.Time
+	kind       Kind
+	count      decimal.Decimal // contracts, positive
+	inst       instrument.Instrument
+	strike     decimal.Decimal
+	symbol     string
+	ref        string // REF #, without the ="…" quoting
+	idFields   []string
+	commission decimal.Decimal
+	fees       decimal.Decimal
+}
+
+var tosRemovalDesc = regexp.MustCompile(`(?i)^REMOVAL OF OPTION DUE TO (EXPIRATION|ASSIGNMENT|EXERCISE)\s+([-+]?[0-9.,]+)\s+(\S+)\s+([0-9.]+)\s+((?:\([^)]*\)\s*)*)(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2})\s+([0-9.]+)\s+(CALL|PUT)$`)
+
+// tosRemoval reads a RAD row. It returns nil and no warning for RAD rows that are not option
+// removals, and nil with a warning for removals of futures options (see the file comment).
+func tosRemoval(name string, line int, get func(string) string, bad func(field, value, reason string) error) (*tosRemovalRow, string, error) {
+	desc := strings.Join(strings.Fields(get("DESCRIPTION")), " ")
+	if !strings.HasPrefix(strings.ToUpper(desc), "REMOVAL OF OPTION") {
+		return nil, "", nil
+	}
+	when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
+	if err != nil {
+		return nil, "", bad("DATE", get("DATE")+" "+get("TIME"), "is not a date and time like 9/15/26 10:01:46")
+	}
+	if f := strings.Fields(desc); len(f) > 7 && (strings.HasPrefix(f[7], "/") || strings.HasPrefix(f[7], "./")) {
+		return nil, "futures option " + strings.TrimPrefix(f[7], ".") + " not imported: the row gives no expiration date or delivered future; record it by hand", nil
+	}
+	m := tosRemovalDesc.FindStringSubmatch(desc)
+	if m == nil {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "is not like REMOVAL OF OPTION DUE TO EXPIRATION -1 SPY 100 16 OCT 26 640 PUT")
+	}
+	r := &tosRemovalRow{line: line, when: when, kind: Expiration}
+	switch strings.ToUpper(m[1]) {
+	case "ASSIGNMENT":
+		r.kind = Assignment
+	case "EXERCISE":
+		r.kind = Exercise
+	}
+	qty, ok := number(strings.ReplaceAll(m[2], ",", ""))
+	if !ok || qty.IsZero() || !qty.IsInteger() {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give a whole, non-zero number of contracts")
+	}
+	r.count = qty.Abs()
+	mult, ok := number(m[4])
+	if !ok || mult.Sign() <= 0 {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give a positive multiplier")
+	}
+	exp, err := time.ParseInLocation("2 Jan 06", m[6]+" "+titleMonth(m[7])+" "+m[8], newYork)
+	if err != nil {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give an expiration like 16 OCT 26")
+	}
+	strike, ok := number(m[9])
+	if !ok || strike.Sign() <= 0 {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give a positive strike")
+	}
+	right := pricing.Call
+	if strings.EqualFold(m[10], "PUT") {
+		right = pricing.Put
+	}
+	sym := strings.ToUpper(m[3])
+	// mult 0 keeps the contract spec's, as Trade History legs do, so the removal names the
+	// same instrument as the trades that opened it.
+	if r.inst, err = equityOption(sym, exp, right, strike, 0); err != nil {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), err.Error())
+	}
+	if r.inst.Multiplier != mult.InexactFloat64() {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), fmt.Sprintf("gives multiplier %s; Keel knows %s options as %g", m[4], sym, r.inst.Multiplier))
+	}
+	r.strike = strike
+	r.symbol = strings.Join(strings.Fields(strings.Join([]string{sym, m[6], strings.ToUpper(m[7]), m[8], m[9], strings.ToUpper(m[10])}, " ")), " ")
+	c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
+	if err != nil {
+		return nil, "", err
+	}
+	r.commission, r.fees = c.commission, c.fees
+	r.ref = strings.Trim(strings.TrimPrefix(get("REF #"), "="), `"`)
+	r.idFields = []string{when.Format(time.RFC3339), "RAD", r.ref, desc}
+	return r, "", nil
+}
+
+// tosAddRemovals signs the removals against the position the file's fills and earlier
+// removals leave open, and appends their events (and deliveries) to st.
+func tosAddRemovals(name string, st *Statement, removals []*tosRemovalRow) error {
+	if len(removals) == 0 {
+		return nil
+	}
+	type change struct {
+		when time.Time
+		inst instrument.Instrument
+		qty  decimal.Decimal
+	}
+	var fills []change
+	for _, ev := range st.Events {
+		fills = append(fills, change{ev.Time, ev.Instrument, ev.Quantity})
+	}
+	// removals in time order (stable: the file's order at equal times)
+	for i := 1; i < len(removals); i++ {
+		for j := i; j > 0 && removals[j].when.Before(removals[j-1].when); j-- {
+			removals[j], removals[j-1] = removals[j-1], removals[j]
+		}
+	}
+	ids := newIDMaker("thinkorswim:")
+	var done []change
+	for _, r := range removals {
+		pos := decimal.Zero
+		for _, f := range fills {
+			if f.inst == r.inst && !f.when.After(r.when) {
+				pos = pos.Add(f.qty)
+			}
+		}
+		for _, d := range done {
+			if d.inst == r.inst {
+				pos = pos.Add(d.qty)
+			}
+		}
+		qty := r.count
+		switch r.kind {
+		case Exercise:
+			qty = qty.Neg()
+		case Expiration:
+			switch pos.Sign() {
+			case 1:
+				qty = qty.Neg()
+			case 0:
+				return &RowError{File: name, Line: r.line, Field: "DESCRIPTION", Value: r.symbol,
+					Reason: "expires an option that no earlier trade in this file left open, so whether it was long or short is unknown"}
+			}
+		}
+		done = append(done, change{r.when, r.inst, qty})
+		src := fmt.Sprintf("%s line %d", name, r.line)
+		// The option removed and the shares it delivers share one key; rows removing other
+		// options at the same moment keep their own (by REF #, or by the option otherwise).
+		key := r.ref
+		if key == "" {
+			key = strings.ReplaceAll(r.symbol, " ", "")
+		}
+		order := "thinkorswim:rad:" + r.when.UTC().Format("20060102T150405") + ":" + key
+		st.Events = append(st.Events, Event{
+			Broker: "thinkorswim", Account: st.Account, ID: ids.make(r.idFields...), Order: order,
+			Time: r.when, Kind: r.kind, Effect: Close, Instrument: r.inst, Symbol: r.symbol,
+			Quantity: qty, Price: decimal.Zero, Commission: r.commission, Fees: r.fees, Source: src,
+		})
+		if r.kind == Expiration {
+			continue
+		}
+		// A call assigned (+n) delivers shares away and exercised (-n) brings them in; a
+		// put the other way round.
+		shares := qty.Mul(decimal.NewFromFloat(r.inst.Multiplier))
+		if r.inst.Right == pricing.Call {
+			shares = shares.Neg()
+		}
+		st.Events = append(st.Events, Event{
+			Broker: "thinkorswim", Account: st.Account, ID: ids.make(append(r.idFields, "delivery")...), Order: order,
+			Time: r.when, Kind: Delivery, Instrument: stockInstrument(r.inst.Root, r.when), Symbol: r.inst.Root,
+			Quantity: shares, Price: r.strike, Commission: decimal.Zero, Fees: decimal.Zero, Source: src,
+		})
+	}
+	return nil
 }
 
 func tosCashRow(comm, misc string, bad func(field, value, reason string) error) (*tosCash, error) {
