@@ -32,10 +32,10 @@ func benchOptions(n int, style Style) []Option {
 
 var sinkGreeks Greeks
 
-// BenchmarkPriceGreeks values one European option per op (price and all Greeks), cycling
-// through 1,000 prebuilt options.
-func BenchmarkPriceGreeks(b *testing.B) {
-	opts := benchOptions(1000, European)
+// benchValue values one option of style per op (price and all Greeks), cycling through
+// 1,000 prebuilt options.
+func benchValue(b *testing.B, style Style) {
+	opts := benchOptions(1000, style)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		g, err := Value(opts[i%len(opts)])
@@ -46,9 +46,9 @@ func BenchmarkPriceGreeks(b *testing.B) {
 	}
 }
 
-// BenchmarkPrice prices one European option per op, without Greeks.
-func BenchmarkPrice(b *testing.B) {
-	opts := benchOptions(1000, European)
+// benchPrice prices one option of style per op, without Greeks.
+func benchPrice(b *testing.B, style Style) {
+	opts := benchOptions(1000, style)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, err := Price(opts[i%len(opts)])
@@ -58,6 +58,12 @@ func BenchmarkPrice(b *testing.B) {
 		sinkGreeks.Price = p
 	}
 }
+
+// BenchmarkPriceGreeks values one European option per op (price and all Greeks).
+func BenchmarkPriceGreeks(b *testing.B) { benchValue(b, European) }
+
+// BenchmarkPrice prices one European option per op, without Greeks.
+func BenchmarkPrice(b *testing.B) { benchPrice(b, European) }
 
 // BenchmarkRevalue1000 values a book of 1,000 European options (price and all Greeks) per op.
 func BenchmarkRevalue1000(b *testing.B) {
@@ -77,27 +83,7 @@ func BenchmarkRevalue1000(b *testing.B) {
 }
 
 // BenchmarkAmerican values one American option per op (price and all Greeks).
-func BenchmarkAmerican(b *testing.B) {
-	opts := benchOptions(1000, American)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		g, err := Value(opts[i%len(opts)])
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkGreeks = g
-	}
-}
+func BenchmarkAmerican(b *testing.B) { benchValue(b, American) }
 
 // BenchmarkAmericanPrice prices one American option per op, without Greeks.
-func BenchmarkAmericanPrice(b *testing.B) {
-	opts := benchOptions(1000, American)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p, err := Price(opts[i%len(opts)])
-		if err != nil {
-			b.Fatal(err)
-		}
-		sinkGreeks.Price = p
-	}
-}
+func BenchmarkAmericanPrice(b *testing.B) { benchPrice(b, American) }
