@@ -191,50 +191,63 @@ func (j *Journal) AddHedge(ctx context.Context, h Hedge) (int64, error) {
 // RecordGreeks stores a Greek snapshot of a trade or one of its legs. Every figure must be
 // a finite number. A zero Time means now.
 func (j *Journal) RecordGreeks(ctx context.Context, g GreekSnapshot) (int64, error) {
+	if err := g.check(); err != nil {
+		return 0, err
+	}
+	if g.Time.IsZero() {
+		g.Time = j.now()
+	}
+	var id int64
+	err := j.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = insertGreeks(ctx, tx, g)
+		return err
+	})
+	return id, err
+}
+
+// check refuses a snapshot with a figure that is not a finite number or a negative IV.
+func (g GreekSnapshot) check() error {
 	for _, v := range []struct {
 		name string
 		x    float64
 	}{{"delta", g.Delta}, {"gamma", g.Gamma}, {"theta", g.Theta}, {"vega", g.Vega}, {"iv", g.IV}} {
 		if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-			return 0, fmt.Errorf("greek snapshot: %s is %v, not a number", v.name, v.x)
+			return fmt.Errorf("greek snapshot: %s is %v, not a number", v.name, v.x)
 		}
 	}
 	if g.IV < 0 {
-		return 0, fmt.Errorf("greek snapshot: iv %v is negative", g.IV)
+		return fmt.Errorf("greek snapshot: iv %v is negative", g.IV)
 	}
-	at := g.Time
-	if at.IsZero() {
-		at = j.now()
-	}
+	return nil
+}
+
+// insertGreeks writes a checked snapshot with its Time set.
+func insertGreeks(ctx context.Context, tx *sql.Tx, g GreekSnapshot) (int64, error) {
 	kind := "daily"
 	if g.Entry {
 		kind = "entry"
 	}
-	var id int64
-	err := j.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tradeExists(ctx, tx, g.TradeID); err != nil {
-			return err
+	if err := tradeExists(ctx, tx, g.TradeID); err != nil {
+		return 0, err
+	}
+	var leg any
+	if g.LegID != 0 {
+		var one int
+		err := tx.QueryRowContext(ctx, "SELECT 1 FROM legs WHERE id = ? AND trade_id = ?", g.LegID, g.TradeID).Scan(&one)
+		if err == sql.ErrNoRows {
+			return 0, fmt.Errorf("greek snapshot: leg %d is not in trade %d", g.LegID, g.TradeID)
 		}
-		var leg any
-		if g.LegID != 0 {
-			var one int
-			err := tx.QueryRowContext(ctx, "SELECT 1 FROM legs WHERE id = ? AND trade_id = ?", g.LegID, g.TradeID).Scan(&one)
-			if err == sql.ErrNoRows {
-				return fmt.Errorf("greek snapshot: leg %d is not in trade %d", g.LegID, g.TradeID)
-			}
-			if err != nil {
-				return err
-			}
-			leg = g.LegID
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO greek_snapshots (trade_id, leg_id, kind, taken_at, delta, gamma, theta, vega, iv, underlying_price)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.TradeID, leg, kind, formatTime(at), g.Delta, g.Gamma, g.Theta, g.Vega, g.IV,
-			g.UnderlyingPrice.String())
 		if err != nil {
-			return err
+			return 0, err
 		}
-		id, err = res.LastInsertId()
-		return err
-	})
-	return id, err
+		leg = g.LegID
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO greek_snapshots (trade_id, leg_id, kind, taken_at, delta, gamma, theta, vega, iv, underlying_price)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.TradeID, leg, kind, formatTime(g.Time), g.Delta, g.Gamma, g.Theta, g.Vega, g.IV,
+		g.UnderlyingPrice.String())
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
