@@ -1,0 +1,194 @@
+package hedge
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func checklistInput(t *testing.T) ChecklistInput {
+	now := ny(2026, 11, 20, 15, 45)
+	return ChecklistInput{
+		Now:    now,
+		NetLiq: 200000,
+		Layers: []LayerState{
+			{ // quiet: options −180 + hedge +50 = −130, inside ±250
+				Name: "SPY strangle", Underlying: "SPY",
+				Exposure:  Exposure{Delta: -180, Gamma: -12, Vega: -900, Theta: 120, Spot: 500, Notional: 1e6},
+				HedgeHeld: 50, Policy: FixedBand{Width: 250}, Hedge: esmes(t), Vol: 0.18, Years: 30.0 / 365,
+				Positions: []Position{{Symbol: "SPY 520C", Quantity: -10, DTE: 30, Delta: 0.2, Gamma: 0.01}},
+			},
+			{ // breach: options +420, no hedge; ±250 band → sell 8 MES (−400) to +20
+				Name: "SPY puts", Underlying: "SPY",
+				Exposure: Exposure{Delta: 420, Gamma: -8, Vega: -600, Theta: 80, Spot: 500, Notional: 5e5},
+				Policy:   FixedBand{Width: 250}, Hedge: esmes(t), Vol: 0.18, Years: 12.0 / 365,
+				Positions: []Position{{Symbol: "SPY 480P", Quantity: -10, DTE: 12, Delta: -0.42, Gamma: 0.02}},
+			},
+		},
+		Events: []Event{
+			{Name: "FOMC", At: now.Add(72 * time.Hour)},
+			{Name: "AAPL earnings", Symbol: "AAPL", At: now.Add(24 * time.Hour)},
+			{Name: "CPI", At: now.Add(20 * 24 * time.Hour)},
+		},
+	}
+}
+
+func TestChecklistRun(t *testing.T) {
+	r, err := DefaultChecklist().Run(checklistInput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hedges) != 3 {
+		t.Fatalf("%d hedge steps, want 2 layers and the book", len(r.Hedges))
+	}
+	q, b, book := r.Hedges[0], r.Hedges[1], r.Hedges[2]
+	if q.OptionsDelta != -180 || q.HedgeRequired != 180 || q.HedgeHeld != 50 || q.Difference != 130 || q.NetDelta != -130 ||
+		q.Decision.Hedge || q.Action != "no action" {
+		t.Errorf("quiet layer %+v", q)
+	}
+	if b.HedgeRequired != -420 || b.Difference != -420 || !b.Decision.Hedge || b.Action != "sell 8 MES" || b.Decision.After != 20 ||
+		b.Adjustment != -400 || b.Decision.Instrument != "ES/MES" {
+		t.Errorf("breached layer: %+v", b)
+	}
+	if book.Layer != "book" || book.OptionsDelta != 240 || book.HedgeHeld != 50 || book.NetDelta != 290 {
+		t.Errorf("book %+v", book)
+	}
+	if !r.ActionNeeded || !strings.Contains(r.Summary, "action") {
+		t.Errorf("ActionNeeded %v %q", r.ActionNeeded, r.Summary)
+	}
+	// DTE 12 → 50% size warning; DTE 30 quiet.
+	if len(r.Positions) != 1 || r.Positions[0].Symbol != "SPY 480P" || r.Positions[0].Severity != Warn {
+		t.Errorf("positions %+v", r.Positions)
+	}
+	// FOMC in 3 days concerns both layers; AAPL earnings none; CPI is outside 7 days.
+	var events []string
+	for _, f := range r.Vega {
+		if f.Rule == "event" {
+			events = append(events, f.Symbol+": "+f.Text)
+		}
+	}
+	if len(events) != 2 || !strings.Contains(events[0], "FOMC") || !strings.Contains(events[0], "vega -900") {
+		t.Errorf("events %v", events)
+	}
+	// Limits on $200k: delta ±1000, vega $4000/pt: all inside.
+	for _, f := range r.Limits {
+		if f.Severity == Act {
+			t.Errorf("limit breached: %s", f.Text)
+		}
+	}
+}
+
+// A quiet day: every delta inside its band, no rule breached → no action.
+func TestChecklistQuietDay(t *testing.T) {
+	in := checklistInput(t)
+	in.Layers[1].HedgeHeld = -400
+	in.Layers[1].Positions[0].DTE = 40
+	r, err := DefaultChecklist().Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ActionNeeded || !strings.HasPrefix(r.Summary, "no action") {
+		t.Fatalf("quiet day: %v %q", r.ActionNeeded, r.Summary)
+	}
+	for _, h := range r.Hedges {
+		if h.Action != "no action" && h.Layer != "book" {
+			t.Errorf("%s: %q", h.Layer, h.Action)
+		}
+	}
+}
+
+func TestChecklistBookPolicyAndErrors(t *testing.T) {
+	c := DefaultChecklist()
+	c.BookPolicy = FixedBand{Width: 100}
+	c.BookHedge = esmes(t)
+	r, err := c.Run(checklistInput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if book := r.Hedges[2]; !book.Decision.Hedge || book.Decision.Delta != 290 {
+		t.Errorf("book decision %+v", book.Decision)
+	}
+	in := checklistInput(t)
+	in.Layers[0].Policy = nil
+	if _, err := c.Run(in); err == nil || !strings.Contains(err.Error(), "SPY strangle") {
+		t.Errorf("missing policy: %v", err)
+	}
+	in = checklistInput(t)
+	in.Layers[1].Exposure.Spot = 0
+	if _, err := c.Run(in); err == nil || !strings.Contains(err.Error(), "SPY puts") {
+		t.Errorf("zero spot: %v", err)
+	}
+	if _, err := c.Run(ChecklistInput{}); err == nil {
+		t.Error("no time accepted")
+	}
+}
+
+// The rule "ignore P&L": no field of a checklist Run, at any depth, is a P&L figure.
+func TestChecklistHasNoPnL(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type, string)
+	walk = func(ty reflect.Type, path string) {
+		for ty.Kind() == reflect.Slice || ty.Kind() == reflect.Pointer {
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct || seen[ty] {
+			return
+		}
+		seen[ty] = true
+		for i := 0; i < ty.NumField(); i++ {
+			f := ty.Field(i)
+			name := strings.ToLower(f.Name)
+			for _, bad := range []string{"pnl", "profit", "loss", "gain", "unrealized", "realized"} {
+				if strings.Contains(name, bad) {
+					t.Errorf("Run has a P&L field %s.%s", path, f.Name)
+				}
+			}
+			walk(f.Type, path+"."+f.Name)
+		}
+	}
+	walk(reflect.TypeOf(Run{}), "Run")
+}
+
+func TestWeeklyReview(t *testing.T) {
+	day := func(d, h, m int) time.Time { return ny(2026, 11, d, h, m) }
+	runs := []RunRecord{
+		{Scheduled: day(16, 15, 45), Completed: day(16, 15, 47)},
+		{Scheduled: day(17, 15, 45), Completed: day(17, 16, 30), Overrides: 1}, // 45 min late
+		{Scheduled: day(18, 15, 45), Completed: day(18, 16, 15)},               // exactly 30 min: on time
+		{Scheduled: day(19, 15, 45)},                                           // missed
+		{Scheduled: day(20, 15, 45), Completed: day(20, 15, 45)},
+	}
+	tests := []struct {
+		name       string
+		in         ReviewInput
+		ratio      float64
+		suggestion string
+	}{
+		// $300 of hedging against $800 of theta is 37.5% > 30%: widen the band.
+		{"costs high", ReviewInput{Runs: runs, OffChecklist: 2, HedgeCost: 300, ThetaCollected: 800}, 0.375, "widen the band"},
+		// $200 / $800 = 25%: the overrides and off-checklist trades come next.
+		{"costs fine", ReviewInput{Runs: runs, OffChecklist: 2, HedgeCost: 200, ThetaCollected: 800}, 0.25, "follow the checklist"},
+		{"no theta", ReviewInput{Runs: runs, HedgeCost: 50, ThetaCollected: 0}, 0, "widen the band"},
+	}
+	for _, tc := range tests {
+		v, err := ReviewRules{}.Review(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Scheduled != 5 || v.OnTime != 3 || v.Late != 1 || v.Missed != 1 || v.Overrides != 1 || v.Adherence != 0.6 {
+			t.Errorf("%s: adherence %+v", tc.name, v)
+		}
+		if v.CostToTheta != tc.ratio || !strings.HasPrefix(v.Suggestion, tc.suggestion) {
+			t.Errorf("%s: ratio %g suggestion %q, want %g %q", tc.name, v.CostToTheta, v.Suggestion, tc.ratio, tc.suggestion)
+		}
+	}
+	clean := []RunRecord{{Scheduled: day(16, 15, 45), Completed: day(16, 15, 50)}}
+	v, _ := ReviewRules{}.Review(ReviewInput{Runs: clean, HedgeCost: 10, ThetaCollected: 500})
+	if v.Suggestion != "" || v.Adherence != 1 {
+		t.Errorf("clean week: %+v", v)
+	}
+	if _, err := (ReviewRules{}).Review(ReviewInput{HedgeCost: -1}); err == nil {
+		t.Error("negative cost accepted")
+	}
+}
