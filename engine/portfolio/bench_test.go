@@ -1,0 +1,207 @@
+package portfolio
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/pricing"
+)
+
+// benchBook is a reproducible book of n positions over 20 underlyings, shaped like Keel's
+// demo strategy: ES and MES futures options (European PM weeklies and end-of-month, a few
+// American AM quarterlies), ES/MES futures, options on 14 stocks and ETFs (American, as
+// OCC lists them) and the ETFs themselves, SQQQ, SH and VXX included. Options are quoted
+// with a vol; strikes sit within ±10% of the price, 2 to 60 days out.
+func benchBook(tb testing.TB, n int) ([]Position, Market) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	stocks := []string{"SPY", "QQQ", "IWM", "DIA", "VXX", "SQQQ", "SH", "TQQQ", "AAPL", "MSFT", "NVDA", "AMZN", "META", "TSLA"}
+	prices := map[string]float64{"SPY": 600, "QQQ": 520, "IWM": 230, "DIA": 440, "VXX": 48, "SQQQ": 22, "SH": 41,
+		"TQQQ": 80, "AAPL": 230, "MSFT": 420, "NVDA": 140, "AMZN": 200, "META": 560, "TSLA": 330,
+		"ESZ6": 6020, "ESH7": 6080, "MESZ6": 6020, "MESH7": 6080, "NQZ6": 21000, "RTYZ6": 2300}
+	futs := []string{"ESZ6", "ESH7", "MESZ6", "MESH7", "NQZ6", "RTYZ6"}
+	m := Market{Now: now, Rate: 0.04, DividendYield: map[string]float64{"SPY": 0.012, "QQQ": 0.006, "DIA": 0.016},
+		Quotes: make(map[string]Quote, n), Underlyings: prices}
+	ps := make([]Position, 0, n)
+	layers := []string{"ES options", "MES futures", "SPY options", "VXX", "Hedges", ""}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("p%d", i)
+		var in instrument.Instrument
+		var err error
+		qty := float64(1 + rng.IntN(10))
+		if rng.IntN(2) == 0 {
+			qty = -qty
+		}
+		switch k := rng.IntN(20); {
+		case k < 9: // futures options: 2–60 days, PM (European) mostly
+			f := futs[rng.IntN(4)] // ES and MES
+			code, _ := instrument.ParseFuturesCode(f, now)
+			exp := now.AddDate(0, 0, 2+rng.IntN(58))
+			for !instrument.IsTradingDay(exp) {
+				exp = exp.AddDate(0, 0, 1)
+			}
+			y, mo, d := exp.Date()
+			s := prices[f]
+			strike := float64(int(s*(0.9+0.2*rng.Float64())/5) * 5)
+			in, err = instrument.NewFuturesOption(code, pricing.Right(rng.IntN(2)), strike, y, mo, d, rng.IntN(8) == 0)
+			if err != nil { // an AM option only exists on the quarterly expiry: take PM
+				in, err = instrument.NewFuturesOption(code, pricing.Right(rng.IntN(2)), strike, y, mo, d, false)
+			}
+			m.Quotes[id] = Quote{Vol: 0.12 + 0.15*rng.Float64()}
+		case k < 16: // stock and ETF options: American
+			u := stocks[rng.IntN(len(stocks))]
+			exp := now.AddDate(0, 0, 2+rng.IntN(58))
+			for exp.Weekday() != time.Friday {
+				exp = exp.AddDate(0, 0, 1)
+			}
+			s := prices[u]
+			strike := float64(int(s*(0.9+0.2*rng.Float64())*2)) / 2
+			in = instrument.NewOption(instrument.OCCOption{Root: u, Year: exp.Year(), Month: exp.Month(), Day: exp.Day(),
+				Right: pricing.Right(rng.IntN(2)), Strike: strike})
+			m.Quotes[id] = Quote{Vol: 0.15 + 0.5*rng.Float64()}
+		case k < 18:
+			in, err = instrument.Parse(futs[rng.IntN(len(futs))], now)
+		default:
+			in = instrument.NewStock(stocks[rng.IntN(len(stocks))])
+			qty *= 100
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ps = append(ps, Position{ID: id, Instrument: in, Quantity: qty, Layer: layers[rng.IntN(len(layers))]})
+	}
+	return ps, m
+}
+
+// benchEuropean is benchBook with every option European: the cost of the aggregation and
+// the closed-form pricing alone.
+func benchEuropean(tb testing.TB, n int) ([]Position, Market) {
+	ps, m := benchBook(tb, n)
+	for i := range ps {
+		ps[i].Instrument.Style = pricing.European
+	}
+	return ps, m
+}
+
+func countAmerican(ps []Position) (opts, american int) {
+	for _, p := range ps {
+		if p.Instrument.IsOption() {
+			opts++
+			if p.Instrument.Style == pricing.American {
+				american++
+			}
+		}
+	}
+	return
+}
+
+var sinkBook Book
+
+func benchRevalue(b *testing.B, ps []Position, m Market, workers int) {
+	cfg := Config{Workers: workers}
+	opts, am := countAmerican(ps)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		book, err := Revalue(ps, m, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkBook = book
+	}
+	b.ReportMetric(float64(opts), "options")
+	b.ReportMetric(float64(am), "american")
+}
+
+// BenchmarkRevalue1000 revalues the realistic mix: 1,000 positions, 790 of them options
+// (402 American: stock and ETF options, and AM quarterly ES options), the rest futures and
+// stocks, over 20 underlyings.
+func BenchmarkRevalue1000(b *testing.B) {
+	ps, m := benchBook(b, 1000)
+	benchRevalue(b, ps, m, 1)
+}
+
+// BenchmarkRevalue1000Workers2 is the same on two goroutines.
+func BenchmarkRevalue1000Workers2(b *testing.B) {
+	ps, m := benchBook(b, 1000)
+	benchRevalue(b, ps, m, 2)
+}
+
+// BenchmarkRevalue1000European is the same book with every option European.
+func BenchmarkRevalue1000European(b *testing.B) {
+	ps, m := benchEuropean(b, 1000)
+	benchRevalue(b, ps, m, 1)
+}
+
+func benchProfile(b *testing.B, ps []Position, m Market, workers int) {
+	book, err := Revalue(ps, m, Config{Workers: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec := ProfileSpec{Moves: Moves(0.2, 101), Horizons: []Horizon{{}, {Days: 7}, {AtExpiry: true}},
+		Benchmark: true, Workers: workers}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Profile(book, nil, spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProfile: 1,000 positions × 101 benchmark moves × 3 dates, on two goroutines.
+func BenchmarkProfile(b *testing.B) {
+	ps, m := benchBook(b, 1000)
+	benchProfile(b, ps, m, 2)
+}
+
+// BenchmarkProfileOneWorker is the same on one goroutine.
+func BenchmarkProfileOneWorker(b *testing.B) {
+	ps, m := benchBook(b, 1000)
+	benchProfile(b, ps, m, 1)
+}
+
+// BenchmarkProfileEuropean is BenchmarkProfile with every option European.
+func BenchmarkProfileEuropean(b *testing.B) {
+	ps, m := benchEuropean(b, 1000)
+	benchProfile(b, ps, m, 2)
+}
+
+// BenchmarkRevalue1000Ticking is the desk's loop: a Revaluer revalues the realistic book
+// while the clock moves 100 ms per call and every underlying takes a normal random step
+// of 25% annual volatility over that time (in trading time: 0.25 · √(0.1 s / (252 · 6.5 h))
+// = 0.0055% a tick), cycling through a minute of such markets. American options are
+// extrapolated while within the Revaluer's band and age and revalued exactly when they
+// leave it, so this is the amortised cost.
+func BenchmarkRevalue1000Ticking(b *testing.B) {
+	ps, m := benchBook(b, 1000)
+	rng := rand.New(rand.NewPCG(3, 5))
+	markets := make([]Market, 600)
+	prev := m
+	for i := range markets {
+		mk := prev
+		mk.Now = prev.Now.Add(100 * time.Millisecond)
+		mk.Underlyings = make(map[string]float64, len(prev.Underlyings))
+		for k, v := range prev.Underlyings {
+			mk.Underlyings[k] = v * (1 + 0.25*math.Sqrt(0.1/(252*6.5*3600))*rng.NormFloat64())
+		}
+		markets[i], prev = mk, mk
+	}
+	var r Revaluer
+	cfg := Config{Workers: 2}
+	if _, err := r.Revalue(ps, markets[0], cfg); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		book, err := r.Revalue(ps, markets[i%len(markets)], cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkBook = book
+	}
+	b.StopTimer()
+	hits, misses := r.Stats()
+	b.ReportMetric(float64(hits)/float64(hits+misses), "hit-ratio")
+}
