@@ -272,3 +272,9 @@ type Settlement struct {
 	Fees              decimal.Decimal
 	Reason            string // e.g. "deep in the money with 0.03 of extrinsic value left"
 }
+
+// CostEstimator is implemented by brokers that can say before sending what an order will
+// cost: commission and exchange/regulatory fees, positive money, for the whole order.
+type CostEstimator interface {
+	EstimateCosts(o Order) (commission, fees decimal.Decimal, err error)
+}
