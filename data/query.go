@@ -336,6 +336,9 @@ func (j *Journal) TradeDetail(ctx context.Context, id int64) (TradeDetail, error
 	if d.EntryGreeks, err = loadGreeks(ctx, tx, "WHERE trade_id = ? AND kind = 'entry' ORDER BY taken_at, id", id); err != nil {
 		return d, err
 	}
+	if d.Attribution, d.HoldVol, err = loadAttribution(ctx, tx, id); err != nil {
+		return d, err
+	}
 	if d.Tags, err = loadTags(ctx, tx, "SELECT g.kind, g.name FROM trade_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.trade_id = ? ORDER BY g.kind, g.name", id); err != nil {
 		return d, err
 	}

@@ -214,6 +214,8 @@ type TradeDetail struct {
 	Settlements      []Settlement
 	Hedges           []Hedge
 	EntryGreeks      []GreekSnapshot
+	Attribution      []AttributionRow // the trade's P&L by Greek per day and position (desk trades)
+	HoldVol          *VolDuringHold   // realized vs implied vol while held; nil before two recorded days
 	Tags             []Tag
 	Lessons          []Lesson
 	CostShare        decimal.Decimal // Costs / Premium; valid only when HasCostShare
