@@ -41,13 +41,13 @@ var DemoBook = Demo{
 		"strangles for time decay, a long-biased MES layer, a short-biased VXX layer, and an SH (or SPY) " +
 		"hedge sized so the book's SPY-beta-weighted delta is about zero.",
 	Layers: []DemoLayer{
-		{DemoPrefix + "es-strangle", "ES options", "short premium",
-			"1 short ES strangle on futures options, about 30–45 days, puts and calls near 16 delta"},
+		{DemoPrefix + "es-strangle", "ES options", "short",
+			"1 short ES strangle on futures options, about 30–45 days, the put near 12 delta and the call near 20 (short-biased)"},
 		{DemoPrefix + "mes-long", "MES futures", "long", "2 long MES futures (front quarter)"},
-		{DemoPrefix + "spy-strangle", "SPY options", "short premium",
+		{DemoPrefix + "spy-strangle", "SPY options", "neutral",
 			"2 short SPY puts and 2 short SPY calls, about 30–45 days, near 20 delta"},
 		{DemoPrefix + "vxx-calls", "VXX", "short", "3 short VXX calls, about 30–45 days, near 30 delta"},
-		{DemoPrefix + "hedge", "Hedge", "neutral",
+		{DemoPrefix + "hedge", "Hedge", "short",
 			"SH shares (or SPY shares when the book is short) sized to bring the SPY-beta-weighted delta to about zero"},
 	},
 }
@@ -59,11 +59,11 @@ const (
 
 // seedDemo opens the demo book with market orders at the current market.
 func (b *Broker) seedDemo() error {
-	es, err := b.demoStrangle("ES", 0.16)
+	es, err := b.demoStrangle("ES", 0.12, 0.20)
 	if err != nil {
 		return err
 	}
-	spy, err := b.demoStrangle("SPY", 0.20)
+	spy, err := b.demoStrangle("SPY", 0.20, 0.20)
 	if err != nil {
 		return err
 	}
@@ -189,13 +189,13 @@ func (b *Broker) demoOption(root string, right pricing.Right, target float64) (s
 	return bestSym, nil
 }
 
-// demoStrangle is the put and the call of root nearest target delta.
-func (b *Broker) demoStrangle(root string, target float64) ([2]string, error) {
-	put, err := b.demoOption(root, pricing.Put, target)
+// demoStrangle is the put and the call of root nearest their target deltas.
+func (b *Broker) demoStrangle(root string, putDelta, callDelta float64) ([2]string, error) {
+	put, err := b.demoOption(root, pricing.Put, putDelta)
 	if err != nil {
 		return [2]string{}, err
 	}
-	call, err := b.demoOption(root, pricing.Call, target)
+	call, err := b.demoOption(root, pricing.Call, callDelta)
 	return [2]string{put, call}, err
 }
 

@@ -119,7 +119,7 @@
 //
 // A new account (unless Config.EmptyAccount) opens with DemoBook, filled by market orders
 // at the simulated market like any trade (their ClientIDs start with DemoPrefix): one
-// short ES strangle on futures options 30–45 days out near 16 delta, 2 long MES futures,
+// short ES strangle on futures options 30–45 days out (put near 12 delta, call near 20: short-biased), 2 long MES futures,
 // 2 short SPY strangles near 20 delta, 3 short VXX calls near 30 delta, and SH shares (or
 // SPY shares when the rest is short) sized to bring the SPY-beta-weighted delta to about
 // zero. Its events are not sent: they are history when the account opens, read with

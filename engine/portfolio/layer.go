@@ -82,7 +82,11 @@ func (l Layer) Validate() error {
 	return nil
 }
 
-// BiasCheck says whether a layer's beta-weighted exposure is on the side its bias says.
+// BiasCheck says whether a layer's exposure is on the side its bias says. A layer whose
+// positions are all on one underlying is judged in that underlying, as a trader says it (a
+// short-biased VXX layer is short VXX, though VXX's negative beta makes that bullish for
+// the book): Net is then the layer's dollar delta in it and Underlying names it. A layer
+// across several underlyings is judged on its beta-weighted exposure.
 //
 // Side is where the exposure is: Long when Balance > band, Short when Balance < −band,
 // Neutral within (band is Config.NeutralBand, 0.10 by default). A long-biased layer is OK
@@ -99,8 +103,40 @@ type BiasCheck struct {
 	Net       float64 // beta-weighted dollar delta
 	NetUnits  float64 // the same in benchmark units (SPY shares, ES contracts); 0 if unknown
 	Benchmark string
-	Balance   float64
-	Off       float64
+	// Underlying is set when the layer is judged in its one underlying; NetUnits is then
+	// its delta in that underlying's units (shares, contracts).
+	Underlying string
+	Balance    float64
+	Off        float64
+}
+
+// checkLayerBias judges a layer in its own underlying when it has just one, else on its
+// beta-weighted exposure.
+func checkLayerBias(book *Book, lr *LayerRisk, band float64) BiasCheck {
+	under := ""
+	var own Exposure
+	for n, i := range lr.Positions {
+		p := book.Positions[i]
+		if p.Err != nil {
+			continue
+		}
+		if n > 0 && p.Underlying != under {
+			return checkBias(lr.Name, lr.Layer.Bias, lr.Exposure, band, book.Benchmark)
+		}
+		under = p.Underlying
+		own.Delta += p.Delta
+		if p.DollarDelta > 0 {
+			own.Bull += p.DollarDelta
+		} else {
+			own.Bear += p.DollarDelta
+		}
+	}
+	if under == "" {
+		return checkBias(lr.Name, lr.Layer.Bias, lr.Exposure, band, book.Benchmark)
+	}
+	c := checkBias(lr.Name, lr.Layer.Bias, own, band, Benchmark{})
+	c.Underlying, c.NetUnits = under, own.Delta
+	return c
 }
 
 func checkBias(name string, bias Bias, e Exposure, band float64, bench Benchmark) BiasCheck {
@@ -140,9 +176,15 @@ func checkBias(name string, bias Bias, e Exposure, band float64, bench Benchmark
 // Words is the check in a sentence: "ES options: short-biased but net long $8,742 (14.6
 // SPY) beta-weighted: $8,742 on the wrong side".
 func (c BiasCheck) Words() string {
-	units := ""
+	units, basis := "", "beta-weighted"
 	if c.Benchmark != "" && c.NetUnits != 0 {
 		units = fmt.Sprintf(" (%s %s)", fmtQty(c.NetUnits), c.Benchmark)
+	}
+	if c.Underlying != "" {
+		units, basis = "", "of "+c.Underlying
+		if c.NetUnits != 0 {
+			units = fmt.Sprintf(" (%s delta)", fmtQty(c.NetUnits))
+		}
 	}
 	side := "flat"
 	switch {
@@ -152,9 +194,9 @@ func (c BiasCheck) Words() string {
 		side = "net short " + fmtMoney(-c.Net) + units
 	}
 	if c.OK {
-		return fmt.Sprintf("%s: %s-biased and %s beta-weighted: on its side", c.Layer, c.Bias, side)
+		return fmt.Sprintf("%s: %s-biased and %s %s: on its side", c.Layer, c.Bias, side, basis)
 	}
-	return fmt.Sprintf("%s: %s-biased but %s beta-weighted: %s on the wrong side", c.Layer, c.Bias, side, fmtMoney(c.Off))
+	return fmt.Sprintf("%s: %s-biased but %s %s: %s on the wrong side", c.Layer, c.Bias, side, basis, fmtMoney(c.Off))
 }
 
 // fmtMoney writes a dollar amount with thousands separators and no cents: $12,345.

@@ -638,7 +638,7 @@ func aggregate(book *Book, cfg Config) {
 	})
 	for i := range book.Layers {
 		lr := &book.Layers[i]
-		lr.Bias = checkBias(lr.Name, lr.Layer.Bias, lr.Exposure, band, book.Benchmark)
+		lr.Bias = checkLayerBias(book, lr, band)
 	}
 	slices.SortFunc(book.Underlyings, func(a, b Group) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(book.Expiries, func(a, b ExpiryGroup) int { return a.Expiry.Compare(b.Expiry) })

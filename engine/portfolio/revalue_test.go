@@ -124,9 +124,11 @@ func TestRevalueLinearBook(t *testing.T) {
 	if !strings.Contains(h.Bias.Words(), "short-biased but net long $34,200") || !strings.Contains(h.Bias.Words(), "57 SPY") {
 		t.Errorf("words: %q", h.Bias.Words())
 	}
-	// VXX: short VXX is +12,500: short-biased layer on the wrong side by 12,500.
-	if v := book.Layers[2]; v.Bias.OK || v.Bias.Off != 12500 {
-		t.Errorf("VXX bias = %+v", v.Bias)
+	// VXX: one underlying, so judged in VXX: short 100 VXX is −$5,000 of VXX, on the side of
+	// its short bias, though beta-weighted (+12,500) it adds to the book's bull side.
+	if v := book.Layers[2]; !v.Bias.OK || v.Bias.Net != -5000 || v.Bias.NetUnits != -100 || v.Bias.Underlying != "VXX" ||
+		!strings.Contains(v.Bias.Words(), "short-biased and net short $5,000 (−100 delta) of VXX") || v.Exposure.BetaDollarDelta != 12500 {
+		t.Errorf("VXX bias = %+v: %s", v.Bias, v.Bias.Words())
 	}
 	// Futures: +600,000, long-biased: OK.
 	if f := book.Layers[0]; !f.Bias.OK || f.Bias.Off != 0 || f.Contracts != 2 || f.LargestLeg != 2 {
