@@ -82,6 +82,7 @@ type state struct {
 	assigned      map[string]string // position symbol → layer name
 	lastSample    time.Time
 	limits        portfolio.Limits
+	quoteWaiting  time.Time // wall time the oldest quote not yet published arrived
 }
 
 // Start connects to the broker, loads the account, positions and orders, subscribes to
@@ -278,6 +279,9 @@ func (s *Service) handle(ev brokers.Event) {
 	switch e := ev.(type) {
 	case *brokers.QuoteEvent:
 		st.quotes[e.Quote.Symbol] = e.Quote
+		if st.quoteWaiting.IsZero() {
+			st.quoteWaiting = s.cfg.Wall()
+		}
 		st.dirty = true
 	case *brokers.OrderEvent:
 		st.orders[e.Status.ID] = e.Status

@@ -17,9 +17,13 @@ import (
 // Snapshot is the desk at one moment, for the windows. It is immutable: the desk builds a
 // new one for every change and never touches a published one, so any goroutine may read it.
 type Snapshot struct {
-	Seq        uint64
-	Time       time.Time // the market time the book is valued at
-	Published  time.Time // wall time
+	Seq       uint64
+	Time      time.Time // the market time the book is valued at
+	Published time.Time // wall time
+	// Lag is how long the oldest quote in this snapshot waited between reaching the desk and
+	// being published (0 when no quote is new): the desk keeps up while it stays near the
+	// 100 ms publishing interval.
+	Lag        time.Duration
 	Broker     string
 	Connected  bool
 	Status     string // the connection in words: "connected", "disconnected — reconnecting (attempt 3): …"
@@ -64,6 +68,10 @@ func (s *Service) publish() {
 		Problems: append([]Problem(nil), st.problems...),
 	}
 	snap.Status = connectionStatus(st)
+	if !st.quoteWaiting.IsZero() {
+		snap.Lag = now.Sub(st.quoteWaiting)
+		st.quoteWaiting = time.Time{}
+	}
 	snap.Time = now
 	if c, ok := s.broker.(brokers.SimulatedClock); ok {
 		cs := c.Clock()

@@ -206,3 +206,17 @@ func (b *Broker) LoadSymbols(ctx context.Context, n int) ([]string, error) {
 	})
 	return out, err
 }
+
+// StreamEveryTick makes the broker send every subscribed quote every 100 ms tick, changed
+// or not (10 quotes a second per symbol), as LoadTest does; for load tests of a consumer
+// such as the desk.
+func (b *Broker) StreamEveryTick(ctx context.Context, on bool) error {
+	return b.run(ctx, false, func() error {
+		b.everyTick = on
+		return nil
+	})
+}
+
+// Pending is how many events the broker holds queued for the Events channel now, and the
+// most it ever held: a consumer that keeps up keeps both small.
+func (b *Broker) Pending() (now, most int) { return b.box.pending() }
