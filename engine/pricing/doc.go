@@ -5,14 +5,17 @@
 //     (Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed., ch. 1–2). b = r gives
 //     Black–Scholes on a stock without dividends, b = r − q Merton's model with a dividend
 //     yield q, b = r − rf Garman–Kohlhagen on a currency. On Futures b = 0: Black-76.
-//   - American options: Bjerksund–Stensland (2002), the two-step flat exercise boundary, for
-//     calls; puts through the put–call transformation P(S, K, T, r, b, σ) = C(K, S, T, r − b,
-//     −b, σ). An American value is never below the European value or the intrinsic value.
-//     Bjerksund–Stensland values one exercise strategy (two flat triggers), so it is a lower
-//     bound: against a 1000-step binomial tree on ordinary inputs (spot/strike 0.7–1.3, a
-//     week to two years, vol 10–80%, r 0–8%, q 0–6%) the mean error is 0.26%, the worst
-//     3.1% (out of the money at 10% vol and one to two years), about 1.5% at the money
-//     at 10% vol; see TestAmericanAgainstTree.
+//   - American options: the early-exercise-premium integral equation solved as Andersen,
+//     Lake & Offengeim (2016), "High-performance American option pricing": the exercise
+//     boundary by fixed-point iteration on Chebyshev nodes in √τ, the integrals by
+//     Gauss–Legendre quadrature, puts directly and calls through the put–call symmetry
+//     C(S, K, T, r, q, σ) = P(K, S, T, q, r, σ). Node, sweep and quadrature counts are
+//     fixed, so the value is smooth in every input. Where early exercise is worth nothing
+//     (a call with b ≥ r, a put with r ≤ 0) the European value is used. Against an
+//     accurate binomial tree (control variate and Richardson extrapolation) on ordinary
+//     inputs — spot/strike 0.7–1.3, a week to two years, vol 10–80%, r 0–8%, q 0–6%,
+//     stock and futures — the worst relative error is 0.03% and the mean 0.004%; see
+//     TestAmericanAgainstTree.
 //
 // Units (the Greeks are per unit of the underlying, as in Haug): Price in the currency of
 // Spot and Strike; Delta per 1.00 of underlying; Gamma per 1.00 of underlying, squared;
@@ -24,9 +27,12 @@
 // Years is an ACT/365 year fraction; Rate and Carry are continuously compounded.
 //
 // European Greeks are analytic. American Greeks are central finite differences of the
-// Bjerksund–Stensland value with relative bumps (spot, volatility and time by 1e-4 of
+// American value with relative bumps (spot, volatility and time by 1e-4 of
 // their size, rate by 1e-5 absolute); where the American option is worth its European
 // twin (a call with b ≥ r, a put with r ≤ 0) the analytic European Greeks are returned.
+// Early exercise starts to pay as r rises through 0 (a put) or b falls through r (a
+// call), and the premium grows linearly from there, so at exactly that point the American
+// Rho is the European one, the derivative from the side where early exercise is worthless.
 //
 // Errors: Value and Price never return NaN or ±Inf. A non-positive or non-finite Spot,
 // Strike, Years or Vol, a non-finite Rate or Carry, or an unknown Style, Right or

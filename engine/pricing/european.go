@@ -2,45 +2,79 @@ package pricing
 
 import "math"
 
+// The European formulas share one exponential between the normal density and both
+// normal distribution values: with e₁ = e^(−d1²/2), N(d1) comes from e₁ and the Mills
+// ratio (normCDFFromExp), and e^(−d2²/2) = e₁·F/K because d1² − d2² = 2·ln(F/K), with
+// F = S·e^(bT) the forward. Only when e₁ is so small that it has lost precision
+// (d1 beyond about ±37) is e^(−d2²/2) computed on its own.
+
 // europeanPrice is the generalized Black–Scholes–Merton price with cost of carry b
 // (Haug 2nd ed., eq. 1.1 family): c = S·e^((b−r)T)·N(d1) − K·e^(−rT)·N(d2).
 func europeanPrice(right Right, s, k, t, r, b, v float64) float64 {
 	vst := v * math.Sqrt(t)
-	d1 := (math.Log(s/k) + (b+0.5*v*v)*t) / vst
+	sk := s / k
+	d1 := (math.Log(sk) + (b+0.5*v*v)*t) / vst
 	d2 := d1 - vst
-	fwd := s * math.Exp((b-r)*t) // S·e^((b−r)T)
-	kdf := k * math.Exp(-r*t)    // K·e^(−rT)
+	df := fastExp(-r * t)
+	growth := 1.0 // e^(bT) = F/S
+	if b != 0 {
+		growth = fastExp(b * t)
+	}
+	fwd := s * (df * growth) // S·e^((b−r)T)
+	kdf := k * df            // K·e^(−rT)
+	e1 := expHalfSquare(d1)
+	e2 := secondExp(e1, d2, sk*growth)
 	var p float64
 	if right == Call {
-		p = fwd*normCDF(d1) - kdf*normCDF(d2)
+		p = fwd*normCDFFromExp(d1, e1) - kdf*normCDFFromExp(d2, e2)
 	} else {
-		p = kdf*normCDF(-d2) - fwd*normCDF(-d1)
+		p = kdf*normCDFFromExp(-d2, e2) - fwd*normCDFFromExp(-d1, e1)
 	}
 	return math.Max(p, 0) // rounding in a far out-of-the-money difference
+}
+
+// secondExp is e^(−d2²/2) from e1 = e^(−d1²/2) and the forward over the strike, F/K:
+// e1·F/K, unless e1 has underflowed into imprecision or the product is out of range.
+func secondExp(e1, d2, fk float64) float64 {
+	if e1 > 0x1p-960 {
+		if e2 := e1 * fk; e2 <= 1 {
+			return e2
+		}
+	}
+	return expHalfSquare(d2)
 }
 
 // europeanGreeks is the price and the analytic Greeks of the generalized BSM model
 // (Haug 2nd ed., ch. 2), in the units documented on Greeks. onFutures selects the rho of
 // Black-76 (futures price held fixed); otherwise rho holds the dividend yield fixed.
+// The reciprocals are taken once, the divisions being the slowest arithmetic here.
 func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greeks {
 	sqrtT := math.Sqrt(t)
 	vst := v * sqrtT
-	invVst := 1 / vst
-	d1 := (math.Log(s/k) + (b+0.5*v*v)*t) * invVst
+	invVst, invS, invT, invV := 1/vst, 1/s, 1/t, 1/v
+	sk := s / k
+	d1 := (math.Log(sk) + (b+0.5*v*v)*t) * invVst
 	d2 := d1 - vst
-	carryDF := math.Exp((b - r) * t) // e^((b−r)T)
-	kdf := k * math.Exp(-r*t)        // K·e^(−rT)
-	cpdf := carryDF * normPDF(d1)    // e^((b−r)T)·n(d1)
+	df := fastExp(-r * t)
+	growth := 1.0 // e^(bT) = F/S
+	if b != 0 {
+		growth = fastExp(b * t)
+	}
+	carryDF := df * growth // e^((b−r)T)
+	kdf := k * df          // K·e^(−rT)
+	e1 := expHalfSquare(d1)
+	e2 := secondExp(e1, d2, sk*growth)
+	cpdf := carryDF * invSqrt2Pi * e1 // e^((b−r)T)·n(d1)
 
 	var g Greeks
 	g.Vega = s * cpdf * sqrtT
-	g.Gamma = cpdf * invVst / s         // e^((b−r)T)·n(d1) / (S·σ·√T)
-	g.Vanna = -g.Vega * d2 * invVst / s // −e^((b−r)T)·n(d1)·d2 / σ
-	g.Volga = g.Vega * d1 * d2 / v
-	decay := -0.5 * g.Vega * v / t // −S·e^((b−r)T)·n(d1)·σ / (2√T)
-	dd1dT := b*invVst - 0.5*d2/t   // ∂d1/∂T = b/(σ√T) − d2/(2T)
+	g.Gamma = cpdf * invVst * invS         // e^((b−r)T)·n(d1) / (S·σ·√T)
+	g.Vanna = -g.Vega * d2 * invVst * invS // −e^((b−r)T)·n(d1)·d2 / σ
+	g.Volga = g.Vega * d1 * d2 * invV
+	decay := -0.5 * g.Vega * v * invT // −S·e^((b−r)T)·n(d1)·σ / (2√T)
+	dd1dT := b*invVst - 0.5*d2*invT   // ∂d1/∂T = b/(σ√T) − d2/(2T)
 	if right == Call {
-		nd1, nd2 := normCDF(d1), normCDF(d2)
+		nd1, nd2 := normCDFFromExp(d1, e1), normCDFFromExp(d2, e2)
 		cn1 := carryDF * nd1
 		g.Price = s*cn1 - kdf*nd2
 		g.Delta = cn1
@@ -48,7 +82,7 @@ func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greek
 		g.Rho = t * kdf * nd2
 		g.Charm = -(b-r)*cn1 - cpdf*dd1dT
 	} else {
-		nd1, nd2 := normCDF(-d1), normCDF(-d2)
+		nd1, nd2 := normCDFFromExp(-d1, e1), normCDFFromExp(-d2, e2)
 		cn1 := carryDF * nd1
 		g.Price = kdf*nd2 - s*cn1
 		g.Delta = -cn1

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -95,7 +96,7 @@ func checkGreeksByDifferences(t *testing.T, o Option, h, rel float64) {
 	g := mustValue(t, o)
 	hs, hv, ht, hr := h*o.Spot, h*o.Vol, h*o.Years, h
 	if o.Style == American {
-		hr = 1e-4 // the trigger B0 = r/(r−b)·K curves sharply in r at low rates
+		hr = 1e-4 // the exercise boundary moves sharply with r at low rates
 	}
 	diff := func(what string, step float64, f func(Greeks) float64) float64 {
 		up, down := mustValue(t, bumped(o, what, step)), mustValue(t, bumped(o, what, -step))
@@ -105,11 +106,12 @@ func checkGreeksByDifferences(t *testing.T, o Option, h, rel float64) {
 	delta := func(x Greeks) float64 { return x.Delta }
 	vega := func(x Greeks) float64 { return x.Vega }
 	scale := o.Spot // absolute tolerance scale: Greeks near zero
-	checks := []struct {
+	type check struct {
 		name      string
 		got, want float64
 		abs       float64
-	}{
+	}
+	checks := []check{
 		{"Delta", g.Delta, diff("S", hs, price), 1e-7},
 		{"Gamma", g.Gamma, diff("S", hs, delta), 1e-7 / scale},
 		{"Vega", g.Vega, diff("V", hv, price), 1e-6 * scale},
@@ -118,6 +120,15 @@ func checkGreeksByDifferences(t *testing.T, o Option, h, rel float64) {
 		{"Vanna", g.Vanna, diff("V", hv, delta), 1e-6},
 		{"Volga", g.Volga, diff("V", hv, vega), 1e-5 * scale},
 		{"Charm", g.Charm, -diff("T", ht, delta), 1e-6},
+	}
+	// The American value has a kink in the rate where early exercise starts to pay
+	// (r = 0 for a put, b = r for a call): the premium grows linearly from there, so a
+	// central difference across it is no derivative.
+	if o.Style == American {
+		up, down := bumped(o, "R", hr), bumped(o, "R", -hr)
+		if isEuropean(o.Right, up.Rate, up.carry()) != isEuropean(o.Right, down.Rate, down.carry()) {
+			checks = slices.DeleteFunc(checks, func(c check) bool { return c.name == "Rho" })
+		}
 	}
 	for _, c := range checks {
 		if !near(c.got, c.want, rel, c.abs) {

@@ -51,7 +51,7 @@ package pricing
 // bound) the error grows like eps·price/(σ·vega): the rounding of the price itself, which
 // no solver can undo.
 //
-// American options are inverted against Price (Bjerksund–Stensland 2002) with Newton steps,
+// American options are inverted against Price (Andersen–Lake–Offengeim) with Newton steps,
 // vega from a forward difference and then secants, inside a bracket that every evaluation shrinks, falling
 // back to bisection when a step leaves it; the start is the European implied volatility of
 // the same price. The result reproduces Price to 1e-10 relative in volatility wherever

@@ -292,7 +292,7 @@ func TestImpliedVolInputErrors(t *testing.T) {
 	}
 }
 
-// TestImpliedVolAmerican round-trips Price (Bjerksund–Stensland 2002) for American calls
+// TestImpliedVolAmerican round-trips Price (Andersen–Lake–Offengeim) for American calls
 // and puts. The error must be ≤ 1e-10 relative wherever the price moves with volatility:
 // price/(σ·vega) ≤ 1000, with vega from a central difference over ±1e-4 relative in σ.
 func TestImpliedVolAmerican(t *testing.T) {
@@ -324,8 +324,8 @@ func TestImpliedVolAmerican(t *testing.T) {
 						}
 						rel := math.Abs(v/vol - 1)
 						if rel > 1e-10 {
-							// Bjerksund–Stensland sums terms of the size of the strike, so a
-							// tiny price is resolved only to about 1e-14 of the strike and is
+							// The model sums terms of the size of the strike, so a tiny
+							// price is resolved only to about 1e-14 of the strike and is
 							// flat or jagged on that scale; there no solver can pin σ to 1e-10,
 							// and the solution must instead reproduce the price to the model's
 							// resolution.

@@ -2,9 +2,64 @@ package pricing
 
 import "math"
 
-// crrTree values an option on a Cox–Ross–Rubinstein binomial tree with n steps
-// (Cox, Ross & Rubinstein, 1979), with cost of carry b: u = e^(σ√Δt), p = (e^(bΔt) − d)/(u − d).
-// It is the independent reference the American approximation is tested against.
+// bbsTree values an option on a Cox–Ross–Rubinstein binomial tree with n steps (Cox, Ross
+// & Rubinstein, 1979; u = e^(σ√Δt), p = (e^(bΔt) − d)/(u − d)) whose last step is the
+// Black–Scholes–Merton value over Δt instead of the payoff ("binomial Black–Scholes",
+// Broadie & Detemple, 1996): that removes the odd–even oscillation of the plain tree, so
+// its error falls smoothly as 1/n and Richardson extrapolation works.
+func bbsTree(american bool, right Right, s, k, t, r, b, v float64, n int) float64 {
+	dt := t / float64(n)
+	u := math.Exp(v * math.Sqrt(dt))
+	d := 1 / u
+	p := (math.Exp(b*dt) - d) / (u - d)
+	df := math.Exp(-r * dt)
+	pu, pd := df*p, df*(1-p)
+	payoff := func(spot float64) float64 {
+		if right == Call {
+			return math.Max(spot-k, 0)
+		}
+		return math.Max(k-spot, 0)
+	}
+	// Node (j, i) has spot s·u^(2i−j).
+	j := n - 1
+	vals := make([]float64, n)
+	for i := 0; i <= j; i++ {
+		spot := s * math.Pow(u, float64(2*i-j))
+		c := europeanPrice(right, spot, k, dt, r, b, v)
+		if american {
+			c = math.Max(c, payoff(spot))
+		}
+		vals[i] = c
+	}
+	for j := n - 2; j >= 0; j-- {
+		spot := s * math.Pow(u, float64(-j))
+		u2 := u * u
+		for i := 0; i <= j; i++ {
+			c := pu*vals[i+1] + pd*vals[i]
+			if american {
+				c = math.Max(c, payoff(spot))
+			}
+			vals[i] = c
+			spot *= u2
+		}
+	}
+	return vals[0]
+}
+
+// referenceAmerican is the accurate tree value the American model is tested against: the
+// binomial Black–Scholes tree with the European control variate (tree American − tree
+// European + closed-form European, Hull & White, 1988), Richardson-extrapolated from n/2
+// and n steps (2·V(n) − V(n/2)). See TestReferenceTreeAccuracy for how accurate it is.
+func referenceAmerican(right Right, s, k, t, r, b, v float64, n int) float64 {
+	euro := europeanPrice(right, s, k, t, r, b, v)
+	cv := func(n int) float64 {
+		return bbsTree(true, right, s, k, t, r, b, v, n) - bbsTree(false, right, s, k, t, r, b, v, n) + euro
+	}
+	return 2*cv(n) - cv(n/2)
+}
+
+// crrTree values an option on a plain Cox–Ross–Rubinstein tree with n steps; it is used
+// only to show how far a plain tree is from the reference.
 func crrTree(american bool, right Right, s, k, t, r, b, v float64, n int) float64 {
 	dt := t / float64(n)
 	u := math.Exp(v * math.Sqrt(dt))
@@ -12,35 +67,26 @@ func crrTree(american bool, right Right, s, k, t, r, b, v float64, n int) float6
 	p := (math.Exp(b*dt) - d) / (u - d)
 	df := math.Exp(-r * dt)
 	pu, pd := df*p, df*(1-p)
-	// spot at step j, node i (i up-moves) is s·u^(2i−j); exercise[m+n] is the payoff at s·u^m.
-	exercise := make([]float64, 2*n+1)
-	for m := -n; m <= n; m++ {
-		spot := s * math.Pow(u, float64(m))
+	payoff := func(spot float64) float64 {
 		if right == Call {
-			exercise[m+n] = math.Max(spot-k, 0)
-		} else {
-			exercise[m+n] = math.Max(k-spot, 0)
+			return math.Max(spot-k, 0)
 		}
+		return math.Max(k-spot, 0)
 	}
 	vals := make([]float64, n+1)
 	for i := 0; i <= n; i++ {
-		vals[i] = exercise[2*i]
+		vals[i] = payoff(s * math.Pow(u, float64(2*i-n)))
 	}
 	for j := n - 1; j >= 0; j-- {
-		row := exercise[n-j : n+j+1 : n+j+1] // row[2i] is the payoff at node (j, i)
+		spot := s * math.Pow(u, float64(-j))
 		for i := 0; i <= j; i++ {
 			c := pu*vals[i+1] + pd*vals[i]
-			if american && row[2*i] > c {
-				c = row[2*i]
+			if american {
+				c = math.Max(c, payoff(spot))
 			}
 			vals[i] = c
+			spot *= u * u
 		}
 	}
 	return vals[0]
-}
-
-// treeValue averages the n- and (n+1)-step trees, which cancels most of the odd–even
-// oscillation of the binomial method.
-func treeValue(american bool, right Right, s, k, t, r, b, v float64, n int) float64 {
-	return 0.5 * (crrTree(american, right, s, k, t, r, b, v, n) + crrTree(american, right, s, k, t, r, b, v, n+1))
 }
