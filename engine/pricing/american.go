@@ -122,7 +122,7 @@ func americanPut(s, k, t, r, q, v float64) float64 {
 	var bnd chebBoundary
 	aloBoundary(&bnd, t, r, q, v)
 	x := s / k
-	lnx := math.Log(x)
+	lnx := fastLog(x)
 	if lnx <= bnd.lnB(bnd.sqrtT) {
 		return k - s // inside the exercise region
 	}
@@ -199,7 +199,7 @@ func aloBoundary(c *chebBoundary, t, r, q, v float64) {
 			num := fastExp(-r*tau)*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
 			den := fastExp(-q*tau)*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
 			d := old // keep the old value where the sweep gives no number
-			if lnNew := math.Log(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
+			if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
 				d = aloRelax*(c.lnX-lnNew) + (1-aloRelax)*old
 			}
 			if d > 0 {

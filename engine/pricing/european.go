@@ -13,7 +13,7 @@ import "math"
 func europeanPrice(right Right, s, k, t, r, b, v float64) float64 {
 	vst := v * math.Sqrt(t)
 	sk := s / k
-	d1 := (math.Log(sk) + (b+0.5*v*v)*t) / vst
+	d1 := (fastLog(sk) + (b+0.5*v*v)*t) / vst
 	d2 := d1 - vst
 	df := fastExp(-r * t)
 	growth := 1.0 // e^(bT) = F/S
@@ -53,7 +53,7 @@ func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greek
 	vst := v * sqrtT
 	invVst, invS, invT, invV := 1/vst, 1/s, 1/t, 1/v
 	sk := s / k
-	d1 := (math.Log(sk) + (b+0.5*v*v)*t) * invVst
+	d1 := (fastLog(sk) + (b+0.5*v*v)*t) * invVst
 	d2 := d1 - vst
 	df := fastExp(-r * t)
 	growth := 1.0 // e^(bT) = F/S
@@ -73,23 +73,17 @@ func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greek
 	g.Volga = g.Vega * d1 * d2 * invV
 	decay := -0.5 * g.Vega * v * invT // −S·e^((b−r)T)·n(d1)·σ / (2√T)
 	dd1dT := b*invVst - 0.5*d2*invT   // ∂d1/∂T = b/(σ√T) − d2/(2T)
-	if right == Call {
-		nd1, nd2 := normCDFFromExp(d1, e1), normCDFFromExp(d2, e2)
-		cn1 := carryDF * nd1
-		g.Price = s*cn1 - kdf*nd2
-		g.Delta = cn1
-		g.Theta = decay - (b-r)*s*cn1 - r*kdf*nd2
-		g.Rho = t * kdf * nd2
-		g.Charm = -(b-r)*cn1 - cpdf*dd1dT
-	} else {
-		nd1, nd2 := normCDFFromExp(-d1, e1), normCDFFromExp(-d2, e2)
-		cn1 := carryDF * nd1
-		g.Price = kdf*nd2 - s*cn1
-		g.Delta = -cn1
-		g.Theta = decay + (b-r)*s*cn1 + r*kdf*nd2
-		g.Rho = -t * kdf * nd2
-		g.Charm = (b-r)*cn1 - cpdf*dd1dT
-	}
+	// Calls and puts in one formula with ω = +1 (call) or −1 (put), N(ω·d1) and N(ω·d2),
+	// so that a book mixing both does not mispredict a branch on every option.
+	omega := 1 - 2*float64(right)
+	nd1, nd2 := normCDFFromExp(omega*d1, e1), normCDFFromExp(omega*d2, e2)
+	cn1 := omega * carryDF * nd1 // ω·e^((b−r)T)·N(ω·d1)
+	kn2 := omega * kdf * nd2     // ω·K·e^(−rT)·N(ω·d2)
+	g.Price = s*cn1 - kn2
+	g.Delta = cn1
+	g.Theta = decay - (b-r)*s*cn1 - r*kn2
+	g.Rho = t * kn2
+	g.Charm = -(b-r)*cn1 - cpdf*dd1dT
 	if g.Price < 0 { // rounding in a far out-of-the-money difference
 		g.Price = 0
 	}
