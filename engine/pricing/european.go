@@ -11,26 +11,26 @@ import "math"
 // europeanPrice is the generalized Black–Scholes–Merton price with cost of carry b
 // (Haug 2nd ed., eq. 1.1 family): c = S·e^((b−r)T)·N(d1) − K·e^(−rT)·N(d2).
 func europeanPrice(right Right, s, k, t, r, b, v float64) float64 {
+	// The same operations in the same order as europeanGreeks, so that Price and
+	// Value.Price agree to the last bit.
 	vst := v * math.Sqrt(t)
+	invVst := 1 / vst
 	sk := s / k
-	d1 := (fastLog(sk) + (b+0.5*v*v)*t) / vst
+	d1 := (fastLog(sk) + (b+0.5*v*v)*t) * invVst
 	d2 := d1 - vst
 	df := fastExp(-r * t)
 	growth := 1.0 // e^(bT) = F/S
 	if b != 0 {
 		growth = fastExp(b * t)
 	}
-	fwd := s * (df * growth) // S·e^((b−r)T)
-	kdf := k * df            // K·e^(−rT)
+	carryDF := df * growth // e^((b−r)T)
+	kdf := k * df          // K·e^(−rT)
 	e1 := expHalfSquare(d1)
 	e2 := secondExp(e1, d2, sk*growth)
-	var p float64
-	if right == Call {
-		p = fwd*normCDFFromExp(d1, e1) - kdf*normCDFFromExp(d2, e2)
-	} else {
-		p = kdf*normCDFFromExp(-d2, e2) - fwd*normCDFFromExp(-d1, e1)
-	}
-	return math.Max(p, 0) // rounding in a far out-of-the-money difference
+	omega := 1 - 2*float64(right) // +1 call, −1 put
+	cn1 := omega * carryDF * normCDFFromExp(omega*d1, e1)
+	kn2 := omega * kdf * normCDFFromExp(omega*d2, e2)
+	return math.Max(s*cn1-kn2, 0) // rounding in a far out-of-the-money difference
 }
 
 // secondExp is e^(−d2²/2) from e1 = e^(−d1²/2) and the forward over the strike, F/K:
