@@ -121,6 +121,13 @@ func (c *chebBoundary) lnB(z float64) float64 {
 func americanPut(s, k, t, r, q, v float64) float64 {
 	var bnd chebBoundary
 	aloBoundary(&bnd, t, r, q, v)
+	return americanPutOn(&bnd, s, k, t, r, q, v)
+}
+
+// americanPutOn values the put given its exercise boundary, solved by aloBoundary for the
+// same t, r, q and v (the boundary is in units of the strike, so it serves every spot
+// and strike).
+func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 	x := s / k
 	lnx := fastLog(x)
 	if lnx <= bnd.lnB(bnd.sqrtT) {
@@ -247,7 +254,45 @@ func americanGreeks(o Option) Greeks {
 	if isEuropean(o.Right, o.Rate, o.carry()) {
 		return europeanGreeks(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol, o.Underlying == Futures)
 	}
-	return differenceGreeks(o, americanPrice)
+	// Of the 17 valuations of differenceGreeks only 7 have a different time, rate or
+	// volatility; the others move spot alone and reuse the boundary solved for their
+	// twin, which is most of the work.
+	var cache boundaryCache
+	return differenceGreeks(o, cache.price)
+}
+
+// boundaryCache remembers the exercise boundaries it has solved, by (t, r, q, v).
+type boundaryCache struct {
+	n    int
+	keys [8][4]float64
+	bnds [8]chebBoundary
+}
+
+// price is americanPrice with the boundaries kept in c.
+func (c *boundaryCache) price(right Right, s, k, t, r, b, v float64) float64 {
+	if isEuropean(right, r, b) {
+		return europeanPrice(right, s, k, t, r, b, v)
+	}
+	q := r - b
+	if right == Call {
+		s, k, r, q = k, s, q, r // C(S, K, r, q) = P(K, S, q, r)
+	}
+	key := [4]float64{t, r, q, v}
+	for i := 0; i < c.n; i++ {
+		if c.keys[i] == key {
+			return americanPutOn(&c.bnds[i], s, k, t, r, q, v)
+		}
+	}
+	if c.n == len(c.keys) {
+		var bnd chebBoundary
+		aloBoundary(&bnd, t, r, q, v)
+		return americanPutOn(&bnd, s, k, t, r, q, v)
+	}
+	i := c.n
+	c.n++
+	c.keys[i] = key
+	aloBoundary(&c.bnds[i], t, r, q, v)
+	return americanPutOn(&c.bnds[i], s, k, t, r, q, v)
 }
 
 // differenceGreeks are the Greeks of a price function by central finite differences, in
