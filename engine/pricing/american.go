@@ -3,8 +3,8 @@ package pricing
 import "math"
 
 // American options are valued by the integral equation of the early exercise premium,
-// solved as Andersen, Lake & Offengeim (2016), "High-performance American option pricing",
-// Journal of Computational Finance 20(1), propose. For a put with strike K = 1, rate
+// solved the way Andersen, Lake & Offengeim propose in "High-performance American option
+// pricing" (Journal of Computational Finance, 2016). For a put with strike K = 1, rate
 // r > 0 and dividend yield q (q = r − b) the exercise boundary B(τ), τ the time to expiry,
 // satisfies value matching at B, which they write as the fixed point ("FP-A")
 //
