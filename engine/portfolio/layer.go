@@ -85,8 +85,9 @@ func (l Layer) Validate() error {
 // BiasCheck says whether a layer's exposure is on the side its bias says. A layer whose
 // positions are all on one underlying is judged in that underlying, as a trader says it (a
 // short-biased VXX layer is short VXX, though VXX's negative beta makes that bullish for
-// the book): Net is then the layer's dollar delta in it and Underlying names it. A layer
-// across several underlyings is judged on its beta-weighted exposure.
+// the book; long SH is short SPY, its Reference at leverage −1): Net is then the layer's
+// dollar delta in it and Underlying names it. A layer across several underlyings is judged
+// on its beta-weighted exposure.
 //
 // Side is where the exposure is: Long when Balance > band, Short when Balance < −band,
 // Neutral within (band is Config.NeutralBand, 0.10 by default). A long-biased layer is OK
@@ -110,7 +111,8 @@ type BiasCheck struct {
 	Off        float64
 }
 
-// checkLayerBias judges a layer in its own underlying when it has just one, else on its
+// checkLayerBias judges a layer in its own underlying when it has just one (a leveraged or
+// inverse ETF counts as its Reference times its leverage: long SH is short SPY), else on its
 // beta-weighted exposure.
 func checkLayerBias(book *Book, lr *LayerRisk, band float64) BiasCheck {
 	under := ""
@@ -120,15 +122,22 @@ func checkLayerBias(book *Book, lr *LayerRisk, band float64) BiasCheck {
 		if p.Err != nil {
 			continue
 		}
-		if n > 0 && p.Underlying != under {
+		ref, lev := p.Reference, p.Leverage
+		if ref == "" {
+			ref = p.Underlying
+		}
+		if lev == 0 {
+			lev = 1
+		}
+		if n > 0 && ref != under {
 			return checkBias(lr.Name, lr.Layer.Bias, lr.Exposure, band, book.Benchmark)
 		}
-		under = p.Underlying
-		own.Delta += p.Delta
-		if p.DollarDelta > 0 {
-			own.Bull += p.DollarDelta
+		under = ref
+		own.Delta += p.Delta * lev
+		if dd := p.DollarDelta * lev; dd > 0 {
+			own.Bull += dd
 		} else {
-			own.Bear += p.DollarDelta
+			own.Bear += dd
 		}
 	}
 	if under == "" {

@@ -132,7 +132,7 @@ const eepSamples = 11
 // shortened by the horizon and the volatility shifted by VolShift; options expired by a
 // horizon are worth their intrinsic value there (the "at expiry" curve is therefore exact
 // for options expiring that day). American options are valued as their European twin plus
-// the early-exercise premium, computed exactly (Bjerksund–Stensland) at about eleven moves
+// the early-exercise premium, computed exactly (Andersen–Lake–Offengeim) at about eleven moves
 // per horizon and today's move, and interpolated linearly between them; their Greeks
 // are the European twin's. Stocks and futures move one for one. A move that would take a
 // price to zero or below is floored at 0.1% of today's price.

@@ -22,7 +22,7 @@ const volFloor = 1e-4
 // underlying, per expiry and for the book (units: see the package doc).
 //
 // Options are valued with engine/pricing (Value: European in closed form, American with
-// Bjerksund–Stensland). American options and implied vols are computed once per distinct
+// Andersen–Lake–Offengeim). American options and implied vols are computed once per distinct
 // option however many positions hold it, on cfg.Workers goroutines; European ones in
 // place. An option quote without Vol has its volatility implied from Price; a price at
 // its no-arbitrage lower bound (no time value left) is valued at a vol of 0.01%. An

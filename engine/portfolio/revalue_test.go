@@ -535,3 +535,15 @@ func FuzzRevalueFinite(f *testing.F) {
 		}
 	})
 }
+
+func TestLayerBiasCountsInverseETFsInTheirReference(t *testing.T) {
+	// 1,000 SH at $40: DollarDelta +$40,000 of SH, which at leverage −1 is −$40,000 of SPY:
+	// a short-biased hedge layer on its side, judged in SPY.
+	book := &Book{Positions: []PositionRisk{{Underlying: "SH", Reference: "SPY", Leverage: -1,
+		Exposure: Exposure{Delta: 1000, DollarDelta: 40000}}}}
+	lr := &LayerRisk{Layer: Layer{Name: "Hedge", Bias: Short}, Group: Group{Name: "Hedge", Positions: []int{0}}}
+	c := checkLayerBias(book, lr, 0.1)
+	if !c.OK || c.Underlying != "SPY" || c.Net != -40000 || c.NetUnits != -1000 {
+		t.Fatalf("%+v: %s", c, c.Words())
+	}
+}

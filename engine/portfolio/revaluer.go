@@ -11,7 +11,7 @@ import (
 // Revaluer revalues the same book again and again, as the desk service does on every
 // snapshot, with the results of Revalue but cheaper for American options.
 //
-// An American option's price and Greeks cost about 90 µs (Bjerksund–Stensland with finite-
+// An American option's price and Greeks cost about 64 µs (Andersen–Lake–Offengeim with finite-
 // difference Greeks) against 0.1 µs for a European one. A Revaluer remembers each American
 // option's last exact valuation and, while only its underlying has moved — by at most Band
 // of the price since then — and at most MaxAge of calendar time (and 1% of the option's
