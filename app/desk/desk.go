@@ -82,6 +82,7 @@ type state struct {
 	assigned      map[string]string // position symbol → layer name
 	lastSample    time.Time
 	limits        portfolio.Limits
+	benchmark     string    // the symbol the book is weighed to; "" is Benchmark
 	quoteWaiting  time.Time // wall time the oldest quote not yet published arrived
 }
 
@@ -171,6 +172,30 @@ func (s *Service) LayersChanged() { s.requestSync() }
 // SetRiskLimits changes the limits the alerts check, from the next snapshot on.
 func (s *Service) SetRiskLimits(l portfolio.Limits) {
 	s.post(func() { s.st.limits = l; s.st.dirty = true })
+}
+
+// SetBenchmark weighs the book to symbol from the next snapshot on: "SPY", or "ES" for
+// the front quarterly ES future (at the market's time). The desk subscribes to its quotes.
+func (s *Service) SetBenchmark(symbol string) {
+	s.post(func() {
+		sym := symbol
+		if symbol == "ES" {
+			now := s.cfg.Wall()
+			if p := s.latest.Load(); p != nil && !p.Time.IsZero() {
+				now = p.Time
+			}
+			y, m, err := instrument.NextContract("ES", now)
+			if err != nil {
+				s.addProblem("benchmark", err.Error())
+				return
+			}
+			sym = instrument.FormatFutures("ES", y, m)
+		}
+		s.st.benchmark = sym
+		s.st.valuer.cfg.Benchmark = sym
+		s.st.dirty = true
+		s.requestSync() // subscribes to the benchmark's quotes
+	})
 }
 
 // SetStocks changes the betas and leverage the book is weighted with, from the next
@@ -391,7 +416,9 @@ func (s *Service) syncOnce(ctx context.Context, resync bool) {
 			s.post(func() { s.addProblem("journal", "could not read the layers: "+err.Error()) })
 		}
 	}
-	want := symbolsToWatch(pos)
+	var bench string
+	_ = s.do(ctx, func() { bench = s.st.benchmark })
+	want := symbolsToWatch(pos, bench)
 	var subscribe []string
 	s.post(func() {
 		st := &s.st
@@ -443,12 +470,17 @@ func (s *Service) noteSyncError(err error) {
 	})
 }
 
-// Benchmark is the symbol the book's deltas are weighted to; the desk always watches it.
+// Benchmark is the symbol the book's deltas are weighted to unless SetBenchmark changes it;
+// the desk always watches it (it also prices the delta limit's share count).
 const Benchmark = "SPY"
 
-// symbolsToWatch is the benchmark, every position's symbol and its underlying's, sorted.
-func symbolsToWatch(pos []brokers.Position) []string {
+// symbolsToWatch is SPY (the share proxy of the delta limit), the benchmark, every
+// position's symbol and its underlying's, sorted.
+func symbolsToWatch(pos []brokers.Position, benchmark string) []string {
 	set := map[string]bool{Benchmark: true}
+	if benchmark != "" {
+		set[benchmark] = true
+	}
 	for _, p := range pos {
 		set[p.Symbol] = true
 		if u := underlyingSymbol(p.Instrument); u != "" {

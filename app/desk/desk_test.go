@@ -219,3 +219,20 @@ func TestDeskRecoversFromADisconnectWithoutDuplicates(t *testing.T) {
 	fills, _ := r.broker.Fills(ctx, time.Time{})
 	waitJournal(t, r, len(fills))
 }
+
+func TestDeskWeighsToTheFrontESFutureWhenAsked(t *testing.T) {
+	r := newRig(t)
+	s := r.waitFor(t, "the demo book valued", valued)
+	spyUnits := s.Book.Total.BetaDelta
+	r.desk.SetBenchmark("ES")
+	s = r.waitFor(t, "the book weighed to ES", func(s *Snapshot) bool {
+		return valued(s) && s.Book.Benchmark.Symbol == "ESZ6"
+	})
+	// The same beta-weighted dollars, now in ES contracts (50 × the future's price each).
+	if got, want := s.Book.Total.BetaDelta*s.Book.Benchmark.UnitValue, s.Book.Total.BetaDollarDelta; abs(got-want) > 1e-6*abs(want)+1e-9 {
+		t.Fatalf("ES units %v × %v ≠ β$Δ %v", s.Book.Total.BetaDelta, s.Book.Benchmark.UnitValue, want)
+	}
+	if s.Book.Benchmark.UnitValue < 50*5000 || spyUnits == s.Book.Total.BetaDelta {
+		t.Fatalf("benchmark %+v: ES contracts should be worth 50 × the future", s.Book.Benchmark)
+	}
+}
