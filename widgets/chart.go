@@ -284,7 +284,7 @@ func (c *Chart) work() {
 		gen, spec, px, colors := c.gen, c.spec, c.px, c.colors
 		c.mu.Unlock()
 		img, err := RenderChart(spec, px[0], px[1], colors)
-		fyne.DoAndWait(func() {
+		DoAndWait(func() {
 			c.mu.Lock()
 			stale := gen != c.gen || px != c.px
 			done := c.rendered
