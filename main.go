@@ -1,7 +1,8 @@
 // Command keel is a desktop hedging desk for an options trader. Without arguments it opens
 // the main window; `keel --screenshots DIR` renders every window into DIR/<window>.png
 // without a display; `keel --version` prints the version; `keel journal ...` works with the
-// trade journal from the command line (`keel journal help`).
+// trade journal from the command line (`keel journal help`); `keel checklist` runs the daily
+// hedging checklist headless (exit status 1 when action is needed).
 package main
 
 import (
@@ -16,8 +17,13 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "journal" {
-		os.Exit(data.JournalCommand(os.Args[2:], os.Stdout, os.Stderr))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "journal":
+			os.Exit(data.JournalCommand(os.Args[2:], os.Stdout, os.Stderr))
+		case "checklist":
+			os.Exit(app.ChecklistCommand(os.Args[2:], os.Stdout, os.Stderr))
+		}
 	}
 	screenshots := flag.String("screenshots", "", "render every window into `DIR`/<window>.png and exit")
 	version := flag.Bool("version", false, "print the version and exit")

@@ -1,12 +1,17 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // expiries are in New York time; embed the zone database for machines without one
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/assets"
 	"github.com/keel-desk/keel/data"
 )
@@ -21,47 +26,131 @@ const Version = "0.1.0"
 var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
 
 // Env is what a window's content is built from: the clock it reads "now" from, the
-// window it lives in (nil when rendered for a screenshot) and the trade journal (nil when it
-// could not be opened; JournalErr says why).
+// window it lives in (nil when rendered for a screenshot), the trade journal (nil when it
+// could not be opened; JournalErr says why) and the desk service (nil when the broker could
+// not be started; DeskErr says why). Open opens another of Keel's windows by name (nil for
+// a screenshot).
 type Env struct {
 	Now        func() time.Time
 	Window     fyne.Window
 	Journal    *data.Journal
 	JournalErr error
+	Desk       *desk.Service
+	DeskErr    error
+	Open       func(name string, arg any)
+	Arg        any // what Open was given for this window (an order ticket's prefilled order)
 }
 
 // Window is one of Keel's windows: Name is its short name (the screenshot file
-// DIR/<Name>.png), Title its title bar text, Size its opening size, and Build makes its content.
+// DIR/<Name>.png and the name Env.Open takes), Title its title bar text, Size its opening
+// size, Key the letter that opens it with Ctrl (Cmd on macOS), Multiple whether each Open
+// makes a new window (order tickets) instead of bringing the one window forward, and Build
+// makes its content.
 type Window struct {
-	Name  string
-	Title string
-	Size  fyne.Size
-	Build func(env Env) fyne.CanvasObject
+	Name     string
+	Title    string
+	Size     fyne.Size
+	Key      fyne.KeyName
+	Multiple bool
+	Build    func(env Env) fyne.CanvasObject
 }
 
 // Windows lists Keel's windows; the first is the main window.
 func Windows() []Window {
 	return []Window{
 		{
+			Name:  "desk",
+			Title: "Keel — Desk",
+			Size:  fyne.NewSize(1400, 860),
+			Key:   fyne.KeyD,
+			Build: func(env Env) fyne.CanvasObject { return NewDeskView(env).Content() },
+		},
+		{
+			Name:  "positions",
+			Title: "Keel — Positions",
+			Size:  positionsSize,
+			Key:   fyne.KeyP,
+			Build: buildPositions,
+		},
+		{
+			Name:     "ticket",
+			Title:    "Keel — Order ticket",
+			Size:     ticketSize,
+			Key:      fyne.KeyN,
+			Multiple: true,
+			Build:    buildTicket,
+		},
+		{
+			Name:  "layers",
+			Title: "Keel — Layers",
+			Size:  fyne.NewSize(1200, 780),
+			Key:   fyne.KeyL,
+			Build: func(env Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
+		},
+		{
+			Name:  "settings",
+			Title: "Keel — Settings",
+			Size:  fyne.NewSize(1280, 820),
+			Key:   fyne.KeyComma,
+			Build: func(env Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
+		},
+		{
 			Name:  "calculator",
 			Title: "Keel — Option calculator",
 			Size:  fyne.NewSize(1180, 680),
+			Key:   fyne.KeyK,
 			Build: func(env Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
 		},
 		{
 			Name:  "journal",
 			Title: "Keel — Trade journal",
 			Size:  fyne.NewSize(1360, 820),
+			Key:   fyne.KeyJ,
 			Build: buildJournal,
+		},
+		{
+			Name:  "checklist",
+			Title: "Keel — Daily hedging checklist",
+			Size:  fyne.NewSize(1280, 860),
+			Key:   fyne.KeyH,
+			Build: func(env Env) fyne.CanvasObject {
+				v := NewChecklistView(env)
+				return newRoot(v.Content(), v.Settle, nil)
+			},
+		},
+		{
+			Name:  "review",
+			Title: "Keel — Weekly hedging review",
+			Size:  fyne.NewSize(1180, 760),
+			Key:   fyne.KeyW,
+			Build: func(env Env) fyne.CanvasObject {
+				v := NewReviewView(env)
+				return newRoot(v.Content(), v.Settle, nil)
+			},
+		},
+		{
+			Name:  "charts",
+			Title: "Keel — Greek charts",
+			Size:  ChartsSize,
+			Key:   fyne.KeyG,
+			Build: func(env Env) fyne.CanvasObject { return NewChartsView(env).Content() },
 		},
 	}
 }
 
-// OpenJournalShortcut opens the trade journal window from the main window.
-var OpenJournalShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyJ, Modifier: fyne.KeyModifierShortcutDefault}
+// window finds a window by name.
+func window(name string) (Window, bool) {
+	for _, w := range Windows() {
+		if w.Name == name {
+			return w, true
+		}
+	}
+	return Window{}, false
+}
 
 // Run opens the main window on a and runs the app until the user quits (Ctrl+Q or closing
-// the window). dbPath is the journal file; "" means data.DefaultPath().
+// the main window). dbPath is the journal file; "" means data.DefaultPath(). The desk runs
+// on the paper broker, whose account lives in the same file.
 func Run(a fyne.App, dbPath string) {
 	a.SetIcon(Icon)
 	a.Settings().SetTheme(Theme())
@@ -69,20 +158,105 @@ func Run(a fyne.App, dbPath string) {
 	env.Journal, env.JournalErr = openJournal(dbPath)
 	if env.Journal != nil {
 		defer env.Journal.Close()
+		if _, err := SeedSampleHistory(context.Background(), env.Journal); err != nil {
+			fmt.Fprintln(os.Stderr, "keel:", err)
+		}
+	}
+	settings, err := LoadSettings(context.Background(), env.Journal)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "keel: settings:", err)
+	}
+	var stop func()
+	env.Desk, stop, env.DeskErr = StartPaperDesk(env.Journal, PaperOptions{Commissions: settings.PaperCommissions()})
+	if env.DeskErr != nil {
+		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
+	} else {
+		defer stop()
+		settings.Apply(env.Desk)
+	}
+	open := newOpener(a, env)
+	env.Open = open.open
+	if env.Desk != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go ChecklistScheduler{Desk: env.Desk, Journal: env.Journal,
+			Notify: func(title, body string) { a.SendNotification(fyne.NewNotification(title, body)) },
+			Open:   func() { open.open("checklist", nil) }}.Run(ctx)
 	}
 	main := Windows()[0]
-	w := a.NewWindow(main.Title)
-	w.SetIcon(Icon)
-	env.Window = w
-	w.SetContent(main.Build(env))
-	openJournalWindow := journalOpener(a, env)
-	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Keel",
-		&fyne.MenuItem{Label: "Journal", Shortcut: OpenJournalShortcut, Action: openJournalWindow})))
-	w.Canvas().AddShortcut(OpenJournalShortcut, func(fyne.Shortcut) { openJournalWindow() })
-	w.Resize(main.Size)
-	w.CenterOnScreen()
+	w := open.show(main, nil)
 	w.SetMaster()
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { a.Quit() })
+	w.CenterOnScreen()
+	var items []*fyne.MenuItem
+	for _, spec := range Windows() {
+		spec := spec
+		item := &fyne.MenuItem{Label: strings.TrimPrefix(spec.Title, "Keel — "), Action: func() { open.open(spec.Name, nil) }}
+		if spec.Key != "" {
+			item.Shortcut = &desktop.CustomShortcut{KeyName: spec.Key, Modifier: fyne.KeyModifierShortcutDefault}
+		}
+		items = append(items, item)
+	}
+	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Keel", items...)))
 	w.ShowAndRun()
+}
+
+// opener shows Keel's windows: one of each, brought forward when already open, except the
+// Multiple ones (order tickets) which open anew each time.
+type opener struct {
+	a     fyne.App
+	env   Env
+	shown map[string]fyne.Window
+}
+
+func newOpener(a fyne.App, env Env) *opener {
+	return &opener{a: a, env: env, shown: map[string]fyne.Window{}}
+}
+
+// open shows the window called name with arg (UI goroutine).
+func (o *opener) open(name string, arg any) {
+	spec, ok := window(name)
+	if !ok {
+		return
+	}
+	if w, ok := o.shown[name]; ok && !spec.Multiple {
+		w.Show()
+		w.RequestFocus()
+		return
+	}
+	o.show(spec, arg).Show()
+}
+
+// show builds a window with every window's shortcuts (Ctrl+letter opens, Ctrl+Q quits).
+func (o *opener) show(spec Window, arg any) fyne.Window {
+	w := o.a.NewWindow(spec.Title)
+	w.SetIcon(Icon)
+	e := o.env
+	e.Window, e.Arg, e.Open = w, arg, o.open
+	content := spec.Build(e)
+	w.SetContent(content)
+	w.Resize(spec.Size)
+	for _, other := range Windows() {
+		if other.Key == "" {
+			continue
+		}
+		name := other.Name
+		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: other.Key, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { o.open(name, nil) })
+	}
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { o.a.Quit() })
+	stop := func() {}
+	if s, ok := content.(interface{ Stop() }); ok {
+		stop = s.Stop
+	}
+	if !spec.Multiple {
+		o.shown[spec.Name] = w
+	}
+	w.SetOnClosed(func() {
+		stop()
+		if o.shown[spec.Name] == w {
+			delete(o.shown, spec.Name)
+		}
+	})
+	return w
 }

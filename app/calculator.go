@@ -537,7 +537,7 @@ func (c *Calculator) setModel(o pricing.Option) {
 	model := "Black–Scholes–Merton"
 	switch {
 	case o.Style == pricing.American:
-		model = "Bjerksund–Stensland (2002), American"
+		model = "Andersen–Lake–Offengeim, American"
 	case o.Underlying == pricing.Futures:
 		model = "Black-76"
 	}

@@ -80,7 +80,6 @@ type JournalView struct {
 	ctx context.Context
 
 	pending sync.WaitGroup // background queries in flight, for tests and benchmarks
-	applyMu sync.Mutex     // held while a query's result is applied
 
 	// Everything below is touched only on the UI goroutine.
 	accounts   []data.Account
@@ -117,6 +116,8 @@ type JournalView struct {
 	pnlChart  *chartPane
 	costChart *chartPane
 	statsGen  int
+
+	greeks *greekTab
 
 	tabs    *container.AppTabs
 	content fyne.CanvasObject
@@ -184,8 +185,8 @@ func (v *JournalView) background(query func() func()) {
 		apply := query()
 		// fyne.Do already runs one function at a time on the UI goroutine; the lock keeps
 		// that true under the test driver, which runs them on the calling goroutine.
-		v.applyMu.Lock()
-		defer v.applyMu.Unlock()
+		widgets.UIMu.Lock()
+		defer widgets.UIMu.Unlock()
 		fyne.DoAndWait(apply)
 	}()
 }
@@ -304,6 +305,7 @@ func (v *JournalView) build() {
 		container.NewTabItem("Trades", tradesTab),
 		container.NewTabItem("Lessons", lessonsTab),
 		container.NewTabItem("Stats", statsTab),
+		container.NewTabItem("P&L by Greek", v.buildGreekTab()),
 	)
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(v.importBtn),
 		container.NewVBox(v.banner, v.importNote))
@@ -439,6 +441,7 @@ func (v *JournalView) applyFilter() {
 	v.showBanner()
 	v.reloadList()
 	v.loadStats()
+	v.loadGreekPnL()
 }
 
 func (v *JournalView) showBanner() {

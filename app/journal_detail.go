@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -95,10 +97,34 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 		}
 		objs = append(objs, table(7, 0, []int{1, 2, 3, 4, 5, 6}, greeks...))
 	}
+	held := "not recorded yet (Keel records daily closes of the trades its desk holds; three are needed)"
+	if hv := d.HoldVol; hv != nil {
+		held = fmt.Sprintf("%s realized over %d daily closes", pct(hv.Realized), hv.Days)
+		if hv.Implied > 0 {
+			held += fmt.Sprintf(" vs %s implied (%s)", pct(hv.Implied), volVerdict(hv.Implied-hv.Realized))
+		}
+	}
 	objs = append(objs, grid(2,
 		"Implied vol at entry (%)", iv,
-		"Realized vol over the hold (%)", "not recorded (the journal holds no underlying price history)",
+		"Volatility while held (%)", held,
 	))
+
+	objs = append(objs, section("P&L by Greek (daily, $)"))
+	if len(d.Attribution) == 0 {
+		objs = append(objs, note("Not recorded: Keel explains each day's P&L by Greek for positions its desk holds from one close to the next."))
+	} else {
+		cells := []string{"Day", "Position", "Delta", "Gamma", "Theta", "Vega", "Unexplained", "Actual"}
+		var sum data.AttributionRow
+		for _, a := range d.Attribution {
+			cells = append(cells, a.Day, a.Symbol, dollars(a.Delta), dollars(a.Gamma), dollars(a.Theta), dollars(a.Vega),
+				dollars(a.Unexplained), dollars(a.Actual))
+			sum.Delta, sum.Gamma, sum.Theta, sum.Vega = sum.Delta+a.Delta, sum.Gamma+a.Gamma, sum.Theta+a.Theta, sum.Vega+a.Vega
+			sum.Unexplained, sum.Actual = sum.Unexplained+a.Unexplained, sum.Actual+a.Actual
+		}
+		cells = append(cells, "Total", "", dollars(sum.Delta), dollars(sum.Gamma), dollars(sum.Theta), dollars(sum.Vega),
+			dollars(sum.Unexplained), dollars(sum.Actual))
+		objs = append(objs, table(8, 1, []int{2, 3, 4, 5, 6, 7}, cells...))
+	}
 
 	objs = append(objs, section("Tags"))
 	tags := widget.NewEntry()
@@ -316,4 +342,18 @@ func table(cols, stretch int, right []int, cells ...string) fyne.CanvasObject {
 		}
 	}
 	return container.NewHScroll(container.New(widgets.NewColumns(cols, stretch), objs...))
+}
+
+// dollars formats an engine figure in dollars: "$1,234.50", "−$80.00".
+func dollars(x float64) string { return usd(decimal.NewFromFloat(x)) }
+
+// volVerdict says who earned the volatility spread (implied − realized).
+func volVerdict(spread float64) string {
+	switch {
+	case spread > 0.005:
+		return "premium sellers earned the spread"
+	case spread < -0.005:
+		return "the market moved more than priced"
+	}
+	return "about as priced"
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/keel-desk/keel/widgets"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -55,8 +56,8 @@ func newTestView(t *testing.T) (*JournalView, string, fyne.Window) {
 // onUI runs f as the UI goroutine would: never at the same time as a query's result is
 // being applied (the test driver applies them on the querying goroutine).
 func onUI(v *JournalView, f func()) {
-	v.applyMu.Lock()
-	defer v.applyMu.Unlock()
+	widgets.UIMu.Lock()
+	defer widgets.UIMu.Unlock()
 	f()
 }
 
@@ -207,7 +208,7 @@ func TestJournalDetailAndLessonPersists(t *testing.T) {
 	v.Wait()
 	id := v.selected
 	for _, want := range []string{"Legs", "Fills", "Roll chain", "Hedges", "Realized P&L ($)", "Costs / premium (%)",
-		"Realized vol over the hold (%)", "not recorded"} {
+		"Volatility while held (%)", "not recorded"} {
 		if !detailHas(v, want) {
 			t.Errorf("detail lacks %q", want)
 		}

@@ -41,30 +41,3 @@ func buildJournal(env Env) fyne.CanvasObject {
 	}
 	return NewJournalView(env.Journal, env.Window).Content()
 }
-
-// journalOpener returns the action that shows the journal window, creating it the first
-// time and bringing it forward afterwards.
-func journalOpener(a fyne.App, env Env) func() {
-	var w fyne.Window
-	return func() {
-		if w != nil {
-			w.Show()
-			w.RequestFocus()
-			return
-		}
-		spec := Windows()[1]
-		for _, s := range Windows() {
-			if s.Name == "journal" {
-				spec = s
-			}
-		}
-		w = a.NewWindow(spec.Title)
-		w.SetIcon(Icon)
-		e := env
-		e.Window = w
-		w.SetContent(spec.Build(e))
-		w.Resize(spec.Size)
-		w.SetOnClosed(func() { w = nil })
-		w.Show()
-	}
-}

@@ -11,7 +11,11 @@ import (
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/brokers"
+	"github.com/keel-desk/keel/brokers/paper"
 	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/widgets"
 )
 
 // ScreenshotTime is the fixed "now" of every screenshot: Friday 20 November 2026, 10:30 in
@@ -39,10 +43,34 @@ func Screenshots(dir string) error {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	defer j.Close()
+	if _, err := SeedSampleHistory(context.Background(), j); err != nil {
+		return fmt.Errorf("screenshots: %w", err)
+	}
+	// The desk runs a new paper account with the demo book on a market that moves only when
+	// told: an hour by hand, so the charts have a history to draw and every run is the same.
+	d, stop, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: ScreenshotTime, Manual: true})
+	if err != nil {
+		return fmt.Errorf("screenshots: %w", err)
+	}
+	defer stop()
+	if err := walkMarket(d, 40, 90*time.Second); err != nil {
+		return fmt.Errorf("screenshots: %w", err)
+	}
+	// Open does nothing in a picture, but buttons that open windows look as they do in the app.
+	env := Env{Now: func() time.Time { return ScreenshotTime }, Journal: j, Desk: d, Open: func(string, any) {}}
 	for _, w := range Windows() {
 		c := software.NewCanvas()
 		c.SetPadded(true)
-		content := w.Build(Env{Now: func() time.Time { return ScreenshotTime }, Journal: j})
+		e := env
+		if w.Name == "ticket" {
+			e.Arg = closeESStrangle(d.Latest())
+		}
+		// Build, lay out and draw holding widgets.UIMu: the windows drawn before keep
+		// applying their updates (under it) on other goroutines, and Fyne's caches are
+		// shared.
+		widgets.UIMu.Lock()
+		content := w.Build(e)
+		widgets.UIMu.Unlock()
 		// Wait for content that loads in the background before laying it out: the test
 		// driver applies those results on their own goroutine, not a UI goroutine.
 		settle := func() {}
@@ -50,10 +78,22 @@ func Screenshots(dir string) error {
 			settle = s.Settle
 		}
 		settle()
+		widgets.UIMu.Lock()
 		c.SetContent(content)
 		c.Resize(w.Size)
+		widgets.UIMu.Unlock()
 		settle()
+		// Draw holding the lock background work applies its results under: the software
+		// driver runs those updates on their own goroutines, not a UI goroutine. Tables lay
+		// out their cells at the first size; refresh once more so every cell shows the data
+		// that arrived while the content had no size.
+		widgets.UIMu.Lock()
+		content.Refresh()
 		img := software.RenderCanvas(c, Theme())
+		widgets.UIMu.Unlock()
+		if s, ok := content.(interface{ Stop() }); ok {
+			s.Stop()
+		}
 		path := filepath.Join(dir, w.Name+".png")
 		f, err := os.Create(path)
 		if err != nil {
@@ -68,4 +108,38 @@ func Screenshots(dir string) error {
 		}
 	}
 	return nil
+}
+
+// walkMarket moves a paper desk's market forward steps times by step, letting the desk
+// publish (and sample its Greeks) after each.
+func walkMarket(d *desk.Service, steps int, step time.Duration) error {
+	b, ok := d.Broker().(*paper.Broker)
+	if !ok {
+		return nil
+	}
+	for i := 0; i < steps; i++ {
+		if err := b.Advance(step); err != nil {
+			return err
+		}
+		seq := d.Latest().Seq
+		for deadline := time.Now().Add(2 * time.Second); d.Latest().Seq == seq && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// closeESStrangle is the order that buys back the demo book's ES strangle, the ticket's
+// picture.
+func closeESStrangle(s *desk.Snapshot) *brokers.Order {
+	o := &brokers.Order{Quantity: 1, Type: brokers.Limit, TIF: brokers.Day}
+	for _, p := range s.Positions {
+		if p.Instrument.Root == "ES" && p.Instrument.IsOption() && p.Quantity < 0 {
+			o.Legs = append(o.Legs, brokers.Leg{Symbol: p.Symbol, Instrument: p.Instrument, Ratio: 1})
+		}
+	}
+	if len(o.Legs) == 0 {
+		return nil
+	}
+	return o
 }

@@ -7,14 +7,15 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// keelTheme is a calm dark navy theme with a teal accent, the colours of the icon. It is
-// always dark: a desk screen is looked at all day.
+// keelTheme is a calm navy theme with a teal accent, the colours of the icon. It follows
+// the system's light or dark preference; dark is the default a desk screen is looked at
+// all day with.
 type keelTheme struct{}
 
 // Theme returns Keel's theme.
 func Theme() fyne.Theme { return keelTheme{} }
 
-var palette = map[fyne.ThemeColorName]color.Color{
+var darkPalette = map[fyne.ThemeColorName]color.Color{
 	theme.ColorNameBackground:        color.NRGBA{0x0E, 0x1B, 0x2A, 0xFF},
 	theme.ColorNameOverlayBackground: color.NRGBA{0x14, 0x25, 0x38, 0xFF},
 	theme.ColorNameMenuBackground:    color.NRGBA{0x14, 0x25, 0x38, 0xFF},
@@ -35,11 +36,36 @@ var palette = map[fyne.ThemeColorName]color.Color{
 	theme.ColorNameSuccess:           color.NRGBA{0x5F, 0xD3, 0x8A, 0xFF},
 }
 
-func (keelTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	if c, ok := palette[n]; ok {
+var lightPalette = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:        color.NRGBA{0xF4, 0xF7, 0xFA, 0xFF},
+	theme.ColorNameOverlayBackground: color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF},
+	theme.ColorNameMenuBackground:    color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF},
+	theme.ColorNameHeaderBackground:  color.NRGBA{0xE6, 0xEC, 0xF2, 0xFF},
+	theme.ColorNameInputBackground:   color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF},
+	theme.ColorNameInputBorder:       color.NRGBA{0xB8, 0xC6, 0xD4, 0xFF},
+	theme.ColorNameButton:            color.NRGBA{0xE1, 0xE8, 0xEF, 0xFF},
+	theme.ColorNameForeground:        color.NRGBA{0x13, 0x20, 0x2E, 0xFF},
+	theme.ColorNamePlaceHolder:       color.NRGBA{0x6A, 0x7B, 0x8C, 0xFF},
+	theme.ColorNameDisabled:          color.NRGBA{0x8A, 0x99, 0xA8, 0xFF},
+	theme.ColorNamePrimary:           color.NRGBA{0x0B, 0x85, 0x76, 0xFF},
+	theme.ColorNameFocus:             color.NRGBA{0x0B, 0x85, 0x76, 0x66},
+	theme.ColorNameHover:             color.NRGBA{0x0B, 0x85, 0x76, 0x1A},
+	theme.ColorNameSelection:         color.NRGBA{0x0B, 0x85, 0x76, 0x40},
+	theme.ColorNameSeparator:         color.NRGBA{0xD3, 0xDC, 0xE5, 0xFF},
+	theme.ColorNameError:             color.NRGBA{0xC6, 0x28, 0x28, 0xFF},
+	theme.ColorNameWarning:           color.NRGBA{0xA8, 0x64, 0x00, 0xFF},
+	theme.ColorNameSuccess:           color.NRGBA{0x1B, 0x7F, 0x3B, 0xFF},
+}
+
+func (keelTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	p := darkPalette
+	if v == theme.VariantLight {
+		p = lightPalette
+	}
+	if c, ok := p[n]; ok {
 		return c
 	}
-	return theme.DefaultTheme().Color(n, theme.VariantDark)
+	return theme.DefaultTheme().Color(n, v)
 }
 
 func (keelTheme) Font(s fyne.TextStyle) fyne.Resource { return theme.DefaultTheme().Font(s) }

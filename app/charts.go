@@ -1,0 +1,897 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// chartsSettingKey is the journal setting the charts window keeps its choices in.
+const chartsSettingKey = "charts.v1"
+
+// ChartsSize is the charts window's opening size.
+var ChartsSize = fyne.NewSize(1280, 900)
+
+// greek is one figure the Greeks chart can draw, in the desk's units.
+type greek struct {
+	key, label string
+	unit       func(benchmark string) string
+	ofExposure func(portfolio.Exposure) float64
+	ofSample   func(data.GreekPoint) float64
+}
+
+// greeks are the figures of the Greeks chart: beta-weighted delta in benchmark units,
+// beta-weighted dollar gamma per 1% move, theta per day and vega per vol point.
+var greeks = []greek{
+	{"delta", "β-delta", func(b string) string { return b + " shares (β-weighted)" },
+		func(e portfolio.Exposure) float64 { return e.BetaDelta }, func(p data.GreekPoint) float64 { return p.BetaDelta }},
+	{"gamma", "$ gamma / 1%", func(string) string { return "$ per 1% move (β-weighted)" },
+		func(e portfolio.Exposure) float64 { return e.BetaGamma }, func(p data.GreekPoint) float64 { return p.Gamma }},
+	{"theta", "Theta $/day", func(string) string { return "$ per day" },
+		func(e portfolio.Exposure) float64 { return e.Theta }, func(p data.GreekPoint) float64 { return p.Theta }},
+	{"vega", "Vega $/vol pt", func(string) string { return "$ per vol point" },
+		func(e portfolio.Exposure) float64 { return e.Vega }, func(p data.GreekPoint) float64 { return p.Vega }},
+}
+
+func greekByKey(key string) greek {
+	for _, g := range greeks {
+		if g.key == key {
+			return g
+		}
+	}
+	return greeks[0]
+}
+
+// chartWindow is a span of market time the Greeks chart shows, up to now.
+type chartWindow struct {
+	key, label string
+	span       time.Duration
+}
+
+// chartWindows are the spans of market time the Greeks chart can show.
+var chartWindows = []chartWindow{
+	{"hour", "Last hour", time.Hour},
+	{"day", "Last day", 24 * time.Hour},
+	{"week", "Last week", 7 * 24 * time.Hour},
+}
+
+// bookScope is the name the Greeks chart gives the whole book (scope "" in the journal).
+const bookScope = "Book"
+
+// overlays are the Greeks the risk profile can draw against its right axis.
+var overlays = []string{"Delta", "Gamma", "None"}
+
+// chartsSettings are the charts window's choices, kept in the journal as JSON.
+type chartsSettings struct {
+	Greek   string          `json:"greek"`
+	Scopes  []string        `json:"scopes"` // "" is the book, else layer names
+	Window  string          `json:"window"`
+	Profile profileSettings `json:"profile"`
+}
+
+// profileSettings are the risk profile's inputs.
+type profileSettings struct {
+	Selection string  `json:"selection"` // "book", "layer:NAME" or "underlying:SYMBOL"
+	Span      float64 `json:"span"`      // ± this many percent, or points with Points
+	Points    bool    `json:"points"`
+	Days      float64 `json:"days"` // the T+n curve; 0 draws none
+	Expiry    bool    `json:"expiry"`
+	VolShift  float64 `json:"volShift"` // vol points added to every option's volatility
+	Overlay   string  `json:"overlay"`
+}
+
+func defaultChartsSettings() chartsSettings {
+	return chartsSettings{Greek: "delta", Scopes: []string{""}, Window: "day",
+		Profile: profileSettings{Selection: "book", Span: 20, Days: 7, Expiry: true, Overlay: "Delta"}}
+}
+
+// ChartsView is the charts window: the book's and its layers' Greeks over time, sampled by
+// the desk into the journal and extended live from its snapshots, and the risk profile of
+// the book, a layer or an underlying. Everything is computed and drawn off the UI
+// goroutine; the charts redraw at most once a second from snapshots and at once when an
+// input changes.
+type ChartsView struct {
+	env  Env
+	d    *desk.Service
+	book string
+
+	mu       sync.Mutex
+	settings chartsSettings
+	wants    struct{ reload, greeks, profile bool }
+	asked    int // requests not yet served; each is one count of pending
+	signal   chan struct{}
+	quit     chan struct{}
+	stopped  chan struct{} // closed when the loop goroutine has returned
+	toSave   string        // settings JSON waiting to be stored
+	saving   bool          // a goroutine is storing settings
+	stopOnce sync.Once
+	pending  sync.WaitGroup
+
+	// Owned by the loop goroutine.
+	history map[string][]data.GreekPoint // committed samples by scope ("" the book)
+	live    map[string]data.GreekPoint   // the newest snapshot's figures by scope
+
+	// Widgets (UI goroutine).
+	greekSelect   *widget.Select
+	windowRadio   *widget.RadioGroup
+	scopeChecks   *widget.CheckGroup
+	greekChart    *widgets.GreekChart
+	selection     *widget.Select
+	selectionKeys []string
+	span          *widget.Entry
+	spanUnit      *widget.Select
+	days          *widget.Entry
+	expiry        *widget.Check
+	volShift      *widget.Entry
+	overlay       *widget.Select
+	inputNote     *widget.Label
+	profileChart  *widgets.ProfileChart
+	breakevens    *widget.Label
+	status        *widget.Label
+	content       fyne.CanvasObject
+	building      bool // widgets are being filled in; their callbacks do nothing
+}
+
+// NewChartsView builds the charts window on env's desk and journal and starts following
+// the desk's snapshots. Stop ends that.
+func NewChartsView(env Env) *ChartsView {
+	v := &ChartsView{env: env, d: env.Desk, settings: defaultChartsSettings(),
+		signal: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{}),
+		history: map[string][]data.GreekPoint{}, live: map[string]data.GreekPoint{}}
+	if v.d != nil {
+		v.book = v.d.Book()
+	}
+	if env.Journal != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if raw, ok, err := env.Journal.Setting(ctx, chartsSettingKey); err == nil && ok {
+			s := defaultChartsSettings() // what the stored JSON lacks keeps its default
+			if json.Unmarshal([]byte(raw), &s) == nil {
+				v.settings = s.normalized()
+			}
+		}
+		cancel()
+	}
+	v.build()
+	if v.d == nil {
+		why := "the desk is not running"
+		if env.DeskErr != nil {
+			why += ": " + env.DeskErr.Error()
+		}
+		v.setStatus("No live book to chart — " + why + ".")
+		v.greekChart.SetNote("Greeks over time: " + why + ".")
+		v.profileChart.SetNote("Risk profile: " + why + ".")
+		close(v.stopped)
+		return v
+	}
+	snaps, cancel := v.d.Subscribe()
+	v.ask(true, true, true)
+	go func() {
+		defer close(v.stopped)
+		defer cancel()
+		v.run(snaps)
+	}()
+	return v
+}
+
+// normalized fills in what a stored setting lacks and drops what is not understood.
+func (s chartsSettings) normalized() chartsSettings {
+	d := defaultChartsSettings()
+	if !slices.ContainsFunc(greeks, func(g greek) bool { return g.key == s.Greek }) {
+		s.Greek = d.Greek
+	}
+	if !slices.ContainsFunc(chartWindows, func(w chartWindow) bool { return w.key == s.Window }) {
+		s.Window = d.Window
+	}
+	if s.Scopes == nil {
+		s.Scopes = d.Scopes
+	}
+	p := s.Profile
+	if p.Selection == "" {
+		p.Selection = d.Profile.Selection
+	}
+	if !(p.Span > 0) || math.IsInf(p.Span, 0) || (!p.Points && p.Span > 95) {
+		p.Span = d.Profile.Span
+		p.Points = false
+	}
+	if !(p.Days >= 0) || p.Days > 3650 {
+		p.Days = d.Profile.Days
+	}
+	if math.IsNaN(p.VolShift) || math.Abs(p.VolShift) > 100 {
+		p.VolShift = 0
+	}
+	if !slices.Contains(overlays, p.Overlay) {
+		p.Overlay = d.Profile.Overlay
+	}
+	s.Profile = p
+	return s
+}
+
+// Content is the window's content. It has Settle (wait until the history is loaded, the
+// profile computed and both charts drawn, for screenshots) and Stop (stop following the
+// desk; call it when the window closes).
+func (v *ChartsView) Content() fyne.CanvasObject {
+	r := &chartsRoot{v: v}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+type chartsRoot struct {
+	widget.BaseWidget
+	v *ChartsView
+}
+
+func (r *chartsRoot) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.v.content)
+}
+
+// Settle waits for the work asked so far and for both charts to show its result.
+func (r *chartsRoot) Settle() { r.v.Settle() }
+
+// Stop stops following the desk; call it when the window closes.
+func (r *chartsRoot) Stop() { r.v.Stop() }
+
+// Settle waits until every change asked so far is computed and drawn.
+func (v *ChartsView) Settle() {
+	v.pending.Wait()
+	<-v.greekChart.Drawn()
+	<-v.profileChart.Drawn()
+}
+
+// Stop stops following the desk (it does not wait: the loop may be applying a result on
+// the UI goroutine).
+func (v *ChartsView) Stop() { v.stopOnce.Do(func() { close(v.quit) }) }
+
+func (v *ChartsView) build() {
+	v.building = true
+	defer func() { v.building = false }()
+	s := v.settings
+
+	var labels []string
+	for _, g := range greeks {
+		labels = append(labels, g.label)
+	}
+	v.greekSelect = widget.NewSelect(labels, func(label string) {
+		for _, g := range greeks {
+			if g.label == label {
+				v.change(func(s *chartsSettings) { s.Greek = g.key }, false, true, false)
+			}
+		}
+	})
+	v.greekSelect.SetSelected(greekByKey(s.Greek).label)
+	var windowLabels []string
+	for _, w := range chartWindows {
+		windowLabels = append(windowLabels, w.label)
+	}
+	v.windowRadio = widget.NewRadioGroup(windowLabels, func(label string) {
+		for _, w := range chartWindows {
+			if w.label == label {
+				v.change(func(s *chartsSettings) { s.Window = w.key }, true, true, false)
+			}
+		}
+	})
+	v.windowRadio.Horizontal = true
+	v.windowRadio.Required = true
+	for _, w := range chartWindows {
+		if w.key == s.Window {
+			v.windowRadio.SetSelected(w.label)
+		}
+	}
+	v.scopeChecks = widget.NewCheckGroup([]string{bookScope}, func(chosen []string) {
+		scopes := make([]string, 0, len(chosen))
+		for _, c := range chosen {
+			if c == bookScope {
+				c = ""
+			}
+			scopes = append(scopes, c)
+		}
+		v.change(func(s *chartsSettings) { s.Scopes = scopes }, true, true, false)
+	})
+	v.scopeChecks.Horizontal = true
+	v.scopeChecks.SetSelected(scopeLabels(s.Scopes))
+	v.greekChart = widgets.NewGreekChart(widgets.GreekChartSpec{Title: "Greeks over time"})
+
+	v.selection = widget.NewSelect(nil, func(label string) {
+		i := slices.Index(v.selection.Options, label)
+		if i >= 0 && i < len(v.selectionKeys) {
+			key := v.selectionKeys[i]
+			v.change(func(s *chartsSettings) { s.Profile.Selection = key }, false, false, true)
+		}
+	})
+	v.selection.PlaceHolder = "Loading the book…"
+	v.span = widget.NewEntry()
+	v.span.SetText(strconv.FormatFloat(s.Profile.Span, 'f', -1, 64))
+	v.spanUnit = widget.NewSelect([]string{"%", "points"}, func(string) { v.profileInputs() })
+	if s.Profile.Points {
+		v.spanUnit.SetSelected("points")
+	} else {
+		v.spanUnit.SetSelected("%")
+	}
+	v.days = widget.NewEntry()
+	v.days.SetText(strconv.FormatFloat(s.Profile.Days, 'f', -1, 64))
+	v.expiry = widget.NewCheck("Expiry", func(bool) { v.profileInputs() })
+	v.expiry.SetChecked(s.Profile.Expiry)
+	v.volShift = widget.NewEntry()
+	v.volShift.SetText(strconv.FormatFloat(s.Profile.VolShift, 'f', -1, 64))
+	for _, e := range []*widget.Entry{v.span, v.days, v.volShift} {
+		e.OnSubmitted = func(string) { v.profileInputs() }
+		e.OnChanged = func(string) { v.profileInputs() }
+	}
+	v.overlay = widget.NewSelect(overlays, func(string) { v.profileInputs() })
+	v.overlay.SetSelected(s.Profile.Overlay)
+	v.inputNote = widget.NewLabel("")
+	v.inputNote.Importance = widget.DangerImportance
+	v.inputNote.Hide()
+	v.profileChart = widgets.NewProfileChart(widgets.ProfileChartSpec{})
+	v.breakevens = widget.NewLabel("")
+	v.breakevens.Wrapping = fyne.TextWrapWord
+	v.status = widget.NewLabel("")
+	v.status.Importance = widget.WarningImportance
+	v.status.Hide()
+
+	greekBar := container.NewVBox(
+		container.NewHBox(widget.NewLabelWithStyle("Greeks over time", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			v.greekSelect, v.windowRadio),
+		container.NewHBox(widget.NewLabel("Show"), v.scopeChecks),
+	)
+	profileBar := container.NewVBox(
+		container.NewHBox(widget.NewLabelWithStyle("Risk profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			sized(v.selection, 240),
+			widget.NewLabel("Range ±"), sized(v.span, 64), sized(v.spanUnit, 104),
+			widget.NewLabel("Curves: T+0, T+"), sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
+			widget.NewLabel("IV shift"), sized(v.volShift, 56), widget.NewLabel("vol pts"),
+			widget.NewLabel("Overlay"), sized(v.overlay, 110)),
+		v.inputNote,
+	)
+	greekPane := container.NewBorder(greekBar, nil, nil, nil, v.greekChart)
+	profilePane := container.NewBorder(profileBar, v.breakevens, nil, nil, v.profileChart)
+	split := container.NewVSplit(greekPane, profilePane)
+	split.Offset = 0.45
+	v.content = container.NewBorder(v.status, nil, nil, nil, split)
+}
+
+// setStatus shows a problem above the charts (UI goroutine).
+func (v *ChartsView) setStatus(text string) {
+	v.status.SetText(text)
+	v.status.Show()
+}
+
+// scopeLabels are the check group's labels of scopes.
+func scopeLabels(scopes []string) []string {
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = s
+		if s == "" {
+			out[i] = bookScope
+		}
+	}
+	return out
+}
+
+// change applies edit to the settings, stores them and asks the loop for the work named
+// (UI goroutine).
+func (v *ChartsView) change(edit func(*chartsSettings), reload, greeks, profile bool) {
+	if v.building {
+		return
+	}
+	v.mu.Lock()
+	edit(&v.settings)
+	s := v.settings
+	v.mu.Unlock()
+	v.save(s)
+	if v.d != nil {
+		v.ask(reload, greeks, profile)
+	}
+}
+
+// save stores the settings in the journal off the UI goroutine. One writer at a time
+// stores the newest settings, so a quick run of changes cannot land out of order.
+func (v *ChartsView) save(s chartsSettings) {
+	j := v.env.Journal
+	if j == nil {
+		return
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.toSave = string(raw)
+	if v.saving {
+		return
+	}
+	v.saving = true
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		for {
+			v.mu.Lock()
+			raw := v.toSave
+			v.toSave = ""
+			if raw == "" {
+				v.saving = false
+				v.mu.Unlock()
+				return
+			}
+			v.mu.Unlock()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err := j.SetSetting(ctx, chartsSettingKey, raw)
+			cancel()
+			if err != nil {
+				v.apply(func() { v.setStatus("Could not save the chart settings: " + err.Error()) })
+			}
+		}
+	}()
+}
+
+// profileInputs reads the risk profile's fields; valid ones replace the settings and
+// recompute, invalid ones are named beside the fields and change nothing (UI goroutine).
+func (v *ChartsView) profileInputs() {
+	if v.building {
+		return
+	}
+	var problems []string
+	num := func(e *widget.Entry, what string, ok func(float64) bool, rule string) float64 {
+		f, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(e.Text, "−", "-")), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || !ok(f) {
+			problems = append(problems, fmt.Sprintf("%s %q: %s", what, e.Text, rule))
+		}
+		return f
+	}
+	points := v.spanUnit.Selected == "points"
+	span := num(v.span, "Range", func(f float64) bool { return f > 0 && (points || f <= 95) },
+		"a number above 0 (at most 95 for %)")
+	days := num(v.days, "T+", func(f float64) bool { return f >= 0 && f <= 3650 }, "days from 0 to 3650")
+	shift := num(v.volShift, "IV shift", func(f float64) bool { return math.Abs(f) <= 100 }, "vol points from −100 to 100")
+	if len(problems) > 0 {
+		v.inputNote.SetText(strings.Join(problems, "; "))
+		v.inputNote.Show()
+		return
+	}
+	v.inputNote.SetText("")
+	v.inputNote.Hide()
+	v.change(func(s *chartsSettings) {
+		s.Profile.Span, s.Profile.Points, s.Profile.Days, s.Profile.VolShift = span, points, days, shift
+		s.Profile.Expiry, s.Profile.Overlay = v.expiry.Checked, v.overlay.Selected
+	}, false, false, true)
+}
+
+// ask requests work of the loop; Settle waits for it.
+func (v *ChartsView) ask(reload, greeks, profile bool) {
+	v.pending.Add(1)
+	v.mu.Lock()
+	v.wants.reload = v.wants.reload || reload
+	v.wants.greeks = v.wants.greeks || greeks || reload
+	v.wants.profile = v.wants.profile || profile
+	v.asked++
+	v.mu.Unlock()
+	select {
+	case v.signal <- struct{}{}:
+	default:
+	}
+}
+
+// apply runs f on the UI goroutine and waits for it, one at a time with the charts' own
+// updates (never call it from the UI goroutine).
+func (v *ChartsView) apply(f func()) { widgets.DoAndWait(f) }
+
+// redrawEvery is the shortest time between two redraws caused by snapshots.
+const redrawEvery = time.Second
+
+// run is the loop goroutine: it follows the snapshots, loads history and computes the
+// charts. Asked work is done at once; snapshots cause at most one redraw per redrawEvery.
+func (v *ChartsView) run(snaps <-chan *desk.Snapshot) {
+	latest := v.d.Latest()
+	v.absorb(latest)
+	snapGreeks, snapProfile := false, false
+	var lastGreeks, lastProfile time.Time
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		v.mu.Lock()
+		w, served := v.wants, v.asked
+		v.wants.reload, v.wants.greeks, v.wants.profile = false, false, false
+		v.asked = 0
+		s := v.settings
+		v.mu.Unlock()
+		if w.reload {
+			v.loadHistory(latest, s)
+		}
+		now := time.Now()
+		if w.greeks || (snapGreeks && now.Sub(lastGreeks) >= redrawEvery) {
+			v.drawGreeks(latest, s)
+			lastGreeks, snapGreeks = now, false
+		}
+		if w.profile || (snapProfile && now.Sub(lastProfile) >= redrawEvery) {
+			v.drawProfile(latest, s)
+			lastProfile, snapProfile = now, false
+		}
+		for range served {
+			v.pending.Done()
+		}
+		if snapGreeks || snapProfile {
+			wait := redrawEvery
+			if snapGreeks {
+				wait = min(wait, redrawEvery-now.Sub(lastGreeks))
+			}
+			if snapProfile {
+				wait = min(wait, redrawEvery-now.Sub(lastProfile))
+			}
+			timer.Reset(max(wait, 10*time.Millisecond))
+		}
+		select {
+		case snap, ok := <-snaps:
+			if !ok {
+				return
+			}
+			latest = snap
+			v.absorb(snap)
+			snapGreeks, snapProfile = true, true
+		case <-v.signal:
+		case <-timer.C:
+		case <-v.quit:
+			return
+		}
+	}
+}
+
+// marketTime is snap's market time, or the window's clock before the desk has one.
+func (v *ChartsView) marketTime(snap *desk.Snapshot) time.Time {
+	if snap != nil && !snap.Time.IsZero() {
+		return snap.Time
+	}
+	return v.env.Now()
+}
+
+// windowSpan is the chosen window's length.
+func windowSpan(key string) time.Duration {
+	for _, w := range chartWindows {
+		if w.key == key {
+			return w.span
+		}
+	}
+	return 24 * time.Hour
+}
+
+// loadHistory reads the chosen scopes' samples of the window from the journal (loop
+// goroutine).
+func (v *ChartsView) loadHistory(snap *desk.Snapshot, s chartsSettings) {
+	j := v.env.Journal
+	since := v.marketTime(snap).Add(-windowSpan(s.Window))
+	clear(v.history)
+	for _, scope := range s.Scopes {
+		v.history[scope] = nil // shown: absorb extends it
+	}
+	if j == nil || v.book == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var problems []string
+	for _, scope := range s.Scopes {
+		pts, err := j.GreekHistory(ctx, v.book, scope, since)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", scopeLabels([]string{scope})[0], err))
+			continue
+		}
+		v.history[scope] = pts
+	}
+	if len(problems) > 0 {
+		v.apply(func() { v.setStatus("Could not read the Greeks history — " + strings.Join(problems, "; ")) })
+	}
+}
+
+// absorb takes a snapshot's figures as the newest point of every scope, and keeps one as
+// a sample each desk.SampleEvery of market time, as the desk does in the journal (loop
+// goroutine).
+func (v *ChartsView) absorb(snap *desk.Snapshot) {
+	if snap == nil || !snap.Synced || snap.Book.Now.IsZero() {
+		return
+	}
+	at := snap.Time
+	point := func(scope string, e portfolio.Exposure) {
+		p := data.GreekPoint{Time: at, Scope: scope, BetaDelta: e.BetaDelta, BetaDollar: e.BetaDollarDelta,
+			Gamma: e.BetaGamma, Theta: e.Theta, Vega: e.Vega}
+		v.live[scope] = p
+		pts, ok := v.history[scope]
+		if !ok {
+			return // not shown: loaded from the journal when chosen
+		}
+		if n := len(pts); n == 0 || at.Sub(pts[n-1].Time) >= desk.SampleEvery {
+			v.history[scope] = append(pts, p)
+		}
+	}
+	point("", snap.Book.Total)
+	for _, l := range snap.Book.Layers {
+		point(l.Layer.Name, l.Exposure)
+	}
+}
+
+// drawGreeks sets the Greeks chart from the history and the live figures, and the scope
+// choices from the snapshot's layers (loop goroutine).
+func (v *ChartsView) drawGreeks(snap *desk.Snapshot, s chartsSettings) {
+	g := greekByKey(s.Greek)
+	benchmark := desk.Benchmark
+	var layers []string
+	if snap != nil && snap.Synced {
+		if snap.Book.Benchmark.Symbol != "" {
+			benchmark = snap.Book.Benchmark.Symbol
+		}
+		for _, l := range snap.Book.Layers {
+			layers = append(layers, l.Layer.Name)
+		}
+	}
+	to := v.marketTime(snap)
+	from := to.Add(-windowSpan(s.Window))
+	// Samples older than the window are dropped as it moves.
+	for scope, pts := range v.history {
+		i, _ := slices.BinarySearchFunc(pts, from, func(p data.GreekPoint, t time.Time) int { return p.Time.Compare(t) })
+		if i > 0 {
+			v.history[scope] = slices.Clone(pts[i:])
+		}
+	}
+	zone := marketZone()
+	spec := widgets.GreekChartSpec{
+		Title: fmt.Sprintf("%s — %s", g.label, strings.ToLower(windowLabel(s.Window))),
+		Unit:  g.unit(benchmark),
+		From:  from.In(zone), To: to.In(zone),
+	}
+	for _, scope := range s.Scopes {
+		series := widgets.Series{Name: scopeLabels([]string{scope})[0]}
+		for _, p := range v.history[scope] {
+			series.Times = append(series.Times, p.Time.In(zone))
+			series.Values = append(series.Values, g.ofSample(p))
+		}
+		if p, ok := v.live[scope]; ok && (len(series.Times) == 0 || p.Time.After(series.Times[len(series.Times)-1])) {
+			series.Times = append(series.Times, p.Time.In(zone))
+			series.Values = append(series.Values, g.ofSample(p))
+		}
+		spec.Series = append(spec.Series, series)
+	}
+	v.greekChart.SetSpec(spec)
+	options := append([]string{bookScope}, layers...)
+	chosen := scopeLabels(s.Scopes)
+	v.apply(func() {
+		if !slices.Equal(v.scopeChecks.Options, options) {
+			v.building = true
+			v.scopeChecks.Options = options
+			v.scopeChecks.SetSelected(chosen)
+			v.scopeChecks.Refresh()
+			v.building = false
+		}
+	})
+}
+
+func windowLabel(key string) string {
+	for _, w := range chartWindows {
+		if w.key == key {
+			return w.label
+		}
+	}
+	return key
+}
+
+// marketZone is New York, where the markets Keel trades keep time.
+var marketZone = sync.OnceValue(func() *time.Location {
+	if z, err := time.LoadLocation("America/New_York"); err == nil {
+		return z
+	}
+	return time.UTC
+})
+
+// profileChoice is one selection the risk profile can draw.
+type profileChoice struct{ key, label string }
+
+// profileChoices are the book against its benchmark, each layer and each underlying.
+func profileChoices(b portfolio.Book) []profileChoice {
+	out := []profileChoice{{"book", fmt.Sprintf("Book vs %s (β-weighted)", b.Benchmark.Symbol)}}
+	for _, l := range b.Layers {
+		if len(l.Positions) > 0 {
+			out = append(out, profileChoice{"layer:" + l.Layer.Name, "Layer: " + l.Layer.Name})
+		}
+	}
+	for _, u := range b.Underlyings {
+		out = append(out, profileChoice{"underlying:" + u.Name, "Underlying: " + u.Name})
+	}
+	return out
+}
+
+// drawProfile computes the risk profile of the chosen selection on snap's book and sets
+// the chart and the breakevens line (loop goroutine).
+func (v *ChartsView) drawProfile(snap *desk.Snapshot, s chartsSettings) {
+	if snap == nil || !snap.Synced || snap.Book.Now.IsZero() {
+		v.profileChart.SetNote("Risk profile: waiting for the book…")
+		return
+	}
+	choices := profileChoices(snap.Book)
+	key := s.Profile.Selection
+	if !slices.ContainsFunc(choices, func(c profileChoice) bool { return c.key == key }) {
+		key = "book"
+	}
+	spec, err := profileChartSpec(snap.Book, key, s.Profile)
+	text := ""
+	if err != nil {
+		v.profileChart.SetNote("Risk profile: " + err.Error())
+	} else {
+		v.profileChart.SetSpec(spec)
+		text = breakevenText(spec)
+	}
+	v.apply(func() {
+		var labels, keys []string
+		selected := ""
+		for _, c := range choices {
+			labels, keys = append(labels, c.label), append(keys, c.key)
+			if c.key == key {
+				selected = c.label
+			}
+		}
+		v.building = true
+		if !slices.Equal(v.selection.Options, labels) {
+			v.selection.SetOptions(labels)
+		}
+		v.selectionKeys = keys
+		if v.selection.Selected != selected {
+			v.selection.SetSelected(selected)
+		}
+		v.building = false
+		v.breakevens.SetText(text)
+	})
+}
+
+// profileChartSpec draws the risk profile of one selection of b: the book against its
+// benchmark with beta weighting; a layer against its underlying, or against the benchmark
+// when it holds several; an underlying against itself.
+func profileChartSpec(b portfolio.Book, key string, p profileSettings) (widgets.ProfileChartSpec, error) {
+	var include func(portfolio.PositionRisk) bool
+	what := "Book"
+	benchmark := false
+	switch {
+	case key == "book":
+		benchmark = true
+	case strings.HasPrefix(key, "layer:"):
+		name := strings.TrimPrefix(key, "layer:")
+		include, what = portfolio.InLayer(name), name
+	case strings.HasPrefix(key, "underlying:"):
+		sym := strings.TrimPrefix(key, "underlying:")
+		include, what = portfolio.OnUnderlying(sym), sym
+	default:
+		return widgets.ProfileChartSpec{}, fmt.Errorf("no selection %q", key)
+	}
+	count, options := 0, 0
+	unders := map[string]bool{}
+	for _, pr := range b.Positions {
+		if pr.Err != nil || (include != nil && !include(pr)) {
+			continue
+		}
+		count++
+		unders[pr.Underlying] = true
+		if pr.Instrument.IsOption() && pr.Years > 0 {
+			options++
+		}
+	}
+	if count == 0 {
+		return widgets.ProfileChartSpec{}, fmt.Errorf("%s has no valued positions", what)
+	}
+	if len(unders) > 1 {
+		benchmark = true
+	}
+	span := p.Span / 100
+	if p.Points {
+		span = p.Span
+	}
+	horizons := []portfolio.Horizon{{}}
+	if p.Days > 0 {
+		horizons = append(horizons, portfolio.Horizon{Days: p.Days})
+	}
+	if p.Expiry && options > 0 {
+		horizons = append(horizons, portfolio.Horizon{AtExpiry: true})
+	}
+	rp, err := portfolio.Profile(b, include, portfolio.ProfileSpec{Moves: portfolio.Moves(span, 101), Points: p.Points,
+		Horizons: horizons, VolShift: p.VolShift, Benchmark: benchmark, Workers: 2})
+	if err != nil {
+		return widgets.ProfileChartSpec{}, err
+	}
+	return riskProfileSpec(rp, what, benchmark, p.Overlay), nil
+}
+
+// riskProfileSpec turns a RiskProfile into what the chart draws: X is the price of what
+// moves (or the move in percent when several underlyings move together), one P&L curve per
+// date, today's price marked, and the overlay from the T+0 curve.
+func riskProfileSpec(rp portfolio.RiskProfile, what string, benchmark bool, overlay string) widgets.ProfileChartSpec {
+	byPrice := rp.Price > 0
+	dp := 2
+	if rp.Price >= 1000 {
+		dp = 1
+	}
+	spec := widgets.ProfileChartSpec{PnL: "P&L ($, from today's value)"}
+	title := what
+	if benchmark {
+		title += fmt.Sprintf(" vs %s (β-weighted)", rp.Against)
+	}
+	spec.Title = "Risk profile: " + title
+	if byPrice {
+		spec.XLabel = rp.Against + " price"
+		spec.XValue = func(x float64) string { return num(x, dp) }
+		spec.Current = rp.Price
+		spec.CurrentLabel = fmt.Sprintf("%s %s", rp.Against, num(rp.Price, dp))
+	} else {
+		spec.XLabel = "Move of every underlying (%)"
+		spec.XValue = func(x float64) string { return signedNum(x, 1) + "%" }
+		spec.CurrentLabel = "Today"
+	}
+	for h, curve := range rp.Curves {
+		name := rp.Horizons[h].String()
+		if rp.Horizons[h].AtExpiry {
+			name = "Expiry " + rp.Dates[h].In(marketZone()).Format("Jan 2")
+		}
+		c := widgets.ProfileCurve{Name: name}
+		for _, pt := range curve {
+			if h == 0 {
+				if byPrice {
+					spec.X = append(spec.X, pt.Price)
+				} else {
+					spec.X = append(spec.X, pt.Move*100)
+				}
+			}
+			c.Values = append(c.Values, pt.PnL)
+		}
+		spec.Curves = append(spec.Curves, c)
+	}
+	if len(rp.Curves) > 0 && overlay != "None" {
+		o := widgets.ProfileCurve{Name: overlay + " at T+0 (right axis)"}
+		for _, pt := range rp.Curves[0] {
+			if overlay == "Gamma" {
+				o.Values = append(o.Values, pt.Gamma)
+			} else {
+				o.Values = append(o.Values, pt.Delta)
+			}
+		}
+		spec.Overlay = o
+		if overlay == "Gamma" {
+			spec.OverlayUnit = "Gamma ($ per 1% move)"
+			if benchmark {
+				spec.OverlayUnit = "Gamma ($ per 1% move, β-weighted)"
+			}
+		} else {
+			spec.OverlayUnit = "Delta (" + rp.Against + " units)"
+			if rp.Against == "" {
+				spec.OverlayUnit = "Delta (underlying units)"
+			}
+		}
+	}
+	return spec
+}
+
+// breakevenText lists each curve's breakevens in words.
+func breakevenText(spec widgets.ProfileChartSpec) string {
+	labels := widgets.BreakevenLabels(spec)
+	var parts []string
+	for _, c := range spec.Curves {
+		var xs []string
+		for _, l := range labels {
+			if l.Curve == c.Name {
+				xs = append(xs, strings.TrimPrefix(l.Text, "BE "))
+			}
+		}
+		if len(xs) == 0 {
+			xs = []string{"none in range"}
+		}
+		parts = append(parts, c.Name+": "+strings.Join(xs, ", "))
+	}
+	return "Breakevens — " + strings.Join(parts, " · ")
+}

@@ -1,0 +1,555 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/keel-desk/keel/widgets"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/instrument"
+)
+
+// ChecklistSettingsKey is the settings key of the checklist's settings (JSON).
+const ChecklistSettingsKey = "checklist.v1"
+
+// ChecklistSettings are the checklist's time of day (exchange time, New York) and its bands
+// (see desk.ChecklistConfig for the defaults and why).
+type ChecklistSettings struct {
+	Hour, Minute int
+	LayerBand    float64 // ± % of net liquidation per neutral options layer
+	BookBand     float64 // ± % of net liquidation for the book
+	BookHedge    string  // the symbol the book step hedges with
+}
+
+// DefaultChecklistSettings: 15:45 New York, ±5% per layer, ±10% for the book, SPY shares.
+func DefaultChecklistSettings() ChecklistSettings {
+	return ChecklistSettings{Hour: desk.ChecklistTime.Hour, Minute: desk.ChecklistTime.Minute, LayerBand: 5, BookBand: 10, BookHedge: desk.Benchmark}
+}
+
+// Validate names the first setting out of range.
+func (s ChecklistSettings) Validate() error {
+	switch {
+	case s.Hour < 0 || s.Hour > 23 || s.Minute < 0 || s.Minute > 59:
+		return fmt.Errorf("checklist time %02d:%02d is not a time of day", s.Hour, s.Minute)
+	case !(s.LayerBand > 0 && s.LayerBand <= 100):
+		return fmt.Errorf("layer band %v%%: give a percentage above 0 and at most 100", s.LayerBand)
+	case !(s.BookBand > 0 && s.BookBand <= 100):
+		return fmt.Errorf("book band %v%%: give a percentage above 0 and at most 100", s.BookBand)
+	case strings.TrimSpace(s.BookHedge) == "":
+		return fmt.Errorf("book hedge: name the symbol to hedge the book with (SPY, SH, ESZ6)")
+	}
+	return nil
+}
+
+// Config is the desk's checklist configuration for these settings.
+func (s ChecklistSettings) Config() desk.ChecklistConfig {
+	return desk.ChecklistConfig{LayerBand: s.LayerBand, BookBand: s.BookBand, BookHedge: s.BookHedge}
+}
+
+// LoadChecklistSettings reads the settings (the defaults when never saved or j is nil).
+func LoadChecklistSettings(ctx context.Context, j *data.Journal) (ChecklistSettings, error) {
+	s := DefaultChecklistSettings()
+	if j == nil {
+		return s, nil
+	}
+	v, ok, err := j.Setting(ctx, ChecklistSettingsKey)
+	if err != nil || !ok {
+		return s, err
+	}
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		return DefaultChecklistSettings(), fmt.Errorf("setting %s: %w", ChecklistSettingsKey, err)
+	}
+	return s, s.Validate()
+}
+
+// SaveChecklistSettings checks and stores the settings.
+func SaveChecklistSettings(ctx context.Context, j *data.Journal, s ChecklistSettings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return j.SetSetting(ctx, ChecklistSettingsKey, string(b))
+}
+
+// ChecklistView is the daily hedging checklist window. Step by step, as in the guide: the
+// delta of each layer and the book, the hedge required, the hedge held, the difference and
+// the decision (inside the band "no action"; outside it the order, prefilled in the ticket);
+// the DTE and gamma checks; vega and the events the trader entered; the limits; then "Log
+// run". It shows no P&L anywhere: the rule while hedging is "ignore P&L".
+type ChecklistView struct {
+	env      Env
+	ctx      context.Context
+	pending  sync.WaitGroup
+	settings ChecklistSettings
+	started  time.Time
+	result   *desk.ChecklistResult
+	props    []int64
+	actions  []string
+	logged   bool
+
+	header, status        *widget.Label
+	steps                 *fyne.Container
+	timeEntry, layerBand  *widget.Entry
+	bookBand, bookHedge   *widget.Entry
+	evDate, evName, evSym *widget.Entry
+	evKind                *widget.Select
+	logBtn, runBtn        *widget.Button
+	content               fyne.CanvasObject
+}
+
+// NewChecklistView builds the checklist and runs it at once on the desk's latest snapshot.
+func NewChecklistView(env Env) *ChecklistView {
+	v := &ChecklistView{env: env, ctx: context.Background(), settings: DefaultChecklistSettings()}
+	v.header = widget.NewLabelWithStyle("Daily hedging checklist — no emotion, just math. Ignore P&L — none is shown here.",
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.steps = container.NewVBox()
+	v.timeEntry, v.layerBand, v.bookBand, v.bookHedge = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	save := widget.NewButton("Save settings", v.saveSettings)
+	v.runBtn = widget.NewButton("Run again", v.run)
+	v.logBtn = widget.NewButton("Log run", v.logRun)
+	v.logBtn.Importance = widget.HighImportance
+	v.logBtn.Disable()
+	settings := container.NewHBox(widget.NewLabel("Time (New York)"), sized(v.timeEntry, 70),
+		widget.NewLabel("Layer band ± % of net liq"), sized(v.layerBand, 60),
+		widget.NewLabel("Book band ± %"), sized(v.bookBand, 60),
+		widget.NewLabel("Book hedge"), sized(v.bookHedge, 90), save)
+	v.evDate, v.evName, v.evSym = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.evDate.SetPlaceHolder("2026-12-16")
+	v.evName.SetPlaceHolder("FOMC decision")
+	v.evSym.SetPlaceHolder("all")
+	v.evKind = widget.NewSelect(data.MarketEventKinds, nil)
+	v.evKind.SetSelected("fomc")
+	top := container.NewVBox(v.header, settings)
+	bottom := container.NewVBox(v.status, container.NewHBox(v.runBtn, v.logBtn))
+	v.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(v.steps))
+	v.showSettings()
+	v.load()
+	return v
+}
+
+// Content is the window's content.
+func (v *ChecklistView) Content() fyne.CanvasObject { return v.content }
+
+// Settle waits for the background work to be applied.
+func (v *ChecklistView) Settle() { v.pending.Wait() }
+
+func (v *ChecklistView) background(work func() func()) {
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		apply := work()
+		widgets.UIMu.Lock()
+		defer widgets.UIMu.Unlock()
+		fyne.DoAndWait(apply)
+	}()
+}
+
+func (v *ChecklistView) showSettings() {
+	s := v.settings
+	v.timeEntry.SetText(fmt.Sprintf("%02d:%02d", s.Hour, s.Minute))
+	v.layerBand.SetText(strconv.FormatFloat(s.LayerBand, 'f', -1, 64))
+	v.bookBand.SetText(strconv.FormatFloat(s.BookBand, 'f', -1, 64))
+	v.bookHedge.SetText(s.BookHedge)
+}
+
+// readSettings reads the settings fields, naming the first bad one.
+func (v *ChecklistView) readSettings() (ChecklistSettings, error) {
+	s := v.settings
+	hh, mm, ok := strings.Cut(strings.TrimSpace(v.timeEntry.Text), ":")
+	h, err1 := strconv.Atoi(hh)
+	m, err2 := strconv.Atoi(mm)
+	if !ok || err1 != nil || err2 != nil {
+		return s, fmt.Errorf("time %q: write it as HH:MM (15:45)", v.timeEntry.Text)
+	}
+	lb, err := strconv.ParseFloat(strings.TrimSpace(v.layerBand.Text), 64)
+	if err != nil {
+		return s, fmt.Errorf("layer band %q is not a number", v.layerBand.Text)
+	}
+	bb, err := strconv.ParseFloat(strings.TrimSpace(v.bookBand.Text), 64)
+	if err != nil {
+		return s, fmt.Errorf("book band %q is not a number", v.bookBand.Text)
+	}
+	s = ChecklistSettings{Hour: h, Minute: m, LayerBand: lb, BookBand: bb, BookHedge: strings.ToUpper(strings.TrimSpace(v.bookHedge.Text))}
+	return s, s.Validate()
+}
+
+func (v *ChecklistView) saveSettings() {
+	s, err := v.readSettings()
+	if err != nil {
+		setLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	j := v.env.Journal
+	if j == nil {
+		setLabel(v.status, "Settings not saved: the journal is not open.", widget.DangerImportance)
+		return
+	}
+	v.background(func() func() {
+		err := SaveChecklistSettings(v.ctx, j, s)
+		return func() {
+			if err != nil {
+				setLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.settings = s
+			v.run()
+		}
+	})
+}
+
+// load reads the settings, then runs.
+func (v *ChecklistView) load() {
+	j := v.env.Journal
+	v.background(func() func() {
+		s, err := LoadChecklistSettings(v.ctx, j)
+		return func() {
+			v.settings = s
+			v.showSettings()
+			if err != nil {
+				setLabel(v.status, err.Error()+" — using the defaults.", widget.WarningImportance)
+			}
+			v.run()
+		}
+	})
+}
+
+// run runs the checklist off the UI goroutine and shows its steps.
+func (v *ChecklistView) run() {
+	d := v.env.Desk
+	if d == nil {
+		why := "the desk is not running"
+		if v.env.DeskErr != nil {
+			why += ": " + v.env.DeskErr.Error()
+		}
+		setLabel(v.status, "The checklist needs the desk: "+why+".", widget.DangerImportance)
+		return
+	}
+	cfg := v.settings.Config()
+	v.runBtn.Disable()
+	setLabel(v.status, "Running the checklist…", widget.LowImportance)
+	v.background(func() func() {
+		res, err := runWhenValued(v.ctx, d, cfg, 10*time.Second)
+		var events []data.MarketEvent
+		if err == nil && v.env.Journal != nil {
+			now := d.Latest().Time
+			events, _ = v.env.Journal.MarketEvents(v.ctx, now.Add(-24*time.Hour), now.Add(90*24*time.Hour))
+		}
+		started := d.Latest().Time
+		return func() {
+			v.runBtn.Enable()
+			if err != nil {
+				setLabel(v.status, "The checklist could not run: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.result, v.started, v.props, v.actions, v.logged = &res, started, nil, nil, false
+			v.showRun(res, events)
+			v.logBtn.Enable()
+			imp := widget.SuccessImportance
+			if res.Run.ActionNeeded {
+				imp = widget.WarningImportance
+			}
+			setLabel(v.status, fmt.Sprintf("Run at %s (market time): %s. Deltas in %s.", started.In(instrument.NewYork).Format("Mon 2 Jan 15:04"),
+				res.Run.Summary, res.Units), imp)
+		}
+	})
+}
+
+// runWhenValued runs the checklist once the desk has valued the book, waiting up to wait.
+func runWhenValued(ctx context.Context, d *desk.Service, cfg desk.ChecklistConfig, wait time.Duration) (desk.ChecklistResult, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		s := d.Latest()
+		if s.Synced && !s.Book.Now.IsZero() {
+			return d.RunChecklist(ctx, cfg)
+		}
+		if time.Now().After(deadline) {
+			return desk.ChecklistResult{}, fmt.Errorf("the book was not valued within %s: %s", wait, s.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return desk.ChecklistResult{}, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func wrapped(s string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = imp
+	return l
+}
+
+func findingImportance(s hedge.Severity) widget.Importance {
+	switch s {
+	case hedge.Act:
+		return widget.DangerImportance
+	case hedge.Warn:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// showRun lays the steps out.
+func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEvent) {
+	v.steps.RemoveAll()
+	add := func(o ...fyne.CanvasObject) {
+		for _, x := range o {
+			v.steps.Add(x)
+		}
+	}
+	add(bold(fmt.Sprintf("1–4. Delta of each layer and the book, the hedge required, the hedge held, the difference (%s)", res.Units)))
+	grid := container.NewGridWithColumns(8)
+	for _, h := range []string{"Layer", "Options delta", "Hedge required", "Hedge held", "Difference", "Net delta", "Band", "Decision"} {
+		grid.Add(bold(h))
+	}
+	for _, h := range res.Run.Hedges {
+		band := "—"
+		if h.Decision.Band != (hedge.Band{}) {
+			band = fmt.Sprintf("%.1f … %.1f", h.Decision.Band.Lo, h.Decision.Band.Hi)
+		}
+		act := widget.NewLabel(h.Action)
+		if h.Decision.Hedge {
+			act.Importance = widget.WarningImportance
+		}
+		grid.Add(widget.NewLabel(h.Layer))
+		for _, x := range []float64{h.OptionsDelta, h.HedgeRequired, h.HedgeHeld, h.Difference, h.NetDelta} {
+			grid.Add(widget.NewLabel(fmt.Sprintf("%+.1f", x)))
+		}
+		grid.Add(widget.NewLabel(band))
+		grid.Add(act)
+	}
+	add(grid)
+	for _, h := range res.Run.Hedges {
+		if h.Decision.Reason != "" {
+			add(wrapped(h.Layer+": "+h.Decision.Reason, widget.LowImportance))
+		}
+	}
+	add(widget.NewSeparator(), bold("5. Adjustments"))
+	if len(res.Orders) == 0 {
+		add(wrapped("No action: every delta is inside its band.", widget.SuccessImportance))
+	}
+	for _, o := range res.Orders {
+		o := o
+		btn := widget.NewButton("Prefill order", nil)
+		btn.OnTapped = func() { v.prefill(o, btn) }
+		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s: %s (market, day)", o.Scope, o.Words)), btn))
+	}
+	add(widget.NewSeparator(), bold("6. DTE and gamma: positions to roll or close"))
+	v.findings(res.Run.Positions, "Nothing to roll or close.")
+	add(widget.NewSeparator(), bold("7. Vega and upcoming events"))
+	v.findings(res.Run.Vega, "")
+	for _, e := range events {
+		e := e
+		who := e.Symbol
+		if who == "" {
+			who = "all layers"
+		}
+		rm := widget.NewButton("Remove", func() { v.removeEvent(e.ID) })
+		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s  %s (%s, %s)", e.At.In(instrument.NewYork).Format("Mon 2 Jan 2006"), e.Name, e.Kind, who)), rm))
+	}
+	addBtn := widget.NewButton("Add event", v.addEvent)
+	add(container.NewHBox(widget.NewLabel("Date"), sized(v.evDate, 110), widget.NewLabel("Name"), sized(v.evName, 200),
+		widget.NewLabel("Kind"), v.evKind, widget.NewLabel("Symbol"), sized(v.evSym, 80), addBtn))
+	add(widget.NewSeparator(), bold("8. Limits"))
+	v.findings(res.Run.Limits, "Every limit is respected.")
+	if len(res.Notes) > 0 {
+		add(widget.NewSeparator(), bold("Notes"))
+		for _, n := range res.Notes {
+			add(wrapped(n, widget.LowImportance))
+		}
+	}
+	add(widget.NewSeparator(), bold("9. Log the run — then done: don't think about it until tomorrow"))
+}
+
+func (v *ChecklistView) findings(fs []hedge.Finding, none string) {
+	if len(fs) == 0 && none != "" {
+		v.steps.Add(wrapped(none, widget.SuccessImportance))
+	}
+	for _, f := range fs {
+		v.steps.Add(wrapped(fmt.Sprintf("[%s] %s", f.Severity, f.Text), findingImportance(f.Severity)))
+	}
+}
+
+// prefill records the proposal (so the desk knows the order is the checklist's) and opens
+// the ticket with it; the ticket shows the confirmation and sends it through the desk.
+func (v *ChecklistView) prefill(o desk.ChecklistOrder, btn *widget.Button) {
+	d := v.env.Desk
+	btn.Disable()
+	v.background(func() func() {
+		id, err := d.ProposeChecklistOrder(v.ctx, o)
+		return func() {
+			if err != nil {
+				btn.Enable()
+				setLabel(v.status, "Could not record the proposal: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.props = append(v.props, id)
+			v.actions = append(v.actions, o.Scope+": "+o.Words)
+			if v.env.Open != nil {
+				order := o.Order
+				v.env.Open("ticket", &order)
+			}
+			btn.SetText("Prefilled in the ticket")
+		}
+	})
+}
+
+// logRun journals the run with every step's figures and what was done.
+func (v *ChecklistView) logRun() {
+	if v.result == nil || v.logged || v.env.Desk == nil {
+		return
+	}
+	d, res, started := v.env.Desk, *v.result, v.started
+	props, action := append([]int64(nil), v.props...), strings.Join(v.actions, "; ")
+	sched := desk.ScheduledAt(started, v.settings.Hour, v.settings.Minute)
+	v.logBtn.Disable()
+	v.background(func() func() {
+		id, err := d.LogChecklistRun(v.ctx, res, sched, started, action, props, "window")
+		return func() {
+			if err != nil {
+				v.logBtn.Enable()
+				setLabel(v.status, "Not logged: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.logged = true
+			setLabel(v.status, fmt.Sprintf("Logged as run %d. Done — don't think about it until tomorrow.", id), widget.SuccessImportance)
+		}
+	})
+}
+
+func (v *ChecklistView) addEvent() {
+	j := v.env.Journal
+	if j == nil {
+		setLabel(v.status, "Event not added: the journal is not open.", widget.DangerImportance)
+		return
+	}
+	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v.evDate.Text), instrument.NewYork)
+	if err != nil {
+		setLabel(v.status, fmt.Sprintf("Event not added: date %q — write it as 2026-12-16.", v.evDate.Text), widget.DangerImportance)
+		return
+	}
+	e := data.MarketEvent{At: day.Add(14 * time.Hour), Name: v.evName.Text, Kind: v.evKind.Selected, Symbol: v.evSym.Text}
+	if strings.EqualFold(strings.TrimSpace(e.Symbol), "all") {
+		e.Symbol = ""
+	}
+	v.background(func() func() {
+		_, err := j.AddMarketEvent(v.ctx, e)
+		return func() {
+			if err != nil {
+				setLabel(v.status, "Event not added: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.evName.SetText("")
+			v.evDate.SetText("")
+			v.run()
+		}
+	})
+}
+
+func (v *ChecklistView) removeEvent(id int64) {
+	j := v.env.Journal
+	v.background(func() func() {
+		err := j.DeleteMarketEvent(v.ctx, id)
+		return func() {
+			if err != nil {
+				setLabel(v.status, "Event not removed: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.run()
+		}
+	})
+}
+
+// ChecklistScheduler opens the checklist once per trading day at its set time on the desk's
+// market clock (the paper market's simulated time; the wall clock for a live broker), with
+// a notification, and samples the layers' sizes for the spiral size monitor.
+type ChecklistScheduler struct {
+	Desk    *desk.Service
+	Journal *data.Journal
+	Notify  func(title, body string) // fyne.App.SendNotification, for example
+	Open    func()                   // opens the checklist window (on the UI goroutine)
+}
+
+// Run watches the desk until ctx ends or the desk closes. Start it on its own goroutine.
+func (c ChecklistScheduler) Run(ctx context.Context) {
+	if c.Desk == nil {
+		return
+	}
+	go c.Desk.WatchLayerSizes(ctx)
+	snaps, cancel := c.Desk.Subscribe()
+	defer cancel()
+	var lastDay string
+	var settings ChecklistSettings
+	var settingsAt time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case snap, ok := <-snaps:
+			if !ok {
+				return
+			}
+			now := snap.Time
+			if now.IsZero() || !snap.Synced {
+				continue
+			}
+			if time.Since(settingsAt) > time.Minute {
+				settings, _ = LoadChecklistSettings(ctx, c.Journal)
+				settingsAt = time.Now()
+			}
+			day, due := c.due(ctx, now, settings)
+			if !due || day == lastDay {
+				continue
+			}
+			lastDay = day
+			if c.Notify != nil {
+				c.Notify("Keel — daily hedging checklist", fmt.Sprintf("It is %02d:%02d in New York: time for the checklist.", settings.Hour, settings.Minute))
+			}
+			if c.Open != nil {
+				fyne.Do(c.Open)
+			}
+		}
+	}
+}
+
+// due says whether the checklist is due at now: a trading day, at or after its set time
+// (within the grace period), and not yet logged that day.
+func (c ChecklistScheduler) due(ctx context.Context, now time.Time, s ChecklistSettings) (string, bool) {
+	ny := now.In(instrument.NewYork)
+	day := ny.Format("2006-01-02")
+	if ny.Weekday() == time.Saturday || ny.Weekday() == time.Sunday || instrument.IsHoliday(ny.Year(), ny.Month(), ny.Day()) {
+		return day, false
+	}
+	at := desk.ScheduledAt(now, s.Hour, s.Minute)
+	if now.Before(at) || now.Sub(at) > desk.ChecklistGrace {
+		return day, false
+	}
+	if c.Journal != nil {
+		runs, err := c.Journal.ChecklistRuns(ctx, c.Desk.Book(), at.Add(-time.Minute), at.Add(time.Minute))
+		if err == nil && len(runs) > 0 {
+			return day, false
+		}
+	}
+	return day, true
+}

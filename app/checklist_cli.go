@@ -1,0 +1,160 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/instrument"
+)
+
+// ChecklistJSON is what `keel checklist --json` prints: the run's steps and decisions
+// (hedge.Run: no P&L), the orders it would send, the notes and size alerts, and where.
+type ChecklistJSON struct {
+	Book    string               `json:"book"`
+	At      time.Time            `json:"at"`
+	Action  bool                 `json:"action_needed"`
+	Summary string               `json:"summary"`
+	Units   string               `json:"units"`
+	Result  desk.ChecklistResult `json:"result"`
+	RunID   int64                `json:"run_id"`
+}
+
+// ChecklistCommand is `keel checklist [--db PATH] [--json]`: it opens the journal and the
+// paper account kept in it with its market clock stopped (the account's market time does
+// not move), waits for the book to be valued, runs the daily hedging checklist, logs the run
+// (source "cli") and prints every step and decision — never P&L. Exit status: 0 no action
+// needed, 1 action needed, 2 an error. It needs no display.
+func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("keel checklist", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "the journal file (default: the per-user Keel journal)")
+	asJSON := fs.Bool("json", false, "print JSON instead of text")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "keel checklist: unexpected %q\n", strings.Join(fs.Args(), " "))
+		return 2
+	}
+	ctx := context.Background()
+	path := *dbPath
+	if path == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			fmt.Fprintln(stderr, "keel checklist:", err)
+			return 2
+		}
+		path = p
+	}
+	j, err := data.Open(ctx, path)
+	if err != nil {
+		fmt.Fprintln(stderr, "keel checklist:", err)
+		return 2
+	}
+	defer j.Close()
+	d, stop, err := StartPaperDesk(j, PaperOptions{Paused: true})
+	if err != nil {
+		fmt.Fprintln(stderr, "keel checklist:", err)
+		return 2
+	}
+	defer stop()
+	settings, err := LoadChecklistSettings(ctx, j)
+	if err != nil {
+		fmt.Fprintln(stderr, "keel checklist:", err, "— using the defaults")
+	}
+	res, err := runWhenValued(ctx, d, settings.Config(), 15*time.Second)
+	if err != nil {
+		fmt.Fprintln(stderr, "keel checklist:", err)
+		return 2
+	}
+	at := d.Latest().Time
+	action := "no action"
+	if res.Run.ActionNeeded {
+		action = "none taken: printed by keel checklist"
+	}
+	id, err := d.LogChecklistRun(ctx, res, desk.ScheduledAt(at, settings.Hour, settings.Minute), at, action, nil, "cli")
+	if err != nil {
+		fmt.Fprintln(stderr, "keel checklist: could not log the run:", err)
+		return 2
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ChecklistJSON{Book: d.Book(), At: at, Action: res.Run.ActionNeeded, Summary: res.Run.Summary,
+			Units: res.Units, Result: res, RunID: id}); err != nil {
+			fmt.Fprintln(stderr, "keel checklist:", err)
+			return 2
+		}
+	} else {
+		WriteChecklist(stdout, d.Book(), at, res)
+	}
+	if res.Run.ActionNeeded {
+		return 1
+	}
+	return 0
+}
+
+// WriteChecklist prints a run as text, step by step.
+func WriteChecklist(w io.Writer, book string, at time.Time, res desk.ChecklistResult) {
+	fmt.Fprintf(w, "Daily hedging checklist — %s, %s New York (market time). Ignore P&L.\n", book, at.In(instrument.NewYork).Format("Mon 2 Jan 2006 15:04"))
+	fmt.Fprintf(w, "Deltas in %s.\n\n", res.Units)
+	fmt.Fprintf(w, "%-14s %12s %14s %11s %11s %10s %21s  %s\n", "Layer", "Options Δ", "Hedge required", "Hedge held", "Difference", "Net Δ", "Band", "Decision")
+	for _, h := range res.Run.Hedges {
+		band := "—"
+		if h.Decision.Band.Lo != 0 || h.Decision.Band.Hi != 0 {
+			band = fmt.Sprintf("%.1f … %.1f", h.Decision.Band.Lo, h.Decision.Band.Hi)
+		}
+		fmt.Fprintf(w, "%-14s %12.1f %14.1f %11.1f %11.1f %10.1f %21s  %s\n", h.Layer, h.OptionsDelta, h.HedgeRequired, h.HedgeHeld,
+			h.Difference, h.NetDelta, band, h.Action)
+	}
+	fmt.Fprintln(w, "\nAdjustments:")
+	if len(res.Orders) == 0 {
+		fmt.Fprintln(w, "  no action: every delta is inside its band")
+	}
+	for _, o := range res.Orders {
+		fmt.Fprintf(w, "  %s: %s (market, day)\n", o.Scope, o.Words)
+	}
+	section := func(title string, fs []string) {
+		fmt.Fprintln(w, "\n"+title+":")
+		if len(fs) == 0 {
+			fmt.Fprintln(w, "  nothing to report")
+		}
+		for _, f := range fs {
+			fmt.Fprintln(w, "  "+f)
+		}
+	}
+	words := func(fs []findingText) []string {
+		out := make([]string, len(fs))
+		for i, f := range fs {
+			out[i] = f.String()
+		}
+		return out
+	}
+	section("DTE and gamma (positions to roll or close)", words(texts(res.Run.Positions)))
+	section("Vega and events", words(texts(res.Run.Vega)))
+	section("Limits", words(texts(res.Run.Limits)))
+	if len(res.Notes) > 0 {
+		section("Notes", res.Notes)
+	}
+	fmt.Fprintf(w, "\n%s\n", res.Run.Summary)
+}
+
+type findingText struct{ sev, text string }
+
+func (f findingText) String() string { return "[" + f.sev + "] " + f.text }
+
+func texts(fs []hedge.Finding) []findingText {
+	out := make([]findingText, len(fs))
+	for i, f := range fs {
+		out[i] = findingText{f.Severity.String(), f.Text}
+	}
+	return out
+}

@@ -1,0 +1,268 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/brokers"
+	"github.com/keel-desk/keel/brokers/paper"
+	"github.com/keel-desk/keel/data"
+)
+
+// buyMES sends a futures buy that breaks the book's band (4 MES ≈ 200 SPY shares long).
+func buyMES(t *testing.T, d *desk.Service) {
+	t.Helper()
+	ctx := context.Background()
+	mes, err := d.Broker().Lookup(ctx, "MESZ6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := d.Place(ctx, brokers.Order{ClientID: desk.NewClientID(), Type: brokers.Market, Quantity: 4,
+		Legs: []brokers.Leg{{Symbol: "MESZ6", Instrument: mes, Ratio: 1}}})
+	if err != nil || st.State != brokers.Filled {
+		t.Fatalf("buying MES: %v %+v", err, st)
+	}
+	b := d.Broker().(*paper.Broker)
+	waitFor(t, "6 MES in the book", func() bool {
+		_ = b.Advance(time.Second)
+		for _, p := range d.Latest().Positions {
+			if p.Symbol == "MESZ6" && p.Quantity == 6 {
+				return quotedAll(d.Latest())
+			}
+		}
+		return false
+	})
+}
+
+// labels is every label's text in o.
+func labels(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Button:
+			b.WriteString("[" + w.Text + "]\n")
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			r := test.WidgetRenderer(w)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Button:
+			if w.Text == text && found == nil {
+				found = w
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
+
+func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
+	d, j, _ := startChecklistDesk(t, filepath.Join(t.TempDir(), "keel.db"))
+	var opened []any
+	env := Env{Now: func() time.Time { return paperStart }, Desk: d, Journal: j,
+		Open: func(name string, arg any) {
+			if name == "ticket" {
+				opened = append(opened, arg)
+			}
+		}}
+	var v *ChecklistView
+	locked(func() { v = NewChecklistView(env) })
+	v.Settle()
+	v.Settle()
+	var text string
+	locked(func() { text = labels(v.Content()) })
+	for _, want := range []string{"no action", "book", "ES options", "Log run", "Ignore P&L"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("quiet checklist lacks %q:\n%s", want, text)
+		}
+	}
+	for _, banned := range []string{"P&L:", "PnL", "profit", "unrealized"} {
+		if strings.Contains(text, banned) {
+			t.Errorf("the checklist shows %q while it runs", banned)
+		}
+	}
+	renderShot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-quiet.png")
+	locked(func() { v.logRun() })
+	v.Settle()
+
+	buyMES(t, d)
+	locked(func() { v.run() })
+	v.Settle()
+	var btn *widget.Button
+	locked(func() { btn = findButton(v.Content(), "Prefill order") })
+	if btn == nil {
+		locked(func() { text = labels(v.Content()) })
+		t.Fatalf("no Prefill order button after the breach:\n%s", text)
+	}
+	renderShot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-breach.png")
+	locked(func() { test.Tap(btn) })
+	v.Settle()
+	if len(opened) != 1 {
+		t.Fatalf("ticket opened %d times", len(opened))
+	}
+	o, ok := opened[0].(*brokers.Order)
+	if !ok || len(o.Legs) != 1 || o.Legs[0].Symbol != "SPY" || o.Legs[0].Ratio != -1 {
+		t.Fatalf("prefilled order %+v", opened[0])
+	}
+	// The ticket confirms and sends through the desk with its own client id.
+	sent := *o
+	sent.ClientID = desk.NewClientID()
+	st, err := d.Place(context.Background(), sent)
+	if err != nil || st.State != brokers.Filled {
+		t.Fatalf("sending: %v %+v", err, st)
+	}
+	locked(func() { v.logRun() })
+	v.Settle()
+	runs, err := env.Journal.ChecklistRuns(context.Background(), d.Book(), time.Time{}, paperStart.AddDate(1, 0, 0))
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs %+v %v", runs, err)
+	}
+	if runs[0].Action != "no action" || runs[1].OrderIDs[0] != st.ID || !strings.Contains(runs[1].Action, "sell") {
+		t.Errorf("runs %+v", runs)
+	}
+	waitFor(t, "the hedge journaled", func() bool {
+		left, err := env.Journal.ChecklistOrdersAwaitingHedge(context.Background(), d.Book())
+		return err == nil && len(left) == 0
+	})
+
+	// The weekly review of that week: two runs, the MES buy off the checklist, the hedge's cost.
+	var rv *ReviewView
+	locked(func() { rv = NewReviewView(env) })
+	rv.Settle()
+	locked(func() { text = labels(rv.Content()) })
+	if !strings.Contains(text, "Adjustments outside the checklist: 1") || !strings.Contains(text, "Runs on time: 1 of 5") {
+		t.Errorf("review:\n%s", text)
+	}
+	// The chart draws on its own goroutine: rendered only on request (KEEL_SHOTS=1, without
+	// -race), like the other windows' pictures.
+	if os.Getenv("KEEL_SHOTS") != "" {
+		renderShot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
+		time.Sleep(500 * time.Millisecond)
+		renderShot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
+	}
+}
+
+// startChecklistDesk is startTestDesk keeping the journal: a new paper account with the
+// demo book (Friday 20 November 2026, 10:00 New York), every position quoted.
+func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal, func()) {
+	t.Helper()
+	test.NewTempApp(t)
+	test.ApplyTheme(t, Theme())
+	j := openTestJournal(t, path)
+	d, stopDesk, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: paperStart, Manual: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	stop := func() { once.Do(func() { stopDesk(); j.Close() }) }
+	t.Cleanup(stop)
+	b := d.Broker().(*paper.Broker)
+	waitFor(t, "every position quoted", func() bool {
+		if err := b.Advance(time.Second); err != nil {
+			t.Fatal(err)
+		}
+		s := d.Latest()
+		return s.Synced && len(s.Positions) > 0 && quotedAll(s)
+	})
+	return d, j, stop
+}
+
+func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keel.db")
+	d, _, stop := startChecklistDesk(t, path)
+	before := d.Latest().Time
+	stop() // the same account, closed so the command opens it
+	var out, errb bytes.Buffer
+	if code := ChecklistCommand([]string{"--db", path}, &out, &errb); code != 0 {
+		t.Fatalf("quiet book: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "no action") || strings.Contains(out.String(), "P&L:") {
+		t.Errorf("text output:\n%s", out.String())
+	}
+	out.Reset()
+	if code := ChecklistCommand([]string{"--db", path, "--json"}, &out, &errb); code != 0 {
+		t.Fatalf("--json: exit %d: %s", code, errb.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"book", "at", "action_needed", "summary", "units", "result", "run_id"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("--json lacks %q", k)
+		}
+	}
+	res := got["result"].(map[string]any)
+	run := res["Run"].(map[string]any)
+	if len(run["Hedges"].([]any)) < 2 || got["action_needed"] != false {
+		t.Errorf("--json run %v", run)
+	}
+	// The command does not move the account's market.
+	j2 := openTestJournal(t, path)
+	d2, stop2, err := StartPaperDesk(j2, PaperOptions{Paused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := d2.Broker().(*paper.Broker).Clock().Now; after.Sub(before) > 30*time.Second || after.Before(before) {
+		t.Errorf("market time moved from %s to %s", before, after)
+	}
+	waitFor(t, "valued", func() bool { s := d2.Latest(); return s.Synced && quotedAll(s) })
+	buyMES(t, d2)
+	stop2()
+	j2.Close()
+	out.Reset()
+	if code := ChecklistCommand([]string{"--db", path}, &out, &errb); code != 1 {
+		t.Fatalf("breach: exit %d, want 1\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "book: sell") {
+		t.Errorf("breach output lacks the book's order:\n%s", out.String())
+	}
+	if code := ChecklistCommand([]string{"--nope"}, &out, &errb); code != 2 {
+		t.Errorf("bad flag: exit %d, want 2", code)
+	}
+	bad := filepath.Join(t.TempDir(), "not-a-journal.db")
+	if err := os.WriteFile(bad, []byte("this is not an SQLite database, it is a text file of some length"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := ChecklistCommand([]string{"--db", bad}, &out, &errb); code != 2 {
+		t.Errorf("a file that is no journal: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,778 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// layerSymbol is what an underlying or a hedge instrument may look like: a ticker (SPY,
+// BRK.B), a futures contract (ESZ6, MESZ6) or a futures root (ES).
+var layerSymbol = regexp.MustCompile(`^[A-Z0-9][A-Z0-9./]{0,20}$`)
+
+// layerBiases are the bias choices, in the order shown.
+var layerBiases = []string{"long", "short", "neutral"}
+
+// layerPosition is one position of the book as the layer editor lists it.
+type layerPosition struct {
+	symbol   string
+	quantity int64
+}
+
+// LayerEditor is the layer editor window: the book's layers (and Unassigned), a form to
+// create, rename and change one (bias, underlyings, hedge instrument, limits, notes) with
+// its problems beside the fields, and the book's positions with checks to move them between
+// layers. Every change is written to the journal off the UI goroutine, and the desk is told
+// to read the layers again, so the desk window shows it at its next snapshot.
+type LayerEditor struct {
+	env  Env
+	j    *data.Journal
+	d    *desk.Service
+	book string
+	ctx  context.Context
+
+	pending  sync.WaitGroup
+	stopOnce sync.Once
+	stop     func()
+	done     chan struct{} // closed when the goroutine reading snapshots has returned
+
+	// Everything below is touched only on the UI goroutine.
+	layers    []portfolio.Layer
+	assigned  map[string]string // position symbol → layer name
+	positions []layerPosition
+	checked   map[string]bool
+	current   string // the layer the form edits; "" with creating, or Unassigned
+	creating  bool
+
+	list                                   *widget.List
+	name, unders, hedge                    *widget.Entry
+	perLeg, perLayer, maxDelta             *widget.Entry
+	notes                                  *widget.Entry
+	bias                                   *widget.Select
+	nameErr, undersErr, hedgeErr           *widget.Label
+	perLegErr, perLayerErr, maxDeltaErr    *widget.Label
+	formTitle, formNote, status, listTitle *widget.Label
+	save, newLayer, deleteBtn              *widget.Button
+	posTable                               *widget.Table
+	moveTo                                 *widget.Select
+	moveBtn                                *widget.Button
+	moveNote                               *widget.Label
+
+	deleteChoice *widget.Select // the open delete dialog's "move to" choice, for tests
+	deleteDialog dialog.Dialog
+
+	content fyne.CanvasObject
+}
+
+// NewLayerEditor builds the layer editor over env.Journal and env.Desk's book and loads
+// the layers.
+func NewLayerEditor(env Env) *LayerEditor {
+	v := &LayerEditor{env: env, j: env.Journal, d: env.Desk, ctx: context.Background(),
+		assigned: map[string]string{}, checked: map[string]bool{}, done: make(chan struct{})}
+	v.build()
+	switch {
+	case v.j == nil:
+		why := "no journal is open"
+		if env.JournalErr != nil {
+			why = env.JournalErr.Error()
+		}
+		v.disableAll("Layers are kept in the journal, which could not be opened: " + why)
+		close(v.done)
+		return v
+	case v.d == nil:
+		why := "the broker was not started"
+		if env.DeskErr != nil {
+			why = env.DeskErr.Error()
+		}
+		v.disableAll("Layers belong to a broker account's book, and " + why)
+		close(v.done)
+		return v
+	}
+	v.book = v.d.Book()
+	v.applyPositions(v.d.Latest())
+	v.reload("")
+	snaps, cancel := v.d.Subscribe()
+	v.stop = cancel
+	go func() {
+		defer close(v.done)
+		for s := range snaps {
+			widgets.UIMu.Lock()
+			fyne.DoAndWait(func() { v.applyPositions(s) })
+			widgets.UIMu.Unlock()
+		}
+	}()
+	return v
+}
+
+// Content is the window's content. It has Settle (wait for the journal reads in flight)
+// and Stop (stop following the desk; call it when the window closes).
+func (v *LayerEditor) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
+
+// Wait blocks until every journal read and write started so far has been applied.
+func (v *LayerEditor) Wait() { v.pending.Wait() }
+
+// Stop stops following the desk.
+func (v *LayerEditor) Stop() {
+	v.stopOnce.Do(func() {
+		if v.stop != nil {
+			v.stop()
+		}
+	})
+}
+
+// onUI runs f as the UI goroutine would, never while a result is being applied.
+func (v *LayerEditor) onUI(f func()) {
+	widgets.UIMu.Lock()
+	defer widgets.UIMu.Unlock()
+	f()
+}
+
+// background runs work off the UI goroutine and applies the function it returns.
+func (v *LayerEditor) background(work func() func()) {
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		apply := work()
+		widgets.UIMu.Lock()
+		defer widgets.UIMu.Unlock()
+		fyne.DoAndWait(apply)
+	}()
+}
+
+func fieldProblemLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	return l
+}
+
+func (v *LayerEditor) build() {
+	v.listTitle = widget.NewLabelWithStyle("Layers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.list = widget.NewList(
+		func() int { return len(v.layers) + 1 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(v.listText(id))
+		})
+	v.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(v.layers) {
+			v.edit(v.layers[id].Name)
+		} else {
+			v.edit(portfolio.Unassigned)
+		}
+	}
+	v.newLayer = widget.NewButton("New layer", v.startNew)
+	v.deleteBtn = widget.NewButton("Delete layer…", v.askDelete)
+	v.deleteBtn.Importance = widget.DangerImportance
+	v.deleteBtn.Disable()
+	left := container.NewBorder(v.listTitle, container.NewHBox(v.newLayer, v.deleteBtn), nil, nil, v.list)
+
+	// The form: label, field, the field's problem.
+	v.formTitle = widget.NewLabelWithStyle("Select a layer, or make a new one", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.name = widget.NewEntry()
+	v.name.SetPlaceHolder("e.g. ES options")
+	v.bias = widget.NewSelect(layerBiases, nil)
+	v.unders = widget.NewEntry()
+	v.unders.SetPlaceHolder("e.g. SPY QQQ ESZ6")
+	v.hedge = widget.NewEntry()
+	v.hedge.SetPlaceHolder("e.g. MESZ6")
+	v.perLeg, v.perLayer, v.maxDelta = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	for _, e := range []*widget.Entry{v.perLeg, v.perLayer, v.maxDelta} {
+		e.SetPlaceHolder("0 = no limit")
+	}
+	v.notes = widget.NewMultiLineEntry()
+	v.notes.SetMinRowsVisible(2)
+	v.notes.Wrapping = fyne.TextWrapWord
+	v.nameErr, v.undersErr, v.hedgeErr = fieldProblemLabel(), fieldProblemLabel(), fieldProblemLabel()
+	v.perLegErr, v.perLayerErr, v.maxDeltaErr = fieldProblemLabel(), fieldProblemLabel(), fieldProblemLabel()
+	row := func(label string, field fyne.CanvasObject, problem *widget.Label) []fyne.CanvasObject {
+		return []fyne.CanvasObject{widget.NewLabel(label), field, problem}
+	}
+	var cells []fyne.CanvasObject
+	cells = append(cells, row("Name", v.name, v.nameErr)...)
+	cells = append(cells, row("Bias", v.bias, widget.NewLabel(""))...)
+	cells = append(cells, row("Underlyings (space separated)", v.unders, v.undersErr)...)
+	cells = append(cells, row("Hedge instrument", v.hedge, v.hedgeErr)...)
+	cells = append(cells, row("Max contracts per leg", v.perLeg, v.perLegErr)...)
+	cells = append(cells, row("Max contracts in the layer", v.perLayer, v.perLayerErr)...)
+	cells = append(cells, row("Max |delta| (SPY shares, β-weighted)", v.maxDelta, v.maxDeltaErr)...)
+	cells = append(cells, row("Notes", v.notes, widget.NewLabel(""))...)
+	form := container.New(widgets.NewColumns(3, 1), cells...)
+	v.save = widget.NewButton("Save layer", v.saveLayer)
+	v.save.Importance = widget.HighImportance
+	v.formNote = widget.NewLabel("")
+	v.formNote.Wrapping = fyne.TextWrapWord
+	formBox := container.NewVBox(v.formTitle, form, container.NewBorder(nil, nil, v.save, nil, v.formNote))
+	v.setFormEnabled(false)
+
+	// The book's positions, with checks to move them.
+	v.posTable = widget.NewTable(
+		func() (int, int) { return len(v.positions), 4 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewStack(widget.NewCheck("", nil), l)
+		},
+		v.updatePositionCell)
+	v.posTable.ShowHeaderRow = true
+	v.posTable.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	headers := []string{"Move", "Symbol", "Qty", "Layer"}
+	v.posTable.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(headers) {
+			o.(*widget.Label).SetText(headers[id.Col])
+		}
+	}
+	for i, w := range []float32{60, 240, 70, 200} {
+		v.posTable.SetColumnWidth(i, w)
+	}
+	v.moveTo = widget.NewSelect(nil, nil)
+	v.moveTo.PlaceHolder = "choose a layer"
+	v.moveBtn = widget.NewButton("Move checked", v.moveChecked)
+	v.moveNote = widget.NewLabel("Check positions, choose a layer and move them.")
+	v.moveNote.Truncation = fyne.TextTruncateEllipsis
+	posTitle := widget.NewLabelWithStyle("Positions of the book", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	moveBar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Move to"), v.moveTo, v.moveBtn), nil, v.moveNote)
+	positions := container.NewBorder(container.NewVBox(widget.NewSeparator(), posTitle), moveBar, nil, nil, v.posTable)
+
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	right := container.NewBorder(formBox, nil, nil, nil, positions)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.24
+	v.content = container.NewBorder(nil, v.status, nil, nil, split)
+}
+
+// disableAll says why nothing can be edited and disables every control.
+func (v *LayerEditor) disableAll(why string) {
+	setLabel(v.status, why, widget.DangerImportance)
+	v.setFormEnabled(false)
+	v.newLayer.Disable()
+	v.deleteBtn.Disable()
+	v.moveBtn.Disable()
+	v.moveTo.Disable()
+}
+
+func (v *LayerEditor) listText(id int) string {
+	count := func(layer string) int {
+		n := 0
+		for _, p := range v.positions {
+			if v.layerOf(p.symbol) == layer {
+				n++
+			}
+		}
+		return n
+	}
+	if id < len(v.layers) {
+		l := v.layers[id]
+		return fmt.Sprintf("%s · %s · %s", l.Name, l.Bias, layerPositionsWord(count(l.Name)))
+	}
+	return fmt.Sprintf("%s · %s", portfolio.Unassigned, layerPositionsWord(count(portfolio.Unassigned)))
+}
+
+// layerPositionsWord counts positions in words: "1 position", "3 positions".
+func layerPositionsWord(n int) string {
+	if n == 1 {
+		return "1 position"
+	}
+	return fmt.Sprintf("%d positions", n)
+}
+
+// layerOf is the layer a position is in, as the journal says.
+func (v *LayerEditor) layerOf(symbol string) string {
+	if l, ok := v.assigned[symbol]; ok && l != "" {
+		return l
+	}
+	return portfolio.Unassigned
+}
+
+func (v *LayerEditor) updatePositionCell(id widget.TableCellID, o fyne.CanvasObject) {
+	stack := o.(*fyne.Container)
+	check, label := stack.Objects[0].(*widget.Check), stack.Objects[1].(*widget.Label)
+	if id.Row < 0 || id.Row >= len(v.positions) {
+		check.Hide()
+		label.SetText("")
+		return
+	}
+	p := v.positions[id.Row]
+	if id.Col == 0 {
+		label.Hide()
+		check.Show()
+		check.OnChanged = nil
+		check.SetChecked(v.checked[p.symbol])
+		sym := p.symbol
+		check.OnChanged = func(on bool) {
+			if on {
+				v.checked[sym] = true
+			} else {
+				delete(v.checked, sym)
+			}
+			v.showMoveNote()
+		}
+		return
+	}
+	check.Hide()
+	label.Show()
+	switch id.Col {
+	case 1:
+		setCell(label, p.symbol, widget.MediumImportance, fyne.TextAlignLeading)
+	case 2:
+		setCell(label, num(float64(p.quantity), 0), moneyImportance(p.quantity < 0), fyne.TextAlignTrailing)
+	case 3:
+		l := v.layerOf(p.symbol)
+		imp := widget.MediumImportance
+		if l == portfolio.Unassigned {
+			imp = widget.WarningImportance
+		}
+		setCell(label, l, imp, fyne.TextAlignLeading)
+	}
+}
+
+func (v *LayerEditor) showMoveNote() {
+	n := 0
+	for _, p := range v.positions {
+		if v.checked[p.symbol] {
+			n++
+		}
+	}
+	text := "Check positions, choose a layer and move them."
+	if n > 0 {
+		text = fmt.Sprintf("%d checked", n)
+	}
+	setLabel(v.moveNote, text, widget.MediumImportance)
+}
+
+// applyPositions takes the book's positions from a snapshot, refreshing the table only
+// when the positions changed (UI goroutine).
+func (v *LayerEditor) applyPositions(s *desk.Snapshot) {
+	if !s.Synced {
+		return
+	}
+	ps := make([]layerPosition, len(s.Positions))
+	for i, p := range s.Positions {
+		ps[i] = layerPosition{symbol: p.Symbol, quantity: p.Quantity}
+	}
+	if slices.Equal(ps, v.positions) {
+		return
+	}
+	v.positions = ps
+	held := map[string]bool{}
+	for _, p := range ps {
+		held[p.symbol] = true
+	}
+	for sym := range v.checked {
+		if !held[sym] {
+			delete(v.checked, sym)
+		}
+	}
+	v.posTable.Refresh()
+	v.list.Refresh()
+	v.showMoveNote()
+}
+
+// reload reads the layers and assignments again and then selects the layer called
+// selectName ("" keeps the current selection).
+func (v *LayerEditor) reload(selectName string) {
+	v.background(func() func() {
+		layers, err := v.j.Layers(v.ctx, v.book)
+		var assigned map[string]string
+		if err == nil {
+			assigned, err = v.j.PositionLayers(v.ctx, v.book)
+		}
+		return func() {
+			if err != nil {
+				setLabel(v.status, "Could not read the layers: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.layers, v.assigned = layers, assigned
+			setLabel(v.listTitle, fmt.Sprintf("Layers of %s", v.book), widget.MediumImportance)
+			opts := []string{}
+			for _, l := range layers {
+				opts = append(opts, l.Name)
+			}
+			opts = append(opts, portfolio.Unassigned)
+			v.moveTo.SetOptions(opts)
+			if !slices.Contains(opts, v.moveTo.Selected) {
+				v.moveTo.ClearSelected()
+			}
+			v.list.Refresh()
+			v.posTable.Refresh()
+			name := selectName
+			if name == "" && !v.creating {
+				name = v.current
+			}
+			if name == "" && len(layers) > 0 {
+				name = layers[0].Name
+			}
+			if name != "" {
+				v.selectInList(name)
+			}
+		}
+	})
+}
+
+// selectInList selects the list row of the layer called name and edits it.
+func (v *LayerEditor) selectInList(name string) {
+	for i, l := range v.layers {
+		if l.Name == name {
+			v.list.Select(i)
+			v.edit(name)
+			return
+		}
+	}
+	if name == portfolio.Unassigned {
+		v.list.Select(len(v.layers))
+		v.edit(name)
+		return
+	}
+	v.list.UnselectAll()
+	v.clearForm()
+}
+
+func (v *LayerEditor) setFormEnabled(on bool) {
+	for _, e := range []*widget.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
+		if on {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	if on {
+		v.bias.Enable()
+		v.save.Enable()
+	} else {
+		v.bias.Disable()
+		v.save.Disable()
+	}
+}
+
+func (v *LayerEditor) clearProblems() {
+	for _, l := range []*widget.Label{v.nameErr, v.undersErr, v.hedgeErr, v.perLegErr, v.perLayerErr, v.maxDeltaErr} {
+		setLabel(l, "", widget.DangerImportance)
+	}
+	setLabel(v.formNote, "", widget.MediumImportance)
+}
+
+func (v *LayerEditor) clearForm() {
+	v.current, v.creating = "", false
+	for _, e := range []*widget.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
+		e.SetText("")
+	}
+	v.bias.ClearSelected()
+	v.clearProblems()
+	v.setFormEnabled(false)
+	v.deleteBtn.Disable()
+	setLabel(v.formTitle, "Select a layer, or make a new one", widget.MediumImportance)
+}
+
+// edit fills the form with the layer called name (Unassigned: nothing to edit).
+func (v *LayerEditor) edit(name string) {
+	v.clearProblems()
+	if name == portfolio.Unassigned {
+		v.clearForm()
+		v.current = portfolio.Unassigned
+		setLabel(v.formTitle, "Unassigned: positions in no layer. Check them below and move them into one.", widget.MediumImportance)
+		return
+	}
+	i := slices.IndexFunc(v.layers, func(l portfolio.Layer) bool { return l.Name == name })
+	if i < 0 {
+		v.clearForm()
+		return
+	}
+	l := v.layers[i]
+	v.current, v.creating = l.Name, false
+	v.name.SetText(l.Name)
+	v.bias.SetSelected(l.Bias.String())
+	v.unders.SetText(strings.Join(l.Underlyings, " "))
+	v.hedge.SetText(l.HedgeInstrument)
+	v.perLeg.SetText(layerLimitText(l.Limits.MaxContractsPerLeg))
+	v.perLayer.SetText(layerLimitText(l.Limits.MaxContractsPerLayer))
+	v.maxDelta.SetText(layerLimitText(l.Limits.MaxDelta))
+	v.notes.SetText(l.Notes)
+	v.setFormEnabled(true)
+	v.deleteBtn.Enable()
+	if v.env.Window == nil {
+		v.deleteBtn.Disable() // it asks in a dialog, which needs a window
+	}
+	setLabel(v.formTitle, "Layer "+l.Name, widget.MediumImportance)
+}
+
+// layerLimitText shows a limit for editing: "" for none.
+func layerLimitText(f float64) string {
+	if f == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// startNew clears the form for a new layer.
+func (v *LayerEditor) startNew() {
+	v.list.UnselectAll()
+	v.clearForm()
+	v.creating = true
+	v.bias.SetSelected("neutral")
+	v.setFormEnabled(true)
+	setLabel(v.formTitle, "New layer", widget.MediumImportance)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v.name); c != nil {
+		c.Focus(v.name)
+	}
+}
+
+// parseLayerLimit reads a limit field: empty is 0 (no limit); whole says it counts contracts.
+func parseLayerLimit(s string, whole bool) (float64, string) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	if s == "" {
+		return 0, ""
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, fmt.Sprintf("“%s” is not a number", s)
+	case f < 0:
+		return 0, "must be 0 or more (0 or empty: no limit)"
+	case whole && f != math.Trunc(f):
+		return 0, "must be a whole number of contracts"
+	}
+	return f, ""
+}
+
+// readForm reads the form into a layer, putting each field's problem beside it; ok is
+// false when any field has one.
+func (v *LayerEditor) readForm() (portfolio.Layer, bool) {
+	v.clearProblems()
+	ok := true
+	fail := func(l *widget.Label, msg string) {
+		setLabel(l, msg, widget.DangerImportance)
+		ok = false
+	}
+	var l portfolio.Layer
+	l.Name = strings.TrimSpace(v.name.Text)
+	switch {
+	case l.Name == "":
+		fail(v.nameErr, "a layer needs a name")
+	case strings.EqualFold(l.Name, portfolio.Unassigned):
+		fail(v.nameErr, "“Unassigned” is kept for positions in no layer")
+	default:
+		for _, other := range v.layers {
+			if other.Name == l.Name && (v.creating || other.Name != v.current) {
+				fail(v.nameErr, "a layer called “"+l.Name+"” already exists")
+			}
+		}
+	}
+	bias, err := portfolio.ParseBias(v.bias.Selected)
+	if err != nil {
+		bias = portfolio.Neutral
+	}
+	l.Bias = bias
+	var bad []string
+	for _, u := range strings.Fields(strings.ToUpper(v.unders.Text)) {
+		if !layerSymbol.MatchString(u) {
+			bad = append(bad, "“"+u+"”")
+		} else if !slices.Contains(l.Underlyings, u) {
+			l.Underlyings = append(l.Underlyings, u)
+		}
+	}
+	if len(bad) > 0 {
+		fail(v.undersErr, strings.Join(bad, ", ")+" is not a ticker or futures symbol")
+	}
+	l.HedgeInstrument = strings.ToUpper(strings.TrimSpace(v.hedge.Text))
+	if l.HedgeInstrument != "" && !layerSymbol.MatchString(l.HedgeInstrument) {
+		fail(v.hedgeErr, "“"+l.HedgeInstrument+"” is not one ticker or futures symbol")
+	}
+	var msg string
+	if l.Limits.MaxContractsPerLeg, msg = parseLayerLimit(v.perLeg.Text, true); msg != "" {
+		fail(v.perLegErr, msg)
+	}
+	if l.Limits.MaxContractsPerLayer, msg = parseLayerLimit(v.perLayer.Text, true); msg != "" {
+		fail(v.perLayerErr, msg)
+	}
+	if l.Limits.MaxDelta, msg = parseLayerLimit(v.maxDelta.Text, false); msg != "" {
+		fail(v.maxDeltaErr, msg)
+	}
+	if ok && l.Limits.MaxContractsPerLeg > 0 && l.Limits.MaxContractsPerLayer > 0 &&
+		l.Limits.MaxContractsPerLeg > l.Limits.MaxContractsPerLayer {
+		fail(v.perLegErr, "more than the layer's limit")
+	}
+	l.Notes = strings.TrimSpace(v.notes.Text)
+	if ok {
+		if err := l.Validate(); err != nil {
+			setLabel(v.formNote, err.Error(), widget.DangerImportance)
+			ok = false
+		}
+	}
+	return l, ok
+}
+
+// saveLayer checks the form and writes the layer: a new one, or the one being edited
+// (renaming it when the name changed; its positions follow).
+func (v *LayerEditor) saveLayer() {
+	if !v.creating && (v.current == "" || v.current == portfolio.Unassigned) {
+		return
+	}
+	l, ok := v.readForm()
+	if !ok {
+		if v.formNote.Text == "" {
+			setLabel(v.formNote, "Nothing was saved: fix the fields marked in red.", widget.DangerImportance)
+		}
+		return
+	}
+	old := v.current
+	if v.creating {
+		old = ""
+	}
+	v.save.Disable()
+	v.background(func() func() {
+		err := v.j.SaveLayer(v.ctx, v.book, old, l)
+		return func() {
+			v.save.Enable()
+			if err != nil {
+				setLabel(v.formNote, "Not saved: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.changed(fmt.Sprintf("Saved layer %s.", l.Name))
+			v.creating = false
+			v.reload(l.Name)
+		}
+	})
+}
+
+// changed tells the desk the layers changed and says what was done.
+func (v *LayerEditor) changed(what string) {
+	v.d.LayersChanged()
+	setLabel(v.status, what+" The desk shows it from its next snapshot.", widget.SuccessImportance)
+}
+
+// positionsIn lists the symbols of the positions the journal puts in layer.
+func (v *LayerEditor) positionsIn(layer string) []string {
+	var out []string
+	for sym, l := range v.assigned {
+		if l == layer {
+			out = append(out, sym)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// askDelete asks before deleting the current layer; when it holds positions it asks
+// where they go.
+func (v *LayerEditor) askDelete() {
+	name := v.current
+	if name == "" || name == portfolio.Unassigned || v.env.Window == nil {
+		return
+	}
+	held := v.positionsIn(name)
+	if len(held) == 0 {
+		v.deleteChoice = nil
+		v.deleteDialog = dialog.NewConfirm("Delete layer", fmt.Sprintf("Delete the layer %s? It holds no positions.", name),
+			func(ok bool) {
+				if ok {
+					v.deleteLayer(name, "")
+				}
+			}, v.env.Window)
+		v.deleteDialog.Show()
+		return
+	}
+	opts := []string{portfolio.Unassigned}
+	for _, l := range v.layers {
+		if l.Name != name {
+			opts = append(opts, l.Name)
+		}
+	}
+	choice := widget.NewSelect(opts, nil)
+	choice.SetSelected(portfolio.Unassigned)
+	v.deleteChoice = choice
+	msg := widget.NewLabel(fmt.Sprintf("%s holds %d position(s): %s.\nWhere should they go?", name, len(held), strings.Join(held, ", ")))
+	msg.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(msg, container.NewHBox(widget.NewLabel("Move them to"), choice))
+	v.deleteDialog = dialog.NewCustomConfirm("Delete layer "+name, "Delete and move", "Cancel", content, func(ok bool) {
+		if !ok {
+			return
+		}
+		to := choice.Selected
+		if to == portfolio.Unassigned {
+			to = ""
+		}
+		v.deleteLayer(name, to)
+	}, v.env.Window)
+	v.deleteDialog.Resize(fyne.NewSize(480, 220))
+	v.deleteDialog.Show()
+}
+
+// deleteLayer deletes the layer called name, moving its positions to moveTo ("" for
+// Unassigned).
+func (v *LayerEditor) deleteLayer(name, moveTo string) {
+	v.background(func() func() {
+		err := v.j.DeleteLayer(v.ctx, v.book, name, moveTo)
+		return func() {
+			if err != nil {
+				setLabel(v.status, "Not deleted: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			where := moveTo
+			if where == "" {
+				where = portfolio.Unassigned
+			}
+			v.changed(fmt.Sprintf("Deleted layer %s; its positions are now in %s.", name, where))
+			v.current = ""
+			v.reload(where)
+		}
+	})
+}
+
+// moveChecked moves the checked positions into the chosen layer.
+func (v *LayerEditor) moveChecked() {
+	to := v.moveTo.Selected
+	var syms []string
+	for _, p := range v.positions {
+		if v.checked[p.symbol] {
+			syms = append(syms, p.symbol)
+		}
+	}
+	switch {
+	case len(syms) == 0:
+		setLabel(v.moveNote, "Check the positions to move first.", widget.DangerImportance)
+		return
+	case to == "":
+		setLabel(v.moveNote, "Choose the layer to move them to.", widget.DangerImportance)
+		return
+	}
+	layer := to
+	if to == portfolio.Unassigned {
+		layer = ""
+	}
+	v.background(func() func() {
+		err := v.j.AssignLayer(v.ctx, v.book, syms, layer)
+		return func() {
+			if err != nil {
+				setLabel(v.moveNote, "Not moved: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			for _, s := range syms {
+				delete(v.checked, s)
+			}
+			v.changed(fmt.Sprintf("Moved %s to %s.", strings.Join(syms, ", "), to))
+			v.showMoveNote()
+			v.reload("")
+		}
+	})
+}

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/brokers/paper"
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/portfolio"
+)
+
+// PaperOptions open the paper account for a run. The zero value is the real thing: the
+// account saved in the journal file (or a new one with the demo book), its market clock
+// running at its saved speed from its saved market time.
+type PaperOptions struct {
+	Seed   uint64    // a new account's market seed
+	Start  time.Time // a new account's market start; zero means now
+	Paused bool      // start with the market clock stopped (screenshots)
+	Manual bool      // the market moves only when told (tests)
+	// Commissions are the paper account's rates (the Settings window's); nil means
+	// paper.DefaultCommissions().
+	Commissions *paper.Commissions
+}
+
+// DividendYields are the yields the desk prices stock and ETF options with until the
+// settings window lets the trader change them (trailing 12-month yields, rounded).
+var DividendYields = map[string]float64{"SPY": 0.012, "QQQ": 0.006}
+
+// StartPaperDesk opens the paper account kept in j (in memory only when j is nil) and starts
+// the desk on it, journaling fills into j. stop closes the desk and saves the account.
+func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop func(), err error) {
+	cfg := paper.Config{Seed: opt.Seed, Start: opt.Start, Manual: opt.Manual, Commissions: opt.Commissions}
+	if j != nil {
+		cfg.Store = j
+	}
+	b, err := paper.New(cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("paper account: %w", err)
+	}
+	if opt.Paused {
+		b.SetPaused(true)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if j != nil {
+		if err := seedDemoLayers(ctx, j, b); err != nil {
+			b.Close()
+			return nil, nil, err
+		}
+	}
+	d, err = desk.Start(ctx, desk.Config{Broker: b, Journal: j, DividendYield: DividendYields})
+	if err != nil {
+		b.Close()
+		return nil, nil, err
+	}
+	return d, func() {
+		d.Close()
+		b.Close()
+	}, nil
+}
+
+// seedDemoLayers files the demo book's positions into its layers the first time a paper
+// account with the demo book meets a journal without layers for it. Layers the trader has
+// made are never touched.
+func seedDemoLayers(ctx context.Context, j *data.Journal, b *paper.Broker) error {
+	if err := b.Connect(ctx); err != nil {
+		return fmt.Errorf("paper account: %w", err)
+	}
+	acct, err := b.Account(ctx)
+	if err != nil {
+		return fmt.Errorf("paper account: %w", err)
+	}
+	book := data.Book(b.Name(), acct.ID)
+	have, err := j.Layers(ctx, book)
+	if err != nil || len(have) > 0 {
+		return err
+	}
+	fills, err := b.Fills(ctx, time.Time{})
+	if err != nil {
+		return fmt.Errorf("paper account: %w", err)
+	}
+	for _, dl := range paper.DemoBook.Layers {
+		var symbols, unders []string
+		seen := map[string]bool{}
+		for _, f := range fills {
+			if f.ClientID != dl.ClientID || seen[f.Symbol] {
+				continue
+			}
+			seen[f.Symbol] = true
+			symbols = append(symbols, f.Symbol)
+			u := f.Instrument.Underlying
+			if u == "" {
+				u = f.Symbol
+			}
+			if !seen["u:"+u] {
+				seen["u:"+u] = true
+				unders = append(unders, u)
+			}
+		}
+		if len(symbols) == 0 {
+			continue // a demo book without this layer (the hedge may be unnecessary)
+		}
+		bias, err := portfolio.ParseBias(dl.Bias)
+		if err != nil {
+			return fmt.Errorf("demo layers: %s: %w", dl.Layer, err)
+		}
+		if dl.ClientID == paper.DemoPrefix+"hedge" && symbols[0] == "SPY" {
+			bias = portfolio.Long // a short demo book is hedged with SPY shares, not SH
+		}
+		l := portfolio.Layer{Name: dl.Layer, Bias: bias, Underlyings: unders, HedgeInstrument: unders[0], Notes: dl.What}
+		if err := j.SaveLayer(ctx, book, "", l); err != nil {
+			return fmt.Errorf("demo layers: %w", err)
+		}
+		if err := j.AssignLayer(ctx, book, symbols, dl.Layer); err != nil {
+			return fmt.Errorf("demo layers: %w", err)
+		}
+	}
+	return nil
+}

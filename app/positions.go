@@ -1,0 +1,826 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/brokers"
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// settleTimeout bounds how long Settle waits for the desk's first valued snapshot.
+const settleTimeout = 15 * time.Second
+
+// clockSpeeds are the paper market speeds the positions window offers.
+var clockSpeeds = []struct {
+	label string
+	speed float64
+}{{"1×", 1}, {"10×", 10}, {"60×", 60}, {"600×", 600}}
+
+// positionColumn is one column of the positions table. text formats the cell of a row;
+// negative says when it shows in red.
+type positionColumn struct {
+	title    string
+	width    float32
+	trailing bool
+	greek    bool // shows the reason instead when the row could not be valued
+	text     func(p *desk.Position, now time.Time) string
+	negative func(p *desk.Position) bool
+}
+
+var positionColumns = []positionColumn{
+	{title: "Symbol", width: 176, text: func(p *desk.Position, _ time.Time) string { return p.Symbol }},
+	{title: "Qty", width: 62, trailing: true, text: func(p *desk.Position, _ time.Time) string { return num(float64(p.Quantity), 0) }},
+	{title: "Avg price", width: 80, trailing: true, text: func(p *desk.Position, _ time.Time) string { return priceText(p.AveragePrice) }},
+	{title: "Bid", width: 74, trailing: true, text: func(p *desk.Position, _ time.Time) string { return quoteSide(p, p.Quote.Bid) }},
+	{title: "Ask", width: 74, trailing: true, text: func(p *desk.Position, _ time.Time) string { return quoteSide(p, p.Quote.Ask) }},
+	{title: "Mark", width: 80, trailing: true, text: func(p *desk.Position, _ time.Time) string { return quotedPrice(p.Mark) }},
+	{title: "Underlying", width: 84, trailing: true, text: underlyingText},
+	{title: "IV (%)", width: 60, trailing: true, text: ivText},
+	{title: "DTE (days)", width: 80, trailing: true, text: dteText},
+	{title: "Unrealized P&L ($)", width: 142, trailing: true, text: func(p *desk.Position, _ time.Time) string { return usd(p.PnL) },
+		negative: func(p *desk.Position) bool { return p.PnL.IsNegative() }},
+	{title: "Delta (underlying)", width: 136, trailing: true, greek: true, text: deltaText},
+	{title: "β-wtd delta ($)", width: 118, trailing: true, greek: true,
+		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.BetaDollarDelta) }},
+	{title: "Gamma ($/1%)", width: 108, trailing: true, greek: true,
+		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.Gamma) }},
+	{title: "Theta ($/day)", width: 106, trailing: true, greek: true,
+		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.Theta) }},
+	{title: "Vega ($/vol pt)", width: 120, trailing: true, greek: true,
+		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.Vega) }},
+}
+
+// firstGreek is the column that carries a row's "not valued" reason.
+var firstGreek = func() int {
+	for i, c := range positionColumns {
+		if c.greek {
+			return i
+		}
+	}
+	return len(positionColumns)
+}()
+
+func quoteSide(p *desk.Position, side decimal.Decimal) string {
+	if p.Quote.Symbol == "" {
+		return noValue
+	}
+	return quotedPrice(side)
+}
+
+func underlyingText(p *desk.Position, _ time.Time) string {
+	if !p.Instrument.IsOption() {
+		return noValue
+	}
+	if p.Risk.Err == nil && p.Risk.UnderlyingPrice > 0 {
+		return strconv.FormatFloat(p.Risk.UnderlyingPrice, 'f', 2, 64)
+	}
+	return quotedPrice(p.Quote.Underlying)
+}
+
+func ivText(p *desk.Position, _ time.Time) string {
+	if !p.Instrument.IsOption() {
+		return noValue
+	}
+	switch {
+	case p.Risk.Err == nil && p.Risk.Vol > 0:
+		return num(p.Risk.Vol*100, 1)
+	case p.Quote.IV > 0:
+		return num(p.Quote.IV*100, 1)
+	}
+	return noValue
+}
+
+func dteText(p *desk.Position, now time.Time) string {
+	if !p.Instrument.HasExpiry() {
+		return noValue
+	}
+	return num(instrument.DaysToExpiry(now, p.Instrument), 1)
+}
+
+// deltaText is the delta in the underlying's units: shares for stocks, ETFs and options on
+// them, futures contracts for futures and their options.
+func deltaText(p *desk.Position, _ time.Time) string {
+	switch p.Instrument.Kind {
+	case instrument.Future, instrument.FuturesOption:
+		return num(p.Risk.Delta, 2) + " fut"
+	}
+	return num(p.Risk.Delta, 1) + " sh"
+}
+
+// orderColumn is one column of the orders table.
+type orderColumn struct {
+	title    string
+	width    float32
+	trailing bool
+	text     func(o *brokers.OrderStatus) string
+}
+
+var orderColumns = []orderColumn{
+	{title: "Order", width: 100, text: func(o *brokers.OrderStatus) string { return o.ID }},
+	{title: "Legs", width: 380, text: func(o *brokers.OrderStatus) string { return legsText(o.Order) }},
+	{title: "Qty", width: 50, trailing: true, text: func(o *brokers.OrderStatus) string { return fmt.Sprint(o.Order.Quantity) }},
+	{title: "Price", width: 130, trailing: true, text: func(o *brokers.OrderStatus) string { return orderPriceText(o.Order) }},
+	{title: "TIF", width: 50, text: func(o *brokers.OrderStatus) string { return o.Order.TIF.String() }},
+	{title: "State", width: 84, text: func(o *brokers.OrderStatus) string { return o.State.String() }},
+	{title: "Filled", width: 64, trailing: true, text: func(o *brokers.OrderStatus) string {
+		return fmt.Sprintf("%d/%d", o.Filled, o.Order.Quantity)
+	}},
+	{title: "Avg fill", width: 130, trailing: true, text: func(o *brokers.OrderStatus) string {
+		if o.Filled == 0 {
+			return noValue
+		}
+		return desk.PriceWords(o.AvgPrice)
+	}},
+	{title: "Reason", width: 380, text: func(o *brokers.OrderStatus) string { return orDash(o.Reason) }},
+	{title: "", width: 90}, // the Cancel button of a working order
+}
+
+// legsText is an order's legs in words: "−1 ESZ6 C6000 …, −1 ESZ6 P5500 …".
+func legsText(o brokers.Order) string {
+	parts := make([]string, len(o.Legs))
+	for i, l := range o.Legs {
+		parts[i] = signedNum(float64(l.Ratio), 0) + " " + l.Symbol
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orderPriceText(o brokers.Order) string {
+	if o.Type == brokers.Market {
+		return "market"
+	}
+	return desk.PriceWords(o.Limit)
+}
+
+// PositionsView is the positions window: the connection, the account, the paper market's
+// clock, the book's Greeks, every position with its market and risk, and the orders. It
+// follows the desk's snapshots (a goroutine reads them and applies the newest with fyne.Do);
+// broker calls (cancel, clock changes) run in goroutines.
+type PositionsView struct {
+	env  Env
+	desk *desk.Service
+
+	stopOnce sync.Once
+	stop     func()
+	settled  chan struct{}
+	settle   sync.Once
+	done     chan struct{} // closed when the snapshot goroutine has ended
+	frozen   bool          // Settle was called: no more snapshots are applied (touched under widgets.UIMu)
+
+	// Everything below is touched only on the UI goroutine.
+	snap        *desk.Snapshot
+	rows        []desk.Position
+	orders      []brokers.OrderStatus
+	selected    string // the selected position's symbol
+	selectedRow int    // its row in the table, -1 when none
+
+	status, journaled                                *widget.Label
+	reconnect                                        *widget.Button
+	clockRow                                         *fyne.Container
+	clockText                                        *widget.Label
+	pause                                            *widget.Button
+	speed                                            *widget.Select
+	netLiq, cash, buyingPower, maintenance, realized *widget.Label
+	bookDelta, bookDollars, bookGamma                *widget.Label
+	bookTheta, bookVega                              *widget.Label
+	problems                                         *widget.Label
+	table                                            *widget.Table
+	count, selection                                 *widget.Label
+	newOrder, closePos                               *widget.Button
+	orderTable                                       *widget.Table
+	orderNote                                        *widget.Label
+	updatingSpeed                                    bool
+
+	content fyne.CanvasObject
+}
+
+// NewPositionsView builds the positions window over env.Desk and starts following its
+// snapshots. Without a desk it says why the broker is not running.
+func NewPositionsView(env Env) *PositionsView {
+	v := &PositionsView{env: env, desk: env.Desk, settled: make(chan struct{}), done: make(chan struct{}), selectedRow: -1}
+	v.build()
+	if v.desk == nil {
+		why := "the broker was not started"
+		if env.DeskErr != nil {
+			why = env.DeskErr.Error()
+		}
+		setLabel(v.status, "Not connected: "+why, widget.DangerImportance)
+		v.newOrder.Disable()
+		v.closeSettled()
+		close(v.done)
+		return v
+	}
+	v.apply(v.desk.Latest())
+	snaps, cancel := v.desk.Subscribe()
+	v.stop = cancel
+	go func() {
+		defer close(v.done)
+		for s := range snaps {
+			widgets.UIMu.Lock()
+			if !v.frozen {
+				fyne.DoAndWait(func() { v.apply(s) })
+			}
+			widgets.UIMu.Unlock()
+		}
+	}()
+	return v
+}
+
+// Content is the window's content. It has Settle (wait for the first valued snapshot and
+// hold the picture still, for screenshots) and Stop (stop following the desk; call it when
+// the window closes).
+func (v *PositionsView) Content() fyne.CanvasObject {
+	r := &positionsRoot{v: v}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+type positionsRoot struct {
+	widget.BaseWidget
+	v *PositionsView
+}
+
+func (r *positionsRoot) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.v.content)
+}
+
+// Settle blocks until a synced snapshot with every position quoted has been applied (or
+// 15 s have passed), then stops applying new ones so a screenshot shows one moment. It is for
+// screenshots and tests: it takes widgets.UIMu, so it must not run on a running app's UI goroutine.
+func (r *positionsRoot) Settle() { r.v.Settle() }
+
+// Stop stops following the desk's snapshots.
+func (r *positionsRoot) Stop() { r.v.Stop() }
+
+// Settle is positionsRoot.Settle.
+func (v *PositionsView) Settle() {
+	select {
+	case <-v.settled:
+	case <-time.After(settleTimeout):
+	}
+	widgets.UIMu.Lock()
+	v.frozen = true
+	widgets.UIMu.Unlock()
+}
+
+// Stop stops following the desk.
+func (v *PositionsView) Stop() {
+	v.stopOnce.Do(func() {
+		if v.stop != nil {
+			v.stop()
+		}
+	})
+}
+
+func (v *PositionsView) closeSettled() { v.settle.Do(func() { close(v.settled) }) }
+
+// onUI runs f the way the UI goroutine would, never while a snapshot is being applied
+// (the test driver applies them on the reading goroutine). For tests and benchmarks.
+func (v *PositionsView) onUI(f func()) {
+	widgets.UIMu.Lock()
+	defer widgets.UIMu.Unlock()
+	f()
+}
+
+// background runs work off the UI goroutine and applies the function it returns.
+func (v *PositionsView) background(work func() func()) {
+	go func() {
+		apply := work()
+		widgets.UIMu.Lock()
+		defer widgets.UIMu.Unlock()
+		fyne.DoAndWait(apply)
+	}()
+}
+
+func (v *PositionsView) build() {
+	v.status = widget.NewLabelWithStyle("Connecting…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.reconnect = widget.NewButton("Reconnect now", func() {
+		if v.desk != nil {
+			v.desk.Reconnect()
+		}
+	})
+	v.reconnect.Hide()
+	v.journaled = widget.NewLabel("")
+	v.journaled.Importance = widget.LowImportance
+	statusRow := container.NewHBox(v.status, v.reconnect, layout.NewSpacer(), v.journaled)
+
+	v.clockText = widget.NewLabel("")
+	v.pause = widget.NewButton("Pause", v.togglePause)
+	opts := make([]string, len(clockSpeeds))
+	for i, s := range clockSpeeds {
+		opts[i] = s.label
+	}
+	v.speed = widget.NewSelect(opts, v.setSpeed)
+	v.speed.PlaceHolder = "Speed"
+	v.clockRow = container.NewHBox(v.clockText, v.pause, widget.NewLabel("Speed"), v.speed)
+	v.clockRow.Hide()
+
+	money := func() *widget.Label {
+		return widget.NewLabelWithStyle(noValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	}
+	v.netLiq, v.cash, v.buyingPower, v.maintenance, v.realized = money(), money(), money(), money(), money()
+	// Figures keep fixed widths so the row does not shift as they tick.
+	account := container.New(widgets.NewColumns(10, -1),
+		widget.NewLabel("Net liq"), sized(v.netLiq, 140), widget.NewLabel("Cash"), sized(v.cash, 140),
+		widget.NewLabel("Buying power"), sized(v.buyingPower, 140), widget.NewLabel("Maintenance"), sized(v.maintenance, 140),
+		widget.NewLabel("Realized P&L"), sized(v.realized, 130))
+
+	v.bookDelta, v.bookDollars, v.bookGamma, v.bookTheta, v.bookVega = money(), money(), money(), money(), money()
+	book := container.New(widgets.NewColumns(10, -1),
+		widget.NewLabel("Book Δ (SPY sh, β-wtd)"), sized(v.bookDelta, 100), widget.NewLabel("Δ ($, β-wtd)"), sized(v.bookDollars, 110),
+		widget.NewLabel("Γ ($ per 1% SPY)"), sized(v.bookGamma, 110), widget.NewLabel("Θ ($/day)"), sized(v.bookTheta, 100),
+		widget.NewLabel("V ($/vol pt)"), sized(v.bookVega, 100))
+
+	v.problems = widget.NewLabel("")
+	v.problems.Importance = widget.WarningImportance
+	v.problems.Wrapping = fyne.TextWrapWord
+	v.problems.Hide()
+
+	v.table = widget.NewTable(
+		func() (int, int) { return len(v.rows), len(positionColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		v.updateCell,
+	)
+	v.table.ShowHeaderRow = true
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Col < 0 || id.Col >= len(positionColumns) {
+			l.SetText("")
+			return
+		}
+		c := positionColumns[id.Col]
+		align := fyne.TextAlignLeading
+		if c.trailing {
+			align = fyne.TextAlignTrailing
+		}
+		setCell(l, c.title, widget.MediumImportance, align)
+	}
+	for i, c := range positionColumns {
+		v.table.SetColumnWidth(i, c.width)
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(v.rows) {
+			v.selected, v.selectedRow = v.rows[id.Row].Symbol, id.Row
+		}
+		v.showSelection()
+	}
+
+	v.count = widget.NewLabelWithStyle("Positions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.newOrder = widget.NewButton("New order…", func() { v.open(nil) })
+	v.newOrder.Importance = widget.HighImportance
+	v.closePos = widget.NewButton("Close position…", v.closeSelected)
+	v.closePos.Disable()
+	v.selection = widget.NewLabel("Select a position to close it.")
+	v.selection.Truncation = fyne.TextTruncateEllipsis
+	if v.env.Open == nil {
+		v.newOrder.Disable()
+	}
+	posBar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.newOrder, v.closePos), nil, v.selection)
+	positions := container.NewBorder(posBar, nil, nil, nil, v.table)
+
+	v.orderTable = widget.NewTable(
+		func() (int, int) { return len(v.orders), len(orderColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			b := widget.NewButton("Cancel", nil)
+			b.Importance = widget.DangerImportance
+			return container.NewStack(l, b)
+		},
+		v.updateOrderCell,
+	)
+	v.orderTable.ShowHeaderRow = true
+	v.orderTable.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	v.orderTable.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Col < 0 || id.Col >= len(orderColumns) {
+			l.SetText("")
+			return
+		}
+		c := orderColumns[id.Col]
+		align := fyne.TextAlignLeading
+		if c.trailing {
+			align = fyne.TextAlignTrailing
+		}
+		setCell(l, c.title, widget.MediumImportance, align)
+	}
+	for i, c := range orderColumns {
+		v.orderTable.SetColumnWidth(i, c.width)
+	}
+	v.orderNote = widget.NewLabel("")
+	v.orderNote.Truncation = fyne.TextTruncateEllipsis
+	ordersBar := container.NewBorder(nil, nil,
+		widget.NewLabelWithStyle("Orders (working first)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, v.orderNote)
+	orders := container.NewBorder(ordersBar, nil, nil, nil, v.orderTable)
+
+	split := container.NewVSplit(positions, orders)
+	split.Offset = 0.7
+	top := container.NewVBox(statusRow, v.clockRow, account, book, v.problems, widget.NewSeparator())
+	v.content = container.NewBorder(top, nil, nil, nil, split)
+}
+
+// apply shows one snapshot (UI goroutine).
+func (v *PositionsView) apply(s *desk.Snapshot) {
+	if s == nil {
+		return
+	}
+	v.snap = s
+	v.showStatus(s)
+	v.showClock(s.Clock)
+	a := s.Account
+	if s.Synced {
+		setLabel(v.netLiq, usd(a.NetLiquidation), moneyImportance(a.NetLiquidation.IsNegative()))
+		setLabel(v.cash, usd(a.Cash), moneyImportance(a.Cash.IsNegative()))
+		setLabel(v.buyingPower, usd(a.BuyingPower), moneyImportance(a.BuyingPower.IsNegative()))
+		setLabel(v.maintenance, usd(a.Maintenance), widget.MediumImportance)
+		setLabel(v.realized, usd(a.RealizedPnL), moneyImportance(a.RealizedPnL.IsNegative()))
+	}
+	t := s.Book.Total
+	setLabel(v.bookDelta, signedNum(t.BetaDelta, 1), widget.MediumImportance)
+	setLabel(v.bookDollars, signedUSD(t.BetaDollarDelta), widget.MediumImportance)
+	setLabel(v.bookGamma, signedUSD(t.BetaGamma), moneyImportance(t.BetaGamma < 0))
+	setLabel(v.bookTheta, signedUSD(t.Theta), moneyImportance(t.Theta < 0))
+	setLabel(v.bookVega, signedUSD(t.Vega), widget.MediumImportance)
+	v.showProblems(s)
+
+	v.rows = s.Positions
+	valued := 0
+	for i := range v.rows {
+		if v.rows[i].Risk.Err == nil {
+			valued++
+		}
+	}
+	count := fmt.Sprintf("Positions (%d)", len(v.rows))
+	if n := len(v.rows) - valued; n > 0 && s.Synced {
+		count = fmt.Sprintf("Positions (%d, %d not valued)", len(v.rows), n)
+	}
+	setLabel(v.count, count, widget.MediumImportance)
+	v.keepSelection()
+	v.table.Refresh()
+
+	v.orders = s.Orders
+	v.orderTable.Refresh()
+	if s.Synced && quotedAll(s) {
+		v.closeSettled()
+	}
+}
+
+// quotedAll says whether the benchmark and every position have a quote.
+func quotedAll(s *desk.Snapshot) bool {
+	if _, ok := s.Quotes[desk.Benchmark]; !ok {
+		return false
+	}
+	for i := range s.Positions {
+		if s.Positions[i].Quote.Symbol == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *PositionsView) showStatus(s *desk.Snapshot) {
+	text, imp := "● "+s.Broker+": "+s.Status, widget.SuccessImportance
+	if !s.Connected {
+		text, imp = "● "+s.Broker+": "+s.Status, widget.DangerImportance
+		v.reconnect.Show()
+	} else {
+		v.reconnect.Hide()
+		if !s.Synced {
+			imp = widget.WarningImportance
+		}
+	}
+	setLabel(v.status, text, imp)
+	j := "Fills are not journaled: no journal is open"
+	ji := widget.WarningImportance
+	if s.Journaling {
+		j, ji = "Journaling fills", widget.LowImportance
+		if s.Journaled != "" {
+			j = "Last journaled: " + s.Journaled
+		}
+	}
+	setLabel(v.journaled, j, ji)
+}
+
+// clockText is the paper market's clock in words:
+// "Paper market · Fri 20 Nov 2026 10:32:05 ET · open · 60×".
+func clockWords(c brokers.ClockState) string {
+	state := "closed"
+	if c.Open {
+		state = "open"
+	}
+	speed := strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", c.Speed), "0"), ".") + "×"
+	if c.Paused {
+		speed = "paused"
+	}
+	return fmt.Sprintf("Paper market · %s ET · %s · %s",
+		c.Now.In(instrument.NewYork).Format("Mon 2 Jan 2006 15:04:05"), state, speed)
+}
+
+func (v *PositionsView) showClock(c *brokers.ClockState) {
+	if c == nil {
+		v.clockRow.Hide()
+		return
+	}
+	v.clockRow.Show()
+	setLabel(v.clockText, clockWords(*c), widget.MediumImportance)
+	label := "Pause"
+	if c.Paused {
+		label = "Resume"
+	}
+	if v.pause.Text != label {
+		v.pause.SetText(label)
+	}
+	sel := ""
+	for _, s := range clockSpeeds {
+		if s.speed == c.Speed {
+			sel = s.label
+		}
+	}
+	if v.speed.Selected != sel {
+		v.updatingSpeed = true
+		if sel == "" {
+			v.speed.ClearSelected()
+		} else {
+			v.speed.SetSelected(sel)
+		}
+		v.updatingSpeed = false
+	}
+}
+
+func (v *PositionsView) showProblems(s *desk.Snapshot) {
+	var parts []string
+	for _, p := range s.Problems {
+		parts = append(parts, fmt.Sprintf("⚠ %s problem at %s: %s", p.Source, p.Time.Local().Format("15:04:05"), p.Text))
+	}
+	if len(parts) == 0 {
+		if v.problems.Visible() {
+			v.problems.Hide()
+		}
+		return
+	}
+	setLabel(v.problems, strings.Join(parts, "\n"), widget.WarningImportance)
+	if !v.problems.Visible() {
+		v.problems.Show()
+	}
+}
+
+// simulatedClock is the desk's broker's clock control, when it has one.
+func (v *PositionsView) simulatedClock() (brokers.SimulatedClock, bool) {
+	if v.desk == nil {
+		return nil, false
+	}
+	c, ok := v.desk.Broker().(brokers.SimulatedClock)
+	return c, ok
+}
+
+func (v *PositionsView) togglePause() {
+	c, ok := v.simulatedClock()
+	if !ok || v.snap == nil || v.snap.Clock == nil {
+		return
+	}
+	paused := !v.snap.Clock.Paused
+	v.pause.Disable()
+	v.background(func() func() {
+		c.SetPaused(paused)
+		return func() { v.pause.Enable() }
+	})
+}
+
+func (v *PositionsView) setSpeed(label string) {
+	if v.updatingSpeed {
+		return
+	}
+	c, ok := v.simulatedClock()
+	if !ok {
+		return
+	}
+	for _, s := range clockSpeeds {
+		if s.label != label {
+			continue
+		}
+		speed := s.speed
+		v.background(func() func() {
+			err := c.SetSpeed(speed)
+			return func() {
+				if err != nil {
+					setLabel(v.orderNote, "Could not change the market speed: "+err.Error(), widget.DangerImportance)
+				}
+			}
+		})
+	}
+}
+
+// updateCell fills one cell of the positions table.
+func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(v.rows) || id.Col < 0 || id.Col >= len(positionColumns) {
+		setCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
+		return
+	}
+	p := &v.rows[id.Row]
+	c := positionColumns[id.Col]
+	align := fyne.TextAlignLeading
+	if c.trailing {
+		align = fyne.TextAlignTrailing
+	}
+	if c.greek && p.Risk.Err != nil {
+		if id.Col == firstGreek {
+			setLongCell(l, "not valued: "+p.Risk.Err.Error(), widget.WarningImportance)
+		} else {
+			setCell(l, "", widget.MediumImportance, align)
+		}
+		return
+	}
+	var now time.Time
+	if v.snap != nil {
+		now = v.snap.Time
+	}
+	imp := widget.MediumImportance
+	if c.negative != nil && c.negative(p) {
+		imp = widget.DangerImportance
+	}
+	setCell(l, c.text(p, now), imp, align)
+}
+
+// updateOrderCell fills one cell of the orders table; the last column is a Cancel button
+// on working orders.
+func (v *PositionsView) updateOrderCell(id widget.TableCellID, o fyne.CanvasObject) {
+	stack := o.(*fyne.Container)
+	l, b := stack.Objects[0].(*widget.Label), stack.Objects[1].(*widget.Button)
+	if id.Row < 0 || id.Row >= len(v.orders) || id.Col < 0 || id.Col >= len(orderColumns) {
+		b.Hide()
+		setCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
+		return
+	}
+	ord := &v.orders[id.Row]
+	c := orderColumns[id.Col]
+	if c.text == nil {
+		l.Hide()
+		if ord.State == brokers.Working {
+			orderID := ord.ID
+			b.OnTapped = func() { v.cancel(orderID) }
+			b.Show()
+		} else {
+			b.Hide()
+		}
+		return
+	}
+	b.Hide()
+	l.Show()
+	align := fyne.TextAlignLeading
+	if c.trailing {
+		align = fyne.TextAlignTrailing
+	}
+	imp := widget.MediumImportance
+	if c.title == "State" {
+		switch ord.State {
+		case brokers.Working:
+			imp = widget.HighImportance
+		case brokers.Rejected:
+			imp = widget.DangerImportance
+		case brokers.Cancelled:
+			imp = widget.LowImportance
+		case brokers.Filled:
+			imp = widget.SuccessImportance
+		}
+	}
+	if c.title == "Legs" || c.title == "Reason" {
+		setLongCell(l, c.text(ord), imp)
+		return
+	}
+	setCell(l, c.text(ord), imp, align)
+}
+
+// cancel cancels a working order off the UI goroutine and says how it went.
+func (v *PositionsView) cancel(orderID string) {
+	if v.desk == nil {
+		return
+	}
+	setLabel(v.orderNote, "Cancelling order "+orderID+"…", widget.MediumImportance)
+	d := v.desk
+	v.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := d.Cancel(ctx, orderID)
+		return func() {
+			if err != nil {
+				setLabel(v.orderNote, "Order "+orderID+" not cancelled: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			setLabel(v.orderNote, "Order "+orderID+" cancelled.", widget.SuccessImportance)
+		}
+	})
+}
+
+// keepSelection moves the table's selection to where the selected symbol now is (a new
+// position sorted in before it moves it down a row).
+func (v *PositionsView) keepSelection() {
+	if v.selected == "" {
+		return
+	}
+	for i := range v.rows {
+		if v.rows[i].Symbol == v.selected {
+			if i != v.selectedRow {
+				v.table.Select(widget.TableCellID{Row: i, Col: 0}) // OnSelected updates selectedRow
+			}
+			v.showSelection()
+			return
+		}
+	}
+	v.selected, v.selectedRow = "", -1
+	v.table.UnselectAll()
+	v.showSelection()
+}
+
+// selectedPosition is the selected position in the current snapshot.
+func (v *PositionsView) selectedPosition() (desk.Position, bool) {
+	for i := range v.rows {
+		if v.rows[i].Symbol == v.selected {
+			return v.rows[i], true
+		}
+	}
+	return desk.Position{}, false
+}
+
+func (v *PositionsView) showSelection() {
+	p, ok := v.selectedPosition()
+	if !ok {
+		setLabel(v.selection, "Select a position to close it.", widget.LowImportance)
+		v.closePos.Disable()
+		return
+	}
+	text := fmt.Sprintf("%s %s", num(float64(p.Quantity), 0), p.Symbol)
+	imp := widget.MediumImportance
+	if p.Risk.Err != nil {
+		text += " — not valued: " + p.Risk.Err.Error()
+		imp = widget.WarningImportance
+	}
+	setLabel(v.selection, text, imp)
+	if v.env.Open != nil && p.Quantity != 0 {
+		v.closePos.Enable()
+	} else {
+		v.closePos.Disable()
+	}
+}
+
+// closingOrder is the order that closes p: the opposite side of its whole quantity, a
+// limit order the ticket prices at the mid.
+func closingOrder(p brokers.Position) *brokers.Order {
+	ratio := int64(1)
+	if p.Quantity > 0 {
+		ratio = -1
+	}
+	q := p.Quantity
+	if q < 0 {
+		q = -q
+	}
+	return &brokers.Order{
+		Legs:     []brokers.Leg{{Symbol: p.Symbol, Instrument: p.Instrument, Ratio: ratio}},
+		Quantity: q,
+		Type:     brokers.Limit,
+		TIF:      brokers.Day,
+		Note:     "close " + p.Symbol,
+	}
+}
+
+func (v *PositionsView) closeSelected() {
+	p, ok := v.selectedPosition()
+	if !ok {
+		return
+	}
+	v.open(closingOrder(p.Position))
+}
+
+// open opens an order ticket, prefilled with o (nil for an empty one).
+func (v *PositionsView) open(o *brokers.Order) {
+	if v.env.Open == nil {
+		return
+	}
+	if o == nil {
+		v.env.Open("ticket", nil) // a plain nil, not a nil *brokers.Order in an interface
+		return
+	}
+	v.env.Open("ticket", o)
+}
+
+// positionsSize is the positions window's opening size.
+var positionsSize = fyne.NewSize(1600, 900)
+
+// buildPositions is the positions window's Build.
+func buildPositions(env Env) fyne.CanvasObject { return NewPositionsView(env).Content() }

@@ -1,0 +1,287 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// ReviewWeek is one week of the checklist's record, as the journal holds it.
+type ReviewWeek struct {
+	From, To   time.Time // Monday 00:00 and the next Monday 00:00, New York
+	Now        time.Time // days after Now are not yet due
+	At         ChecklistSettings
+	Runs       []data.ChecklistRun
+	Guard      []data.GuardEvent
+	Off        []data.OffChecklistOrder
+	HedgeCosts []data.HedgeCost
+	Theta      []data.GreekPoint // the book's Greeks history (theta in dollars per day)
+}
+
+// ReviewResult is the week reviewed, with the cumulative series the chart draws.
+type ReviewResult struct {
+	hedge.Review
+	Cost, Theta widgets.Series // cumulative dollars by day
+}
+
+// TradingDays are the weekdays in [from, to) that are not exchange holidays and whose set
+// time is at or before now.
+func TradingDays(from, to, now time.Time, s ChecklistSettings) []time.Time {
+	var out []time.Time
+	for d := from.In(instrument.NewYork); d.Before(to); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || instrument.IsHoliday(d.Year(), d.Month(), d.Day()) {
+			continue
+		}
+		at := desk.ScheduledAt(d, s.Hour, s.Minute)
+		if !at.After(now) {
+			out = append(out, at)
+		}
+	}
+	return out
+}
+
+// thetaByDay is the theta collected each calendar day: the last sample of a day's theta
+// (dollars per calendar day) times the calendar days until the next sampled day (a
+// Friday's theta covers the weekend), the last day counting one.
+func thetaByDay(pts []data.GreekPoint) (days []time.Time, theta []float64) {
+	last := map[time.Time]float64{}
+	for _, p := range pts {
+		t := p.Time.In(instrument.NewYork)
+		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, instrument.NewYork)
+		if _, ok := last[d]; !ok {
+			days = append(days, d)
+		}
+		last[d] = p.Theta
+	}
+	sort.Slice(days, func(i, k int) bool { return days[i].Before(days[k]) })
+	for i, d := range days {
+		span := 1.0
+		if i+1 < len(days) {
+			span = float64(days[i+1].Sub(d).Round(time.Hour).Hours() / 24)
+		}
+		theta = append(theta, last[d]*span)
+	}
+	return days, theta
+}
+
+// Review computes the week: the scheduled runs against the runs logged (the first run
+// completed for each day), the overrides on each day, the off-checklist adjustments, the
+// hedging cost journaled against the theta collected, and the suggestion when costs run
+// high (hedge.ReviewRules defaults: 30 minutes of grace, cost above 30% of theta).
+func (w ReviewWeek) Review() (ReviewResult, error) {
+	var records []hedge.RunRecord
+	dayOf := func(t time.Time) string { return t.In(instrument.NewYork).Format("2006-01-02") }
+	overrides := map[string]int{}
+	for _, e := range w.Guard {
+		if e.Kind == "override" {
+			overrides[dayOf(e.At)]++
+		}
+	}
+	days := TradingDays(w.From, w.To, w.Now, w.At)
+	// A day whose run was logged before its set time is due too.
+	for _, r := range w.Runs {
+		if r.Scheduled.After(w.Now) && !r.Completed.IsZero() && (len(days) == 0 || dayOf(days[len(days)-1]) != dayOf(r.Scheduled)) {
+			days = append(days, r.Scheduled)
+		}
+	}
+	for _, sched := range days {
+		rec := hedge.RunRecord{Scheduled: sched, Overrides: overrides[dayOf(sched)]}
+		for _, r := range w.Runs {
+			if !r.Completed.IsZero() && dayOf(r.Scheduled) == dayOf(sched) && (rec.Completed.IsZero() || r.Completed.Before(rec.Completed)) {
+				rec.Completed = r.Completed
+			}
+		}
+		records = append(records, rec)
+	}
+	var res ReviewResult
+	res.Cost = widgets.Series{Name: "Hedging cost (cumulative)"}
+	res.Theta = widgets.Series{Name: "Theta collected (cumulative)"}
+	cost := 0.0
+	for _, c := range w.HedgeCosts {
+		cost += c.Cost.InexactFloat64()
+		res.Cost.Times = append(res.Cost.Times, c.Day)
+		res.Cost.Values = append(res.Cost.Values, cost)
+	}
+	var inWeek []data.GreekPoint
+	for _, p := range w.Theta {
+		if !p.Time.Before(w.From) && p.Time.Before(w.To) {
+			inWeek = append(inWeek, p)
+		}
+	}
+	days, theta := thetaByDay(inWeek)
+	collected := 0.0
+	for i, d := range days {
+		collected += theta[i]
+		res.Theta.Times = append(res.Theta.Times, d)
+		res.Theta.Values = append(res.Theta.Values, collected)
+	}
+	rv, err := hedge.ReviewRules{Grace: desk.ChecklistGrace}.Review(hedge.ReviewInput{Runs: records, OffChecklist: len(w.Off),
+		HedgeCost: cost, ThetaCollected: collected})
+	if err != nil {
+		return res, err
+	}
+	res.Review = rv
+	return res, nil
+}
+
+// WeekOf is the Monday 00:00 New York that starts t's week.
+func WeekOf(t time.Time) time.Time {
+	ny := t.In(instrument.NewYork)
+	back := (int(ny.Weekday()) + 6) % 7
+	d := ny.AddDate(0, 0, -back)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, instrument.NewYork)
+}
+
+// LoadReviewWeek reads the week starting from (a Monday) from the journal for book and acct.
+func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data.AccountRef, from, now time.Time) (ReviewWeek, error) {
+	w := ReviewWeek{From: from, To: from.AddDate(0, 0, 7), Now: now}
+	var err error
+	if w.At, err = LoadChecklistSettings(ctx, j); err != nil {
+		return w, err
+	}
+	if w.Runs, err = j.ChecklistRuns(ctx, book, w.From, w.To); err != nil {
+		return w, err
+	}
+	if w.Guard, err = j.GuardEvents(ctx, book, w.From, w.To); err != nil {
+		return w, err
+	}
+	if w.Off, err = j.OffChecklist(ctx, book, w.From, w.To); err != nil {
+		return w, err
+	}
+	if w.HedgeCosts, err = j.HedgeCosts(ctx, acct, w.From, w.To); err != nil {
+		return w, err
+	}
+	w.Theta, err = j.GreekHistory(ctx, book, "", w.From)
+	return w, err
+}
+
+// ReviewView is the weekly review window: adherence to the checklist, overrides,
+// off-checklist adjustments and the hedging cost against the theta collected.
+type ReviewView struct {
+	env     Env
+	ctx     context.Context
+	week    time.Time
+	pending sync.WaitGroup
+
+	title, figures, suggestion *widget.Label
+	lines                      *widget.Label
+	chart                      *widgets.Chart
+	content                    fyne.CanvasObject
+}
+
+// NewReviewView builds the weekly review of the week holding env.Now() (the desk's market
+// time when a desk runs).
+func NewReviewView(env Env) *ReviewView {
+	v := &ReviewView{env: env, ctx: context.Background()}
+	now := v.now()
+	v.week = WeekOf(now)
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.figures = widget.NewLabel("")
+	v.figures.Wrapping = fyne.TextWrapWord
+	v.suggestion = widget.NewLabel("")
+	v.suggestion.Wrapping = fyne.TextWrapWord
+	v.lines = widget.NewLabel("")
+	v.lines.Wrapping = fyne.TextWrapWord
+	v.chart = widgets.NewChart(widgets.ChartSpec{Title: "Hedging cost against theta collected", Unit: "$", DateLabel: "day"})
+	prev := widget.NewButton("◀ Previous week", func() { v.week = v.week.AddDate(0, 0, -7); v.load() })
+	next := widget.NewButton("Next week ▶", func() { v.week = v.week.AddDate(0, 0, 7); v.load() })
+	top := container.NewHBox(prev, next, v.title)
+	body := container.NewVBox(v.figures, v.suggestion, v.lines)
+	v.content = container.NewBorder(container.NewVBox(top, body), nil, nil, nil, v.chart)
+	v.load()
+	return v
+}
+
+func (v *ReviewView) now() time.Time {
+	if v.env.Desk != nil {
+		if s := v.env.Desk.Latest(); !s.Time.IsZero() {
+			return s.Time
+		}
+	}
+	if v.env.Now != nil {
+		return v.env.Now()
+	}
+	return time.Now()
+}
+
+// Content is the window's content.
+func (v *ReviewView) Content() fyne.CanvasObject { return v.content }
+
+// Settle waits for the background loads to be applied.
+func (v *ReviewView) Settle() { v.pending.Wait() }
+
+func (v *ReviewView) background(query func() func()) {
+	v.pending.Add(1)
+	go func() {
+		defer v.pending.Done()
+		apply := query()
+		widgets.UIMu.Lock()
+		defer widgets.UIMu.Unlock()
+		fyne.DoAndWait(apply)
+	}()
+}
+
+func (v *ReviewView) load() {
+	week, now := v.week, v.now()
+	v.title.SetText(fmt.Sprintf("Week of %s", week.Format("Mon 2 Jan 2006")))
+	j, d := v.env.Journal, v.env.Desk
+	if j == nil || d == nil {
+		why := "the journal could not be opened"
+		if j != nil {
+			why = "the desk is not running, so Keel does not know which account to review"
+		}
+		v.figures.SetText("No review: " + why + ".")
+		return
+	}
+	v.background(func() func() {
+		w, err := LoadReviewWeek(v.ctx, j, d.Book(), d.Account(), week, now)
+		var res ReviewResult
+		if err == nil {
+			res, err = w.Review()
+		}
+		return func() {
+			if err != nil {
+				setLabel(v.figures, "Could not review the week: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			v.show(res)
+		}
+	})
+}
+
+func (v *ReviewView) show(r ReviewResult) {
+	setLabel(v.figures, ReviewFigures(r.Review), widget.MediumImportance)
+	if r.Suggestion != "" {
+		setLabel(v.suggestion, r.Suggestion, widget.WarningImportance)
+	} else {
+		setLabel(v.suggestion, "Hedging cost is in proportion to the theta collected: keep the bands.", widget.SuccessImportance)
+	}
+	v.lines.SetText(strings.Join(r.Text, "\n"))
+	var series []widgets.Series
+	for _, s := range []widgets.Series{r.Cost, r.Theta} {
+		if len(s.Times) > 0 {
+			series = append(series, s)
+		}
+	}
+	v.chart.SetSpec(widgets.ChartSpec{Title: "Hedging cost against theta collected", Unit: "$", DateLabel: "day", Series: series, Dots: true})
+}
+
+// ReviewFigures is the review's figures in a sentence each.
+func ReviewFigures(r hedge.Review) string {
+	return fmt.Sprintf("Runs on time: %d of %d scheduled (%.0f%%); late %d, missed %d.\nOverrides of the spiral guard: %d. "+
+		"Adjustments outside the checklist: %d.\nHedging cost $%.2f against theta collected $%.2f (%.0f%%).",
+		r.OnTime, r.Scheduled, 100*r.Adherence, r.Late, r.Missed, r.Overrides, r.OffChecklist, r.HedgeCost, r.ThetaCollected, 100*r.CostToTheta)
+}

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// viewRoot is a window's content with what the app asks of a view: Settle waits for its
+// background work to be applied (headless screenshots), Stop ends its subscriptions when
+// the window closes.
+type viewRoot struct {
+	widget.BaseWidget
+	content      fyne.CanvasObject
+	settle, stop func()
+}
+
+// newRoot wraps content; settle and stop may be nil.
+func newRoot(content fyne.CanvasObject, settle, stop func()) fyne.CanvasObject {
+	r := &viewRoot{content: content, settle: settle, stop: stop}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *viewRoot) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// Settle waits for the view's background work.
+func (r *viewRoot) Settle() {
+	if r.settle != nil {
+		r.settle()
+	}
+}
+
+// Stop ends the view's subscriptions.
+func (r *viewRoot) Stop() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
