@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +28,9 @@ type ReviewWeek struct {
 	Off        []data.OffChecklistOrder
 	HedgeCosts []data.HedgeCost
 	Theta      []data.GreekPoint // the book's Greeks history (theta in dollars per day)
+	// Since is when the desk began recording the book (its first Greeks sample): days
+	// before it were not the book's to run the checklist on. Zero counts every day.
+	Since time.Time
 }
 
 // ReviewResult is the week reviewed, with the cumulative series the chart draws.
@@ -91,6 +93,16 @@ func (w ReviewWeek) Review() (ReviewResult, error) {
 		}
 	}
 	days := TradingDays(w.From, w.To, w.Now, w.At)
+	if !w.Since.IsZero() {
+		first := dayOf(w.Since)
+		kept := days[:0]
+		for _, d := range days {
+			if dayOf(d) >= first {
+				kept = append(kept, d)
+			}
+		}
+		days = kept
+	}
 	// A day whose run was logged before its set time is due too.
 	for _, r := range w.Runs {
 		if r.Scheduled.After(w.Now) && !r.Completed.IsZero() && (len(days) == 0 || dayOf(days[len(days)-1]) != dayOf(r.Scheduled)) {
@@ -164,6 +176,9 @@ func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data
 	if w.HedgeCosts, err = j.HedgeCosts(ctx, acct, w.From, w.To); err != nil {
 		return w, err
 	}
+	if w.Since, _, err = j.FirstGreekSample(ctx, book); err != nil {
+		return w, err
+	}
 	w.Theta, err = j.GreekHistory(ctx, book, "", w.From)
 	return w, err
 }
@@ -177,7 +192,6 @@ type ReviewView struct {
 	pending sync.WaitGroup
 
 	title, figures, suggestion *widget.Label
-	lines                      *widget.Label
 	chart                      *widgets.Chart
 	content                    fyne.CanvasObject
 }
@@ -193,13 +207,11 @@ func NewReviewView(env Env) *ReviewView {
 	v.figures.Wrapping = fyne.TextWrapWord
 	v.suggestion = widget.NewLabel("")
 	v.suggestion.Wrapping = fyne.TextWrapWord
-	v.lines = widget.NewLabel("")
-	v.lines.Wrapping = fyne.TextWrapWord
 	v.chart = widgets.NewChart(widgets.ChartSpec{Title: "Hedging cost against theta collected", Unit: "$", DateLabel: "day"})
 	prev := widget.NewButton("◀ Previous week", func() { v.week = v.week.AddDate(0, 0, -7); v.load() })
 	next := widget.NewButton("Next week ▶", func() { v.week = v.week.AddDate(0, 0, 7); v.load() })
 	top := container.NewHBox(prev, next, v.title)
-	body := container.NewVBox(v.figures, v.suggestion, v.lines)
+	body := container.NewVBox(v.figures, v.suggestion)
 	v.content = container.NewBorder(container.NewVBox(top, body), nil, nil, nil, v.chart)
 	v.load()
 	return v
@@ -220,8 +232,20 @@ func (v *ReviewView) now() time.Time {
 // Content is the window's content.
 func (v *ReviewView) Content() fyne.CanvasObject { return v.content }
 
-// Settle waits for the background loads to be applied.
-func (v *ReviewView) Settle() { v.pending.Wait() }
+// Settle waits for the background loads to be applied and, once the window has a size, for
+// the chart to be drawn (at most 5 s).
+func (v *ReviewView) Settle() {
+	v.pending.Wait()
+	widgets.UIMu.Lock()
+	sized, drawn := !v.chart.Size().IsZero(), v.chart.Rendered()
+	widgets.UIMu.Unlock()
+	if sized {
+		select {
+		case <-drawn:
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
 
 func (v *ReviewView) background(query func() func()) {
 	v.pending.Add(1)
@@ -269,7 +293,6 @@ func (v *ReviewView) show(r ReviewResult) {
 	} else {
 		setLabel(v.suggestion, "Hedging cost is in proportion to the theta collected: keep the bands.", widget.SuccessImportance)
 	}
-	v.lines.SetText(strings.Join(r.Text, "\n"))
 	var series []widgets.Series
 	for _, s := range []widgets.Series{r.Cost, r.Theta} {
 		if len(s.Times) > 0 {

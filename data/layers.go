@@ -240,3 +240,17 @@ func (j *Journal) SetSetting(ctx context.Context, key, value string) error {
 		return err
 	})
 }
+
+// FirstGreekSample is the time of a book's first Greeks sample: when the desk began
+// recording it. ok is false when there is none.
+func (j *Journal) FirstGreekSample(ctx context.Context, book string) (at time.Time, ok bool, err error) {
+	var s sql.NullString
+	if err := j.read.QueryRowContext(ctx, "SELECT min(taken_at) FROM greek_history WHERE book = ? AND scope = ''", book).Scan(&s); err != nil {
+		return time.Time{}, false, err
+	}
+	if !s.Valid {
+		return time.Time{}, false, nil
+	}
+	at, err = parseTime(s.String)
+	return at, err == nil, err
+}

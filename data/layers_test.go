@@ -89,6 +89,12 @@ func TestGreekHistoryAndSettings(t *testing.T) {
 	if err := j.RecordGreekHistory(ctx, "paper/paper", pts); err != nil {
 		t.Fatal(err)
 	}
+	if first, ok, err := j.FirstGreekSample(ctx, "paper/paper"); !ok || err != nil || !first.Equal(t0) {
+		t.Fatalf("first sample %v %v %v, want %v", first, ok, err, t0)
+	}
+	if _, ok, err := j.FirstGreekSample(ctx, "other/book"); ok || err != nil {
+		t.Fatalf("a book without samples: %v %v", ok, err)
+	}
 	got, err := j.GreekHistory(ctx, "paper/paper", "", t0.Add(30*time.Second))
 	if err != nil || len(got) != 1 || got[0].BetaDelta != 15 || !got[0].Time.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("history %+v %v", got, err)
