@@ -224,26 +224,7 @@ func (s chartsSettings) normalized() chartsSettings {
 // Content is the window's content. It has Settle (wait until the history is loaded, the
 // profile computed and both charts drawn, for screenshots) and Stop (stop following the
 // desk; call it when the window closes).
-func (v *ChartsView) Content() fyne.CanvasObject {
-	r := &chartsRoot{v: v}
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-type chartsRoot struct {
-	widget.BaseWidget
-	v *ChartsView
-}
-
-func (r *chartsRoot) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(r.v.content)
-}
-
-// Settle waits for the work asked so far and for both charts to show its result.
-func (r *chartsRoot) Settle() { r.v.Settle() }
-
-// Stop stops following the desk; call it when the window closes.
-func (r *chartsRoot) Stop() { r.v.Stop() }
+func (v *ChartsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Settle, v.Stop) }
 
 // Settle waits until every change asked so far is computed and drawn.
 func (v *ChartsView) Settle() {

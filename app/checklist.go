@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/keel-desk/keel/widgets"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -91,9 +89,9 @@ func SaveChecklistSettings(ctx context.Context, j *data.Journal, s ChecklistSett
 // the DTE and gamma checks; vega and the events the trader entered; the limits; then "Log
 // run". It shows no P&L anywhere: the rule while hedging is "ignore P&L".
 type ChecklistView struct {
-	env      Env
-	ctx      context.Context
-	pending  sync.WaitGroup
+	env Env
+	ctx context.Context
+	loader
 	settings ChecklistSettings
 	started  time.Time
 	result   *desk.ChecklistResult
@@ -147,18 +145,7 @@ func NewChecklistView(env Env) *ChecklistView {
 func (v *ChecklistView) Content() fyne.CanvasObject { return v.content }
 
 // Settle waits for the background work to be applied.
-func (v *ChecklistView) Settle() { v.pending.Wait() }
-
-func (v *ChecklistView) background(work func() func()) {
-	v.pending.Add(1)
-	go func() {
-		defer v.pending.Done()
-		apply := work()
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
-	}()
-}
+func (v *ChecklistView) Settle() { v.Wait() }
 
 func (v *ChecklistView) showSettings() {
 	s := v.settings

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -79,7 +78,7 @@ type JournalView struct {
 	win fyne.Window
 	ctx context.Context
 
-	pending sync.WaitGroup // background queries in flight, for tests and benchmarks
+	loader // background queries in flight
 
 	// Everything below is touched only on the UI goroutine.
 	accounts   []data.Account
@@ -154,42 +153,7 @@ func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
 
 // Content is the window's content. It has a Settle method that waits for the queries in
 // flight, for screenshots.
-func (v *JournalView) Content() fyne.CanvasObject {
-	r := &journalRoot{v: v}
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-// journalRoot wraps the journal's content so a screenshot can wait for it to load.
-type journalRoot struct {
-	widget.BaseWidget
-	v *JournalView
-}
-
-func (r *journalRoot) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(r.v.content)
-}
-
-// Settle waits until the journal's queries have been applied.
-func (r *journalRoot) Settle() { r.v.Wait() }
-
-// Wait blocks until every query started so far (and those they started) has been applied.
-func (v *JournalView) Wait() { v.pending.Wait() }
-
-// background runs query off the UI goroutine and applies the function it returns with
-// fyne.Do.
-func (v *JournalView) background(query func() func()) {
-	v.pending.Add(1)
-	go func() {
-		defer v.pending.Done()
-		apply := query()
-		// fyne.Do already runs one function at a time on the UI goroutine; the lock keeps
-		// that true under the test driver, which runs them on the calling goroutine.
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
-	}()
-}
+func (v *JournalView) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, nil) }
 
 func (v *JournalView) build() {
 	v.banner = widget.NewLabelWithStyle(SampleBanner, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

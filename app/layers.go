@@ -46,7 +46,7 @@ type LayerEditor struct {
 	book string
 	ctx  context.Context
 
-	pending  sync.WaitGroup
+	loader
 	stopOnce sync.Once
 	stop     func()
 	done     chan struct{} // closed when the goroutine reading snapshots has returned
@@ -124,7 +124,6 @@ func NewLayerEditor(env Env) *LayerEditor {
 func (v *LayerEditor) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
 
 // Wait blocks until every journal read and write started so far has been applied.
-func (v *LayerEditor) Wait() { v.pending.Wait() }
 
 // Stop stops following the desk.
 func (v *LayerEditor) Stop() {
@@ -140,18 +139,6 @@ func (v *LayerEditor) onUI(f func()) {
 	widgets.UIMu.Lock()
 	defer widgets.UIMu.Unlock()
 	f()
-}
-
-// background runs work off the UI goroutine and applies the function it returns.
-func (v *LayerEditor) background(work func() func()) {
-	v.pending.Add(1)
-	go func() {
-		defer v.pending.Done()
-		apply := work()
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
-	}()
 }
 
 func fieldProblemLabel() *widget.Label {

@@ -169,6 +169,7 @@ func orderPriceText(o brokers.Order) string {
 // follows the desk's snapshots (a goroutine reads them and applies the newest with fyne.Do);
 // broker calls (cancel, clock changes) run in goroutines.
 type PositionsView struct {
+	loader
 	env  Env
 	desk *desk.Service
 
@@ -241,30 +242,10 @@ func NewPositionsView(env Env) *PositionsView {
 // Content is the window's content. It has Settle (wait for the first valued snapshot and
 // hold the picture still, for screenshots) and Stop (stop following the desk; call it when
 // the window closes).
-func (v *PositionsView) Content() fyne.CanvasObject {
-	r := &positionsRoot{v: v}
-	r.ExtendBaseWidget(r)
-	return r
-}
+func (v *PositionsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Settle, v.Stop) }
 
-type positionsRoot struct {
-	widget.BaseWidget
-	v *PositionsView
-}
-
-func (r *positionsRoot) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(r.v.content)
-}
-
-// Settle blocks until a synced snapshot with every position quoted has been applied (or
-// 15 s have passed), then stops applying new ones so a screenshot shows one moment. It is for
-// screenshots and tests: it takes widgets.UIMu, so it must not run on a running app's UI goroutine.
-func (r *positionsRoot) Settle() { r.v.Settle() }
-
-// Stop stops following the desk's snapshots.
-func (r *positionsRoot) Stop() { r.v.Stop() }
-
-// Settle is positionsRoot.Settle.
+// Settle waits for the first synced, fully quoted snapshot (at most settleTimeout) and then
+// holds the picture still: for screenshots and tests, never the running app.
 func (v *PositionsView) Settle() {
 	select {
 	case <-v.settled:
@@ -292,16 +273,6 @@ func (v *PositionsView) onUI(f func()) {
 	widgets.UIMu.Lock()
 	defer widgets.UIMu.Unlock()
 	f()
-}
-
-// background runs work off the UI goroutine and applies the function it returns.
-func (v *PositionsView) background(work func() func()) {
-	go func() {
-		apply := work()
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
-	}()
 }
 
 func (v *PositionsView) build() {

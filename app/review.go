@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -186,10 +185,10 @@ func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data
 // ReviewView is the weekly review window: adherence to the checklist, overrides,
 // off-checklist adjustments and the hedging cost against the theta collected.
 type ReviewView struct {
-	env     Env
-	ctx     context.Context
-	week    time.Time
-	pending sync.WaitGroup
+	env  Env
+	ctx  context.Context
+	week time.Time
+	loader
 
 	title, figures, suggestion *widget.Label
 	chart                      *widgets.Chart
@@ -235,7 +234,7 @@ func (v *ReviewView) Content() fyne.CanvasObject { return v.content }
 // Settle waits for the background loads to be applied and, once the window has a size, for
 // the chart to be drawn (at most 5 s).
 func (v *ReviewView) Settle() {
-	v.pending.Wait()
+	v.Wait()
 	widgets.UIMu.Lock()
 	sized, drawn := !v.chart.Size().IsZero(), v.chart.Rendered()
 	widgets.UIMu.Unlock()
@@ -245,17 +244,6 @@ func (v *ReviewView) Settle() {
 		case <-time.After(5 * time.Second):
 		}
 	}
-}
-
-func (v *ReviewView) background(query func() func()) {
-	v.pending.Add(1)
-	go func() {
-		defer v.pending.Done()
-		apply := query()
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
-	}()
 }
 
 func (v *ReviewView) load() {

@@ -1,8 +1,12 @@
 package app
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/widgets"
 )
 
 // viewRoot is a window's content with what the app asks of a view: Settle waits for its
@@ -36,3 +40,19 @@ func (r *viewRoot) Stop() {
 		r.stop()
 	}
 }
+
+// loader runs a view's queries off the UI goroutine and applies the function each returns on
+// it (widgets.DoAndWait). Wait blocks until everything started so far, and everything that
+// started, has been applied: for screenshots, tests and benchmarks.
+type loader struct{ pending sync.WaitGroup }
+
+func (l *loader) background(work func() func()) {
+	l.pending.Add(1)
+	go func() {
+		defer l.pending.Done()
+		widgets.DoAndWait(work())
+	}()
+}
+
+// Wait blocks until the work started so far has been applied.
+func (l *loader) Wait() { l.pending.Wait() }

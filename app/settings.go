@@ -269,7 +269,7 @@ type SettingsView struct {
 	env Env
 	ctx context.Context
 
-	pending  sync.WaitGroup
+	loader
 	stopOnce sync.Once
 	stop     func()
 	done     chan struct{}
@@ -348,7 +348,6 @@ func NewSettingsView(env Env) *SettingsView {
 func (v *SettingsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
 
 // Wait blocks until the journal reads and writes started so far have been applied.
-func (v *SettingsView) Wait() { v.pending.Wait() }
 
 // Stop stops following the desk.
 func (v *SettingsView) Stop() {
@@ -364,17 +363,6 @@ func (v *SettingsView) onUI(f func()) {
 	widgets.UIMu.Lock()
 	defer widgets.UIMu.Unlock()
 	f()
-}
-
-func (v *SettingsView) background(work func() func()) {
-	v.pending.Add(1)
-	go func() {
-		defer v.pending.Done()
-		apply := work()
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
-	}()
 }
 
 func settingsTitle(s string) *widget.Label {

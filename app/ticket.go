@@ -192,29 +192,11 @@ func NewOrderTicket(env Env, prefill *brokers.Order) *OrderTicket {
 // Content is the ticket's content. It has Settle (wait for the look-ups and the preview in
 // flight, then stop refreshing, for screenshots) and Stop (stop refreshing; call it when the
 // window closes).
-func (t *OrderTicket) Content() fyne.CanvasObject {
-	r := &ticketRoot{t: t}
-	r.ExtendBaseWidget(r)
-	return r
-}
+func (t *OrderTicket) Content() fyne.CanvasObject { return newRoot(t.content, t.Settle, t.Stop) }
 
-type ticketRoot struct {
-	widget.BaseWidget
-	t *OrderTicket
-}
-
-func (r *ticketRoot) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(r.t.content)
-}
-
-// Settle waits for the background calls in flight and stops the periodic refresh.
-func (r *ticketRoot) Settle() { r.t.Settle() }
-
-// Stop stops the periodic refresh.
-func (r *ticketRoot) Stop() { r.t.Stop() }
-
-// Settle is ticketRoot.Settle. It is for screenshots and tests: it takes widgets.UIMu, so it must
-// not run on the UI goroutine of a running app.
+// Settle waits for the background calls in flight and stops the periodic refresh. It is for
+// screenshots and tests: it takes widgets.UIMu, so it must not run on the UI goroutine of a
+// running app.
 func (t *OrderTicket) Settle() {
 	t.Stop()
 	// A refresh already past its stop check finishes under widgets.UIMu (and counts its preview in
