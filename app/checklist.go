@@ -91,7 +91,7 @@ func SaveChecklistSettings(ctx context.Context, j *data.Journal, s ChecklistSett
 type ChecklistView struct {
 	env Env
 	ctx context.Context
-	loader
+	viewWork
 	settings ChecklistSettings
 	started  time.Time
 	result   *desk.ChecklistResult

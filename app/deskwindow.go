@@ -115,8 +115,9 @@ var deskGlanceTitles = [5]string{
 // the selected layer, the alerts and the connection. It follows the desk's snapshots: a
 // goroutine formats each one and applies it with fyne.Do, changing only what changed.
 type DeskView struct {
-	env  Env
-	desk *desk.Service
+	viewWork // onUI; the desk is followed by the goroutine that formats its snapshots
+	env      Env
+	desk     *desk.Service
 
 	frozen   bool // Settle was called: no more frames are applied (under widgets.UIMu)
 	stopOnce sync.Once
@@ -211,13 +212,6 @@ func (v *DeskView) Stop() {
 }
 
 func (v *DeskView) closeSettled() { v.settle.Do(func() { close(v.settled) }) }
-
-// onUI runs f as the UI goroutine would, never while a frame is being applied.
-func (v *DeskView) onUI(f func()) {
-	widgets.UIMu.Lock()
-	defer widgets.UIMu.Unlock()
-	f()
-}
 
 func (v *DeskView) build() {
 	// Toolbar: the other windows.

@@ -78,7 +78,7 @@ type JournalView struct {
 	win fyne.Window
 	ctx context.Context
 
-	loader // background queries in flight
+	viewWork
 
 	// Everything below is touched only on the UI goroutine.
 	accounts   []data.Account

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,10 +45,7 @@ type LayerEditor struct {
 	book string
 	ctx  context.Context
 
-	loader
-	stopOnce sync.Once
-	stop     func()
-	done     chan struct{} // closed when the goroutine reading snapshots has returned
+	viewWork
 
 	// Everything below is touched only on the UI goroutine.
 	layers    []portfolio.Layer
@@ -83,7 +79,7 @@ type LayerEditor struct {
 // the layers.
 func NewLayerEditor(env Env) *LayerEditor {
 	v := &LayerEditor{env: env, j: env.Journal, d: env.Desk, ctx: context.Background(),
-		assigned: map[string]string{}, checked: map[string]bool{}, done: make(chan struct{})}
+		assigned: map[string]string{}, checked: map[string]bool{}}
 	v.build()
 	switch {
 	case v.j == nil:
@@ -92,7 +88,6 @@ func NewLayerEditor(env Env) *LayerEditor {
 			why = env.JournalErr.Error()
 		}
 		v.disableAll("Layers are kept in the journal, which could not be opened: " + why)
-		close(v.done)
 		return v
 	case v.d == nil:
 		why := "the broker was not started"
@@ -100,46 +95,18 @@ func NewLayerEditor(env Env) *LayerEditor {
 			why = env.DeskErr.Error()
 		}
 		v.disableAll("Layers belong to a broker account's book, and " + why)
-		close(v.done)
 		return v
 	}
 	v.book = v.d.Book()
 	v.applyPositions(v.d.Latest())
 	v.reload("")
-	snaps, cancel := v.d.Subscribe()
-	v.stop = cancel
-	go func() {
-		defer close(v.done)
-		for s := range snaps {
-			widgets.UIMu.Lock()
-			fyne.DoAndWait(func() { v.applyPositions(s) })
-			widgets.UIMu.Unlock()
-		}
-	}()
+	v.follow(v.d, v.applyPositions)
 	return v
 }
 
 // Content is the window's content. It has Settle (wait for the journal reads in flight)
 // and Stop (stop following the desk; call it when the window closes).
 func (v *LayerEditor) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
-
-// Wait blocks until every journal read and write started so far has been applied.
-
-// Stop stops following the desk.
-func (v *LayerEditor) Stop() {
-	v.stopOnce.Do(func() {
-		if v.stop != nil {
-			v.stop()
-		}
-	})
-}
-
-// onUI runs f as the UI goroutine would, never while a result is being applied.
-func (v *LayerEditor) onUI(f func()) {
-	widgets.UIMu.Lock()
-	defer widgets.UIMu.Unlock()
-	f()
-}
 
 func fieldProblemLabel() *widget.Label {
 	l := widget.NewLabel("")

@@ -32,7 +32,7 @@ func openLayerEditor(t *testing.T, dt *deskTest) (*LayerEditor, fyne.Window) {
 	})
 	t.Cleanup(func() {
 		v.Stop()
-		<-v.done
+		<-v.Done()
 	})
 	dt.until(t, "the book's positions in the editor", func() bool {
 		n := 0

@@ -169,7 +169,7 @@ func orderPriceText(o brokers.Order) string {
 // follows the desk's snapshots (a goroutine reads them and applies the newest with fyne.Do);
 // broker calls (cancel, clock changes) run in goroutines.
 type PositionsView struct {
-	loader
+	viewWork
 	env  Env
 	desk *desk.Service
 
@@ -266,14 +266,6 @@ func (v *PositionsView) Stop() {
 }
 
 func (v *PositionsView) closeSettled() { v.settle.Do(func() { close(v.settled) }) }
-
-// onUI runs f the way the UI goroutine would, never while a snapshot is being applied
-// (the test driver applies them on the reading goroutine). For tests and benchmarks.
-func (v *PositionsView) onUI(f func()) {
-	widgets.UIMu.Lock()
-	defer widgets.UIMu.Unlock()
-	f()
-}
 
 func (v *PositionsView) build() {
 	v.status = widget.NewLabelWithStyle("Connecting…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -188,7 +188,7 @@ type ReviewView struct {
 	env  Env
 	ctx  context.Context
 	week time.Time
-	loader
+	viewWork
 
 	title, figures, suggestion *widget.Label
 	chart                      *widgets.Chart

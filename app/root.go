@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/widgets"
 )
 
@@ -41,18 +42,62 @@ func (r *viewRoot) Stop() {
 	}
 }
 
-// loader runs a view's queries off the UI goroutine and applies the function each returns on
-// it (widgets.DoAndWait). Wait blocks until everything started so far, and everything that
-// started, has been applied: for screenshots, tests and benchmarks.
-type loader struct{ pending sync.WaitGroup }
+// viewWork is what Keel's views share: queries run off the UI goroutine with their results
+// applied on it (background; Wait blocks until everything started so far has been applied,
+// for screenshots, tests and benchmarks), code run as the UI goroutine would (onUI), and
+// following the desk's snapshots until the window closes (follow, Stop, Done).
+type viewWork struct {
+	pending  sync.WaitGroup
+	stopOnce sync.Once
+	cancel   func()
+	done     chan struct{}
+}
 
-func (l *loader) background(work func() func()) {
-	l.pending.Add(1)
+func (w *viewWork) background(work func() func()) {
+	w.pending.Add(1)
 	go func() {
-		defer l.pending.Done()
+		defer w.pending.Done()
 		widgets.DoAndWait(work())
 	}()
 }
 
 // Wait blocks until the work started so far has been applied.
-func (l *loader) Wait() { l.pending.Wait() }
+func (w *viewWork) Wait() { w.pending.Wait() }
+
+// onUI runs f as the UI goroutine would: never while a result is being applied.
+func (w *viewWork) onUI(f func()) {
+	widgets.UIMu.Lock()
+	defer widgets.UIMu.Unlock()
+	f()
+}
+
+// follow applies every snapshot of d with apply on the UI goroutine until Stop.
+func (w *viewWork) follow(d *desk.Service, apply func(*desk.Snapshot)) {
+	snaps, cancel := d.Subscribe()
+	w.cancel, w.done = cancel, make(chan struct{})
+	go func() {
+		defer close(w.done)
+		for s := range snaps {
+			widgets.DoAndWait(func() { apply(s) })
+		}
+	}()
+}
+
+// Stop stops following the desk; call it when the window closes.
+func (w *viewWork) Stop() {
+	w.stopOnce.Do(func() {
+		if w.cancel != nil {
+			w.cancel()
+		}
+	})
+}
+
+// Done is closed once the view no longer follows the desk (at once if it never did).
+func (w *viewWork) Done() <-chan struct{} {
+	if w.done == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return w.done
+}

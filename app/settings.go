@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -269,10 +268,7 @@ type SettingsView struct {
 	env Env
 	ctx context.Context
 
-	loader
-	stopOnce sync.Once
-	stop     func()
-	done     chan struct{}
+	viewWork
 
 	// Everything below is touched only on the UI goroutine.
 	saved     Settings
@@ -297,7 +293,7 @@ type SettingsView struct {
 
 // NewSettingsView builds the Settings window and loads the saved settings.
 func NewSettingsView(env Env) *SettingsView {
-	v := &SettingsView{env: env, ctx: context.Background(), done: make(chan struct{}),
+	v := &SettingsView{env: env, ctx: context.Background(),
 		betas: map[string]*widget.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
 	v.build()
 	v.show(DefaultSettings())
@@ -326,44 +322,15 @@ func NewSettingsView(env Env) *SettingsView {
 			}
 		})
 	}
-	if env.Desk == nil {
-		close(v.done)
-		return v
+	if env.Desk != nil {
+		v.follow(env.Desk, func(s *desk.Snapshot) { v.showClock(s.Clock) })
 	}
-	snaps, cancel := env.Desk.Subscribe()
-	v.stop = cancel
-	go func() {
-		defer close(v.done)
-		for s := range snaps {
-			widgets.UIMu.Lock()
-			fyne.DoAndWait(func() { v.showClock(s.Clock) })
-			widgets.UIMu.Unlock()
-		}
-	}()
 	return v
 }
 
 // Content is the window's content, with Settle (wait for the journal) and Stop (stop
 // following the desk's clock).
 func (v *SettingsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
-
-// Wait blocks until the journal reads and writes started so far have been applied.
-
-// Stop stops following the desk.
-func (v *SettingsView) Stop() {
-	v.stopOnce.Do(func() {
-		if v.stop != nil {
-			v.stop()
-		}
-	})
-}
-
-// onUI runs f as the UI goroutine would, never while a result is being applied.
-func (v *SettingsView) onUI(f func()) {
-	widgets.UIMu.Lock()
-	defer widgets.UIMu.Unlock()
-	f()
-}
 
 func settingsTitle(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

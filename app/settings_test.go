@@ -27,7 +27,7 @@ func openSettings(t *testing.T, dt *deskTest) *SettingsView {
 	})
 	t.Cleanup(func() {
 		v.Stop()
-		<-v.done
+		<-v.Done()
 	})
 	v.Wait()
 	return v
