@@ -212,6 +212,37 @@ func newOpener(a fyne.App, env Env) *opener {
 	return &opener{a: a, env: env, shown: map[string]fyne.Window{}}
 }
 
+// size is the size a window had when the trader last closed it (kept in the app's
+// preferences), or its opening size. Fyne lets an app size its windows but not place them,
+// so where a window opens is the system's choice.
+func (o *opener) size(spec Window) fyne.Size {
+	p := o.a.Preferences()
+	w, h := p.Float("window."+spec.Name+".width"), p.Float("window."+spec.Name+".height")
+	if w < 320 || h < 240 {
+		return spec.Size
+	}
+	return fyne.NewSize(float32(w), float32(h))
+}
+
+// remember keeps a window's size for the next time it opens.
+func (o *opener) remember(name string, w fyne.Window) {
+	sz := w.Canvas().Size()
+	if sz.Width < 320 || sz.Height < 240 {
+		return
+	}
+	p := o.a.Preferences()
+	p.SetFloat("window."+name+".width", float64(sz.Width))
+	p.SetFloat("window."+name+".height", float64(sz.Height))
+}
+
+// quit remembers the open windows' sizes and quits (Ctrl+Q).
+func (o *opener) quit() {
+	for name, w := range o.shown {
+		o.remember(name, w)
+	}
+	o.a.Quit()
+}
+
 // open shows the window called name with arg (UI goroutine).
 func (o *opener) open(name string, arg any) {
 	spec, ok := window(name)
@@ -234,7 +265,7 @@ func (o *opener) show(spec Window, arg any) fyne.Window {
 	e.Window, e.Arg, e.Open = w, arg, o.open
 	content := spec.Build(e)
 	w.SetContent(content)
-	w.Resize(spec.Size)
+	w.Resize(o.size(spec))
 	for _, other := range Windows() {
 		if other.Key == "" {
 			continue
@@ -244,7 +275,7 @@ func (o *opener) show(spec Window, arg any) fyne.Window {
 			func(fyne.Shortcut) { o.open(name, nil) })
 	}
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { o.a.Quit() })
+		func(fyne.Shortcut) { o.quit() })
 	stop := func() {}
 	if s, ok := content.(interface{ Stop() }); ok {
 		stop = s.Stop
@@ -253,6 +284,7 @@ func (o *opener) show(spec Window, arg any) fyne.Window {
 		o.shown[spec.Name] = w
 	}
 	w.SetOnClosed(func() {
+		o.remember(spec.Name, w)
 		stop()
 		if o.shown[spec.Name] == w {
 			delete(o.shown, spec.Name)

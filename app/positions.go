@@ -189,6 +189,7 @@ type PositionsView struct {
 
 	status, journaled                                *widget.Label
 	reconnect                                        *widget.Button
+	outage                                           *widget.Button // paper only
 	clockRow                                         *fyne.Container
 	clockText                                        *widget.Label
 	pause                                            *widget.Button
@@ -244,6 +245,18 @@ func NewPositionsView(env Env) *PositionsView {
 // the window closes).
 func (v *PositionsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Settle, v.Stop) }
 
+// simulatedOutage is how long the "Simulate outage" button keeps the paper broker down.
+var simulatedOutage = 10 * time.Second
+
+// outageBroker is the desk's broker when it can simulate a network outage (the paper one).
+func (v *PositionsView) outageBroker() (interface{ SimulateDisconnect(time.Duration) error }, bool) {
+	if v.desk == nil {
+		return nil, false
+	}
+	o, ok := v.desk.Broker().(interface{ SimulateDisconnect(time.Duration) error })
+	return o, ok
+}
+
 // Settle waits for the first synced, fully quoted snapshot (at most settleTimeout) and then
 // holds the picture still: for screenshots and tests, never the running app.
 func (v *PositionsView) Settle() {
@@ -278,6 +291,20 @@ func (v *PositionsView) build() {
 	v.journaled = widget.NewLabel("")
 	v.journaled.Importance = widget.LowImportance
 	statusRow := container.NewHBox(v.status, v.reconnect, layout.NewSpacer(), v.journaled)
+	if o, ok := v.outageBroker(); ok {
+		// The paper broker can drop the session as a network fault would, to see the desk
+		// show it, reconnect and resynchronise.
+		outage := widget.NewButton(fmt.Sprintf("Simulate outage (%.0f s)", simulatedOutage.Seconds()), func() {
+			go func() {
+				if err := o.SimulateDisconnect(simulatedOutage); err != nil {
+					widgets.DoAndWait(func() { setLabel(v.status, "Could not simulate an outage: "+err.Error(), widget.DangerImportance) })
+				}
+			}()
+		})
+		outage.Importance = widget.LowImportance
+		v.outage = outage
+		statusRow.Objects = append(statusRow.Objects[:2], outage, statusRow.Objects[2], statusRow.Objects[3])
+	}
 
 	v.clockText = widget.NewLabel("")
 	v.pause = widget.NewButton("Pause", v.togglePause)

@@ -169,11 +169,14 @@ func TestPositionsShowDemoBookAndAccount(t *testing.T) {
 }
 
 func TestPositionsShowDisconnectAndRecovery(t *testing.T) {
-	d, b := startTestDesk(t)
+	d, _ := startTestDesk(t)
+	defer func(d time.Duration) { simulatedOutage = d }(simulatedOutage)
+	simulatedOutage = 1500 * time.Millisecond
 	v, _ := newTestPositions(t, d, nil)
-	if err := b.SimulateDisconnect(1500 * time.Millisecond); err != nil {
-		t.Fatal(err)
+	if v.outage == nil {
+		t.Fatal("the paper account offers no simulated outage")
 	}
+	v.onUI(func() { test.Tap(v.outage) })
 	var status string
 	waitFor(t, "the disconnect to show", func() bool {
 		ok := false

@@ -1,0 +1,31 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+func TestWindowsReopenAtTheSizeTheyWereClosedAt(t *testing.T) {
+	a := test.NewTempApp(t)
+	o := newOpener(a, Env{Now: func() time.Time { return fixedNow }})
+	spec, _ := window("calculator")
+	w := o.show(spec, nil)
+	if got := w.Canvas().Size(); got != spec.Size {
+		t.Fatalf("first open at %v, want the opening size %v", got, spec.Size)
+	}
+	w.Resize(fyne.NewSize(900, 600))
+	w.Close()
+	w = o.show(spec, nil)
+	if got := w.Canvas().Size(); got != fyne.NewSize(900, 600) {
+		t.Fatalf("reopened at %v, want the size it was closed at", got)
+	}
+	// A window shrunk to nothing is not remembered.
+	w.Resize(fyne.NewSize(10, 10))
+	o.remember(spec.Name, w)
+	if got := o.size(spec); got != fyne.NewSize(900, 600) {
+		t.Fatalf("size after a tiny window: %v", got)
+	}
+}
