@@ -150,6 +150,7 @@ type OrderTicket struct {
 	limitEdited  bool
 	settingLimit bool
 	sending      bool
+	placed       brokers.OrderStatus // the order this ticket placed, as last seen; followed until done
 	sent         bool
 	confirmText  string // the confirmation last shown
 	confirmOrder *brokers.Order
@@ -263,7 +264,10 @@ func (t *OrderTicket) refreshLoop() {
 			select {
 			case <-t.stopped:
 			default:
-				fyne.DoAndWait(func() { t.requestPreview(true) })
+				fyne.DoAndWait(func() {
+					t.followOrder()
+					t.requestPreview(true)
+				})
 			}
 			widgets.UIMu.Unlock()
 		}
@@ -1425,6 +1429,9 @@ func (t *OrderTicket) send(o brokers.Order) {
 			t.sending = false
 			text, imp, placed := placeResult(st, err)
 			t.sent = placed
+			if placed {
+				t.placed = st
+			}
 			t.setResult(text, imp)
 			if placed {
 				t.another.Show()
@@ -1432,6 +1439,21 @@ func (t *OrderTicket) send(o brokers.Order) {
 			t.validate()
 		}
 	})
+}
+
+// followOrder updates the result line when the order this ticket placed changes at the
+// broker: a working order that fills, is cancelled or expires (UI goroutine).
+func (t *OrderTicket) followOrder() {
+	if t.placed.ID == "" || t.desk == nil {
+		return
+	}
+	for _, o := range t.desk.Latest().Orders {
+		if o.ID == t.placed.ID && (o.State != t.placed.State || o.Filled != t.placed.Filled) {
+			t.placed = o
+			text, imp, _ := placeResult(o, nil)
+			t.setResult(text, imp)
+		}
+	}
 }
 
 // placeResult says in words what became of a placed order, and whether it was placed.
@@ -1471,6 +1493,7 @@ func placeResult(st brokers.OrderStatus, err error) (string, widget.Importance, 
 func (t *OrderTicket) startAnother() {
 	t.clientID = desk.NewClientID()
 	t.sent = false
+	t.placed = brokers.OrderStatus{}
 	t.confirmOrder = nil
 	t.another.Hide()
 	t.setResult("", widget.MediumImportance)

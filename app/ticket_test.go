@@ -466,3 +466,40 @@ func TestFrontQuarterlies(t *testing.T) {
 		}
 	}
 }
+
+func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
+	d, _ := startTestDesk(t)
+	ctx := context.Background()
+	q, err := d.Broker().Quote(ctx, "QQQ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A buy limit far under the bid works without filling.
+	low := q.Bid.Mul(decimal.RequireFromString("0.9")).Round(2)
+	tk, _ := newTestTicket(t, d, &brokers.Order{Quantity: 3, Type: brokers.Limit, Limit: low,
+		Legs: []brokers.Leg{{Symbol: "QQQ", Ratio: 1}}})
+	tk.onUI(func() {
+		o, problems, _ := tk.readOrder()
+		if len(problems) > 0 {
+			t.Fatalf("problems: %v", problems)
+		}
+		tk.send(o)
+	})
+	tk.Wait()
+	var id string
+	tk.onUI(func() { id = tk.placed.ID })
+	if id == "" {
+		t.Fatal("the ticket did not keep the order it placed")
+	}
+	if err := d.Cancel(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the ticket to say the order was cancelled", func() bool {
+		var text string
+		tk.onUI(func() {
+			tk.followOrder()
+			text = tk.result.Text
+		})
+		return strings.Contains(text, "cancelled")
+	})
+}
