@@ -60,7 +60,7 @@ func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer j.Close()
-	d, stop, err := StartPaperDesk(j, PaperOptions{Paused: true})
+	d, stop, err := StartPaperDesk(j, PaperOptions{Paused: true, Observe: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "keel checklist:", err)
 		return 2

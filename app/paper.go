@@ -19,6 +19,10 @@ type PaperOptions struct {
 	Start  time.Time // a new account's market start; zero means now
 	Paused bool      // start with the market clock stopped (screenshots)
 	Manual bool      // the market moves only when told (tests)
+	// Observe opens a saved account without saving it back, so a second process (keel
+	// checklist) can read the account while the app trades it. A journal without a paper
+	// account still gets its new one saved.
+	Observe bool
 	// Commissions are the paper account's rates (the Settings window's); nil means
 	// paper.DefaultCommissions().
 	Commissions *paper.Commissions
@@ -34,6 +38,15 @@ func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop fu
 	cfg := paper.Config{Seed: opt.Seed, Start: opt.Start, Manual: opt.Manual, Commissions: opt.Commissions}
 	if j != nil {
 		cfg.Store = j
+		if opt.Observe {
+			saved, err := j.LoadPaper(context.Background(), paper.DefaultAccount)
+			if err != nil {
+				return nil, nil, fmt.Errorf("paper account: %w", err)
+			}
+			if saved != nil {
+				cfg.Store = observedStore{j}
+			}
+		}
 	}
 	b, err := paper.New(cfg)
 	if err != nil {
@@ -119,3 +132,12 @@ func seedDemoLayers(ctx context.Context, j *data.Journal, b *paper.Broker) error
 	}
 	return nil
 }
+
+// observedStore reads the paper account from the journal and never writes it back.
+type observedStore struct{ j *data.Journal }
+
+func (o observedStore) LoadPaper(ctx context.Context, account string) ([]byte, error) {
+	return o.j.LoadPaper(ctx, account)
+}
+
+func (observedStore) SavePaper(context.Context, string, []byte) error { return nil }
