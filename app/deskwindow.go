@@ -217,8 +217,8 @@ func (v *DeskView) build() {
 	// Toolbar: the other windows.
 	toolbar := container.NewHBox()
 	for _, b := range []struct{ label, name string }{
-		{"Layers…", "layers"}, {"Positions", "positions"}, {"New order…", "ticket"},
-		{"Charts", "charts"}, {"Journal", "journal"}, {"Settings", "settings"},
+		{"Checklist", "checklist"}, {"Layers…", "layers"}, {"Positions", "positions"}, {"New order…", "ticket"},
+		{"Charts", "charts"}, {"Journal", "journal"}, {"Weekly review", "review"}, {"Settings", "settings"},
 	} {
 		name := b.name
 		btn := widget.NewButton(b.label, func() {

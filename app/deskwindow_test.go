@@ -192,7 +192,7 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 			test.Tap(b)
 		}
 	})
-	if got := strings.Join(opened, " "); got != "layers positions ticket charts journal settings" {
+	if got := strings.Join(opened, " "); got != "checklist layers positions ticket charts journal review settings" {
 		t.Errorf("toolbar opened %q", got)
 	}
 }
