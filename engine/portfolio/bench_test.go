@@ -176,23 +176,47 @@ func BenchmarkProfileEuropean(b *testing.B) {
 // leave it, so this is the amortised cost.
 func BenchmarkRevalue1000Ticking(b *testing.B) {
 	ps, m := benchBook(b, 1000)
+	benchTicking(b, ps, m, 0)
+}
+
+// BenchmarkRevalue1000TickingImplied is the same loop with the options quoted by price
+// (the model value to the cent), not vol, as the desk quotes them, and the underlyings
+// quoted to the cent: a vol is implied again whenever the option's underlying quote
+// changed, and reused otherwise (see Revaluer). Solving an American option's vol prices it
+// a dozen times, so this costs milliseconds a call; vol-reuse is the share of option
+// valuations whose vol was reused.
+func BenchmarkRevalue1000TickingImplied(b *testing.B) {
+	ps, m := impliedBook(b, 1000)
+	benchTicking(b, ps, m, 0.01)
+}
+
+// benchTicking revalues ps with a Revaluer on 600 markets 100 ms apart, each underlying
+// taking a normal step of 25% annual volatility (in trading time) each time, rounded to
+// tick when tick > 0.
+func benchTicking(b *testing.B, ps []Position, m Market, tick float64) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	markets := make([]Market, 600)
-	prev := m
+	prev, walk := m, m.Underlyings
 	for i := range markets {
 		mk := prev
 		mk.Now = prev.Now.Add(100 * time.Millisecond)
-		mk.Underlyings = make(map[string]float64, len(prev.Underlyings))
-		for k, v := range prev.Underlyings {
-			mk.Underlyings[k] = v * (1 + 0.25*math.Sqrt(0.1/(252*6.5*3600))*rng.NormFloat64())
+		next := make(map[string]float64, len(walk))
+		mk.Underlyings = make(map[string]float64, len(walk))
+		for k, v := range walk {
+			next[k] = v * (1 + 0.25*math.Sqrt(0.1/(252*6.5*3600))*rng.NormFloat64())
+			mk.Underlyings[k] = next[k]
+			if tick > 0 {
+				mk.Underlyings[k] = math.Round(next[k]/tick) * tick
+			}
 		}
-		markets[i], prev = mk, mk
+		markets[i], prev, walk = mk, mk, next
 	}
 	var r Revaluer
 	cfg := Config{Workers: 2}
 	if _, err := r.Revalue(ps, markets[0], cfg); err != nil {
 		b.Fatal(err)
 	}
+	reused, solved := r.volReused, r.volSolved
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		book, err := r.Revalue(ps, markets[i%len(markets)], cfg)
@@ -202,6 +226,10 @@ func BenchmarkRevalue1000Ticking(b *testing.B) {
 		sinkBook = book
 	}
 	b.StopTimer()
-	hits, misses := r.Stats()
-	b.ReportMetric(float64(hits)/float64(hits+misses), "hit-ratio")
+	if hits, misses := r.Stats(); hits+misses > 0 {
+		b.ReportMetric(float64(hits)/float64(hits+misses), "hit-ratio")
+	}
+	if n := r.volReused - reused + r.volSolved - solved; n > 0 {
+		b.ReportMetric(float64(r.volReused-reused)/float64(n), "vol-reuse")
+	}
 }

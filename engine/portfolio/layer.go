@@ -118,7 +118,7 @@ func checkLayerBias(book *Book, lr *LayerRisk, band float64) BiasCheck {
 	under := ""
 	var own Exposure
 	for n, i := range lr.Positions {
-		p := book.Positions[i]
+		p := &book.Positions[i]
 		if p.Err != nil {
 			continue
 		}

@@ -96,7 +96,10 @@ func (e Exposure) Balance() float64 {
 	return (e.Bull + e.Bear) / gross
 }
 
-func (e *Exposure) add(o Exposure) {
+func (e *Exposure) add(o Exposure) { e.accumulate(&o) }
+
+// accumulate adds o to e without copying it.
+func (e *Exposure) accumulate(o *Exposure) {
 	e.Delta += o.Delta
 	e.DollarDelta += o.DollarDelta
 	e.BetaDollarDelta += o.BetaDollarDelta

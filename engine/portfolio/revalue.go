@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -59,32 +58,51 @@ func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book,
 	if proxy == bench.Symbol {
 		book.SharePrice = bench.Price
 	}
+	sc := getScratch(len(positions))
+	defer putScratch(sc)
+	sc.nowSec, sc.nowNs = m.Now.Unix(), int64(m.Now.Nanosecond())
+	sc.configureLayers(&book, cfg)
 
-	// Gather inputs; collect each distinct option pricing problem once.
+	// One pass values every position it can on the spot: stocks, futures, expired options,
+	// European options with a vol and, with a cache, the options it may reuse. Each
+	// distinct remaining option pricing problem (American options, implied vols) becomes
+	// one job, shared between the positions holding it.
 	if cache != nil {
 		cache.mu.Lock() // until the options are gathered
 		cache.calls++
 	}
-	var jobIndex map[optKey]int32 // American options and implied vols: shared between positions
-	var jobs []pricingJob
-	jobOf := make([]int32, len(positions))
 	for i := range positions {
 		pr := &book.Positions[i]
 		pr.Position = positions[i]
-		jobOf[i] = -1
-		q, err := bench.prepare(pr, m)
+		ps := &sc.pos[i]
+		// Only the fields read whatever happens are set; the rest are written before use.
+		ps.job, ps.layer, ps.under = -1, sc.layerOf(&book, pr.Layer), -1
+		ps.ok, ps.counted, ps.option = false, false, false
+		q, err := bench.prepare(pr, &m, sc, ps)
 		if err != nil {
 			pr.Err = err
+			sc.failed = append(sc.failed, int32(i))
 			continue
 		}
-		if !pr.Instrument.IsOption() || pr.Years <= 0 {
+		if !isOption(pr.Instrument.Kind) || pr.Years <= 0 {
+			sc.settle(pr, ps, i, bench.UnitValue)
 			continue
 		}
-		o := book.optionOf(pr)
+		// The pricing inputs, as Book.optionOf builds them, set field by field (a composite
+		// literal would be built aside and copied in; see Exposure.setFrom).
+		in := &pr.Instrument
+		var o pricing.Option
+		o.Style, o.Right = in.Style, in.Right
+		if in.Kind == instrument.FuturesOption {
+			o.Underlying = pricing.Futures
+		}
+		o.Spot, o.Strike, o.Years = pr.UnderlyingPrice, in.Strike, pr.Years
+		o.Rate, o.Carry, o.Vol = book.Rate, pr.carry, pr.Vol
 		var price float64 // the mark to imply vol from; 0 when Vol is given
 		if o.Vol == 0 {
 			if !(q.Price > 0) || math.IsInf(q.Price, 0) {
 				pr.Err = fmt.Errorf("portfolio: position %s (%s): no volatility and no option price to imply it from", pr.ID, pr.Instrument)
+				sc.failed = append(sc.failed, int32(i))
 				continue
 			}
 			price = q.Price
@@ -92,83 +110,108 @@ func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book,
 		if o.Style == pricing.European && price == 0 {
 			// A closed-form value costs less than looking it up or handing it to another
 			// goroutine: value it here.
-			g, err := pricing.Value(o)
-			if err != nil {
+			// Straight into the position: a local copy would stall (see Exposure.setFrom).
+			if err := pricing.ValueTo(&pr.Greeks, o); err != nil {
 				pr.Err = fmt.Errorf("portfolio: position %s (%s): %w", pr.ID, pr.Instrument, err)
+				sc.failed = append(sc.failed, int32(i))
 				continue
 			}
-			pr.Greeks = g
 			if pr.Mark == 0 {
-				pr.Mark = g.Price
+				pr.Mark = pr.Greeks.Price
 			}
+			sc.settle(pr, ps, i, bench.UnitValue)
 			continue
 		}
-		if cache != nil && price == 0 {
-			if g, ok := cache.extrapolate(o, m.Now); ok {
+		if cache != nil {
+			var g pricing.Greeks
+			var ok bool
+			if price == 0 {
+				g, ok = cache.extrapolate(&o, m.Now)
+			} else {
+				g, ok = cache.reuseVol(&o, price, m.Now)
+				if ok {
+					pr.Vol = o.Vol
+				}
+			}
+			if ok {
 				pr.Greeks = g
 				if pr.Mark == 0 {
 					pr.Mark = g.Price
 				}
+				sc.settle(pr, ps, i, bench.UnitValue)
 				continue
 			}
 		}
-		if jobIndex == nil {
-			hint := len(positions) / 4
-			if cache != nil {
-				hint = 16 // with a cache only the options that moved too far are priced
-			}
-			jobIndex = make(map[optKey]int32, hint)
-		}
 		k := keyBits(o, price)
-		j, ok := jobIndex[k]
+		j, ok := sc.jobIndex[k]
 		if !ok {
-			j = int32(len(jobs))
-			jobIndex[k] = j
-			jobs = append(jobs, pricingJob{opt: o, price: price})
+			j = int32(len(sc.jobs))
+			sc.jobIndex[k] = j
+			sc.jobs = append(sc.jobs, pricingJob{opt: o, price: price})
 		}
-		jobOf[i] = j
+		ps.job = j
+		sc.waiting = append(sc.waiting, int32(i))
 	}
-
 	if cache != nil {
 		cache.mu.Unlock()
 	}
+
+	jobs := sc.jobs
 	var jerrs jobErrors
 	priceJobs(jobs, cfg.Workers, &jerrs)
 	if cache != nil {
 		cache.store(jobs, m.Now)
 	}
-
-	var errs []error
-	for i := range book.Positions {
-		pr := &book.Positions[i]
-		if pr.Err == nil && jobOf[i] >= 0 {
-			jb := &jobs[jobOf[i]]
-			if jb.failed {
-				pr.Err = fmt.Errorf("portfolio: position %s (%s): %w", pr.ID, pr.Instrument, jerrs.get(int(jobOf[i])))
-			} else {
-				pr.Greeks = jb.greeks
-				pr.Vol = jb.vol
-				if pr.Mark == 0 {
-					pr.Mark = jb.greeks.Price
-				}
-			}
-		}
-		if pr.Err != nil {
-			errs = append(errs, pr.Err)
-			book.Errors++
+	for _, i := range sc.waiting {
+		pr, ps := &book.Positions[i], &sc.pos[i]
+		jb := &jobs[ps.job]
+		if jb.failed {
+			pr.Err = fmt.Errorf("portfolio: position %s (%s): %w", pr.ID, pr.Instrument, jerrs.get(int(ps.job)))
+			sc.failed = append(sc.failed, i)
 			continue
 		}
-		pr.Exposure = exposureOf(pr, bench.UnitValue)
-		if !pr.Exposure.finite() {
-			pr.Exposure = Exposure{}
-			pr.Err = fmt.Errorf("portfolio: position %s (%s): quantity %g at price %g gives figures too large to represent",
-				pr.ID, pr.Instrument, pr.Quantity, pr.UnderlyingPrice)
-			errs = append(errs, pr.Err)
-			book.Errors++
+		pr.Greeks = jb.greeks
+		pr.Vol = jb.vol
+		if pr.Mark == 0 {
+			pr.Mark = jb.greeks.Price
 		}
+		sc.settle(pr, ps, int(i), bench.UnitValue)
 	}
-	aggregate(&book, cfg)
+
+	var errs []error
+	if len(sc.failed) > 0 {
+		slices.Sort(sc.failed) // report them in the order of the positions
+		errs = make([]error, len(sc.failed))
+		for k, i := range sc.failed {
+			errs[k] = book.Positions[i].Err
+		}
+		book.Errors = len(errs)
+	}
+	sc.aggregate(&book, cfg)
 	return book, errors.Join(errs...)
+}
+
+// settle fills the Exposure of position i, valued without error, and notes it for the
+// sums (or its error when the figures overflow).
+func (sc *scratch) settle(pr *PositionRisk, ps *posScratch, i int, benchUnit float64) {
+	ps.e.setFrom(pr, benchUnit)
+	if !ps.e.finite() {
+		ps.e = Exposure{}
+		pr.Err = fmt.Errorf("portfolio: position %s (%s): quantity %g at price %g gives figures too large to represent",
+			pr.ID, pr.Instrument, pr.Quantity, pr.UnderlyingPrice)
+		sc.failed = append(sc.failed, int32(i))
+		return
+	}
+	pr.Exposure.copyFrom(&ps.e)
+	ps.ok = true
+	if pr.Instrument.Kind != instrument.Stock {
+		ps.legs = math.Abs(pr.Quantity)
+		ps.counted = true
+	}
+	if isOption(pr.Instrument.Kind) {
+		ps.option = true
+		ps.dte = pr.DTE
+	}
 }
 
 // pricingJob is one distinct option to value (and its vol to imply when opt.Vol is 0). It
@@ -318,22 +361,27 @@ func resolveBenchmark(m Market, cfg Config) (*benchmark, error) {
 	return b, nil
 }
 
-// betaOf is in's beta to the benchmark (leverage included) and its leverage and reference.
-func (b *benchmark) betaOf(in instrument.Instrument) (beta, lev float64, ref string, err error) {
+// betaOf is in's beta to the benchmark (leverage included) and its leverage and reference;
+// ul, in's underlying, remembers the registry look-ups for the positions after it.
+func (b *benchmark) betaOf(in *instrument.Instrument, ul *underlyingInfo) (beta, lev float64, ref string, err error) {
 	beta, measured, lev, ref := in.Beta, in.Benchmark, in.Leverage, in.Reference
 	switch in.Kind {
 	case instrument.Stock, instrument.Option:
 		if b.stocks != nil {
-			t := in.Root
-			if in.Kind == instrument.Option && in.Underlying != "" {
-				t = in.Underlying
+			// The ticker looked up (an option's underlying, else its root) is ul's name.
+			if !ul.profileKnown {
+				ul.profile, ul.profileKnown = b.stocks.Lookup(ul.name), true
 			}
-			p := b.stocks.Lookup(t)
+			p := &ul.profile
 			beta, measured, lev, ref = p.Beta, p.Benchmark, p.Leverage, p.Reference
 		}
 	case instrument.Future, instrument.FuturesOption:
-		if v, ok := b.futBetas[in.Root]; ok {
-			beta = v
+		if !ul.futKnown || ul.futRoot != in.Root {
+			ul.futBeta, ul.futOK = b.futBetas[in.Root]
+			ul.futRoot, ul.futKnown = in.Root, true
+		}
+		if ul.futOK {
+			beta = ul.futBeta
 			if measured == "" {
 				measured = "SPY"
 			}
@@ -357,68 +405,73 @@ func (b *benchmark) betaOf(in instrument.Instrument) (beta, lev float64, ref str
 }
 
 // prepare fills pr's market inputs (underlying, price, time, beta, pricing inputs) and
-// returns its quote.
-func (b *benchmark) prepare(pr *PositionRisk, m Market) (Quote, error) {
-	in := pr.Instrument
+// returns its quote; ps.under becomes its underlying's slot in sc.
+func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScratch) (Quote, error) {
+	in := &pr.Instrument
 	q := m.Quotes[pr.ID]
-	fail := func(format string, args ...any) (Quote, error) {
-		return q, fmt.Errorf("portfolio: position %s (%s): %s", pr.ID, in, fmt.Sprintf(format, args...))
-	}
 	if math.IsNaN(pr.Quantity) || math.IsInf(pr.Quantity, 0) {
-		return fail("quantity %g is not a number", pr.Quantity)
+		return q, failf(pr, "quantity %g is not a number", pr.Quantity)
 	}
 	if !(in.Multiplier > 0) || math.IsInf(in.Multiplier, 0) {
-		return fail("multiplier %g must be positive", in.Multiplier)
+		return q, failf(pr, "multiplier %g must be positive", in.Multiplier)
 	}
 	if math.IsNaN(q.Price) || math.IsNaN(q.Underlying) || math.IsNaN(q.Vol) || q.Vol < 0 || math.IsInf(q.Vol, 0) {
-		return fail("quote %+v has a value that is not a number", q)
+		return q, failf(pr, "quote %+v has a value that is not a number", q)
 	}
 	pr.unitMult = 1
+	var u int32
 	switch in.Kind {
 	case instrument.Stock:
-		pr.Underlying = in.Root
+		u = sc.underlying(in.Root, m.Underlyings)
 	case instrument.Future:
-		pr.Underlying = instrument.FormatFutures(in.Root, in.ContractYear, in.ContractMonth)
+		u = sc.future(in.Root, in.ContractYear, in.ContractMonth, m.Underlyings)
 		pr.unitMult = in.Multiplier
 	case instrument.Option, instrument.FuturesOption:
-		pr.Underlying = in.Underlying
-		if pr.Underlying == "" {
-			pr.Underlying = in.Root
+		name := in.Underlying
+		if name == "" {
+			name = in.Root
 		}
+		u = sc.underlying(name, m.Underlyings)
 		if in.Kind == instrument.FuturesOption {
 			// CME lists equity index options with the future's multiplier (ES 50, MES 5).
 			pr.unitMult = in.Multiplier
 		}
 	default:
-		return fail("unknown kind %v", in.Kind)
+		return q, failf(pr, "unknown kind %v", in.Kind)
 	}
+	ps.under = u
+	ul := &sc.under[u]
+	pr.Underlying = ul.name
 	s := q.Underlying
-	if !(s > 0) && !in.IsOption() {
+	option := isOption(in.Kind)
+	if !(s > 0) && !option {
 		s = q.Price
 	}
 	if !(s > 0) {
-		s = m.Underlyings[pr.Underlying]
+		s = ul.price
 	}
 	if !(s > 0) || math.IsInf(s, 0) {
-		return fail("no price for the underlying %s", pr.Underlying)
+		return q, failf(pr, "no price for the underlying %s", pr.Underlying)
 	}
 	pr.UnderlyingPrice = s
 	if q.Price > 0 && !math.IsInf(q.Price, 0) {
 		pr.Mark = q.Price
-	} else if !in.IsOption() {
+	} else if !option {
 		pr.Mark = s
 	}
-	beta, lev, ref, err := b.betaOf(in)
+	beta, lev, ref, err := b.betaOf(in, ul)
 	if err != nil {
-		return fail("%v", err)
+		return q, failf(pr, "%v", err)
 	}
 	pr.Beta, pr.Leverage, pr.Reference = beta, lev, ref
-	if in.HasExpiry() {
-		pr.Years = instrument.YearFraction(m.Now, in.Expiry)
+	if in.Kind != instrument.Stock && !in.Expiry.IsZero() { // in.HasExpiry()
+		// instrument.YearFraction(m.Now, in.Expiry), with the clock read once per book.
+		ps.expSec, ps.expNs = in.Expiry.Unix(), int64(in.Expiry.Nanosecond())
+		pr.Years = (float64(ps.expSec-sc.nowSec) + float64(ps.expNs-sc.nowNs)/1e9) / secondsPerYear
 		pr.DTE = pr.Years * 365
 	}
 	switch {
-	case !in.IsOption():
+	case !option:
 		pr.Greeks = pricing.Greeks{Price: pr.Mark, Delta: 1}
 	case pr.Years <= 0:
 		pr.Greeks = intrinsic(in.Right, s, in.Strike)
@@ -427,14 +480,29 @@ func (b *benchmark) prepare(pr *PositionRisk, m Market) (Quote, error) {
 		}
 	default:
 		if !(in.Strike > 0) || math.IsInf(in.Strike, 0) {
-			return fail("strike %g must be positive", in.Strike)
+			return q, failf(pr, "strike %g must be positive", in.Strike)
 		}
 		if in.Kind == instrument.Option {
-			pr.carry = b.rate - b.dividends[pr.Underlying]
+			if !ul.divKnown {
+				ul.div, ul.divKnown = b.dividends[ul.name], true
+			}
+			pr.carry = b.rate - ul.div
 		}
 		pr.Vol = q.Vol
 	}
 	return q, nil
+}
+
+// secondsPerYear is ACT/365's year, as instrument.YearFraction counts it.
+const secondsPerYear = 365 * 86400
+
+// isOption is Instrument.IsOption without copying the Instrument, which the method's value
+// receiver costs in a loop over a book.
+func isOption(k instrument.Kind) bool { return k == instrument.Option || k == instrument.FuturesOption }
+
+// failf is the error of a position that cannot be valued.
+func failf(pr *PositionRisk, format string, args ...any) error {
+	return fmt.Errorf("portfolio: position %s (%s): %s", pr.ID, pr.Instrument, fmt.Sprintf(format, args...))
 }
 
 // intrinsic is an expired option's value and delta: ±1 in the money, 0 out of it.
@@ -446,200 +514,4 @@ func intrinsic(r pricing.Right, s, k float64) pricing.Greeks {
 		return pricing.Greeks{Price: k - s, Delta: -1}
 	}
 	return pricing.Greeks{}
-}
-
-func (e Exposure) finite() bool {
-	for _, v := range [...]float64{e.Delta, e.DollarDelta, e.BetaDollarDelta, e.BetaDelta, e.Gamma, e.BetaGamma,
-		e.Theta, e.Vega, e.Notional, e.Value, e.Bull, e.Bear} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// exposureOf turns per-unit Greeks into the position's money figures.
-func exposureOf(pr *PositionRisk, benchUnit float64) Exposure {
-	in := pr.Instrument
-	n := pr.Quantity * in.Multiplier // units of the underlying per unit of price
-	s := pr.UnderlyingPrice
-	g := pr.Greeks
-	e := Exposure{
-		Delta:       n * g.Delta / pr.unitMult,
-		DollarDelta: n * g.Delta * s,
-		Gamma:       0.01 * s * (s * g.Gamma) * n,
-		Theta:       n * g.Theta / 365,
-		Vega:        n * g.Vega / 100,
-		Notional:    math.Abs(n) * s,
-		Value:       n * pr.Mark,
-	}
-	if in.Kind == instrument.Future {
-		e.Value = 0
-	}
-	e.BetaDollarDelta = e.DollarDelta * pr.Beta
-	e.BetaDelta = e.BetaDollarDelta / benchUnit
-	if g.Gamma == 0 { // stocks, futures, expired options: no gamma (and no 0 · ∞)
-		e.Gamma = 0
-	}
-	e.BetaGamma = e.Gamma * pr.Beta * pr.Beta
-	if e.BetaDollarDelta > 0 {
-		e.Bull = e.BetaDollarDelta
-	} else {
-		e.Bear = e.BetaDollarDelta
-	}
-	return e
-}
-
-// aggregate fills the layer, underlying and expiry groups and the book total. A first pass
-// names each position's groups and counts them, so every group's index list is carved from
-// one allocation.
-func aggregate(book *Book, cfg Config) {
-	band := cfg.NeutralBand
-	if band <= 0 {
-		band = 0.10
-	}
-	n := len(book.Positions)
-	layerAt := make(map[string]int32, len(cfg.Layers)+4)
-	for _, l := range cfg.Layers {
-		if _, dup := layerAt[l.Name]; dup {
-			continue
-		}
-		layerAt[l.Name] = int32(len(book.Layers))
-		l.Underlyings = slices.Clone(l.Underlyings) // the Book shares nothing mutable with cfg
-		book.Layers = append(book.Layers, LayerRisk{Layer: l, Group: Group{Name: l.Name}, Configured: true})
-	}
-	configured := len(book.Layers)
-	underAt := make(map[string]int32, 32)
-	type dateKey struct {
-		y int
-		m time.Month
-		d int
-	}
-	expAt := make(map[dateKey]int32, 16)
-	instantAt := make(map[int64]int32, 32) // expiry moment → its date's group
-	ids := make([]int32, 3*n)              // layer, underlying, expiry (−1: none) of each position
-	var counts []int                       // positions per layer, then per underlying, then per expiry
-	layerCount := make([]int, 0, 8)
-	var underCount, expCount []int
-	lastLayer, lastUnder := "\x00", "\x00"
-	var li, ui int32
-	for i := range book.Positions {
-		pr := &book.Positions[i]
-		name := pr.Layer
-		if name == "" {
-			name = Unassigned
-		}
-		if name != lastLayer {
-			var ok bool
-			if li, ok = layerAt[name]; !ok {
-				li = int32(len(book.Layers))
-				layerAt[name] = li
-				book.Layers = append(book.Layers, LayerRisk{Layer: Layer{Name: name}, Group: Group{Name: name}})
-			}
-			lastLayer = name
-		}
-		for int(li) >= len(layerCount) {
-			layerCount = append(layerCount, 0)
-		}
-		layerCount[li]++
-		ids[3*i], ids[3*i+1], ids[3*i+2] = li, -1, -1
-		if pr.Err != nil {
-			continue
-		}
-		if pr.Underlying != lastUnder {
-			var ok bool
-			if ui, ok = underAt[pr.Underlying]; !ok {
-				ui = int32(len(book.Underlyings))
-				underAt[pr.Underlying] = ui
-				book.Underlyings = append(book.Underlyings, Group{Name: pr.Underlying})
-				underCount = append(underCount, 0)
-			}
-			lastUnder = pr.Underlying
-		}
-		underCount[ui]++
-		ids[3*i+1] = ui
-		if pr.Instrument.IsOption() {
-			exp := pr.Instrument.Expiry
-			ei, ok := instantAt[exp.Unix()]
-			if !ok {
-				y, mo, d := exp.Date()
-				k := dateKey{y, mo, d}
-				if ei, ok = expAt[k]; !ok {
-					ei = int32(len(book.Expiries))
-					expAt[k] = ei
-					book.Expiries = append(book.Expiries, ExpiryGroup{Group: Group{Name: exp.Format(time.DateOnly)}, Expiry: exp, DTE: pr.DTE})
-					expCount = append(expCount, 0)
-				}
-				instantAt[exp.Unix()] = ei
-			}
-			expCount[ei]++
-			ids[3*i+2] = ei
-		}
-	}
-	counts = append(append(append(counts, layerCount...), underCount...), expCount...)
-	total := 0
-	for _, c := range counts {
-		total += c
-	}
-	backing := make([]int, 0, total)
-	carve := func(c int) []int {
-		s := backing[len(backing) : len(backing) : len(backing)+c]
-		backing = backing[:len(backing)+c]
-		return s
-	}
-	for i := range book.Layers {
-		c := 0
-		if i < len(layerCount) {
-			c = layerCount[i]
-		}
-		book.Layers[i].Positions = carve(c)
-	}
-	for i := range book.Underlyings {
-		book.Underlyings[i].Positions = carve(underCount[i])
-	}
-	for i := range book.Expiries {
-		book.Expiries[i].Positions = carve(expCount[i])
-	}
-	for i := range book.Positions {
-		pr := &book.Positions[i]
-		lr := &book.Layers[ids[3*i]]
-		lr.Positions = append(lr.Positions, i)
-		if pr.Err != nil {
-			continue
-		}
-		lr.Exposure.add(pr.Exposure)
-		if pr.Instrument.Kind != instrument.Stock {
-			a := math.Abs(pr.Quantity)
-			lr.Contracts += a
-			lr.LargestLeg = math.Max(lr.LargestLeg, a)
-		}
-		book.Total.add(pr.Exposure)
-		u := &book.Underlyings[ids[3*i+1]]
-		u.Positions = append(u.Positions, i)
-		u.Exposure.add(pr.Exposure)
-		if ei := ids[3*i+2]; ei >= 0 {
-			eg := &book.Expiries[ei]
-			eg.Positions = append(eg.Positions, i)
-			eg.Exposure.add(pr.Exposure)
-			if exp := pr.Instrument.Expiry; exp.Before(eg.Expiry) {
-				eg.Expiry, eg.DTE = exp, pr.DTE
-			}
-		}
-	}
-	extra := book.Layers[configured:]
-	slices.SortStableFunc(extra, func(a, b LayerRisk) int {
-		if (a.Name == Unassigned) != (b.Name == Unassigned) {
-			if b.Name == Unassigned {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	for i := range book.Layers {
-		lr := &book.Layers[i]
-		lr.Bias = checkLayerBias(book, lr, band)
-	}
-	slices.SortFunc(book.Underlyings, func(a, b Group) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(book.Expiries, func(a, b ExpiryGroup) int { return a.Expiry.Compare(b.Expiry) })
 }

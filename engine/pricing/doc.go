@@ -34,9 +34,9 @@
 // call), and the premium grows linearly from there, so at exactly that point the American
 // Rho is the European one, the derivative from the side where early exercise is worthless.
 //
-// Errors: Value and Price never return NaN or ±Inf. A non-positive or non-finite Spot,
-// Strike, Years or Vol, a non-finite Rate or Carry, or an unknown Style, Right or
-// Underlying returns an *InputError naming the field. Inputs that are valid but so
-// extreme that a result would not be a finite number return an error wrapping
-// ErrNotFinite.
+// Errors: Value (and ValueTo, which stores its result in place) and Price never return
+// NaN or ±Inf. A non-positive or non-finite Spot, Strike, Years or Vol, a non-finite Rate
+// or Carry, or an unknown Style, Right or Underlying returns an *InputError naming the
+// field. Inputs that are valid but so extreme that a result would not be a finite number
+// return an error wrapping ErrNotFinite.
 package pricing

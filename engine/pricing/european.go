@@ -49,6 +49,15 @@ func secondExp(e1, d2, fk float64) float64 {
 // Black-76 (futures price held fixed); otherwise rho holds the dividend yield fixed.
 // The reciprocals are taken once, the divisions being the slowest arithmetic here.
 func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greeks {
+	var g Greeks
+	europeanGreeksTo(&g, right, s, k, t, r, b, v, onFutures)
+	return g
+}
+
+// europeanGreeksTo is europeanGreeks writing into *g, which it overwrites field by field:
+// Value passes its result, so no copy of the nine figures is made (and read back in
+// 16-byte pieces from 8-byte stores still in flight, which stalls the processor).
+func europeanGreeksTo(g *Greeks, right Right, s, k, t, r, b, v float64, onFutures bool) {
 	sqrtT := math.Sqrt(t)
 	vst := v * sqrtT
 	invVst, invS, invT, invV := 1/vst, 1/s, 1/t, 1/v
@@ -66,7 +75,6 @@ func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greek
 	e2 := secondExp(e1, d2, sk*growth)
 	cpdf := carryDF * invSqrt2Pi * e1 // e^((b−r)T)·n(d1)
 
-	var g Greeks
 	g.Vega = s * cpdf * sqrtT
 	g.Gamma = cpdf * invVst * invS         // e^((b−r)T)·n(d1) / (S·σ·√T)
 	g.Vanna = -g.Vega * d2 * invVst * invS // −e^((b−r)T)·n(d1)·d2 / σ
@@ -90,5 +98,4 @@ func europeanGreeks(right Right, s, k, t, r, b, v float64, onFutures bool) Greek
 	if onFutures {
 		g.Rho = -t * g.Price
 	}
-	return g
 }

@@ -1,0 +1,421 @@
+package portfolio
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/keel-desk/keel/engine/instrument"
+)
+
+// scratch is the working memory of one Revalue call: the underlyings, layers and expiries
+// met so far as small integers (each name is hashed once per position, not once per use),
+// the pricing jobs, and a compact copy of each position's figures for the sums. It is
+// reused between calls through scratchPool; nothing in it ends up in a Book.
+type scratch struct {
+	underAt    smallIndex[string]   // underlying symbol → under
+	futAt      map[futuresKey]int32 // futures contract → under, without formatting its code
+	under      []underlyingInfo
+	lastUnder  int32              // the slot of the previous position's underlying (books are often sorted)
+	layerAt    smallIndex[string] // layer name → index in Book.Layers as built
+	lastLayer  int32
+	lastName   string
+	configured int // the configured layers lead Book.Layers
+	layerCount []int32
+	layerFinal []int32           // index in Book.Layers as built → index once sorted
+	instantAt  smallIndex[int64] // expiry moment (Unix seconds) → expiries
+	lastSec    int64             // the previous option's expiry moment, in expiries[lastExp]
+	lastExp    int32
+	dateAt     map[dateKey]int32
+	expiries   []expirySlot
+	jobIndex   map[optKey]int32 // American options and implied vols: shared between positions
+	nowSec     int64            // Market.Now in Unix seconds and nanoseconds
+	nowNs      int64
+	jobs       []pricingJob
+	pos        []posScratch
+	waiting    []int32 // positions valued by a job, in order
+	failed     []int32 // positions with Err
+	order      []int32
+}
+
+// underlyingInfo is one underlying of the book and what its positions look up about it.
+type underlyingInfo struct {
+	name    string
+	price   float64 // Market.Underlyings[name]; 0 when absent
+	div     float64 // Market.DividendYield[name]
+	profile instrument.Profile
+	futRoot string // the futures root futBeta was looked up for
+	futBeta float64
+
+	divKnown, profileKnown, futKnown, futOK bool
+
+	count int32 // positions valued without error
+	group int32 // its index in Book.Underlyings
+}
+
+type futuresKey struct {
+	root  string
+	year  int
+	month time.Month
+}
+
+type dateKey struct {
+	y int
+	m time.Month
+	d int
+}
+
+// expirySlot is one expiry date of the book's options.
+type expirySlot struct {
+	first  time.Time // the moment that named it
+	expiry time.Time // the earliest moment on that date
+	sec    int64     // expiry as Unix seconds and nanoseconds
+	ns     int64
+	dte    float64
+	count  int32
+	group  int32
+}
+
+// posScratch is what the sums need of one position. It holds no pointers, so the garbage
+// collector never scans the pooled slice.
+type posScratch struct {
+	e      Exposure
+	expSec int64 // the expiry: Unix seconds and nanoseconds
+	expNs  int64
+	dte    float64
+	legs   float64 // |quantity| of an option or future
+	job    int32   // −1: valued without a job
+	layer  int32
+	under  int32
+	exp    int32
+
+	ok      bool // valued without error: counted in the sums
+	counted bool // an option or future: counted in Contracts and LargestLeg
+	option  bool
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		futAt:  make(map[futuresKey]int32, 8),
+		dateAt: make(map[dateKey]int32, 32), jobIndex: make(map[optKey]int32, 64),
+	}
+}}
+
+func getScratch(n int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	if cap(sc.pos) < n {
+		sc.pos = make([]posScratch, n)
+	}
+	sc.pos = sc.pos[:n]
+	sc.lastUnder, sc.lastLayer, sc.lastExp = -1, -1, -1
+	return sc
+}
+
+func putScratch(sc *scratch) {
+	sc.underAt.reset()
+	clear(sc.futAt)
+	sc.layerAt.reset()
+	sc.instantAt.reset()
+	clear(sc.dateAt)
+	clear(sc.jobIndex)
+	clear(sc.under) // drop the strings and profiles of this book
+	sc.under = sc.under[:0]
+	sc.expiries = sc.expiries[:0]
+	sc.jobs = sc.jobs[:0]
+	sc.waiting = sc.waiting[:0]
+	sc.failed = sc.failed[:0]
+	sc.lastName = ""
+	scratchPool.Put(sc)
+}
+
+// underlying is the slot of the underlying called name, priced from prices when new.
+func (sc *scratch) underlying(name string, prices map[string]float64) int32 {
+	if u := sc.lastUnder; u >= 0 && sc.under[u].name == name {
+		return u
+	}
+	h := hashName(name)
+	u, ok := sc.underAt.get(h, name)
+	if !ok {
+		u = int32(len(sc.under))
+		sc.underAt.put(h, name, u, hashName)
+		sc.under = append(sc.under, underlyingInfo{name: name, price: prices[name]})
+	}
+	sc.lastUnder = u
+	return u
+}
+
+// future is the slot of a futures contract, named by its code (ESZ6).
+func (sc *scratch) future(root string, year int, month time.Month, prices map[string]float64) int32 {
+	k := futuresKey{root, year, month}
+	if u, ok := sc.futAt[k]; ok {
+		return u
+	}
+	u := sc.underlying(instrument.FormatFutures(root, year, month), prices)
+	sc.futAt[k] = u
+	return u
+}
+
+// configureLayers starts Book.Layers with cfg's layers, in order.
+func (sc *scratch) configureLayers(book *Book, cfg Config) {
+	for _, l := range cfg.Layers {
+		h := hashName(l.Name)
+		if _, dup := sc.layerAt.get(h, l.Name); dup {
+			continue
+		}
+		sc.layerAt.put(h, l.Name, int32(len(book.Layers)), hashName)
+		l.Underlyings = slices.Clone(l.Underlyings) // the Book shares nothing mutable with cfg
+		book.Layers = append(book.Layers, LayerRisk{Layer: l, Group: Group{Name: l.Name}, Configured: true})
+	}
+	sc.configured = len(book.Layers)
+}
+
+// layerOf is the index in Book.Layers (as built) of the layer called name, added when new.
+func (sc *scratch) layerOf(book *Book, name string) int32 {
+	if name == "" {
+		name = Unassigned
+	}
+	if sc.lastLayer >= 0 && name == sc.lastName {
+		return sc.lastLayer
+	}
+	h := hashName(name)
+	li, ok := sc.layerAt.get(h, name)
+	if !ok {
+		li = int32(len(book.Layers))
+		sc.layerAt.put(h, name, li, hashName)
+		book.Layers = append(book.Layers, LayerRisk{Layer: Layer{Name: name}, Group: Group{Name: name}})
+	}
+	sc.lastLayer, sc.lastName = li, name
+	return li
+}
+
+// finite reports whether every figure of e is a finite number.
+func (e *Exposure) finite() bool {
+	// The sum is NaN or ±Inf when any term is, and x − x is 0 for every finite x; only
+	// when it is not (or the sum of finite terms overflows) are the terms looked at one by one.
+	s := ((e.Delta + e.DollarDelta) + (e.BetaDollarDelta + e.BetaDelta)) + ((e.Gamma + e.BetaGamma) + (e.Theta + e.Vega)) +
+		((e.Notional + e.Value) + (e.Bull + e.Bear))
+	if s-s == 0 {
+		return true
+	}
+	for _, v := range [...]float64{e.Delta, e.DollarDelta, e.BetaDollarDelta, e.BetaDelta, e.Gamma, e.BetaGamma,
+		e.Theta, e.Vega, e.Notional, e.Value, e.Bull, e.Bear} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// exposureOf turns per-unit Greeks into the position's money figures.
+func exposureOf(pr *PositionRisk, benchUnit float64) Exposure {
+	var e Exposure
+	e.setFrom(pr, benchUnit)
+	return e
+}
+
+// setFrom sets e to pr's money figures from its per-unit Greeks. It writes e one field at
+// a time: a struct built elsewhere and copied in would be read back in 16-byte pieces
+// from 8-byte stores still in flight, which the processor cannot forward (a stall per
+// piece, a third of the cost of a European position).
+func (e *Exposure) setFrom(pr *PositionRisk, benchUnit float64) {
+	n := pr.Quantity * pr.Instrument.Multiplier // units of the underlying per unit of price
+	s := pr.UnderlyingPrice
+	g := &pr.Greeks
+	dollarDelta := n * g.Delta * s
+	gamma := 0.01 * s * (s * g.Gamma) * n
+	if g.Gamma == 0 { // stocks, futures, expired options: no gamma (and no 0 · ∞)
+		gamma = 0
+	}
+	value := n * pr.Mark
+	if pr.Instrument.Kind == instrument.Future {
+		value = 0
+	}
+	bdd := dollarDelta * pr.Beta
+	e.Delta = n * g.Delta / pr.unitMult
+	e.DollarDelta = dollarDelta
+	e.BetaDollarDelta = bdd
+	e.BetaDelta = bdd / benchUnit
+	e.Gamma = gamma
+	e.BetaGamma = gamma * pr.Beta * pr.Beta
+	e.Theta = n * g.Theta / 365
+	e.Vega = n * g.Vega / 100
+	e.Notional = math.Abs(n) * s
+	e.Value = value
+	if bdd > 0 {
+		e.Bull, e.Bear = bdd, 0
+	} else {
+		e.Bull, e.Bear = 0, bdd
+	}
+}
+
+// copyFrom sets e to o one field at a time (see setFrom).
+func (e *Exposure) copyFrom(o *Exposure) {
+	e.Delta = o.Delta
+	e.DollarDelta = o.DollarDelta
+	e.BetaDollarDelta = o.BetaDollarDelta
+	e.BetaDelta = o.BetaDelta
+	e.Gamma = o.Gamma
+	e.BetaGamma = o.BetaGamma
+	e.Theta = o.Theta
+	e.Vega = o.Vega
+	e.Notional = o.Notional
+	e.Value = o.Value
+	e.Bull = o.Bull
+	e.Bear = o.Bear
+}
+
+// aggregate fills the layer, underlying and expiry groups and the book total from the
+// positions' compact figures, summing in the order of the positions. A first pass counts
+// each group's positions, so every group's index list is carved from one allocation and
+// the groups are built in their final order.
+func (sc *scratch) aggregate(book *Book, cfg Config) {
+	band := cfg.NeutralBand
+	if band <= 0 {
+		band = 0.10
+	}
+	n := len(book.Positions)
+	nl := len(book.Layers)
+	sc.layerCount = append(sc.layerCount[:0], make([]int32, nl)...)
+	valued, options := 0, 0
+	for i := range sc.pos {
+		ps := &sc.pos[i]
+		sc.layerCount[ps.layer]++
+		if !ps.ok {
+			continue
+		}
+		valued++
+		sc.under[ps.under].count++
+		if !ps.option {
+			continue
+		}
+		options++
+		ei := sc.lastExp
+		if ei < 0 || sc.lastSec != ps.expSec {
+			var found bool
+			h := hashSecond(ps.expSec)
+			if ei, found = sc.instantAt.get(h, ps.expSec); !found {
+				exp := book.Positions[i].Instrument.Expiry
+				y, mo, d := exp.Date()
+				k := dateKey{y, mo, d}
+				if ei, found = sc.dateAt[k]; !found {
+					ei = int32(len(sc.expiries))
+					sc.dateAt[k] = ei
+					sc.expiries = append(sc.expiries, expirySlot{first: exp, expiry: exp, sec: ps.expSec, ns: ps.expNs, dte: ps.dte})
+				}
+				sc.instantAt.put(h, ps.expSec, ei, hashSecond)
+			}
+			sc.lastSec, sc.lastExp = ps.expSec, ei
+		}
+		ps.exp = ei
+		x := &sc.expiries[ei]
+		x.count++
+		if ps.expSec < x.sec || ps.expSec == x.sec && ps.expNs < x.ns { // Before
+			x.expiry = book.Positions[i].Instrument.Expiry
+			x.sec, x.ns, x.dte = ps.expSec, ps.expNs, ps.dte
+		}
+	}
+	backing := make([]int, 0, n+valued+options)
+	carve := func(c int32) []int {
+		s := backing[len(backing) : len(backing) : len(backing)+int(c)]
+		backing = backing[:len(backing)+int(c)]
+		return s
+	}
+
+	// Layers: the configured ones in order, then the others by name, then Unassigned.
+	order := sc.order[:0]
+	for li := sc.configured; li < nl; li++ {
+		order = append(order, int32(li))
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		na, nb := book.Layers[a].Name, book.Layers[b].Name
+		if (na == Unassigned) != (nb == Unassigned) {
+			if nb == Unassigned {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(na, nb)
+	})
+	sc.layerFinal = sc.layerFinal[:0]
+	for li := 0; li < nl; li++ {
+		sc.layerFinal = append(sc.layerFinal, int32(li))
+	}
+	if len(order) > 1 {
+		built := book.Layers
+		book.Layers = make([]LayerRisk, nl)
+		copy(book.Layers, built[:sc.configured])
+		for k, li := range order {
+			f := sc.configured + k
+			book.Layers[f] = built[li]
+			sc.layerFinal[li] = int32(f)
+		}
+	}
+	for li := 0; li < nl; li++ {
+		book.Layers[sc.layerFinal[li]].Positions = carve(sc.layerCount[li])
+	}
+
+	// Underlyings by symbol.
+	order = order[:0]
+	for u := range sc.under {
+		if sc.under[u].count > 0 {
+			order = append(order, int32(u))
+		}
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(sc.under[a].name, sc.under[b].name) })
+	if len(order) > 0 {
+		book.Underlyings = make([]Group, len(order))
+		for g, u := range order {
+			ul := &sc.under[u]
+			ul.group = int32(g)
+			book.Underlyings[g] = Group{Name: ul.name, Positions: carve(ul.count)}
+		}
+	}
+
+	// Expiries by date.
+	order = order[:0]
+	for x := range sc.expiries {
+		order = append(order, int32(x))
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return sc.expiries[a].expiry.Compare(sc.expiries[b].expiry) })
+	if len(order) > 0 {
+		book.Expiries = make([]ExpiryGroup, len(order))
+		for g, x := range order {
+			xs := &sc.expiries[x]
+			xs.group = int32(g)
+			book.Expiries[g] = ExpiryGroup{Group: Group{Name: xs.first.Format(time.DateOnly), Positions: carve(xs.count)},
+				Expiry: xs.expiry, DTE: xs.dte}
+		}
+	}
+	sc.order = order
+
+	for i := range sc.pos {
+		ps := &sc.pos[i]
+		lr := &book.Layers[sc.layerFinal[ps.layer]]
+		lr.Positions = append(lr.Positions, i)
+		if !ps.ok {
+			continue
+		}
+		lr.Exposure.accumulate(&ps.e)
+		if ps.counted {
+			lr.Contracts += ps.legs
+			if ps.legs > lr.LargestLeg { // math.Max, for the finite, non-negative legs
+				lr.LargestLeg = ps.legs
+			}
+		}
+		book.Total.accumulate(&ps.e)
+		u := &book.Underlyings[sc.under[ps.under].group]
+		u.Positions = append(u.Positions, i)
+		u.Exposure.accumulate(&ps.e)
+		if ps.option {
+			eg := &book.Expiries[sc.expiries[ps.exp].group]
+			eg.Positions = append(eg.Positions, i)
+			eg.Exposure.accumulate(&ps.e)
+		}
+	}
+	for i := range book.Layers {
+		lr := &book.Layers[i]
+		lr.Bias = checkLayerBias(book, lr, band)
+	}
+}
