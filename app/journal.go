@@ -445,7 +445,10 @@ func (v *JournalView) reloadList() {
 			v.table.Refresh()
 			v.table.ScrollToTop()
 			if v.selected == 0 && len(list.Trades) > 0 {
-				v.table.Select(widget.TableCellID{Row: 0, Col: 0}) // the detail pane is never empty
+				// The detail pane is never empty: it shows the first trade until one is picked.
+				// (Selecting the row itself before the table is laid out leaves Fyne's table
+				// scrolled by a row.)
+				v.openTrade(list.Trades[0].ID)
 			}
 		}
 	})
