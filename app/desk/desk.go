@@ -82,8 +82,9 @@ type state struct {
 	assigned      map[string]string // position symbol → layer name
 	lastSample    time.Time
 	limits        portfolio.Limits
-	benchmark     string    // the symbol the book is weighed to; "" is Benchmark
-	quoteWaiting  time.Time // wall time the oldest quote not yet published arrived
+	benchmark     string           // the symbol the book is weighed to; "" is Benchmark
+	sizeAlerts    []LayerSizeAlert // the size monitor's, from WatchLayerSizes
+	quoteWaiting  time.Time        // wall time the oldest quote not yet published arrived
 }
 
 // Start connects to the broker, loads the account, positions and orders, subscribes to

@@ -13,6 +13,7 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/portfolio"
 )
 
 // SpiralStop is one order leg the spiral guard stopped: the layer, the guard's reason and
@@ -265,8 +266,29 @@ func (s *Service) WatchLayerSizes(ctx context.Context) {
 				continue
 			}
 			last = snap.Time
+			alerts, err := s.SizeAlerts(ctx, snap.Time)
+			if err != nil {
+				msg := "could not check the layers' sizes: " + err.Error()
+				s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
+				continue
+			}
+			s.post(func() { s.st.sizeAlerts = alerts; s.st.dirty = true })
 		}
 	}
+}
+
+// AlertLayerSize is the kind of the snapshot alert raised when a layer's size grows while
+// its imbalance persists: the rebalancing spiral.
+const AlertLayerSize portfolio.AlertKind = "layer size growing while imbalanced"
+
+// sizeAlerts are the size monitor's alerts as snapshot alerts.
+func sizeAlerts(in []LayerSizeAlert) []portfolio.Alert {
+	out := make([]portfolio.Alert, 0, len(in))
+	for _, a := range in {
+		out = append(out, portfolio.Alert{Kind: AlertLayerSize, Layer: a.Layer, Value: a.End, Limit: a.Start,
+			Message: a.Layer + ": " + a.Text})
+	}
+	return out
 }
 
 // SizeAlerts runs the size monitor on every layer's samples of the last SizeWindow before

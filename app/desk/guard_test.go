@@ -140,6 +140,16 @@ func TestLayerSizesAlertWhenSizeGrowsWhileImbalanced(t *testing.T) {
 	if len(alerts) != 1 || alerts[0].Layer != "SPY options" || alerts[0].Start != 4 || alerts[0].End != 8 {
 		t.Fatalf("alerts %+v", alerts)
 	}
+	// The alerts reach the snapshot's alerts strip (WatchLayerSizes hands them over).
+	r.desk.post(func() { r.desk.st.sizeAlerts = alerts; r.desk.st.dirty = true })
+	r.waitFor(t, "the size alert in the snapshot", func(s *Snapshot) bool {
+		for _, a := range s.Alerts {
+			if a.Kind == AlertLayerSize && a.Layer == "SPY options" && strings.HasPrefix(a.Message, "SPY options: ") {
+				return true
+			}
+		}
+		return false
+	})
 	// The desk samples the live layers too.
 	if err := r.desk.RecordLayerSizes(ctx, r.desk.Latest()); err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ type Snapshot struct {
 	Book       portfolio.Book
 	Orders     []brokers.OrderStatus // working first, then newest first
 	Quotes     map[string]brokers.Quote
-	Alerts     []portfolio.Alert // the book's limit breaches and warnings (portfolio.CheckLimits)
+	Alerts     []portfolio.Alert // limit breaches and warnings (portfolio.CheckLimits), and layers growing while imbalanced
 	Limits     portfolio.Limits  // the limits Alerts checked
 	Problems   []Problem
 	Journaling bool   // fills are written to the journal
@@ -97,6 +97,7 @@ func (s *Service) publish() {
 	snap.Limits = st.limits
 	if snap.Synced && !book.Now.IsZero() {
 		snap.Alerts = portfolio.CheckLimits(book, snap.Account.NetLiquidation.InexactFloat64(), st.limits)
+		snap.Alerts = append(snap.Alerts, sizeAlerts(st.sizeAlerts)...)
 	}
 	s.latest.Store(snap)
 	st.lastPub = now
