@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/keel-desk/keel/engine/instrument"
 )
@@ -17,12 +18,15 @@ import (
 type scratch struct {
 	underAt    smallIndex[string]   // underlying symbol → under
 	futAt      map[futuresKey]int32 // futures contract → under, without formatting its code
+	futs       []futuresSlot        // the same, looked through one by one while few
+	seen       [64]seenName         // symbol memory → under, for this call only (see underlying)
+	seenLayer  [32]seenName         // layer name memory → index in layers, likewise
 	under      []underlyingInfo
 	lastUnder  int32              // the slot of the previous position's underlying (books are often sorted)
-	layerAt    smallIndex[string] // layer name → index in Book.Layers as built
+	layerAt    smallIndex[string] // layer name → index in layers
+	layers     []LayerRisk        // the book's layers as met: the configured ones first
 	lastLayer  int32
-	lastName   string
-	configured int // the configured layers lead Book.Layers
+	configured int // the configured layers lead layers
 	layerCount []int32
 	layerFinal []int32           // index in Book.Layers as built → index once sorted
 	instantAt  smallIndex[int64] // expiry moment (Unix seconds) → expiries
@@ -35,6 +39,7 @@ type scratch struct {
 	nowNs      int64
 	jobs       []pricingJob
 	pos        []posScratch
+	quotes     []Quote // Market.Quotes of each position
 	waiting    []int32 // positions valued by a job, in order
 	failed     []int32 // positions with Err
 	order      []int32
@@ -53,6 +58,40 @@ type underlyingInfo struct {
 
 	count int32 // positions valued without error
 	group int32 // its index in Book.Underlyings
+}
+
+// seenName is a symbol's memory (its bytes' address and length) and its underlying's slot.
+// The address is kept as a number: it is compared, never followed.
+type seenName struct {
+	p uintptr
+	n int
+	u int32
+}
+
+// seenSlot is where name's memory is remembered in t, a power of two long: the address
+// of its bytes, mixed (Fibonacci hashing: the high bits of the product).
+func seenSlot(t []seenName, name string) *seenName {
+	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(name)))) * 0x9E3779B97F4A7C15
+	return &t[(h>>32)&uint64(len(t)-1)]
+}
+
+// is reports whether s remembers name's memory. An empty name is never remembered.
+func (s *seenName) is(name string) bool {
+	return len(name) > 0 && s.n == len(name) && s.p == uintptr(unsafe.Pointer(unsafe.StringData(name)))
+}
+
+func (s *seenName) remember(name string, u int32) {
+	if len(name) > 0 {
+		s.p, s.n, s.u = uintptr(unsafe.Pointer(unsafe.StringData(name))), len(name), u
+	}
+}
+
+// futuresSlot is one futures contract of the book and its underlying's slot.
+type futuresSlot struct {
+	root  string
+	year  int
+	month time.Month
+	u     int32
 }
 
 type futuresKey struct {
@@ -109,13 +148,22 @@ func getScratch(n int) *scratch {
 		sc.pos = make([]posScratch, n)
 	}
 	sc.pos = sc.pos[:n]
+	if cap(sc.quotes) < n {
+		sc.quotes = make([]Quote, n)
+	}
+	sc.quotes = sc.quotes[:n]
 	sc.lastUnder, sc.lastLayer, sc.lastExp = -1, -1, -1
+	// Addresses of the last call's strings mean nothing now.
+	sc.seen = [len(sc.seen)]seenName{}
+	sc.seenLayer = [len(sc.seenLayer)]seenName{}
 	return sc
 }
 
 func putScratch(sc *scratch) {
 	sc.underAt.reset()
 	clear(sc.futAt)
+	clear(sc.futs)
+	sc.futs = sc.futs[:0]
 	sc.layerAt.reset()
 	sc.instantAt.reset()
 	clear(sc.dateAt)
@@ -126,67 +174,109 @@ func putScratch(sc *scratch) {
 	sc.jobs = sc.jobs[:0]
 	sc.waiting = sc.waiting[:0]
 	sc.failed = sc.failed[:0]
-	sc.lastName = ""
+	clear(sc.layers) // drop the names and limits of this book
+	sc.layers = sc.layers[:0]
 	scratchPool.Put(sc)
 }
 
 // underlying is the slot of the underlying called name, priced from prices when new.
+//
+// The positions of a book mostly share the memory of their symbols (instruments built from
+// the same strings), so the slot is first looked up by where name's bytes are: two strings
+// at the same address with the same length are the same symbol. The positions keep those
+// strings alive for the whole call, and sc.seen is emptied before the next one.
 func (sc *scratch) underlying(name string, prices map[string]float64) int32 {
-	if u := sc.lastUnder; u >= 0 && sc.under[u].name == name {
-		return u
+	seen := seenSlot(sc.seen[:], name)
+	if seen.is(name) {
+		return seen.u
 	}
-	h := hashName(name)
-	u, ok := sc.underAt.get(h, name)
-	if !ok {
-		u = int32(len(sc.under))
-		sc.underAt.put(h, name, u, hashName)
-		sc.under = append(sc.under, underlyingInfo{name: name, price: prices[name]})
+	var u int32
+	if last := sc.lastUnder; last >= 0 && sc.under[last].name == name {
+		u = last
+	} else {
+		h := hashName(name)
+		var ok bool
+		if u, ok = sc.underAt.get(h, name); !ok {
+			u = int32(len(sc.under))
+			sc.underAt.put(h, name, u, hashName)
+			sc.under = append(sc.under, underlyingInfo{name: name, price: prices[name]})
+		}
 	}
+	seen.remember(name, u)
 	sc.lastUnder = u
 	return u
 }
 
+// fewFutures is how many futures contracts future compares one by one before it uses a map.
+const fewFutures = 16
+
 // future is the slot of a futures contract, named by its code (ESZ6).
 func (sc *scratch) future(root string, year int, month time.Month, prices map[string]float64) int32 {
-	k := futuresKey{root, year, month}
-	if u, ok := sc.futAt[k]; ok {
+	if len(sc.futs) <= fewFutures {
+		for k := range sc.futs {
+			if f := &sc.futs[k]; f.year == year && f.month == month && f.root == root {
+				return f.u
+			}
+		}
+	} else if u, ok := sc.futAt[futuresKey{root, year, month}]; ok {
 		return u
 	}
 	u := sc.underlying(instrument.FormatFutures(root, year, month), prices)
-	sc.futAt[k] = u
+	sc.futAt[futuresKey{root, year, month}] = u
+	sc.futs = append(sc.futs, futuresSlot{root: root, year: year, month: month, u: u})
 	return u
 }
 
-// configureLayers starts Book.Layers with cfg's layers, in order.
-func (sc *scratch) configureLayers(book *Book, cfg Config) {
+// configureLayers starts the book's layers with cfg's layers, in order.
+func (sc *scratch) configureLayers(cfg Config) {
 	for _, l := range cfg.Layers {
 		h := hashName(l.Name)
 		if _, dup := sc.layerAt.get(h, l.Name); dup {
 			continue
 		}
-		sc.layerAt.put(h, l.Name, int32(len(book.Layers)), hashName)
+		sc.layerAt.put(h, l.Name, int32(len(sc.layers)), hashName)
 		l.Underlyings = slices.Clone(l.Underlyings) // the Book shares nothing mutable with cfg
-		book.Layers = append(book.Layers, LayerRisk{Layer: l, Group: Group{Name: l.Name}, Configured: true})
+		sc.layers = append(sc.layers, LayerRisk{Layer: l, Group: Group{Name: l.Name}, Configured: true})
 	}
-	sc.configured = len(book.Layers)
+	sc.configured = len(sc.layers)
 }
 
-// layerOf is the index in Book.Layers (as built) of the layer called name, added when new.
-func (sc *scratch) layerOf(book *Book, name string) int32 {
+// fewLayers is how many layers layerOf compares names with one by one before it hashes:
+// a book's handful of layer names mostly share their memory with the previous positions'
+// (string comparison then stops at the pointers), which costs less than hashing the name.
+const fewLayers = 16
+
+// layerOf is the index in sc.layers of the layer called name, added when new.
+func (sc *scratch) layerOf(name string) int32 {
 	if name == "" {
 		name = Unassigned
 	}
-	if sc.lastLayer >= 0 && name == sc.lastName {
-		return sc.lastLayer
+	seen := seenSlot(sc.seenLayer[:], name)
+	if seen.is(name) {
+		return seen.u
 	}
-	h := hashName(name)
-	li, ok := sc.layerAt.get(h, name)
+	if li := sc.lastLayer; li >= 0 && sc.layers[li].Name == name {
+		seen.remember(name, li)
+		return li
+	}
+	li, ok := int32(-1), false
+	if len(sc.layers) <= fewLayers {
+		for k := range sc.layers {
+			if sc.layers[k].Name == name {
+				li, ok = int32(k), true
+				break
+			}
+		}
+	} else {
+		li, ok = sc.layerAt.get(hashName(name), name)
+	}
 	if !ok {
-		li = int32(len(book.Layers))
-		sc.layerAt.put(h, name, li, hashName)
-		book.Layers = append(book.Layers, LayerRisk{Layer: Layer{Name: name}, Group: Group{Name: name}})
+		li = int32(len(sc.layers))
+		sc.layerAt.put(hashName(name), name, li, hashName)
+		sc.layers = append(sc.layers, LayerRisk{Layer: Layer{Name: name}, Group: Group{Name: name}})
 	}
-	sc.lastLayer, sc.lastName = li, name
+	seen.remember(name, li)
+	sc.lastLayer = li
 	return li
 }
 
@@ -276,7 +366,7 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		band = 0.10
 	}
 	n := len(book.Positions)
-	nl := len(book.Layers)
+	nl := len(sc.layers)
 	sc.layerCount = append(sc.layerCount[:0], make([]int32, nl)...)
 	valued, options := 0, 0
 	for i := range sc.pos {
@@ -329,7 +419,7 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		order = append(order, int32(li))
 	}
 	slices.SortFunc(order, func(a, b int32) int {
-		na, nb := book.Layers[a].Name, book.Layers[b].Name
+		na, nb := sc.layers[a].Name, sc.layers[b].Name
 		if (na == Unassigned) != (nb == Unassigned) {
 			if nb == Unassigned {
 				return -1
@@ -342,13 +432,12 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 	for li := 0; li < nl; li++ {
 		sc.layerFinal = append(sc.layerFinal, int32(li))
 	}
-	if len(order) > 1 {
-		built := book.Layers
+	if nl > 0 {
 		book.Layers = make([]LayerRisk, nl)
-		copy(book.Layers, built[:sc.configured])
+		copy(book.Layers, sc.layers[:sc.configured])
 		for k, li := range order {
 			f := sc.configured + k
-			book.Layers[f] = built[li]
+			book.Layers[f] = sc.layers[li]
 			sc.layerFinal[li] = int32(f)
 		}
 	}

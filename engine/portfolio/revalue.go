@@ -61,7 +61,7 @@ func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book,
 	sc := getScratch(len(positions))
 	defer putScratch(sc)
 	sc.nowSec, sc.nowNs = m.Now.Unix(), int64(m.Now.Nanosecond())
-	sc.configureLayers(&book, cfg)
+	sc.configureLayers(cfg)
 
 	// One pass values every position it can on the spot: stocks, futures, expired options,
 	// European options with a vol and, with a cache, the options it may reuse. Each
@@ -71,26 +71,36 @@ func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book,
 		cache.mu.Lock() // until the options are gathered
 		cache.calls++
 	}
+	// The quotes are looked up in a loop of their own: the lookups of successive positions,
+	// each mostly waiting on memory, then overlap.
+	quotes := sc.quotes[:len(positions)]
 	for i := range positions {
+		quotes[i] = m.Quotes[positions[i].ID]
+	}
+	for i := range positions {
+		// The position is read from the caller's copy: reading back what the copy into the
+		// Book has just stored would wait on those stores.
+		src := &positions[i]
 		pr := &book.Positions[i]
-		pr.Position = positions[i]
+		pr.Position = *src
 		ps := &sc.pos[i]
 		// Only the fields read whatever happens are set; the rest are written before use.
-		ps.job, ps.layer, ps.under = -1, sc.layerOf(&book, pr.Layer), -1
+		ps.job, ps.layer, ps.under = -1, sc.layerOf(src.Layer), -1
 		ps.ok, ps.counted, ps.option = false, false, false
-		q, err := bench.prepare(pr, &m, sc, ps)
+		q := &quotes[i]
+		err := bench.prepare(pr, src, q, &m, sc, ps)
 		if err != nil {
 			pr.Err = err
 			sc.failed = append(sc.failed, int32(i))
 			continue
 		}
-		if !isOption(pr.Instrument.Kind) || pr.Years <= 0 {
+		if !isOption(src.Instrument.Kind) || pr.Years <= 0 {
 			sc.settle(pr, ps, i, bench.UnitValue)
 			continue
 		}
 		// The pricing inputs, as Book.optionOf builds them, set field by field (a composite
 		// literal would be built aside and copied in; see Exposure.setFrom).
-		in := &pr.Instrument
+		in := &src.Instrument
 		var o pricing.Option
 		o.Style, o.Right = in.Style, in.Right
 		if in.Kind == instrument.FuturesOption {
@@ -404,19 +414,18 @@ func (b *benchmark) betaOf(in *instrument.Instrument, ul *underlyingInfo) (beta,
 	return 0, lev, ref, fmt.Errorf("beta %g is measured against %s, the benchmark %s against %s", beta, measured, b.Symbol, b.measured)
 }
 
-// prepare fills pr's market inputs (underlying, price, time, beta, pricing inputs) and
-// returns its quote; ps.under becomes its underlying's slot in sc.
-func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScratch) (Quote, error) {
-	in := &pr.Instrument
-	q := m.Quotes[pr.ID]
-	if math.IsNaN(pr.Quantity) || math.IsInf(pr.Quantity, 0) {
-		return q, failf(pr, "quantity %g is not a number", pr.Quantity)
+// prepare fills pr's market inputs (underlying, price, time, beta, pricing inputs) from
+// its position src (which pr holds a copy of) and quote q; ps.under becomes its underlying's slot in sc.
+func (b *benchmark) prepare(pr *PositionRisk, src *Position, q *Quote, m *Market, sc *scratch, ps *posScratch) error {
+	in := &src.Instrument
+	if math.IsNaN(src.Quantity) || math.IsInf(src.Quantity, 0) {
+		return failf(pr, "quantity %g is not a number", pr.Quantity)
 	}
 	if !(in.Multiplier > 0) || math.IsInf(in.Multiplier, 0) {
-		return q, failf(pr, "multiplier %g must be positive", in.Multiplier)
+		return failf(pr, "multiplier %g must be positive", in.Multiplier)
 	}
 	if math.IsNaN(q.Price) || math.IsNaN(q.Underlying) || math.IsNaN(q.Vol) || q.Vol < 0 || math.IsInf(q.Vol, 0) {
-		return q, failf(pr, "quote %+v has a value that is not a number", q)
+		return failf(pr, "quote %+v has a value that is not a number", *q)
 	}
 	pr.unitMult = 1
 	var u int32
@@ -437,7 +446,7 @@ func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScr
 			pr.unitMult = in.Multiplier
 		}
 	default:
-		return q, failf(pr, "unknown kind %v", in.Kind)
+		return failf(pr, "unknown kind %v", in.Kind)
 	}
 	ps.under = u
 	ul := &sc.under[u]
@@ -451,7 +460,7 @@ func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScr
 		s = ul.price
 	}
 	if !(s > 0) || math.IsInf(s, 0) {
-		return q, failf(pr, "no price for the underlying %s", pr.Underlying)
+		return failf(pr, "no price for the underlying %s", pr.Underlying)
 	}
 	pr.UnderlyingPrice = s
 	if q.Price > 0 && !math.IsInf(q.Price, 0) {
@@ -461,7 +470,7 @@ func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScr
 	}
 	beta, lev, ref, err := b.betaOf(in, ul)
 	if err != nil {
-		return q, failf(pr, "%v", err)
+		return failf(pr, "%v", err)
 	}
 	pr.Beta, pr.Leverage, pr.Reference = beta, lev, ref
 	if in.Kind != instrument.Stock && !in.Expiry.IsZero() { // in.HasExpiry()
@@ -480,7 +489,7 @@ func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScr
 		}
 	default:
 		if !(in.Strike > 0) || math.IsInf(in.Strike, 0) {
-			return q, failf(pr, "strike %g must be positive", in.Strike)
+			return failf(pr, "strike %g must be positive", in.Strike)
 		}
 		if in.Kind == instrument.Option {
 			if !ul.divKnown {
@@ -490,7 +499,7 @@ func (b *benchmark) prepare(pr *PositionRisk, m *Market, sc *scratch, ps *posScr
 		}
 		pr.Vol = q.Vol
 	}
-	return q, nil
+	return nil
 }
 
 // secondsPerYear is ACT/365's year, as instrument.YearFraction counts it.
