@@ -113,8 +113,29 @@ type expirySlot struct {
 	sec    int64     // expiry as Unix seconds and nanoseconds
 	ns     int64
 	dte    float64
+	date   dateKey // first's date, in its own time zone
 	count  int32
 	group  int32
+	// nameLen is the length of its name (first.Format(time.DateOnly)) as writeDate wrote it.
+	nameLen int32
+}
+
+// writeDate writes x's date as first.Format(time.DateOnly) does (2026-12-18) and notes its
+// length in x.nameLen.
+func writeDate(b *strings.Builder, x *expirySlot) {
+	y, m, d := x.date.y, int(x.date.m), x.date.d
+	if y < 0 || y > 9999 {
+		s := x.first.Format(time.DateOnly)
+		b.WriteString(s)
+		x.nameLen = int32(len(s))
+		return
+	}
+	var buf [len(time.DateOnly)]byte
+	buf[0], buf[1], buf[2], buf[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	buf[4], buf[5], buf[6] = '-', byte('0'+m/10), byte('0'+m%10)
+	buf[7], buf[8], buf[9] = '-', byte('0'+d/10), byte('0'+d%10)
+	b.Write(buf[:])
+	x.nameLen = int32(len(buf))
 }
 
 // posScratch is what the sums need of one position. It holds no pointers, so the garbage
@@ -392,7 +413,7 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 				if ei, found = sc.dateAt[k]; !found {
 					ei = int32(len(sc.expiries))
 					sc.dateAt[k] = ei
-					sc.expiries = append(sc.expiries, expirySlot{first: exp, expiry: exp, sec: ps.expSec, ns: ps.expNs, dte: ps.dte})
+					sc.expiries = append(sc.expiries, expirySlot{first: exp, expiry: exp, sec: ps.expSec, ns: ps.expNs, dte: ps.dte, date: k})
 				}
 				sc.instantAt.put(h, ps.expSec, ei, hashSecond)
 			}
@@ -470,11 +491,19 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 	slices.SortStableFunc(order, func(a, b int32) int { return sc.expiries[a].expiry.Compare(sc.expiries[b].expiry) })
 	if len(order) > 0 {
 		book.Expiries = make([]ExpiryGroup, len(order))
+		// The dates' names share one string: one allocation, not one per expiry.
+		var names strings.Builder
+		names.Grow(len(time.DateOnly) * len(order))
+		for _, x := range order {
+			writeDate(&names, &sc.expiries[x])
+		}
+		all, at := names.String(), 0
 		for g, x := range order {
 			xs := &sc.expiries[x]
 			xs.group = int32(g)
-			book.Expiries[g] = ExpiryGroup{Group: Group{Name: xs.first.Format(time.DateOnly), Positions: carve(xs.count)},
+			book.Expiries[g] = ExpiryGroup{Group: Group{Name: all[at : at+int(xs.nameLen)], Positions: carve(xs.count)},
 				Expiry: xs.expiry, DTE: xs.dte}
+			at += int(xs.nameLen)
 		}
 	}
 	sc.order = order

@@ -547,3 +547,30 @@ func TestLayerBiasCountsInverseETFsInTheirReference(t *testing.T) {
 		t.Fatalf("%+v: %s", c, c.Words())
 	}
 }
+
+// TestWriteDate checks the expiry groups' names against time.Format(time.DateOnly), which
+// they replace: dates in several time zones, around year and month ends, and years outside
+// four digits (written by Format itself).
+func TestWriteDate(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	for _, tm := range []time.Time{
+		time.Date(2026, 12, 18, 15, 0, 0, 0, chicago),
+		time.Date(2026, 12, 31, 23, 59, 59, 999, time.UTC),
+		time.Date(2027, 1, 1, 0, 0, 0, 0, chicago),
+		time.Date(999, 2, 28, 12, 0, 0, 0, time.UTC),
+		time.Date(9999, 9, 9, 9, 9, 9, 0, time.UTC),
+		time.Date(10000, 1, 2, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 3, 4, 0, 0, 0, 0, time.UTC),
+	} {
+		y, m, d := tm.Date()
+		x := expirySlot{first: tm, date: dateKey{y, m, d}}
+		var b strings.Builder
+		writeDate(&b, &x)
+		if want := tm.Format(time.DateOnly); b.String() != want || int(x.nameLen) != len(want) {
+			t.Errorf("%v: wrote %q (length %d), Format gives %q", tm, b.String(), x.nameLen, want)
+		}
+	}
+}
