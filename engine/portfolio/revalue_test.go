@@ -3,6 +3,7 @@ package portfolio
 import (
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -572,5 +573,34 @@ func TestWriteDate(t *testing.T) {
 		if want := tm.Format(time.DateOnly); b.String() != want || int(x.nameLen) != len(want) {
 			t.Errorf("%v: wrote %q (length %d), Format gives %q", tm, b.String(), x.nameLen, want)
 		}
+	}
+}
+
+// TestRevalueSameSymbolsInOtherMemory: Revalue first finds an underlying or a layer by where
+// its name's bytes are; names with the same letters in other memory must still meet in one
+// group, and names at the same address but of another length must not.
+func TestRevalueSameSymbolsInOtherMemory(t *testing.T) {
+	m := Market{Now: now, Rate: 0.04, Underlyings: map[string]float64{"SPY": 600, "SP": 50}}
+	hedges := "Hedges and more"
+	var ps []Position
+	for i := 0; i < 6; i++ {
+		root, layer := strings.Clone("SPY"), strings.Clone("Hedges")
+		if i%2 == 1 {
+			root, layer = "SPY", hedges[:6]
+		}
+		ps = append(ps, Position{ID: "s" + strconv.Itoa(i), Instrument: instrument.NewStock(root), Quantity: 1, Layer: layer})
+	}
+	// "SP" and "Hedges and" start where "SPY" and "Hedges" do.
+	ps = append(ps, Position{ID: "sp", Instrument: instrument.NewStock("SPY"[:2]), Quantity: 1, Layer: hedges[:10]})
+	book, err := Revalue(ps, m, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(book.Underlyings) != 2 || book.Underlyings[0].Name != "SP" || len(book.Underlyings[1].Positions) != 6 {
+		t.Errorf("underlyings: %+v", book.Underlyings)
+	}
+	if len(book.Layers) != 2 || book.Layers[0].Name != "Hedges" || len(book.Layers[0].Positions) != 6 ||
+		book.Layers[1].Name != "Hedges and" || len(book.Layers[1].Positions) != 1 {
+		t.Errorf("layers: %+v", book.Layers)
 	}
 }
