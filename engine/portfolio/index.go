@@ -69,14 +69,29 @@ func (t *smallIndex[K]) reset() {
 	t.n = 0
 }
 
-// hashName is FNV-1a of a symbol.
+// hashName hashes a symbol or a layer name: eight bytes at a time (four, or single bytes,
+// for the rest) into a multiply-and-fold, so that a symbol of a few letters costs two
+// multiplications rather than one per letter.
 func hashName(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
+	const k = 0x9E3779B97F4A7C15
+	h := uint64(len(s)) * k
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ w) * k
+		h ^= h >> 31
+		s = s[8:]
 	}
-	return h
+	var w uint64
+	switch n := len(s); {
+	case n >= 4: // the first and the last four bytes (overlapping for fewer than eight)
+		w = uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			(uint64(s[n-4])|uint64(s[n-3])<<8|uint64(s[n-2])<<16|uint64(s[n-1])<<24)<<32
+	case n > 0:
+		w = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+	}
+	h = (h ^ w) * k
+	return uint32(h>>32) ^ uint32(h)
 }
 
 // hashSecond mixes a Unix time in seconds (Fibonacci hashing: the high bits of the
