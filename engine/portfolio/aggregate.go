@@ -1,6 +1,7 @@
 package portfolio
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -32,7 +33,7 @@ type scratch struct {
 	instantAt  smallIndex[int64] // expiry moment (Unix seconds) → expiries
 	lastSec    int64             // the previous option's expiry moment, in expiries[lastExp]
 	lastExp    int32
-	dateAt     map[dateKey]int32
+	dateAt     smallIndex[int64] // expiry date (dateKey.packed) → expiries
 	expiries   []expirySlot
 	jobIndex   map[optKey]int32 // American options and implied vols: shared between positions
 	nowSec     int64            // Market.Now in Unix seconds and nanoseconds
@@ -106,6 +107,9 @@ type dateKey struct {
 	d int
 }
 
+// packed is the date as one number, distinct for distinct dates (years within ±2⁴⁷).
+func (k dateKey) packed() int64 { return int64(k.y)<<16 | int64(k.m)<<8 | int64(k.d) }
+
 // expirySlot is one expiry date of the book's options.
 type expirySlot struct {
 	first  time.Time // the moment that named it
@@ -158,8 +162,8 @@ type posScratch struct {
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
-		futAt:  make(map[futuresKey]int32, 8),
-		dateAt: make(map[dateKey]int32, 32), jobIndex: make(map[optKey]int32, 64),
+		futAt:    make(map[futuresKey]int32, 8),
+		jobIndex: make(map[optKey]int32, 64),
 	}
 }}
 
@@ -187,7 +191,7 @@ func putScratch(sc *scratch) {
 	sc.futs = sc.futs[:0]
 	sc.layerAt.reset()
 	sc.instantAt.reset()
-	clear(sc.dateAt)
+	sc.dateAt.reset()
 	clear(sc.jobIndex)
 	clear(sc.under) // drop the strings and profiles of this book
 	sc.under = sc.under[:0]
@@ -410,9 +414,11 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 				exp := book.Positions[i].Instrument.Expiry
 				y, mo, d := exp.Date()
 				k := dateKey{y, mo, d}
-				if ei, found = sc.dateAt[k]; !found {
+				dk := k.packed()
+				dh := hashSecond(dk)
+				if ei, found = sc.dateAt.get(dh, dk); !found {
 					ei = int32(len(sc.expiries))
-					sc.dateAt[k] = ei
+					sc.dateAt.put(dh, dk, ei, hashSecond)
 					sc.expiries = append(sc.expiries, expirySlot{first: exp, expiry: exp, sec: ps.expSec, ns: ps.expNs, dte: ps.dte, date: k})
 				}
 				sc.instantAt.put(h, ps.expSec, ei, hashSecond)
@@ -488,7 +494,13 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 	for x := range sc.expiries {
 		order = append(order, int32(x))
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return sc.expiries[a].expiry.Compare(sc.expiries[b].expiry) })
+	slices.SortStableFunc(order, func(a, b int32) int { // expiry.Compare, from its Unix time
+		xa, xb := &sc.expiries[a], &sc.expiries[b]
+		if c := cmp.Compare(xa.sec, xb.sec); c != 0 {
+			return c
+		}
+		return cmp.Compare(xa.ns, xb.ns)
+	})
 	if len(order) > 0 {
 		book.Expiries = make([]ExpiryGroup, len(order))
 		// The dates' names share one string: one allocation, not one per expiry.
