@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -167,8 +168,19 @@ var scratchPool = sync.Pool{New: func() any {
 	}
 }}
 
+// lastScratch holds the scratch of the last call for the next one, whichever processor
+// (P) it runs on: sync.Pool keeps what is put back for the P that put it, so a caller whose
+// goroutine the scheduler has moved (as it often does around a garbage collection) would
+// find the pool empty and build a new scratch, a few hundred bytes a position. The one
+// scratch held here (sized for the largest book seen) is never freed; the pool holds the
+// others, for calls running at the same time.
+var lastScratch atomic.Pointer[scratch]
+
 func getScratch(n int) *scratch {
-	sc := scratchPool.Get().(*scratch)
+	sc := lastScratch.Swap(nil)
+	if sc == nil {
+		sc = scratchPool.Get().(*scratch)
+	}
 	if cap(sc.pos) < n {
 		sc.pos = make([]posScratch, n)
 	}
@@ -201,7 +213,9 @@ func putScratch(sc *scratch) {
 	sc.failed = sc.failed[:0]
 	clear(sc.layers) // drop the names and limits of this book
 	sc.layers = sc.layers[:0]
-	scratchPool.Put(sc)
+	if !lastScratch.CompareAndSwap(nil, sc) {
+		scratchPool.Put(sc)
+	}
 }
 
 // underlying is the slot of the underlying called name, priced from prices when new.
