@@ -28,8 +28,8 @@ type scratch struct {
 	layerAt    smallIndex[string] // layer name → index in layers
 	layers     []LayerRisk        // the book's layers as met: the configured ones first
 	lastLayer  int32
-	configured int // the configured layers lead layers
-	layerCount []int32
+	configured int               // the configured layers lead layers
+	layerCount []int32           // positions of each layer (as built); then, in aggregate, its cursor
 	layerFinal []int32           // index in Book.Layers as built → index once sorted
 	instantAt  smallIndex[int64] // expiry moment (Unix seconds) → expiries
 	lastSec    int64             // the previous option's expiry moment, in expiries[lastExp]
@@ -58,8 +58,9 @@ type underlyingInfo struct {
 
 	divKnown, profileKnown, futKnown, futOK bool
 
-	count int32 // positions valued without error
-	group int32 // its index in Book.Underlyings
+	count  int32 // positions valued without error
+	group  int32 // its index in Book.Underlyings
+	cursor int32 // where its next position goes in aggregate's backing
 }
 
 // seenName is a symbol's memory (its bytes' address and length) and its underlying's slot.
@@ -121,6 +122,7 @@ type expirySlot struct {
 	date   dateKey // first's date, in its own time zone
 	count  int32
 	group  int32
+	cursor int32 // where its next position goes in aggregate's backing
 	// nameLen is the length of its name (first.Format(time.DateOnly)) as writeDate wrote it.
 	nameLen int32
 }
@@ -447,11 +449,14 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 			x.sec, x.ns, x.dte = ps.expSec, ps.expNs, ps.dte
 		}
 	}
-	backing := make([]int, 0, n+valued+options)
-	carve := func(c int32) []int {
-		s := backing[len(backing) : len(backing) : len(backing)+int(c)]
-		backing = backing[:len(backing)+int(c)]
-		return s
+	// Each group's list is carved out of backing, and filled through a cursor kept with the
+	// group in sc: where its next position goes.
+	backing := make([]int, n+valued+options)
+	carved := int32(0)
+	carve := func(c int32) ([]int, int32) {
+		at := carved
+		carved += c
+		return backing[at:carved:carved], at
 	}
 
 	// Layers: the configured ones in order, then the others by name, then Unassigned.
@@ -483,7 +488,7 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		}
 	}
 	for li := 0; li < nl; li++ {
-		book.Layers[sc.layerFinal[li]].Positions = carve(sc.layerCount[li])
+		book.Layers[sc.layerFinal[li]].Positions, sc.layerCount[li] = carve(sc.layerCount[li]) // now its cursor
 	}
 
 	// Underlyings by symbol.
@@ -499,7 +504,9 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		for g, u := range order {
 			ul := &sc.under[u]
 			ul.group = int32(g)
-			book.Underlyings[g] = Group{Name: ul.name, Positions: carve(ul.count)}
+			list, at := carve(ul.count)
+			ul.cursor = at
+			book.Underlyings[g] = Group{Name: ul.name, Positions: list}
 		}
 	}
 
@@ -527,7 +534,9 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		for g, x := range order {
 			xs := &sc.expiries[x]
 			xs.group = int32(g)
-			book.Expiries[g] = ExpiryGroup{Group: Group{Name: all[at : at+int(xs.nameLen)], Positions: carve(xs.count)},
+			list, cursor := carve(xs.count)
+			xs.cursor = cursor
+			book.Expiries[g] = ExpiryGroup{Group: Group{Name: all[at : at+int(xs.nameLen)], Positions: list},
 				Expiry: xs.expiry, DTE: xs.dte}
 			at += int(xs.nameLen)
 		}
@@ -536,11 +545,13 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 
 	for i := range sc.pos {
 		ps := &sc.pos[i]
-		lr := &book.Layers[sc.layerFinal[ps.layer]]
-		lr.Positions = append(lr.Positions, i)
+		cur := &sc.layerCount[ps.layer]
+		backing[*cur] = i
+		*cur++
 		if !ps.ok {
 			continue
 		}
+		lr := &book.Layers[sc.layerFinal[ps.layer]]
 		lr.Exposure.accumulate(&ps.e)
 		if ps.counted {
 			lr.Contracts += ps.legs
@@ -549,13 +560,15 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 			}
 		}
 		book.Total.accumulate(&ps.e)
-		u := &book.Underlyings[sc.under[ps.under].group]
-		u.Positions = append(u.Positions, i)
-		u.Exposure.accumulate(&ps.e)
+		ul := &sc.under[ps.under]
+		backing[ul.cursor] = i
+		ul.cursor++
+		book.Underlyings[ul.group].Exposure.accumulate(&ps.e)
 		if ps.option {
-			eg := &book.Expiries[sc.expiries[ps.exp].group]
-			eg.Positions = append(eg.Positions, i)
-			eg.Exposure.accumulate(&ps.e)
+			xs := &sc.expiries[ps.exp]
+			backing[xs.cursor] = i
+			xs.cursor++
+			book.Expiries[xs.group].Exposure.accumulate(&ps.e)
 		}
 	}
 	for i := range book.Layers {
