@@ -2,7 +2,9 @@ package portfolio
 
 import (
 	"errors"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -602,5 +604,83 @@ func TestRevalueSameSymbolsInOtherMemory(t *testing.T) {
 	if len(book.Layers) != 2 || book.Layers[0].Name != "Hedges" || len(book.Layers[0].Positions) != 6 ||
 		book.Layers[1].Name != "Hedges and" || len(book.Layers[1].Positions) != 1 {
 		t.Errorf("layers: %+v", book.Layers)
+	}
+}
+
+// TestRevalueGroupsAsSummedOneByOne rebuilds every group of a realistic book (American
+// options, errors included) the plain way: its positions' indexes in order, and their
+// Exposures summed in that order. Revalue's groups must be exactly those, to the bit.
+func TestRevalueGroupsAsSummedOneByOne(t *testing.T) {
+	ps, m := benchBook(t, 1000)
+	quotes := maps.Clone(m.Quotes)
+	for i, p := range ps {
+		if i%89 == 5 { // no price for the position nor its underlying: left out of the sums
+			ps[i].Instrument.Root, ps[i].Instrument.Underlying = "NOPE", ""
+			quotes[p.ID] = Quote{}
+		}
+	}
+	m.Quotes = quotes
+	book, err := Revalue(ps, m, Config{Workers: 2})
+	if err == nil || book.Errors == 0 {
+		t.Fatalf("want some positions in error, got %d (%v)", book.Errors, err)
+	}
+	type group struct {
+		positions []int
+		e         Exposure
+	}
+	layers, unders, dates := map[string]*group{}, map[string]*group{}, map[string]*group{}
+	add := func(to map[string]*group, name string, i int, p *PositionRisk) {
+		g := to[name]
+		if g == nil {
+			g = &group{}
+			to[name] = g
+		}
+		g.positions = append(g.positions, i)
+		if p.Err == nil {
+			g.e.add(p.Exposure)
+		}
+	}
+	var total Exposure
+	for i := range book.Positions {
+		p := &book.Positions[i]
+		layer := p.Layer
+		if layer == "" {
+			layer = Unassigned
+		}
+		add(layers, layer, i, p)
+		if p.Err != nil {
+			continue
+		}
+		total.add(p.Exposure)
+		add(unders, p.Underlying, i, p)
+		if p.Instrument.IsOption() {
+			add(dates, p.Instrument.Expiry.Format(time.DateOnly), i, p)
+		}
+	}
+	if book.Total != total {
+		t.Errorf("total %+v, summed one by one %+v", book.Total, total)
+	}
+	check := func(kind, name string, positions []int, e Exposure, want map[string]*group) {
+		w := want[name]
+		if w == nil {
+			t.Errorf("%s %s: not in the book", kind, name)
+			return
+		}
+		if !slices.Equal(positions, w.positions) || e != w.e {
+			t.Errorf("%s %s: positions %v, exposure %+v; one by one %v, %+v", kind, name, positions, e, w.positions, w.e)
+		}
+		delete(want, name)
+	}
+	for _, g := range book.Layers {
+		check("layer", g.Name, g.Positions, g.Exposure, layers)
+	}
+	for _, g := range book.Underlyings {
+		check("underlying", g.Name, g.Positions, g.Exposure, unders)
+	}
+	for _, g := range book.Expiries {
+		check("expiry", g.Name, g.Positions, g.Exposure, dates)
+	}
+	if len(layers)+len(unders)+len(dates) != 0 {
+		t.Errorf("groups missing from the book: layers %v, underlyings %v, expiries %v", layers, unders, dates)
 	}
 }
