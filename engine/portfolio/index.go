@@ -94,8 +94,8 @@ func hashName(s string) uint32 {
 	return uint32(h>>32) ^ uint32(h)
 }
 
-// hashSecond mixes a Unix time in seconds or a packed date (Fibonacci hashing: the high bits of the
-// product, where every bit of the key counts).
+// hashSecond mixes a Unix time in seconds or a packed date (Fibonacci hashing: the high
+// bits of the product, where every bit of the key counts).
 func hashSecond(s int64) uint32 {
 	return uint32((uint64(s) * 0x9E3779B97F4A7C15) >> 32)
 }

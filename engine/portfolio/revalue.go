@@ -415,7 +415,8 @@ func (b *benchmark) betaOf(in *instrument.Instrument, ul *underlyingInfo) (beta,
 }
 
 // prepare fills pr's market inputs (underlying, price, time, beta, pricing inputs) from
-// its position src (which pr holds a copy of) and quote q; ps.under becomes its underlying's slot in sc.
+// its position src (which pr holds a copy of) and quote q; ps.under becomes its
+// underlying's slot in sc.
 func (b *benchmark) prepare(pr *PositionRisk, src *Position, q *Quote, m *Market, sc *scratch, ps *posScratch) error {
 	in := &src.Instrument
 	if math.IsNaN(src.Quantity) || math.IsInf(src.Quantity, 0) {
