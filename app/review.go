@@ -231,19 +231,10 @@ func (v *ReviewView) now() time.Time {
 // Content is the window's content.
 func (v *ReviewView) Content() fyne.CanvasObject { return v.content }
 
-// Settle waits for the background loads to be applied and, once the window has a size, for
-// the chart to be drawn (at most 5 s).
+// Settle waits for the background loads to be applied and the chart to show them.
 func (v *ReviewView) Settle() {
 	v.Wait()
-	widgets.UIMu.Lock()
-	sized, drawn := !v.chart.Size().IsZero(), v.chart.Rendered()
-	widgets.UIMu.Unlock()
-	if sized {
-		select {
-		case <-drawn:
-		case <-time.After(5 * time.Second):
-		}
-	}
+	<-v.chart.Drawn()
 }
 
 func (v *ReviewView) load() {

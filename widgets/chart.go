@@ -12,10 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
 )
@@ -177,176 +173,44 @@ func drawColor(c color.Color) drawing.Color {
 	return drawing.Color{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(a >> 8)}
 }
 
-// ThemeChartColors are the current Fyne theme's colours for a chart: its background,
-// foreground and separator colours, and the primary, error and success colours for lines.
-func ThemeChartColors() ChartColors {
-	return ChartColors{
-		Background: theme.Color(theme.ColorNameBackground),
-		Foreground: theme.Color(theme.ColorNameForeground),
-		Grid:       theme.Color(theme.ColorNameSeparator),
-		Lines: []color.Color{theme.Color(theme.ColorNamePrimary), theme.Color(theme.ColorNameError),
-			theme.Color(theme.ColorNameSuccess)},
-	}
-}
-
-// Chart is a widget showing a ChartSpec drawn to exactly its size. Drawing happens off the
-// UI goroutine whenever the size, data or theme changes; the finished image is swapped in
-// with fyne.Do. Until the first image is ready, or when the data cannot be drawn, it shows a
-// line of text saying why.
+// Chart is a widget showing a ChartSpec drawn to exactly its pixel size, off the UI
+// goroutine (see imageChart for when it redraws). Until the first image is ready, or when
+// the data cannot be drawn, it shows a line of text saying why.
 type Chart struct {
-	widget.BaseWidget
-
-	mu       sync.Mutex
-	spec     ChartSpec
-	gen      int // bumped by every change; a render whose gen is stale is dropped
-	drawn    fyne.Size
-	drawnGen int
-	rendered chan struct{} // closed and replaced when a render lands, for tests
-	current  image.Image
-	busy     bool // a worker goroutine is rendering
-	px       [2]int
-	colors   ChartColors
-
-	image *canvas.Image
-	note  *widget.Label
+	imageChart
+	spec ChartSpec // guarded by imageChart.mu
 }
 
 // NewChart returns a chart widget showing spec.
 func NewChart(spec ChartSpec) *Chart {
-	c := &Chart{spec: spec, rendered: make(chan struct{})}
-	c.image = canvas.NewImageFromImage(nil)
-	c.image.FillMode = canvas.ImageFillStretch
-	c.image.ScaleMode = canvas.ImageScaleFastest
-	c.note = widget.NewLabel("Drawing chart…")
-	c.note.Alignment = fyne.TextAlignCenter
-	c.ExtendBaseWidget(c)
+	c := &Chart{spec: spec}
+	c.init(c, func(w, h int, colors ChartColors) (image.Image, error) {
+		c.mu.Lock()
+		s := c.spec
+		c.mu.Unlock()
+		img, err := RenderChart(s, w, h, colors)
+		if err != nil {
+			return nil, errors.New(errorNote(s, err))
+		}
+		return img, nil
+	})
 	return c
 }
 
-// SetSpec replaces what the chart shows and redraws it.
+// SetSpec replaces what the chart shows and redraws it (any goroutine).
 func (c *Chart) SetSpec(spec ChartSpec) {
 	c.mu.Lock()
-	c.spec = spec
-	c.gen++
+	c.spec, c.message = spec, ""
 	c.mu.Unlock()
-	c.Refresh()
-}
-
-// Image is the image currently shown, nil while none is drawn.
-func (c *Chart) Image() image.Image {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.current
-}
-
-// Rendered returns a channel closed when the next image (or error note) is swapped in.
-func (c *Chart) Rendered() <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rendered
+	c.changed()
 }
 
 // MinSize keeps the chart readable: 240×160.
 func (c *Chart) MinSize() fyne.Size { return fyne.NewSize(240, 160) }
-
-// CreateRenderer is part of fyne.Widget.
-func (c *Chart) CreateRenderer() fyne.WidgetRenderer {
-	return &chartRenderer{c: c, objects: []fyne.CanvasObject{c.image, container.NewCenter(c.note)}}
-}
-
-// redraw asks for a render if the size or data changed since the last one. One worker
-// goroutine per chart renders the latest request, so a burst of resizes draws only the last.
-func (c *Chart) redraw(size fyne.Size) {
-	if size.Width < 50 || size.Height < 50 {
-		return
-	}
-	scale := float32(1)
-	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil {
-		scale = cv.Scale()
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.drawn == size && c.drawnGen == c.gen {
-		return
-	}
-	c.drawn, c.drawnGen = size, c.gen
-	c.colors = ThemeChartColors()
-	c.px = [2]int{int(math.Round(float64(size.Width * scale))), int(math.Round(float64(size.Height * scale)))}
-	if !c.busy {
-		c.busy = true
-		go c.work()
-	}
-}
-
-func (c *Chart) work() {
-	for {
-		c.mu.Lock()
-		gen, spec, px, colors := c.gen, c.spec, c.px, c.colors
-		c.mu.Unlock()
-		img, err := RenderChart(spec, px[0], px[1], colors)
-		DoAndWait(func() {
-			c.mu.Lock()
-			stale := gen != c.gen || px != c.px
-			done := c.rendered
-			if !stale {
-				c.rendered = make(chan struct{})
-				c.current = img
-			}
-			c.mu.Unlock()
-			if stale {
-				return
-			}
-			if err != nil {
-				c.image.Image = nil
-				c.note.SetText(errorNote(spec, err))
-				c.note.Show()
-			} else {
-				c.image.Image = img
-				c.note.Hide()
-			}
-			c.image.Refresh()
-			close(done)
-		})
-		c.mu.Lock()
-		if gen == c.gen && px == c.px {
-			c.busy = false
-			c.mu.Unlock()
-			return
-		}
-		c.mu.Unlock()
-	}
-}
 
 func errorNote(spec ChartSpec, err error) string {
 	if errors.Is(err, ErrTooFewPoints) {
 		return spec.Title + ": not enough data to chart yet (needs two or more dates)"
 	}
 	return spec.Title + ": " + err.Error()
-}
-
-type chartRenderer struct {
-	c       *Chart
-	objects []fyne.CanvasObject
-}
-
-func (r *chartRenderer) Layout(size fyne.Size) {
-	for _, o := range r.objects {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-	r.c.redraw(size)
-}
-
-func (r *chartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
-func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
-func (r *chartRenderer) Destroy()                     {}
-
-// Refresh redraws on a data or theme change (a theme change bumps the generation so the
-// colours are read again).
-func (r *chartRenderer) Refresh() {
-	r.c.mu.Lock()
-	r.c.gen++
-	r.c.mu.Unlock()
-	r.c.redraw(r.c.Size())
-	canvas.Refresh(r.c)
 }

@@ -100,10 +100,9 @@ func TestChartWidgetRendersToItsSize(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	done := c.Rendered()
 	c.SetSpec(ChartSpec{Title: "P&L", Series: []Series{{Times: days(1), Values: []float64{1}}}})
 	select {
-	case <-done:
+	case <-c.Drawn():
 	case <-time.After(10 * time.Second):
 		t.Fatal("chart never re-rendered")
 	}

@@ -428,7 +428,7 @@ func (r *imageChartRenderer) Layout(size fyne.Size) {
 	}
 }
 
-func (r *imageChartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
+func (r *imageChartRenderer) MinSize() fyne.Size           { return r.c.self.MinSize() }
 func (r *imageChartRenderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *imageChartRenderer) Destroy()                     {}
 
