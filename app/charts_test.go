@@ -5,7 +5,6 @@ import (
 	"errors"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -329,12 +328,7 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 				}
 			}
 			if dir := os.Getenv("KEEL_SHOT_DIR"); dir != "" {
-				f, err := os.Create(filepath.Join(dir, "h8-charts-"+c.name+".png"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer f.Close()
-				if err := png.Encode(f, img); err != nil {
+				if err := writePNG(filepath.Join(dir, "h8-charts-"+c.name+".png"), img); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 	"github.com/shopspring/decimal"
 
@@ -293,26 +291,7 @@ func TestDeskScreenshot(t *testing.T) {
 		t.Errorf("the desk needs %v, more than the window's %v", m, deskWindowSize)
 	}
 	if os.Getenv("KEEL_SHOTS") != "" {
-		deskShot(t, content, deskWindowSize, "/tmp/h7-desk.png")
-	}
-}
-
-// deskShot draws content with the software renderer at size into path, as the
-// screenshots are made.
-func deskShot(t *testing.T, content fyne.CanvasObject, size fyne.Size, path string) {
-	t.Helper()
-	c := software.NewCanvas()
-	c.SetPadded(true)
-	c.SetContent(content)
-	c.Resize(size)
-	img := software.RenderCanvas(c, Theme())
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
+		renderShot(t, content, deskWindowSize, "/tmp/h7-desk.png")
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/keel-desk/keel/widgets"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -404,12 +403,7 @@ func TestParseTags(t *testing.T) {
 
 func saveShot(t *testing.T, w fyne.Window, path string) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+	if err := writePNG(path, w.Canvas().Capture()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -283,7 +283,7 @@ func TestLayerEditorScreenshot(t *testing.T) {
 		v.onUI(func() {
 			v.perLeg.SetText("x")
 			v.readForm() // show a problem beside its field in the picture
-			deskShot(t, container.NewStack(content), layerEditorSize, "/tmp/h7-layers.png")
+			renderShot(t, container.NewStack(content), layerEditorSize, "/tmp/h7-layers.png")
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/keel-desk/keel/widgets"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -352,13 +351,7 @@ func renderShot(t *testing.T, content fyne.CanvasObject, size fyne.Size, path st
 	c.SetPadded(true)
 	c.SetContent(content)
 	c.Resize(size)
-	img := software.RenderCanvas(c, Theme())
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
+	if err := writePNG(path, software.RenderCanvas(c, Theme())); err != nil {
 		t.Fatal(err)
 	}
 }

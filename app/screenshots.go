@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -94,20 +95,24 @@ func Screenshots(dir string) error {
 		if s, ok := content.(interface{ Stop() }); ok {
 			s.Stop()
 		}
-		path := filepath.Join(dir, w.Name+".png")
-		f, err := os.Create(path)
-		if err != nil {
-			return fmt.Errorf("screenshots: %w", err)
-		}
-		if err := png.Encode(f, img); err != nil {
-			f.Close()
-			return fmt.Errorf("screenshots: %s: %w", path, err)
-		}
-		if err := f.Close(); err != nil {
+		if err := writePNG(filepath.Join(dir, w.Name+".png"), img); err != nil {
 			return fmt.Errorf("screenshots: %w", err)
 		}
 	}
 	return nil
+}
+
+// writePNG writes img to path as a PNG.
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // walkMarket moves a paper desk's market forward steps times by step, letting the desk

@@ -271,7 +271,7 @@ func TestSettingsScreenshot(t *testing.T) {
 		v.onUI(func() {
 			v.betas["IWM"].SetText("1,2")
 			v.readForm()
-			deskShot(t, content, settingsSize, "/tmp/h7-settings.png")
+			renderShot(t, content, settingsSize, "/tmp/h7-settings.png")
 		})
 	}
 }
