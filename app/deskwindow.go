@@ -349,25 +349,9 @@ func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bo
 			}
 			setCell(l, r.cells[id.Col], r.imps[id.Col], align)
 		})
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col < 0 || id.Col >= len(cols) {
-			l.SetText("")
-			return
-		}
-		align := fyne.TextAlignLeading
-		if cols[id.Col].trailing {
-			align = fyne.TextAlignTrailing
-		}
-		setCell(l, cols[id.Col].title, widget.MediumImportance, align)
-	}
-	for i, c := range cols {
-		t.SetColumnWidth(i, c.width)
-	}
+	setHeaders(t, len(cols), func(i int) (string, float32, bool) {
+		return cols[i].title, cols[i].width, cols[i].trailing
+	})
 	return t
 }
 

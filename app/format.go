@@ -118,3 +118,29 @@ func moneyImportance(negative bool) widget.Importance {
 	}
 	return widget.MediumImportance
 }
+
+// setHeaders gives t a header row of bold titles (trailing-aligned over number columns) and
+// its column widths; col describes column i of n.
+func setHeaders(t *widget.Table, n int, col func(i int) (title string, width float32, trailing bool)) {
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Col < 0 || id.Col >= n {
+			l.SetText("")
+			return
+		}
+		title, _, trailing := col(id.Col)
+		align := fyne.TextAlignLeading
+		if trailing {
+			align = fyne.TextAlignTrailing
+		}
+		setCell(l, title, widget.MediumImportance, align)
+	}
+	for i := 0; i < n; i++ {
+		_, w, _ := col(i)
+		t.SetColumnWidth(i, w)
+	}
+}

@@ -343,26 +343,10 @@ func (v *PositionsView) build() {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		v.updateCell,
 	)
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col < 0 || id.Col >= len(positionColumns) {
-			l.SetText("")
-			return
-		}
-		c := positionColumns[id.Col]
-		align := fyne.TextAlignLeading
-		if c.trailing {
-			align = fyne.TextAlignTrailing
-		}
-		setCell(l, c.title, widget.MediumImportance, align)
-	}
-	for i, c := range positionColumns {
-		v.table.SetColumnWidth(i, c.width)
-	}
+	setHeaders(v.table, len(positionColumns), func(i int) (string, float32, bool) {
+		c := positionColumns[i]
+		return c.title, c.width, c.trailing
+	})
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.rows) {
 			v.selected, v.selectedRow = v.rows[id.Row].Symbol, id.Row
@@ -393,26 +377,10 @@ func (v *PositionsView) build() {
 		},
 		v.updateOrderCell,
 	)
-	v.orderTable.ShowHeaderRow = true
-	v.orderTable.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	v.orderTable.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col < 0 || id.Col >= len(orderColumns) {
-			l.SetText("")
-			return
-		}
-		c := orderColumns[id.Col]
-		align := fyne.TextAlignLeading
-		if c.trailing {
-			align = fyne.TextAlignTrailing
-		}
-		setCell(l, c.title, widget.MediumImportance, align)
-	}
-	for i, c := range orderColumns {
-		v.orderTable.SetColumnWidth(i, c.width)
-	}
+	setHeaders(v.orderTable, len(orderColumns), func(i int) (string, float32, bool) {
+		c := orderColumns[i]
+		return c.title, c.width, c.trailing
+	})
 	v.orderNote = widget.NewLabel("")
 	v.orderNote.Truncation = fyne.TextTruncateEllipsis
 	ordersBar := container.NewBorder(nil, nil,
