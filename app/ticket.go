@@ -486,26 +486,17 @@ func (t *OrderTicket) fillLeg(l *ticketLeg, from brokers.Leg) {
 	l.updating = false
 	if from.Instrument.Root == "" {
 		// Only a symbol: look it up first.
-		l.gen++
-		gen, sym := l.gen, from.Symbol
-		l.loading = "looking up " + sym
-		b := t.desk.Broker()
-		t.background(func(ctx context.Context) func() {
+		sym := from.Symbol
+		t.legCall(l, "looking up "+sym, func(ctx context.Context, b brokers.Broker) (func(), error) {
 			in, err := b.Lookup(ctx, sym)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", sym, err)
+			}
 			return func() {
-				if gen != l.gen {
-					return
-				}
-				l.loading = ""
-				if err != nil {
-					l.loadErr = fmt.Errorf("%s: %w", sym, err)
-					t.validate()
-					return
-				}
 				from.Instrument = in
 				t.fillLeg(l, from)
 				t.validate()
-			}
+			}, nil
 		})
 		return
 	}
@@ -689,13 +680,29 @@ func (t *OrderTicket) lookupLeg(l *ticketLeg, sym string) {
 	if t.desk == nil || sym == "" {
 		return
 	}
+	l.symbol, l.inst = "", instrument.Instrument{}
+	t.legCall(l, "looking up "+sym, func(ctx context.Context, b brokers.Broker) (func(), error) {
+		in, err := b.Lookup(ctx, sym)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			l.symbol, l.inst = in.Symbol(), in
+			t.validate()
+		}, nil
+	})
+}
+
+// legCall runs a broker call for leg l off the UI goroutine, showing doing on the leg
+// meanwhile. The function the call returns is applied on the UI goroutine; an error is shown
+// on the leg instead; an answer that arrives after the leg changed again is dropped.
+func (t *OrderTicket) legCall(l *ticketLeg, doing string, call func(ctx context.Context, b brokers.Broker) (func(), error)) {
 	l.gen++
 	gen := l.gen
-	l.symbol, l.inst, l.loadErr = "", instrument.Instrument{}, nil
-	l.loading = "looking up " + sym
+	l.loading, l.loadErr = doing, nil
 	b := t.desk.Broker()
 	t.background(func(ctx context.Context) func() {
-		in, err := b.Lookup(ctx, sym)
+		apply, err := call(ctx, b)
 		return func() {
 			if gen != l.gen {
 				return
@@ -703,10 +710,10 @@ func (t *OrderTicket) lookupLeg(l *ticketLeg, sym string) {
 			l.loading = ""
 			if err != nil {
 				l.loadErr = err
-			} else {
-				l.symbol, l.inst = in.Symbol(), in
+				t.validate()
+				return
 			}
-			t.validate()
+			apply()
 		}
 	})
 }
@@ -717,28 +724,16 @@ func (t *OrderTicket) loadExpiries(l *ticketLeg) {
 	if t.desk == nil || u == "" {
 		return
 	}
-	l.gen++
-	gen := l.gen
-	l.loading, l.loadErr = "loading "+u+" expiries", nil
-	b := t.desk.Broker()
 	now := t.marketNow()
-	t.background(func(ctx context.Context) func() {
+	t.legCall(l, "loading "+u+" expiries", func(ctx context.Context, b brokers.Broker) (func(), error) {
 		exps, err := b.Expirations(ctx, u)
+		if err != nil {
+			return nil, fmt.Errorf("%s expiries: %w", u, err)
+		}
+		if len(exps) == 0 {
+			return nil, fmt.Errorf("%s has no options listed", u)
+		}
 		return func() {
-			if gen != l.gen {
-				return
-			}
-			l.loading = ""
-			if err != nil {
-				l.loadErr = fmt.Errorf("%s expiries: %w", u, err)
-				t.validate()
-				return
-			}
-			if len(exps) == 0 {
-				l.loadErr = fmt.Errorf("%s has no options listed", u)
-				t.validate()
-				return
-			}
 			l.expiries = exps
 			opts := make([]string, len(exps))
 			pick := -1
@@ -756,7 +751,7 @@ func (t *OrderTicket) loadExpiries(l *ticketLeg) {
 			l.expiry.SetSelectedIndex(pick)
 			l.updating = false
 			t.expiryChanged(l)
-		}
+		}, nil
 	})
 }
 
@@ -794,27 +789,17 @@ func (t *OrderTicket) expiryChanged(l *ticketLeg) {
 		l.wantStrike = t.selectedStrike(l)
 	}
 	u, exp := l.underlying.Selected, l.expiries[i]
-	l.gen++
-	gen := l.gen
 	l.chain, l.symbol, l.inst = nil, "", instrument.Instrument{}
-	l.loading, l.loadErr = "loading the "+u+" chain", nil
-	b := t.desk.Broker()
-	t.background(func(ctx context.Context) func() {
+	t.legCall(l, "loading the "+u+" chain", func(ctx context.Context, b brokers.Broker) (func(), error) {
 		ch, err := b.Chain(ctx, u, exp)
+		if err != nil {
+			return nil, fmt.Errorf("%s chain: %w", u, err)
+		}
 		return func() {
-			if gen != l.gen {
-				return
-			}
-			l.loading = ""
-			if err != nil {
-				l.loadErr = fmt.Errorf("%s chain: %w", u, err)
-				t.validate()
-				return
-			}
 			l.chain = &ch
 			t.showChain(l)
 			t.validate()
-		}
+		}, nil
 	})
 }
 
