@@ -52,10 +52,11 @@ type Service struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
-	latest atomic.Pointer[Snapshot]
-	subMu  sync.Mutex
-	subs   map[int]chan *Snapshot
-	nextID int
+	latest      atomic.Pointer[Snapshot]
+	layersStale atomic.Bool // the journal's layers must be read again
+	subMu       sync.Mutex
+	subs        map[int]chan *Snapshot
+	nextID      int
 
 	st state // owned by the loop goroutine
 }
@@ -130,6 +131,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		quotes: map[string]brokers.Quote{}, subscribed: map[string]bool{},
 		seenFills: map[string]bool{}, seenSettle: map[string]bool{},
 		valuer: newValuer(cfg), limits: cfg.RiskLimits}
+	s.layersStale.Store(true)
 	s.wg.Add(3)
 	go s.loop(runCtx)
 	go s.syncer(runCtx)
@@ -168,7 +170,10 @@ func (s *Service) Book() string { return data.Book(s.acct.Broker, s.acct.Account
 
 // LayersChanged tells the desk the layers or their positions changed in the journal; it
 // reads them again at once.
-func (s *Service) LayersChanged() { s.requestSync() }
+func (s *Service) LayersChanged() {
+	s.layersStale.Store(true)
+	s.requestSync()
+}
 
 // SetRiskLimits changes the limits the alerts check, from the next snapshot on.
 func (s *Service) SetRiskLimits(l portfolio.Limits) {
@@ -406,14 +411,17 @@ func (s *Service) syncOnce(ctx context.Context, resync bool) {
 			return
 		}
 	}
+	// The layers change only through the journal: read them at the start and after
+	// LayersChanged, not at every sync.
 	var layers []portfolio.Layer
 	var assigned map[string]string
-	if j := s.cfg.Journal; j != nil {
+	if j := s.cfg.Journal; j != nil && s.layersStale.Swap(false) {
 		book := s.Book()
 		if layers, err = j.Layers(ctx, book); err == nil {
 			assigned, err = j.PositionLayers(ctx, book)
 		}
 		if err != nil {
+			s.layersStale.Store(true)
 			s.post(func() { s.addProblem("journal", "could not read the layers: "+err.Error()) })
 		}
 	}
