@@ -195,9 +195,16 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 			l := profileLeg{s0: k.s0, beta: k.beta, unitMult: k.unitMult, option: isOpt,
 				right: k.right, strike: k.strike, opt: k.opt, base: k.s0}
 			if isOpt {
-				l.base = p.Greeks.Price
-				if p.Years <= 0 {
-					l.base = intrinsic(l.right, l.s0, l.strike).Price
+				l.base = intrinsic(l.right, l.s0, l.strike).Price
+				if p.Years > 0 {
+					// Today's value as the profile itself prices it, so every T+0 curve is
+					// exactly 0 at today's price: the book's own figure may come from a
+					// Revaluer's extrapolation or an implied vol solved to a tolerance.
+					price, err := pricing.Price(k.opt)
+					if err != nil {
+						return RiskProfile{}, fmt.Errorf("portfolio: profile of %s: %w", p.ID, err)
+					}
+					l.base = price
 				}
 			}
 			legs = append(legs, l)

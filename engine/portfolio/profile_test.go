@@ -265,3 +265,23 @@ func TestProfileParallelSame(t *testing.T) {
 		t.Errorf("workers change the total: %+v vs %+v", b1.Total, book.Total)
 	}
 }
+
+// A book valued by a Revaluer carries extrapolated prices; the profile still starts from
+// its own price of today, so the T+0 curve is exactly 0 at today's price.
+func TestProfileTodayIsZeroWhateverTheBooksPrices(t *testing.T) {
+	ps, m, _ := optionsBook(t)
+	book, err := Revalue(ps, m, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range book.Positions {
+		book.Positions[i].Greeks.Price *= 1.001 // as a cache's extrapolation might be off
+	}
+	rp, err := Profile(book, nil, ProfileSpec{Moves: Moves(0.2, 41), Horizons: []Horizon{{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := rp.Curves[0][20]; p.Move != 0 || math.Abs(p.PnL) > 1e-9 {
+		t.Errorf("T+0 at 0 move: %+v", p)
+	}
+}
