@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	chart "github.com/wcharczuk/go-chart/v2"
@@ -284,7 +285,9 @@ func (c *imageChart) MinSize() fyne.Size { return fyne.NewSize(320, 200) }
 
 // CreateRenderer is part of fyne.Widget.
 func (c *imageChart) CreateRenderer() fyne.WidgetRenderer {
-	return &imageChartRenderer{c: c, objects: []fyne.CanvasObject{c.image, container.NewCenter(c.note)}}
+	// The note takes the whole width so it wraps into lines, centred in the height.
+	note := container.NewVBox(layout.NewSpacer(), c.note, layout.NewSpacer())
+	return &imageChartRenderer{c: c, objects: []fyne.CanvasObject{c.image, note}}
 }
 
 // SetNote shows text instead of a chart (why there is nothing to draw), from any
