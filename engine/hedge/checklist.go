@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -25,6 +26,9 @@ type LayerState struct {
 	Years      float64
 	Rate       float64
 	Positions  []Position
+	// LayerOrders is, for the book, the delta the layers' orders of this run add: the book
+	// step sees the book as those orders leave it. 0 for a layer.
+	LayerOrders float64
 }
 
 // Event is a user-entered market event (earnings, FOMC, CPI). An empty Symbol means it
@@ -63,6 +67,7 @@ type HedgeStep struct {
 	OptionsDelta  float64
 	HedgeRequired float64
 	HedgeHeld     float64
+	LayerOrders   float64
 	Difference    float64
 	NetDelta      float64
 	Adjustment    float64
@@ -112,12 +117,16 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 			return Run{}, fmt.Errorf("hedge: layer %q: %w", l.Name, err)
 		}
 		r.Hedges = append(r.Hedges, step)
+		if f, ok := narrowBand(l.Name, step, l.Hedge); ok {
+			r.Limits = append(r.Limits, f)
+		}
 		book.Exposure.Delta += l.Exposure.Delta
 		book.Exposure.Gamma += l.Exposure.Gamma
 		book.Exposure.Vega += l.Exposure.Vega
 		book.Exposure.Theta += l.Exposure.Theta
 		book.Exposure.Notional += l.Exposure.Notional
 		book.HedgeHeld += l.HedgeHeld
+		book.LayerOrders += step.Adjustment // the book step decides on the book as the layers' orders leave it
 		book.Target += l.Target
 		if book.Exposure.Spot == 0 {
 			book.Exposure.Spot, book.Vol, book.Years, book.Rate = l.Exposure.Spot, l.Vol, l.Years, l.Rate
@@ -153,10 +162,14 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 				return Run{}, fmt.Errorf("hedge: book: %w", err)
 			}
 			r.Hedges = append(r.Hedges, step)
+			if f, ok := narrowBand("book", step, c.BookHedge); ok {
+				r.Limits = append(r.Limits, f)
+			}
 		} else {
+			held := book.HedgeHeld + book.LayerOrders
 			r.Hedges = append(r.Hedges, HedgeStep{Layer: "book", OptionsDelta: book.Exposure.Delta,
-				HedgeRequired: book.Target - book.Exposure.Delta, HedgeHeld: book.HedgeHeld,
-				Difference: book.Target - book.Exposure.Delta - book.HedgeHeld, NetDelta: book.Exposure.Delta + book.HedgeHeld,
+				HedgeRequired: book.Target - book.Exposure.Delta, HedgeHeld: book.HedgeHeld, LayerOrders: book.LayerOrders,
+				Difference: book.Target - book.Exposure.Delta - held, NetDelta: book.Exposure.Delta + held,
 				Action: "no book policy: the layers are hedged one by one"})
 		}
 		if in.NetLiq > 0 {
@@ -190,21 +203,40 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 	return r, nil
 }
 
-// net is the layer's exposure with its hedges included.
+// net is the layer's exposure with its hedges (and, for the book, the layers' orders)
+// included.
 func net(l LayerState) Exposure {
 	e := l.Exposure
-	e.Delta += l.HedgeHeld
+	e.Delta += l.HedgeHeld + l.LayerOrders
 	return e
 }
 
+// narrowBand is the finding for a step whose band is narrower than its hedge's smallest
+// lot: no whole lot can be sure to keep the delta inside it.
+func narrowBand(name string, s HedgeStep, h Instrument) (Finding, bool) {
+	if !s.Decision.Narrow || len(h.Lots) == 0 {
+		return Finding{}, false
+	}
+	small := h.Lots[len(h.Lots)-1]
+	b := s.Decision.Band
+	return Finding{Symbol: name, Rule: "band narrower than a lot", Severity: Warn, Text: fmt.Sprintf(
+		"%s: the band %s…%s is %.1f shares wide, narrower than one %s (%.1f shares): no whole lot keeps the delta inside it, so the hedge lands on the lot nearest the target, up to %.1f shares off — widen the band or hedge with a smaller lot",
+		name, minus(fmt.Sprintf("%+.1f", b.Lo)), minus(fmt.Sprintf("%+.1f", b.Hi)), b.Hi-b.Lo, small.Symbol, math.Abs(small.Delta), math.Abs(small.Delta)/2)}, true
+}
+
+// minus writes the true minus sign "−" for the hyphen a formatted number starts with.
+func minus(s string) string { return strings.Replace(s, "-", "−", 1) }
+
 func hedgeStep(l LayerState, p Policy, h Instrument, in ChecklistInput) (HedgeStep, error) {
-	netDelta := l.Exposure.Delta + l.HedgeHeld
+	held := l.HedgeHeld + l.LayerOrders
+	netDelta := l.Exposure.Delta + held
 	step := HedgeStep{
 		Layer:         l.Name,
 		OptionsDelta:  l.Exposure.Delta,
 		HedgeRequired: l.Target - l.Exposure.Delta,
 		HedgeHeld:     l.HedgeHeld,
-		Difference:    l.Target - l.Exposure.Delta - l.HedgeHeld,
+		LayerOrders:   l.LayerOrders,
+		Difference:    l.Target - l.Exposure.Delta - held,
 		NetDelta:      netDelta,
 	}
 	d, err := p.Decide(Input{
@@ -219,6 +251,9 @@ func hedgeStep(l LayerState, p Policy, h Instrument, in ChecklistInput) (HedgeSt
 	if d.Hedge {
 		step.Adjustment = d.Order.Delta
 		step.Action = d.Order.String()
+	}
+	if l.LayerOrders != 0 {
+		step.Action += fmt.Sprintf(" (after the layers' orders above, %s)", signed(l.LayerOrders))
 	}
 	return step, nil
 }

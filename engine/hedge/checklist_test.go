@@ -51,7 +51,8 @@ func TestChecklistRun(t *testing.T) {
 		b.Adjustment != -400 || b.Decision.Instrument != "ES/MES" {
 		t.Errorf("breached layer: %+v", b)
 	}
-	if book.Layer != "book" || book.OptionsDelta != 240 || book.HedgeHeld != 50 || book.NetDelta != 290 {
+	// The book sees the layer's order: options +240, held +50, the layer's −400 → −110.
+	if book.Layer != "book" || book.OptionsDelta != 240 || book.HedgeHeld != 50 || book.LayerOrders != -400 || book.NetDelta != -110 {
 		t.Errorf("book %+v", book)
 	}
 	if !r.ActionNeeded || !strings.Contains(r.Summary, "action") {
@@ -106,7 +107,8 @@ func TestChecklistBookPolicyAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if book := r.Hedges[2]; !book.Decision.Hedge || book.Decision.Delta != 290 {
+	// −110 after the layer's −400 is outside ±100: 2 MES bring it to −10.
+	if book := r.Hedges[2]; !book.Decision.Hedge || book.Decision.Delta != -110 || book.Decision.After != -10 {
 		t.Errorf("book decision %+v", book.Decision)
 	}
 	in := checklistInput(t)

@@ -169,19 +169,27 @@ func abs(n int) int {
 	return n
 }
 
+// MaxLots is the most lots one hedge order may trade. A wanted change beyond it (or not
+// a finite number) is an error, never an order.
+const MaxLots = 1e8
+
 // Round turns a wanted change of delta (underlying units) into whole lots. The change is
 // first rounded to the nearest multiple of the smallest lot; when a larger lot is a whole
 // multiple of the smallest (ES = 10 MES) as many large lots as fit are used and the rest
 // in small ones (1.3 ES-equivalents → 1 ES + 3 MES; 0.96 → 1 ES); a larger lot that is
-// not a whole multiple is filled greedily toward zero first. h must be valid.
-func (h Instrument) Round(change float64) Order {
+// not a whole multiple is filled greedily toward zero first. h must be valid. A change
+// that is not finite, or needs more than MaxLots, is an error naming it.
+func (h Instrument) Round(change float64) (Order, error) {
 	small := h.Lots[len(h.Lots)-1]
-	n := math.Round(change / small.Delta) // in smallest lots
-	return h.order(n)
+	return h.order(math.Round(change/small.Delta), change) // in smallest lots
 }
 
-// order splits n smallest-lot equivalents over the lots.
-func (h Instrument) order(n float64) Order {
+// order splits n smallest-lot equivalents over the lots; change is the wanted change it
+// came from, for the error.
+func (h Instrument) order(n, change float64) (Order, error) {
+	if math.IsNaN(n) || math.Abs(n) > MaxLots {
+		return Order{}, fmt.Errorf("hedge: a change of %g underlying units in %s is not a finite order of at most %.0f lots", change, h.Name, float64(MaxLots))
+	}
 	small := h.Lots[len(h.Lots)-1]
 	rest := n * small.Delta // underlying units still to place
 	var o Order
@@ -203,24 +211,28 @@ func (h Instrument) order(n float64) Order {
 		o.Delta += f.Delta
 		o.Cost += f.Cost
 	}
-	return o
+	return o, nil
 }
 
 // roundInto rounds a trade from delta toward aim and, when that leaves the result outside
 // [lo, hi] but one more smallest lot in the same direction lands inside, takes it. Used by
 // the band policies so rounding never leaves the book outside the band it was brought to.
-func (h Instrument) roundInto(delta, aim, lo, hi float64) Order {
+func (h Instrument) roundInto(delta, aim, lo, hi float64) (Order, error) {
 	small := h.Lots[len(h.Lots)-1]
 	n := math.Round((aim - delta) / small.Delta)
-	o := h.order(n)
+	o, err := h.order(n, aim-delta)
+	if err != nil {
+		return Order{}, err
+	}
 	after := delta + o.Delta
 	if after >= lo-1e-9 && after <= hi+1e-9 {
-		return o
+		return o, nil
 	}
 	step := math.Copysign(1, (aim-delta)/small.Delta)
-	o2 := h.order(n + step)
-	if a2 := delta + o2.Delta; a2 >= lo-1e-9 && a2 <= hi+1e-9 {
-		return o2
+	if o2, err := h.order(n+step, aim-delta); err == nil {
+		if a2 := delta + o2.Delta; a2 >= lo-1e-9 && a2 <= hi+1e-9 {
+			return o2, nil
+		}
 	}
-	return o
+	return o, nil
 }

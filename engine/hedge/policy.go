@@ -77,7 +77,10 @@ const (
 // no-trade range, Aim the delta the order aims for (the target or the nearest edge) and
 // After the delta once the order, rounded to whole lots, fills. Cost is the order's
 // expected commission plus half-spread, dollars. Instrument names the hedge instrument
-// the order trades. Reason says it all in words.
+// the order trades. Narrow says the band is narrower than the instrument's smallest lot:
+// no whole lot can be sure to land inside it, so the order takes the lot count that lands
+// nearest the target (which may leave delta outside the band, by at most half a lot).
+// Reason says it all in words.
 type Decision struct {
 	Policy     string
 	Instrument string
@@ -90,6 +93,7 @@ type Decision struct {
 	After      float64
 	Order      Order
 	Cost       float64
+	Narrow     bool
 }
 
 // Policy decides whether and how much to hedge. Decide never returns NaN or Inf: invalid
@@ -102,9 +106,10 @@ type Policy interface {
 // plan is a policy's choice before rounding and words: the band, whether delta must be
 // traded and the delta to aim for.
 type plan struct {
-	band  Band
-	trade bool
-	aim   float64
+	band   Band
+	trade  bool
+	aim    float64
+	banded bool // a band policy: the band is a no-trade range, not just the target
 }
 
 // rule is the part every policy implements; decide adds rounding and words.
@@ -124,19 +129,33 @@ func decide(r rule, in Input) (Decision, error) {
 		return Decision{}, err
 	}
 	d := Decision{Policy: r.Name(), Instrument: in.Hedge.Name, Delta: in.Delta, Target: in.Target, Band: p.band, Aim: in.Delta, After: in.Delta}
+	small := in.Hedge.Lots[len(in.Hedge.Lots)-1]
+	d.Narrow = p.banded && p.band.Hi-p.band.Lo < math.Abs(small.Delta)
 	head := r.head(&in, p)
+	if d.Narrow {
+		head += fmt.Sprintf(" — %s wide, narrower than one %s (%s)", num(p.band.Hi-p.band.Lo), small.Symbol, signed(small.Delta))
+	}
 	if !p.trade {
 		d.Reason = head + ": no action"
 		return d, nil
 	}
-	lo, hi := p.band.Lo, p.band.Hi
-	if p.aim == in.Target {
-		lo, hi = in.Target, in.Target
+	var order Order
+	if d.Narrow {
+		// No lot count is sure to land inside: take the one nearest the target.
+		p.aim = in.Target
+		order, err = in.Hedge.Round(in.Target - in.Delta)
+	} else {
+		lo, hi := p.band.Lo, p.band.Hi
+		if p.aim == in.Target {
+			lo, hi = in.Target, in.Target
+		}
+		order, err = in.Hedge.roundInto(in.Delta, p.aim, math.Min(lo, p.aim), math.Max(hi, p.aim))
 	}
-	order := in.Hedge.roundInto(in.Delta, p.aim, math.Min(lo, p.aim), math.Max(hi, p.aim))
+	if err != nil {
+		return Decision{}, err
+	}
 	d.Aim = p.aim
 	if order.Empty() {
-		small := in.Hedge.Lots[len(in.Hedge.Lots)-1]
 		d.Reason = fmt.Sprintf("%s, but bringing it to %s is less than half a lot (%s per %s): no action",
 			head, signed(p.aim), signed(small.Delta), small.Symbol)
 		return d, nil
@@ -190,7 +209,7 @@ func around(target, half float64) Band { return Band{Lo: target - half, Hi: targ
 // bandPlan is the common band logic: trade when delta is outside, to the target or edge.
 func bandPlan(in *Input, half float64, mode Rehedge) plan {
 	b := around(in.Target, half)
-	p := plan{band: b, aim: in.Target}
+	p := plan{band: b, aim: in.Target, banded: true}
 	switch {
 	case in.Delta > b.Hi:
 		p.trade = true
@@ -486,18 +505,21 @@ func (p CostBenefit) settings() (k, tau float64, err error) {
 
 // benefitCost is the certainty-equivalent risk reduction and the cost of hedging in to
 // the target, in dollars.
-func (p CostBenefit) benefitCost(in *Input, tau float64) (benefit, cost float64) {
+func (p CostBenefit) benefitCost(in *Input, tau float64) (benefit, cost float64, err error) {
 	e := in.Delta - in.Target
 	after := 0.0
 	if in.continuous {
 		cost = in.lambda * in.Spot * math.Abs(e)
 	} else {
-		o := in.Hedge.Round(-e)
+		o, err := in.Hedge.Round(-e)
+		if err != nil {
+			return 0, 0, err
+		}
 		cost = o.Cost
 		after = e + o.Delta
 	}
 	benefit = 0.5 * p.RiskAversion * (e*e - after*after) * sq(in.Spot*in.Vol) * tau
-	return benefit, cost
+	return benefit, cost, nil
 }
 
 func (p CostBenefit) plan(in *Input) (plan, error) {
@@ -505,7 +527,10 @@ func (p CostBenefit) plan(in *Input) (plan, error) {
 	if err != nil {
 		return plan{}, err
 	}
-	b, c := p.benefitCost(in, tau)
+	b, c, err := p.benefitCost(in, tau)
+	if err != nil {
+		return plan{}, err
+	}
 	pl := plan{band: Band{in.Target, in.Target}, aim: in.Target, trade: b > k*c && in.Delta != in.Target}
 	if !pl.trade && in.Delta != in.Target {
 		// Report the band the rule implies at this cost: the open delta at which the
@@ -521,7 +546,7 @@ func (p CostBenefit) plan(in *Input) (plan, error) {
 
 func (p CostBenefit) head(in *Input, pl plan) string {
 	k, tau, _ := p.settings()
-	b, c := p.benefitCost(in, tau)
+	b, c, _ := p.benefitCost(in, tau) // plan has succeeded on the same input
 	sd := math.Abs(in.Delta-in.Target) * in.Spot * in.Vol * math.Sqrt(tau)
 	verdict := "is worth more than"
 	if !pl.trade {

@@ -84,7 +84,10 @@ func TestRound(t *testing.T) {
 		{"non-multiple lots greedy", odd, 640, map[string]int{"BIG": 1, "SMALL": 2}, "buy 1 BIG and 2 SMALL"},
 	}
 	for _, tc := range tests {
-		o := tc.h.Round(tc.change)
+		o, err := tc.h.Round(tc.change)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
 		got := map[string]int{}
 		var delta, cost float64
 		for _, l := range o.Lines {
@@ -109,7 +112,7 @@ func TestRound(t *testing.T) {
 		}
 	}
 	// 1 ES + 3 MES costs 8.75 + 3 × 1.225 = 12.425.
-	if o := esmes(t).Round(650); math.Abs(o.Cost-12.425) > 1e-9 {
+	if o, _ := esmes(t).Round(650); math.Abs(o.Cost-12.425) > 1e-9 {
 		t.Errorf("cost %g, want 12.425", o.Cost)
 	}
 }

@@ -129,7 +129,8 @@ func (r RiskRules) lastStep() float64 {
 // MaxPositionSize is the guide's Max Size = Portfolio × Risk% ÷ Max Greek loss: with
 // portfolio dollars, riskFraction the share of it one position may lose (0.02 for 2%) and
 // maxLoss the worst loss of one unit (one contract) from the Greeks in a stress move, in
-// dollars. The result is whole units, rounded down.
+// dollars. The result is whole units, rounded down; a size above MaxLots (a worst loss
+// too small for the portfolio to mean anything) is an error naming the inputs.
 func MaxPositionSize(portfolio, riskFraction, maxLoss float64) (int, Finding, error) {
 	switch {
 	case !(portfolio > 0) || math.IsInf(portfolio, 0):
@@ -139,7 +140,11 @@ func MaxPositionSize(portfolio, riskFraction, maxLoss float64) (int, Finding, er
 	case !(maxLoss > 0) || math.IsInf(maxLoss, 0):
 		return 0, Finding{}, fmt.Errorf("hedge: max loss per unit %g must be positive dollars", maxLoss)
 	}
-	n := int(math.Floor(portfolio * riskFraction / maxLoss))
+	size := math.Floor(portfolio * riskFraction / maxLoss)
+	if !(size <= MaxLots) {
+		return 0, Finding{}, fmt.Errorf("hedge: max loss per unit $%g is too small for a portfolio of $%g: the size %g is above %.0f units", maxLoss, portfolio, size, float64(MaxLots))
+	}
+	n := int(size)
 	return n, Finding{Rule: "max size", Severity: Info, Text: fmt.Sprintf(
 		"max size %d = $%.0f × %.2g%% ÷ $%.2f worst Greek loss per unit", n, portfolio, 100*riskFraction, maxLoss)}, nil
 }
@@ -175,6 +180,14 @@ func DefaultLimits() Limits { return Limits{DeltaPer100k: 500, VegaPercent: 2, T
 func (l Limits) Check(name string, e Exposure, netLiq float64) ([]Finding, error) {
 	if !(netLiq > 0) || math.IsInf(netLiq, 0) {
 		return nil, fmt.Errorf("hedge: limits need a positive net liquidation (got %g)", netLiq)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Delta", e.Delta}, {"Vega", e.Vega}, {"Theta", e.Theta}, {"Notional", e.Notional}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return nil, fmt.Errorf("hedge: limits of %s: %s %g must be finite", name, f.name, f.v)
+		}
 	}
 	var out []Finding
 	add := func(rule string, used, limit float64, unit string) {
