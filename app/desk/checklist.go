@@ -75,6 +75,58 @@ type ChecklistResult struct {
 	Units  string // what the deltas are in ("SPY shares, beta-weighted")
 }
 
+// LayerBand is a layer's checklist band as the layer editor shows it. Hedged says the
+// checklist hedges the layer on its own (a neutral layer); else Why says why not. Half is
+// the band's half-width in benchmark shares (±Percent % of net liquidation); Lot and
+// LotDelta the hedge's smallest lot and its delta in the same units. Narrow says the band
+// is narrower than that lot, and Needed is the percentage at which it would be one lot wide.
+type LayerBand struct {
+	Hedged   bool
+	Why      string
+	Percent  float64
+	Half     float64
+	Units    string
+	Lot      string
+	LotDelta float64
+	Narrow   bool
+	Needed   float64
+}
+
+// LayerBand is the checklist band of layer l at the latest snapshot's net liquidation and
+// prices, with the hedge instrument the checklist would use for it. It may ask the broker
+// for a quote: call it off the UI goroutine.
+func (s *Service) LayerBand(ctx context.Context, l portfolio.Layer, cfg ChecklistConfig) (LayerBand, error) {
+	cfg = cfg.withDefaults()
+	b := LayerBand{Percent: cfg.LayerBand}
+	if l.Bias != portfolio.Neutral {
+		b.Why = fmt.Sprintf("none: a %s-biased layer's delta is its intent; the book step balances it", l.Bias)
+		return b, nil
+	}
+	snap := s.Latest()
+	netLiq := snap.Account.NetLiquidation.InexactFloat64()
+	spot := snap.Book.Benchmark.Price
+	if !snap.Synced || !(netLiq > 0) || !(spot > 0) {
+		return b, errors.New("the book is not valued yet (waiting for quotes)")
+	}
+	sym := l.HedgeInstrument
+	if sym == "" {
+		sym = cfg.BookHedge
+	}
+	h, err := s.hedgeInstrument(ctx, snap, sym)
+	if err != nil {
+		return b, fmt.Errorf("hedge instrument %s: %w", sym, err)
+	}
+	if b.Half, err = (hedge.FixedBand{Width: cfg.LayerBand, Unit: hedge.BandPercentNAV}).HalfWidth(hedge.Input{NetLiq: netLiq, Spot: spot}); err != nil {
+		return b, err
+	}
+	small := h.Lots[len(h.Lots)-1]
+	b.Hedged, b.Units = true, snap.Book.Benchmark.Symbol+" shares"
+	b.Lot, b.LotDelta = small.Symbol, math.Abs(small.Delta)
+	b.Narrow = 2*b.Half < b.LotDelta
+	b.Needed = cfg.LayerBand * b.LotDelta / (2 * b.Half)
+	return b, nil
+}
+
 // holdPolicy is the policy of a layer the checklist does not hedge on its own.
 type holdPolicy struct{ why string }
 

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/portfolio"
 )
 
 func TestChecklistQuietDayThenABandBreachHedgedThroughTheDesk(t *testing.T) {
@@ -146,5 +148,65 @@ func TestHoldPolicyNeverTrades(t *testing.T) {
 	d, err := holdPolicy{"long-biased"}.Decide(hedge.Input{Delta: 120})
 	if err != nil || d.Hedge || d.After != 120 || d.Reason != "long-biased" {
 		t.Fatalf("%+v %v", d, err)
+	}
+}
+
+// A neutral layer hedged with MES on the default ±5% band of the demo account's net
+// liquidation (about $250k: ±18.9 SPY shares) has a band narrower than one MES (≈ 50 SPY
+// shares): the layer editor's figures say so, and so does the checklist, with the numbers.
+func TestChecklistSaysWhenTheBandIsNarrowerThanOneLot(t *testing.T) {
+	r := layeredRig(t)
+	ctx := context.Background()
+	layers, err := r.journal.Layers(ctx, r.desk.Book())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spy portfolio.Layer
+	for _, l := range layers {
+		if l.Name == "SPY options" {
+			spy = l
+		}
+	}
+	if spy.Name == "" || spy.Bias != portfolio.Neutral {
+		t.Fatalf("the demo book's SPY options layer: %+v", spy)
+	}
+	// Hedged with SPY shares (the default), one lot is one share: not narrow.
+	b, err := r.desk.LayerBand(ctx, spy, ChecklistConfig{})
+	if err != nil || !b.Hedged || b.Narrow || b.LotDelta != 1 {
+		t.Fatalf("SPY-share hedge: %+v %v", b, err)
+	}
+	spy.HedgeInstrument = "MESZ6"
+	if err := r.journal.SaveLayer(ctx, r.desk.Book(), spy.Name, spy); err != nil {
+		t.Fatal(err)
+	}
+	r.desk.LayersChanged()
+	b, err = r.desk.LayerBand(ctx, spy, ChecklistConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Narrow || b.Lot != "MESZ6" || b.LotDelta < 40 || 2*b.Half >= b.LotDelta || b.Needed <= 5 {
+		t.Fatalf("MES hedge: %+v, want a band narrower than one MES", b)
+	}
+	r.waitFor(t, "the MES hedge", func(s *Snapshot) bool {
+		for _, l := range s.Book.Layers {
+			if l.Layer.Name == "SPY options" {
+				return valued(s) && l.Layer.HedgeInstrument == "MESZ6"
+			}
+		}
+		return false
+	})
+	res, err := r.desk.RunChecklist(ctx, ChecklistConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, f := range res.Run.Limits {
+		if f.Rule == "band narrower than a lot" && f.Symbol == "SPY options" {
+			text = f.Text
+		}
+	}
+	if text == "" || !strings.Contains(text, "narrower than one MESZ6") || !strings.Contains(text, fmt.Sprintf("%.1f shares wide", 2*b.Half)) ||
+		!strings.Contains(text, fmt.Sprintf("(%.1f shares)", b.LotDelta)) {
+		t.Errorf("checklist finding %q, want the band width %.1f and the lot %.1f", text, 2*b.Half, b.LotDelta)
 	}
 }
