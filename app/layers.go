@@ -63,6 +63,8 @@ type LayerEditor struct {
 	nameErr, undersErr, hedgeErr           *widget.Label
 	perLegErr, perLayerErr, maxDeltaErr    *widget.Label
 	formTitle, formNote, status, listTitle *widget.Label
+	bandNote                               *widget.Label // the layer's checklist band, and whether one lot fits in it
+	bandWaiting                            bool          // the band waits for a valued book: shown at the next valued snapshot
 	save, newLayer, deleteBtn              *widget.Button
 	posTable                               *widget.Table
 	moveTo                                 *widget.Select
@@ -165,6 +167,9 @@ func (v *LayerEditor) build() {
 	cells = append(cells, row("Bias", v.bias, widget.NewLabel(""))...)
 	cells = append(cells, row("Underlyings (space separated)", v.unders, v.undersErr)...)
 	cells = append(cells, row("Hedge instrument", v.hedge, v.hedgeErr)...)
+	v.bandNote = widget.NewLabel("")
+	v.bandNote.Wrapping = fyne.TextWrapWord
+	cells = append(cells, row("Checklist band", v.bandNote, widget.NewLabel(""))...)
 	cells = append(cells, row("Max contracts per leg", v.perLeg, v.perLegErr)...)
 	cells = append(cells, row("Max contracts in the layer", v.perLayer, v.perLayerErr)...)
 	cells = append(cells, row("Max |delta| (SPY shares, β-weighted)", v.maxDelta, v.maxDeltaErr)...)
@@ -321,6 +326,11 @@ func (v *LayerEditor) applyPositions(s *desk.Snapshot) {
 	if !s.Synced {
 		return
 	}
+	if v.bandWaiting && bookValued(s) {
+		if i := slices.IndexFunc(v.layers, func(l portfolio.Layer) bool { return l.Name == v.current }); i >= 0 {
+			v.showBand(v.layers[i])
+		}
+	}
 	ps := make([]layerPosition, len(s.Positions))
 	for i, p := range s.Positions {
 		ps[i] = layerPosition{symbol: p.Symbol, quantity: p.Quantity}
@@ -426,6 +436,52 @@ func (v *LayerEditor) clearProblems() {
 	setLabel(v.formNote, "", widget.MediumImportance)
 }
 
+// showBand says beside the form what the layer's checklist band is and, when it is
+// narrower than one lot of the layer's hedge, that no whole lot keeps the layer inside it.
+// The figures are read off the UI goroutine (the hedge's price may come from the broker).
+func (v *LayerEditor) showBand(l portfolio.Layer) {
+	s := v.d.Latest()
+	v.bandWaiting = !bookValued(s)
+	if v.bandWaiting {
+		setLabel(v.bandNote, "waiting for the book's prices and net liquidation", widget.MediumImportance)
+		return
+	}
+	setLabel(v.bandNote, "", widget.MediumImportance)
+	v.background(func() func() {
+		settings, serr := LoadChecklistSettings(v.ctx, v.j)
+		b, err := v.d.LayerBand(v.ctx, l, settings.Config())
+		return func() {
+			if v.current != l.Name {
+				return
+			}
+			text, imp := layerBandText(b, err)
+			if serr != nil {
+				text += " (the checklist settings could not be read, so these are the defaults: " + serr.Error() + ")"
+			}
+			setLabel(v.bandNote, text, imp)
+		}
+	})
+}
+
+// bookValued says whether s has the net liquidation and benchmark price a band needs.
+func bookValued(s *desk.Snapshot) bool {
+	return s.Synced && s.Account.NetLiquidation.IsPositive() && s.Book.Benchmark.Price > 0
+}
+
+// layerBandText is the band in the trader's words.
+func layerBandText(b desk.LayerBand, err error) (string, widget.Importance) {
+	switch {
+	case err != nil:
+		return "not known yet: " + err.Error(), widget.MediumImportance
+	case !b.Hedged:
+		return b.Why, widget.MediumImportance
+	case b.Narrow:
+		return fmt.Sprintf("±%s%% of net liq = ±%s %s, narrower than one %s (%s %s): no whole lot keeps this layer inside its band, so the checklist hedges to the lot nearest zero (up to %s off). Widen the layer band to %s%% or more in the checklist settings, or hedge with a smaller lot.",
+			num(b.Percent, 1), num(b.Half, 1), b.Units, b.Lot, num(b.LotDelta, 1), b.Units, num(b.LotDelta/2, 1), num(math.Ceil(b.Needed*10)/10, 1)), widget.WarningImportance
+	}
+	return fmt.Sprintf("±%s%% of net liq = ±%s %s; one %s is %s %s", num(b.Percent, 1), num(b.Half, 1), b.Units, b.Lot, num(b.LotDelta, 1), b.Units), widget.MediumImportance
+}
+
 func (v *LayerEditor) clearForm() {
 	v.current, v.creating = "", false
 	for _, e := range []*widget.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
@@ -433,6 +489,7 @@ func (v *LayerEditor) clearForm() {
 	}
 	v.bias.ClearSelected()
 	v.clearProblems()
+	setLabel(v.bandNote, "", widget.MediumImportance)
 	v.setFormEnabled(false)
 	v.deleteBtn.Disable()
 	setLabel(v.formTitle, "Select a layer, or make a new one", widget.MediumImportance)
@@ -468,6 +525,7 @@ func (v *LayerEditor) edit(name string) {
 		v.deleteBtn.Disable() // it asks in a dialog, which needs a window
 	}
 	setLabel(v.formTitle, "Layer "+l.Name, widget.MediumImportance)
+	v.showBand(l)
 }
 
 // layerLimitText shows a limit for editing: "" for none.
