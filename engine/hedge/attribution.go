@@ -6,10 +6,13 @@ import (
 	"time"
 )
 
-// Snapshot is one position (or layer, or book) at one moment, in money units: Spot the
-// underlying price, Vol the implied volatility (0.20), Delta in underlying units, Gamma
-// in underlying units per 1.00 move, Vega in dollars per volatility point, Theta in
-// dollars per calendar day and Value the position's mark in dollars.
+// Snapshot is one position (or layer, or book) at one moment, in dollars: Spot the
+// underlying price, Vol the implied volatility (0.20), Delta in dollars per 1.00 move of
+// Spot (quantity × multiplier × per-unit delta: 50 for one ES future, 100 shares' worth
+// for a call of delta 1, never contracts), Gamma the change of that Delta per 1.00 move,
+// Vega in dollars per volatility point, Theta in dollars per calendar day and Value the
+// position's mark in dollars. Delta and Value must be in the same unit, or Δ·dS is off by
+// the multiplier and the rest lands in Unexplained.
 type Snapshot struct {
 	At    time.Time
 	Spot  float64
