@@ -91,14 +91,16 @@ func RealizedVol(prices []float64, periodsPerYear float64) (float64, error) {
 	if !(periodsPerYear > 0) || math.IsInf(periodsPerYear, 0) {
 		return 0, fmt.Errorf("hedge: periods per year %g must be positive", periodsPerYear)
 	}
+	for i, p := range prices {
+		if !(p > 0) || math.IsInf(p, 0) {
+			return 0, fmt.Errorf("hedge: price %d (%g) must be positive and finite", i, p)
+		}
+	}
 	n := len(prices) - 1
 	rets := make([]float64, n)
 	var mean float64
 	for i := 1; i < len(prices); i++ {
-		if !(prices[i-1] > 0) || !(prices[i] > 0) || math.IsInf(prices[i], 0) {
-			return 0, fmt.Errorf("hedge: price %d (%g) must be positive and finite", i, prices[i])
-		}
-		rets[i-1] = math.Log(prices[i] / prices[i-1])
+		rets[i-1] = math.Log(prices[i]) - math.Log(prices[i-1]) // no overflow of the ratio
 		mean += rets[i-1]
 	}
 	mean /= float64(n)
@@ -106,7 +108,11 @@ func RealizedVol(prices []float64, periodsPerYear float64) (float64, error) {
 	for _, r := range rets {
 		ss += (r - mean) * (r - mean)
 	}
-	return math.Sqrt(ss / float64(n-1) * periodsPerYear), nil
+	rv := math.Sqrt(ss / float64(n-1) * periodsPerYear)
+	if math.IsInf(rv, 0) || math.IsNaN(rv) {
+		return 0, fmt.Errorf("hedge: realized volatility of these prices is %g (periods per year %g): not a volatility", rv, periodsPerYear)
+	}
+	return rv, nil
 }
 
 // VolComparison sets realized against implied volatility: Spread = Implied − Realized (a
