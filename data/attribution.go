@@ -12,8 +12,9 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 )
 
-// PositionDay is one position at a moment of an exchange day, in the desk's units: delta in
-// underlying units, gamma in underlying units per 1.00 move of the underlying, theta in
+// PositionDay is one position at a moment of an exchange day, in dollars (hedge.Snapshot):
+// delta per 1.00 move of the underlying (quantity × multiplier × per-unit delta, so one ES
+// future is 50, not 1 contract), gamma the change of that delta per 1.00 move, theta in
 // dollars per calendar day, vega in dollars per vol point, value (the marked position) in
 // dollars, spot the underlying's price and vol its implied volatility (0 for stocks and
 // futures).

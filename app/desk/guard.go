@@ -64,7 +64,8 @@ func spiral(snap *Snapshot, o brokers.Order, override *hedge.Override, rate floa
 		}
 		for _, p := range snap.Positions {
 			if p.Symbol == leg.Symbol && p.Risk.Err == nil {
-				ol.Delta = p.Risk.Greeks.Delta
+				ol = guardLeg(p)
+				ol.Quantity = float64(leg.Ratio * o.Quantity)
 			}
 		}
 		v, err := hedge.SpiralGuard{}.Check(gl, ol, override)
@@ -94,24 +95,36 @@ func layerOfLeg(snap *Snapshot, leg brokers.Leg) string {
 	return ""
 }
 
-// guardLayer is what the spiral guard sees of one layer: its valued option legs.
+// guardLayer is what the spiral guard sees of one layer: its valued option legs, each at
+// its own underlying's price and beta.
 func guardLayer(snap *Snapshot, layer string, rate float64) (hedge.Layer, bool) {
 	gl := hedge.Layer{Name: layer, Rate: rate, Now: snap.Time}
 	var strikes []float64
 	for _, p := range snap.Positions {
 		r := p.Risk
-		if r.Layer != layer || !p.Instrument.IsOption() || r.Err != nil || p.Quantity == 0 {
+		if r.Layer != layer || !p.Instrument.IsOption() || r.Err != nil || p.Quantity == 0 || !(r.UnderlyingPrice > 0) {
 			continue
 		}
-		if gl.Spot == 0 {
-			gl.Spot, gl.Vol = r.UnderlyingPrice, r.Vol
-		}
-		gl.Legs = append(gl.Legs, hedge.Leg{Symbol: p.Symbol, Right: p.Instrument.Right, Strike: p.Instrument.Strike,
-			Expiry: p.Instrument.Expiry, Quantity: float64(p.Quantity), Delta: r.Greeks.Delta, Multiplier: p.Instrument.Multiplier})
+		gl.Legs = append(gl.Legs, guardLeg(p))
 		strikes = append(strikes, p.Instrument.Strike)
 	}
 	gl.StrikeStep = strikeStep(strikes)
-	return gl, len(gl.Legs) > 0 && gl.Spot > 0
+	return gl, len(gl.Legs) > 0
+}
+
+// guardLeg is a valued option position as the spiral guard weighs it: its per-unit delta
+// at its own underlying's price, with the portfolio's beta to the benchmark (leverage
+// included), so its position delta is the portfolio's BetaDollarDelta. An underlying with
+// no benchmark (beta 0: crude, gold) counts its own dollars (beta 1).
+func guardLeg(p Position) hedge.Leg {
+	r := p.Risk
+	beta := r.Beta
+	if beta == 0 {
+		beta = 1
+	}
+	return hedge.Leg{Symbol: p.Symbol, Right: p.Instrument.Right, Strike: p.Instrument.Strike, Expiry: p.Instrument.Expiry,
+		Quantity: float64(p.Quantity), Delta: r.Greeks.Delta, Multiplier: p.Instrument.Multiplier,
+		Spot: r.UnderlyingPrice, Vol: r.Vol, Beta: beta}
 }
 
 // strikeStep guesses the listed strike spacing from the strikes held: the largest of the

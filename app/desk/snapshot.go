@@ -301,14 +301,23 @@ func (s *Service) sampleGreeks(snap *Snapshot) {
 		if r.Err != nil {
 			continue
 		}
-		value := r.Value
-		if r.Instrument.Kind == instrument.Future {
-			// A future's book value is 0 (it settles daily); its day's P&L is the marked notional's change.
-			value = r.Quantity * r.Instrument.Multiplier * r.Mark
-		}
-		days = append(days, data.PositionDay{Symbol: r.ID, Instrument: r.Instrument, Time: at, Layer: r.Layer,
-			Quantity: r.Quantity, Spot: r.UnderlyingPrice, Vol: r.Vol, Value: value, Delta: r.Delta,
-			Gamma: r.Greeks.Gamma * r.Quantity * r.Instrument.Multiplier, Theta: r.Theta, Vega: r.Vega})
+		days = append(days, positionDay(&r, at))
 	}
 	s.queue(journalJob{history: pts, days: days, what: "the Greeks history"})
+}
+
+// positionDay is a valued position as the journal's P&L by Greek reads it, every figure in
+// dollars: delta and gamma per 1.00 move of the underlying's price (quantity × multiplier ×
+// the per-unit Greek, so an ES future's delta is 50 a contract, not 1), and the value the
+// marked position. A future's book value is 0 (it settles daily), so its value here is the
+// marked notional, whose change is the day's P&L.
+func positionDay(r *portfolio.PositionRisk, at time.Time) data.PositionDay {
+	n := r.Quantity * r.Instrument.Multiplier
+	value := r.Value
+	if r.Instrument.Kind == instrument.Future {
+		value = n * r.Mark
+	}
+	return data.PositionDay{Symbol: r.ID, Instrument: r.Instrument, Time: at, Layer: r.Layer,
+		Quantity: r.Quantity, Spot: r.UnderlyingPrice, Vol: r.Vol, Value: value, Delta: n * r.Greeks.Delta,
+		Gamma: n * r.Greeks.Gamma, Theta: r.Theta, Vega: r.Vega}
 }

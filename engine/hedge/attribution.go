@@ -6,10 +6,13 @@ import (
 	"time"
 )
 
-// Snapshot is one position (or layer, or book) at one moment, in money units: Spot the
-// underlying price, Vol the implied volatility (0.20), Delta in underlying units, Gamma
-// in underlying units per 1.00 move, Vega in dollars per volatility point, Theta in
-// dollars per calendar day and Value the position's mark in dollars.
+// Snapshot is one position (or layer, or book) at one moment, in dollars: Spot the
+// underlying price, Vol the implied volatility (0.20), Delta in dollars per 1.00 move of
+// Spot (quantity × multiplier × per-unit delta: 50 for one ES future, 100 shares' worth
+// for a call of delta 1, never contracts), Gamma the change of that Delta per 1.00 move,
+// Vega in dollars per volatility point, Theta in dollars per calendar day and Value the
+// position's mark in dollars. Delta and Value must be in the same unit, or Δ·dS is off by
+// the multiplier and the rest lands in Unexplained.
 type Snapshot struct {
 	At    time.Time
 	Spot  float64
@@ -88,14 +91,16 @@ func RealizedVol(prices []float64, periodsPerYear float64) (float64, error) {
 	if !(periodsPerYear > 0) || math.IsInf(periodsPerYear, 0) {
 		return 0, fmt.Errorf("hedge: periods per year %g must be positive", periodsPerYear)
 	}
+	for i, p := range prices {
+		if !(p > 0) || math.IsInf(p, 0) {
+			return 0, fmt.Errorf("hedge: price %d (%g) must be positive and finite", i, p)
+		}
+	}
 	n := len(prices) - 1
 	rets := make([]float64, n)
 	var mean float64
 	for i := 1; i < len(prices); i++ {
-		if !(prices[i-1] > 0) || !(prices[i] > 0) || math.IsInf(prices[i], 0) {
-			return 0, fmt.Errorf("hedge: price %d (%g) must be positive and finite", i, prices[i])
-		}
-		rets[i-1] = math.Log(prices[i] / prices[i-1])
+		rets[i-1] = math.Log(prices[i]) - math.Log(prices[i-1]) // no overflow of the ratio
 		mean += rets[i-1]
 	}
 	mean /= float64(n)
@@ -103,7 +108,11 @@ func RealizedVol(prices []float64, periodsPerYear float64) (float64, error) {
 	for _, r := range rets {
 		ss += (r - mean) * (r - mean)
 	}
-	return math.Sqrt(ss / float64(n-1) * periodsPerYear), nil
+	rv := math.Sqrt(ss / float64(n-1) * periodsPerYear)
+	if math.IsInf(rv, 0) || math.IsNaN(rv) {
+		return 0, fmt.Errorf("hedge: realized volatility of these prices is %g (periods per year %g): not a volatility", rv, periodsPerYear)
+	}
+	return rv, nil
 }
 
 // VolComparison sets realized against implied volatility: Spread = Implied − Realized (a

@@ -87,3 +87,31 @@ func TestRealizedVol(t *testing.T) {
 		t.Error("zero implied accepted")
 	}
 }
+
+// Issue 20 item 9: a price of ±Inf anywhere (the first one included), or prices whose
+// ratio overflows, is an error naming the price, never NaN or Inf.
+func TestRealizedVolRejectsNonFinitePrices(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		name   string
+		prices []float64
+		want   string
+	}{
+		{"first price +Inf", []float64{inf, 100, 101}, "price 0 (+Inf)"},
+		{"last price +Inf", []float64{100, 101, inf}, "price 2 (+Inf)"},
+		{"NaN", []float64{100, math.NaN(), 101}, "price 1 (NaN)"},
+		{"−Inf", []float64{100, 101, math.Inf(-1)}, "price 2 (-Inf)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rv, err := RealizedVol(tc.prices, 252)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("RealizedVol(%v) = %g, %v; want an error naming %q", tc.prices, rv, err, tc.want)
+			}
+		})
+	}
+	// Extreme but finite prices: log differences, not a ratio that overflows to +Inf.
+	rv, err := RealizedVol([]float64{1e-300, 1e300, 1e-300, 1e300}, 252)
+	if err != nil || math.IsNaN(rv) || math.IsInf(rv, 0) || !(rv > 0) {
+		t.Fatalf("RealizedVol of extreme finite prices = %g, %v; want a finite volatility", rv, err)
+	}
+}

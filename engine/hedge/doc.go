@@ -16,7 +16,11 @@
 // per 1.00 move of the underlying price. Money is dollars: costs, budgets, Vega per
 // volatility point, Theta per calendar day. Volatility is annualised (0.20), Years and
 // Rate are as in engine/pricing (ACT/365, continuously compounded), DTE is calendar days.
-// Risk aversion γ is per dollar. Time is passed in; nothing here reads a clock.
+// Risk aversion γ is per dollar. Time is passed in; nothing here reads a clock. Two
+// figures are in dollars instead, so that legs on different underlyings and multipliers
+// add up: the spiral guard's Balance (beta-weighted dollar deltas, each leg at its own
+// underlying's price) and P&L attribution's Snapshot (delta and gamma in dollars per 1.00
+// move of the underlying: quantity × multiplier × the per-unit Greek).
 //
 // Nothing returns NaN or Inf: invalid input returns an error naming the field. The daily
 // checklist's Run holds no P&L figure by design — the rule while hedging is "ignore P&L".

@@ -11,8 +11,11 @@ import (
 )
 
 // Leg is one option leg of a layer. Quantity is in contracts (negative when short),
-// Delta per share for one long option (pricing.Greeks units), Multiplier shares per
-// contract (100; 50 for ES options).
+// Delta per unit of the underlying for one long option (pricing.Greeks units),
+// Multiplier units per contract (100 shares; 50 for ES options). Spot is the price of the
+// leg's own underlying (SPY 680, ESZ6 6800), Vol its implied volatility, and Beta its
+// underlying's beta to the book's benchmark, leverage included (portfolio.PositionRisk.Beta;
+// the desk passes 1 for an underlying with no benchmark, which then counts its own dollars).
 type Leg struct {
 	Symbol     string
 	Right      pricing.Right
@@ -21,32 +24,40 @@ type Leg struct {
 	Quantity   float64
 	Delta      float64
 	Multiplier float64
+	Spot       float64
+	Vol        float64
+	Beta       float64
 }
 
-func (l Leg) positionDelta() float64 { return l.Quantity * l.Delta * l.Multiplier }
+// dollarsPerDelta is what one unit of per-unit delta on one contract is worth in
+// beta-weighted dollars: multiplier × spot × |beta| (an ES option: 50 × 6800 × 1).
+func (l Leg) dollarsPerDelta() float64 { return l.Multiplier * l.Spot * math.Abs(l.Beta) }
 
-func (l Leg) itm(spot float64) bool {
+// positionDelta is the leg's beta-weighted dollar delta, as portfolio's BetaDollarDelta:
+// quantity × multiplier × delta × spot × beta.
+func (l Leg) positionDelta() float64 { return l.Quantity * l.Multiplier * l.Delta * l.Spot * l.Beta }
+
+func (l Leg) itm() bool {
 	if l.Right == pricing.Call {
-		return l.Strike < spot
+		return l.Strike < l.Spot
 	}
-	return l.Strike > spot
+	return l.Strike > l.Spot
 }
 
-// Layer is what the spiral guard sees of one layer: its option legs, the underlying
-// price, and what it needs to suggest a roll (Vol and Rate for a Black–Scholes strike,
-// StrikeStep the listed strike spacing, Now the decision time).
+// Layer is what the spiral guard sees of one layer: its option legs, each with its own
+// underlying's price, and what it needs to suggest a roll (Rate for a Black–Scholes
+// strike, StrikeStep the listed strike spacing, Now the decision time).
 type Layer struct {
 	Name       string
-	Spot       float64
 	Legs       []Leg
-	Vol, Rate  float64
+	Rate       float64
 	StrikeStep float64
 	Now        time.Time
 }
 
 // Balance is the call side against the put side of a layer. CallDelta and PutDelta are
-// the sides' position deltas in underlying units (short calls negative, short puts
-// positive). Imbalance = |CallDelta + PutDelta| ÷ (|CallDelta| + |PutDelta|): 0 when the
+// the sides' beta-weighted dollar deltas (short calls negative, short puts positive), so
+// legs on different underlyings (ES and SPY options in one layer) add up in one unit. Imbalance = |CallDelta + PutDelta| ÷ (|CallDelta| + |PutDelta|): 0 when the
 // sides cancel, 1 when one side carries all the delta. Tested is the side with the
 // larger |delta| (the side the market moved toward); ITM lists legs in the money.
 // Contracts is the gross number of contracts, Calls and Puts per side.
@@ -70,7 +81,7 @@ func (l Layer) Balance() Balance {
 			b.PutDelta += g.positionDelta()
 			b.Puts += math.Abs(g.Quantity)
 		}
-		if g.Quantity != 0 && g.itm(l.Spot) {
+		if g.Quantity != 0 && g.itm() {
 			b.ITM = append(b.ITM, g.Symbol)
 		}
 	}
@@ -122,12 +133,18 @@ type Verdict struct {
 // that matches the tested side, |tested side delta| ÷ (untested contracts × multiplier),
 // capped at 0.50 (at the money), and to the tested side's expiry when theirs is later.
 func (g SpiralGuard) Check(layer Layer, order Leg, override *Override) (Verdict, error) {
-	if !(layer.Spot > 0) || math.IsInf(layer.Spot, 0) {
-		return Verdict{}, fmt.Errorf("hedge: layer %q Spot %g must be positive", layer.Name, layer.Spot)
-	}
 	for _, l := range append(layer.Legs, order) {
-		if !(l.Multiplier > 0) || math.IsNaN(l.Quantity) || math.IsNaN(l.Delta) || math.IsInf(l.Quantity+l.Delta, 0) {
-			return Verdict{}, fmt.Errorf("hedge: leg %q needs a positive multiplier and finite quantity and delta", l.Symbol)
+		if !(l.Multiplier > 0) || math.IsNaN(l.Quantity) || math.IsNaN(l.Delta) || math.IsInf(l.Quantity+l.Delta+l.Multiplier, 0) {
+			return Verdict{}, fmt.Errorf("hedge: leg %q needs a positive multiplier and finite quantity and delta (multiplier %g, quantity %g, delta %g)",
+				l.Symbol, l.Multiplier, l.Quantity, l.Delta)
+		}
+	}
+	for _, l := range layer.Legs {
+		if !(l.Spot > 0) || math.IsInf(l.Spot, 0) {
+			return Verdict{}, fmt.Errorf("hedge: layer %q leg %q Spot %g must be positive", layer.Name, l.Symbol, l.Spot)
+		}
+		if l.Beta == 0 || math.IsNaN(l.Beta) || math.IsInf(l.Beta, 0) {
+			return Verdict{}, fmt.Errorf("hedge: layer %q leg %q Beta %g must be finite and not 0", layer.Name, l.Symbol, l.Beta)
 		}
 	}
 	th := g.Threshold
@@ -145,7 +162,7 @@ func (g SpiralGuard) Check(layer Layer, order Leg, override *Override) (Verdict,
 	if untested == pricing.Put {
 		before, after = b.Puts, layer.withOrder(order).Balance().Puts
 	}
-	state := fmt.Sprintf("layer %s: calls %s, puts %s (imbalance %.0f%%", layer.Name, signed(b.CallDelta), signed(b.PutDelta), 100*b.Imbalance)
+	state := fmt.Sprintf("layer %s: calls %s, puts %s beta-weighted (imbalance %.0f%%", layer.Name, signedDollars(b.CallDelta), signedDollars(b.PutDelta), 100*b.Imbalance)
 	if len(b.ITM) > 0 {
 		state += "; in the money: " + strings.Join(b.ITM, ", ")
 	}
@@ -186,17 +203,24 @@ func (l Layer) withOrder(o Leg) Layer {
 
 // suggest fills the roll that restores balance without adding contracts.
 func (g SpiralGuard) suggest(layer Layer, b Balance, untested pricing.Right, v *Verdict) {
-	testedDelta, contracts, mult := b.CallDelta, b.Puts, 100.0
+	testedDelta, contracts := b.CallDelta, b.Puts
 	if b.Tested == pricing.Put {
 		testedDelta, contracts = b.PutDelta, b.Calls
 	}
 	var untestedExpiry, testedExpiry time.Time
+	var perDelta float64 // the untested side's beta-weighted dollars per unit of per-unit delta
+	var spot, vol float64
+	oneUnderlying := true
 	for _, l := range layer.Legs {
 		if l.Quantity == 0 {
 			continue
 		}
 		if l.Right == untested {
-			mult = l.Multiplier
+			perDelta += math.Abs(l.Quantity) * l.dollarsPerDelta()
+			if spot == 0 {
+				spot, vol = l.Spot, l.Vol
+			}
+			oneUnderlying = oneUnderlying && l.Spot == spot
 			if l.Expiry.After(untestedExpiry) {
 				untestedExpiry = l.Expiry
 			}
@@ -204,20 +228,20 @@ func (g SpiralGuard) suggest(layer Layer, b Balance, untested pricing.Right, v *
 			testedExpiry = l.Expiry
 		}
 	}
-	if contracts == 0 {
+	if contracts == 0 || !(perDelta > 0) {
 		v.Alternative = fmt.Sprintf("reduce the tested %s side instead of opening the %s side", b.Tested, untested)
 		return
 	}
-	target := math.Min(math.Abs(testedDelta)/(contracts*mult), 0.5)
+	target := math.Min(math.Abs(testedDelta)/perDelta, 0.5)
 	v.SuggestedDelta = target
 	v.SuggestedExpiry = untestedExpiry
 	if !testedExpiry.IsZero() && untestedExpiry.After(testedExpiry) {
 		v.SuggestedExpiry = testedExpiry
 	}
 	alt := fmt.Sprintf("roll the %s side (%s contracts) closer instead of adding size: to the strike whose delta is %.2f", untested, count(contracts), target)
-	if layer.Vol > 0 && !layer.Now.IsZero() && v.SuggestedExpiry.After(layer.Now) {
+	if oneUnderlying && vol > 0 && !layer.Now.IsZero() && v.SuggestedExpiry.After(layer.Now) {
 		years := v.SuggestedExpiry.Sub(layer.Now).Hours() / (365 * 24)
-		if k, err := StrikeForDelta(untested, layer.Spot, years, layer.Rate, layer.Vol, target); err == nil {
+		if k, err := StrikeForDelta(untested, spot, years, layer.Rate, vol, target); err == nil {
 			if layer.StrikeStep > 0 {
 				k = math.Round(k/layer.StrikeStep) * layer.StrikeStep
 			}
@@ -237,6 +261,20 @@ func StrikeForDelta(right pricing.Right, spot, years, rate, vol, target float64)
 	if !(target > 0 && target < 1) {
 		return 0, fmt.Errorf("hedge: target delta %g must be between 0 and 1", target)
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"spot", spot}, {"years", years}, {"vol", vol}} {
+		if !(f.v > 0) || math.IsInf(f.v, 0) {
+			return 0, fmt.Errorf("hedge: strike for delta: %s %g must be positive and finite", f.name, f.v)
+		}
+	}
+	if math.IsNaN(rate) || math.IsInf(rate, 0) {
+		return 0, fmt.Errorf("hedge: strike for delta: rate %g must be finite", rate)
+	}
+	if right != pricing.Call && right != pricing.Put {
+		return 0, fmt.Errorf("hedge: strike for delta: right %v is neither call nor put", right)
+	}
 	o := pricing.Option{Style: pricing.European, Underlying: pricing.Spot, Right: right, Spot: spot, Years: years, Rate: rate, Carry: rate, Vol: vol}
 	// |delta| falls with the strike for a call and rises for a put.
 	lo, hi := spot*math.Exp(-10*vol*math.Sqrt(years)-1), spot*math.Exp(10*vol*math.Sqrt(years)+1)
@@ -253,7 +291,11 @@ func StrikeForDelta(right pricing.Right, spot, years, rate, vol, target float64)
 			hi = o.Strike
 		}
 	}
-	return 0.5 * (lo + hi), nil
+	k := 0.5 * (lo + hi)
+	if !(k > 0) || math.IsInf(k, 0) {
+		return 0, fmt.Errorf("hedge: no strike has delta %g (spot %g, years %g, vol %g): the search gave %g", target, spot, years, vol, k)
+	}
+	return k, nil
 }
 
 // SizeSample is one observation of a layer: its gross contract count and Imbalance (as
@@ -322,3 +364,18 @@ func (m SizeMonitor) Check(samples []SizeSample) (SizeAlert, error) {
 
 // count formats a number of contracts: 5, 2.5.
 func count(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// signedDollars formats a signed dollar amount with the true minus sign: +$960, −$40.8k.
+func signedDollars(x float64) string {
+	sign := "+"
+	if x < 0 {
+		sign, x = "−", -x
+	}
+	if x == 0 {
+		return "$0"
+	}
+	if x >= 10000 {
+		return sign + "$" + strconv.FormatFloat(x/1000, 'f', 1, 64) + "k"
+	}
+	return sign + "$" + strconv.FormatFloat(x, 'f', 0, 64)
+}

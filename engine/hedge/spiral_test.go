@@ -19,27 +19,27 @@ var (
 // side), the puts far out (delta −0.05 → +50). Imbalance |−620 + 50| / 670 = 0.851; the
 // call side is tested.
 func strangle() Layer {
-	return Layer{Name: "SPY strangle", Spot: 530, Vol: 0.18, Rate: 0.04, StrikeStep: 5,
+	return Layer{Name: "SPY strangle", Rate: 0.04, StrikeStep: 5,
 		Now: time.Date(2026, 11, 20, 21, 0, 0, 0, time.UTC),
 		Legs: []Leg{
-			{Symbol: "SPY 520C", Right: pricing.Call, Strike: 520, Expiry: expDec, Quantity: -10, Delta: 0.62, Multiplier: 100},
-			{Symbol: "SPY 480P", Right: pricing.Put, Strike: 480, Expiry: expJan, Quantity: -10, Delta: -0.05, Multiplier: 100},
+			{Symbol: "SPY 520C", Right: pricing.Call, Strike: 520, Expiry: expDec, Quantity: -10, Delta: 0.62, Multiplier: 100, Spot: 530, Vol: 0.18, Beta: 1},
+			{Symbol: "SPY 480P", Right: pricing.Put, Strike: 480, Expiry: expJan, Quantity: -10, Delta: -0.05, Multiplier: 100, Spot: 530, Vol: 0.18, Beta: 1},
 		}}
 }
 
 // fallen is the mirror case: the market fell to 470, the short puts at 480 are in the
 // money and the layer is put-heavy; selling more calls would be the spiral.
 func fallen() Layer {
-	return Layer{Name: "SPY strangle", Spot: 470, Legs: []Leg{
-		{Symbol: "SPY 520C", Right: pricing.Call, Strike: 520, Expiry: expDec, Quantity: -10, Delta: 0.04, Multiplier: 100},
-		{Symbol: "SPY 480P", Right: pricing.Put, Strike: 480, Expiry: expDec, Quantity: -10, Delta: -0.66, Multiplier: 100},
+	return Layer{Name: "SPY strangle", Legs: []Leg{
+		{Symbol: "SPY 520C", Right: pricing.Call, Strike: 520, Expiry: expDec, Quantity: -10, Delta: 0.04, Multiplier: 100, Spot: 470, Beta: 1},
+		{Symbol: "SPY 480P", Right: pricing.Put, Strike: 480, Expiry: expDec, Quantity: -10, Delta: -0.66, Multiplier: 100, Spot: 470, Beta: 1},
 	}}
 }
 
 func TestLayerBalance(t *testing.T) {
 	b := strangle().Balance()
-	if b.CallDelta != -620 || b.PutDelta != 50 || b.Tested != pricing.Call || b.Contracts != 20 {
-		t.Fatalf("balance %+v, want calls −620, puts +50, call side tested, 20 contracts", b)
+	if b.CallDelta != -620*530 || b.PutDelta != 50*530 || b.Tested != pricing.Call || b.Contracts != 20 {
+		t.Fatalf("balance %+v, want calls −620 and puts +50 SPY shares at $530, call side tested, 20 contracts", b)
 	}
 	if math.Abs(b.Imbalance-570.0/670) > 1e-12 || len(b.ITM) != 1 || b.ITM[0] != "SPY 520C" {
 		t.Fatalf("imbalance %g ITM %v, want 0.851 and the 520 call", b.Imbalance, b.ITM)
@@ -47,9 +47,9 @@ func TestLayerBalance(t *testing.T) {
 }
 
 func TestSpiralGuard(t *testing.T) {
-	balanced := Layer{Name: "balanced", Spot: 500, Legs: []Leg{
-		{Symbol: "C", Right: pricing.Call, Strike: 520, Quantity: -10, Delta: 0.20, Multiplier: 100},
-		{Symbol: "P", Right: pricing.Put, Strike: 480, Quantity: -10, Delta: -0.18, Multiplier: 100},
+	balanced := Layer{Name: "balanced", Legs: []Leg{
+		{Symbol: "C", Right: pricing.Call, Strike: 520, Quantity: -10, Delta: 0.20, Multiplier: 100, Spot: 500, Beta: 1},
+		{Symbol: "P", Right: pricing.Put, Strike: 480, Quantity: -10, Delta: -0.18, Multiplier: 100, Spot: 500, Beta: 1},
 	}}
 	tests := []struct {
 		name     string
@@ -118,11 +118,11 @@ func TestSpiralGuardSuggestion(t *testing.T) {
 		t.Fatalf("suggested delta %g expiry %s, want 0.50 and %s", v.SuggestedDelta, v.SuggestedExpiry, expDec)
 	}
 	years := expDec.Sub(l.Now).Hours() / (365 * 24)
-	exact, err := StrikeForDelta(pricing.Put, l.Spot, years, l.Rate, l.Vol, 0.5)
+	exact, err := StrikeForDelta(pricing.Put, 530, years, l.Rate, 0.18, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, _ := pricing.Value(pricing.Option{Right: pricing.Put, Spot: l.Spot, Strike: exact, Years: years, Rate: l.Rate, Carry: l.Rate, Vol: l.Vol})
+	g, _ := pricing.Value(pricing.Option{Right: pricing.Put, Spot: 530, Strike: exact, Years: years, Rate: l.Rate, Carry: l.Rate, Vol: 0.18})
 	if math.Abs(g.Delta+0.5) > 1e-6 {
 		t.Fatalf("StrikeForDelta gave %g with delta %g, want −0.50", exact, g.Delta)
 	}
@@ -144,7 +144,7 @@ func TestSpiralGuardSuggestion(t *testing.T) {
 
 func TestSpiralGuardErrors(t *testing.T) {
 	l := strangle()
-	l.Spot = 0
+	l.Legs[1].Spot = 0
 	if _, err := (SpiralGuard{}).Check(l, Leg{Multiplier: 100}, nil); err == nil {
 		t.Error("zero spot accepted")
 	}
@@ -199,5 +199,68 @@ func TestSizeMonitor(t *testing.T) {
 	}
 	if _, err := (SizeMonitor{}).Check([]SizeSample{{day(17), 1, 1}, {day(16), 2, 1}}); err == nil {
 		t.Error("samples out of order accepted")
+	}
+}
+
+// Issue 20 item 9: StrikeForDelta names the bad input instead of answering NaN or a
+// strike ≤ 0.
+func TestStrikeForDeltaRejectsBadInputs(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		name                   string
+		right                  pricing.Right
+		spot, years, rate, vol float64
+		target                 float64
+		want                   string
+	}{
+		{"NaN spot", pricing.Call, nan, 0.1, 0.04, 0.2, 0.3, "spot NaN"},
+		{"zero spot", pricing.Put, 0, 0.1, 0.04, 0.2, 0.3, "spot 0"},
+		{"negative spot", pricing.Call, -100, 0.1, 0.04, 0.2, 0.3, "spot -100"},
+		{"infinite spot", pricing.Call, inf, 0.1, 0.04, 0.2, 0.3, "spot +Inf"},
+		{"NaN years", pricing.Call, 100, nan, 0.04, 0.2, 0.3, "years NaN"},
+		{"expired", pricing.Put, 100, 0, 0.04, 0.2, 0.3, "years 0"},
+		{"NaN vol", pricing.Call, 100, 0.1, 0.04, nan, 0.3, "vol NaN"},
+		{"zero vol", pricing.Call, 100, 0.1, 0.04, 0, 0.3, "vol 0"},
+		{"infinite vol", pricing.Call, 100, 0.1, 0.04, inf, 0.3, "vol +Inf"},
+		{"NaN rate", pricing.Call, 100, 0.1, nan, 0.2, 0.3, "rate NaN"},
+		{"NaN target", pricing.Call, 100, 0.1, 0.04, 0.2, nan, "target delta NaN"},
+		{"unknown right", pricing.Right(7), 100, 0.1, 0.04, 0.2, 0.3, "right"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, err := StrikeForDelta(tc.right, tc.spot, tc.years, tc.rate, tc.vol, tc.target)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("StrikeForDelta = %g, %v; want an error naming %q", k, err, tc.want)
+			}
+		})
+	}
+}
+
+// Issue 11 item 4 in the engine: a layer of 2 short ES 6700 calls (delta 0.6, ES 6800) and
+// 10 short SPY 660 puts (delta −0.3, SPY 680) weighs −2 × 50 × 0.6 × 6800 = −$408,000
+// against +10 × 100 × 0.3 × 680 = +$204,000: the calls are tested, and each leg is in or out
+// of the money against its own underlying.
+func TestLayerBalanceAcrossUnderlyings(t *testing.T) {
+	l := Layer{Name: "Mixed", Legs: []Leg{
+		{Symbol: "ES 6700C", Right: pricing.Call, Strike: 6700, Expiry: expDec, Quantity: -2, Delta: 0.6, Multiplier: 50, Spot: 6800, Beta: 1},
+		{Symbol: "SPY 660P", Right: pricing.Put, Strike: 660, Expiry: expDec, Quantity: -10, Delta: -0.3, Multiplier: 100, Spot: 680, Beta: 1},
+	}}
+	b := l.Balance()
+	if math.Abs(b.CallDelta+408000) > 1e-6 || math.Abs(b.PutDelta-204000) > 1e-6 || b.Tested != pricing.Call {
+		t.Fatalf("balance %+v, want calls −$408,000, puts +$204,000 and the call side tested", b)
+	}
+	if len(b.ITM) != 1 || b.ITM[0] != "ES 6700C" {
+		t.Fatalf("in the money %v, want only the ES call", b.ITM)
+	}
+	v, err := SpiralGuard{}.Check(l, Leg{Symbol: "SPY 660P", Right: pricing.Put, Quantity: -5, Multiplier: 100}, nil)
+	if err != nil || !v.Stop || !strings.Contains(v.Reason, "calls −$408.0k, puts +$204.0k beta-weighted") {
+		t.Fatalf("selling more SPY puts: %+v, %v; want a stop with the sides in dollars", v, err)
+	}
+	for _, bad := range []Leg{{Spot: 0, Beta: 1}, {Spot: 680, Beta: 0}, {Spot: 680, Beta: math.NaN()}} {
+		bl := l
+		bl.Legs = []Leg{l.Legs[0], bad}
+		bl.Legs[1].Symbol, bl.Legs[1].Multiplier = "bad", 100
+		if _, err := (SpiralGuard{}).Check(bl, Leg{Symbol: "X", Multiplier: 100}, nil); err == nil || !strings.Contains(err.Error(), `leg "bad"`) {
+			t.Errorf("leg with spot %g beta %g: %v, want an error naming the leg", bad.Spot, bad.Beta, err)
+		}
 	}
 }
