@@ -43,7 +43,7 @@ func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop fu
 			if err != nil {
 				return nil, nil, fmt.Errorf("paper account: %w", err)
 			}
-			if saved != nil {
+			if len(saved) > 0 {
 				cfg.Store = observedStore{j}
 			}
 		}
@@ -136,8 +136,8 @@ func seedDemoLayers(ctx context.Context, j *data.Journal, b *paper.Broker) error
 // observedStore reads the paper account from the journal and never writes it back.
 type observedStore struct{ j *data.Journal }
 
-func (o observedStore) LoadPaper(ctx context.Context, account string) ([]byte, error) {
+func (o observedStore) LoadPaper(ctx context.Context, account string) ([]paper.Row, error) {
 	return o.j.LoadPaper(ctx, account)
 }
 
-func (observedStore) SavePaper(context.Context, string, []byte) error { return nil }
+func (observedStore) SavePaper(context.Context, string, []paper.Row) error { return nil }
