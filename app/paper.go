@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/keel-desk/keel/app/desk"
@@ -33,7 +34,9 @@ type PaperOptions struct {
 var DividendYields = map[string]float64{"SPY": 0.012, "QQQ": 0.006}
 
 // StartPaperDesk opens the paper account kept in j (in memory only when j is nil) and starts
-// the desk on it, journaling fills into j. stop closes the desk and saves the account.
+// the desk on it, journaling fills into j. stop closes the desk and saves the account; a
+// save that fails then is printed on standard error (while the desk runs, the snapshot's
+// problems show it).
 func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop func(), err error) {
 	cfg := paper.Config{Seed: opt.Seed, Start: opt.Start, Manual: opt.Manual, Commissions: opt.Commissions}
 	if j != nil {
@@ -43,7 +46,7 @@ func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop fu
 			if err != nil {
 				return nil, nil, fmt.Errorf("paper account: %w", err)
 			}
-			if saved != nil {
+			if len(saved) > 0 {
 				cfg.Store = observedStore{j}
 			}
 		}
@@ -70,7 +73,10 @@ func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop fu
 	}
 	return d, func() {
 		d.Close()
-		b.Close()
+		if err := b.Close(); err != nil {
+			// The windows are gone: the terminal is the last place to say it.
+			fmt.Fprintf(os.Stderr, "Keel: the paper account's last changes were not saved: %v\n", err)
+		}
 	}, nil
 }
 
@@ -136,8 +142,8 @@ func seedDemoLayers(ctx context.Context, j *data.Journal, b *paper.Broker) error
 // observedStore reads the paper account from the journal and never writes it back.
 type observedStore struct{ j *data.Journal }
 
-func (o observedStore) LoadPaper(ctx context.Context, account string) ([]byte, error) {
+func (o observedStore) LoadPaper(ctx context.Context, account string) ([]paper.Row, error) {
 	return o.j.LoadPaper(ctx, account)
 }
 
-func (observedStore) SavePaper(context.Context, string, []byte) error { return nil }
+func (observedStore) SavePaper(context.Context, string, []paper.Row) error { return nil }

@@ -1,9 +1,9 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -25,7 +25,7 @@ func TestObservingThePaperAccountNeverWritesIt(t *testing.T) {
 	}
 	stop()
 	saved, err := j.LoadPaper(ctx, paper.DefaultAccount)
-	if err != nil || saved == nil {
+	if err != nil || len(saved) == 0 {
 		t.Fatalf("the new account was not saved: %v", err)
 	}
 	d, stop, err := StartPaperDesk(j, PaperOptions{Observe: true})
@@ -37,7 +37,7 @@ func TestObservingThePaperAccountNeverWritesIt(t *testing.T) {
 	}
 	stop()
 	after, err := j.LoadPaper(ctx, paper.DefaultAccount)
-	if err != nil || !bytes.Equal(saved, after) {
+	if err != nil || !reflect.DeepEqual(saved, after) {
 		t.Fatalf("observing changed the saved account (%v)", err)
 	}
 }

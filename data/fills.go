@@ -49,6 +49,21 @@ func (j *Journal) RecordFills(ctx context.Context, acct AccountRef, st *statemen
 	return res, nil
 }
 
+// Transient reports whether a journal write failed for a reason that passes — the disk
+// is full, an I/O error, the file is busy or locked by another process — so the same
+// write should be tried again, rather than for something in what was written.
+func Transient(err error) bool {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff { // the primary result code
+	case 5, 6, 10, 13, 14: // SQLITE_BUSY, LOCKED, IOERR, FULL, CANTOPEN
+		return true
+	}
+	return false
+}
+
 // knownFills is the set of the events' ids already recorded for the account.
 func knownFills(ctx context.Context, tx *sql.Tx, acct AccountRef, evs []statement.Event) (map[string]bool, error) {
 	known := map[string]bool{}

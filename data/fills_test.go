@@ -2,6 +2,9 @@ package data
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/keel-desk/keel/engine/pricing"
@@ -63,5 +66,36 @@ func TestRecordFillsRefusesBadGreeksAndChangesNothing(t *testing.T) {
 	}
 	if _, err := j.RecordFills(context.Background(), AccountRef{}, stmt(ev), nil); err == nil {
 		t.Fatal("unnamed account accepted")
+	}
+}
+
+// TestFullDiskIsTransient fills the journal to its limit (SQLite's max_page_count, which
+// fails a write with SQLITE_FULL as a full disk does): the error is transient, and the
+// same fills record once there is room again.
+func TestFullDiskIsTransient(t *testing.T) {
+	j := openTemp(t)
+	ctx := context.Background()
+	acct := AccountRef{Broker: "tastytrade", Account: "5WX01"}
+	var pages int
+	if err := j.write.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.write.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
+		t.Fatal(err)
+	}
+	ev := fill("PF-1", "PO-1", day(2, 15), spyOption(pricing.Call, 700, apr17), "-1", "2.00", "0.65", "0.05")
+	ev.Source = strings.Repeat("a fill that needs pages the journal does not have ", 200)
+	_, err := j.RecordFills(ctx, acct, stmt(ev), nil)
+	if err == nil || !Transient(err) {
+		t.Fatalf("on a full journal: %v; want a transient error", err)
+	}
+	if Transient(errors.New("a fill without a price")) {
+		t.Error("an error in the data called transient")
+	}
+	if _, err := j.write.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := j.RecordFills(ctx, acct, stmt(ev), nil); err != nil || res.New != 1 {
+		t.Fatalf("once there is room: %+v, %v", res, err)
 	}
 }

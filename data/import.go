@@ -148,11 +148,11 @@ func (im *importer) close() {
 
 // eventError names where a bad event came from.
 func eventError(ev *statement.Event, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
+	err := fmt.Errorf(format, args...) // keeps a %w cause (Transient reads it)
 	if ev.Source != "" {
-		return fmt.Errorf("%s: %s", ev.Source, msg)
+		return fmt.Errorf("%s: %w", ev.Source, err)
 	}
-	return fmt.Errorf("event %q: %s", ev.ID, msg)
+	return fmt.Errorf("event %q: %w", ev.ID, err)
 }
 
 func (im *importer) account(ev *statement.Event) (int64, error) {
@@ -470,7 +470,7 @@ func (im *importer) order(g *group) error {
 			formatTime(p.ev.Time), p.qty.String(), p.ev.Price.String(), p.comm.String(), p.fees.String(),
 			remaining.String(), costs.String(), p.realized.String(), p.ev.Symbol, p.ev.Source)
 		if err != nil {
-			return eventError(p.ev, "recording it: %v", err)
+			return eventError(p.ev, "recording it: %w", err)
 		}
 		id, err := res.LastInsertId()
 		if err != nil {

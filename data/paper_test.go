@@ -1,13 +1,21 @@
 package data
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 )
 
-func TestPaperStateRoundTrip(t *testing.T) {
+func rowsText(rs []PaperRow) string {
+	s := ""
+	for _, r := range rs {
+		s += fmt.Sprintf("%s/%s=%s ", r.Kind, r.Key, r.Body)
+	}
+	return s
+}
+
+func TestPaperRowsRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "keel.db")
 	j, err := Open(ctx, path)
@@ -16,65 +24,71 @@ func TestPaperStateRoundTrip(t *testing.T) {
 	}
 	got, err := j.LoadPaper(ctx, "paper")
 	if err != nil || got != nil {
-		t.Fatalf("new account: %q, %v; want nil, nil", got, err)
+		t.Fatalf("new account: %v, %v; want none", got, err)
 	}
-	first := []byte(`{"version":1,"cash":"250000"}`)
-	second := []byte{0, 1, 2, 0xff, 'x'} // a blob survives byte for byte, zero bytes included
-	if err := j.SavePaper(ctx, "paper", first); err != nil {
-		t.Fatal(err)
+	saves := [][]PaperRow{
+		{{Kind: "account", Body: []byte("a1")}, {Kind: "fill", Key: "F1", Body: []byte{0, 1, 0xff}}, {Kind: "position", Key: "SPY", Body: []byte("p")}},
+		{{Kind: "account", Body: []byte("a2")}, {Kind: "fill", Key: "F2", Body: []byte("f2")}, {Kind: "position", Key: "SPY"}},
 	}
-	if err := j.SavePaper(ctx, "other", first); err != nil {
-		t.Fatal(err)
+	for _, s := range saves {
+		if err := j.SavePaper(ctx, "paper", s); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := j.SavePaper(ctx, "paper", second); err != nil {
+	if err := j.SavePaper(ctx, "other", saves[0][:1]); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()
 
-	// A reopened file holds the last save of each account, one row each.
+	// A reopened file holds each row's last body, in the order the rows were first
+	// written; a deleted row is gone; accounts are apart.
 	j, err = Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	for account, want := range map[string][]byte{"paper": second, "other": first} {
-		got, err := j.LoadPaper(ctx, account)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s: %v, %v; want %v", account, got, err, want)
-		}
+	got, err = j.LoadPaper(ctx, "paper")
+	if want := "account/=a2 fill/F1=\x00\x01\xff fill/F2=f2 "; err != nil || rowsText(got) != want {
+		t.Errorf("paper: %q, %v; want %q", rowsText(got), err, want)
 	}
-	var rows int
-	if err := j.read.QueryRowContext(ctx, "SELECT count(*) FROM paper_accounts").Scan(&rows); err != nil || rows != 2 {
-		t.Errorf("rows %d, %v; want 2", rows, err)
+	got, err = j.LoadPaper(ctx, "other")
+	if want := "account/=a1 "; err != nil || rowsText(got) != want {
+		t.Errorf("other: %q, %v; want %q", rowsText(got), err, want)
 	}
 }
 
-func TestPaperStateRefusesBadInput(t *testing.T) {
+func TestPaperRowsRefuseBadInput(t *testing.T) {
 	ctx := context.Background()
 	j := openTemp(t)
-	if err := j.SavePaper(ctx, "", []byte("x")); err == nil {
+	if err := j.SavePaper(ctx, "", []PaperRow{{Kind: "account", Body: []byte("x")}}); err == nil {
 		t.Error("saved under an empty account name")
 	}
-	if err := j.SavePaper(ctx, "paper", nil); err == nil {
-		t.Error("saved an empty state")
+	if err := j.SavePaper(ctx, "paper", []PaperRow{{Kind: "account", Body: []byte("x")}, {Body: []byte("y")}}); err == nil {
+		t.Error("saved a row without a kind")
 	}
 	if _, err := j.LoadPaper(ctx, ""); err == nil {
 		t.Error("loaded an empty account name")
 	}
 	if got, err := j.LoadPaper(ctx, "paper"); err != nil || got != nil {
-		t.Errorf("after refused saves: %q, %v", got, err)
+		t.Errorf("after refused saves: %v, %v", got, err)
 	}
 }
 
-func TestPaperStateOnMigratedJournal(t *testing.T) {
+// TestPaperBlobBecomesALegacyRow opens a journal whose paper account an older Keel saved
+// as one blob (schema 5): the blob survives byte for byte as the account's one legacy row.
+func TestPaperBlobBecomesALegacyRow(t *testing.T) {
 	ctx := context.Background()
 	all, err := migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "keel.db")
-	old, err := openWith(ctx, path, all[:2], nil) // a journal from before the paper table
+	old, err := openWith(ctx, path, all[:5], nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	blob := []byte(`{"version":1,"Cash":"250000"}`)
+	if _, err := old.write.ExecContext(ctx, "INSERT INTO paper_accounts (account, state, updated_at) VALUES ('paper', ?, 'x')", blob); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()
@@ -83,10 +97,8 @@ func TestPaperStateOnMigratedJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	if err := j.SavePaper(ctx, "paper", []byte("state")); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := j.LoadPaper(ctx, "paper"); err != nil || string(got) != "state" {
-		t.Errorf("%q, %v", got, err)
+	got, err := j.LoadPaper(ctx, "paper")
+	if want := "legacy/=" + string(blob) + " "; err != nil || rowsText(got) != want {
+		t.Errorf("%q, %v; want %q", rowsText(got), err, want)
 	}
 }

@@ -425,6 +425,11 @@ func (s *Service) syncOnce(ctx context.Context, resync bool) {
 			s.post(func() { s.addProblem("journal", "could not read the layers: "+err.Error()) })
 		}
 	}
+	var saveErr error
+	saver, saves := s.broker.(accountSaver)
+	if saves {
+		saveErr = saver.SaveError()
+	}
 	var bench string
 	_ = s.do(ctx, func() { bench = s.st.benchmark })
 	want := symbolsToWatch(pos, bench)
@@ -436,6 +441,11 @@ func (s *Service) syncOnce(ctx context.Context, resync bool) {
 			st.subscribed = map[string]bool{}
 		}
 		st.account, st.positions = acct, pos
+		if saveErr != nil {
+			s.addProblem(saveProblem, "could not save the paper account (retrying every second): "+saveErr.Error())
+		} else if saves {
+			s.dropProblem(saveProblem)
+		}
 		if layers != nil || assigned != nil {
 			st.valuer.cfg.Layers, st.assigned = layers, assigned
 		}
@@ -526,6 +536,22 @@ func (s *Service) addProblem(source, text string) {
 		}
 	}
 	s.st.problems = append(s.st.problems, Problem{Source: source, Text: text, Time: now})
+}
+
+// accountSaver is a broker that keeps its account itself (the paper broker) and says when
+// its last save failed; it retries by itself.
+type accountSaver interface{ SaveError() error }
+
+const saveProblem = "paper account"
+
+// dropProblem removes the problem of a source once it is over.
+func (s *Service) dropProblem(source string) {
+	for i, p := range s.st.problems {
+		if p.Source == source {
+			s.st.problems = append(s.st.problems[:i], s.st.problems[i+1:]...)
+			return
+		}
+	}
 }
 
 // Problem is something the trader should know that is not a market fact: a journal write

@@ -104,10 +104,9 @@ func (s *Service) journalWriter() {
 		if s.cfg.Journal == nil {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		var err error
 		if job.history != nil {
-			err = s.cfg.Journal.RecordGreekHistory(ctx, s.Book(), job.history)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err := s.cfg.Journal.RecordGreekHistory(ctx, s.Book(), job.history)
 			if err == nil && len(job.days) > 0 {
 				err = s.cfg.Journal.RecordDay(ctx, s.acct, job.days)
 			}
@@ -118,14 +117,43 @@ func (s *Service) journalWriter() {
 			}
 			continue
 		}
-		_, err = s.cfg.Journal.RecordFills(ctx, s.acct, &statement.Statement{Format: s.acct.Broker, Events: job.events}, job.greeks)
-		cancel()
-		if err != nil {
+		if err := s.recordRetrying(job); err != nil {
 			msg := fmt.Sprintf("could not record %s in the journal: %v", job.what, err)
 			s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
 			continue
 		}
 		what := job.what
 		s.post(func() { s.st.lastJournaled = what; s.st.dirty = true })
+	}
+}
+
+// journalRetry is how often a journal write that failed for a passing reason (a full
+// disk, a file another process holds) is tried again.
+const journalRetry = time.Second
+
+// recordRetrying records a job's fills, trying again every journalRetry while the journal
+// fails for a passing reason, so fills made while the disk is full are recorded as soon
+// as there is room, not at the next start. It gives up when the desk closes (the next
+// start records them from the broker's fills).
+func (s *Service) recordRetrying(job journalJob) error {
+	retried := false
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := s.cfg.Journal.RecordFills(ctx, s.acct, &statement.Statement{Format: s.acct.Broker, Events: job.events}, job.greeks)
+		cancel()
+		if err == nil && retried {
+			s.post(func() { s.dropProblem("journal"); s.st.dirty = true })
+		}
+		if err == nil || !data.Transient(err) {
+			return err
+		}
+		retried = true
+		msg := fmt.Sprintf("could not record %s in the journal (%v): retrying every second", job.what, err)
+		s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
+		select {
+		case <-s.done:
+			return err
+		case <-time.After(journalRetry):
+		}
 	}
 }

@@ -71,7 +71,7 @@ func New(cfg Config) (*Broker, error) {
 		subs:     map[string]bool{},
 		sent:     map[string]sim.Quote{},
 	}
-	var saved []byte
+	var saved []Row
 	if cfg.Store != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		saved, err = cfg.Store.LoadPaper(ctx, cfg.Account)
@@ -80,7 +80,7 @@ func New(cfg Config) (*Broker, error) {
 			return nil, fmt.Errorf("paper broker: loading account %q: %w", cfg.Account, err)
 		}
 	}
-	if saved != nil {
+	if len(saved) > 0 {
 		if err := b.restore(saved); err != nil {
 			return nil, err
 		}
@@ -99,6 +99,7 @@ func New(cfg Config) (*Broker, error) {
 			}
 		}
 		b.pending = nil // the demo book's events are history, not news
+		b.acct.everything()
 		if err := b.save(); err != nil {
 			return nil, err
 		}
@@ -110,22 +111,24 @@ func New(cfg Config) (*Broker, error) {
 	return b, nil
 }
 
-func (b *Broker) restore(saved []byte) error {
-	a, err := unmarshalAccount(saved)
+func (b *Broker) restore(saved []Row) error {
+	a, ms, err := accountFromRows(saved)
 	if err != nil {
 		return err
 	}
-	m, err := sim.Restore(a.Market)
+	m, err := sim.Restore(ms)
 	if err != nil {
 		return fmt.Errorf("paper broker: restoring the market: %w", err)
 	}
-	a.Market = nil
 	b.acct = a
 	b.market = m
 	b.clock = sim.NewClock(a.Now, a.Speed)
 	b.clock.SetPaused(a.Paused)
 	b.market.Advance(b.clock.Now())
 	b.savedNow = b.clock.Now()
+	if a.unsaved.legacy { // a journal from before the rows: turn the blob into rows now
+		return b.save()
+	}
 	return nil
 }
 
@@ -232,10 +235,8 @@ func (b *Broker) run(ctx context.Context, needConn bool, fn func() error) error 
 // connection changes go out; the client resynchronises with Orders, Fills and
 // Settlements after it reconnects.
 func (b *Broker) finish() {
-	if b.dirty {
-		if err := b.save(); err != nil {
-			b.saveErr = err
-		}
+	if b.dirty && (b.saveErr == nil || b.cfg.Wall().Sub(b.lastSave) >= retryEvery) {
+		b.saveErr = b.save()
 	}
 	evs := b.pending
 	b.pending = nil
@@ -250,40 +251,45 @@ func (b *Broker) finish() {
 
 func (b *Broker) emit(ev brokers.Event) { b.pending = append(b.pending, ev) }
 
-// save writes the account and the market to the store.
+// save writes what changed in the account since the last save that worked, with its
+// header and the market's state, in one transaction. When it fails the account stays
+// dirty and everything unsaved is written by the next try (finish retries every
+// retryEvery).
 func (b *Broker) save() error {
 	b.dirty = false
 	b.lastSave = b.cfg.Wall()
 	b.savedNow = b.clock.Now()
 	if b.cfg.Store == nil {
+		b.acct.saved()
 		return nil
 	}
-	state, err := b.marshal()
-	if err != nil {
-		return err
+	rows, err := b.rows()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		err = b.cfg.Store.SavePaper(ctx, b.cfg.Account, rows)
+		cancel()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-	defer cancel()
-	if err := b.cfg.Store.SavePaper(ctx, b.cfg.Account, state); err != nil {
+	if err != nil {
+		b.dirty = true
 		return fmt.Errorf("paper broker: saving account %q: %w", b.cfg.Account, err)
 	}
+	b.acct.saved()
 	return nil
 }
 
-func (b *Broker) marshal() ([]byte, error) {
+func (b *Broker) rows() ([]Row, error) {
 	ms, err := b.market.State()
 	if err != nil {
 		return nil, fmt.Errorf("paper broker: saving the market: %w", err)
 	}
-	b.acct.Market = ms
 	b.acct.Now = b.clock.Now()
 	b.acct.Speed = b.clock.Speed()
 	b.acct.Paused = b.clock.Paused()
-	defer func() { b.acct.Market = nil }()
-	return b.acct.marshal()
+	return b.acct.rows(ms)
 }
 
-// SaveError is the error of the last failed save, or nil when the last save worked.
+// SaveError is the error of the last save, or nil when it worked. A failed save is
+// retried every second until one works.
 func (b *Broker) SaveError() error {
 	var err error
 	b.run(context.Background(), false, func() error { err = b.saveErr; return nil })

@@ -10,11 +10,13 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 )
 
-// Store keeps the paper account between runs. LoadPaper returns nil and no error when the
-// account has never been saved. *data.Journal implements it.
+// Store keeps the paper account between runs as rows (see Row). LoadPaper returns the
+// account's rows in the order they were first written, none when the account has never
+// been saved; SavePaper writes rows in one transaction, replacing a row of the same kind
+// and key and deleting it when Body is nil. *data.Journal implements it.
 type Store interface {
-	LoadPaper(ctx context.Context, account string) ([]byte, error)
-	SavePaper(ctx context.Context, account string, state []byte) error
+	LoadPaper(ctx context.Context, account string) ([]Row, error)
+	SavePaper(ctx context.Context, account string, rows []Row) error
 }
 
 // Config says which paper account to open and how it trades. The zero value of every
@@ -106,6 +108,7 @@ const (
 	defaultEventBuffer = 256
 	tickEvery          = 100 * time.Millisecond
 	saveEvery          = 5 * time.Second
+	retryEvery         = time.Second // after a failed save
 	storeTimeout       = 10 * time.Second
 )
 

@@ -45,11 +45,16 @@
 // whole: all legs and all units in one execution, one FillEvent carrying every leg, at
 // the touch whatever the displayed size. Placing with a ClientID the account already
 // knows returns that order's status and does nothing else. Order, fill and settlement ids
-// (PO-000001, PF-000001, PS-000001) come from counters saved with the account, so they are
-// stable and never reused.
+// (PO-, PF-, PS- and 80 random bits) are saved with the account, so they are stable, and
+// two processes on one journal, or an account opened again under the same name, never hand
+// out the same one.
 //
 // Events follow each change in order: OrderEvent (accepted, working), FillEvent,
-// OrderEvent (filled). The account is saved before its events go out. Events wait in an
+// OrderEvent (filled). The account is saved before its events go out, as rows (see Row):
+// each event writes its order, fills, settlements and positions and the small account and
+// market rows in one transaction, so a fill costs the same at the 20,000th as at the first
+// (BenchmarkFill). A failed save keeps the account dirty and is retried every second
+// until it works; SaveError says why meanwhile. Events wait in an
 // unbounded queue inside the broker when the consumer is slow, where a newer quote
 // replaces the queued quote of the same symbol (so quotes of a symbol can be skipped, the
 // latest always arrives) and nothing else is ever dropped. While the session is down

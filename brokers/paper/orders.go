@@ -235,6 +235,7 @@ func (b *Broker) place(o brokers.Order) (brokers.OrderStatus, error) {
 		Session: sessionClose(now),
 	}
 	b.acct.Orders = append(b.acct.Orders, ord)
+	b.acct.unsaved.order(ord)
 	b.dirty = true
 	b.emit(&brokers.OrderEvent{Status: ord.Status})
 	b.tryFill(ord, legs)
@@ -291,6 +292,7 @@ func (b *Broker) tryFill(ord *order, legs []legPlan) {
 	ord.Status.Filled = o.Quantity
 	ord.Status.AvgPrice = net
 	ord.Status.Updated = now
+	b.acct.unsaved.order(ord)
 	b.dirty = true
 	b.emit(&brokers.FillEvent{Fills: fills})
 	b.emit(&brokers.OrderEvent{Status: ord.Status})
@@ -300,6 +302,7 @@ func (b *Broker) finishOrder(ord *order, state brokers.OrderState, reason string
 	ord.Status.State = state
 	ord.Status.Reason = reason
 	ord.Status.Updated = b.now()
+	b.acct.unsaved.order(ord)
 	b.dirty = true
 	b.emit(&brokers.OrderEvent{Status: ord.Status})
 }
@@ -369,6 +372,7 @@ func (b *Broker) Replace(ctx context.Context, orderID string, o brokers.Order) (
 		}
 		ord.Status.Order = next
 		ord.Status.Updated = b.now()
+		b.acct.unsaved.order(ord)
 		b.dirty = true
 		b.emit(&brokers.OrderEvent{Status: ord.Status})
 		b.tryFill(ord, legs)

@@ -1,6 +1,8 @@
 package paper
 
 import (
+	"crypto/rand"
+	"encoding/base32"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -29,19 +31,19 @@ type account struct {
 	Realized decimal.Decimal // realized P&L since the account opened, after costs
 	Opened   time.Time       // market time the account opened
 
-	Positions   map[string]*position
-	Orders      []*order
-	Fills       []brokers.Fill
-	Settlements []brokers.Settlement
-
-	NextOrder      int64
-	NextFill       int64
-	NextSettlement int64
+	// The pieces below are rows of their own (see rows.go); they are in this struct's
+	// JSON only in the one-blob layout of Keel before the rows, read once to migrate it.
+	Positions   map[string]*position `json:",omitempty"`
+	Orders      []*order             `json:",omitempty"`
+	Fills       []brokers.Fill       `json:",omitempty"`
+	Settlements []brokers.Settlement `json:",omitempty"`
 	// LastClose is the last session close whose end-of-day work (day orders, early
 	// assignment) is done.
 	LastClose time.Time
 	// Dividends lists "ROOT YYYY-MM-DD" ex-dividend dates already paid or charged.
 	Dividends map[string]bool
+
+	unsaved unsaved // what changed since the last save (not saved itself)
 }
 
 // position is one holding, kept as FIFO lots so realized P&L is exact: an average
@@ -94,7 +96,6 @@ func newAccount(name string, seed uint64, cash decimal.Decimal, now time.Time) *
 	return &account{
 		Version: stateVersion, Account: name, Seed: seed, Cash: cash, Opened: now,
 		Positions: map[string]*position{}, Dividends: map[string]bool{},
-		NextOrder: 1, NextFill: 1, NextSettlement: 1,
 	}
 }
 
@@ -117,23 +118,18 @@ func unmarshalAccount(b []byte) (*account, error) {
 	return &a, nil
 }
 
-func (a *account) orderID() string {
-	id := fmt.Sprintf("PO-%06d", a.NextOrder)
-	a.NextOrder++
-	return id
+// newID is an order, fill or settlement id: the prefix and 80 random bits. Two Keel
+// processes on one journal, or a paper account opened again under the same name, never
+// hand out the same id, so the journal never takes one fill for another.
+func newID(prefix string) string {
+	var b [10]byte
+	rand.Read(b[:])
+	return prefix + "-" + base32.StdEncoding.EncodeToString(b[:])
 }
 
-func (a *account) fillID() string {
-	id := fmt.Sprintf("PF-%06d", a.NextFill)
-	a.NextFill++
-	return id
-}
-
-func (a *account) settlementID() string {
-	id := fmt.Sprintf("PS-%06d", a.NextSettlement)
-	a.NextSettlement++
-	return id
-}
+func (a *account) orderID() string      { return newID("PO") }
+func (a *account) fillID() string       { return newID("PF") }
+func (a *account) settlementID() string { return newID("PS") }
 
 func (a *account) findOrder(id string) *order {
 	for _, o := range a.Orders {
@@ -176,6 +172,7 @@ func dec(f float64) decimal.Decimal { return decimal.NewFromFloat(f) }
 // P&L. It returns the realized P&L before costs.
 func (a *account) trade(sym string, in instrument.Instrument, qty int64, price, costs decimal.Decimal, at time.Time) decimal.Decimal {
 	mult := dec(in.Multiplier)
+	a.unsaved.position(sym)
 	p := a.Positions[sym]
 	if p == nil {
 		p = &position{Symbol: sym, Instrument: in}
