@@ -305,7 +305,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"bad_columns.csv", `bad_columns.csv line 2: has a different number of fields from the header`, &RowError{Line: 2}},
 		{"bad_flex.xml", `bad_flex.xml line 9: Trade #3 tradePrice "3.1x" is not a number`, &RowError{Line: 9, Element: "Trade #3", Field: "tradePrice", Value: "3.1x"}},
 		{"bad_thinkorswim.csv", `bad_thinkorswim.csv line 24: Qty "+1" has the wrong sign for Side SELL`, &RowError{Line: 24, Field: "Qty", Value: "+1"}},
-		{"unknown_format.csv", `unknown_format.csv: unknown format (first line "Symbol,Qty,Price"); expected a tastytrade or tastyworks transaction-history CSV (header starting "Date,Type,"), an IBKR Flex Query XML (<FlexQueryResponse>) or a thinkorswim AccountStatement CSV (with an "Account Trade History" section)`, nil},
+		{"unknown_format.csv", `unknown_format.csv: unknown format (first line "Symbol,Qty,Price"); expected a tastytrade or tastyworks transaction-history CSV (header starting "Date,Type," or "Date/Time,Transaction Code,"), an IBKR Flex Query XML (<FlexQueryResponse>) or a thinkorswim AccountStatement CSV (with an "Account Trade History" section)`, nil},
 	}
 	for _, tc := range tests {
 		st, err := ParseFile(filepath.Join("testdata", tc.file))

@@ -296,7 +296,9 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 			return ev, false, false, bad("Symbol", sym, err.Error())
 		}
 	case "Future Option":
-		if inst, err = tastyFuturesOption(sym, when, mult); err != nil {
+		// tastytrade writes Multiplier 1 on futures options while the price is in index points:
+		// the contract spec's multiplier is the one that matches Value, checked below
+		if inst, err = tastyFuturesOption(sym, when, 0); err != nil {
 			return ev, false, false, bad("Symbol", sym, err.Error())
 		}
 	default:
@@ -321,6 +323,9 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 		} else {
 			return ev, false, false, bad("Average Price", r.get("Average Price"), "is missing and the Description has no \"@ price\"")
 		}
+	}
+	if err := checkCash(r.get("Value"), kind, qty, price, inst); err != nil {
+		return ev, false, false, bad("Value", r.get("Value"), err.Error())
 	}
 	comm, ok := optionalMoney(r.get("Commissions"))
 	if !ok {

@@ -276,23 +276,14 @@ func tastyworksClassicMoney(get func(string) string, kind Kind, qty decimal.Deci
 	if !ok || fees.IsNegative() {
 		return price, fees, bad("Fees", get("Fees"), "is not a positive number (tastyworks prints fees paid as positive)")
 	}
-	amount, ok := optionalMoney(get("Amount"))
-	if !ok {
-		return price, fees, bad("Amount", get("Amount"), "is not a number")
-	}
 	if kind != Fill && kind != Delivery {
-		if !amount.IsZero() || !price.IsZero() {
+		if amount, ok := optionalMoney(get("Amount")); !ok || !amount.IsZero() || !price.IsZero() {
 			return price, fees, bad("Amount", get("Amount"), "is not zero on an "+kind.String()+"; Keel closes it at zero")
 		}
 		return price, fees, nil
 	}
-	want := decimal.Zero // a future's trade moves no premium
-	if in.Kind != instrument.Future {
-		want = qty.Neg().Mul(price).Mul(decimal.NewFromFloat(in.Multiplier))
-	}
-	if want.Sub(amount).Abs().GreaterThan(decimal.New(1, -2)) {
-		return price, fees, bad("Amount", get("Amount"), fmt.Sprintf("is not price %s × quantity %s × multiplier %v = %s (the statement's cash disagrees with the contract)",
-			price, qty.Abs(), in.Multiplier, want.StringFixed(2)))
+	if err := checkCash(get("Amount"), kind, qty, price, in); err != nil {
+		return price, fees, bad("Amount", get("Amount"), err.Error())
 	}
 	return price, fees, nil
 }

@@ -1,0 +1,34 @@
+package statement
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/keel-desk/keel/engine/instrument"
+)
+
+// checkCash holds a trade's price to the broker's own cash column (tastytrade Value,
+// tastyworks Amount: signed from the account's side, costs excluded), the truth for money.
+// It must be price × quantity × multiplier to the cent; when it is not, the multiplier or
+// the price Keel read is wrong and the row fails rather than record a wrong premium. A
+// future's trade moves no premium (its cash column is zero), and an empty cell ("", "--")
+// has nothing to check.
+func checkCash(cell string, kind Kind, qty, price decimal.Decimal, in instrument.Instrument) error {
+	if cell == "" || cell == "--" || (kind != Fill && kind != Delivery) {
+		return nil
+	}
+	cash, ok := number(cell)
+	if !ok {
+		return fmt.Errorf("is not a number")
+	}
+	want := decimal.Zero
+	if in.Kind != instrument.Future {
+		want = qty.Neg().Mul(price).Mul(decimal.NewFromFloat(in.Multiplier))
+	}
+	if want.Sub(cash).Abs().GreaterThan(decimal.New(1, -2)) {
+		return fmt.Errorf("is not price %s × quantity %s × multiplier %v = %s (the statement's cash disagrees with the contract)",
+			price, qty.Abs(), in.Multiplier, want.StringFixed(2))
+	}
+	return nil
+}
