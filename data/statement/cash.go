@@ -2,6 +2,7 @@ package statement
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -31,4 +32,10 @@ func checkCash(cell string, kind Kind, qty, price decimal.Decimal, in instrument
 			price, qty.Abs(), in.Multiplier, want.StringFixed(2))
 	}
 	return nil
+}
+
+// notImported is the warning for a CSV row that is neither a fill nor an error: the file,
+// the line, the row's text and why.
+func notImported(name string, line int, rec []string, why string) string {
+	return fmt.Sprintf("%s line %d: %q not imported: %s", name, line, clip(strings.Join(rec, ","), 120), why)
 }

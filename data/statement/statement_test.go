@@ -37,11 +37,11 @@ func TestParseSamples(t *testing.T) {
 		positions int
 		warnings  int
 	}{
-		{"tastytrade_current.csv", FormatTastytrade, "", map[Kind]int{Fill: 9, Assignment: 1, Delivery: 1, Expiration: 2}, 0, 0},
+		{"tastytrade_current.csv", FormatTastytrade, "", map[Kind]int{Fill: 9, Assignment: 1, Delivery: 1, Expiration: 2}, 0, 1},
 		{"tastyworks_legacy.csv", FormatTastyworksLegacy, "", map[Kind]int{Fill: 6, Expiration: 1}, 0, 0},
 		{"ibkr_flex.xml", FormatIBKRFlex, "U7654321", map[Kind]int{Fill: 8, Assignment: 2, Delivery: 2, Expiration: 1}, 3, 0},
 		{"thinkorswim_statement.csv", FormatThinkorswim, "87654321", map[Kind]int{Fill: 10, Expiration: 2, Assignment: 1, Delivery: 1}, 0, 2},
-		{"sample_history.csv", FormatTastytrade, "", map[Kind]int{Fill: 35, Assignment: 2, Delivery: 2, Expiration: 2}, 0, 0},
+		{"sample_history.csv", FormatTastytrade, "", map[Kind]int{Fill: 35, Assignment: 2, Delivery: 2, Expiration: 2}, 0, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

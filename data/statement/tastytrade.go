@@ -21,12 +21,13 @@ package statement
 // delivered by an assignment are Receive Deliver rows with Sub Type "Buy to Open" etc.
 // Symbols: equity options OCC ("SPY   261016P00600000"), futures "/ESZ6", futures options
 // "./ESZ6 EW3X6 261120C6000". Money Movement rows (cash, interest, fees on the account) do
-// not change positions and are skipped.
+// not change positions; each is named in the statement's warnings.
 
 import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -98,6 +99,7 @@ func parseTasty(name string, data []byte, format string) (*Statement, error) {
 			return nil, err
 		}
 		if skip {
+			st.Warnings = append(st.Warnings, notImported(name, line, rec, fmt.Sprintf("a money movement (%s, Value %s), not a position change; Keel's journal does not record cash yet", row.get("Sub Type"), row.get("Value"))))
 			continue
 		}
 		st.Events = append(st.Events, ev)

@@ -84,7 +84,7 @@ func parseTastyworksClassic(name string, data []byte) (*Statement, error) {
 			return nil, err
 		}
 		if note != "" {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: %q not imported: %s", name, line, clip(strings.Join(rec, ","), 120), note))
+			st.Warnings = append(st.Warnings, notImported(name, line, rec, note))
 			continue
 		}
 		if st.Account == "" {
