@@ -23,6 +23,16 @@ func TestImportTastyworksClassic(t *testing.T) {
 	if res.New != 7 {
 		t.Fatalf("result %+v, want 7 new", res)
 	}
+	// the broker's Amount − Fees of the 7 rows and the journal's cash agree: −65502.12; only
+	// the 100 assigned SPY shares are open at the end
+	equalDec(t, "statement cash", res.StatementCash, "-65502.12")
+	equalDec(t, "journal cash", res.JournalCash, "-65502.12")
+	if res.CashRows != 7 || res.OpenLegs != 1 {
+		t.Errorf("cash rows, open legs = %d, %d; want 7, 1", res.CashRows, res.OpenLegs)
+	}
+	if got, want := res.Reconciliation(), "Reconciliation: net cash of the 7 new rows −65502.12 $ on the statement, −65502.12 $ in the journal (they agree); 1 legs open at the end."; got != want {
+		t.Errorf("reconciliation\n got %s\nwant %s", got, want)
+	}
 	again, err := j.Import(context.Background(), AccountRef{}, st)
 	if err != nil || again.New != 0 || again.Skipped != 7 {
 		t.Fatalf("again %+v, %v", again, err)
@@ -64,5 +74,25 @@ func TestImportTastyworksClassic(t *testing.T) {
 	}
 	if found != 2 {
 		t.Errorf("found %d of the /ES and SPY trades in %+v", found, list.Trades)
+	}
+}
+
+// Every statement with a cash column reconciles with the journal to the cent.
+func TestImportReconcilesWithTheBrokersCash(t *testing.T) {
+	for _, file := range []string{"tastytrade_current.csv", "sample_history.csv", "tastyworks_legacy.csv", "tastyworks_classic.csv"} {
+		t.Run(file, func(t *testing.T) {
+			j := openTemp(t)
+			st, err := statement.ParseFile(testdata(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := j.Import(context.Background(), AccountRef{}, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.CashRows != res.New || !res.StatementCash.Equal(res.JournalCash) {
+				t.Errorf("%s", res.Reconciliation())
+			}
+		})
 	}
 }

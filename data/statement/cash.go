@@ -39,3 +39,20 @@ func checkCash(cell string, kind Kind, qty, price decimal.Decimal, in instrument
 func notImported(name string, line int, rec []string, why string) string {
 	return fmt.Sprintf("%s line %d: %q not imported: %s", name, line, clip(strings.Join(rec, ","), 120), why)
 }
+
+// tastyCash is a tastytrade row's cash: Total where the layout has it, else Value plus the
+// (negative) Commissions and Fees.
+func tastyCash(r tastyRow) (decimal.Decimal, bool) {
+	if t := r.get("Total"); t != "" && t != "--" {
+		return number(t)
+	}
+	sum := decimal.Zero
+	for _, c := range []string{"Value", "Commissions", "Fees"} {
+		d, ok := optionalMoney(r.get(c))
+		if !ok {
+			return decimal.Zero, false
+		}
+		sum = sum.Add(d)
+	}
+	return sum, true
+}

@@ -360,6 +360,7 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 		Fees:       fees.Neg(),
 		Source:     name + " line " + itoa(r.line),
 	}
+	ev.Cash, ev.HasCash = tastyCash(r)
 	return ev, unsigned, false, nil
 }
 

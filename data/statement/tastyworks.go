@@ -216,6 +216,9 @@ func tastyworksClassicEvent(name string, line int, get func(string) string, ids 
 		Fees:       fees,
 		Source:     name + " line " + itoa(line),
 	}
+	if amount, ok := optionalMoney(get("Amount")); ok {
+		ev.Cash, ev.HasCash = amount.Sub(fees), true
+	}
 	return ev, unsigned, "", nil
 }
 
