@@ -669,6 +669,7 @@ func (v *JournalView) ImportFile(path string) {
 			v.importNote.Importance = widget.SuccessImportance
 			msg := fmt.Sprintf("%s: %d new fills, %d already in the journal; %d trades opened, %d closed, %d rolls.",
 				shortName(path), res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls)
+			msg += " " + res.Reconciliation()
 			if len(st.Warnings) > 0 {
 				msg += " Warnings: " + strings.Join(st.Warnings, "; ")
 			}

@@ -112,8 +112,8 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 			status = 1
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d trades opened, %d closed, %d rolls\n",
-			path, res.Events, res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls)
+		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d trades opened, %d closed, %d rolls. %s\n",
+			path, res.Events, res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls, res.Reconciliation())
 	}
 	return status
 }

@@ -21,7 +21,8 @@ func TestJournalImportAndExportEndToEnd(t *testing.T) {
 	if code := JournalCommand(args, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errOut.String())
 	}
-	if strings.Count(out.String(), "\n") != len(files) || strings.Contains(out.String(), " 0 new") {
+	if strings.Count(out.String(), "\n") != len(files) || strings.Contains(out.String(), " 0 new") ||
+		strings.Count(out.String(), "Reconciliation: ") != len(files) || strings.Contains(out.String(), "DIFFER") {
 		t.Errorf("import output:\n%s", out.String())
 	}
 	j, err := Open(context.Background(), db)

@@ -80,6 +80,16 @@ func (p *part) cash() decimal.Decimal {
 	return p.qty.Neg().Mul(p.ev.Price).Mul(p.instr.Multiplier).Sub(p.comm).Sub(p.fees)
 }
 
+// tradeCash is the cash the trade itself moves, as a broker's cash column shows it: a
+// future's trade moves only its costs (its gains and losses are settled as variation margin,
+// not in the trade row).
+func (p *part) tradeCash() decimal.Decimal {
+	if p.ev.Instrument.Kind == instrument.Future {
+		return p.comm.Add(p.fees).Neg()
+	}
+	return p.cash()
+}
+
 // settledRef is an assignment or exercise recorded in this import, waiting for its delivery.
 type settledRef struct {
 	acctID  int64
@@ -283,6 +293,10 @@ func (im *importer) run(events []statement.Event) error {
 			return err
 		}
 		im.res.New++
+		if ev.HasCash {
+			im.res.CashRows++
+			im.res.StatementCash = im.res.StatementCash.Add(ev.Cash)
+		}
 		if ev.Order == "" {
 			groups = append(groups, &group{acctID: acctID, events: []*statement.Event{ev}})
 			continue
@@ -301,7 +315,23 @@ func (im *importer) run(events []statement.Event) error {
 			return err
 		}
 	}
-	return im.refresh()
+	if err := im.refresh(); err != nil {
+		return err
+	}
+	return im.countOpenLegs()
+}
+
+// countOpenLegs counts the legs still open in the accounts this import used.
+func (im *importer) countOpenLegs() error {
+	for _, id := range im.accounts {
+		var n int
+		if err := im.tx.QueryRowContext(im.ctx, `SELECT count(*) FROM legs JOIN trades ON trades.id = legs.trade_id
+			WHERE trades.account_id = ? AND legs.quantity_open <> '0'`, id).Scan(&n); err != nil {
+			return err
+		}
+		im.res.OpenLegs += n
+	}
+	return nil
 }
 
 // openLots returns the account's open lots in an instrument, oldest first.
@@ -478,6 +508,9 @@ func (im *importer) order(g *group) error {
 		}
 		fillOf[p] = id
 		im.touched[p.tradeID] = true
+		if p.ev.HasCash {
+			im.res.JournalCash = im.res.JournalCash.Add(p.tradeCash())
+		}
 	}
 	if err := im.applyLegQuantities(parts); err != nil {
 		return err
@@ -1051,4 +1084,24 @@ func decimals(s ...string) ([]decimal.Decimal, error) {
 		out[i] = d
 	}
 	return out, nil
+}
+
+// Reconciliation is the line shown after an import: the statement's net cash of the rows
+// imported now against the journal's, and the legs open at the end, in dollars with the
+// true minus sign.
+func (r ImportResult) Reconciliation() string {
+	money := func(d decimal.Decimal) string { return strings.Replace(d.StringFixed(2), "-", "−", 1) + " $" }
+	open := fmt.Sprintf("%d legs open at the end", r.OpenLegs)
+	switch {
+	case r.CashRows == 0 && r.New > 0:
+		return "Reconciliation: the statement has no cash column for the new rows; " + open + "."
+	case r.CashRows == 0:
+		return "Reconciliation: nothing new; " + open + "."
+	}
+	verdict := "they agree"
+	if diff := r.StatementCash.Sub(r.JournalCash); diff.Abs().GreaterThanOrEqual(decimal.New(1, -2)) {
+		verdict = "they DIFFER by " + money(diff)
+	}
+	return fmt.Sprintf("Reconciliation: net cash of the %d new rows %s on the statement, %s in the journal (%s); %s.",
+		r.CashRows, money(r.StatementCash), money(r.JournalCash), verdict, open)
 }

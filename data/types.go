@@ -41,6 +41,13 @@ type ImportResult struct {
 	TradesOpened int
 	TradesClosed int
 	Rolls        int
+	// The reconciliation: over the new events whose statement row has a cash column
+	// (CashRows of them), the broker's net cash and the journal's (−quantity × price ×
+	// multiplier − costs); and the legs open at the end in the accounts imported into.
+	CashRows      int
+	StatementCash decimal.Decimal
+	JournalCash   decimal.Decimal
+	OpenLegs      int
 }
 
 // Status is whether a trade still has open legs.

@@ -53,4 +53,8 @@ type Event struct {
 	Commission decimal.Decimal
 	Fees       decimal.Decimal
 	Source     string // where it came from, for messages: "statement.csv line 14"
+	// Cash is the broker's own cash for the row (its cash column: signed from the account's
+	// side, commissions and fees included), when HasCash; the import reconciles against it.
+	Cash    decimal.Decimal
+	HasCash bool
 }

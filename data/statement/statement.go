@@ -87,7 +87,7 @@ type FormatError struct {
 
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("%s: %s; expected a tastytrade or tastyworks transaction-history CSV "+
-		"(header starting \"Date,Type,\"), an IBKR Flex Query XML (<FlexQueryResponse>) or a "+
+		"(header starting \"Date,Type,\" or \"Date/Time,Transaction Code,\"), an IBKR Flex Query XML (<FlexQueryResponse>) or a "+
 		"thinkorswim AccountStatement CSV (with an \"Account Trade History\" section)", e.File, e.Reason)
 }
 
@@ -133,6 +133,8 @@ func Parse(name string, r io.Reader) (*Statement, error) {
 			st, err = parseTasty(name, data, FormatTastytrade)
 		case strings.HasPrefix(first, "Date,Type,Action,"):
 			st, err = parseTasty(name, data, FormatTastyworksLegacy)
+		case isTastyworksClassic(first):
+			st, err = parseTastyworksClassic(name, data)
 		default:
 			return nil, &FormatError{File: name, Reason: fmt.Sprintf("unknown format (first line %q)", clip(first, 60))}
 		}

@@ -37,11 +37,11 @@ func TestParseSamples(t *testing.T) {
 		positions int
 		warnings  int
 	}{
-		{"tastytrade_current.csv", FormatTastytrade, "", map[Kind]int{Fill: 9, Assignment: 1, Delivery: 1, Expiration: 2}, 0, 0},
+		{"tastytrade_current.csv", FormatTastytrade, "", map[Kind]int{Fill: 9, Assignment: 1, Delivery: 1, Expiration: 2}, 0, 1},
 		{"tastyworks_legacy.csv", FormatTastyworksLegacy, "", map[Kind]int{Fill: 6, Expiration: 1}, 0, 0},
 		{"ibkr_flex.xml", FormatIBKRFlex, "U7654321", map[Kind]int{Fill: 8, Assignment: 2, Delivery: 2, Expiration: 1}, 3, 0},
 		{"thinkorswim_statement.csv", FormatThinkorswim, "87654321", map[Kind]int{Fill: 10, Expiration: 2, Assignment: 1, Delivery: 1}, 0, 2},
-		{"sample_history.csv", FormatTastytrade, "", map[Kind]int{Fill: 35, Assignment: 2, Delivery: 2, Expiration: 2}, 0, 0},
+		{"sample_history.csv", FormatTastytrade, "", map[Kind]int{Fill: 35, Assignment: 2, Delivery: 2, Expiration: 2}, 0, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -305,7 +305,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"bad_columns.csv", `bad_columns.csv line 2: has a different number of fields from the header`, &RowError{Line: 2}},
 		{"bad_flex.xml", `bad_flex.xml line 9: Trade #3 tradePrice "3.1x" is not a number`, &RowError{Line: 9, Element: "Trade #3", Field: "tradePrice", Value: "3.1x"}},
 		{"bad_thinkorswim.csv", `bad_thinkorswim.csv line 24: Qty "+1" has the wrong sign for Side SELL`, &RowError{Line: 24, Field: "Qty", Value: "+1"}},
-		{"unknown_format.csv", `unknown_format.csv: unknown format (first line "Symbol,Qty,Price"); expected a tastytrade or tastyworks transaction-history CSV (header starting "Date,Type,"), an IBKR Flex Query XML (<FlexQueryResponse>) or a thinkorswim AccountStatement CSV (with an "Account Trade History" section)`, nil},
+		{"unknown_format.csv", `unknown_format.csv: unknown format (first line "Symbol,Qty,Price"); expected a tastytrade or tastyworks transaction-history CSV (header starting "Date,Type," or "Date/Time,Transaction Code,"), an IBKR Flex Query XML (<FlexQueryResponse>) or a thinkorswim AccountStatement CSV (with an "Account Trade History" section)`, nil},
 	}
 	for _, tc := range tests {
 		st, err := ParseFile(filepath.Join("testdata", tc.file))

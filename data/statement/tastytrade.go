@@ -21,12 +21,13 @@ package statement
 // delivered by an assignment are Receive Deliver rows with Sub Type "Buy to Open" etc.
 // Symbols: equity options OCC ("SPY   261016P00600000"), futures "/ESZ6", futures options
 // "./ESZ6 EW3X6 261120C6000". Money Movement rows (cash, interest, fees on the account) do
-// not change positions and are skipped.
+// not change positions; each is named in the statement's warnings.
 
 import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -98,6 +99,7 @@ func parseTasty(name string, data []byte, format string) (*Statement, error) {
 			return nil, err
 		}
 		if skip {
+			st.Warnings = append(st.Warnings, notImported(name, line, rec, fmt.Sprintf("a money movement (%s, Value %s), not a position change; Keel's journal does not record cash yet", row.get("Sub Type"), row.get("Value"))))
 			continue
 		}
 		st.Events = append(st.Events, ev)
@@ -296,7 +298,9 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 			return ev, false, false, bad("Symbol", sym, err.Error())
 		}
 	case "Future Option":
-		if inst, err = tastyFuturesOption(sym, when, mult); err != nil {
+		// tastytrade writes Multiplier 1 on futures options while the price is in index points:
+		// the contract spec's multiplier is the one that matches Value, checked below
+		if inst, err = tastyFuturesOption(sym, when, 0); err != nil {
 			return ev, false, false, bad("Symbol", sym, err.Error())
 		}
 	default:
@@ -321,6 +325,9 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 		} else {
 			return ev, false, false, bad("Average Price", r.get("Average Price"), "is missing and the Description has no \"@ price\"")
 		}
+	}
+	if err := checkCash(r.get("Value"), kind, qty, price, inst); err != nil {
+		return ev, false, false, bad("Value", r.get("Value"), err.Error())
 	}
 	comm, ok := optionalMoney(r.get("Commissions"))
 	if !ok {
@@ -353,6 +360,7 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 		Fees:       fees.Neg(),
 		Source:     name + " line " + itoa(r.line),
 	}
+	ev.Cash, ev.HasCash = tastyCash(r)
 	return ev, unsigned, false, nil
 }
 

@@ -43,7 +43,11 @@ package statement
 // the strike, sharing the option event's Order key. A RAD row on a futures option
 // ("/ESZ26 …") names the option by contract month and series code, not by date, so its
 // expiry and the future it delivers cannot be determined from the row: such rows are
-// skipped with a Statement warning. Other RAD rows (transfers, splits) are skipped.
+// skipped with a Statement warning. The Schwab-era wording "REMOVED DUE TO EXPIRATION …" (and
+// ASSIGNMENT, EXERCISE) is read like the TD-era one. Other Cash Balance rows that are not
+// trades (other RAD rows such as transfers and splits, deposits, interest, dividends, fees)
+// change no position and are each named in a Statement warning; only the BAL opening-balance
+// line is passed over.
 
 import (
 	"bytes"
@@ -170,6 +174,9 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 				continue
 			}
 			if get("TYPE") != "TRD" {
+				if note := tosCashNote(get); note != "" {
+					st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: %s", name, line, note))
+				}
 				continue
 			}
 			when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
@@ -258,12 +265,15 @@ type tosRemovalRow struct {
 
 var tosRemovalDesc = regexp.MustCompile(`(?i)^REMOVAL OF OPTION DUE TO (EXPIRATION|ASSIGNMENT|EXERCISE)\s+([-+]?[0-9.,]+)\s+(\S+)\s+([0-9.]+)\s+((?:\([^)]*\)\s*)*)(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2})\s+([0-9.]+)\s+(CALL|PUT)$`)
 
-// tosRemoval reads a RAD row. It returns nil and no warning for RAD rows that are not option
-// removals, and nil with a warning for removals of futures options (see the file comment).
+// tosRemoval reads a RAD row. It returns nil with a warning for RAD rows that are not option
+// removals and for removals of futures options (see the file comment).
 func tosRemoval(name string, line int, get func(string) string, bad func(field, value, reason string) error) (*tosRemovalRow, string, error) {
 	desc := strings.Join(strings.Fields(get("DESCRIPTION")), " ")
-	if !strings.HasPrefix(strings.ToUpper(desc), "REMOVAL OF OPTION") {
-		return nil, "", nil
+	if up := strings.ToUpper(desc); strings.HasPrefix(up, "REMOVED DUE TO ") {
+		// the Schwab-era wording of the same removal
+		desc = "REMOVAL OF OPTION DUE TO " + desc[len("REMOVED DUE TO "):]
+	} else if !strings.HasPrefix(up, "REMOVAL OF OPTION") {
+		return nil, tosCashNote(get), nil
 	}
 	when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
 	if err != nil {
@@ -575,4 +585,13 @@ func sortInts(a []int) {
 			a[j], a[j-1] = a[j-1], a[j]
 		}
 	}
+}
+
+// tosCashNote says why a Cash Balance row that is not a trade or an option removal is not
+// imported; the opening-balance line (BAL) needs no word.
+func tosCashNote(get func(string) string) string {
+	if t := get("TYPE"); t == "BAL" || t == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s %q (AMOUNT %s) not imported: not a position change; Keel's journal does not record cash yet", get("TYPE"), get("DESCRIPTION"), get("AMOUNT"))
 }
