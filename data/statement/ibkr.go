@@ -199,7 +199,10 @@ func flexDate(s string) (time.Time, bool) {
 func (r flexRow) num(name, field string) (decimal.Decimal, error) {
 	d, ok := number(r.attrs[field])
 	if !ok {
-		return d, r.bad(name, field, "is not a number")
+		return d, r.bad(name, field, numberProblem(r.attrs[field]))
+	}
+	if d.Sign() < 0 && strings.HasSuffix(strings.ToLower(field), "price") {
+		return d, r.bad(name, field, "must not be negative")
 	}
 	return d, nil
 }

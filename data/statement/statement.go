@@ -184,9 +184,14 @@ func (m *idMaker) make(fields ...string) string {
 	return m.prefix + key + "." + strconv.Itoa(m.seen[key])
 }
 
+// maxMagnitude bounds every number read from a statement (quantities, prices, multipliers,
+// fees, strikes, amounts): nothing a trader's statement prints reaches 10^10, and a larger
+// value would overflow the float64 the engine works in (10^400 becomes +Inf) or an int64.
+var maxMagnitude = decimal.New(1, 10)
+
 // number parses a decimal as brokers print them: thousands commas, a leading $ or +,
 // parentheses for negatives. "--" and "" are not numbers here; callers decide what an empty
-// cell means.
+// cell means. A value of magnitude 10^10 or more is refused as not a plausible number.
 func number(s string) (decimal.Decimal, bool) {
 	s = strings.TrimSpace(s)
 	neg := false
@@ -208,14 +213,39 @@ func number(s string) (decimal.Decimal, bool) {
 			return decimal.Zero, false
 		}
 	}
+	if len(s) > 40 {
+		return decimal.Zero, false
+	}
 	d, err := decimal.NewFromString(s)
-	if err != nil {
+	if err != nil || d.Abs().Cmp(maxMagnitude) >= 0 {
 		return decimal.Zero, false
 	}
 	if neg {
 		d = d.Neg()
 	}
 	return d, true
+}
+
+// numberProblem says why number refused s: too large, or not a number at all.
+func numberProblem(s string) string {
+	digits := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		digits = 0
+		for _, c := range s[:i] {
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+	}
+	if digits > 10 {
+		return "is too large (10,000,000,000 or more)"
+	}
+	return "is not a number"
 }
 
 func kindRank(k Kind) int {
