@@ -1,6 +1,7 @@
 package statement
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 const tastyHeader = "Date,Type,Sub Type,Action,Symbol,Instrument Type,Description,Value,Quantity,Average Price,Commissions,Fees,Multiplier,Root Symbol,Underlying Symbol,Expiration Date,Strike Price,Call or Put,Order #,Total,Currency\n"
@@ -97,5 +99,73 @@ func BenchmarkParseShuffledTastytrade60k(b *testing.B) {
 		if _, err := Parse("x.csv", strings.NewReader(csv)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestDeepXMLIsRefusedEarly(t *testing.T) {
+	// 47 MB of nesting took 2.4 GB and 28 s before it was rejected; now it stops at depth 33.
+	deep := "<FlexQueryResponse>" + strings.Repeat("<a>", 8<<20)
+	_, err := Parse("deep.xml", strings.NewReader(deep))
+	if err == nil || !strings.Contains(err.Error(), "nests elements more than 32 deep") {
+		t.Errorf("got %v, want a depth error", err)
+	}
+}
+
+func BenchmarkParseDeepXML(b *testing.B) {
+	deep := "<FlexQueryResponse>" + strings.Repeat("<a>", 8<<20)
+	for i := 0; i < b.N; i++ {
+		Parse("deep.xml", strings.NewReader(deep))
+	}
+}
+
+func utf16LE(s string, bom bool) []byte {
+	var b []byte
+	if bom {
+		b = []byte{0xff, 0xfe}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+func utf16BE(s string) []byte {
+	b := []byte{0xfe, 0xff}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return b
+}
+
+func TestEncodings(t *testing.T) {
+	csv := tastyHeader + tastyOptionRow(time.Date(2026, 9, 15, 10, 1, 46, 0, newYork), "100", "250.00", 1)
+	flex := `<FlexQueryResponse><FlexStatements><FlexStatement accountId="U1"><Trades>` +
+		`<Trade assetCategory="STK" symbol="VXX" description="Caf` + "\xe9" + `" dateTime="20260918;100500" quantity="-100" buySell="SELL" tradePrice="47.35" ibCommission="-1" ibExecID="e1" ibOrderID="1"/>` +
+		`</Trades></FlexStatement></FlexStatements></FlexQueryResponse>`
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"UTF-8 with BOM", append([]byte("\xef\xbb\xbf"), csv...)},
+		{"UTF-16LE with BOM", utf16LE(csv, true)},
+		{"UTF-16BE with BOM", utf16BE(csv)},
+		{"ISO-8859-1 CSV", []byte(strings.Replace(csv, "Sold 1", "Sold 1 \xe9", 1))},
+		{"XML declared ISO-8859-1", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?>` + flex)},
+		{"XML UTF-16LE", utf16LE(`<?xml version="1.0" encoding="UTF-16"?>`+strings.Replace(flex, "\xe9", "é", 1), true)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := Parse("enc", bytes.NewReader(tc.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.Events) != 1 || st.Events[0].Price.IsZero() {
+				t.Errorf("events %+v", st.Events)
+			}
+		})
+	}
+	_, err := Parse("x.xml", strings.NewReader(`<?xml version="1.0" encoding="Shift_JIS"?>`+flex))
+	if err == nil || !strings.Contains(err.Error(), `declares encoding "Shift_JIS"`) {
+		t.Errorf("Shift_JIS: %v", err)
 	}
 }

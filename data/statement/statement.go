@@ -115,7 +115,9 @@ func Parse(name string, r io.Reader) (*Statement, error) {
 	if len(data) > maxStatementBytes {
 		return nil, &FormatError{File: name, Reason: fmt.Sprintf("file is larger than %d MiB", maxStatementBytes>>20)}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if data, err = toUTF8(data); err != nil {
+		return nil, &FormatError{File: name, Reason: "the file " + err.Error()}
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, &FormatError{File: name, Reason: "the file is empty"}
