@@ -107,7 +107,13 @@ func ParseFile(path string) (*Statement, error) {
 // Parse reads one statement, detecting its format from the content. name is the file name
 // used in error messages. The parse is all or nothing: any malformed row fails it with a
 // *RowError and no statement.
-func Parse(name string, r io.Reader) (*Statement, error) {
+func Parse(name string, r io.Reader) (st *Statement, err error) {
+	// A parser bug must not take the importer (or the app) down: the file is refused instead.
+	defer func() {
+		if p := recover(); p != nil {
+			st, err = nil, &FormatError{File: name, Reason: fmt.Sprintf("could not be read (internal error, please report it: %v)", p)}
+		}
+	}()
 	data, err := io.ReadAll(io.LimitReader(r, maxStatementBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -122,7 +128,6 @@ func Parse(name string, r io.Reader) (*Statement, error) {
 	if len(trimmed) == 0 {
 		return nil, &FormatError{File: name, Reason: "the file is empty"}
 	}
-	var st *Statement
 	switch {
 	case trimmed[0] == '<':
 		st, err = parseFlex(name, data)
