@@ -39,6 +39,10 @@ func main() {
 			os.Exit(1)
 		}
 	default:
+		if why := app.NoDisplay(); why != "" {
+			fmt.Fprintln(os.Stderr, "keel:", why)
+			os.Exit(1)
+		}
 		app.Run(fyneapp.NewWithID(app.ID), *db)
 	}
 }

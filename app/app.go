@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 	_ "time/tzdata" // expiries are in New York time; embed the zone database for machines without one
@@ -148,10 +149,35 @@ func window(name string) (Window, bool) {
 	return Window{}, false
 }
 
+const noDisplayHint = "Keel needs a graphical desktop; without one, use `keel journal …`, `keel checklist` or `keel --screenshots DIR`."
+
+// NoDisplay says why the window cannot open on this system, "" when it can be tried: on
+// Linux and the BSDs a desktop session sets DISPLAY (X11) or WAYLAND_DISPLAY. Call it before
+// the Fyne app is made, whose driver fails with a panic without a display.
+func NoDisplay() string { return noDisplay(runtime.GOOS, os.Getenv) }
+
+func noDisplay(goos string, getenv func(string) string) string {
+	switch goos {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+		if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+			return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set. " + noDisplayHint
+		}
+	}
+	return ""
+}
+
 // Run opens the main window on a and runs the app until the user quits (Ctrl+Q or closing
 // the main window). dbPath is the journal file; "" means data.DefaultPath(). The desk runs
 // on the paper broker, whose account lives in the same file.
 func Run(a fyne.App, dbPath string) {
+	defer func() {
+		// The driver panics when it cannot open a window (no display, no OpenGL): say so
+		// instead of a GLFW stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "keel: cannot open a window (%v). %s\n", r, noDisplayHint)
+			os.Exit(1)
+		}
+	}()
 	a.SetIcon(Icon)
 	a.Settings().SetTheme(Theme())
 	env := Env{Now: time.Now}

@@ -129,6 +129,11 @@ func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
 	v := &JournalView{j: j, win: win, ctx: context.Background(), pages: map[int][]data.TradeSummary{},
 		loading: map[int]bool{}}
 	v.build()
+	v.failed = func(err error) {
+		v.importBtn.Enable()
+		v.importNote.Importance = widget.DangerImportance
+		v.importNote.SetText("Stopped: " + err.Error())
+	}
 	v.background(func() func() {
 		_, seedErr := SeedSampleHistory(v.ctx, j)
 		accts, err := j.Accounts(v.ctx)

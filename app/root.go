@@ -1,9 +1,11 @@
 package app
 
 import (
+	"fmt"
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/app/desk"
@@ -47,18 +49,59 @@ func (r *viewRoot) Stop() {
 // for screenshots, tests and benchmarks), code run as the UI goroutine would (onUI), and
 // following the desk's snapshots until the window closes (follow, Stop, Done).
 type viewWork struct {
+	// failed shows, on the UI goroutine, a panic of background work turned into an error;
+	// nil shows it in a dialog over the app's first window.
+	failed   func(error)
 	pending  sync.WaitGroup
 	stopOnce sync.Once
 	cancel   func()
 	done     chan struct{}
 }
 
+// background runs work off the UI goroutine and applies its result on it. A panic in either
+// (a bug, or a malformed input no parser foresaw) becomes an error the user sees instead of
+// ending the app.
 func (w *viewWork) background(work func() func()) {
 	w.pending.Add(1)
 	go func() {
 		defer w.pending.Done()
-		widgets.DoAndWait(work())
+		var apply func()
+		if err := recovered(func() { apply = work() }); err != nil {
+			widgets.DoAndWait(func() { w.showFailure(err) })
+			return
+		}
+		widgets.DoAndWait(func() { w.applySafely(apply) })
 	}()
+}
+
+// applySafely runs apply on the UI goroutine, showing a panic as an error.
+func (w *viewWork) applySafely(apply func()) {
+	if err := recovered(apply); err != nil {
+		w.showFailure(err)
+	}
+}
+
+// recovered runs f and returns its panic, if any, as an error.
+func recovered(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error, please report it: %v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+func (w *viewWork) showFailure(err error) {
+	if w.failed != nil {
+		w.failed(err)
+		return
+	}
+	if a := fyne.CurrentApp(); a != nil {
+		if wins := a.Driver().AllWindows(); len(wins) > 0 {
+			dialog.ShowError(err, wins[0])
+		}
+	}
 }
 
 // Wait blocks until the work started so far has been applied.
@@ -78,7 +121,7 @@ func (w *viewWork) follow(d *desk.Service, apply func(*desk.Snapshot)) {
 	go func() {
 		defer close(w.done)
 		for s := range snaps {
-			widgets.DoAndWait(func() { apply(s) })
+			widgets.DoAndWait(func() { w.applySafely(func() { apply(s) }) })
 		}
 	}()
 }

@@ -42,8 +42,14 @@ type flexRow struct {
 	attrs   map[string]string
 }
 
+// maxFlexDepth bounds element nesting: FlexQueryResponse/FlexStatements/FlexStatement/
+// Trades/Trade is 5 deep, so anything past 32 is not a statement and is refused at once,
+// before a deeply nested file costs gigabytes.
+const maxFlexDepth = 32
+
 func parseFlex(name string, data []byte) (*Statement, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = xmlCharset
 	var stack []string
 	var rows []flexRow
 	counts := map[string]int{}
@@ -77,6 +83,10 @@ func parseFlex(name string, data []byte) (*Statement, error) {
 				parent = stack[len(stack)-1]
 			}
 			stack = append(stack, t.Name.Local)
+			if len(stack) > maxFlexDepth {
+				l, _ := dec.InputPos()
+				return nil, &RowError{File: name, Line: l, Reason: fmt.Sprintf("nests elements more than %d deep; a Flex Query statement is 5 deep", maxFlexDepth)}
+			}
 			attrs := map[string]string{}
 			for _, a := range t.Attr {
 				attrs[a.Name.Local] = strings.TrimSpace(a.Value)
@@ -199,7 +209,10 @@ func flexDate(s string) (time.Time, bool) {
 func (r flexRow) num(name, field string) (decimal.Decimal, error) {
 	d, ok := number(r.attrs[field])
 	if !ok {
-		return d, r.bad(name, field, "is not a number")
+		return d, r.bad(name, field, numberProblem(r.attrs[field]))
+	}
+	if d.Sign() < 0 && strings.HasSuffix(strings.ToLower(field), "price") {
+		return d, r.bad(name, field, "must not be negative")
 	}
 	return d, nil
 }

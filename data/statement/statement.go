@@ -107,7 +107,13 @@ func ParseFile(path string) (*Statement, error) {
 // Parse reads one statement, detecting its format from the content. name is the file name
 // used in error messages. The parse is all or nothing: any malformed row fails it with a
 // *RowError and no statement.
-func Parse(name string, r io.Reader) (*Statement, error) {
+func Parse(name string, r io.Reader) (st *Statement, err error) {
+	// A parser bug must not take the importer (or the app) down: the file is refused instead.
+	defer func() {
+		if p := recover(); p != nil {
+			st, err = nil, &FormatError{File: name, Reason: fmt.Sprintf("could not be read (internal error, please report it: %v)", p)}
+		}
+	}()
 	data, err := io.ReadAll(io.LimitReader(r, maxStatementBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -115,12 +121,13 @@ func Parse(name string, r io.Reader) (*Statement, error) {
 	if len(data) > maxStatementBytes {
 		return nil, &FormatError{File: name, Reason: fmt.Sprintf("file is larger than %d MiB", maxStatementBytes>>20)}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if data, err = toUTF8(data); err != nil {
+		return nil, &FormatError{File: name, Reason: "the file " + err.Error()}
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, &FormatError{File: name, Reason: "the file is empty"}
 	}
-	var st *Statement
 	switch {
 	case trimmed[0] == '<':
 		st, err = parseFlex(name, data)
@@ -186,9 +193,14 @@ func (m *idMaker) make(fields ...string) string {
 	return m.prefix + key + "." + strconv.Itoa(m.seen[key])
 }
 
+// maxMagnitude bounds every number read from a statement (quantities, prices, multipliers,
+// fees, strikes, amounts): nothing a trader's statement prints reaches 10^10, and a larger
+// value would overflow the float64 the engine works in (10^400 becomes +Inf) or an int64.
+var maxMagnitude = decimal.New(1, 10)
+
 // number parses a decimal as brokers print them: thousands commas, a leading $ or +,
 // parentheses for negatives. "--" and "" are not numbers here; callers decide what an empty
-// cell means.
+// cell means. A value of magnitude 10^10 or more is refused as not a plausible number.
 func number(s string) (decimal.Decimal, bool) {
 	s = strings.TrimSpace(s)
 	neg := false
@@ -210,14 +222,39 @@ func number(s string) (decimal.Decimal, bool) {
 			return decimal.Zero, false
 		}
 	}
+	if len(s) > 40 {
+		return decimal.Zero, false
+	}
 	d, err := decimal.NewFromString(s)
-	if err != nil {
+	if err != nil || d.Abs().Cmp(maxMagnitude) >= 0 {
 		return decimal.Zero, false
 	}
 	if neg {
 		d = d.Neg()
 	}
 	return d, true
+}
+
+// numberProblem says why number refused s: too large, or not a number at all.
+func numberProblem(s string) string {
+	digits := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		digits = 0
+		for _, c := range s[:i] {
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+	}
+	if digits > 10 {
+		return "is too large (10,000,000,000 or more)"
+	}
+	return "is not a number"
 }
 
 func kindRank(k Kind) int {

@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -138,13 +139,10 @@ func parseTasty(name string, data []byte, format string) (*Statement, error) {
 	return st, nil
 }
 
+// sortStableByTime orders idx by event time once (n log n), keeping rows of the same moment in
+// file order.
 func sortStableByTime(idx []int, evs []Event) {
-	// insertion sort keeps it stable and simple; files are small
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && evs[idx[j]].Time.Before(evs[idx[j-1]].Time); j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
-		}
-	}
+	sort.SliceStable(idx, func(a, b int) bool { return evs[idx[a]].Time.Before(evs[idx[b]].Time) })
 }
 
 func lineOf(source string) int {
@@ -271,8 +269,11 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 	var mult float64
 	if m := r.get("Multiplier"); m != "" && m != "--" {
 		d, ok := number(m)
-		if !ok || d.Sign() <= 0 {
-			return ev, false, false, bad("Multiplier", m, "is not a positive number")
+		if !ok {
+			return ev, false, false, bad("Multiplier", m, numberProblem(m))
+		}
+		if d.Sign() <= 0 {
+			return ev, false, false, bad("Multiplier", m, "must be positive")
 		}
 		mult = d.InexactFloat64()
 	}
@@ -319,9 +320,17 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 	price := decimal.Zero
 	if kind == Fill || kind == Delivery {
 		if m := atPrice.FindStringSubmatch(desc); m != nil {
-			price, _ = number(m[1])
+			if price, ok = number(m[1]); !ok {
+				return ev, false, false, bad("Description", desc, "has an \"@ price\" that "+numberProblem(m[1]))
+			}
+			if price.Sign() < 0 {
+				return ev, false, false, bad("Description", desc, "has an \"@ price\" that must not be negative")
+			}
 		} else if avg.Sign() != 0 {
 			price = avg.Abs().Div(decimal.NewFromFloat(inst.Multiplier))
+			if price.Cmp(maxMagnitude) >= 0 {
+				return ev, false, false, bad("Average Price", r.get("Average Price"), "gives a price per unit of 10,000,000,000 or more")
+			}
 		} else {
 			return ev, false, false, bad("Average Price", r.get("Average Price"), "is missing and the Description has no \"@ price\"")
 		}

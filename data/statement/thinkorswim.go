@@ -444,8 +444,11 @@ func tosLeg(name string, line int, get func(string) string, when time.Time, bad 
 		return Event{}, bad("Side", side, "is not BUY or SELL")
 	}
 	price, ok := number(get("Price"))
-	if !ok || price.Sign() < 0 {
-		return Event{}, bad("Price", get("Price"), "is not a number")
+	if !ok {
+		return Event{}, bad("Price", get("Price"), numberProblem(get("Price")))
+	}
+	if price.Sign() < 0 {
+		return Event{}, bad("Price", get("Price"), "must not be negative")
 	}
 	effect := EffectUnknown
 	switch pe := get("Pos Effect"); pe {

@@ -425,8 +425,11 @@ func (b *benchmark) prepare(pr *PositionRisk, src *Position, q *Quote, m *Market
 	if !(in.Multiplier > 0) || math.IsInf(in.Multiplier, 0) {
 		return failf(pr, "multiplier %g must be positive", in.Multiplier)
 	}
-	if math.IsNaN(q.Price) || math.IsNaN(q.Underlying) || math.IsNaN(q.Vol) || q.Vol < 0 || math.IsInf(q.Vol, 0) {
+	if math.IsNaN(q.Price) || math.IsNaN(q.Underlying) || math.IsNaN(q.Vol) || math.IsInf(q.Vol, 0) {
 		return failf(pr, "quote %+v has a value that is not a number", *q)
+	}
+	if q.Vol < 0 {
+		return failf(pr, "volatility %g must not be negative", q.Vol)
 	}
 	pr.unitMult = 1
 	var u int32

@@ -684,3 +684,13 @@ func TestRevalueGroupsAsSummedOneByOne(t *testing.T) {
 		t.Errorf("groups missing from the book: layers %v, underlyings %v, expiries %v", layers, unders, dates)
 	}
 }
+
+// A negative quoted volatility is a number, just not a valid one: the message says so.
+func TestRevalueNegativeVolSaysNegative(t *testing.T) {
+	_, m := linearBook(t)
+	m.Quotes = map[string]Quote{"n": {Price: 500, Vol: -0.2}}
+	book, err := Revalue([]Position{{ID: "n", Instrument: mustParse(t, "SPY"), Quantity: 1}}, m, Config{})
+	if err == nil || !strings.Contains(err.Error(), "volatility -0.2 must not be negative") || book.Positions[0].Err == nil {
+		t.Errorf("err = %v", err)
+	}
+}
