@@ -553,6 +553,11 @@ func (m *Market) optionQuote(in instrument.Instrument, sym string, l listing) (Q
 	if err != nil {
 		return Quote{}, err
 	}
+	return m.optionMarket(in, sym, l, r, p, iv, s, fwd, t), nil
+}
+
+// optionMarket is the quote of option in around its model price p (optionFair's results).
+func (m *Market) optionMarket(in instrument.Instrument, sym string, l listing, r *root, p, iv, s, fwd, t float64) Quote {
 	atm := atmVol(r, m.p.LogVol, t)
 	mny := math.Log(in.Strike/fwd) / (atm * math.Sqrt(t))
 	if math.IsNaN(mny) || math.IsInf(mny, 0) {
@@ -579,7 +584,7 @@ func (m *Market) optionQuote(in instrument.Instrument, sym string, l listing) (Q
 		BidSize: size(5), AskSize: size(6),
 		Volume: int64(dayVol * m.sessionFraction()), OpenInterest: oi,
 		Underlying: s, IV: iv,
-	}, nil
+	}
 }
 
 // optionActivity is the option's open interest, full-day volume and a liquidity score in
