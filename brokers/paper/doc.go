@@ -132,7 +132,8 @@
 //
 // # Load
 //
-// BenchmarkTick500 times one tick with 500 subscribed instruments; LoadTest streams N
+// BenchmarkTick500 times one tick with 500 subscribed instruments; LoadTest (run by
+// TestLoad500 and BenchmarkLoad500) streams N
 // instruments at 10 quotes a second each to a consumer and reports rate, queue, lag, CPU
 // and memory.
 package paper

@@ -10,8 +10,9 @@ import (
 )
 
 // TestLoad500 streams 500 instruments at 10 quotes a second each for 3 s to a consumer
-// and checks it keeps up: the quotes arrive at the rate, the queue does not grow, and the
-// quotes are fresh.
+// and checks, without timing anything, that every quote sent is consumed and the queue
+// stays bounded (at most one queued quote per symbol, plus the channel's buffer). How fast
+// the quotes arrive is BenchmarkLoad500's business.
 func TestLoad500(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
@@ -23,19 +24,34 @@ func TestLoad500(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(res)
-	if res.Instruments != 500 || events < int(res.Quotes) {
-		t.Fatalf("%d instruments, %d events consumed", res.Instruments, events)
-	}
-	// Ticks are 100 ms apart: 10 a second, less what the scheduler loses under -race.
-	if res.PerSymbolHz < 7 {
-		t.Errorf("%.1f quotes per instrument per second; want about 10", res.PerSymbolHz)
+	if res.Instruments != 500 || res.Quotes == 0 || events < int(res.Quotes) {
+		t.Fatalf("%d instruments, %d quotes, %d events consumed", res.Instruments, res.Quotes, events)
 	}
 	if res.EndPending > 500 || res.MaxPending > 2*500+10 {
 		t.Errorf("the queue grew: at most %d, %d at the end", res.MaxPending, res.EndPending)
 	}
-	if res.P99Lag > 500*time.Millisecond {
-		t.Errorf("quotes arrive late: p99 %s", res.P99Lag)
+}
+
+// BenchmarkLoad500 streams 500 instruments at 10 quotes a second each to a consumer, one
+// second an iteration, and reports quotes per instrument per second, the most events ever
+// queued, the CPU cores used and the heap in use. (A quote's lag behind the market clock is
+// below the clock's 100 ms tick here; BenchmarkDesk500Instruments measures the lag that
+// matters, until a snapshot publishes the quote.)
+func BenchmarkLoad500(b *testing.B) {
+	var res paper.LoadResult
+	for b.Loop() {
+		var err error
+		res, err = paper.LoadTest(context.Background(), paper.LoadConfig{Instruments: 500, Duration: time.Second,
+			Consume: func(brokers.Event) {}})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(res.PerSymbolHz, "quotes/s/instrument")
+	b.ReportMetric(float64(res.MaxPending), "queued-max")
+	b.ReportMetric(res.CPUCores, "cores")
+	b.ReportMetric(float64(res.HeapInUse)/1e6, "MB-heap")
 }
 
 func BenchmarkTick500(b *testing.B) {

@@ -512,38 +512,52 @@ func optionTick(r *root, p float64) float64 {
 	return 0.05
 }
 
-// optionQuote prices in on the surface and builds its market.
-func (m *Market) optionQuote(in instrument.Instrument, sym string, l listing) (Quote, error) {
-	u := in.Underlying
-	r := rootOf(u)
-	if r == nil {
-		return Quote{}, fmt.Errorf("%w: %q", ErrUnknownSymbol, sym)
-	}
-	uin, err := m.lookup(u)
+// optionFair is the model (theoretical) price of option in on the surface, with its
+// implied vol, the underlying's mid, the forward and the years to expiry.
+func (m *Market) optionFair(in instrument.Instrument, r *root, sym string) (p, iv, s, fwd, t float64, err error) {
+	uin, err := m.lookup(in.Underlying)
 	if err != nil {
-		return Quote{}, err
+		return 0, 0, 0, 0, 0, err
 	}
-	s := m.underlyingMid(uin)
-	t := instrument.YearFraction(m.now, in.Expiry)
+	s = m.underlyingMid(uin)
+	t = instrument.YearFraction(m.now, in.Expiry)
 	if !(t > 0) {
-		return Quote{}, fmt.Errorf("%w: %s", ErrExpired, sym)
+		return 0, 0, 0, 0, 0, fmt.Errorf("%w: %s", ErrExpired, sym)
 	}
 	q := r.yield
 	kind := pricing.Spot
-	fwd := s * math.Exp((riskFree-q)*t)
+	fwd = s * math.Exp((riskFree-q)*t)
 	if r.future {
 		kind, q, fwd = pricing.Futures, 0, s
 	}
-	iv := surfaceVol(r, m.p.LogVol, fwd, in.Strike, t)
+	iv = surfaceVol(r, m.p.LogVol, fwd, in.Strike, t)
 	o := pricing.Option{Style: in.Style, Underlying: kind, Right: in.Right, Spot: s, Strike: in.Strike,
 		Years: t, Rate: riskFree, Carry: riskFree - q, Vol: iv}
-	p, err := pricing.Price(o)
+	p, err = pricing.Price(o)
 	if err != nil || !(p >= 0) {
 		p = math.Max(0, s-in.Strike)
 		if in.Right == pricing.Put {
 			p = math.Max(0, in.Strike-s)
 		}
 	}
+	return p, iv, s, fwd, t, nil
+}
+
+// optionQuote prices in on the surface and builds its market.
+func (m *Market) optionQuote(in instrument.Instrument, sym string, l listing) (Quote, error) {
+	r := rootOf(in.Underlying)
+	if r == nil {
+		return Quote{}, fmt.Errorf("%w: %q", ErrUnknownSymbol, sym)
+	}
+	p, iv, s, fwd, t, err := m.optionFair(in, r, sym)
+	if err != nil {
+		return Quote{}, err
+	}
+	return m.optionMarket(in, sym, l, r, p, iv, s, fwd, t), nil
+}
+
+// optionMarket is the quote of option in around its model price p (optionFair's results).
+func (m *Market) optionMarket(in instrument.Instrument, sym string, l listing, r *root, p, iv, s, fwd, t float64) Quote {
 	atm := atmVol(r, m.p.LogVol, t)
 	mny := math.Log(in.Strike/fwd) / (atm * math.Sqrt(t))
 	if math.IsNaN(mny) || math.IsInf(mny, 0) {
@@ -570,7 +584,7 @@ func (m *Market) optionQuote(in instrument.Instrument, sym string, l listing) (Q
 		BidSize: size(5), AskSize: size(6),
 		Volume: int64(dayVol * m.sessionFraction()), OpenInterest: oi,
 		Underlying: s, IV: iv,
-	}, nil
+	}
 }
 
 // optionActivity is the option's open interest, full-day volume and a liquidity score in

@@ -43,10 +43,13 @@
 // At-the-money vol for t years is the expected average variance of the vol state
 // reverting towards normal (mean reversion 2 per year), times an implied-over-realised
 // premium (about 1.1): when vol is high the term structure is inverted, when low it slopes
-// up. The smile is IV = ATM × (1 − a·m + b·m²/(1 + 0.08m²)) in standardised moneyness
-// m = ln(K/F)/(σ_ATM·√t), so in strike terms the skew is steeper near term. SPY, QQQ,
-// ES and MES have put skew (a = 0.1); VXX, SQQQ and SH call skew. VXX's vol rises with
-// the vol state (vol of vol).
+// up. The smile is an SSVI surface (Gatheral–Jacquier) with one shape in standardised
+// moneyness m = ln(K/F)/(σ_ATM·√t): IV ≈ ATM × (1 − a·m) near the money, the far wing back
+// at the ATM vol 4 standard deviations out, total variance growing linearly in the wings.
+// In strike terms the skew is steeper near term. SPY, QQQ, ES and MES have put skew
+// (a = 0.1); VXX, SQQQ and SH call skew. VXX's vol rises with the vol state (vol of vol).
+// The surface is free of static arbitrage: call prices fall and are convex in strike, puts
+// rise and are convex, and total variance rises with maturity at a fixed ln(K/F).
 //
 // # Chains and quotes
 //

@@ -60,15 +60,31 @@ func TestTermStructure(t *testing.T) {
 	}
 }
 
-// TestSurfaceBounded: no NaN, and IV within [3%, 500%] for any strike, maturity and state.
+// TestSurfaceBounded: for any strike, maturity and state the IV is finite and positive,
+// never below the SSVI minimum √((1−ρ²)) × ATM, and in the wings total variance grows at
+// most 2 per unit of |ln(K/F)| (Lee's moment formula) — the vol is not clamped, which would break
+// convexity.
 func TestSurfaceBounded(t *testing.T) {
 	for _, r := range roots {
+		rho, _ := ssviShape(r)
 		for _, x := range []float64{minLogVol, logNormal, maxLogVol} {
 			for _, k := range []float64{1e-9, 0.01, 50, 100, 200, 1e9} {
 				for _, tt := range []float64{0, 1e-9, 1.0 / 365, 1, 30} {
 					v := surfaceVol(r, x, 100, k, tt)
-					if math.IsNaN(v) || v < 0.03 || v > 5 {
-						t.Fatalf("%s x %.2f k %g t %g: IV %v", r.name, x, k, tt, v)
+					atm := atmVol(r, x, tt)
+					if math.IsNaN(v) || math.IsInf(v, 0) || v < atm*math.Sqrt(1-rho*rho)*(1-1e-12) {
+						t.Fatalf("%s x %.2f k %g t %g: IV %v, ATM %v", r.name, x, k, tt, v, atm)
+					}
+					if k == 1e-9 || k == 1e9 {
+						// The wing's slope in total variance, between k and k×10 (or ÷10).
+						y, k2 := math.Max(tt, 1.0/365/24), k*10
+						if k < 1 {
+							k2 = k / 10
+						}
+						v2 := surfaceVol(r, x, 100, k2, tt)
+						if slope := (v2*v2 - v*v) * y / math.Ln10; slope > 2 {
+							t.Errorf("%s x %.2f k %g t %g: total variance rises %g per unit of ln K, beyond Lee's 2", r.name, x, k, tt, slope)
+						}
 					}
 				}
 			}
