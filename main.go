@@ -2,7 +2,8 @@
 // the main window; `keel --screenshots DIR` renders every window into DIR/<window>.png
 // without a display; `keel --version` prints the version; `keel journal ...` works with the
 // trade journal from the command line (`keel journal help`); `keel checklist` runs the daily
-// hedging checklist headless (exit status 1 when action is needed).
+// hedging checklist headless (exit status 1 when action is needed); `keel help` lists the
+// commands (package app/cli).
 package main
 
 import (
@@ -10,20 +11,17 @@ import (
 	"fmt"
 	"os"
 
+	_ "github.com/keel-desk/keel/app/cli/locale" // before Fyne initialises: no locale warning under LANG=C.UTF-8
+
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/keel-desk/keel/app"
-	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/app/cli"
 )
 
 func main() {
-	if len(os.Args) > 1 {
-		switch os.Args[1] {
-		case "journal":
-			os.Exit(data.JournalCommand(os.Args[2:], os.Stdout, os.Stderr))
-		case "checklist":
-			os.Exit(app.ChecklistCommand(os.Args[2:], os.Stdout, os.Stderr))
-		}
+	if status, ok := cli.Run(os.Args[1:], os.Stdout, os.Stderr); ok {
+		os.Exit(status)
 	}
 	screenshots := flag.String("screenshots", "", "render every window into `DIR`/<window>.png and exit")
 	version := flag.Bool("version", false, "print the version and exit")

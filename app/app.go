@@ -14,7 +14,8 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/assets"
-	"github.com/keel-desk/keel/data"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // ID is Keel's application id; it names the preferences and storage folders.
@@ -26,45 +27,15 @@ const Version = "0.1.0"
 // Icon is the application and window icon.
 var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
 
-// Env is what a window's content is built from: the clock it reads "now" from, the
-// window it lives in (nil when rendered for a screenshot), the trade journal (nil when it
-// could not be opened; JournalErr says why) and the desk service (nil when the broker could
-// not be started; DeskErr says why). Open opens another of Keel's windows by name (nil for
-// a screenshot).
-type Env struct {
-	Now        func() time.Time
-	Window     fyne.Window
-	Journal    *data.Journal
-	JournalErr error
-	Desk       *desk.Service
-	DeskErr    error
-	Open       func(name string, arg any)
-	Arg        any // what Open was given for this window (an order ticket's prefilled order)
-}
-
-// Window is one of Keel's windows: Name is its short name (the screenshot file
-// DIR/<Name>.png and the name Env.Open takes), Title its title bar text, Size its opening
-// size, Key the letter that opens it with Ctrl (Cmd on macOS), Multiple whether each Open
-// makes a new window (order tickets) instead of bringing the one window forward, and Build
-// makes its content.
-type Window struct {
-	Name     string
-	Title    string
-	Size     fyne.Size
-	Key      fyne.KeyName
-	Multiple bool
-	Build    func(env Env) fyne.CanvasObject
-}
-
 // Windows lists Keel's windows; the first is the main window.
-func Windows() []Window {
-	return []Window{
+func Windows() []ui.Window {
+	return []ui.Window{
 		{
 			Name:  "desk",
 			Title: "Keel — Desk",
 			Size:  fyne.NewSize(1400, 860),
 			Key:   fyne.KeyD,
-			Build: func(env Env) fyne.CanvasObject { return NewDeskView(env).Content() },
+			Build: func(env ui.Env) fyne.CanvasObject { return NewDeskView(env).Content() },
 		},
 		{
 			Name:  "positions",
@@ -86,21 +57,21 @@ func Windows() []Window {
 			Title: "Keel — Layers",
 			Size:  fyne.NewSize(1200, 780),
 			Key:   fyne.KeyL,
-			Build: func(env Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
+			Build: func(env ui.Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
 		},
 		{
 			Name:  "settings",
 			Title: "Keel — Settings",
 			Size:  fyne.NewSize(1280, 820),
 			Key:   fyne.KeyComma,
-			Build: func(env Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
+			Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
 		},
 		{
 			Name:  "calculator",
 			Title: "Keel — Option calculator",
 			Size:  fyne.NewSize(1180, 680),
 			Key:   fyne.KeyK,
-			Build: func(env Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
+			Build: func(env ui.Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
 		},
 		{
 			Name:  "journal",
@@ -114,9 +85,9 @@ func Windows() []Window {
 			Title: "Keel — Daily hedging checklist",
 			Size:  fyne.NewSize(1280, 860),
 			Key:   fyne.KeyH,
-			Build: func(env Env) fyne.CanvasObject {
+			Build: func(env ui.Env) fyne.CanvasObject {
 				v := NewChecklistView(env)
-				return newRoot(v.Content(), v.Settle, nil)
+				return ui.NewRoot(v.Content(), v.Settle, nil)
 			},
 		},
 		{
@@ -124,9 +95,9 @@ func Windows() []Window {
 			Title: "Keel — Weekly hedging review",
 			Size:  fyne.NewSize(1180, 760),
 			Key:   fyne.KeyW,
-			Build: func(env Env) fyne.CanvasObject {
+			Build: func(env ui.Env) fyne.CanvasObject {
 				v := NewReviewView(env)
-				return newRoot(v.Content(), v.Settle, nil)
+				return ui.NewRoot(v.Content(), v.Settle, nil)
 			},
 		},
 		{
@@ -134,19 +105,19 @@ func Windows() []Window {
 			Title: "Keel — Greek charts",
 			Size:  ChartsSize,
 			Key:   fyne.KeyG,
-			Build: func(env Env) fyne.CanvasObject { return NewChartsView(env).Content() },
+			Build: func(env ui.Env) fyne.CanvasObject { return NewChartsView(env).Content() },
 		},
 	}
 }
 
 // window finds a window by name.
-func window(name string) (Window, bool) {
+func window(name string) (ui.Window, bool) {
 	for _, w := range Windows() {
 		if w.Name == name {
 			return w, true
 		}
 	}
-	return Window{}, false
+	return ui.Window{}, false
 }
 
 const noDisplayHint = "Keel needs a graphical desktop; without one, use `keel journal …`, `keel checklist` or `keel --screenshots DIR`."
@@ -180,7 +151,7 @@ func Run(a fyne.App, dbPath string) {
 	}()
 	a.SetIcon(Icon)
 	a.Settings().SetTheme(Theme())
-	env := Env{Now: time.Now}
+	env := ui.Env{Now: time.Now}
 	env.Journal, env.JournalErr = openJournal(dbPath)
 	if env.Journal != nil {
 		defer env.Journal.Close()
@@ -193,7 +164,7 @@ func Run(a fyne.App, dbPath string) {
 		fmt.Fprintln(os.Stderr, "keel: settings:", err)
 	}
 	var stop func()
-	env.Desk, stop, env.DeskErr = StartPaperDesk(env.Journal, PaperOptions{Commissions: settings.PaperCommissions()})
+	env.Desk, stop, env.DeskErr = desk.StartPaper(env.Journal, desk.PaperOptions{Commissions: settings.PaperCommissions()})
 	if env.DeskErr != nil {
 		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
 	} else {
@@ -205,9 +176,11 @@ func Run(a fyne.App, dbPath string) {
 	if env.Desk != nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		go ChecklistScheduler{Desk: env.Desk, Journal: env.Journal,
-			Notify: func(title, body string) { a.SendNotification(fyne.NewNotification(title, body)) },
-			Open:   func() { open.open("checklist", nil) }}.Run(ctx)
+		go env.Desk.ScheduleChecklist(ctx, func(hour, minute int) {
+			a.SendNotification(fyne.NewNotification("Keel — daily hedging checklist",
+				fmt.Sprintf("It is %02d:%02d in New York: time for the checklist.", hour, minute)))
+			fyne.Do(func() { open.open("checklist", nil) })
+		})
 	}
 	main := Windows()[0]
 	w := open.show(main, nil)
@@ -230,18 +203,18 @@ func Run(a fyne.App, dbPath string) {
 // Multiple ones (order tickets) which open anew each time.
 type opener struct {
 	a     fyne.App
-	env   Env
+	env   ui.Env
 	shown map[string]fyne.Window
 }
 
-func newOpener(a fyne.App, env Env) *opener {
+func newOpener(a fyne.App, env ui.Env) *opener {
 	return &opener{a: a, env: env, shown: map[string]fyne.Window{}}
 }
 
 // size is the size a window had when the trader last closed it (kept in the app's
 // preferences), or its opening size. Fyne lets an app size its windows but not place them,
 // so where a window opens is the system's choice.
-func (o *opener) size(spec Window) fyne.Size {
+func (o *opener) size(spec ui.Window) fyne.Size {
 	p := o.a.Preferences()
 	w, h := p.Float("window."+spec.Name+".width"), p.Float("window."+spec.Name+".height")
 	if w < 320 || h < 240 {
@@ -284,7 +257,7 @@ func (o *opener) open(name string, arg any) {
 }
 
 // show builds a window with every window's shortcuts (Ctrl+letter opens, Ctrl+Q quits).
-func (o *opener) show(spec Window, arg any) fyne.Window {
+func (o *opener) show(spec ui.Window, arg any) fyne.Window {
 	w := o.a.NewWindow(spec.Title)
 	w.SetIcon(Icon)
 	e := o.env

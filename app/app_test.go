@@ -6,11 +6,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 func TestWindowsReopenAtTheSizeTheyWereClosedAt(t *testing.T) {
 	a := test.NewTempApp(t)
-	o := newOpener(a, Env{Now: func() time.Time { return fixedNow }})
+	o := newOpener(a, ui.Env{Now: func() time.Time { return fixedNow }})
 	spec, _ := window("calculator")
 	w := o.show(spec, nil)
 	if got := w.Canvas().Size(); got != spec.Size {

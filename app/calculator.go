@@ -18,6 +18,8 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/pricing"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // Choices shown in the calculator's radio groups.
@@ -40,9 +42,6 @@ var futuresPresets = []struct {
 }{
 	{"ES", 50}, {"MES", 5}, {"NQ", 20}, {"MNQ", 2}, {"RTY", 50}, {"CL", 1000}, {"GC", 100},
 }
-
-// noValue is what an output shows when there is nothing valid to show.
-const noValue = "—"
 
 // field is one input row: its label, entry and the message beside it (a hint in grey or a
 // problem in red).
@@ -131,7 +130,7 @@ func (c *Calculator) radio(options ...string) *widget.RadioGroup {
 
 func newOutput(name string) *output {
 	num := func() *widget.Label {
-		return widget.NewLabelWithStyle(noValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	}
 	unit := widget.NewLabel("")
 	unit.Importance = widget.LowImportance
@@ -213,7 +212,7 @@ func (c *Calculator) build() {
 	outputs := widget.NewCard("Value and Greeks", "", container.NewVBox(
 		container.New(widgets.NewColumns(4, 3), table...), c.model))
 
-	c.iv = widget.NewLabelWithStyle(noValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	c.iv = widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	c.ivNote = widget.NewLabel("")
 	c.ivNote.Wrapping = fyne.TextWrapWord
 	c.ivNote.Importance = widget.LowImportance
@@ -332,7 +331,7 @@ func (f *field) show(hint string, err error) {
 // figure formats v with dp decimals, "—" if it is not finite, and never "-0.00".
 func figure(v float64, dp int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return noValue
+		return ui.NoValue
 	}
 	s := strconv.FormatFloat(v, 'f', dp, 64)
 	if strings.Trim(s, "-0.") == "" {
@@ -350,7 +349,7 @@ const (
 
 func aligned(v float64, dp, maxDP int) string {
 	s := figure(v, dp)
-	if s == noValue {
+	if s == ui.NoValue {
 		return s
 	}
 	return s + strings.Repeat(" ", maxDP-dp)
@@ -369,8 +368,8 @@ func (o *output) set(perUnit, multiplier float64, unit string, fine bool) {
 }
 
 func (o *output) clear(unit string) {
-	o.perUnit.SetText(noValue)
-	o.perContract.SetText(noValue)
+	o.perUnit.SetText(ui.NoValue)
+	o.perContract.SetText(ui.NoValue)
 	o.unit.SetText(unit)
 }
 
@@ -565,7 +564,7 @@ func (c *Calculator) clearOutputs(isFuture bool) {
 	for _, r := range c.rows(isFuture) {
 		r.out.clear(r.unit)
 	}
-	c.iv.SetText(noValue)
+	c.iv.SetText(ui.NoValue)
 	c.ivNote.SetText("")
 	c.market.show("", nil)
 }
@@ -623,7 +622,7 @@ func (c *Calculator) fillOutputs(o pricing.Option, g pricing.Greeks, mult float6
 // solveIV solves for the volatility that gives the market price typed, explaining in words
 // a price outside the no-arbitrage bounds.
 func (c *Calculator) solveIV(o pricing.Option, isFuture bool) {
-	c.iv.SetText(noValue)
+	c.iv.SetText(ui.NoValue)
 	c.ivNote.SetText("Solved with the inputs above; the volatility field is ignored.")
 	text := strings.TrimSpace(c.market.entry.Text)
 	if text == "" {

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/engine/pricing"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // fixedNow is the tests' clock: Friday 20 November 2026, 10:30 New York.
@@ -156,12 +158,12 @@ func TestCalculatorInvalidInputShowsMessageAndDashes(t *testing.T) {
 				t.Errorf("message = %q (importance %v), want %q in red", f.msg.Text, f.msg.Importance, tt.msg)
 			}
 			for _, o := range []*output{c.value, c.delta, c.theta, c.volga} {
-				if o.perUnit.Text != noValue || o.perContract.Text != noValue {
-					t.Errorf("%s shows %q / %q, want %q", o.name.Text, o.perUnit.Text, o.perContract.Text, noValue)
+				if o.perUnit.Text != ui.NoValue || o.perContract.Text != ui.NoValue {
+					t.Errorf("%s shows %q / %q, want %q", o.name.Text, o.perUnit.Text, o.perContract.Text, ui.NoValue)
 				}
 			}
-			if c.iv.Text != noValue {
-				t.Errorf("implied volatility = %q, want %q", c.iv.Text, noValue)
+			if c.iv.Text != ui.NoValue {
+				t.Errorf("implied volatility = %q, want %q", c.iv.Text, ui.NoValue)
 			}
 			if s := allText(c); strings.Contains(s, "NaN") || strings.Contains(s, "Inf") {
 				t.Errorf("a NaN or Inf reached the screen: %q", s)
@@ -174,18 +176,18 @@ func TestCalculatorImpliedVolOutsideBounds(t *testing.T) {
 	c := newTestCalculator(t)
 	typeInto(c.strike.entry, "80") // deep in the money: the call is worth at least ~20
 	typeInto(c.market.entry, "5")
-	if c.market.msg.Text != "Below the arbitrage floor" || c.iv.Text != noValue {
+	if c.market.msg.Text != "Below the arbitrage floor" || c.iv.Text != ui.NoValue {
 		t.Errorf("price under intrinsic: message %q, IV %q", c.market.msg.Text, c.iv.Text)
 	}
 	if !strings.Contains(c.ivNote.Text, "No volatility gives 5.0000") {
 		t.Errorf("note = %q, want it to explain the floor", c.ivNote.Text)
 	}
 	typeInto(c.market.entry, "150") // a call is never worth more than the underlying
-	if c.market.msg.Text != "Above the arbitrage ceiling" || c.iv.Text != noValue {
+	if c.market.msg.Text != "Above the arbitrage ceiling" || c.iv.Text != ui.NoValue {
 		t.Errorf("price over the underlying: message %q, IV %q", c.market.msg.Text, c.iv.Text)
 	}
 	typeInto(c.market.entry, "x")
-	if c.market.msg.Text != "Not a number" || c.iv.Text != noValue {
+	if c.market.msg.Text != "Not a number" || c.iv.Text != ui.NoValue {
 		t.Errorf("letters: message %q, IV %q", c.market.msg.Text, c.iv.Text)
 	}
 }
@@ -236,7 +238,7 @@ func TestWindowsFitTheirSize(t *testing.T) {
 	test.NewTempApp(t)
 	test.ApplyTheme(t, Theme())
 	for _, w := range Windows() {
-		content := w.Build(Env{Now: func() time.Time { return fixedNow }})
+		content := w.Build(ui.Env{Now: func() time.Time { return fixedNow }})
 		// The test driver applies background results on their own goroutines: wait for them.
 		if s, ok := content.(interface{ Settle() }); ok {
 			s.Settle()
@@ -253,9 +255,9 @@ func TestFigureNeverShowsNaNOrNegativeZero(t *testing.T) {
 		dp   int
 		want string
 	}{
-		{math.NaN(), 2, noValue},
-		{math.Inf(1), 2, noValue},
-		{math.Inf(-1), 4, noValue},
+		{math.NaN(), 2, ui.NoValue},
+		{math.Inf(1), 2, ui.NoValue},
+		{math.Inf(-1), 4, ui.NoValue},
 		{-0.000001, 2, "0.00"},
 		{-0.004, 2, "0.00"},
 		{-0.005001, 2, "-0.01"},

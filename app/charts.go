@@ -19,6 +19,8 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // chartsSettingKey is the journal setting the charts window keeps its choices in.
@@ -106,7 +108,7 @@ func defaultChartsSettings() chartsSettings {
 // goroutine; the charts redraw at most once a second from snapshots and at once when an
 // input changes.
 type ChartsView struct {
-	env  Env
+	env  ui.Env
 	d    *desk.Service
 	book string
 
@@ -149,7 +151,7 @@ type ChartsView struct {
 
 // NewChartsView builds the charts window on env's desk and journal and starts following
 // the desk's snapshots. Stop ends that.
-func NewChartsView(env Env) *ChartsView {
+func NewChartsView(env ui.Env) *ChartsView {
 	v := &ChartsView{env: env, d: env.Desk, settings: defaultChartsSettings(),
 		signal: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{}),
 		history: map[string][]data.GreekPoint{}, live: map[string]data.GreekPoint{}}
@@ -224,7 +226,7 @@ func (s chartsSettings) normalized() chartsSettings {
 // Content is the window's content. It has Settle (wait until the history is loaded, the
 // profile computed and both charts drawn, for screenshots) and Stop (stop following the
 // desk; call it when the window closes).
-func (v *ChartsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Settle, v.Stop) }
+func (v *ChartsView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Settle, v.Stop) }
 
 // Settle waits until every change asked so far is computed and drawn.
 func (v *ChartsView) Settle() {
@@ -469,7 +471,7 @@ func (v *ChartsView) ask(reload, greeks, profile bool) {
 
 // apply runs f on the UI goroutine and waits for it, one at a time with the charts' own
 // updates (never call it from the UI goroutine).
-func (v *ChartsView) apply(f func()) { widgets.DoAndWait(f) }
+func (v *ChartsView) apply(f func()) { ui.Apply(f) }
 
 // redrawEvery is the shortest time between two redraws caused by snapshots.
 const redrawEvery = time.Second
@@ -807,12 +809,12 @@ func riskProfileSpec(rp portfolio.RiskProfile, what string, benchmark bool, over
 	spec.Title = "Risk profile: " + title
 	if byPrice {
 		spec.XLabel = rp.Against + " price"
-		spec.XValue = func(x float64) string { return num(x, dp) }
+		spec.XValue = func(x float64) string { return ui.Num(x, dp) }
 		spec.Current = rp.Price
-		spec.CurrentLabel = fmt.Sprintf("%s %s", rp.Against, num(rp.Price, dp))
+		spec.CurrentLabel = fmt.Sprintf("%s %s", rp.Against, ui.Num(rp.Price, dp))
 	} else {
 		spec.XLabel = "Move of every underlying (%)"
-		spec.XValue = func(x float64) string { return signedNum(x, 1) + "%" }
+		spec.XValue = func(x float64) string { return ui.SignedNum(x, 1) + "%" }
 		spec.CurrentLabel = "Today"
 	}
 	for h, curve := range rp.Curves {

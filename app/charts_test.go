@@ -24,6 +24,8 @@ import (
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // A short 95/105 XYZ strangle, one contract each, 30 days out at 25% vol. At expiry its
@@ -68,7 +70,7 @@ func TestRiskProfileSpecShortStrangle(t *testing.T) {
 		t.Fatalf("expiry breakevens %v, want %v", got, want)
 	}
 	text := breakevenText(spec)
-	for _, w := range []string{num(want[0], 2), num(want[1], 2), "Expiry Dec 20: "} {
+	for _, w := range []string{ui.Num(want[0], 2), ui.Num(want[1], 2), "Expiry Dec 20: "} {
 		if !strings.Contains(text, w) {
 			t.Errorf("breakevens line %q lacks %q", text, w)
 		}
@@ -110,12 +112,12 @@ func startChartsDesk(t *testing.T) (*desk.Service, *paper.Broker, *data.Journal)
 	}
 	t.Cleanup(func() { j.Close() })
 	start := time.Date(2026, time.November, 20, 15, 0, 0, 0, time.UTC) // Friday 10:00 in New York
-	d, stop, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: start, Manual: true})
+	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: start, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	b := d.Broker().(*paper.Broker)
+	b := d.Paper().(*paper.Broker)
 	chartsWait(t, "the demo book valued", func() bool {
 		if err := b.Advance(time.Second); err != nil {
 			t.Fatal(err)
@@ -140,7 +142,7 @@ func chartsWait(t *testing.T, what string, cond func() bool) {
 // openCharts shows the charts window of d at its opening size in a software canvas.
 func openCharts(t *testing.T, d *desk.Service, j *data.Journal) (*ChartsView, fyne.Canvas) {
 	t.Helper()
-	v := NewChartsView(Env{Now: func() time.Time { return ScreenshotTime }, Desk: d, Journal: j})
+	v := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, Desk: d, Journal: j})
 	t.Cleanup(func() { stopCharts(v) })
 	c := software.NewCanvas()
 	c.SetPadded(true)
@@ -212,7 +214,7 @@ func TestChartsViewDemoBookLive(t *testing.T) {
 	if err != nil || !ok || !strings.Contains(raw, `"window":"week"`) || !strings.Contains(raw, `"greek":"vega"`) {
 		t.Fatalf("stored settings %q (%v, %v)", raw, ok, err)
 	}
-	again := NewChartsView(Env{Now: func() time.Time { return ScreenshotTime }, Desk: d, Journal: j})
+	again := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, Desk: d, Journal: j})
 	defer stopCharts(again)
 	var window string
 	var scopes []string
@@ -341,7 +343,7 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 func TestChartsViewWithoutDesk(t *testing.T) {
 	test.NewTempApp(t)
 	test.ApplyTheme(t, Theme())
-	v := NewChartsView(Env{Now: func() time.Time { return ScreenshotTime }, DeskErr: errors.New("paper account: disk full")})
+	v := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, DeskErr: errors.New("paper account: disk full")})
 	c := software.NewCanvas()
 	content := v.Content()
 	v.apply(func() {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,72 +15,9 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+
+	"github.com/keel-desk/keel/app/ui"
 )
-
-// ChecklistSettingsKey is the settings key of the checklist's settings (JSON).
-const ChecklistSettingsKey = "checklist.v1"
-
-// ChecklistSettings are the checklist's time of day (exchange time, New York) and its bands
-// (see desk.ChecklistConfig for the defaults and why).
-type ChecklistSettings struct {
-	Hour, Minute int
-	LayerBand    float64 // ± % of net liquidation per neutral options layer
-	BookBand     float64 // ± % of net liquidation for the book
-	BookHedge    string  // the symbol the book step hedges with
-}
-
-// DefaultChecklistSettings: 15:45 New York, ±5% per layer, ±10% for the book, SPY shares.
-func DefaultChecklistSettings() ChecklistSettings {
-	return ChecklistSettings{Hour: desk.ChecklistTime.Hour, Minute: desk.ChecklistTime.Minute, LayerBand: 5, BookBand: 10, BookHedge: desk.Benchmark}
-}
-
-// Validate names the first setting out of range.
-func (s ChecklistSettings) Validate() error {
-	switch {
-	case s.Hour < 0 || s.Hour > 23 || s.Minute < 0 || s.Minute > 59:
-		return fmt.Errorf("checklist time %02d:%02d is not a time of day", s.Hour, s.Minute)
-	case !(s.LayerBand > 0 && s.LayerBand <= 100):
-		return fmt.Errorf("layer band %v%%: give a percentage above 0 and at most 100", s.LayerBand)
-	case !(s.BookBand > 0 && s.BookBand <= 100):
-		return fmt.Errorf("book band %v%%: give a percentage above 0 and at most 100", s.BookBand)
-	case strings.TrimSpace(s.BookHedge) == "":
-		return fmt.Errorf("book hedge: name the symbol to hedge the book with (SPY, SH, ESZ6)")
-	}
-	return nil
-}
-
-// Config is the desk's checklist configuration for these settings.
-func (s ChecklistSettings) Config() desk.ChecklistConfig {
-	return desk.ChecklistConfig{LayerBand: s.LayerBand, BookBand: s.BookBand, BookHedge: s.BookHedge}
-}
-
-// LoadChecklistSettings reads the settings (the defaults when never saved or j is nil).
-func LoadChecklistSettings(ctx context.Context, j *data.Journal) (ChecklistSettings, error) {
-	s := DefaultChecklistSettings()
-	if j == nil {
-		return s, nil
-	}
-	v, ok, err := j.Setting(ctx, ChecklistSettingsKey)
-	if err != nil || !ok {
-		return s, err
-	}
-	if err := json.Unmarshal([]byte(v), &s); err != nil {
-		return DefaultChecklistSettings(), fmt.Errorf("setting %s: %w", ChecklistSettingsKey, err)
-	}
-	return s, s.Validate()
-}
-
-// SaveChecklistSettings checks and stores the settings.
-func SaveChecklistSettings(ctx context.Context, j *data.Journal, s ChecklistSettings) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	return j.SetSetting(ctx, ChecklistSettingsKey, string(b))
-}
 
 // ChecklistView is the daily hedging checklist window. Step by step, as in the guide: the
 // delta of each layer and the book, the hedge required, the hedge held, the difference and
@@ -89,10 +25,10 @@ func SaveChecklistSettings(ctx context.Context, j *data.Journal, s ChecklistSett
 // the DTE and gamma checks; vega and the events the trader entered; the limits; then "Log
 // run". It shows no P&L anywhere: the rule while hedging is "ignore P&L".
 type ChecklistView struct {
-	env Env
+	env ui.Env
 	ctx context.Context
-	viewWork
-	settings ChecklistSettings
+	ui.Work
+	settings desk.ChecklistSettings
 	started  time.Time
 	result   *desk.ChecklistResult
 	props    []int64
@@ -110,8 +46,8 @@ type ChecklistView struct {
 }
 
 // NewChecklistView builds the checklist and runs it at once on the desk's latest snapshot.
-func NewChecklistView(env Env) *ChecklistView {
-	v := &ChecklistView{env: env, ctx: context.Background(), settings: DefaultChecklistSettings()}
+func NewChecklistView(env ui.Env) *ChecklistView {
+	v := &ChecklistView{env: env, ctx: context.Background(), settings: desk.DefaultChecklistSettings()}
 	v.header = widget.NewLabelWithStyle("Daily hedging checklist — no emotion, just math. Ignore P&L — none is shown here.",
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.status = widget.NewLabel("")
@@ -156,7 +92,7 @@ func (v *ChecklistView) showSettings() {
 }
 
 // readSettings reads the settings fields, naming the first bad one.
-func (v *ChecklistView) readSettings() (ChecklistSettings, error) {
+func (v *ChecklistView) readSettings() (desk.ChecklistSettings, error) {
 	s := v.settings
 	hh, mm, ok := strings.Cut(strings.TrimSpace(v.timeEntry.Text), ":")
 	h, err1 := strconv.Atoi(hh)
@@ -172,26 +108,26 @@ func (v *ChecklistView) readSettings() (ChecklistSettings, error) {
 	if err != nil {
 		return s, fmt.Errorf("book band %q is not a number", v.bookBand.Text)
 	}
-	s = ChecklistSettings{Hour: h, Minute: m, LayerBand: lb, BookBand: bb, BookHedge: strings.ToUpper(strings.TrimSpace(v.bookHedge.Text))}
+	s = desk.ChecklistSettings{Hour: h, Minute: m, LayerBand: lb, BookBand: bb, BookHedge: strings.ToUpper(strings.TrimSpace(v.bookHedge.Text))}
 	return s, s.Validate()
 }
 
 func (v *ChecklistView) saveSettings() {
 	s, err := v.readSettings()
 	if err != nil {
-		setLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
+		ui.SetLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
 		return
 	}
-	j := v.env.Journal
-	if j == nil {
-		setLabel(v.status, "Settings not saved: the journal is not open.", widget.DangerImportance)
+	d := v.env.Desk
+	if d == nil {
+		ui.SetLabel(v.status, "Settings not saved: the desk is not running.", widget.DangerImportance)
 		return
 	}
-	v.background(func() func() {
-		err := SaveChecklistSettings(v.ctx, j, s)
+	v.Background(func() func() {
+		err := d.SaveChecklistSettings(v.ctx, s)
 		return func() {
 			if err != nil {
-				setLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.settings = s
@@ -202,14 +138,20 @@ func (v *ChecklistView) saveSettings() {
 
 // load reads the settings, then runs.
 func (v *ChecklistView) load() {
-	j := v.env.Journal
-	v.background(func() func() {
-		s, err := LoadChecklistSettings(v.ctx, j)
+	j, d := v.env.Journal, v.env.Desk
+	v.Background(func() func() {
+		var s desk.ChecklistSettings
+		var err error
+		if d != nil {
+			s, err = d.ChecklistSettings(v.ctx)
+		} else {
+			s, err = desk.LoadChecklistSettings(v.ctx, j)
+		}
 		return func() {
 			v.settings = s
 			v.showSettings()
 			if err != nil {
-				setLabel(v.status, err.Error()+" — using the defaults.", widget.WarningImportance)
+				ui.SetLabel(v.status, err.Error()+" — using the defaults.", widget.WarningImportance)
 			}
 			v.run()
 		}
@@ -224,24 +166,25 @@ func (v *ChecklistView) run() {
 		if v.env.DeskErr != nil {
 			why += ": " + v.env.DeskErr.Error()
 		}
-		setLabel(v.status, "The checklist needs the desk: "+why+".", widget.DangerImportance)
+		ui.SetLabel(v.status, "The checklist needs the desk: "+why+".", widget.DangerImportance)
 		return
 	}
 	cfg := v.settings.Config()
 	v.runBtn.Disable()
-	setLabel(v.status, "Running the checklist…", widget.LowImportance)
-	v.background(func() func() {
-		res, err := runWhenValued(v.ctx, d, cfg, 10*time.Second)
+	ui.SetLabel(v.status, "Running the checklist…", widget.LowImportance)
+	v.Background(func() func() {
+		res, err := d.RunChecklistWhenValued(v.ctx, cfg, 10*time.Second)
 		var events []data.MarketEvent
+		var eventsErr error
 		if err == nil && v.env.Journal != nil {
 			now := d.Latest().Time
-			events, _ = v.env.Journal.MarketEvents(v.ctx, now.Add(-24*time.Hour), now.Add(90*24*time.Hour))
+			events, eventsErr = v.env.Journal.MarketEvents(v.ctx, now.Add(-24*time.Hour), now.Add(90*24*time.Hour))
 		}
 		started := d.Latest().Time
 		return func() {
 			v.runBtn.Enable()
 			if err != nil {
-				setLabel(v.status, "The checklist could not run: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "The checklist could not run: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.result, v.started, v.props, v.actions, v.logged = &res, started, nil, nil, false
@@ -251,29 +194,16 @@ func (v *ChecklistView) run() {
 			if res.Run.ActionNeeded {
 				imp = widget.WarningImportance
 			}
-			setLabel(v.status, fmt.Sprintf("Run at %s (market time): %s. Deltas in %s.", started.In(instrument.NewYork).Format("Mon 2 Jan 15:04"),
-				res.Run.Summary, res.Units), imp)
+			text := fmt.Sprintf("Run at %s (market time): %s. Deltas in %s.", started.In(instrument.NewYork).Format("Mon 2 Jan 15:04"),
+				res.Run.Summary, res.Units)
+			if eventsErr != nil {
+				// The run stands; the events it shows may be missing some.
+				text += " The market events could not be read: " + eventsErr.Error()
+				imp = widget.WarningImportance
+			}
+			ui.SetLabel(v.status, text, imp)
 		}
 	})
-}
-
-// runWhenValued runs the checklist once the desk has valued the book, waiting up to wait.
-func runWhenValued(ctx context.Context, d *desk.Service, cfg desk.ChecklistConfig, wait time.Duration) (desk.ChecklistResult, error) {
-	deadline := time.Now().Add(wait)
-	for {
-		s := d.Latest()
-		if s.Synced && !s.Book.Now.IsZero() {
-			return d.RunChecklist(ctx, cfg)
-		}
-		if time.Now().After(deadline) {
-			return desk.ChecklistResult{}, fmt.Errorf("the book was not valued within %s: %s", wait, s.Status)
-		}
-		select {
-		case <-ctx.Done():
-			return desk.ChecklistResult{}, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 func bold(s string) *widget.Label {
@@ -383,12 +313,12 @@ func (v *ChecklistView) findings(fs []hedge.Finding, none string) {
 func (v *ChecklistView) prefill(o desk.ChecklistOrder, btn *widget.Button) {
 	d := v.env.Desk
 	btn.Disable()
-	v.background(func() func() {
+	v.Background(func() func() {
 		id, err := d.ProposeChecklistOrder(v.ctx, o)
 		return func() {
 			if err != nil {
 				btn.Enable()
-				setLabel(v.status, "Could not record the proposal: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Could not record the proposal: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.props = append(v.props, id)
@@ -411,16 +341,16 @@ func (v *ChecklistView) logRun() {
 	props, action := append([]int64(nil), v.props...), strings.Join(v.actions, "; ")
 	sched := desk.ScheduledAt(started, v.settings.Hour, v.settings.Minute)
 	v.logBtn.Disable()
-	v.background(func() func() {
+	v.Background(func() func() {
 		id, err := d.LogChecklistRun(v.ctx, res, sched, started, action, props, "window")
 		return func() {
 			if err != nil {
 				v.logBtn.Enable()
-				setLabel(v.status, "Not logged: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Not logged: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.logged = true
-			setLabel(v.status, fmt.Sprintf("Logged as run %d. Done — don't think about it until tomorrow.", id), widget.SuccessImportance)
+			ui.SetLabel(v.status, fmt.Sprintf("Logged as run %d. Done — don't think about it until tomorrow.", id), widget.SuccessImportance)
 		}
 	})
 }
@@ -428,23 +358,23 @@ func (v *ChecklistView) logRun() {
 func (v *ChecklistView) addEvent() {
 	j := v.env.Journal
 	if j == nil {
-		setLabel(v.status, "Event not added: the journal is not open.", widget.DangerImportance)
+		ui.SetLabel(v.status, "Event not added: the journal is not open.", widget.DangerImportance)
 		return
 	}
 	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v.evDate.Text), instrument.NewYork)
 	if err != nil {
-		setLabel(v.status, fmt.Sprintf("Event not added: date %q — write it as 2026-12-16.", v.evDate.Text), widget.DangerImportance)
+		ui.SetLabel(v.status, fmt.Sprintf("Event not added: date %q — write it as 2026-12-16.", v.evDate.Text), widget.DangerImportance)
 		return
 	}
 	e := data.MarketEvent{At: day.Add(14 * time.Hour), Name: v.evName.Text, Kind: v.evKind.Selected, Symbol: v.evSym.Text}
 	if strings.EqualFold(strings.TrimSpace(e.Symbol), "all") {
 		e.Symbol = ""
 	}
-	v.background(func() func() {
+	v.Background(func() func() {
 		_, err := j.AddMarketEvent(v.ctx, e)
 		return func() {
 			if err != nil {
-				setLabel(v.status, "Event not added: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Event not added: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.evName.SetText("")
@@ -456,87 +386,14 @@ func (v *ChecklistView) addEvent() {
 
 func (v *ChecklistView) removeEvent(id int64) {
 	j := v.env.Journal
-	v.background(func() func() {
+	v.Background(func() func() {
 		err := j.DeleteMarketEvent(v.ctx, id)
 		return func() {
 			if err != nil {
-				setLabel(v.status, "Event not removed: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Event not removed: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.run()
 		}
 	})
-}
-
-// ChecklistScheduler opens the checklist once per trading day at its set time on the desk's
-// market clock (the paper market's simulated time; the wall clock for a live broker), with
-// a notification, and samples the layers' sizes for the spiral size monitor.
-type ChecklistScheduler struct {
-	Desk    *desk.Service
-	Journal *data.Journal
-	Notify  func(title, body string) // fyne.App.SendNotification, for example
-	Open    func()                   // opens the checklist window (on the UI goroutine)
-}
-
-// Run watches the desk until ctx ends or the desk closes. Start it on its own goroutine.
-func (c ChecklistScheduler) Run(ctx context.Context) {
-	if c.Desk == nil {
-		return
-	}
-	go c.Desk.WatchLayerSizes(ctx)
-	snaps, cancel := c.Desk.Subscribe()
-	defer cancel()
-	var lastDay string
-	var settings ChecklistSettings
-	var settingsAt time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case snap, ok := <-snaps:
-			if !ok {
-				return
-			}
-			now := snap.Time
-			if now.IsZero() || !snap.Synced {
-				continue
-			}
-			if time.Since(settingsAt) > time.Minute {
-				settings, _ = LoadChecklistSettings(ctx, c.Journal)
-				settingsAt = time.Now()
-			}
-			day, due := c.due(ctx, now, settings)
-			if !due || day == lastDay {
-				continue
-			}
-			lastDay = day
-			if c.Notify != nil {
-				c.Notify("Keel — daily hedging checklist", fmt.Sprintf("It is %02d:%02d in New York: time for the checklist.", settings.Hour, settings.Minute))
-			}
-			if c.Open != nil {
-				fyne.Do(c.Open)
-			}
-		}
-	}
-}
-
-// due says whether the checklist is due at now: a trading day, at or after its set time
-// (within the grace period), and not yet logged that day.
-func (c ChecklistScheduler) due(ctx context.Context, now time.Time, s ChecklistSettings) (string, bool) {
-	ny := now.In(instrument.NewYork)
-	day := ny.Format("2006-01-02")
-	if ny.Weekday() == time.Saturday || ny.Weekday() == time.Sunday || instrument.IsHoliday(ny.Year(), ny.Month(), ny.Day()) {
-		return day, false
-	}
-	at := desk.ScheduledAt(now, s.Hour, s.Minute)
-	if now.Before(at) || now.Sub(at) > desk.ChecklistGrace {
-		return day, false
-	}
-	if c.Journal != nil {
-		runs, err := c.Journal.ChecklistRuns(ctx, c.Desk.Book(), at.Add(-time.Minute), at.Add(time.Minute))
-		if err == nil && len(runs) > 0 {
-			return day, false
-		}
-	}
-	return day, true
 }

@@ -15,17 +15,20 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keel-desk/keel/app/cli"
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/brokers/paper"
 	"github.com/keel-desk/keel/data"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // buyMES sends a futures buy that breaks the book's band (4 MES ≈ 200 SPY shares long).
 func buyMES(t *testing.T, d *desk.Service) {
 	t.Helper()
 	ctx := context.Background()
-	mes, err := d.Broker().Lookup(ctx, "MESZ6")
+	mes, err := d.Lookup(ctx, "MESZ6")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +37,7 @@ func buyMES(t *testing.T, d *desk.Service) {
 	if err != nil || st.State != brokers.Filled {
 		t.Fatalf("buying MES: %v %+v", err, st)
 	}
-	b := d.Broker().(*paper.Broker)
+	b := d.Paper().(*paper.Broker)
 	waitFor(t, "6 MES in the book", func() bool {
 		_ = b.Advance(time.Second)
 		for _, p := range d.Latest().Positions {
@@ -97,7 +100,7 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
 	d, j, _ := startChecklistDesk(t, filepath.Join(t.TempDir(), "keel.db"))
 	var opened []any
-	env := Env{Now: func() time.Time { return paperStart }, Desk: d, Journal: j,
+	env := ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Journal: j,
 		Open: func(name string, arg any) {
 			if name == "ticket" {
 				opened = append(opened, arg)
@@ -188,14 +191,14 @@ func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal
 	test.NewTempApp(t)
 	test.ApplyTheme(t, Theme())
 	j := openTestJournal(t, path)
-	d, stopDesk, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: paperStart, Manual: true})
+	d, stopDesk, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var once sync.Once
 	stop := func() { once.Do(func() { stopDesk(); j.Close() }) }
 	t.Cleanup(stop)
-	b := d.Broker().(*paper.Broker)
+	b := d.Paper().(*paper.Broker)
 	waitFor(t, "every position quoted", func() bool {
 		if err := b.Advance(time.Second); err != nil {
 			t.Fatal(err)
@@ -212,14 +215,14 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	before := d.Latest().Time
 	stop() // the same account, closed so the command opens it
 	var out, errb bytes.Buffer
-	if code := ChecklistCommand([]string{"--db", path}, &out, &errb); code != 0 {
+	if code := cli.ChecklistCommand([]string{"--db", path}, &out, &errb); code != 0 {
 		t.Fatalf("quiet book: exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	if !strings.Contains(out.String(), "no action") || strings.Contains(out.String(), "P&L:") {
 		t.Errorf("text output:\n%s", out.String())
 	}
 	out.Reset()
-	if code := ChecklistCommand([]string{"--db", path, "--json"}, &out, &errb); code != 0 {
+	if code := cli.ChecklistCommand([]string{"--db", path, "--json"}, &out, &errb); code != 0 {
 		t.Fatalf("--json: exit %d: %s", code, errb.String())
 	}
 	var got map[string]any
@@ -238,11 +241,11 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	}
 	// The command does not move the account's market.
 	j2 := openTestJournal(t, path)
-	d2, stop2, err := StartPaperDesk(j2, PaperOptions{Paused: true})
+	d2, stop2, err := desk.StartPaper(j2, desk.PaperOptions{Paused: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after := d2.Broker().(*paper.Broker).Clock().Now; after.Sub(before) > 30*time.Second || after.Before(before) {
+	if after := d2.Paper().(*paper.Broker).Clock().Now; after.Sub(before) > 30*time.Second || after.Before(before) {
 		t.Errorf("market time moved from %s to %s", before, after)
 	}
 	waitFor(t, "valued", func() bool { s := d2.Latest(); return s.Synced && quotedAll(s) })
@@ -250,20 +253,20 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	stop2()
 	j2.Close()
 	out.Reset()
-	if code := ChecklistCommand([]string{"--db", path}, &out, &errb); code != 1 {
+	if code := cli.ChecklistCommand([]string{"--db", path}, &out, &errb); code != 1 {
 		t.Fatalf("breach: exit %d, want 1\n%s", code, out.String())
 	}
 	if !strings.Contains(out.String(), "book: sell") {
 		t.Errorf("breach output lacks the book's order:\n%s", out.String())
 	}
-	if code := ChecklistCommand([]string{"--nope"}, &out, &errb); code != 2 {
+	if code := cli.ChecklistCommand([]string{"--nope"}, &out, &errb); code != 2 {
 		t.Errorf("bad flag: exit %d, want 2", code)
 	}
 	bad := filepath.Join(t.TempDir(), "not-a-journal.db")
 	if err := os.WriteFile(bad, []byte("this is not an SQLite database, it is a text file of some length"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code := ChecklistCommand([]string{"--db", bad}, &out, &errb); code != 2 {
+	if code := cli.ChecklistCommand([]string{"--db", bad}, &out, &errb); code != 2 {
 		t.Errorf("a file that is no journal: exit %d, want 2", code)
 	}
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // deskSettleTimeout bounds how long the desk window's Settle waits for a valued snapshot.
@@ -115,9 +117,9 @@ var deskGlanceTitles = [5]string{
 // the selected layer, the alerts and the connection. It follows the desk's snapshots: a
 // goroutine formats each one and applies it with fyne.Do, changing only what changed.
 type DeskView struct {
-	viewWork // onUI; the desk is followed by the goroutine that formats its snapshots
-	env      Env
-	desk     *desk.Service
+	ui.Work // onUI; the desk is followed by the goroutine that formats its snapshots
+	env     ui.Env
+	desk    *desk.Service
 
 	frozen   bool // Settle was called: no more frames are applied (under widgets.UIMu)
 	stopOnce sync.Once
@@ -147,7 +149,7 @@ type DeskView struct {
 
 // NewDeskView builds the desk window over env.Desk and starts following its snapshots.
 // Without a desk it says why the broker is not running.
-func NewDeskView(env Env) *DeskView {
+func NewDeskView(env ui.Env) *DeskView {
 	v := &DeskView{env: env, desk: env.Desk, settled: make(chan struct{}), done: make(chan struct{})}
 	v.build()
 	if v.desk == nil {
@@ -156,7 +158,7 @@ func NewDeskView(env Env) *DeskView {
 		if env.DeskErr != nil {
 			why = env.DeskErr.Error()
 		}
-		setLabel(v.status, "Not connected: "+why, widget.DangerImportance)
+		ui.SetLabel(v.status, "Not connected: "+why, widget.DangerImportance)
 		v.closeSettled()
 		return v
 	}
@@ -180,7 +182,7 @@ func NewDeskView(env Env) *DeskView {
 // Content is the window's content. It has Settle (wait for the first synced, valued
 // snapshot and hold the picture still, for screenshots) and Stop (stop following the desk;
 // call it when the window closes).
-func (v *DeskView) Content() fyne.CanvasObject { return newRoot(v.content, v.Settle, v.Stop) }
+func (v *DeskView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Settle, v.Stop) }
 
 // Settle blocks until a synced snapshot with every position valued has been applied (or
 // 15 s have passed), then stops applying new ones so a screenshot shows one moment.
@@ -244,7 +246,7 @@ func (v *DeskView) build() {
 		cells = append(cells, t)
 	}
 	for i := range v.glance {
-		v.glance[i] = widget.NewLabelWithStyle(noValue, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+		v.glance[i] = widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
 		v.glance[i].SizeName = theme.SizeNameSubHeadingText
 		cells = append(cells, v.glance[i])
 	}
@@ -305,7 +307,7 @@ func (v *DeskView) build() {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			if id >= 0 && id < len(v.alerts) {
-				setLabel(l, "⚠ "+v.alerts[id], widget.WarningImportance)
+				ui.SetLabel(l, "⚠ "+v.alerts[id], widget.WarningImportance)
 			}
 		})
 	strut := canvas.NewRectangle(color.Transparent)
@@ -344,12 +346,12 @@ func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bo
 			}
 			r, ok := row(id.Row)
 			if !ok || id.Col < 0 || id.Col >= len(r.cells) {
-				setCell(l, "", widget.MediumImportance, align)
+				ui.SetCell(l, "", widget.MediumImportance, align)
 				return
 			}
-			setCell(l, r.cells[id.Col], r.imps[id.Col], align)
+			ui.SetCell(l, r.cells[id.Col], r.imps[id.Col], align)
 		})
-	setHeaders(t, len(cols), func(i int) (string, float32, bool) {
+	ui.SetHeaders(t, len(cols), func(i int) (string, float32, bool) {
 		return cols[i].title, cols[i].width, cols[i].trailing
 	})
 	return t
@@ -372,7 +374,7 @@ func (v *DeskView) showPositions(force bool) {
 	if v.selected != "" {
 		title = fmt.Sprintf("Positions of %s (%d)", v.selected, len(rows))
 	}
-	setLabel(v.posTitle, title, widget.MediumImportance)
+	ui.SetLabel(v.posTitle, title, widget.MediumImportance)
 	if !force && deskRowsEqual(rows, v.posRows) {
 		return
 	}
@@ -385,7 +387,7 @@ func (v *DeskView) applyFrame(f *deskFrame) {
 	old := v.frame
 	v.frame = f
 	for i, l := range v.glance {
-		setLabel(l, f.glance[i], f.glanceImps[i])
+		ui.SetLabel(l, f.glance[i], f.glanceImps[i])
 	}
 	v.gauge.Set(f.bear, f.bull, f.gaugeText[0], f.gaugeText[1], f.gaugeText[2])
 	if old == nil || !deskRowsEqual(old.layers, f.layers) {
@@ -407,9 +409,9 @@ func (v *DeskView) applyFrame(f *deskFrame) {
 		alertTitle = fmt.Sprintf("Alerts (%d)", len(f.alerts))
 		alertImp = widget.WarningImportance
 	}
-	setLabel(v.alertTitle, alertTitle, alertImp)
-	setLabel(v.status, f.status, f.statusImp)
-	setLabel(v.clock, f.clock, widget.MediumImportance)
+	ui.SetLabel(v.alertTitle, alertTitle, alertImp)
+	ui.SetLabel(v.status, f.status, f.statusImp)
+	ui.SetLabel(v.clock, f.clock, widget.MediumImportance)
 	if f.valued {
 		v.closeSettled()
 	}
@@ -423,12 +425,12 @@ func buildDeskFrame(s *desk.Snapshot) *deskFrame {
 		f.clock = deskClockText(*s.Clock)
 	}
 	for i := range f.glance {
-		f.glance[i] = noValue
+		f.glance[i] = ui.NoValue
 	}
 	f.gaugeText = [3]string{"Bear —", "Bull/bear balance —", "Bull —"}
 	if nl := s.Account.NetLiquidation; s.Synced {
-		f.glance[glanceNetLiq] = usd(nl)
-		f.glanceImps[glanceNetLiq] = moneyImportance(nl.IsNegative())
+		f.glance[glanceNetLiq] = ui.USD(nl)
+		f.glanceImps[glanceNetLiq] = ui.MoneyImportance(nl.IsNegative())
 	}
 	book := s.Book
 	f.valued = s.Synced && !book.Now.IsZero()
@@ -448,18 +450,18 @@ func buildDeskFrame(s *desk.Snapshot) *deskFrame {
 	}
 	bench := book.Benchmark.Symbol
 	t := book.Total
-	f.glance[glanceDelta] = fmt.Sprintf("%s %s sh · %s", num(t.BetaDelta, 1), bench, wholeUSD(t.BetaDollarDelta))
-	f.glance[glanceGamma] = wholeUSD(t.BetaGamma)
-	f.glance[glanceTheta] = wholeUSD(t.Theta)
-	f.glance[glanceVega] = wholeUSD(t.Vega)
-	f.glanceImps[glanceGamma] = moneyImportance(t.BetaGamma < 0)
-	f.glanceImps[glanceTheta] = moneyImportance(t.Theta < 0)
-	f.glanceImps[glanceVega] = moneyImportance(t.Vega < 0)
+	f.glance[glanceDelta] = fmt.Sprintf("%s %s sh · %s", ui.Num(t.BetaDelta, 1), bench, ui.WholeUSD(t.BetaDollarDelta))
+	f.glance[glanceGamma] = ui.WholeUSD(t.BetaGamma)
+	f.glance[glanceTheta] = ui.WholeUSD(t.Theta)
+	f.glance[glanceVega] = ui.WholeUSD(t.Vega)
+	f.glanceImps[glanceGamma] = ui.MoneyImportance(t.BetaGamma < 0)
+	f.glanceImps[glanceTheta] = ui.MoneyImportance(t.Theta < 0)
+	f.glanceImps[glanceVega] = ui.MoneyImportance(t.Vega < 0)
 	f.bull, f.bear = t.Bull, -t.Bear
 	f.gaugeText = [3]string{
-		"Bear " + wholeUSD(t.Bear),
+		"Bear " + ui.WholeUSD(t.Bear),
 		bookBalanceText(t),
-		"Bull " + wholeUSD(t.Bull),
+		"Bull " + ui.WholeUSD(t.Bull),
 	}
 
 	// Rows of positions, grouped by layer.
@@ -498,7 +500,7 @@ func bookBalanceText(t portfolio.Exposure) string {
 	case b <= -0.5:
 		side = "bear"
 	}
-	return fmt.Sprintf("Net %s · balance %s%% (%s)", wholeUSD(t.Net()), signedNum(b, 0), side)
+	return fmt.Sprintf("Net %s · balance %s%% (%s)", ui.WholeUSD(t.Net()), ui.SignedNum(b, 0), side)
 }
 
 func deskLayerRow(l portfolio.LayerRisk, bench string, positions int) deskRow {
@@ -509,16 +511,16 @@ func deskLayerRow(l portfolio.LayerRisk, bench string, positions int) deskRow {
 		r.imps = append(r.imps, imp)
 	}
 	add(l.Layer.Name, widget.MediumImportance)
-	bias := noValue
+	bias := ui.NoValue
 	if l.Configured {
 		bias = l.Layer.Bias.String()
 	}
 	add(bias, widget.MediumImportance)
-	add(num(e.BetaDelta, 1), moneyImportance(e.BetaDelta < 0))
-	add(wholeUSD(e.BetaDollarDelta), moneyImportance(e.BetaDollarDelta < 0))
-	add(wholeUSD(e.BetaGamma), moneyImportance(e.BetaGamma < 0))
-	add(wholeUSD(e.Theta), moneyImportance(e.Theta < 0))
-	add(wholeUSD(e.Vega), moneyImportance(e.Vega < 0))
+	add(ui.Num(e.BetaDelta, 1), ui.MoneyImportance(e.BetaDelta < 0))
+	add(ui.WholeUSD(e.BetaDollarDelta), ui.MoneyImportance(e.BetaDollarDelta < 0))
+	add(ui.WholeUSD(e.BetaGamma), ui.MoneyImportance(e.BetaGamma < 0))
+	add(ui.WholeUSD(e.Theta), ui.MoneyImportance(e.Theta < 0))
+	add(ui.WholeUSD(e.Vega), ui.MoneyImportance(e.Vega < 0))
 	add(fmt.Sprint(positions), widget.MediumImportance)
 	switch {
 	case !l.Configured:
@@ -526,7 +528,7 @@ func deskLayerRow(l portfolio.LayerRisk, bench string, positions int) deskRow {
 	case l.Bias.OK:
 		add("OK", widget.SuccessImportance)
 	default:
-		add("off by "+wholeUSD(l.Bias.Off), widget.DangerImportance)
+		add("off by "+ui.WholeUSD(l.Bias.Off), widget.DangerImportance)
 	}
 	use, imp := layerLimitUse(l, bench)
 	add(use, imp)
@@ -544,18 +546,18 @@ func layerLimitUse(l portfolio.LayerRisk, bench string) (string, widget.Importan
 		worst = math.Max(worst, v/max)
 	}
 	if lim.MaxContractsPerLayer > 0 {
-		use(fmt.Sprintf("%s/%s contracts", num(l.Contracts, 0), num(lim.MaxContractsPerLayer, 0)), l.Contracts, lim.MaxContractsPerLayer)
+		use(fmt.Sprintf("%s/%s contracts", ui.Num(l.Contracts, 0), ui.Num(lim.MaxContractsPerLayer, 0)), l.Contracts, lim.MaxContractsPerLayer)
 	}
 	if lim.MaxContractsPerLeg > 0 {
-		use(fmt.Sprintf("leg %s/%s", num(l.LargestLeg, 0), num(lim.MaxContractsPerLeg, 0)), l.LargestLeg, lim.MaxContractsPerLeg)
+		use(fmt.Sprintf("leg %s/%s", ui.Num(l.LargestLeg, 0), ui.Num(lim.MaxContractsPerLeg, 0)), l.LargestLeg, lim.MaxContractsPerLeg)
 	}
 	if lim.MaxDelta > 0 {
 		d := math.Abs(l.Exposure.BetaDelta)
-		use(fmt.Sprintf("Δ %s/%s %s sh", num(d, 0), num(lim.MaxDelta, 0), bench), d, lim.MaxDelta)
+		use(fmt.Sprintf("Δ %s/%s %s sh", ui.Num(d, 0), ui.Num(lim.MaxDelta, 0), bench), d, lim.MaxDelta)
 	}
 	if len(parts) == 0 {
 		if !l.Configured {
-			return noValue, widget.LowImportance
+			return ui.NoValue, widget.LowImportance
 		}
 		return "no limits set", widget.LowImportance
 	}
@@ -576,11 +578,11 @@ func deskPositionRow(p *desk.Position, now time.Time) deskRow {
 		r.imps = append(r.imps, imp)
 	}
 	add(p.Symbol, widget.MediumImportance)
-	add(num(float64(p.Quantity), 0), moneyImportance(p.Quantity < 0))
-	add(quotedPrice(p.Mark), widget.MediumImportance)
-	dte := noValue
+	add(ui.Num(float64(p.Quantity), 0), ui.MoneyImportance(p.Quantity < 0))
+	add(ui.QuotedPrice(p.Mark), widget.MediumImportance)
+	dte := ui.NoValue
 	if p.Instrument.HasExpiry() {
-		dte = num(instrument.DaysToExpiry(now, p.Instrument), 1)
+		dte = ui.Num(instrument.DaysToExpiry(now, p.Instrument), 1)
 	}
 	add(dte, widget.MediumImportance)
 	if p.Risk.Err != nil {
@@ -591,15 +593,15 @@ func deskPositionRow(p *desk.Position, now time.Time) deskRow {
 		}
 		return r
 	}
-	delta := num(p.Risk.Delta, 1) + " sh"
+	delta := ui.Num(p.Risk.Delta, 1) + " sh"
 	if k := p.Instrument.Kind; k == instrument.Future || k == instrument.FuturesOption {
-		delta = num(p.Risk.Delta, 2) + " fut"
+		delta = ui.Num(p.Risk.Delta, 2) + " fut"
 	}
-	add(delta, moneyImportance(p.Risk.Delta < 0))
-	add(wholeUSD(p.Risk.BetaDollarDelta), moneyImportance(p.Risk.BetaDollarDelta < 0))
-	add(wholeUSD(p.Risk.Gamma), moneyImportance(p.Risk.Gamma < 0))
-	add(wholeUSD(p.Risk.Theta), moneyImportance(p.Risk.Theta < 0))
-	add(wholeUSD(p.Risk.Vega), moneyImportance(p.Risk.Vega < 0))
+	add(delta, ui.MoneyImportance(p.Risk.Delta < 0))
+	add(ui.WholeUSD(p.Risk.BetaDollarDelta), ui.MoneyImportance(p.Risk.BetaDollarDelta < 0))
+	add(ui.WholeUSD(p.Risk.Gamma), ui.MoneyImportance(p.Risk.Gamma < 0))
+	add(ui.WholeUSD(p.Risk.Theta), ui.MoneyImportance(p.Risk.Theta < 0))
+	add(ui.WholeUSD(p.Risk.Vega), ui.MoneyImportance(p.Risk.Vega < 0))
 	return r
 }
 
@@ -634,7 +636,7 @@ func deskClockText(c brokers.ClockState) string {
 	}
 	speed := "paused"
 	if !c.Paused {
-		speed = num(c.Speed, 0) + "×"
+		speed = ui.Num(c.Speed, 0) + "×"
 	}
 	return fmt.Sprintf("Paper market %s · %s · %s", c.Now.Format("Mon 2 Jan 15:04:05"), state, speed)
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // deskTestStart is when the test paper accounts open: Friday 20 November 2026, 10:00 in
@@ -47,14 +49,14 @@ func newDeskTest(t *testing.T) *deskTest {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	d, stop, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: deskTestStart, Manual: true})
+	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: deskTestStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	b, ok := d.Broker().(*paper.Broker)
+	b, ok := d.Paper().(*paper.Broker)
 	if !ok {
-		t.Fatalf("broker is %T, want the paper broker", d.Broker())
+		t.Fatalf("broker is %T, want the paper broker", d.Paper())
 	}
 	return &deskTest{j: j, d: d, b: b}
 }
@@ -74,19 +76,19 @@ func (dt *deskTest) until(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func (dt *deskTest) env() Env {
-	return Env{Now: func() time.Time { return deskTestStart }, Journal: dt.j, Desk: dt.d}
+func (dt *deskTest) env() ui.Env {
+	return ui.Env{Now: func() time.Time { return deskTestStart }, Journal: dt.j, Desk: dt.d}
 }
 
 // openDesk opens the desk window in a test window and waits for a valued snapshot.
-func openDesk(t *testing.T, dt *deskTest, env Env) *DeskView {
+func openDesk(t *testing.T, dt *deskTest, env ui.Env) *DeskView {
 	t.Helper()
 	var v *DeskView
 	var w fyne.Window
 	// NewDeskView applies the latest snapshot on this goroutine; the reader goroutine takes
 	// the lock for every later one.
 	v = NewDeskView(env)
-	v.onUI(func() {
+	v.OnUI(func() {
 		w = test.NewTempWindow(t, v.Content())
 		w.Resize(deskWindowSize)
 	})
@@ -113,7 +115,7 @@ func stopDesk(v *DeskView) {
 func layerRow(v *DeskView, name string) (deskRow, bool) {
 	var r deskRow
 	var ok bool
-	v.onUI(func() {
+	v.OnUI(func() {
 		for _, l := range v.frame.layers {
 			if l.key == name {
 				r, ok = l, true
@@ -157,10 +159,10 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 	}
 
 	snap := dt.d.Latest()
-	v.onUI(func() {
+	v.OnUI(func() {
 		tot := snap.Book.Total
 		// The figures are the snapshot's, with their units.
-		wantDelta := fmt.Sprintf("%s SPY sh · %s", num(tot.BetaDelta, 1), wholeUSD(tot.BetaDollarDelta))
+		wantDelta := fmt.Sprintf("%s SPY sh · %s", ui.Num(tot.BetaDelta, 1), ui.WholeUSD(tot.BetaDollarDelta))
 		if g := v.glance[glanceDelta].Text; !strings.Contains(g, "SPY sh · ") {
 			t.Errorf("delta glance %q, want SPY shares and dollars like %q", g, wantDelta)
 		}
@@ -168,7 +170,7 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 			t.Errorf("net liquidation %q, want about $250,000", g)
 		}
 		for i, g := range v.glance {
-			if g.Text == noValue || strings.Contains(g.Text, "NaN") {
+			if g.Text == ui.NoValue || strings.Contains(g.Text, "NaN") {
 				t.Errorf("glance %q shows %q", deskGlanceTitles[i], g.Text)
 			}
 		}
@@ -207,7 +209,7 @@ func TestDeskViewAlertsWhenLimitsTightened(t *testing.T) {
 	dt.d.SetRiskLimits(tight)
 	var alerts []string
 	dt.until(t, "a vega alert", func() bool {
-		v.onUI(func() { alerts = append([]string(nil), v.alerts...) })
+		v.OnUI(func() { alerts = append([]string(nil), v.alerts...) })
 		for _, a := range alerts {
 			if strings.Contains(strings.ToLower(a), "vega") {
 				return true
@@ -215,7 +217,7 @@ func TestDeskViewAlertsWhenLimitsTightened(t *testing.T) {
 		}
 		return false
 	})
-	v.onUI(func() {
+	v.OnUI(func() {
 		if !strings.HasPrefix(v.alertTitle.Text, "Alerts (") {
 			t.Errorf("alerts title %q", v.alertTitle.Text)
 		}
@@ -247,7 +249,7 @@ func TestDeskViewAlertsWhenLimitsTightened(t *testing.T) {
 
 func TestDeskViewWithoutDeskSaysWhy(t *testing.T) {
 	test.NewTempApp(t)
-	v := NewDeskView(Env{Now: time.Now, DeskErr: fmt.Errorf("paper account: disk full")})
+	v := NewDeskView(ui.Env{Now: time.Now, DeskErr: fmt.Errorf("paper account: disk full")})
 	v.Settle() // returns at once
 	if !strings.Contains(v.status.Text, "disk full") {
 		t.Errorf("status %q does not say why", v.status.Text)
@@ -363,7 +365,7 @@ func BenchmarkDeskApply(b *testing.B) {
 	a := test.NewApp()
 	defer a.Quit()
 	a.Settings().SetTheme(Theme())
-	v := NewDeskView(Env{Now: time.Now, DeskErr: fmt.Errorf("benchmark")})
+	v := NewDeskView(ui.Env{Now: time.Now, DeskErr: fmt.Errorf("benchmark")})
 	w := test.NewWindow(v.Content())
 	defer w.Close()
 	w.Resize(deskWindowSize)

@@ -37,12 +37,12 @@ func TestImportHugeMultiplierFromWindow(t *testing.T) {
 func TestBackgroundPanicIsShown(t *testing.T) {
 	v, _, _ := newTestView(t)
 	onUI(v, func() { v.importBtn.Disable() })
-	v.background(func() func() { panic("parser bug") })
+	v.Background(func() func() { panic("parser bug") })
 	v.Wait()
 	if v.importNote.Text != "Stopped: internal error, please report it: parser bug" || v.importBtn.Disabled() {
 		t.Fatalf("note %q, button disabled %v", v.importNote.Text, v.importBtn.Disabled())
 	}
-	v.background(func() func() { return func() { panic("apply bug") } })
+	v.Background(func() func() { return func() { panic("apply bug") } })
 	v.Wait()
 	if !strings.HasSuffix(v.importNote.Text, "apply bug") {
 		t.Fatalf("note %q", v.importNote.Text)

@@ -16,6 +16,8 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // journalPage is how many trades one ListTrades call fetches for the list.
@@ -54,9 +56,9 @@ var tradeColumns = []tradeColumn{
 	{title: "Closed", width: 110, text: func(t data.TradeSummary) string { return dayText(t.ClosedAt) },
 		sorts: []data.SortBy{data.RecentlyClosed}},
 	{title: "Days held", width: 80, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("%.1f", t.DaysHeld) }},
-	{title: "Premium ($)", width: 120, trailing: true, text: func(t data.TradeSummary) string { return usd(t.Premium) }},
-	{title: "Costs ($)", width: 100, trailing: true, text: func(t data.TradeSummary) string { return usd(t.Costs()) }},
-	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return usd(t.RealizedPnL) },
+	{title: "Premium ($)", width: 120, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.Premium) }},
+	{title: "Costs ($)", width: 100, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.Costs()) }},
+	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
 		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
 		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
 	{title: "Rolls", width: 56, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Rolls) }},
@@ -78,7 +80,7 @@ type JournalView struct {
 	win fyne.Window
 	ctx context.Context
 
-	viewWork
+	ui.Work
 
 	// Everything below is touched only on the UI goroutine.
 	accounts   []data.Account
@@ -129,12 +131,12 @@ func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
 	v := &JournalView{j: j, win: win, ctx: context.Background(), pages: map[int][]data.TradeSummary{},
 		loading: map[int]bool{}}
 	v.build()
-	v.failed = func(err error) {
+	v.Failed = func(err error) {
 		v.importBtn.Enable()
 		v.importNote.Importance = widget.DangerImportance
 		v.importNote.SetText("Stopped: " + err.Error())
 	}
-	v.background(func() func() {
+	v.Background(func() func() {
 		_, seedErr := SeedSampleHistory(v.ctx, j)
 		accts, err := j.Accounts(v.ctx)
 		tags, tagErr := j.Tags(v.ctx)
@@ -158,7 +160,7 @@ func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
 
 // Content is the window's content. It has a Settle method that waits for the queries in
 // flight, for screenshots.
-func (v *JournalView) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, nil) }
+func (v *JournalView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, nil) }
 
 func (v *JournalView) build() {
 	v.banner = widget.NewLabelWithStyle(SampleBanner, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -432,7 +434,7 @@ func (v *JournalView) showBanner() {
 func (v *JournalView) reloadList() {
 	v.listGen++
 	gen, f, by := v.listGen, v.filter, v.sortBy
-	v.background(func() func() {
+	v.Background(func() func() {
 		list, err := v.j.ListTrades(v.ctx, f, data.Page{Sort: by, Limit: journalPage})
 		return func() {
 			if gen != v.listGen {
@@ -461,8 +463,8 @@ func (v *JournalView) reloadList() {
 
 func totalsText(t data.Totals) string {
 	return fmt.Sprintf("%d trades (%d open, %d closed) · premium %s · costs %s (commission %s, fees %s, hedges %s) · realized P&L %s",
-		t.Trades, t.Open, t.Closed, usd(t.Premium), usd(t.Costs), usd(t.Commission), usd(t.Fees), usd(t.HedgeCost),
-		usd(t.RealizedPnL))
+		t.Trades, t.Open, t.Closed, ui.USD(t.Premium), ui.USD(t.Costs), ui.USD(t.Commission), ui.USD(t.Fees), ui.USD(t.HedgeCost),
+		ui.USD(t.RealizedPnL))
 }
 
 // tradeAt returns row's trade if its page is loaded, and starts loading the page if not.
@@ -486,7 +488,7 @@ func (v *JournalView) loadPage(p int) {
 	}
 	v.loading[p] = true
 	gen, f, by := v.listGen, v.filter, v.sortBy
-	v.background(func() func() {
+	v.Background(func() func() {
 		list, err := v.j.ListTrades(v.ctx, f, data.Page{Sort: by, Limit: journalPage, Offset: p * journalPage})
 		return func() {
 			if gen != v.listGen {
@@ -567,7 +569,7 @@ func (v *JournalView) sortOn(c tradeColumn) {
 // openTrade loads trade id and shows it in the detail pane.
 func (v *JournalView) openTrade(id int64) {
 	v.selected = id
-	v.background(func() func() {
+	v.Background(func() func() {
 		d, err := v.j.TradeDetail(v.ctx, id)
 		return func() {
 			if id != v.selected {
@@ -587,7 +589,7 @@ func (v *JournalView) openTrade(id int64) {
 func (v *JournalView) refreshAfterWrite(tradeID int64) {
 	v.openTrade(tradeID)
 	v.loadLessons()
-	v.background(func() func() {
+	v.Background(func() func() {
 		tags, err := v.j.Tags(v.ctx)
 		return func() {
 			if err == nil {
@@ -600,7 +602,7 @@ func (v *JournalView) refreshAfterWrite(tradeID int64) {
 func (v *JournalView) loadLessons() {
 	v.lessonGen++
 	gen, q := v.lessonGen, v.lessonSearch.Text
-	v.background(func() func() {
+	v.Background(func() func() {
 		ls, err := v.j.Lessons(v.ctx, q)
 		return func() {
 			if gen != v.lessonGen {
@@ -654,7 +656,7 @@ func (v *JournalView) ImportFile(path string) {
 	v.importBtn.Disable()
 	v.importNote.Importance = widget.MediumImportance
 	v.importNote.SetText("Importing " + path + "…")
-	v.background(func() func() {
+	v.Background(func() func() {
 		var res data.ImportResult
 		st, err := statement.ParseFile(path)
 		if err == nil {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // showDetail fills the detail pane with everything the journal knows about d.
@@ -34,13 +36,13 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 		"Opened", stamp(d.OpenedAt),
 		"Closed", stamp(d.ClosedAt),
 		"Days held (days)", fmt.Sprintf("%.1f", d.DaysHeld),
-		"Premium collected ($)", usd(d.Premium),
-		"Commission ($)", usd(d.Commission),
-		"Fees ($)", usd(d.Fees),
-		"Hedging costs ($)", usd(d.HedgeCost),
+		"Premium collected ($)", ui.USD(d.Premium),
+		"Commission ($)", ui.USD(d.Commission),
+		"Fees ($)", ui.USD(d.Fees),
+		"Hedging costs ($)", ui.USD(d.HedgeCost),
 		"Costs / premium (%)", costShare,
-		"Realized P&L ($)", usd(d.RealizedPnL),
-		"Cumulative credit ($)", usd(d.CumulativeCredit),
+		"Realized P&L ($)", ui.USD(d.RealizedPnL),
+		"Cumulative credit ($)", ui.USD(d.CumulativeCredit),
 		"Breakevens now (underlying $)", prices(d.Breakevens),
 		"Rolls / hedges (count)", fmt.Sprintf("%d / %d", d.Rolls, d.TradeSummary.Hedges),
 	))
@@ -56,14 +58,14 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	fills := []string{"Time", "Kind", "Effect", "Instrument", "Qty", "Price", "Costs ($)", "Cash ($)", "Realized ($)"}
 	for _, f := range d.Fills {
 		fills = append(fills, stamp(f.Time), f.Kind, f.Effect, f.Symbol, qty(f.Quantity), f.Price.String(),
-			usd(f.Commission.Add(f.Fees)), usd(f.Cash), usd(f.RealizedPnL))
+			ui.USD(f.Commission.Add(f.Fees)), ui.USD(f.Cash), ui.USD(f.RealizedPnL))
 	}
 	objs = append(objs, table(9, 3, []int{4, 5, 6, 7, 8}, fills...))
 
 	objs = append(objs, section("Roll chain"))
 	chain := []string{"Time", "Step", "Opened / closed", "Credit ($)", "Cumulative ($)", "Breakevens ($)"}
 	for _, s := range d.Chain {
-		chain = append(chain, stamp(s.Time), s.Step, legChange(s), usd(s.Credit), usd(s.Cumulative), prices(s.Breakevens))
+		chain = append(chain, stamp(s.Time), s.Step, legChange(s), ui.USD(s.Credit), ui.USD(s.Cumulative), prices(s.Breakevens))
 	}
 	objs = append(objs, table(6, 2, []int{3, 4}, chain...))
 
@@ -73,7 +75,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	} else {
 		hedges := []string{"Time", "Reason", "Policy", "Cost ($)"}
 		for _, h := range d.Hedges {
-			hedges = append(hedges, stamp(h.Time), h.Reason, orDash(h.Policy), usd(h.Cost))
+			hedges = append(hedges, stamp(h.Time), h.Reason, orDash(h.Policy), ui.USD(h.Cost))
 		}
 		objs = append(objs, table(4, 1, []int{3}, hedges...))
 	}
@@ -90,7 +92,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 				leg = legSymbol(d.Legs, g.LegID)
 			}
 			greeks = append(greeks, leg, fmt.Sprintf("%.2f", g.Delta), fmt.Sprintf("%.4f", g.Gamma),
-				fmt.Sprintf("%.2f", g.Theta), fmt.Sprintf("%.2f", g.Vega), pct(g.IV), usd(g.UnderlyingPrice))
+				fmt.Sprintf("%.2f", g.Theta), fmt.Sprintf("%.2f", g.Vega), pct(g.IV), ui.USD(g.UnderlyingPrice))
 			if g.LegID == 0 {
 				iv = pct(g.IV)
 			}
@@ -138,7 +140,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 			return
 		}
 		id := d.ID
-		v.background(func() func() {
+		v.Background(func() func() {
 			err := v.j.SetTags(v.ctx, id, parsed)
 			return func() {
 				if err != nil {
@@ -167,7 +169,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 			return
 		}
 		id := d.ID
-		v.background(func() func() {
+		v.Background(func() func() {
 			_, err := v.j.AddLesson(v.ctx, data.Lesson{TradeID: id, Text: text})
 			return func() {
 				if err != nil {
@@ -200,7 +202,7 @@ func (v *JournalView) lessonEditor(tradeID int64, l data.Lesson) fyne.CanvasObje
 			msg.SetText("A lesson cannot be empty; delete it instead.")
 			return
 		}
-		v.background(func() func() {
+		v.Background(func() func() {
 			err := v.j.UpdateLesson(v.ctx, l.ID, t)
 			return func() {
 				if err != nil {
@@ -220,7 +222,7 @@ func (v *JournalView) lessonEditor(tradeID int64, l data.Lesson) fyne.CanvasObje
 		save.Show()
 	})
 	del := widget.NewButton("Delete", func() {
-		v.background(func() func() {
+		v.Background(func() func() {
 			err := v.j.DeleteLesson(v.ctx, l.ID)
 			return func() {
 				if err != nil {
@@ -345,7 +347,7 @@ func table(cols, stretch int, right []int, cells ...string) fyne.CanvasObject {
 }
 
 // dollars formats an engine figure in dollars: "$1,234.50", "−$80.00".
-func dollars(x float64) string { return usd(decimal.NewFromFloat(x)) }
+func dollars(x float64) string { return ui.USD(decimal.NewFromFloat(x)) }
 
 // volVerdict says who earned the volatility spread (implied − realized).
 func volVerdict(spread float64) string {

@@ -65,7 +65,7 @@ func (v *JournalView) loadGreekPnL() {
 		t.note.SetText("No account to explain yet.")
 		return
 	}
-	v.background(func() func() {
+	v.Background(func() func() {
 		rows, err := v.j.Attribution(v.ctx, book, data.AttributionFilter{})
 		unders, uerr := v.j.RecordedUnderlyings(v.ctx, book)
 		return func() {
@@ -139,7 +139,7 @@ func (v *JournalView) loadVol() {
 		return
 	}
 	gen := t.gen
-	v.background(func() func() {
+	v.Background(func() func() {
 		days, err := v.j.UnderlyingDays(v.ctx, book, under)
 		return func() {
 			if gen != t.gen || err != nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/keel-desk/keel/assets"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // SampleAccount is the paper account the bundled sample history is filed under.
@@ -42,33 +44,6 @@ func SeedSampleHistory(ctx context.Context, j *data.Journal) (bool, error) {
 		return false, fmt.Errorf("sample history: %w", err)
 	}
 	return true, nil
-}
-
-// usd formats money with a dollar sign, thousands separators and two decimals; negatives
-// carry a leading minus sign: "$1,234.50", "−$80.00".
-func usd(d decimal.Decimal) string {
-	d = d.Round(2)
-	sign := ""
-	if d.IsNegative() {
-		sign, d = "−", d.Neg()
-	}
-	return sign + "$" + groupThousands(d.StringFixed(2))
-}
-
-// groupThousands puts commas into the integer part of a plain decimal string.
-func groupThousands(s string) string {
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
-	return b.String()
 }
 
 // qty formats a signed quantity without trailing zeros: "2", "−100", "0.5".
@@ -108,7 +83,7 @@ func prices(ps []decimal.Decimal) string {
 	}
 	out := make([]string, len(ps))
 	for i, p := range ps {
-		out[i] = usd(p)
+		out[i] = ui.USD(p)
 	}
 	return strings.Join(out, ", ")
 }

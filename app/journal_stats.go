@@ -9,6 +9,8 @@ import (
 
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // chartPane is one chart of the Stats tab.
@@ -33,7 +35,7 @@ func money(d decimal.Decimal) float64 { return d.InexactFloat64() }
 func (v *JournalView) loadStats() {
 	v.statsGen++
 	gen, f := v.statsGen, v.filter
-	v.background(func() func() {
+	v.Background(func() func() {
 		st, err := v.j.Stats(v.ctx, f)
 		return func() {
 			if gen != v.statsGen {
@@ -59,16 +61,16 @@ func (v *JournalView) showStats(st data.Stats) {
 		winRate = fmt.Sprintf("%s (%d of %d closed)", pct(st.WinRate), st.Wins, st.Closed)
 		avgDays = fmt.Sprintf("%.1f", st.AvgDaysHeld)
 	}
-	pnl := figureLabel(usd(st.RealizedPnL))
+	pnl := figureLabel(ui.USD(st.RealizedPnL))
 	if st.RealizedPnL.IsNegative() {
 		pnl.Importance = widget.DangerImportance
 	}
 	cells := []fyne.CanvasObject{
-		widget.NewLabel("Premium collected ($)"), figureLabel(usd(st.Premium)),
+		widget.NewLabel("Premium collected ($)"), figureLabel(ui.USD(st.Premium)),
 		widget.NewLabel("Trades"), figureLabel(fmt.Sprintf("%d (%d open, %d closed)", st.Trades, st.Open, st.Closed)),
-		widget.NewLabel("Transaction costs ($)"), figureLabel(usd(st.TransactionCosts)),
+		widget.NewLabel("Transaction costs ($)"), figureLabel(ui.USD(st.TransactionCosts)),
 		widget.NewLabel("Win rate (%)"), figureLabel(winRate),
-		widget.NewLabel("Hedging costs ($)"), figureLabel(usd(st.HedgingCosts)),
+		widget.NewLabel("Hedging costs ($)"), figureLabel(ui.USD(st.HedgingCosts)),
 		widget.NewLabel("Average days held (days)"), figureLabel(avgDays),
 		widget.NewLabel("Costs / premium (%)"), figureLabel(costShare),
 		widget.NewLabel("Hedges / rolls (count)"), figureLabel(fmt.Sprintf("%d / %d", st.Hedges, st.Rolls)),

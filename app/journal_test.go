@@ -19,6 +19,8 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
 	"github.com/keel-desk/keel/engine/instrument"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // journalNow is the fixed clock of the test journals.
@@ -84,7 +86,7 @@ func TestJournalSeedsSampleAndListsTrades(t *testing.T) {
 		t.Fatalf("list has %d rows, want %d", v.total, want.Trades)
 	}
 	if !strings.HasPrefix(v.totals.Text, fmt.Sprintf("%d trades", want.Trades)) ||
-		!strings.Contains(v.totals.Text, "realized P&L "+usd(want.RealizedPnL)) {
+		!strings.Contains(v.totals.Text, "realized P&L "+ui.USD(want.RealizedPnL)) {
 		t.Fatalf("totals %q do not match %+v", v.totals.Text, want)
 	}
 	if !v.banner.Visible() || v.banner.Text != SampleBanner {
@@ -380,8 +382,8 @@ func TestUSD(t *testing.T) {
 		{"0", "$0.00"}, {"1234.5", "$1,234.50"}, {"-80", "−$80.00"}, {"1000000", "$1,000,000.00"},
 		{"-0.004", "$0.00"}, {"999.999", "$1,000.00"},
 	} {
-		if got := usd(decimal.RequireFromString(c.in)); got != c.want {
-			t.Errorf("usd(%s) = %q, want %q", c.in, got, c.want)
+		if got := ui.USD(decimal.RequireFromString(c.in)); got != c.want {
+			t.Errorf("ui.USD(%s) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/data"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // openJournal opens the journal at path, or at data.DefaultPath() when path is "".
@@ -29,7 +31,7 @@ func openJournal(path string) (*data.Journal, error) {
 }
 
 // buildJournal is the journal window's Build: the journal view, or why there is none.
-func buildJournal(env Env) fyne.CanvasObject {
+func buildJournal(env ui.Env) fyne.CanvasObject {
 	if env.Journal == nil {
 		why := "no journal is open"
 		if env.JournalErr != nil {

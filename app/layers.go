@@ -18,6 +18,8 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // layerSymbol is what an underlying or a hedge instrument may look like: a ticker (SPY,
@@ -39,13 +41,13 @@ type layerPosition struct {
 // layers. Every change is written to the journal off the UI goroutine, and the desk is told
 // to read the layers again, so the desk window shows it at its next snapshot.
 type LayerEditor struct {
-	env  Env
+	env  ui.Env
 	j    *data.Journal
 	d    *desk.Service
 	book string
 	ctx  context.Context
 
-	viewWork
+	ui.Work
 
 	// Everything below is touched only on the UI goroutine.
 	layers    []portfolio.Layer
@@ -79,7 +81,7 @@ type LayerEditor struct {
 
 // NewLayerEditor builds the layer editor over env.Journal and env.Desk's book and loads
 // the layers.
-func NewLayerEditor(env Env) *LayerEditor {
+func NewLayerEditor(env ui.Env) *LayerEditor {
 	v := &LayerEditor{env: env, j: env.Journal, d: env.Desk, ctx: context.Background(),
 		assigned: map[string]string{}, checked: map[string]bool{}}
 	v.build()
@@ -102,13 +104,13 @@ func NewLayerEditor(env Env) *LayerEditor {
 	v.book = v.d.Book()
 	v.applyPositions(v.d.Latest())
 	v.reload("")
-	v.follow(v.d, v.applyPositions)
+	v.Follow(v.d, v.applyPositions)
 	return v
 }
 
 // Content is the window's content. It has Settle (wait for the journal reads in flight)
 // and Stop (stop following the desk; call it when the window closes).
-func (v *LayerEditor) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
+func (v *LayerEditor) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, v.Stop) }
 
 func fieldProblemLabel() *widget.Label {
 	l := widget.NewLabel("")
@@ -223,7 +225,7 @@ func (v *LayerEditor) build() {
 
 // disableAll says why nothing can be edited and disables every control.
 func (v *LayerEditor) disableAll(why string) {
-	setLabel(v.status, why, widget.DangerImportance)
+	ui.SetLabel(v.status, why, widget.DangerImportance)
 	v.setFormEnabled(false)
 	v.newLayer.Disable()
 	v.deleteBtn.Disable()
@@ -293,16 +295,16 @@ func (v *LayerEditor) updatePositionCell(id widget.TableCellID, o fyne.CanvasObj
 	label.Show()
 	switch id.Col {
 	case 1:
-		setCell(label, p.symbol, widget.MediumImportance, fyne.TextAlignLeading)
+		ui.SetCell(label, p.symbol, widget.MediumImportance, fyne.TextAlignLeading)
 	case 2:
-		setCell(label, num(float64(p.quantity), 0), moneyImportance(p.quantity < 0), fyne.TextAlignTrailing)
+		ui.SetCell(label, ui.Num(float64(p.quantity), 0), ui.MoneyImportance(p.quantity < 0), fyne.TextAlignTrailing)
 	case 3:
 		l := v.layerOf(p.symbol)
 		imp := widget.MediumImportance
 		if l == portfolio.Unassigned {
 			imp = widget.WarningImportance
 		}
-		setCell(label, l, imp, fyne.TextAlignLeading)
+		ui.SetCell(label, l, imp, fyne.TextAlignLeading)
 	}
 }
 
@@ -317,7 +319,7 @@ func (v *LayerEditor) showMoveNote() {
 	if n > 0 {
 		text = fmt.Sprintf("%d checked", n)
 	}
-	setLabel(v.moveNote, text, widget.MediumImportance)
+	ui.SetLabel(v.moveNote, text, widget.MediumImportance)
 }
 
 // applyPositions takes the book's positions from a snapshot, refreshing the table only
@@ -356,7 +358,7 @@ func (v *LayerEditor) applyPositions(s *desk.Snapshot) {
 // reload reads the layers and assignments again and then selects the layer called
 // selectName ("" keeps the current selection).
 func (v *LayerEditor) reload(selectName string) {
-	v.background(func() func() {
+	v.Background(func() func() {
 		layers, err := v.j.Layers(v.ctx, v.book)
 		var assigned map[string]string
 		if err == nil {
@@ -364,11 +366,11 @@ func (v *LayerEditor) reload(selectName string) {
 		}
 		return func() {
 			if err != nil {
-				setLabel(v.status, "Could not read the layers: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Could not read the layers: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.layers, v.assigned = layers, assigned
-			setLabel(v.listTitle, fmt.Sprintf("Layers of %s", v.book), widget.MediumImportance)
+			ui.SetLabel(v.listTitle, fmt.Sprintf("Layers of %s", v.book), widget.MediumImportance)
 			opts := []string{}
 			for _, l := range layers {
 				opts = append(opts, l.Name)
@@ -431,9 +433,9 @@ func (v *LayerEditor) setFormEnabled(on bool) {
 
 func (v *LayerEditor) clearProblems() {
 	for _, l := range []*widget.Label{v.nameErr, v.undersErr, v.hedgeErr, v.perLegErr, v.perLayerErr, v.maxDeltaErr} {
-		setLabel(l, "", widget.DangerImportance)
+		ui.SetLabel(l, "", widget.DangerImportance)
 	}
-	setLabel(v.formNote, "", widget.MediumImportance)
+	ui.SetLabel(v.formNote, "", widget.MediumImportance)
 }
 
 // showBand says beside the form what the layer's checklist band is and, when it is
@@ -443,12 +445,12 @@ func (v *LayerEditor) showBand(l portfolio.Layer) {
 	s := v.d.Latest()
 	v.bandWaiting = !bookValued(s)
 	if v.bandWaiting {
-		setLabel(v.bandNote, "waiting for the book's prices and net liquidation", widget.MediumImportance)
+		ui.SetLabel(v.bandNote, "waiting for the book's prices and net liquidation", widget.MediumImportance)
 		return
 	}
-	setLabel(v.bandNote, "", widget.MediumImportance)
-	v.background(func() func() {
-		settings, serr := LoadChecklistSettings(v.ctx, v.j)
+	ui.SetLabel(v.bandNote, "", widget.MediumImportance)
+	v.Background(func() func() {
+		settings, serr := desk.LoadChecklistSettings(v.ctx, v.j)
 		b, err := v.d.LayerBand(v.ctx, l, settings.Config())
 		return func() {
 			if v.current != l.Name {
@@ -458,7 +460,7 @@ func (v *LayerEditor) showBand(l portfolio.Layer) {
 			if serr != nil {
 				text += " (the checklist settings could not be read, so these are the defaults: " + serr.Error() + ")"
 			}
-			setLabel(v.bandNote, text, imp)
+			ui.SetLabel(v.bandNote, text, imp)
 		}
 	})
 }
@@ -477,9 +479,9 @@ func layerBandText(b desk.LayerBand, err error) (string, widget.Importance) {
 		return b.Why, widget.MediumImportance
 	case b.Narrow:
 		return fmt.Sprintf("±%s%% of net liq = ±%s %s, narrower than one %s (%s %s): no whole lot keeps this layer inside its band, so the checklist hedges to the lot nearest zero (up to %s off). Widen the layer band to %s%% or more in the checklist settings, or hedge with a smaller lot.",
-			num(b.Percent, 1), num(b.Half, 1), b.Units, b.Lot, num(b.LotDelta, 1), b.Units, num(b.LotDelta/2, 1), num(math.Ceil(b.Needed*10)/10, 1)), widget.WarningImportance
+			ui.Num(b.Percent, 1), ui.Num(b.Half, 1), b.Units, b.Lot, ui.Num(b.LotDelta, 1), b.Units, ui.Num(b.LotDelta/2, 1), ui.Num(math.Ceil(b.Needed*10)/10, 1)), widget.WarningImportance
 	}
-	return fmt.Sprintf("±%s%% of net liq = ±%s %s; one %s is %s %s", num(b.Percent, 1), num(b.Half, 1), b.Units, b.Lot, num(b.LotDelta, 1), b.Units), widget.MediumImportance
+	return fmt.Sprintf("±%s%% of net liq = ±%s %s; one %s is %s %s", ui.Num(b.Percent, 1), ui.Num(b.Half, 1), b.Units, b.Lot, ui.Num(b.LotDelta, 1), b.Units), widget.MediumImportance
 }
 
 func (v *LayerEditor) clearForm() {
@@ -489,10 +491,10 @@ func (v *LayerEditor) clearForm() {
 	}
 	v.bias.ClearSelected()
 	v.clearProblems()
-	setLabel(v.bandNote, "", widget.MediumImportance)
+	ui.SetLabel(v.bandNote, "", widget.MediumImportance)
 	v.setFormEnabled(false)
 	v.deleteBtn.Disable()
-	setLabel(v.formTitle, "Select a layer, or make a new one", widget.MediumImportance)
+	ui.SetLabel(v.formTitle, "Select a layer, or make a new one", widget.MediumImportance)
 }
 
 // edit fills the form with the layer called name (Unassigned: nothing to edit).
@@ -501,7 +503,7 @@ func (v *LayerEditor) edit(name string) {
 	if name == portfolio.Unassigned {
 		v.clearForm()
 		v.current = portfolio.Unassigned
-		setLabel(v.formTitle, "Unassigned: positions in no layer. Check them below and move them into one.", widget.MediumImportance)
+		ui.SetLabel(v.formTitle, "Unassigned: positions in no layer. Check them below and move them into one.", widget.MediumImportance)
 		return
 	}
 	i := slices.IndexFunc(v.layers, func(l portfolio.Layer) bool { return l.Name == name })
@@ -524,7 +526,7 @@ func (v *LayerEditor) edit(name string) {
 	if v.env.Window == nil {
 		v.deleteBtn.Disable() // it asks in a dialog, which needs a window
 	}
-	setLabel(v.formTitle, "Layer "+l.Name, widget.MediumImportance)
+	ui.SetLabel(v.formTitle, "Layer "+l.Name, widget.MediumImportance)
 	v.showBand(l)
 }
 
@@ -543,7 +545,7 @@ func (v *LayerEditor) startNew() {
 	v.creating = true
 	v.bias.SetSelected("neutral")
 	v.setFormEnabled(true)
-	setLabel(v.formTitle, "New layer", widget.MediumImportance)
+	ui.SetLabel(v.formTitle, "New layer", widget.MediumImportance)
 	if c := fyne.CurrentApp().Driver().CanvasForObject(v.name); c != nil {
 		c.Focus(v.name)
 	}
@@ -573,7 +575,7 @@ func (v *LayerEditor) readForm() (portfolio.Layer, bool) {
 	v.clearProblems()
 	ok := true
 	fail := func(l *widget.Label, msg string) {
-		setLabel(l, msg, widget.DangerImportance)
+		ui.SetLabel(l, msg, widget.DangerImportance)
 		ok = false
 	}
 	var l portfolio.Layer
@@ -627,7 +629,7 @@ func (v *LayerEditor) readForm() (portfolio.Layer, bool) {
 	l.Notes = strings.TrimSpace(v.notes.Text)
 	if ok {
 		if err := l.Validate(); err != nil {
-			setLabel(v.formNote, err.Error(), widget.DangerImportance)
+			ui.SetLabel(v.formNote, err.Error(), widget.DangerImportance)
 			ok = false
 		}
 	}
@@ -643,7 +645,7 @@ func (v *LayerEditor) saveLayer() {
 	l, ok := v.readForm()
 	if !ok {
 		if v.formNote.Text == "" {
-			setLabel(v.formNote, "Nothing was saved: fix the fields marked in red.", widget.DangerImportance)
+			ui.SetLabel(v.formNote, "Nothing was saved: fix the fields marked in red.", widget.DangerImportance)
 		}
 		return
 	}
@@ -652,12 +654,12 @@ func (v *LayerEditor) saveLayer() {
 		old = ""
 	}
 	v.save.Disable()
-	v.background(func() func() {
+	v.Background(func() func() {
 		err := v.j.SaveLayer(v.ctx, v.book, old, l)
 		return func() {
 			v.save.Enable()
 			if err != nil {
-				setLabel(v.formNote, "Not saved: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.formNote, "Not saved: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.changed(fmt.Sprintf("Saved layer %s.", l.Name))
@@ -670,7 +672,7 @@ func (v *LayerEditor) saveLayer() {
 // changed tells the desk the layers changed and says what was done.
 func (v *LayerEditor) changed(what string) {
 	v.d.LayersChanged()
-	setLabel(v.status, what+" The desk shows it from its next snapshot.", widget.SuccessImportance)
+	ui.SetLabel(v.status, what+" The desk shows it from its next snapshot.", widget.SuccessImportance)
 }
 
 // positionsIn lists the symbols of the positions the journal puts in layer.
@@ -733,11 +735,11 @@ func (v *LayerEditor) askDelete() {
 // deleteLayer deletes the layer called name, moving its positions to moveTo ("" for
 // Unassigned).
 func (v *LayerEditor) deleteLayer(name, moveTo string) {
-	v.background(func() func() {
+	v.Background(func() func() {
 		err := v.j.DeleteLayer(v.ctx, v.book, name, moveTo)
 		return func() {
 			if err != nil {
-				setLabel(v.status, "Not deleted: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Not deleted: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			where := moveTo
@@ -762,21 +764,21 @@ func (v *LayerEditor) moveChecked() {
 	}
 	switch {
 	case len(syms) == 0:
-		setLabel(v.moveNote, "Check the positions to move first.", widget.DangerImportance)
+		ui.SetLabel(v.moveNote, "Check the positions to move first.", widget.DangerImportance)
 		return
 	case to == "":
-		setLabel(v.moveNote, "Choose the layer to move them to.", widget.DangerImportance)
+		ui.SetLabel(v.moveNote, "Choose the layer to move them to.", widget.DangerImportance)
 		return
 	}
 	layer := to
 	if to == portfolio.Unassigned {
 		layer = ""
 	}
-	v.background(func() func() {
+	v.Background(func() func() {
 		err := v.j.AssignLayer(v.ctx, v.book, syms, layer)
 		return func() {
 			if err != nil {
-				setLabel(v.moveNote, "Not moved: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.moveNote, "Not moved: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			for _, s := range syms {

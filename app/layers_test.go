@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/engine/portfolio"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // layerEditorSize is the layer editor's opening size.
@@ -26,7 +28,7 @@ func openLayerEditor(t *testing.T, dt *deskTest) (*LayerEditor, fyne.Window) {
 	env := dt.env()
 	env.Window = w
 	v := NewLayerEditor(env)
-	v.onUI(func() {
+	v.OnUI(func() {
 		w.SetContent(v.Content())
 		w.Resize(layerEditorSize)
 	})
@@ -36,7 +38,7 @@ func openLayerEditor(t *testing.T, dt *deskTest) (*LayerEditor, fyne.Window) {
 	})
 	dt.until(t, "the book's positions in the editor", func() bool {
 		n := 0
-		v.onUI(func() { n = len(v.positions) })
+		v.OnUI(func() { n = len(v.positions) })
 		return n > 0
 	})
 	v.Wait()
@@ -96,7 +98,7 @@ func TestLayerEditorValidatesBesideTheFields(t *testing.T) {
 	dt := newDeskTest(t)
 	v, _ := openLayerEditor(t, dt)
 	before, _ := dt.j.Layers(context.Background(), dt.d.Book())
-	v.onUI(func() {
+	v.OnUI(func() {
 		v.startNew()
 		v.name.SetText("MES futures") // taken
 		v.unders.SetText("SPY $$$")
@@ -107,7 +109,7 @@ func TestLayerEditorValidatesBesideTheFields(t *testing.T) {
 		v.saveLayer()
 	})
 	v.Wait()
-	v.onUI(func() {
+	v.OnUI(func() {
 		for _, c := range []struct {
 			field *widget.Label
 			want  string
@@ -148,7 +150,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	v, w := openLayerEditor(t, dt)
 
 	// Create "Tactical", short-biased on SPY with 10 contracts at most.
-	v.onUI(func() {
+	v.OnUI(func() {
 		v.startNew()
 		v.name.SetText("Tactical")
 		v.bias.SetSelected("short")
@@ -165,7 +167,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 		l.Limits.MaxContractsPerLayer != 10 || l.Limits.MaxDelta != 50 || l.HedgeInstrument != "SPY" || l.Notes != "counter-trades" {
 		t.Fatalf("journal has %+v (found %v)", l, ok)
 	}
-	v.onUI(func() {
+	v.OnUI(func() {
 		if v.current != "Tactical" || !strings.Contains(v.status.Text, "Saved layer Tactical") {
 			t.Errorf("editing %q, status %q", v.current, v.status.Text)
 		}
@@ -173,7 +175,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 
 	// Move the SPY options into it: check them, choose the layer, move.
 	var moved []string
-	v.onUI(func() {
+	v.OnUI(func() {
 		for _, p := range v.positions {
 			if strings.HasPrefix(p.symbol, "SPY ") {
 				v.checked[p.symbol] = true
@@ -196,7 +198,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	}
 
 	// Rename it; its positions follow.
-	v.onUI(func() {
+	v.OnUI(func() {
 		v.selectInList("Tactical")
 		v.name.SetText("Tactical SPY")
 		v.saveLayer()
@@ -211,12 +213,12 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	})
 
 	// Delete it: the dialog asks where its 2 positions go; send them to ES options.
-	v.onUI(func() {
+	v.OnUI(func() {
 		v.selectInList("Tactical SPY")
 		v.askDelete()
 	})
 	var confirm *widget.Button
-	v.onUI(func() {
+	v.OnUI(func() {
 		if v.deleteChoice == nil {
 			t.Fatal("no choice of where the positions go")
 		}
@@ -234,7 +236,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	if confirm == nil {
 		t.Fatal("no Delete and move button in the dialog")
 	}
-	v.onUI(func() { test.Tap(confirm) })
+	v.OnUI(func() { test.Tap(confirm) })
 	v.Wait()
 	if _, ok := journalLayer(t, dt, "Tactical SPY"); ok {
 		t.Error("the layer is still in the journal")
@@ -255,7 +257,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	})
 
 	// Move them back out to Unassigned: the desk shows an Unassigned layer.
-	v.onUI(func() {
+	v.OnUI(func() {
 		for _, s := range moved {
 			v.checked[s] = true
 		}
@@ -274,16 +276,16 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 func TestLayerEditorScreenshot(t *testing.T) {
 	dt := newDeskTest(t)
 	v, _ := openLayerEditor(t, dt)
-	v.onUI(func() { v.selectInList("ES options") })
+	v.OnUI(func() { v.selectInList("ES options") })
 	v.Wait()
 	content := v.Content()
-	v.onUI(func() {
+	v.OnUI(func() {
 		if m := content.MinSize(); m.Width > layerEditorSize.Width || m.Height > layerEditorSize.Height {
 			t.Errorf("the editor needs %v, more than the window's %v", m, layerEditorSize)
 		}
 	})
 	if os.Getenv("KEEL_SHOTS") != "" {
-		v.onUI(func() {
+		v.OnUI(func() {
 			v.perLeg.SetText("x")
 			v.readForm() // show a problem beside its field in the picture
 			renderShot(t, container.NewStack(content), layerEditorSize, "/tmp/h7-layers.png")
@@ -300,17 +302,17 @@ func TestLayerEditorSaysWhenTheBandIsNarrowerThanOneLot(t *testing.T) {
 	band := func() (text string, imp widget.Importance) {
 		dt.until(t, "the band note", func() bool {
 			v.Wait()
-			v.onUI(func() { text, imp = v.bandNote.Text, v.bandNote.Importance })
+			v.OnUI(func() { text, imp = v.bandNote.Text, v.bandNote.Importance })
 			return text != "" && !strings.HasPrefix(text, "waiting")
 		})
 		return text, imp
 	}
-	v.onUI(func() { v.selectInList("SPY options") })
+	v.OnUI(func() { v.selectInList("SPY options") })
 	v.Wait()
 	if text, imp := band(); !strings.Contains(text, "% of net liq = ±") || !strings.Contains(text, "SPY shares; one SPY is 1.0 SPY shares") || imp != widget.MediumImportance {
 		t.Errorf("SPY-share hedge: %q (importance %v)", text, imp)
 	}
-	v.onUI(func() {
+	v.OnUI(func() {
 		v.hedge.SetText("MESZ6")
 		v.saveLayer()
 	})
@@ -318,13 +320,13 @@ func TestLayerEditorSaysWhenTheBandIsNarrowerThanOneLot(t *testing.T) {
 	if l, _ := journalLayer(t, dt, "SPY options"); l.HedgeInstrument != "MESZ6" {
 		t.Fatalf("not saved: %+v", l)
 	}
-	v.onUI(func() { setLabel(v.bandNote, "", widget.MediumImportance); v.selectInList("SPY options") })
+	v.OnUI(func() { ui.SetLabel(v.bandNote, "", widget.MediumImportance); v.selectInList("SPY options") })
 	text, imp := band()
 	if !strings.Contains(text, "narrower than one MESZ6") || !strings.Contains(text, "Widen the layer band to") || imp != widget.WarningImportance {
 		t.Errorf("MES hedge: %q (importance %v), want a warning that the band is narrower than one MES", text, imp)
 	}
 	// A biased layer is not hedged on its own.
-	v.onUI(func() { setLabel(v.bandNote, "", widget.MediumImportance); v.selectInList("ES options") })
+	v.OnUI(func() { ui.SetLabel(v.bandNote, "", widget.MediumImportance); v.selectInList("ES options") })
 	if text, _ := band(); !strings.Contains(text, "short-biased") {
 		t.Errorf("ES options: %q", text)
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // settleTimeout bounds how long Settle waits for the desk's first valued snapshot.
@@ -42,25 +44,25 @@ type positionColumn struct {
 
 var positionColumns = []positionColumn{
 	{title: "Symbol", width: 176, text: func(p *desk.Position, _ time.Time) string { return p.Symbol }},
-	{title: "Qty", width: 62, trailing: true, text: func(p *desk.Position, _ time.Time) string { return num(float64(p.Quantity), 0) }},
-	{title: "Avg price", width: 80, trailing: true, text: func(p *desk.Position, _ time.Time) string { return priceText(p.AveragePrice) }},
+	{title: "Qty", width: 62, trailing: true, text: func(p *desk.Position, _ time.Time) string { return ui.Num(float64(p.Quantity), 0) }},
+	{title: "Avg price", width: 80, trailing: true, text: func(p *desk.Position, _ time.Time) string { return ui.Price(p.AveragePrice) }},
 	{title: "Bid", width: 74, trailing: true, text: func(p *desk.Position, _ time.Time) string { return quoteSide(p, p.Quote.Bid) }},
 	{title: "Ask", width: 74, trailing: true, text: func(p *desk.Position, _ time.Time) string { return quoteSide(p, p.Quote.Ask) }},
-	{title: "Mark", width: 80, trailing: true, text: func(p *desk.Position, _ time.Time) string { return quotedPrice(p.Mark) }},
+	{title: "Mark", width: 80, trailing: true, text: func(p *desk.Position, _ time.Time) string { return ui.QuotedPrice(p.Mark) }},
 	{title: "Underlying", width: 84, trailing: true, text: underlyingText},
 	{title: "IV (%)", width: 60, trailing: true, text: ivText},
 	{title: "DTE (days)", width: 80, trailing: true, text: dteText},
-	{title: "Unrealized P&L ($)", width: 142, trailing: true, text: func(p *desk.Position, _ time.Time) string { return usd(p.PnL) },
+	{title: "Unrealized P&L ($)", width: 142, trailing: true, text: func(p *desk.Position, _ time.Time) string { return ui.USD(p.PnL) },
 		negative: func(p *desk.Position) bool { return p.PnL.IsNegative() }},
 	{title: "Delta (underlying)", width: 136, trailing: true, greek: true, text: deltaText},
 	{title: "β-wtd delta ($)", width: 118, trailing: true, greek: true,
-		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.BetaDollarDelta) }},
+		text: func(p *desk.Position, _ time.Time) string { return ui.WholeUSD(p.Risk.BetaDollarDelta) }},
 	{title: "Gamma ($/1%)", width: 108, trailing: true, greek: true,
-		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.Gamma) }},
+		text: func(p *desk.Position, _ time.Time) string { return ui.WholeUSD(p.Risk.Gamma) }},
 	{title: "Theta ($/day)", width: 106, trailing: true, greek: true,
-		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.Theta) }},
+		text: func(p *desk.Position, _ time.Time) string { return ui.WholeUSD(p.Risk.Theta) }},
 	{title: "Vega ($/vol pt)", width: 120, trailing: true, greek: true,
-		text: func(p *desk.Position, _ time.Time) string { return wholeUSD(p.Risk.Vega) }},
+		text: func(p *desk.Position, _ time.Time) string { return ui.WholeUSD(p.Risk.Vega) }},
 }
 
 // firstGreek is the column that carries a row's "not valued" reason.
@@ -75,39 +77,39 @@ var firstGreek = func() int {
 
 func quoteSide(p *desk.Position, side decimal.Decimal) string {
 	if p.Quote.Symbol == "" {
-		return noValue
+		return ui.NoValue
 	}
-	return quotedPrice(side)
+	return ui.QuotedPrice(side)
 }
 
 func underlyingText(p *desk.Position, _ time.Time) string {
 	if !p.Instrument.IsOption() {
-		return noValue
+		return ui.NoValue
 	}
 	if p.Risk.Err == nil && p.Risk.UnderlyingPrice > 0 {
 		return strconv.FormatFloat(p.Risk.UnderlyingPrice, 'f', 2, 64)
 	}
-	return quotedPrice(p.Quote.Underlying)
+	return ui.QuotedPrice(p.Quote.Underlying)
 }
 
 func ivText(p *desk.Position, _ time.Time) string {
 	if !p.Instrument.IsOption() {
-		return noValue
+		return ui.NoValue
 	}
 	switch {
 	case p.Risk.Err == nil && p.Risk.Vol > 0:
-		return num(p.Risk.Vol*100, 1)
+		return ui.Num(p.Risk.Vol*100, 1)
 	case p.Quote.IV > 0:
-		return num(p.Quote.IV*100, 1)
+		return ui.Num(p.Quote.IV*100, 1)
 	}
-	return noValue
+	return ui.NoValue
 }
 
 func dteText(p *desk.Position, now time.Time) string {
 	if !p.Instrument.HasExpiry() {
-		return noValue
+		return ui.NoValue
 	}
-	return num(instrument.DaysToExpiry(now, p.Instrument), 1)
+	return ui.Num(instrument.DaysToExpiry(now, p.Instrument), 1)
 }
 
 // deltaText is the delta in the underlying's units: shares for stocks, ETFs and options on
@@ -115,9 +117,9 @@ func dteText(p *desk.Position, now time.Time) string {
 func deltaText(p *desk.Position, _ time.Time) string {
 	switch p.Instrument.Kind {
 	case instrument.Future, instrument.FuturesOption:
-		return num(p.Risk.Delta, 2) + " fut"
+		return ui.Num(p.Risk.Delta, 2) + " fut"
 	}
-	return num(p.Risk.Delta, 1) + " sh"
+	return ui.Num(p.Risk.Delta, 1) + " sh"
 }
 
 // orderColumn is one column of the orders table.
@@ -140,7 +142,7 @@ var orderColumns = []orderColumn{
 	}},
 	{title: "Avg fill", width: 130, trailing: true, text: func(o *brokers.OrderStatus) string {
 		if o.Filled == 0 {
-			return noValue
+			return ui.NoValue
 		}
 		return desk.PriceWords(o.AvgPrice)
 	}},
@@ -152,7 +154,7 @@ var orderColumns = []orderColumn{
 func legsText(o brokers.Order) string {
 	parts := make([]string, len(o.Legs))
 	for i, l := range o.Legs {
-		parts[i] = signedNum(float64(l.Ratio), 0) + " " + l.Symbol
+		parts[i] = ui.SignedNum(float64(l.Ratio), 0) + " " + l.Symbol
 	}
 	return strings.Join(parts, ", ")
 }
@@ -169,8 +171,8 @@ func orderPriceText(o brokers.Order) string {
 // follows the desk's snapshots (a goroutine reads them and applies the newest with fyne.Do);
 // broker calls (cancel, clock changes) run in goroutines.
 type PositionsView struct {
-	viewWork
-	env  Env
+	ui.Work
+	env  ui.Env
 	desk *desk.Service
 
 	stopOnce sync.Once
@@ -210,7 +212,7 @@ type PositionsView struct {
 
 // NewPositionsView builds the positions window over env.Desk and starts following its
 // snapshots. Without a desk it says why the broker is not running.
-func NewPositionsView(env Env) *PositionsView {
+func NewPositionsView(env ui.Env) *PositionsView {
 	v := &PositionsView{env: env, desk: env.Desk, settled: make(chan struct{}), done: make(chan struct{}), selectedRow: -1}
 	v.build()
 	if v.desk == nil {
@@ -218,7 +220,7 @@ func NewPositionsView(env Env) *PositionsView {
 		if env.DeskErr != nil {
 			why = env.DeskErr.Error()
 		}
-		setLabel(v.status, "Not connected: "+why, widget.DangerImportance)
+		ui.SetLabel(v.status, "Not connected: "+why, widget.DangerImportance)
 		v.newOrder.Disable()
 		v.closeSettled()
 		close(v.done)
@@ -243,7 +245,7 @@ func NewPositionsView(env Env) *PositionsView {
 // Content is the window's content. It has Settle (wait for the first valued snapshot and
 // hold the picture still, for screenshots) and Stop (stop following the desk; call it when
 // the window closes).
-func (v *PositionsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Settle, v.Stop) }
+func (v *PositionsView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Settle, v.Stop) }
 
 // simulatedOutage is how long the "Simulate outage" button keeps the paper broker down.
 var simulatedOutage = 10 * time.Second
@@ -253,8 +255,8 @@ func (v *PositionsView) outageBroker() (interface{ SimulateDisconnect(time.Durat
 	if v.desk == nil {
 		return nil, false
 	}
-	o, ok := v.desk.Broker().(interface{ SimulateDisconnect(time.Duration) error })
-	return o, ok
+	o := v.desk.Paper()
+	return o, o != nil
 }
 
 // Settle waits for the first synced, fully quoted snapshot (at most settleTimeout) and then
@@ -297,7 +299,7 @@ func (v *PositionsView) build() {
 		outage := widget.NewButton(fmt.Sprintf("Simulate outage (%.0f s)", simulatedOutage.Seconds()), func() {
 			go func() {
 				if err := o.SimulateDisconnect(simulatedOutage); err != nil {
-					widgets.DoAndWait(func() { setLabel(v.status, "Could not simulate an outage: "+err.Error(), widget.DangerImportance) })
+					ui.Apply(func() { ui.SetLabel(v.status, "Could not simulate an outage: "+err.Error(), widget.DangerImportance) })
 				}
 			}()
 		})
@@ -318,7 +320,7 @@ func (v *PositionsView) build() {
 	v.clockRow.Hide()
 
 	money := func() *widget.Label {
-		return widget.NewLabelWithStyle(noValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	}
 	v.netLiq, v.cash, v.buyingPower, v.maintenance, v.realized = money(), money(), money(), money(), money()
 	// Figures keep fixed widths so the row does not shift as they tick.
@@ -343,7 +345,7 @@ func (v *PositionsView) build() {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		v.updateCell,
 	)
-	setHeaders(v.table, len(positionColumns), func(i int) (string, float32, bool) {
+	ui.SetHeaders(v.table, len(positionColumns), func(i int) (string, float32, bool) {
 		c := positionColumns[i]
 		return c.title, c.width, c.trailing
 	})
@@ -377,7 +379,7 @@ func (v *PositionsView) build() {
 		},
 		v.updateOrderCell,
 	)
-	setHeaders(v.orderTable, len(orderColumns), func(i int) (string, float32, bool) {
+	ui.SetHeaders(v.orderTable, len(orderColumns), func(i int) (string, float32, bool) {
 		c := orderColumns[i]
 		return c.title, c.width, c.trailing
 	})
@@ -403,18 +405,18 @@ func (v *PositionsView) apply(s *desk.Snapshot) {
 	v.showClock(s.Clock)
 	a := s.Account
 	if s.Synced {
-		setLabel(v.netLiq, usd(a.NetLiquidation), moneyImportance(a.NetLiquidation.IsNegative()))
-		setLabel(v.cash, usd(a.Cash), moneyImportance(a.Cash.IsNegative()))
-		setLabel(v.buyingPower, usd(a.BuyingPower), moneyImportance(a.BuyingPower.IsNegative()))
-		setLabel(v.maintenance, usd(a.Maintenance), widget.MediumImportance)
-		setLabel(v.realized, usd(a.RealizedPnL), moneyImportance(a.RealizedPnL.IsNegative()))
+		ui.SetLabel(v.netLiq, ui.USD(a.NetLiquidation), ui.MoneyImportance(a.NetLiquidation.IsNegative()))
+		ui.SetLabel(v.cash, ui.USD(a.Cash), ui.MoneyImportance(a.Cash.IsNegative()))
+		ui.SetLabel(v.buyingPower, ui.USD(a.BuyingPower), ui.MoneyImportance(a.BuyingPower.IsNegative()))
+		ui.SetLabel(v.maintenance, ui.USD(a.Maintenance), widget.MediumImportance)
+		ui.SetLabel(v.realized, ui.USD(a.RealizedPnL), ui.MoneyImportance(a.RealizedPnL.IsNegative()))
 	}
 	t := s.Book.Total
-	setLabel(v.bookDelta, signedNum(t.BetaDelta, 1), widget.MediumImportance)
-	setLabel(v.bookDollars, signedUSD(t.BetaDollarDelta), widget.MediumImportance)
-	setLabel(v.bookGamma, signedUSD(t.BetaGamma), moneyImportance(t.BetaGamma < 0))
-	setLabel(v.bookTheta, signedUSD(t.Theta), moneyImportance(t.Theta < 0))
-	setLabel(v.bookVega, signedUSD(t.Vega), widget.MediumImportance)
+	ui.SetLabel(v.bookDelta, ui.SignedNum(t.BetaDelta, 1), widget.MediumImportance)
+	ui.SetLabel(v.bookDollars, ui.SignedUSD(t.BetaDollarDelta), widget.MediumImportance)
+	ui.SetLabel(v.bookGamma, ui.SignedUSD(t.BetaGamma), ui.MoneyImportance(t.BetaGamma < 0))
+	ui.SetLabel(v.bookTheta, ui.SignedUSD(t.Theta), ui.MoneyImportance(t.Theta < 0))
+	ui.SetLabel(v.bookVega, ui.SignedUSD(t.Vega), widget.MediumImportance)
 	v.showProblems(s)
 
 	v.rows = s.Positions
@@ -428,7 +430,7 @@ func (v *PositionsView) apply(s *desk.Snapshot) {
 	if n := len(v.rows) - valued; n > 0 && s.Synced {
 		count = fmt.Sprintf("Positions (%d, %d not valued)", len(v.rows), n)
 	}
-	setLabel(v.count, count, widget.MediumImportance)
+	ui.SetLabel(v.count, count, widget.MediumImportance)
 	v.keepSelection()
 	v.table.Refresh()
 
@@ -463,7 +465,7 @@ func (v *PositionsView) showStatus(s *desk.Snapshot) {
 			imp = widget.WarningImportance
 		}
 	}
-	setLabel(v.status, text, imp)
+	ui.SetLabel(v.status, text, imp)
 	j := "Fills are not journaled: no journal is open"
 	ji := widget.WarningImportance
 	if s.Journaling {
@@ -472,7 +474,7 @@ func (v *PositionsView) showStatus(s *desk.Snapshot) {
 			j = "Last journaled: " + s.Journaled
 		}
 	}
-	setLabel(v.journaled, j, ji)
+	ui.SetLabel(v.journaled, j, ji)
 }
 
 // clockText is the paper market's clock in words:
@@ -496,7 +498,7 @@ func (v *PositionsView) showClock(c *brokers.ClockState) {
 		return
 	}
 	v.clockRow.Show()
-	setLabel(v.clockText, clockWords(*c), widget.MediumImportance)
+	ui.SetLabel(v.clockText, clockWords(*c), widget.MediumImportance)
 	label := "Pause"
 	if c.Paused {
 		label = "Resume"
@@ -532,7 +534,7 @@ func (v *PositionsView) showProblems(s *desk.Snapshot) {
 		}
 		return
 	}
-	setLabel(v.problems, strings.Join(parts, "\n"), widget.WarningImportance)
+	ui.SetLabel(v.problems, strings.Join(parts, "\n"), widget.WarningImportance)
 	if !v.problems.Visible() {
 		v.problems.Show()
 	}
@@ -543,8 +545,8 @@ func (v *PositionsView) simulatedClock() (brokers.SimulatedClock, bool) {
 	if v.desk == nil {
 		return nil, false
 	}
-	c, ok := v.desk.Broker().(brokers.SimulatedClock)
-	return c, ok
+	c := v.desk.Paper()
+	return c, c != nil
 }
 
 func (v *PositionsView) togglePause() {
@@ -554,7 +556,7 @@ func (v *PositionsView) togglePause() {
 	}
 	paused := !v.snap.Clock.Paused
 	v.pause.Disable()
-	v.background(func() func() {
+	v.Background(func() func() {
 		c.SetPaused(paused)
 		return func() { v.pause.Enable() }
 	})
@@ -573,11 +575,11 @@ func (v *PositionsView) setSpeed(label string) {
 			continue
 		}
 		speed := s.speed
-		v.background(func() func() {
+		v.Background(func() func() {
 			err := c.SetSpeed(speed)
 			return func() {
 				if err != nil {
-					setLabel(v.orderNote, "Could not change the market speed: "+err.Error(), widget.DangerImportance)
+					ui.SetLabel(v.orderNote, "Could not change the market speed: "+err.Error(), widget.DangerImportance)
 				}
 			}
 		})
@@ -588,7 +590,7 @@ func (v *PositionsView) setSpeed(label string) {
 func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
 	if id.Row < 0 || id.Row >= len(v.rows) || id.Col < 0 || id.Col >= len(positionColumns) {
-		setCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
+		ui.SetCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
 		return
 	}
 	p := &v.rows[id.Row]
@@ -599,9 +601,9 @@ func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	if c.greek && p.Risk.Err != nil {
 		if id.Col == firstGreek {
-			setLongCell(l, "not valued: "+p.Risk.Err.Error(), widget.WarningImportance)
+			ui.SetLongCell(l, "not valued: "+p.Risk.Err.Error(), widget.WarningImportance)
 		} else {
-			setCell(l, "", widget.MediumImportance, align)
+			ui.SetCell(l, "", widget.MediumImportance, align)
 		}
 		return
 	}
@@ -613,7 +615,7 @@ func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if c.negative != nil && c.negative(p) {
 		imp = widget.DangerImportance
 	}
-	setCell(l, c.text(p, now), imp, align)
+	ui.SetCell(l, c.text(p, now), imp, align)
 }
 
 // updateOrderCell fills one cell of the orders table; the last column is a Cancel button
@@ -623,7 +625,7 @@ func (v *PositionsView) updateOrderCell(id widget.TableCellID, o fyne.CanvasObje
 	l, b := stack.Objects[0].(*widget.Label), stack.Objects[1].(*widget.Button)
 	if id.Row < 0 || id.Row >= len(v.orders) || id.Col < 0 || id.Col >= len(orderColumns) {
 		b.Hide()
-		setCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
+		ui.SetCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
 		return
 	}
 	ord := &v.orders[id.Row]
@@ -659,10 +661,10 @@ func (v *PositionsView) updateOrderCell(id widget.TableCellID, o fyne.CanvasObje
 		}
 	}
 	if c.title == "Legs" || c.title == "Reason" {
-		setLongCell(l, c.text(ord), imp)
+		ui.SetLongCell(l, c.text(ord), imp)
 		return
 	}
-	setCell(l, c.text(ord), imp, align)
+	ui.SetCell(l, c.text(ord), imp, align)
 }
 
 // cancel cancels a working order off the UI goroutine and says how it went.
@@ -670,18 +672,18 @@ func (v *PositionsView) cancel(orderID string) {
 	if v.desk == nil {
 		return
 	}
-	setLabel(v.orderNote, "Cancelling order "+orderID+"…", widget.MediumImportance)
+	ui.SetLabel(v.orderNote, "Cancelling order "+orderID+"…", widget.MediumImportance)
 	d := v.desk
-	v.background(func() func() {
+	v.Background(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err := d.Cancel(ctx, orderID)
 		return func() {
 			if err != nil {
-				setLabel(v.orderNote, "Order "+orderID+" not cancelled: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.orderNote, "Order "+orderID+" not cancelled: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			setLabel(v.orderNote, "Order "+orderID+" cancelled.", widget.SuccessImportance)
+			ui.SetLabel(v.orderNote, "Order "+orderID+" cancelled.", widget.SuccessImportance)
 		}
 	})
 }
@@ -719,17 +721,17 @@ func (v *PositionsView) selectedPosition() (desk.Position, bool) {
 func (v *PositionsView) showSelection() {
 	p, ok := v.selectedPosition()
 	if !ok {
-		setLabel(v.selection, "Select a position to close it.", widget.LowImportance)
+		ui.SetLabel(v.selection, "Select a position to close it.", widget.LowImportance)
 		v.closePos.Disable()
 		return
 	}
-	text := fmt.Sprintf("%s %s", num(float64(p.Quantity), 0), p.Symbol)
+	text := fmt.Sprintf("%s %s", ui.Num(float64(p.Quantity), 0), p.Symbol)
 	imp := widget.MediumImportance
 	if p.Risk.Err != nil {
 		text += " — not valued: " + p.Risk.Err.Error()
 		imp = widget.WarningImportance
 	}
-	setLabel(v.selection, text, imp)
+	ui.SetLabel(v.selection, text, imp)
 	if v.env.Open != nil && p.Quantity != 0 {
 		v.closePos.Enable()
 	} else {
@@ -781,4 +783,4 @@ func (v *PositionsView) open(o *brokers.Order) {
 var positionsSize = fyne.NewSize(1600, 900)
 
 // buildPositions is the positions window's Build.
-func buildPositions(env Env) fyne.CanvasObject { return NewPositionsView(env).Content() }
+func buildPositions(env ui.Env) fyne.CanvasObject { return NewPositionsView(env).Content() }

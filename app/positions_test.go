@@ -22,6 +22,8 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // paperStart is the market time the test paper accounts open at: Friday 20 November 2026,
@@ -37,14 +39,14 @@ func startTestDesk(t *testing.T) (*desk.Service, *paper.Broker) {
 	test.ApplyTheme(t, Theme())
 	j := openTestJournal(t, filepath.Join(t.TempDir(), "keel.db"))
 	t.Cleanup(func() { j.Close() })
-	d, stop, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: paperStart, Manual: true})
+	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	b, ok := d.Broker().(*paper.Broker)
+	b, ok := d.Paper().(*paper.Broker)
 	if !ok {
-		t.Fatalf("broker is %T, want the paper broker", d.Broker())
+		t.Fatalf("broker is %T, want the paper broker", d.Paper())
 	}
 	waitFor(t, "every position quoted", func() bool {
 		if err := b.Advance(time.Second); err != nil {
@@ -82,7 +84,7 @@ func newTestPositions(t *testing.T, d *desk.Service, open func(string, any)) (*P
 	var v *PositionsView
 	var w fyne.Window
 	locked(func() {
-		v = NewPositionsView(Env{Now: func() time.Time { return paperStart }, Desk: d, Open: open})
+		v = NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Open: open})
 		w = test.NewTempWindow(t, v.Content())
 		w.Resize(positionsSize)
 	})
@@ -116,7 +118,7 @@ func TestPositionsShowDemoBookAndAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.onUI(func() {
+	v.OnUI(func() {
 		if len(v.rows) != len(want) {
 			t.Fatalf("table has %d rows, the broker %d positions", len(v.rows), len(want))
 		}
@@ -125,7 +127,7 @@ func TestPositionsShowDemoBookAndAccount(t *testing.T) {
 			sym, _ := cellText(v, r, 0)
 			qty, _ := cellText(v, r, 1)
 			shown[sym] = r
-			if qty == "" || qty == noValue {
+			if qty == "" || qty == ui.NoValue {
 				t.Errorf("row %d (%s) shows no quantity", r, sym)
 			}
 		}
@@ -135,10 +137,10 @@ func TestPositionsShowDemoBookAndAccount(t *testing.T) {
 				t.Errorf("position %s is not in the table", p.Symbol)
 				continue
 			}
-			if got, _ := cellText(v, r, 1); got != num(float64(p.Quantity), 0) {
-				t.Errorf("%s quantity shows %q, want %q", p.Symbol, got, num(float64(p.Quantity), 0))
+			if got, _ := cellText(v, r, 1); got != ui.Num(float64(p.Quantity), 0) {
+				t.Errorf("%s quantity shows %q, want %q", p.Symbol, got, ui.Num(float64(p.Quantity), 0))
 			}
-			if got, _ := cellText(v, r, columnIndex(t, "Bid")); got == noValue {
+			if got, _ := cellText(v, r, columnIndex(t, "Bid")); got == ui.NoValue {
 				t.Errorf("%s has no bid after settling", p.Symbol)
 			}
 		}
@@ -149,13 +151,13 @@ func TestPositionsShowDemoBookAndAccount(t *testing.T) {
 			}
 		}
 		s := v.snap
-		if got, want := v.netLiq.Text, usd(s.Account.NetLiquidation); got != want || want == usd(decimal.Zero) {
+		if got, want := v.netLiq.Text, ui.USD(s.Account.NetLiquidation); got != want || want == ui.USD(decimal.Zero) {
 			t.Errorf("net liq shows %q, want %q", got, want)
 		}
-		if got, want := v.buyingPower.Text, usd(s.Account.BuyingPower); got != want {
+		if got, want := v.buyingPower.Text, ui.USD(s.Account.BuyingPower); got != want {
 			t.Errorf("buying power shows %q, want %q", got, want)
 		}
-		if got, want := v.bookDelta.Text, signedNum(s.Book.Total.BetaDelta, 1); got != want {
+		if got, want := v.bookDelta.Text, ui.SignedNum(s.Book.Total.BetaDelta, 1); got != want {
 			t.Errorf("book delta shows %q, want %q", got, want)
 		}
 		if !strings.HasPrefix(v.clockText.Text, "Paper market · Fri 20 Nov 2026 10:0") || !strings.Contains(v.clockText.Text, "· open ·") {
@@ -175,11 +177,11 @@ func TestPositionsShowDisconnectAndRecovery(t *testing.T) {
 	if v.outage == nil {
 		t.Fatal("the paper account offers no simulated outage")
 	}
-	v.onUI(func() { test.Tap(v.outage) })
+	v.OnUI(func() { test.Tap(v.outage) })
 	var status string
 	waitFor(t, "the disconnect to show", func() bool {
 		ok := false
-		v.onUI(func() {
+		v.OnUI(func() {
 			status = v.status.Text
 			ok = strings.Contains(status, "disconnected — reconnecting") && v.status.Importance == widget.DangerImportance &&
 				v.reconnect.Visible()
@@ -188,7 +190,7 @@ func TestPositionsShowDisconnectAndRecovery(t *testing.T) {
 	})
 	waitFor(t, "the reconnect to show", func() bool {
 		ok := false
-		v.onUI(func() {
+		v.OnUI(func() {
 			ok = v.status.Text == "● paper: connected" && !v.reconnect.Visible() && len(v.rows) > 0
 		})
 		return ok
@@ -206,7 +208,7 @@ func TestPositionsClosePositionOpensPrefilledTicket(t *testing.T) {
 		opened = append(opened, arg)
 	})
 	v.Settle()
-	v.onUI(func() {
+	v.OnUI(func() {
 		row := -1
 		for r := range v.rows {
 			if v.rows[r].Quantity < 0 && v.rows[r].Instrument.Kind == instrument.Option {
@@ -246,7 +248,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 	d, _ := startTestDesk(t)
 	v, _ := newTestPositions(t, d, nil)
 	ctx := context.Background()
-	q, err := d.Broker().Quote(ctx, "QQQ")
+	q, err := d.Quote(ctx, "QQQ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +261,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 	}
 	row := -1
 	waitFor(t, "the working order to show", func() bool {
-		v.onUI(func() {
+		v.OnUI(func() {
 			row = -1
 			for i, o := range v.orders {
 				if o.ID == st.ID && o.State == brokers.Working {
@@ -269,7 +271,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 		})
 		return row >= 0
 	})
-	v.onUI(func() {
+	v.OnUI(func() {
 		cell := v.orderTable.CreateCell()
 		v.updateOrderCell(widget.TableCellID{Row: row, Col: len(orderColumns) - 1}, cell)
 		btn := cell.(*fyne.Container).Objects[1].(*widget.Button)
@@ -280,7 +282,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 	})
 	waitFor(t, "the order to be cancelled", func() bool {
 		ok := false
-		v.onUI(func() {
+		v.OnUI(func() {
 			for _, o := range v.orders {
 				if o.ID == st.ID && o.State == brokers.Cancelled {
 					ok = strings.Contains(v.orderNote.Text, "cancelled")
@@ -293,7 +295,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 
 func TestPositionsWithoutDeskSaysWhy(t *testing.T) {
 	test.NewTempApp(t)
-	v := NewPositionsView(Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("paper account: disk full")})
+	v := NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("paper account: disk full")})
 	v.Settle()
 	if !strings.Contains(v.status.Text, "disk full") || v.status.Importance != widget.DangerImportance {
 		t.Errorf("status %q", v.status.Text)
@@ -323,18 +325,18 @@ func TestClockWords(t *testing.T) {
 
 func TestNumberFormats(t *testing.T) {
 	tests := []struct{ got, want string }{
-		{num(1234.56, 1), "1,234.6"},
-		{num(-0.004, 2), "0.00"},
-		{num(-1234567, 0), "−1,234,567"},
-		{signedNum(12, 0), "+12"},
-		{signedNum(0, 0), "0"},
-		{wholeUSD(-80.4), "−$80"},
-		{wholeUSD(0.3), "$0"},
-		{signedUSD(1500), "+$1,500"},
-		{priceText(decimal.RequireFromString("26.375")), "26.375"},
-		{priceText(decimal.RequireFromString("3.5")), "3.50"},
-		{priceText(decimal.RequireFromString("-1.1")), "−1.10"},
-		{quotedPrice(decimal.Zero), noValue},
+		{ui.Num(1234.56, 1), "1,234.6"},
+		{ui.Num(-0.004, 2), "0.00"},
+		{ui.Num(-1234567, 0), "−1,234,567"},
+		{ui.SignedNum(12, 0), "+12"},
+		{ui.SignedNum(0, 0), "0"},
+		{ui.WholeUSD(-80.4), "−$80"},
+		{ui.WholeUSD(0.3), "$0"},
+		{ui.SignedUSD(1500), "+$1,500"},
+		{ui.Price(decimal.RequireFromString("26.375")), "26.375"},
+		{ui.Price(decimal.RequireFromString("3.5")), "3.50"},
+		{ui.Price(decimal.RequireFromString("-1.1")), "−1.10"},
+		{ui.QuotedPrice(decimal.Zero), ui.NoValue},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {
@@ -363,7 +365,7 @@ func TestPositionsScreenshot(t *testing.T) {
 	var v *PositionsView
 	var content fyne.CanvasObject
 	locked(func() {
-		v = NewPositionsView(Env{Now: func() time.Time { return paperStart }, Desk: d, Open: func(string, any) {}})
+		v = NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Open: func(string, any) {}})
 		content = v.Content()
 	})
 	t.Cleanup(func() { v.Stop(); <-v.done })
@@ -414,7 +416,7 @@ func BenchmarkPositionsApply(b *testing.B) {
 	a := test.NewApp()
 	defer a.Quit()
 	a.Settings().SetTheme(Theme())
-	v := NewPositionsView(Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("benchmark")})
+	v := NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("benchmark")})
 	w := test.NewWindow(v.Content())
 	defer w.Close()
 	w.Resize(positionsSize)
@@ -429,7 +431,7 @@ func BenchmarkPositionsApply(b *testing.B) {
 
 func TestPositionsRowNotValuedShowsWhyAndRedLoss(t *testing.T) {
 	test.NewTempApp(t)
-	v := NewPositionsView(Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("not started")})
+	v := NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("not started")})
 	s := benchSnapshot(3)
 	s.Positions[1].Risk = portfolio.PositionRisk{Err: fmt.Errorf("no volatility explains the price 0.01")}
 	s.Positions[2].PnL = decimal.RequireFromString("-12.5")
@@ -461,19 +463,19 @@ func TestPositionsRowNotValuedShowsWhyAndRedLoss(t *testing.T) {
 func TestPositionsClockControls(t *testing.T) {
 	d, _ := startTestDesk(t)
 	v, _ := newTestPositions(t, d, nil)
-	v.onUI(func() { v.speed.SetSelected("60×") })
+	v.OnUI(func() { v.speed.SetSelected("60×") })
 	waitFor(t, "the market at 60×", func() bool {
 		ok := false
-		v.onUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· 60×") })
+		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· 60×") })
 		return ok
 	})
-	v.onUI(func() { test.Tap(v.pause) })
+	v.OnUI(func() { test.Tap(v.pause) })
 	waitFor(t, "the market paused", func() bool {
 		ok := false
-		v.onUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· paused") && v.pause.Text == "Resume" })
+		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· paused") && v.pause.Text == "Resume" })
 		return ok
 	})
-	if c := d.Broker().(brokers.SimulatedClock).Clock(); !c.Paused || c.Speed != 60 {
+	if c := d.Paper().Clock(); !c.Paused || c.Speed != 60 {
 		t.Errorf("broker clock %+v, want paused at 60×", c)
 	}
 }
@@ -481,7 +483,7 @@ func TestPositionsClockControls(t *testing.T) {
 func TestPositionsSelectionFollowsItsSymbol(t *testing.T) {
 	test.NewTempApp(t)
 	var opened *brokers.Order
-	v := NewPositionsView(Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("not started"),
+	v := NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("not started"),
 		Open: func(_ string, arg any) { opened, _ = arg.(*brokers.Order) }})
 	w := test.NewTempWindow(t, v.Content())
 	w.Resize(positionsSize)

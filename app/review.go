@@ -15,13 +15,15 @@ import (
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // ReviewWeek is one week of the checklist's record, as the journal holds it.
 type ReviewWeek struct {
 	From, To   time.Time // Monday 00:00 and the next Monday 00:00, New York
 	Now        time.Time // days after Now are not yet due
-	At         ChecklistSettings
+	At         desk.ChecklistSettings
 	Runs       []data.ChecklistRun
 	Guard      []data.GuardEvent
 	Off        []data.OffChecklistOrder
@@ -40,7 +42,7 @@ type ReviewResult struct {
 
 // TradingDays are the weekdays in [from, to) that are not exchange holidays and whose set
 // time is at or before now.
-func TradingDays(from, to, now time.Time, s ChecklistSettings) []time.Time {
+func TradingDays(from, to, now time.Time, s desk.ChecklistSettings) []time.Time {
 	var out []time.Time
 	for d := from.In(instrument.NewYork); d.Before(to); d = d.AddDate(0, 0, 1) {
 		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || instrument.IsHoliday(d.Year(), d.Month(), d.Day()) {
@@ -160,7 +162,7 @@ func WeekOf(t time.Time) time.Time {
 func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data.AccountRef, from, now time.Time) (ReviewWeek, error) {
 	w := ReviewWeek{From: from, To: from.AddDate(0, 0, 7), Now: now}
 	var err error
-	if w.At, err = LoadChecklistSettings(ctx, j); err != nil {
+	if w.At, err = desk.LoadChecklistSettings(ctx, j); err != nil {
 		return w, err
 	}
 	if w.Runs, err = j.ChecklistRuns(ctx, book, w.From, w.To); err != nil {
@@ -185,10 +187,10 @@ func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data
 // ReviewView is the weekly review window: adherence to the checklist, overrides,
 // off-checklist adjustments and the hedging cost against the theta collected.
 type ReviewView struct {
-	env  Env
+	env  ui.Env
 	ctx  context.Context
 	week time.Time
-	viewWork
+	ui.Work
 
 	title, figures, suggestion *widget.Label
 	chart                      *widgets.Chart
@@ -197,7 +199,7 @@ type ReviewView struct {
 
 // NewReviewView builds the weekly review of the week holding env.Now() (the desk's market
 // time when a desk runs).
-func NewReviewView(env Env) *ReviewView {
+func NewReviewView(env ui.Env) *ReviewView {
 	v := &ReviewView{env: env, ctx: context.Background()}
 	now := v.now()
 	v.week = WeekOf(now)
@@ -249,7 +251,7 @@ func (v *ReviewView) load() {
 		v.figures.SetText("No review: " + why + ".")
 		return
 	}
-	v.background(func() func() {
+	v.Background(func() func() {
 		w, err := LoadReviewWeek(v.ctx, j, d.Book(), d.Account(), week, now)
 		var res ReviewResult
 		if err == nil {
@@ -257,7 +259,7 @@ func (v *ReviewView) load() {
 		}
 		return func() {
 			if err != nil {
-				setLabel(v.figures, "Could not review the week: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.figures, "Could not review the week: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.show(res)
@@ -266,11 +268,11 @@ func (v *ReviewView) load() {
 }
 
 func (v *ReviewView) show(r ReviewResult) {
-	setLabel(v.figures, ReviewFigures(r.Review), widget.MediumImportance)
+	ui.SetLabel(v.figures, ReviewFigures(r.Review), widget.MediumImportance)
 	if r.Suggestion != "" {
-		setLabel(v.suggestion, r.Suggestion, widget.WarningImportance)
+		ui.SetLabel(v.suggestion, r.Suggestion, widget.WarningImportance)
 	} else {
-		setLabel(v.suggestion, "Hedging cost is in proportion to the theta collected: keep the bands.", widget.SuccessImportance)
+		ui.SetLabel(v.suggestion, "Hedging cost is in proportion to the theta collected: keep the bands.", widget.SuccessImportance)
 	}
 	var series []widgets.Series
 	for _, s := range []widgets.Series{r.Cost, r.Theta} {

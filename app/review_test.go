@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/instrument"
 )
@@ -18,7 +19,7 @@ import (
 func TestReviewOfAHandMadeWeek(t *testing.T) {
 	ny := instrument.NewYork
 	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, ny) }
-	s := DefaultChecklistSettings()
+	s := desk.DefaultChecklistSettings()
 	run := func(d, h, m int) data.ChecklistRun {
 		return data.ChecklistRun{Scheduled: at(d, 15, 45), Started: at(d, h, m-1), Completed: at(d, h, m)}
 	}

@@ -14,9 +14,10 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/brokers"
-	"github.com/keel-desk/keel/brokers/paper"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // ScreenshotTime is the fixed "now" of every screenshot: Friday 20 November 2026, 10:30 in
@@ -49,7 +50,7 @@ func Screenshots(dir string) error {
 	}
 	// The desk runs a new paper account with the demo book on a market that moves only when
 	// told: an hour by hand, so the charts have a history to draw and every run is the same.
-	d, stop, err := StartPaperDesk(j, PaperOptions{Seed: 7, Start: ScreenshotTime, Manual: true})
+	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: ScreenshotTime, Manual: true})
 	if err != nil {
 		return fmt.Errorf("screenshots: %w", err)
 	}
@@ -58,7 +59,7 @@ func Screenshots(dir string) error {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	// Open does nothing in a picture, but buttons that open windows look as they do in the app.
-	env := Env{Now: func() time.Time { return ScreenshotTime }, Journal: j, Desk: d, Open: func(string, any) {}}
+	env := ui.Env{Now: func() time.Time { return ScreenshotTime }, Journal: j, Desk: d, Open: func(string, any) {}}
 	for _, w := range Windows() {
 		c := software.NewCanvas()
 		c.SetPadded(true)
@@ -118,8 +119,8 @@ func writePNG(path string, img image.Image) error {
 // walkMarket moves a paper desk's market forward steps times by step, letting the desk
 // publish (and sample its Greeks) after each.
 func walkMarket(d *desk.Service, steps int, step time.Duration) error {
-	b, ok := d.Broker().(*paper.Broker)
-	if !ok {
+	b := d.Paper()
+	if b == nil {
 		return nil
 	}
 	for i := 0; i < steps; i++ {

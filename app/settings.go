@@ -24,6 +24,8 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // SettingsKey is the journal setting the Settings are kept under, as JSON.
@@ -265,10 +267,10 @@ var settingsSpeeds = []struct {
 // shows problems beside them and changes nothing until they are fixed; then it writes the
 // settings to the journal and applies them to the desk.
 type SettingsView struct {
-	env Env
+	env ui.Env
 	ctx context.Context
 
-	viewWork
+	ui.Work
 
 	// Everything below is touched only on the UI goroutine.
 	saved     Settings
@@ -292,7 +294,7 @@ type SettingsView struct {
 }
 
 // NewSettingsView builds the Settings window and loads the saved settings.
-func NewSettingsView(env Env) *SettingsView {
+func NewSettingsView(env ui.Env) *SettingsView {
 	v := &SettingsView{env: env, ctx: context.Background(),
 		betas: map[string]*widget.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
 	v.build()
@@ -308,29 +310,29 @@ func NewSettingsView(env Env) *SettingsView {
 		if env.JournalErr != nil {
 			why = env.JournalErr.Error()
 		}
-		setLabel(v.status, "Settings are kept in the journal, which could not be opened: "+why, widget.DangerImportance)
+		ui.SetLabel(v.status, "Settings are kept in the journal, which could not be opened: "+why, widget.DangerImportance)
 		v.save.Disable()
 	} else {
-		v.background(func() func() {
+		v.Background(func() func() {
 			s, err := LoadSettings(v.ctx, env.Journal)
 			return func() {
 				v.saved = s
 				v.show(s)
 				if err != nil {
-					setLabel(v.status, "The saved settings could not be read, so the defaults are shown: "+err.Error(), widget.DangerImportance)
+					ui.SetLabel(v.status, "The saved settings could not be read, so the defaults are shown: "+err.Error(), widget.DangerImportance)
 				}
 			}
 		})
 	}
 	if env.Desk != nil {
-		v.follow(env.Desk, func(s *desk.Snapshot) { v.showClock(s.Clock) })
+		v.Follow(env.Desk, func(s *desk.Snapshot) { v.showClock(s.Clock) })
 	}
 	return v
 }
 
 // Content is the window's content, with Settle (wait for the journal) and Stop (stop
 // following the desk's clock).
-func (v *SettingsView) Content() fyne.CanvasObject { return newRoot(v.content, v.Wait, v.Stop) }
+func (v *SettingsView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, v.Stop) }
 
 func settingsTitle(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -420,7 +422,7 @@ func (v *SettingsView) build() {
 	v.save.Importance = widget.HighImportance
 	defaults := widget.NewButton("Restore defaults", func() {
 		v.show(DefaultSettings())
-		setLabel(v.status, "The defaults are in the form; Save and apply to keep them.", widget.MediumImportance)
+		ui.SetLabel(v.status, "The defaults are in the form; Save and apply to keep them.", widget.MediumImportance)
 	})
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
@@ -438,15 +440,15 @@ func (v *SettingsView) show(s Settings) {
 			b = instrument.DefaultStocks()[t].Beta
 		}
 		e.SetText(settingNumber(b))
-		setLabel(v.betaErrs[t], "", widget.DangerImportance)
+		ui.SetLabel(v.betaErrs[t], "", widget.DangerImportance)
 	}
 	for i, f := range limitFields {
 		v.limits[i].SetText(settingNumber(*f.field(&s.Limits) * f.scale))
-		setLabel(v.limitErrs[i], "", widget.DangerImportance)
+		ui.SetLabel(v.limitErrs[i], "", widget.DangerImportance)
 	}
 	for i, f := range commissionFields {
 		v.comms[i].SetText(f.field(&s.Commissions).String())
-		setLabel(v.commErrs[i], "", widget.DangerImportance)
+		ui.SetLabel(v.commErrs[i], "", widget.DangerImportance)
 	}
 	v.showDerived()
 }
@@ -462,7 +464,7 @@ func (v *SettingsView) showDerived() {
 		}
 	}
 	for t, l := range v.derived {
-		setLabel(l, displayNumber(reg.Lookup(t).Beta), widget.MediumImportance)
+		ui.SetLabel(l, displayNumber(reg.Lookup(t).Beta), widget.MediumImportance)
 	}
 }
 
@@ -476,7 +478,7 @@ func (v *SettingsView) readForm() (Settings, bool) {
 		if msg == "" {
 			msg = betaProblem(b)
 		}
-		setLabel(v.betaErrs[t], msg, widget.DangerImportance)
+		ui.SetLabel(v.betaErrs[t], msg, widget.DangerImportance)
 		if msg != "" {
 			ok = false
 			continue
@@ -488,7 +490,7 @@ func (v *SettingsView) readForm() (Settings, bool) {
 		if msg == "" {
 			msg = f.problem(x)
 		}
-		setLabel(v.limitErrs[i], msg, widget.DangerImportance)
+		ui.SetLabel(v.limitErrs[i], msg, widget.DangerImportance)
 		if msg != "" {
 			ok = false
 			continue
@@ -507,7 +509,7 @@ func (v *SettingsView) readForm() (Settings, bool) {
 		case d.IsNegative():
 			msg = "must be 0 or more"
 		}
-		setLabel(v.commErrs[i], msg, widget.DangerImportance)
+		ui.SetLabel(v.commErrs[i], msg, widget.DangerImportance)
 		if msg != "" {
 			ok = false
 			continue
@@ -516,7 +518,7 @@ func (v *SettingsView) readForm() (Settings, bool) {
 	}
 	if ok {
 		if err := s.Validate(); err != nil {
-			setLabel(v.status, err.Error(), widget.DangerImportance)
+			ui.SetLabel(v.status, err.Error(), widget.DangerImportance)
 			ok = false
 		}
 	}
@@ -527,12 +529,12 @@ func (v *SettingsView) readForm() (Settings, bool) {
 func (v *SettingsView) saveAndApply() {
 	s, ok := v.readForm()
 	if !ok {
-		setLabel(v.status, "Nothing was saved: fix the fields marked in red.", widget.DangerImportance)
+		ui.SetLabel(v.status, "Nothing was saved: fix the fields marked in red.", widget.DangerImportance)
 		return
 	}
 	commsChanged := !commissionsEqual(s.Commissions, v.saved.Commissions)
 	v.save.Disable()
-	v.background(func() func() {
+	v.Background(func() func() {
 		err := SaveSettings(v.ctx, v.env.Journal, s)
 		if err == nil {
 			s.Apply(v.env.Desk)
@@ -540,7 +542,7 @@ func (v *SettingsView) saveAndApply() {
 		return func() {
 			v.save.Enable()
 			if err != nil {
-				setLabel(v.status, "Not saved: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Not saved: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.saved = s
@@ -548,7 +550,7 @@ func (v *SettingsView) saveAndApply() {
 			if commsChanged {
 				msg += " The new commissions apply from the next start of Keel."
 			}
-			setLabel(v.status, msg, widget.SuccessImportance)
+			ui.SetLabel(v.status, msg, widget.SuccessImportance)
 		}
 	})
 }
@@ -567,21 +569,21 @@ func (v *SettingsView) simulatedClock() (brokers.SimulatedClock, bool) {
 	if v.env.Desk == nil {
 		return nil, false
 	}
-	c, ok := v.env.Desk.Broker().(brokers.SimulatedClock)
-	return c, ok
+	c := v.env.Desk.Paper()
+	return c, c != nil
 }
 
 // showClock shows the paper market's clock (UI goroutine).
 func (v *SettingsView) showClock(c *brokers.ClockState) {
 	if c == nil {
 		if _, ok := v.simulatedClock(); !ok {
-			setLabel(v.clockText, "This broker's market runs on real time.", widget.LowImportance)
+			ui.SetLabel(v.clockText, "This broker's market runs on real time.", widget.LowImportance)
 			v.speed.Disable()
 			v.pause.Disable()
 		}
 		return
 	}
-	setLabel(v.clockText, deskClockText(*c), widget.MediumImportance)
+	ui.SetLabel(v.clockText, deskClockText(*c), widget.MediumImportance)
 	v.paused = c.Paused
 	if c.Paused {
 		v.pause.SetText("Resume")
@@ -614,12 +616,12 @@ func (v *SettingsView) setSpeed(label string) {
 		return
 	}
 	speed := settingsSpeeds[i].speed
-	v.background(func() func() {
+	v.Background(func() func() {
 		err := c.SetSpeed(speed)
 		cs := c.Clock()
 		return func() {
 			if err != nil {
-				setLabel(v.status, "Clock: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Clock: "+err.Error(), widget.DangerImportance)
 			}
 			v.showClock(&cs)
 		}
@@ -633,7 +635,7 @@ func (v *SettingsView) togglePause() {
 		return
 	}
 	pause := !v.paused
-	v.background(func() func() {
+	v.Background(func() func() {
 		c.SetPaused(pause)
 		cs := c.Clock()
 		return func() { v.showClock(&cs) }

@@ -21,7 +21,7 @@ var settingsSize = fyne.NewSize(1280, 820)
 func openSettings(t *testing.T, dt *deskTest) *SettingsView {
 	t.Helper()
 	v := NewSettingsView(dt.env())
-	v.onUI(func() {
+	v.OnUI(func() {
 		w := test.NewTempWindow(t, v.Content())
 		w.Resize(settingsSize)
 	})
@@ -185,7 +185,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 	v := openSettings(t, dt)
 	vega := limitIndex(t, "Vega")
 	warn := limitIndex(t, "Roll or close by")
-	v.onUI(func() {
+	v.OnUI(func() {
 		if v.betas["VXX"].Text != "-2.5" || v.limits[vega].Text != "2" || v.derived["SQQQ"].Text != "−3.45" {
 			t.Errorf("form shows VXX %q, vega %q %%, SQQQ %q", v.betas["VXX"].Text, v.limits[vega].Text, v.derived["SQQQ"].Text)
 		}
@@ -209,7 +209,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 	if _, ok, _ := dt.j.Setting(context.Background(), SettingsKey); ok {
 		t.Fatal("invalid settings were saved")
 	}
-	v.onUI(func() {
+	v.OnUI(func() {
 		v.betas["QQQ"].SetText("1.3")
 		if v.derived["SQQQ"].Text != "−3.9" {
 			t.Errorf("SQQQ shows %q after QQQ 1.3, want −3 × 1.3", v.derived["SQQQ"].Text)
@@ -228,7 +228,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 		!s.Commissions.EquityOption.Equal(decimal.RequireFromString("0.5")) {
 		t.Errorf("saved %+v", s)
 	}
-	v.onUI(func() {
+	v.OnUI(func() {
 		if !strings.Contains(v.status.Text, "Saved") || !strings.Contains(v.status.Text, "next start of Keel") {
 			t.Errorf("status %q", v.status.Text)
 		}
@@ -239,17 +239,17 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 func TestSettingsClockSpeedAndPause(t *testing.T) {
 	dt := newDeskTest(t)
 	v := openSettings(t, dt)
-	v.onUI(func() { v.speed.SetSelected("600×") })
+	v.OnUI(func() { v.speed.SetSelected("600×") })
 	v.Wait()
 	if c := dt.b.Clock(); c.Speed != 600 {
 		t.Errorf("speed %v, want 600", c.Speed)
 	}
-	v.onUI(func() { test.Tap(v.pause) })
+	v.OnUI(func() { test.Tap(v.pause) })
 	v.Wait()
 	if !dt.b.Clock().Paused {
 		t.Error("not paused")
 	}
-	v.onUI(func() {
+	v.OnUI(func() {
 		if v.pause.Text != "Resume" || !strings.Contains(v.clockText.Text, "paused") {
 			t.Errorf("button %q, clock %q", v.pause.Text, v.clockText.Text)
 		}
@@ -268,7 +268,7 @@ func TestSettingsScreenshot(t *testing.T) {
 	v := openSettings(t, dt)
 	content := v.Content()
 	if os.Getenv("KEEL_SHOTS") != "" {
-		v.onUI(func() {
+		v.OnUI(func() {
 			v.betas["IWM"].SetText("1,2")
 			v.readForm()
 			renderShot(t, content, settingsSize, "/tmp/h7-settings.png")

@@ -23,6 +23,8 @@ import (
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // ticketUnderlyings are the underlyings the ticket always offers; the futures come from
@@ -112,7 +114,7 @@ type ticketLeg struct {
 // says exactly what will be sent. Every broker call runs off the UI goroutine; the ticket's
 // client order id is made once, so a retry or a double click never sends twice.
 type OrderTicket struct {
-	env      Env
+	env      ui.Env
 	desk     *desk.Service
 	clientID string
 
@@ -161,7 +163,7 @@ type OrderTicket struct {
 
 // NewOrderTicket builds an order ticket on env.Desk, prefilled with prefill's legs,
 // quantity, type, price and time in force when it is not nil.
-func NewOrderTicket(env Env, prefill *brokers.Order) *OrderTicket {
+func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
 	t := &OrderTicket{env: env, desk: env.Desk, stopped: make(chan struct{}), loopDone: make(chan struct{}), clientID: desk.NewClientID()}
 	// The look-ups started while the ticket is built start when it is complete.
 	t.building = true
@@ -193,7 +195,7 @@ func NewOrderTicket(env Env, prefill *brokers.Order) *OrderTicket {
 // Content is the ticket's content. It has Settle (wait for the look-ups and the preview in
 // flight, then stop refreshing, for screenshots) and Stop (stop refreshing; call it when the
 // window closes).
-func (t *OrderTicket) Content() fyne.CanvasObject { return newRoot(t.content, t.Settle, t.Stop) }
+func (t *OrderTicket) Content() fyne.CanvasObject { return ui.NewRoot(t.content, t.Settle, t.Stop) }
 
 // Settle waits for the background calls in flight and stops the periodic refresh. It is for
 // screenshots and tests: it takes widgets.UIMu, so it must not run on the UI goroutine of a
@@ -326,7 +328,7 @@ func (t *OrderTicket) build() {
 	)
 
 	value := func() *widget.Label {
-		return widget.NewLabelWithStyle(noValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	}
 	t.natural, t.mid, t.far, t.costs = value(), value(), value(), value()
 	t.quoted = widget.NewLabel("")
@@ -412,7 +414,7 @@ func (t *OrderTicket) newLeg(from *brokers.Leg) *ticketLeg {
 	l.ratio = widget.NewEntry()
 	l.ratio.SetText("1")
 	quote := func() *widget.Label {
-		return widget.NewLabelWithStyle(noValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	}
 	l.bid, l.ask, l.mid = quote(), quote(), quote()
 	l.msg = widget.NewLabel("")
@@ -487,7 +489,7 @@ func (t *OrderTicket) fillLeg(l *ticketLeg, from brokers.Leg) {
 	if from.Instrument.Root == "" {
 		// Only a symbol: look it up first.
 		sym := from.Symbol
-		t.legCall(l, "looking up "+sym, func(ctx context.Context, b brokers.Broker) (func(), error) {
+		t.legCall(l, "looking up "+sym, func(ctx context.Context, b *desk.Service) (func(), error) {
 			in, err := b.Lookup(ctx, sym)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", sym, err)
@@ -553,7 +555,7 @@ func (t *OrderTicket) addFuturesUnderlyings() {
 	for _, root := range ticketFuturesRoots {
 		candidates = append(candidates, frontQuarterlies(root, now, 2)...)
 	}
-	b := t.desk.Broker()
+	b := t.desk
 	t.background(func(ctx context.Context) func() {
 		var listed []string
 		for _, c := range candidates {
@@ -681,7 +683,7 @@ func (t *OrderTicket) lookupLeg(l *ticketLeg, sym string) {
 		return
 	}
 	l.symbol, l.inst = "", instrument.Instrument{}
-	t.legCall(l, "looking up "+sym, func(ctx context.Context, b brokers.Broker) (func(), error) {
+	t.legCall(l, "looking up "+sym, func(ctx context.Context, b *desk.Service) (func(), error) {
 		in, err := b.Lookup(ctx, sym)
 		if err != nil {
 			return nil, err
@@ -696,11 +698,11 @@ func (t *OrderTicket) lookupLeg(l *ticketLeg, sym string) {
 // legCall runs a broker call for leg l off the UI goroutine, showing doing on the leg
 // meanwhile. The function the call returns is applied on the UI goroutine; an error is shown
 // on the leg instead; an answer that arrives after the leg changed again is dropped.
-func (t *OrderTicket) legCall(l *ticketLeg, doing string, call func(ctx context.Context, b brokers.Broker) (func(), error)) {
+func (t *OrderTicket) legCall(l *ticketLeg, doing string, call func(ctx context.Context, b *desk.Service) (func(), error)) {
 	l.gen++
 	gen := l.gen
 	l.loading, l.loadErr = doing, nil
-	b := t.desk.Broker()
+	b := t.desk
 	t.background(func(ctx context.Context) func() {
 		apply, err := call(ctx, b)
 		return func() {
@@ -725,7 +727,7 @@ func (t *OrderTicket) loadExpiries(l *ticketLeg) {
 		return
 	}
 	now := t.marketNow()
-	t.legCall(l, "loading "+u+" expiries", func(ctx context.Context, b brokers.Broker) (func(), error) {
+	t.legCall(l, "loading "+u+" expiries", func(ctx context.Context, b *desk.Service) (func(), error) {
 		exps, err := b.Expirations(ctx, u)
 		if err != nil {
 			return nil, fmt.Errorf("%s expiries: %w", u, err)
@@ -790,7 +792,7 @@ func (t *OrderTicket) expiryChanged(l *ticketLeg) {
 	}
 	u, exp := l.underlying.Selected, l.expiries[i]
 	l.chain, l.symbol, l.inst = nil, "", instrument.Instrument{}
-	t.legCall(l, "loading the "+u+" chain", func(ctx context.Context, b brokers.Broker) (func(), error) {
+	t.legCall(l, "loading the "+u+" chain", func(ctx context.Context, b *desk.Service) (func(), error) {
 		ch, err := b.Chain(ctx, u, exp)
 		if err != nil {
 			return nil, fmt.Errorf("%s chain: %w", u, err)
@@ -1119,12 +1121,12 @@ func (t *OrderTicket) validate() {
 		if strings.HasSuffix(text[m], "…") {
 			imp = widget.LowImportance
 		}
-		setLabel(m, text[m], imp)
+		ui.SetLabel(m, text[m], imp)
 	}
 	if o.Type == brokers.Market {
 		t.limit.Disable()
 		t.netDir.Disable()
-		setLabel(t.limitWords, "at the market: fills now at the touch", widget.LowImportance)
+		ui.SetLabel(t.limitWords, "at the market: fills now at the touch", widget.LowImportance)
 	} else {
 		t.limit.Enable()
 		t.netDir.Enable()
@@ -1132,19 +1134,19 @@ func (t *OrderTicket) validate() {
 		if _, err := parsePrice(t.limit.Text); err == nil {
 			words = "= " + desk.PriceWords(o.Limit) + " per unit"
 			if o.Quantity > 0 && len(o.Legs) > 0 {
-				words += fmt.Sprintf(", %s in all before costs", usd(orderCash(o)))
+				words += fmt.Sprintf(", %s in all before costs", ui.USD(orderCash(o)))
 			}
 		}
-		setLabel(t.limitWords, words, widget.LowImportance)
+		ui.SetLabel(t.limitWords, words, widget.LowImportance)
 	}
 	var checks []string
 	if t.desk != nil && len(problems) == 0 {
 		checks = t.desk.Check(o)
 	}
 	if len(checks) > 0 {
-		setLabel(t.problems, "Keel's checks stop this order: "+strings.Join(checks, "; "), widget.DangerImportance)
+		ui.SetLabel(t.problems, "Keel's checks stop this order: "+strings.Join(checks, "; "), widget.DangerImportance)
 	} else {
-		setLabel(t.problems, "", widget.DangerImportance)
+		ui.SetLabel(t.problems, "", widget.DangerImportance)
 	}
 	ok := t.desk != nil && len(problems) == 0 && len(checks) == 0 && !t.sending && !t.sent
 	if ok {
@@ -1216,7 +1218,7 @@ func (t *OrderTicket) requestPreview(periodic bool) {
 				return
 			}
 			if err != nil {
-				setLabel(t.quoted, "Could not quote the legs: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(t.quoted, "Could not quote the legs: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			t.showPreview(&p)
@@ -1228,20 +1230,20 @@ func (t *OrderTicket) clearPreview() {
 	t.preview = nil
 	t.previewBusy = false
 	for _, l := range t.legs {
-		setLabel(l.bid, noValue, widget.MediumImportance)
-		setLabel(l.ask, noValue, widget.MediumImportance)
-		setLabel(l.mid, noValue, widget.MediumImportance)
+		ui.SetLabel(l.bid, ui.NoValue, widget.MediumImportance)
+		ui.SetLabel(l.ask, ui.NoValue, widget.MediumImportance)
+		ui.SetLabel(l.mid, ui.NoValue, widget.MediumImportance)
 	}
 	for _, w := range []*widget.Label{t.natural, t.mid, t.far, t.costs} {
-		setLabel(w, noValue, widget.MediumImportance)
+		ui.SetLabel(w, ui.NoValue, widget.MediumImportance)
 	}
 	for i := range t.effect {
 		for j := range t.effect[i] {
-			setLabel(t.effect[i][j], noValue, widget.MediumImportance)
+			ui.SetLabel(t.effect[i][j], ui.NoValue, widget.MediumImportance)
 		}
 	}
-	setLabel(t.quoted, "", widget.LowImportance)
-	setLabel(t.effectNote, "", widget.WarningImportance)
+	ui.SetLabel(t.quoted, "", widget.LowImportance)
+	ui.SetLabel(t.effectNote, "", widget.WarningImportance)
 }
 
 // showPreview shows a preview's market, costs and effect, and suggests the mid as the
@@ -1253,24 +1255,24 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 			break
 		}
 		l := t.legs[i]
-		setLabel(l.bid, quotedPrice(lq.Quote.Bid), widget.MediumImportance)
-		setLabel(l.ask, quotedPrice(lq.Quote.Ask), widget.MediumImportance)
-		setLabel(l.mid, quotedPrice(lq.Quote.Mid()), widget.MediumImportance)
+		ui.SetLabel(l.bid, ui.QuotedPrice(lq.Quote.Bid), widget.MediumImportance)
+		ui.SetLabel(l.ask, ui.QuotedPrice(lq.Quote.Ask), widget.MediumImportance)
+		ui.SetLabel(l.mid, ui.QuotedPrice(lq.Quote.Mid()), widget.MediumImportance)
 	}
-	setLabel(t.natural, desk.PriceWords(p.Natural), widget.MediumImportance)
-	setLabel(t.mid, desk.PriceWords(p.Mid), widget.MediumImportance)
-	setLabel(t.far, desk.PriceWords(p.Far), widget.MediumImportance)
+	ui.SetLabel(t.natural, desk.PriceWords(p.Natural), widget.MediumImportance)
+	ui.SetLabel(t.mid, desk.PriceWords(p.Mid), widget.MediumImportance)
+	ui.SetLabel(t.far, desk.PriceWords(p.Far), widget.MediumImportance)
 	if p.CostsKnown {
-		setLabel(t.costs, fmt.Sprintf("%s + %s = %s", usd(p.Commission), usd(p.Fees), usd(p.Commission.Add(p.Fees))),
+		ui.SetLabel(t.costs, fmt.Sprintf("%s + %s = %s", ui.USD(p.Commission), ui.USD(p.Fees), ui.USD(p.Commission.Add(p.Fees))),
 			widget.MediumImportance)
 	} else {
-		setLabel(t.costs, "no estimate from the broker", widget.LowImportance)
+		ui.SetLabel(t.costs, "no estimate from the broker", widget.LowImportance)
 	}
 	at := t.marketNow()
 	if len(p.Legs) > 0 && !p.Legs[0].Quote.Time.IsZero() {
 		at = p.Legs[0].Quote.Time
 	}
-	setLabel(t.quoted, fmt.Sprintf("Quoted %s for %d unit(s); refreshed every %d s.",
+	ui.SetLabel(t.quoted, fmt.Sprintf("Quoted %s for %d unit(s); refreshed every %d s.",
 		at.In(instrument.NewYork).Format("15:04:05 ET"), p.Order.Quantity, int(previewEvery.Seconds())),
 		widget.LowImportance)
 	rows := [5]func(e exposureFigures) string{
@@ -1285,14 +1287,14 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 	if p.GreeksErr != nil {
 		after = figures(p.After, false).blank()
 		change = change.blank()
-		setLabel(t.effectNote, "The order's Greeks could not be computed: "+p.GreeksErr.Error(), widget.WarningImportance)
+		ui.SetLabel(t.effectNote, "The order's Greeks could not be computed: "+p.GreeksErr.Error(), widget.WarningImportance)
 	} else {
-		setLabel(t.effectNote, "", widget.WarningImportance)
+		ui.SetLabel(t.effectNote, "", widget.WarningImportance)
 	}
 	for i, f := range rows {
-		setLabel(t.effect[i][0], f(before), widget.MediumImportance)
-		setLabel(t.effect[i][1], f(change), widget.MediumImportance)
-		setLabel(t.effect[i][2], f(after), widget.MediumImportance)
+		ui.SetLabel(t.effect[i][0], f(before), widget.MediumImportance)
+		ui.SetLabel(t.effect[i][1], f(change), widget.MediumImportance)
+		ui.SetLabel(t.effect[i][2], f(after), widget.MediumImportance)
 	}
 	if !t.limitEdited && t.orderType.Selected == typeLimit {
 		o, _, legsOK := t.readOrder()
@@ -1312,15 +1314,15 @@ type exposureFigures struct{ shares, dollars, gamma, theta, vega string }
 
 func figures(e portfolio.Exposure, change bool) exposureFigures {
 	if change {
-		return exposureFigures{signedNum(e.BetaDelta, 1), signedUSD(e.BetaDollarDelta), signedUSD(e.BetaGamma),
-			signedUSD(e.Theta), signedUSD(e.Vega)}
+		return exposureFigures{ui.SignedNum(e.BetaDelta, 1), ui.SignedUSD(e.BetaDollarDelta), ui.SignedUSD(e.BetaGamma),
+			ui.SignedUSD(e.Theta), ui.SignedUSD(e.Vega)}
 	}
-	return exposureFigures{num(e.BetaDelta, 1), wholeUSD(e.BetaDollarDelta), wholeUSD(e.BetaGamma),
-		wholeUSD(e.Theta), wholeUSD(e.Vega)}
+	return exposureFigures{ui.Num(e.BetaDelta, 1), ui.WholeUSD(e.BetaDollarDelta), ui.WholeUSD(e.BetaGamma),
+		ui.WholeUSD(e.Theta), ui.WholeUSD(e.Vega)}
 }
 
 func (exposureFigures) blank() exposureFigures {
-	return exposureFigures{noValue, noValue, noValue, noValue, noValue}
+	return exposureFigures{ui.NoValue, ui.NoValue, ui.NoValue, ui.NoValue, ui.NoValue}
 }
 
 // ---- review and send ----
@@ -1375,7 +1377,7 @@ func (t *OrderTicket) showConfirmation(p desk.Preview) {
 	box := container.NewVBox(text)
 	if p.GreeksErr == nil {
 		box.Add(widget.NewLabel(fmt.Sprintf("Book Δ after: %s SPY shares (β-weighted), Θ %s/day, V %s/vol pt.",
-			num(p.After.BetaDelta, 1), wholeUSD(p.After.Theta), wholeUSD(p.After.Vega))))
+			ui.Num(p.After.BetaDelta, 1), ui.WholeUSD(p.After.Theta), ui.WholeUSD(p.After.Vega))))
 	}
 	dlg := dialog.NewCustomConfirm("Send this order?", "Send", "Back", box, func(send bool) {
 		t.confirm = nil
@@ -1485,14 +1487,14 @@ func (t *OrderTicket) startAnother() {
 	t.validate()
 }
 
-func (t *OrderTicket) setResult(text string, imp widget.Importance) { setLabel(t.result, text, imp) }
+func (t *OrderTicket) setResult(text string, imp widget.Importance) { ui.SetLabel(t.result, text, imp) }
 
 // ticketSize is the order ticket's opening size.
 var ticketSize = fyne.NewSize(1280, 860)
 
 // buildTicket is the order ticket's Build: env.Arg may carry a prefilled order
 // (*brokers.Order or brokers.Order).
-func buildTicket(env Env) fyne.CanvasObject {
+func buildTicket(env ui.Env) fyne.CanvasObject {
 	var prefill *brokers.Order
 	switch o := env.Arg.(type) {
 	case *brokers.Order:

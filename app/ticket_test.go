@@ -18,6 +18,8 @@ import (
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/pricing"
+
+	"github.com/keel-desk/keel/app/ui"
 )
 
 // newTestTicket opens an order ticket on d in a test window and waits for its look-ups and
@@ -28,7 +30,7 @@ func newTestTicket(t *testing.T, d *desk.Service, prefill *brokers.Order) (*Orde
 	var w fyne.Window
 	locked(func() {
 		w = test.NewTempWindow(t, widget.NewLabel(""))
-		tk = NewOrderTicket(Env{Now: func() time.Time { return paperStart }, Desk: d, Window: w}, prefill)
+		tk = NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Window: w}, prefill)
 		w.SetContent(tk.Content())
 		w.Resize(ticketSize)
 	})
@@ -123,7 +125,7 @@ func TestTicketValidatesBadInput(t *testing.T) {
 // ordersWithClientID counts the broker's orders sent with id.
 func ordersWithClientID(t *testing.T, d *desk.Service, id string) int {
 	t.Helper()
-	ords, err := d.Broker().Orders(context.Background())
+	ords, err := d.Orders(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +175,7 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 	})
 	waitFor(t, "the QQQ position in the positions window", func() bool {
 		found := false
-		pv.onUI(func() {
+		pv.OnUI(func() {
 			for _, p := range pv.rows {
 				if p.Symbol == "QQQ" && p.Quantity == 10 {
 					found = true
@@ -190,7 +192,7 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 func TestTicketDoubleSendPlacesOneOrder(t *testing.T) {
 	d, _ := startTestDesk(t)
 	ctx := context.Background()
-	q, err := d.Broker().Quote(ctx, "QQQ")
+	q, err := d.Quote(ctx, "QQQ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +265,7 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 				t.Errorf("leg %d shows %s %s %s %s %s for %s", i, l.underlying.Selected, l.kind.Selected,
 					l.expiry.Selected, l.strike.Selected, l.side.Selected, legs[i].Symbol)
 			}
-			if l.bid.Text == noValue || l.ask.Text == noValue {
+			if l.bid.Text == ui.NoValue || l.ask.Text == ui.NoValue {
 				t.Errorf("leg %d has no market", i)
 			}
 		}
@@ -284,8 +286,8 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 		if math.Abs(p.Change.BetaDelta+posDelta) > 0.5 {
 			t.Errorf("closing changes the book's delta by %.2f SPY shares, want %.2f", p.Change.BetaDelta, -posDelta)
 		}
-		if got := tk.effect[0][1].Text; got != signedNum(p.Change.BetaDelta, 1) {
-			t.Errorf("effect shows %q, want %q", got, signedNum(p.Change.BetaDelta, 1))
+		if got := tk.effect[0][1].Text; got != ui.SignedNum(p.Change.BetaDelta, 1) {
+			t.Errorf("effect shows %q, want %q", got, ui.SignedNum(p.Change.BetaDelta, 1))
 		}
 		if !strings.Contains(tk.costs.Text, "$3.00 + $2.00") {
 			t.Errorf("costs %q, want 2 futures options at $1.50 + $1.00", tk.costs.Text)
@@ -308,7 +310,7 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 		var tk2 *OrderTicket
 		var content fyne.CanvasObject
 		locked(func() {
-			tk2 = NewOrderTicket(Env{Now: func() time.Time { return paperStart }, Desk: d},
+			tk2 = NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, Desk: d},
 				&brokers.Order{Legs: legs, Quantity: 1, Type: brokers.Limit})
 			content = tk2.Content()
 		})
@@ -324,7 +326,7 @@ func TestTicketFitsItsWindow(t *testing.T) {
 	var tk *OrderTicket
 	var content fyne.CanvasObject
 	locked(func() {
-		tk = NewOrderTicket(Env{Now: func() time.Time { return paperStart }, Desk: d}, nil)
+		tk = NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, Desk: d}, nil)
 		content = tk.Content()
 	})
 	stopTicket(tk)
@@ -401,7 +403,7 @@ func TestPlaceResultInWords(t *testing.T) {
 
 func TestTicketWithoutDeskSaysWhy(t *testing.T) {
 	test.NewTempApp(t)
-	tk := NewOrderTicket(Env{Now: func() time.Time { return paperStart }, DeskErr: errors.New("paper account: disk full")}, nil)
+	tk := NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: errors.New("paper account: disk full")}, nil)
 	tk.Settle()
 	if !strings.Contains(tk.result.Text, "disk full") || !tk.review.Disabled() || !tk.addLeg.Disabled() {
 		t.Errorf("result %q, review disabled %v", tk.result.Text, tk.review.Disabled())
@@ -429,7 +431,7 @@ func TestTicketOptionLegFromChain(t *testing.T) {
 				t.Errorf("strike %v chosen, %v is nearer %v", l.inst.Strike, s.Strike, price)
 			}
 		}
-		if l.bid.Text == noValue || l.ask.Text == noValue {
+		if l.bid.Text == ui.NoValue || l.ask.Text == ui.NoValue {
 			t.Error("the leg has no market")
 		}
 		strike = l.strike.Selected
@@ -470,7 +472,7 @@ func TestFrontQuarterlies(t *testing.T) {
 func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
 	d, _ := startTestDesk(t)
 	ctx := context.Background()
-	q, err := d.Broker().Quote(ctx, "QQQ")
+	q, err := d.Quote(ctx, "QQQ")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package widgets
 
 import (
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -15,8 +17,32 @@ var UIMu sync.Mutex
 
 // DoAndWait runs f on the UI goroutine with fyne.DoAndWait and waits for it, holding UIMu.
 // Never call it from the UI goroutine itself, or while holding UIMu.
+// The time f takes on the UI goroutine is recorded (LongestUICallback).
 func DoAndWait(f func()) {
 	UIMu.Lock()
 	defer UIMu.Unlock()
-	fyne.DoAndWait(f)
+	fyne.DoAndWait(func() {
+		start := time.Now()
+		defer func() { noteUICallback(time.Since(start)) }()
+		f()
+	})
 }
+
+// longestUI is the longest UI callback (nanoseconds) since the last reset.
+var longestUI atomic.Int64
+
+func noteUICallback(d time.Duration) {
+	for {
+		old := longestUI.Load()
+		if int64(d) <= old || longestUI.CompareAndSwap(old, int64(d)) {
+			return
+		}
+	}
+}
+
+// LongestUICallback is the longest time one DoAndWait callback ran on the UI goroutine since
+// the last ResetLongestUICallback.
+func LongestUICallback() time.Duration { return time.Duration(longestUI.Load()) }
+
+// ResetLongestUICallback starts a new measurement of LongestUICallback.
+func ResetLongestUICallback() { longestUI.Store(0) }

@@ -54,9 +54,11 @@ type Service struct {
 
 	latest      atomic.Pointer[Snapshot]
 	layersStale atomic.Bool // the journal's layers must be read again
-	subMu       sync.Mutex
-	subs        map[int]chan *Snapshot
-	nextID      int
+	// checklistSettings are the checklist's settings once read or saved (ChecklistSettings).
+	checklistSettings atomic.Pointer[ChecklistSettings]
+	subMu             sync.Mutex
+	subs              map[int]chan *Snapshot
+	nextID            int
 
 	st state // owned by the loop goroutine
 }
@@ -161,9 +163,53 @@ func (s *Service) Close() error {
 	return s.broker.Disconnect()
 }
 
-// Broker is the broker the desk trades through, for reading (chains, quotes, look-ups);
-// orders go through Place.
-func (s *Service) Broker() brokers.Broker { return s.broker }
+// BrokerName is the name of the broker the desk trades through ("paper").
+func (s *Service) BrokerName() string { return s.broker.Name() }
+
+// Lookup asks the broker what symbol is (a window's leg, a hedge instrument).
+func (s *Service) Lookup(ctx context.Context, symbol string) (instrument.Instrument, error) {
+	return s.broker.Lookup(ctx, symbol)
+}
+
+// Quote is the broker's current quote of symbol.
+func (s *Service) Quote(ctx context.Context, symbol string) (brokers.Quote, error) {
+	return s.broker.Quote(ctx, symbol)
+}
+
+// Expirations lists the option expiries the broker lists for an underlying.
+func (s *Service) Expirations(ctx context.Context, underlying string) ([]time.Time, error) {
+	return s.broker.Expirations(ctx, underlying)
+}
+
+// Chain is the broker's option chain of underlying for one expiry.
+func (s *Service) Chain(ctx context.Context, underlying string, expiry time.Time) (brokers.Chain, error) {
+	return s.broker.Chain(ctx, underlying, expiry)
+}
+
+// Orders lists the broker's orders (open and done today).
+func (s *Service) Orders(ctx context.Context) ([]brokers.OrderStatus, error) {
+	return s.broker.Orders(ctx)
+}
+
+// PaperMarket is what only a simulated market can do: its clock (speed, pause, a step
+// forward) and a simulated network outage. A window asks the desk for it with Paper and
+// offers these controls only when it is not nil; a real broker has none of them.
+type PaperMarket interface {
+	brokers.SimulatedClock
+	// SimulateDisconnect drops the session for d, as a network fault would.
+	SimulateDisconnect(d time.Duration) error
+	// Advance moves a manual market forward by d (tests, screenshots).
+	Advance(d time.Duration) error
+}
+
+// Paper is the simulated market's controls when the desk trades the paper broker, nil on a
+// real broker.
+func (s *Service) Paper() PaperMarket {
+	if p, ok := s.broker.(PaperMarket); ok {
+		return p
+	}
+	return nil
+}
 
 // Book names the desk's book in the journal's layer tables ("paper/paper").
 func (s *Service) Book() string { return data.Book(s.acct.Broker, s.acct.Account) }

@@ -1,4 +1,4 @@
-package app
+package desk
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestObservingThePaperAccountNeverWritesIt(t *testing.T) {
 	}
 	defer j.Close()
 	start := time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)
-	_, stop, err := StartPaperDesk(j, PaperOptions{Seed: 3, Start: start, Manual: true})
+	_, stop, err := StartPaper(j, PaperOptions{Seed: 3, Start: start, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,11 +28,11 @@ func TestObservingThePaperAccountNeverWritesIt(t *testing.T) {
 	if err != nil || len(saved) == 0 {
 		t.Fatalf("the new account was not saved: %v", err)
 	}
-	d, stop, err := StartPaperDesk(j, PaperOptions{Observe: true})
+	d, stop, err := StartPaper(j, PaperOptions{Observe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Broker().(*paper.Broker).Advance(time.Hour); err != nil {
+	if err := d.Paper().Advance(time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	stop()

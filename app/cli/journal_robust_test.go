@@ -1,8 +1,7 @@
-package data
+package cli
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,10 +29,7 @@ func TestJournalImportGoesPastAHugeMultiplier(t *testing.T) {
 	if !strings.Contains(out.String(), "tastytrade_current.csv: ") || strings.Contains(out.String(), " 0 new") {
 		t.Errorf("the valid file after the bad one: %q", out.String())
 	}
-	j, err := Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openSQL(t, db)
 	defer j.Close()
 	if count(t, j, "fills") == 0 {
 		t.Error("no fills imported")

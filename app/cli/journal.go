@@ -1,4 +1,4 @@
-package data
+package cli
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
 )
 
@@ -57,15 +58,15 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func openForCommand(path string, stderr io.Writer) (*Journal, bool) {
+func openForCommand(path string, stderr io.Writer) (*data.Journal, bool) {
 	if path == "" {
 		var err error
-		if path, err = DefaultPath(); err != nil {
+		if path, err = data.DefaultPath(); err != nil {
 			fmt.Fprintln(stderr, "keel journal:", err)
 			return nil, false
 		}
 	}
-	j, err := Open(context.Background(), path)
+	j, err := data.Open(context.Background(), path)
 	if err != nil {
 		fmt.Fprintln(stderr, "keel journal:", err)
 		return nil, false
@@ -102,7 +103,7 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 		for _, w := range st.Warnings {
 			fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
 		}
-		ref := AccountRef{}
+		ref := data.AccountRef{}
 		if st.Account == "" {
 			ref.Account = *account
 		}
@@ -156,7 +157,7 @@ func journalExport(args []string, stdout, stderr io.Writer) (status int) {
 		}()
 		w = f
 	}
-	if err := j.ExportCSV(context.Background(), w, Filter{}); err != nil {
+	if err := j.ExportCSV(context.Background(), w, data.Filter{}); err != nil {
 		fmt.Fprintln(stderr, "keel journal export:", err)
 		return 1
 	}

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -60,17 +60,17 @@ func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer j.Close()
-	d, stop, err := StartPaperDesk(j, PaperOptions{Paused: true, Observe: true})
+	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Paused: true, Observe: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "keel checklist:", err)
 		return 2
 	}
 	defer stop()
-	settings, err := LoadChecklistSettings(ctx, j)
+	settings, err := desk.LoadChecklistSettings(ctx, j)
 	if err != nil {
 		fmt.Fprintln(stderr, "keel checklist:", err, "— using the defaults")
 	}
-	res, err := runWhenValued(ctx, d, settings.Config(), 15*time.Second)
+	res, err := d.RunChecklistWhenValued(ctx, settings.Config(), 15*time.Second)
 	if err != nil {
 		fmt.Fprintln(stderr, "keel checklist:", err)
 		return 2

@@ -1,4 +1,4 @@
-package app
+package desk
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/brokers/paper"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/portfolio"
@@ -33,11 +32,11 @@ type PaperOptions struct {
 // settings window lets the trader change them (trailing 12-month yields, rounded).
 var DividendYields = map[string]float64{"SPY": 0.012, "QQQ": 0.006}
 
-// StartPaperDesk opens the paper account kept in j (in memory only when j is nil) and starts
+// StartPaper opens the paper account kept in j (in memory only when j is nil) and starts
 // the desk on it, journaling fills into j. stop closes the desk and saves the account; a
 // save that fails then is printed on standard error (while the desk runs, the snapshot's
 // problems show it).
-func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop func(), err error) {
+func StartPaper(j *data.Journal, opt PaperOptions) (d *Service, stop func(), err error) {
 	cfg := paper.Config{Seed: opt.Seed, Start: opt.Start, Manual: opt.Manual, Commissions: opt.Commissions}
 	if j != nil {
 		cfg.Store = j
@@ -66,7 +65,7 @@ func StartPaperDesk(j *data.Journal, opt PaperOptions) (d *desk.Service, stop fu
 			return nil, nil, err
 		}
 	}
-	d, err = desk.Start(ctx, desk.Config{Broker: b, Journal: j, DividendYield: DividendYields})
+	d, err = Start(ctx, Config{Broker: b, Journal: j, DividendYield: DividendYields})
 	if err != nil {
 		b.Close()
 		return nil, nil, err

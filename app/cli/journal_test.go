@@ -1,8 +1,7 @@
-package data
+package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -11,7 +10,9 @@ import (
 )
 
 // The statement files are the parsers' own test data (data/statement/testdata).
-func testdata(name string) string { return filepath.Join("statement", "testdata", name) }
+func testdata(name string) string {
+	return filepath.Join("..", "..", "data", "statement", "testdata", name)
+}
 
 func TestJournalImportAndExportEndToEnd(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "keel.db")
@@ -25,22 +26,19 @@ func TestJournalImportAndExportEndToEnd(t *testing.T) {
 		strings.Count(out.String(), "Reconciliation: ") != len(files) || strings.Contains(out.String(), "DIFFER") {
 		t.Errorf("import output:\n%s", out.String())
 	}
-	j, err := Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openSQL(t, db)
 	trades, fills := count(t, j, "trades"), count(t, j, "fills")
 	// Every assignment in the files (SPY and ES in sample_history.csv and ibkr_flex.xml)
 	// delivered its shares or future into the assigned trade.
 	var assigned, delivered int
-	if err := j.read.QueryRow(`SELECT count(*), count(delivered_leg_id) FROM settlements WHERE kind = 'assignment'`).Scan(&assigned, &delivered); err != nil {
+	if err := j.QueryRow(`SELECT count(*), count(delivered_leg_id) FROM settlements WHERE kind = 'assignment'`).Scan(&assigned, &delivered); err != nil {
 		t.Fatal(err)
 	}
 	if assigned < 4 || delivered != assigned {
 		t.Errorf("%d assignments, %d with their delivery", assigned, delivered)
 	}
 	var strays int
-	if err := j.read.QueryRow(`SELECT count(*) FROM legs l JOIN settlements s ON s.delivered_leg_id = l.id WHERE l.trade_id <> s.trade_id`).Scan(&strays); err != nil {
+	if err := j.QueryRow(`SELECT count(*) FROM legs l JOIN settlements s ON s.delivered_leg_id = l.id WHERE l.trade_id <> s.trade_id`).Scan(&strays); err != nil {
 		t.Fatal(err)
 	}
 	if strays != 0 {
@@ -72,10 +70,7 @@ func TestJournalImportAndExportEndToEnd(t *testing.T) {
 	if code == 0 || strings.TrimSpace(errOut.String()) != `bad_quantity.csv line 3: Quantity "1O" is not a number` {
 		t.Errorf("bad file: exit %d, stderr %q", code, errOut.String())
 	}
-	j, err = Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j = openSQL(t, db)
 	if count(t, j, "trades") != trades || count(t, j, "fills") != fills {
 		t.Error("the bad file changed the journal")
 	}
@@ -96,7 +91,7 @@ func TestJournalImportAndExportEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != trades+1 || strings.Join(recs[0], ",") != strings.Join(exportHeader, ",") {
+	if len(recs) != trades+1 || strings.Join(recs[0], ",") != strings.Join(exportHeader(t), ",") {
 		t.Fatalf("%d rows (want %d), header %v", len(recs), trades+1, recs[0])
 	}
 	for _, r := range recs[1:] {

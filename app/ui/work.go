@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/widgets"
+)
+
+// root is a window's content with what the app asks of a view: Settle waits for its
+// background work to be applied (headless screenshots), Stop ends its subscriptions when
+// the window closes.
+type root struct {
+	widget.BaseWidget
+	content      fyne.CanvasObject
+	settle, stop func()
+}
+
+// NewRoot wraps a window's content with what the app asks of a view: Settle waits for its
+// background work to be applied (headless screenshots), Stop ends its subscriptions when the
+// window closes. settle and stop may be nil.
+func NewRoot(content fyne.CanvasObject, settle, stop func()) fyne.CanvasObject {
+	r := &root{content: content, settle: settle, stop: stop}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *root) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// Settle waits for the view's background work.
+func (r *root) Settle() {
+	if r.settle != nil {
+		r.settle()
+	}
+}
+
+// Stop ends the view's subscriptions.
+func (r *root) Stop() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
+
+// Work is what Keel's views share, embedded in each: queries run off the UI goroutine with
+// their results applied on it (Background; Wait blocks until everything started so far has
+// been applied, for screenshots, tests and benchmarks), code run as the UI goroutine would
+// (OnUI), and following the desk's snapshots until the window closes (Follow, Stop, Done).
+// Every result reaches the widgets through Apply, the one bridge onto the UI goroutine.
+type Work struct {
+	// Failed shows, on the UI goroutine, a panic of background work turned into an error;
+	// nil shows it in a dialog over the app's first window.
+	Failed   func(error)
+	pending  sync.WaitGroup
+	stopOnce sync.Once
+	cancel   func()
+	done     chan struct{}
+}
+
+// Background runs work off the UI goroutine and applies its result on it. A panic in either
+// (a bug, or a malformed input no parser foresaw) becomes an error the user sees instead of
+// ending the app.
+func (w *Work) Background(work func() func()) {
+	w.pending.Add(1)
+	go func() {
+		defer w.pending.Done()
+		var apply func()
+		if err := Recovered(func() { apply = work() }); err != nil {
+			Apply(func() { w.showFailure(err) })
+			return
+		}
+		Apply(func() { w.applySafely(apply) })
+	}()
+}
+
+// applySafely runs apply on the UI goroutine, showing a panic as an error.
+func (w *Work) applySafely(apply func()) {
+	if err := Recovered(apply); err != nil {
+		w.showFailure(err)
+	}
+}
+
+// Recovered runs f and returns its panic, if any, as an error.
+func Recovered(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error, please report it: %v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+func (w *Work) showFailure(err error) {
+	if w.Failed != nil {
+		w.Failed(err)
+		return
+	}
+	if a := fyne.CurrentApp(); a != nil {
+		if wins := a.Driver().AllWindows(); len(wins) > 0 {
+			dialog.ShowError(err, wins[0])
+		}
+	}
+}
+
+// Wait blocks until the work started so far has been applied.
+func (w *Work) Wait() { w.pending.Wait() }
+
+// OnUI runs f as the UI goroutine would: never while a result is being applied.
+func (w *Work) OnUI(f func()) {
+	widgets.UIMu.Lock()
+	defer widgets.UIMu.Unlock()
+	f()
+}
+
+// Follow applies every snapshot of d with apply on the UI goroutine until Stop.
+func (w *Work) Follow(d *desk.Service, apply func(*desk.Snapshot)) {
+	snaps, cancel := d.Subscribe()
+	w.cancel, w.done = cancel, make(chan struct{})
+	go func() {
+		defer close(w.done)
+		for s := range snaps {
+			Apply(func() { w.applySafely(func() { apply(s) }) })
+		}
+	}()
+}
+
+// Stop stops following the desk; call it when the window closes.
+func (w *Work) Stop() {
+	w.stopOnce.Do(func() {
+		if w.cancel != nil {
+			w.cancel()
+		}
+	})
+}
+
+// Done is closed once the view no longer follows the desk (at once if it never did).
+func (w *Work) Done() <-chan struct{} {
+	if w.done == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return w.done
+}
+
+// Apply runs f on the UI goroutine and waits for it: the one way a result computed off the
+// UI goroutine reaches the widgets. It holds widgets.UIMu (see there), so never call it from
+// the UI goroutine itself or while holding that lock. The time f takes is recorded: see
+// LongestCallback.
+func Apply(f func()) { widgets.DoAndWait(f) }
+
+// LongestCallback is the longest time one callback passed to Apply (or widgets.DoAndWait)
+// has spent on the UI goroutine since the last ResetLongestCallback: what a trader feels as
+// a frozen window.
+func LongestCallback() time.Duration { return widgets.LongestUICallback() }
+
+// ResetLongestCallback starts a new measurement of LongestCallback.
+func ResetLongestCallback() { widgets.ResetLongestUICallback() }
