@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/assets"
 
@@ -66,13 +67,7 @@ func Windows() []ui.Window {
 			Key:   fyne.KeyComma,
 			Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
 		},
-		{
-			Name:  "calculator",
-			Title: "Keel — Option calculator",
-			Size:  fyne.NewSize(1180, 680),
-			Key:   fyne.KeyK,
-			Build: func(env ui.Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
-		},
+		calculator.Window(),
 		{
 			Name:  "journal",
 			Title: "Keel — Trade journal",
@@ -150,7 +145,7 @@ func Run(a fyne.App, dbPath string) {
 		}
 	}()
 	a.SetIcon(Icon)
-	a.Settings().SetTheme(Theme())
+	a.Settings().SetTheme(ui.Theme())
 	env := ui.Env{Now: time.Now}
 	env.Journal, env.JournalErr = openJournal(dbPath)
 	if env.Journal != nil {

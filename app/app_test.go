@@ -31,3 +31,21 @@ func TestWindowsReopenAtTheSizeTheyWereClosedAt(t *testing.T) {
 		t.Fatalf("size after a tiny window: %v", got)
 	}
 }
+
+// fixedNow is the clock of the windows built without a desk.
+var fixedNow = time.Date(2026, time.November, 20, 15, 30, 0, 0, time.UTC)
+
+func TestWindowsFitTheirSize(t *testing.T) {
+	test.NewTempApp(t)
+	test.ApplyTheme(t, ui.Theme())
+	for _, w := range Windows() {
+		content := w.Build(ui.Env{Now: func() time.Time { return fixedNow }})
+		// The test driver applies background results on their own goroutines: wait for them.
+		if s, ok := content.(interface{ Settle() }); ok {
+			s.Settle()
+		}
+		if m := content.MinSize(); m.Width > w.Size.Width || m.Height > w.Size.Height {
+			t.Errorf("%s needs %v, more than its size %v: something would be clipped", w.Name, m, w.Size)
+		}
+	}
+}

@@ -333,11 +333,11 @@ func (v *ChartsView) build() {
 	)
 	profileBar := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle("Risk profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			sized(v.selection, 240),
-			widget.NewLabel("Range ±"), sized(v.span, 64), sized(v.spanUnit, 104),
-			widget.NewLabel("Curves: T+0, T+"), sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
-			widget.NewLabel("IV shift"), sized(v.volShift, 56), widget.NewLabel("vol pts"),
-			widget.NewLabel("Overlay"), sized(v.overlay, 110)),
+			ui.Sized(v.selection, 240),
+			widget.NewLabel("Range ±"), ui.Sized(v.span, 64), ui.Sized(v.spanUnit, 104),
+			widget.NewLabel("Curves: T+0, T+"), ui.Sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
+			widget.NewLabel("IV shift"), ui.Sized(v.volShift, 56), widget.NewLabel("vol pts"),
+			widget.NewLabel("Overlay"), ui.Sized(v.overlay, 110)),
 		v.inputNote,
 	)
 	greekPane := container.NewBorder(greekBar, nil, nil, nil, v.greekChart)

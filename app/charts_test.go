@@ -157,7 +157,7 @@ func openCharts(t *testing.T, d *desk.Service, j *data.Journal) (*ChartsView, fy
 
 func TestChartsViewDemoBookLive(t *testing.T) {
 	test.NewTempApp(t)
-	test.ApplyTheme(t, Theme())
+	test.ApplyTheme(t, ui.Theme())
 	d, b, j := startChartsDesk(t)
 	v, _ := openCharts(t, d, j)
 
@@ -287,10 +287,10 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 		light   bool
 		profile string // the stored profile settings
 	}{
-		{"dark", Theme(), false, ""},
+		{"dark", ui.Theme(), false, ""},
 		{"light", chartsVariantTheme{theme.DefaultTheme(), theme.VariantLight}, true, ""},
 		// A layer on one underlying, in points, with the gamma overlay and a vol shift.
-		{"dark-layer", Theme(), false,
+		{"dark-layer", ui.Theme(), false,
 			`,"profile":{"selection":"layer:ES options","span":300,"points":true,"days":3,"expiry":true,"volShift":2,"overlay":"Gamma"}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -342,7 +342,7 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 // in both charts and settles at once.
 func TestChartsViewWithoutDesk(t *testing.T) {
 	test.NewTempApp(t)
-	test.ApplyTheme(t, Theme())
+	test.ApplyTheme(t, ui.Theme())
 	v := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, DeskErr: errors.New("paper account: disk full")})
 	c := software.NewCanvas()
 	content := v.Content()

@@ -59,10 +59,10 @@ func NewChecklistView(env ui.Env) *ChecklistView {
 	v.logBtn = widget.NewButton("Log run", v.logRun)
 	v.logBtn.Importance = widget.HighImportance
 	v.logBtn.Disable()
-	settings := container.NewHBox(widget.NewLabel("Time (New York)"), sized(v.timeEntry, 70),
-		widget.NewLabel("Layer band ± % of net liq"), sized(v.layerBand, 60),
-		widget.NewLabel("Book band ± %"), sized(v.bookBand, 60),
-		widget.NewLabel("Book hedge"), sized(v.bookHedge, 90), save)
+	settings := container.NewHBox(widget.NewLabel("Time (New York)"), ui.Sized(v.timeEntry, 70),
+		widget.NewLabel("Layer band ± % of net liq"), ui.Sized(v.layerBand, 60),
+		widget.NewLabel("Book band ± %"), ui.Sized(v.bookBand, 60),
+		widget.NewLabel("Book hedge"), ui.Sized(v.bookHedge, 90), save)
 	v.evDate, v.evName, v.evSym = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	v.evDate.SetPlaceHolder("2026-12-16")
 	v.evName.SetPlaceHolder("FOMC decision")
@@ -206,17 +206,6 @@ func (v *ChecklistView) run() {
 	})
 }
 
-func bold(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-}
-
-func wrapped(s string, imp widget.Importance) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = imp
-	return l
-}
-
 func findingImportance(s hedge.Severity) widget.Importance {
 	switch s {
 	case hedge.Act:
@@ -235,10 +224,10 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 			v.steps.Add(x)
 		}
 	}
-	add(bold(fmt.Sprintf("1–4. Delta of each layer and the book, the hedge required, the hedge held, the difference (%s)", res.Units)))
+	add(ui.Bold(fmt.Sprintf("1–4. Delta of each layer and the book, the hedge required, the hedge held, the difference (%s)", res.Units)))
 	grid := container.NewGridWithColumns(8)
 	for _, h := range []string{"Layer", "Options delta", "Hedge required", "Hedge held", "Difference", "Net delta", "Band", "Decision"} {
-		grid.Add(bold(h))
+		grid.Add(ui.Bold(h))
 	}
 	for _, h := range res.Run.Hedges {
 		band := "—"
@@ -259,12 +248,12 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 	add(grid)
 	for _, h := range res.Run.Hedges {
 		if h.Decision.Reason != "" {
-			add(wrapped(h.Layer+": "+h.Decision.Reason, widget.LowImportance))
+			add(ui.Wrapped(h.Layer+": "+h.Decision.Reason, widget.LowImportance))
 		}
 	}
-	add(widget.NewSeparator(), bold("5. Adjustments"))
+	add(widget.NewSeparator(), ui.Bold("5. Adjustments"))
 	if len(res.Orders) == 0 {
-		add(wrapped("No action: every delta is inside its band.", widget.SuccessImportance))
+		add(ui.Wrapped("No action: every delta is inside its band.", widget.SuccessImportance))
 	}
 	for _, o := range res.Orders {
 		o := o
@@ -272,9 +261,9 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 		btn.OnTapped = func() { v.prefill(o, btn) }
 		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s: %s (market, day)", o.Scope, o.Words)), btn))
 	}
-	add(widget.NewSeparator(), bold("6. DTE and gamma: positions to roll or close"))
+	add(widget.NewSeparator(), ui.Bold("6. DTE and gamma: positions to roll or close"))
 	v.findings(res.Run.Positions, "Nothing to roll or close.")
-	add(widget.NewSeparator(), bold("7. Vega and upcoming events"))
+	add(widget.NewSeparator(), ui.Bold("7. Vega and upcoming events"))
 	v.findings(res.Run.Vega, "")
 	for _, e := range events {
 		e := e
@@ -286,25 +275,25 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s  %s (%s, %s)", e.At.In(instrument.NewYork).Format("Mon 2 Jan 2006"), e.Name, e.Kind, who)), rm))
 	}
 	addBtn := widget.NewButton("Add event", v.addEvent)
-	add(container.NewHBox(widget.NewLabel("Date"), sized(v.evDate, 110), widget.NewLabel("Name"), sized(v.evName, 200),
-		widget.NewLabel("Kind"), v.evKind, widget.NewLabel("Symbol"), sized(v.evSym, 80), addBtn))
-	add(widget.NewSeparator(), bold("8. Limits"))
+	add(container.NewHBox(widget.NewLabel("Date"), ui.Sized(v.evDate, 110), widget.NewLabel("Name"), ui.Sized(v.evName, 200),
+		widget.NewLabel("Kind"), v.evKind, widget.NewLabel("Symbol"), ui.Sized(v.evSym, 80), addBtn))
+	add(widget.NewSeparator(), ui.Bold("8. Limits"))
 	v.findings(res.Run.Limits, "Every limit is respected.")
 	if len(res.Notes) > 0 {
-		add(widget.NewSeparator(), bold("Notes"))
+		add(widget.NewSeparator(), ui.Bold("Notes"))
 		for _, n := range res.Notes {
-			add(wrapped(n, widget.LowImportance))
+			add(ui.Wrapped(n, widget.LowImportance))
 		}
 	}
-	add(widget.NewSeparator(), bold("9. Log the run — then done: don't think about it until tomorrow"))
+	add(widget.NewSeparator(), ui.Bold("9. Log the run — then done: don't think about it until tomorrow"))
 }
 
 func (v *ChecklistView) findings(fs []hedge.Finding, none string) {
 	if len(fs) == 0 && none != "" {
-		v.steps.Add(wrapped(none, widget.SuccessImportance))
+		v.steps.Add(ui.Wrapped(none, widget.SuccessImportance))
 	}
 	for _, f := range fs {
-		v.steps.Add(wrapped(fmt.Sprintf("[%s] %s", f.Severity, f.Text), findingImportance(f.Severity)))
+		v.steps.Add(ui.Wrapped(fmt.Sprintf("[%s] %s", f.Severity, f.Text), findingImportance(f.Severity)))
 	}
 }
 

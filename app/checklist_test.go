@@ -42,7 +42,7 @@ func buyMES(t *testing.T, d *desk.Service) {
 		_ = b.Advance(time.Second)
 		for _, p := range d.Latest().Positions {
 			if p.Symbol == "MESZ6" && p.Quantity == 6 {
-				return quotedAll(d.Latest())
+				return d.Latest().AllQuoted()
 			}
 		}
 		return false
@@ -189,7 +189,7 @@ func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
 func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal, func()) {
 	t.Helper()
 	test.NewTempApp(t)
-	test.ApplyTheme(t, Theme())
+	test.ApplyTheme(t, ui.Theme())
 	j := openTestJournal(t, path)
 	d, stopDesk, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
 	if err != nil {
@@ -204,7 +204,7 @@ func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal
 			t.Fatal(err)
 		}
 		s := d.Latest()
-		return s.Synced && len(s.Positions) > 0 && quotedAll(s)
+		return s.Synced && len(s.Positions) > 0 && s.AllQuoted()
 	})
 	return d, j, stop
 }
@@ -248,7 +248,7 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	if after := d2.Paper().(*paper.Broker).Clock().Now; after.Sub(before) > 30*time.Second || after.Before(before) {
 		t.Errorf("market time moved from %s to %s", before, after)
 	}
-	waitFor(t, "valued", func() bool { s := d2.Latest(); return s.Synced && quotedAll(s) })
+	waitFor(t, "valued", func() bool { s := d2.Latest(); return s.Synced && s.AllQuoted() })
 	buyMES(t, d2)
 	stop2()
 	j2.Close()

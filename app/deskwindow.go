@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/app/desk"
-	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/widgets"
@@ -422,7 +421,7 @@ func buildDeskFrame(s *desk.Snapshot) *deskFrame {
 	f := &deskFrame{positions: map[string][]deskRow{}}
 	f.status, f.statusImp = deskStatusText(s)
 	if s.Clock != nil {
-		f.clock = deskClockText(*s.Clock)
+		f.clock = ui.ClockText(*s.Clock)
 	}
 	for i := range f.glance {
 		f.glance[i] = ui.NoValue
@@ -626,17 +625,4 @@ func deskStatusText(s *desk.Snapshot) (string, widget.Importance) {
 		}
 	}
 	return text, imp
-}
-
-// deskClockText is the paper market's clock: "Paper market Fri 20 Nov 10:00:01 · open · 1×".
-func deskClockText(c brokers.ClockState) string {
-	state := "closed"
-	if c.Open {
-		state = "open"
-	}
-	speed := "paused"
-	if !c.Paused {
-		speed = ui.Num(c.Speed, 0) + "×"
-	}
-	return fmt.Sprintf("Paper market %s · %s · %s", c.Now.Format("Mon 2 Jan 15:04:05"), state, speed)
 }

@@ -43,7 +43,7 @@ type deskTest struct {
 func newDeskTest(t *testing.T) *deskTest {
 	t.Helper()
 	test.NewTempApp(t)
-	test.ApplyTheme(t, Theme())
+	test.ApplyTheme(t, ui.Theme())
 	j, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "keel.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +364,7 @@ func deskBenchSnapshot(tb testing.TB, seed int) *desk.Snapshot {
 func BenchmarkDeskApply(b *testing.B) {
 	a := test.NewApp()
 	defer a.Quit()
-	a.Settings().SetTheme(Theme())
+	a.Settings().SetTheme(ui.Theme())
 	v := NewDeskView(ui.Env{Now: time.Now, DeskErr: fmt.Errorf("benchmark")})
 	w := test.NewWindow(v.Content())
 	defer w.Close()

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/data"
@@ -49,7 +48,7 @@ var tradeColumns = []tradeColumn{
 	{title: "Trade", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("#%d", t.ID) }},
 	{title: "Underlying", width: 110, text: func(t data.TradeSummary) string { return t.Underlying },
 		sorts: []data.SortBy{data.UnderlyingAToZ}},
-	{title: "Strategy", width: 130, text: func(t data.TradeSummary) string { return orDash(t.Strategy) }},
+	{title: "Strategy", width: 130, text: func(t data.TradeSummary) string { return ui.OrDash(t.Strategy) }},
 	{title: "Status", width: 70, text: func(t data.TradeSummary) string { return string(t.Status) }},
 	{title: "Opened", width: 110, text: func(t data.TradeSummary) string { return dayText(t.OpenedAt) },
 		sorts: []data.SortBy{data.NewestFirst, data.OldestFirst}},
@@ -63,13 +62,6 @@ var tradeColumns = []tradeColumn{
 		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
 	{title: "Rolls", width: 56, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Rolls) }},
 	{title: "Hedges", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Hedges) }},
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
 
 // JournalView is the trade journal window: the trade list with its detail, the lessons
@@ -192,11 +184,11 @@ func (v *JournalView) build() {
 
 	filters := container.NewHBox(
 		widget.NewLabel("Account"), v.account,
-		widget.NewLabel("Underlying"), sized(v.underlying, 90),
+		widget.NewLabel("Underlying"), ui.Sized(v.underlying, 90),
 		widget.NewLabel("Tag"), v.tag,
 		widget.NewLabel("Status"), v.status,
-		widget.NewLabel("Opened from"), sized(v.from, 120),
-		widget.NewLabel("to"), sized(v.to, 120),
+		widget.NewLabel("Opened from"), ui.Sized(v.from, 120),
+		widget.NewLabel("to"), ui.Sized(v.to, 120),
 		apply,
 	)
 
@@ -284,10 +276,6 @@ func (v *JournalView) build() {
 }
 
 // sized gives an entry a minimum width.
-func sized(o fyne.CanvasObject, w float32) fyne.CanvasObject {
-	return container.New(layout.NewGridWrapLayout(fyne.NewSize(w, o.MinSize().Height)), o)
-}
-
 func lessonOwner(l data.Lesson) string {
 	switch {
 	case l.TradeID != 0:

@@ -18,7 +18,7 @@ import (
 
 // showDetail fills the detail pane with everything the journal knows about d.
 func (v *JournalView) showDetail(d data.TradeDetail) {
-	title := widget.NewLabelWithStyle(fmt.Sprintf("Trade #%d · %s · %s · %s", d.ID, d.Underlying, orDash(d.Strategy), d.Status),
+	title := widget.NewLabelWithStyle(fmt.Sprintf("Trade #%d · %s · %s · %s", d.ID, d.Underlying, ui.OrDash(d.Strategy), d.Status),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	acct := widget.NewLabel("Account: " + accountName(d.Account))
 	objs := []fyne.CanvasObject{title, acct}
@@ -75,7 +75,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	} else {
 		hedges := []string{"Time", "Reason", "Policy", "Cost ($)"}
 		for _, h := range d.Hedges {
-			hedges = append(hedges, stamp(h.Time), h.Reason, orDash(h.Policy), ui.USD(h.Cost))
+			hedges = append(hedges, stamp(h.Time), h.Reason, ui.OrDash(h.Policy), ui.USD(h.Cost))
 		}
 		objs = append(objs, table(4, 1, []int{3}, hedges...))
 	}
@@ -280,7 +280,7 @@ func legChange(s data.ChainStep) string {
 	if len(s.Closed) > 0 {
 		parts = append(parts, "− "+strings.Join(s.Closed, ", "))
 	}
-	return orDash(strings.Join(parts, "; "))
+	return ui.OrDash(strings.Join(parts, "; "))
 }
 
 func section(title string) fyne.CanvasObject {

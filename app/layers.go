@@ -112,12 +112,6 @@ func NewLayerEditor(env ui.Env) *LayerEditor {
 // and Stop (stop following the desk; call it when the window closes).
 func (v *LayerEditor) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, v.Stop) }
 
-func fieldProblemLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Importance = widget.DangerImportance
-	return l
-}
-
 func (v *LayerEditor) build() {
 	v.listTitle = widget.NewLabelWithStyle("Layers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.list = widget.NewList(
@@ -159,8 +153,8 @@ func (v *LayerEditor) build() {
 	v.notes = widget.NewMultiLineEntry()
 	v.notes.SetMinRowsVisible(2)
 	v.notes.Wrapping = fyne.TextWrapWord
-	v.nameErr, v.undersErr, v.hedgeErr = fieldProblemLabel(), fieldProblemLabel(), fieldProblemLabel()
-	v.perLegErr, v.perLayerErr, v.maxDeltaErr = fieldProblemLabel(), fieldProblemLabel(), fieldProblemLabel()
+	v.nameErr, v.undersErr, v.hedgeErr = ui.ProblemLabel(), ui.ProblemLabel(), ui.ProblemLabel()
+	v.perLegErr, v.perLayerErr, v.maxDeltaErr = ui.ProblemLabel(), ui.ProblemLabel(), ui.ProblemLabel()
 	row := func(label string, field fyne.CanvasObject, problem *widget.Label) []fyne.CanvasObject {
 		return []fyne.CanvasObject{widget.NewLabel(label), field, problem}
 	}

@@ -146,7 +146,7 @@ var orderColumns = []orderColumn{
 		}
 		return desk.PriceWords(o.AvgPrice)
 	}},
-	{title: "Reason", width: 380, text: func(o *brokers.OrderStatus) string { return orDash(o.Reason) }},
+	{title: "Reason", width: 380, text: func(o *brokers.OrderStatus) string { return ui.OrDash(o.Reason) }},
 	{title: "", width: 90}, // the Cancel button of a working order
 }
 
@@ -325,15 +325,15 @@ func (v *PositionsView) build() {
 	v.netLiq, v.cash, v.buyingPower, v.maintenance, v.realized = money(), money(), money(), money(), money()
 	// Figures keep fixed widths so the row does not shift as they tick.
 	account := container.New(widgets.NewColumns(10, -1),
-		widget.NewLabel("Net liq"), sized(v.netLiq, 140), widget.NewLabel("Cash"), sized(v.cash, 140),
-		widget.NewLabel("Buying power"), sized(v.buyingPower, 140), widget.NewLabel("Maintenance"), sized(v.maintenance, 140),
-		widget.NewLabel("Realized P&L"), sized(v.realized, 130))
+		widget.NewLabel("Net liq"), ui.Sized(v.netLiq, 140), widget.NewLabel("Cash"), ui.Sized(v.cash, 140),
+		widget.NewLabel("Buying power"), ui.Sized(v.buyingPower, 140), widget.NewLabel("Maintenance"), ui.Sized(v.maintenance, 140),
+		widget.NewLabel("Realized P&L"), ui.Sized(v.realized, 130))
 
 	v.bookDelta, v.bookDollars, v.bookGamma, v.bookTheta, v.bookVega = money(), money(), money(), money(), money()
 	book := container.New(widgets.NewColumns(10, -1),
-		widget.NewLabel("Book Δ (SPY sh, β-wtd)"), sized(v.bookDelta, 100), widget.NewLabel("Δ ($, β-wtd)"), sized(v.bookDollars, 110),
-		widget.NewLabel("Γ ($ per 1% SPY)"), sized(v.bookGamma, 110), widget.NewLabel("Θ ($/day)"), sized(v.bookTheta, 100),
-		widget.NewLabel("V ($/vol pt)"), sized(v.bookVega, 100))
+		widget.NewLabel("Book Δ (SPY sh, β-wtd)"), ui.Sized(v.bookDelta, 100), widget.NewLabel("Δ ($, β-wtd)"), ui.Sized(v.bookDollars, 110),
+		widget.NewLabel("Γ ($ per 1% SPY)"), ui.Sized(v.bookGamma, 110), widget.NewLabel("Θ ($/day)"), ui.Sized(v.bookTheta, 100),
+		widget.NewLabel("V ($/vol pt)"), ui.Sized(v.bookVega, 100))
 
 	v.problems = widget.NewLabel("")
 	v.problems.Importance = widget.WarningImportance
@@ -436,22 +436,9 @@ func (v *PositionsView) apply(s *desk.Snapshot) {
 
 	v.orders = s.Orders
 	v.orderTable.Refresh()
-	if s.Synced && quotedAll(s) {
+	if s.Synced && s.AllQuoted() {
 		v.closeSettled()
 	}
-}
-
-// quotedAll says whether the benchmark and every position have a quote.
-func quotedAll(s *desk.Snapshot) bool {
-	if _, ok := s.Quotes[desk.Benchmark]; !ok {
-		return false
-	}
-	for i := range s.Positions {
-		if s.Positions[i].Quote.Symbol == "" {
-			return false
-		}
-	}
-	return true
 }
 
 func (v *PositionsView) showStatus(s *desk.Snapshot) {

@@ -36,7 +36,7 @@ var paperStart = time.Date(2026, time.November, 20, 15, 0, 0, 0, time.UTC)
 func startTestDesk(t *testing.T) (*desk.Service, *paper.Broker) {
 	t.Helper()
 	test.NewTempApp(t)
-	test.ApplyTheme(t, Theme())
+	test.ApplyTheme(t, ui.Theme())
 	j := openTestJournal(t, filepath.Join(t.TempDir(), "keel.db"))
 	t.Cleanup(func() { j.Close() })
 	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
@@ -53,7 +53,7 @@ func startTestDesk(t *testing.T) (*desk.Service, *paper.Broker) {
 			t.Fatal(err)
 		}
 		s := d.Latest()
-		return s.Synced && len(s.Positions) > 0 && quotedAll(s)
+		return s.Synced && len(s.Positions) > 0 && s.AllQuoted()
 	})
 	return d, b
 }
@@ -353,7 +353,7 @@ func renderShot(t *testing.T, content fyne.CanvasObject, size fyne.Size, path st
 	c.SetPadded(true)
 	c.SetContent(content)
 	c.Resize(size)
-	if err := writePNG(path, software.RenderCanvas(c, Theme())); err != nil {
+	if err := writePNG(path, software.RenderCanvas(c, ui.Theme())); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -415,7 +415,7 @@ func benchSnapshot(seed int) *desk.Snapshot {
 func BenchmarkPositionsApply(b *testing.B) {
 	a := test.NewApp()
 	defer a.Quit()
-	a.Settings().SetTheme(Theme())
+	a.Settings().SetTheme(ui.Theme())
 	v := NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: fmt.Errorf("benchmark")})
 	w := test.NewWindow(v.Content())
 	defer w.Close()

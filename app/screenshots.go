@@ -31,7 +31,7 @@ func Screenshots(dir string) error {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	a := test.NewApp()
-	a.Settings().SetTheme(Theme())
+	a.Settings().SetTheme(ui.Theme())
 	defer a.Quit()
 	// The journal window shows a temporary journal seeded with the sample history.
 	tmp, err := os.MkdirTemp("", "keel-screenshots-")
@@ -91,7 +91,7 @@ func Screenshots(dir string) error {
 		// that arrived while the content had no size.
 		widgets.UIMu.Lock()
 		content.Refresh()
-		img := software.RenderCanvas(c, Theme())
+		img := software.RenderCanvas(c, ui.Theme())
 		widgets.UIMu.Unlock()
 		if s, ok := content.(interface{ Stop() }); ok {
 			s.Stop()

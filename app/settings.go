@@ -364,7 +364,7 @@ func (v *SettingsView) build() {
 			e := widget.NewEntry()
 			e.OnChanged = func(string) { v.showDerived() }
 			v.betas[t] = e
-			v.betaErrs[t] = fieldProblemLabel()
+			v.betaErrs[t] = ui.ProblemLabel()
 			cells = append(cells, e, quietLabel("own beta"), v.betaErrs[t])
 		}
 	}
@@ -375,9 +375,9 @@ func (v *SettingsView) build() {
 	for _, f := range limitFields {
 		e := widget.NewEntry()
 		v.limits = append(v.limits, e)
-		l := fieldProblemLabel()
+		l := ui.ProblemLabel()
 		v.limitErrs = append(v.limitErrs, l)
-		cells = append(cells, widget.NewLabel(f.label), sized(e, 90), quietLabel(f.unit), l)
+		cells = append(cells, widget.NewLabel(f.label), ui.Sized(e, 90), quietLabel(f.unit), l)
 	}
 	limits := container.New(widgets.NewColumns(4, -1), cells...)
 
@@ -386,9 +386,9 @@ func (v *SettingsView) build() {
 	for _, f := range commissionFields {
 		e := widget.NewEntry()
 		v.comms = append(v.comms, e)
-		l := fieldProblemLabel()
+		l := ui.ProblemLabel()
 		v.commErrs = append(v.commErrs, l)
-		cells = append(cells, widget.NewLabel(f.label), sized(e, 90), quietLabel(f.unit), l)
+		cells = append(cells, widget.NewLabel(f.label), ui.Sized(e, 90), quietLabel(f.unit), l)
 	}
 	comms := container.New(widgets.NewColumns(4, -1), cells...)
 	commNote := quietLabel("The paper account reads its rates when it opens: changes apply from the next start of Keel.")
@@ -583,7 +583,7 @@ func (v *SettingsView) showClock(c *brokers.ClockState) {
 		}
 		return
 	}
-	ui.SetLabel(v.clockText, deskClockText(*c), widget.MediumImportance)
+	ui.SetLabel(v.clockText, ui.ClockText(*c), widget.MediumImportance)
 	v.paused = c.Paused
 	if c.Paused {
 		v.pause.SetText("Resume")

@@ -319,12 +319,12 @@ func (t *OrderTicket) build() {
 	t.note.SetPlaceHolder("why (kept in the journal)")
 
 	fields := container.New(widgets.NewColumns(3, 2),
-		widget.NewLabel("Quantity"), sized(t.quantity, 90), t.qtyMsg,
+		widget.NewLabel("Quantity"), ui.Sized(t.quantity, 90), t.qtyMsg,
 		widget.NewLabel("Order type"), t.orderType, widget.NewLabel(""),
-		widget.NewLabel("Limit (net per unit)"), container.NewHBox(sized(t.limit, 110), t.netDir), t.limitMsg,
+		widget.NewLabel("Limit (net per unit)"), container.NewHBox(ui.Sized(t.limit, 110), t.netDir), t.limitMsg,
 		widget.NewLabel(""), t.limitWords, widget.NewLabel(""),
 		widget.NewLabel("Time in force"), t.tif, widget.NewLabel(""),
-		widget.NewLabel("Note"), sized(t.note, 320), widget.NewLabel(""),
+		widget.NewLabel("Note"), ui.Sized(t.note, 320), widget.NewLabel(""),
 	)
 
 	value := func() *widget.Label {
@@ -334,10 +334,10 @@ func (t *OrderTicket) build() {
 	t.quoted = widget.NewLabel("")
 	t.quoted.Importance = widget.LowImportance
 	market := container.New(widgets.NewColumns(2, -1),
-		widget.NewLabel("Net natural (fills now)"), sized(t.natural, 200),
-		widget.NewLabel("Net mid"), sized(t.mid, 200),
-		widget.NewLabel("Net far"), sized(t.far, 200),
-		widget.NewLabel("Est. commission + fees"), sized(t.costs, 200),
+		widget.NewLabel("Net natural (fills now)"), ui.Sized(t.natural, 200),
+		widget.NewLabel("Net mid"), ui.Sized(t.mid, 200),
+		widget.NewLabel("Net far"), ui.Sized(t.far, 200),
+		widget.NewLabel("Est. commission + fees"), ui.Sized(t.costs, 200),
 	)
 
 	effectCells := []fyne.CanvasObject{widget.NewLabelWithStyle("Book (β-weighted to SPY)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -348,7 +348,7 @@ func (t *OrderTicket) build() {
 		effectCells = append(effectCells, widget.NewLabel(name))
 		for j := range 3 {
 			t.effect[i][j] = value()
-			effectCells = append(effectCells, sized(t.effect[i][j], 96))
+			effectCells = append(effectCells, ui.Sized(t.effect[i][j], 96))
 		}
 	}
 	t.effectNote = widget.NewLabel("")
@@ -394,8 +394,8 @@ func (t *OrderTicket) layoutLegs() {
 		cells = append(cells, widget.NewLabelWithStyle(h, align, fyne.TextStyle{Bold: true}))
 	}
 	for _, l := range t.legs {
-		cells = append(cells, sized(l.underlying, 104), sized(l.kind, 96), sized(l.expiry, 180), sized(l.strike, 100),
-			sized(l.side, 80), sized(l.ratio, 56), sized(l.bid, 72), sized(l.ask, 72), sized(l.mid, 72), l.remove, l.msg)
+		cells = append(cells, ui.Sized(l.underlying, 104), ui.Sized(l.kind, 96), ui.Sized(l.expiry, 180), ui.Sized(l.strike, 100),
+			ui.Sized(l.side, 80), ui.Sized(l.ratio, 56), ui.Sized(l.bid, 72), ui.Sized(l.ask, 72), ui.Sized(l.mid, 72), l.remove, l.msg)
 	}
 	t.legGrid.Objects = cells
 	t.legGrid.Refresh()
@@ -1038,29 +1038,9 @@ func absInt64(x int64) int64 {
 	return x
 }
 
-// priceTick is the price increment of in at a per-unit price p, as US exchanges list them:
-// shares 0.01; futures their contract's tick (ES and MES 0.25); SPY and QQQ options 0.01
-// (penny pilot), other stock and ETF options 0.01 below 3.00 and 0.05 from 3.00; options on
-// ES and MES 0.05 at or below 5.00 and 0.25 above.
+// priceTick is instrument.Tick as a decimal, for the limit price's grid.
 func priceTick(in instrument.Instrument, p float64) decimal.Decimal {
-	switch in.Kind {
-	case instrument.Future:
-		if spec, ok := instrument.LookupFutures(in.Root); ok {
-			return decimal.NewFromFloat(spec.Tick)
-		}
-		return decimal.RequireFromString("0.25")
-	case instrument.FuturesOption:
-		if p <= 5 {
-			return decimal.RequireFromString("0.05")
-		}
-		return decimal.RequireFromString("0.25")
-	case instrument.Option:
-		if in.Root == "SPY" || in.Root == "QQQ" || p < 3 {
-			return decimal.RequireFromString("0.01")
-		}
-		return decimal.RequireFromString("0.05")
-	}
-	return decimal.RequireFromString("0.01")
+	return decimal.NewFromFloat(instrument.Tick(in, p))
 }
 
 // comboTick is the net price increment of a multi-leg order: the finest tick of its legs.
@@ -1471,7 +1451,7 @@ func placeResult(st brokers.OrderStatus, err error) (string, widget.Importance, 
 	case brokers.Rejected:
 		return "Rejected by the broker: " + st.Reason, widget.DangerImportance, false
 	default:
-		return fmt.Sprintf("Order %s is %s: %s", st.ID, st.State, orDash(st.Reason)), widget.WarningImportance, true
+		return fmt.Sprintf("Order %s is %s: %s", st.ID, st.State, ui.OrDash(st.Reason)), widget.WarningImportance, true
 	}
 }
 

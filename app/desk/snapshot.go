@@ -321,3 +321,17 @@ func positionDay(r *portfolio.PositionRisk, at time.Time) data.PositionDay {
 		Quantity: r.Quantity, Spot: r.UnderlyingPrice, Vol: r.Vol, Value: value, Delta: n * r.Greeks.Delta,
 		Gamma: n * r.Greeks.Gamma, Theta: r.Theta, Vega: r.Vega}
 }
+
+// AllQuoted says whether the benchmark and every position have a quote: the book is fully
+// valued.
+func (s *Snapshot) AllQuoted() bool {
+	if _, ok := s.Quotes[Benchmark]; !ok {
+		return false
+	}
+	for i := range s.Positions {
+		if s.Positions[i].Quote.Symbol == "" {
+			return false
+		}
+	}
+	return true
+}

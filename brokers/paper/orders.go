@@ -13,30 +13,8 @@ import (
 	"github.com/keel-desk/keel/engine/sim"
 )
 
-// tick is the minimum price increment of in when it trades at p, as the simulated market
-// quotes it: shares 0.01; ES and MES futures 0.25; SPY and QQQ options 0.01, other stock
-// options 0.01 below 3.00 and 0.05 from 3.00; options on ES and MES 0.25, and 0.05 at or
-// below 5.00.
-func tick(in instrument.Instrument, p float64) float64 {
-	switch in.Kind {
-	case instrument.Future:
-		if spec, ok := instrument.LookupFutures(in.Root); ok {
-			return spec.Tick
-		}
-		return 0.25
-	case instrument.FuturesOption:
-		if p <= 5 {
-			return 0.05
-		}
-		return 0.25
-	case instrument.Option:
-		if in.Root == "SPY" || in.Root == "QQQ" || p < 3 {
-			return 0.01
-		}
-		return 0.05
-	}
-	return 0.01
-}
+// tick is the minimum price increment of in when it trades at p (instrument.Tick).
+func tick(in instrument.Instrument, p float64) float64 { return instrument.Tick(in, p) }
 
 // minTick is the finest increment in ever trades in.
 func minTick(in instrument.Instrument) float64 { return tick(in, 0) }

@@ -137,7 +137,7 @@ func NewOption(o OCCOption) Instrument {
 	return Instrument{
 		Kind: Option, Root: o.Root, Underlying: underlying,
 		Expiry:     OptionExpiry(Option, o.Root, o.Year, o.Month, o.Day),
-		Multiplier: 100, Right: o.Right, Strike: o.Strike, Style: style,
+		Multiplier: EquityOptionMultiplier, Right: o.Right, Strike: o.Strike, Style: style,
 		Beta: p.Beta, Benchmark: p.Benchmark, Leverage: p.Leverage, Reference: p.Reference,
 	}
 }

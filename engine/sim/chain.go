@@ -497,19 +497,14 @@ func (m *Market) underlyingQuote(in instrument.Instrument) Quote {
 	}
 }
 
-// optionTick is the minimum price increment of an option quoted at price p: SPY and QQQ
-// are penny-quoted throughout; other equity options 0.01 below $3 and 0.05 from $3; ES and
-// MES options 0.25, with the reduced 0.05 tick at or below 5.00 points.
+// optionTick is the minimum price increment of an option on r quoted at price p
+// (instrument.Tick: the reduced tick of cheap options included).
 func optionTick(r *root, p float64) float64 {
-	switch {
-	case r.future && p <= 5:
-		return 0.05
-	case r.future:
-		return 0.25
-	case r.name == "SPY" || r.name == "QQQ" || p < 3:
-		return 0.01
+	kind := instrument.Option
+	if r.future {
+		kind = instrument.FuturesOption
 	}
-	return 0.05
+	return instrument.Tick(instrument.Instrument{Kind: kind, Root: r.name}, p)
 }
 
 // optionFair is the model (theoretical) price of option in on the surface, with its

@@ -1,4 +1,4 @@
-package app
+package calculator
 
 import (
 	"errors"
@@ -33,15 +33,28 @@ const (
 )
 
 // equityMultiplier is the shares per standard US equity option contract.
-const equityMultiplier = 100
+const equityMultiplier = instrument.EquityOptionMultiplier
 
-// futuresPresets are common futures contracts and their multipliers in $ per point.
-var futuresPresets = []struct {
+// futuresPreset is a futures contract the multiplier can be set from: its root and its
+// multiplier in $ per point.
+type futuresPreset struct {
 	Name       string
 	Multiplier float64
-}{
-	{"ES", 50}, {"MES", 5}, {"NQ", 20}, {"MNQ", 2}, {"RTY", 50}, {"CL", 1000}, {"GC", 100},
 }
+
+// futuresPresets are common futures contracts with their multipliers from
+// engine/instrument (ES 50, MES 5, NQ 20, MNQ 2, RTY 50, CL 1,000, GC 100).
+var futuresPresets = func() []futuresPreset {
+	var out []futuresPreset
+	for _, root := range []string{"ES", "MES", "NQ", "MNQ", "RTY", "CL", "GC"} {
+		spec, ok := instrument.LookupFutures(root)
+		if !ok {
+			panic("calculator: no futures spec for " + root)
+		}
+		out = append(out, futuresPreset{root, spec.Multiplier})
+	}
+	return out
+}()
 
 // field is one input row: its label, entry and the message beside it (a hint in grey or a
 // problem in red).
@@ -328,18 +341,6 @@ func (f *field) show(hint string, err error) {
 	f.msg.SetText(hint)
 }
 
-// figure formats v with dp decimals, "—" if it is not finite, and never "-0.00".
-func figure(v float64, dp int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ui.NoValue
-	}
-	s := strconv.FormatFloat(v, 'f', dp, 64)
-	if strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	return s
-}
-
 // Decimals shown: per unit and per contract, and the most any row uses; rows with fewer
 // decimals are padded on the right so the decimal points line up in the monospace column.
 const (
@@ -348,7 +349,7 @@ const (
 )
 
 func aligned(v float64, dp, maxDP int) string {
-	s := figure(v, dp)
+	s := ui.Num(v, dp)
 	if s == ui.NoValue {
 		return s
 	}
@@ -429,7 +430,7 @@ func (c *Calculator) recompute() {
 		q, err = percent(c.yield.entry.Text)
 		hint = ""
 		if err == nil {
-			hint = "b = r − q = " + figure((o.Rate-q)*100, 2) + " %"
+			hint = "b = r − q = " + ui.Num((o.Rate-q)*100, 2) + " %"
 		}
 		check(c.yield, hint, err)
 		o.Carry = o.Rate - q
@@ -644,8 +645,8 @@ func (c *Calculator) solveIV(o pricing.Option, isFuture bool) {
 	case errors.As(err, &bounds) && price <= bounds.Lower:
 		c.market.show("", errors.New("Below the arbitrage floor"))
 		c.ivNote.SetText(fmt.Sprintf("No volatility gives %s: at any volatility this %s %s is worth more than %s %s, "+
-			"its discounted intrinsic value.", figure(price, 4), o.Style, o.Right,
-			figure(bounds.Lower, 4), unit))
+			"its discounted intrinsic value.", ui.Num(price, 4), o.Style, o.Right,
+			ui.Num(bounds.Lower, 4), unit))
 	case errors.As(err, &bounds):
 		c.market.show("", errors.New("Above the arbitrage ceiling"))
 		ceiling := "the discounted underlying price"
@@ -653,12 +654,23 @@ func (c *Calculator) solveIV(o pricing.Option, isFuture bool) {
 			ceiling = "the discounted strike"
 		}
 		c.ivNote.SetText(fmt.Sprintf("No volatility gives %s: at any volatility this %s %s is worth less than %s %s, "+
-			"%s.", figure(price, 4), o.Style, o.Right, figure(bounds.Upper, 4), unit, ceiling))
+			"%s.", ui.Num(price, 4), o.Style, o.Right, ui.Num(bounds.Upper, 4), unit, ceiling))
 	case err != nil:
 		c.market.show("", errors.New("No volatility fits"))
 		c.ivNote.SetText("The solver found no volatility that gives this price: " + err.Error())
 	default:
 		c.market.show("", nil)
-		c.iv.SetText(figure(vol*100, 2) + " %")
+		c.iv.SetText(ui.Num(vol*100, 2) + " %")
+	}
+}
+
+// Window is the option calculator window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "calculator",
+		Title: "Keel — Option calculator",
+		Size:  fyne.NewSize(1180, 680),
+		Key:   fyne.KeyK,
+		Build: func(env ui.Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
 	}
 }

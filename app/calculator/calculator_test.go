@@ -1,7 +1,6 @@
-package app
+package calculator
 
 import (
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ func newTestCalculator(t *testing.T) *Calculator {
 	test.NewTempApp(t)
 	c := NewCalculator(func() time.Time { return fixedNow })
 	w := test.NewTempWindow(t, c.Content())
-	w.Resize(Windows()[0].Size)
+	w.Resize(Window().Size)
 	return c
 }
 
@@ -119,8 +118,8 @@ func TestCalculatorMatchesEngine(t *testing.T) {
 			}
 
 			// implied volatility round trip: the model price gives back the volatility typed
-			typeInto(c.market.entry, figure(g.Price, 6))
-			if want := figure(tt.want.Vol*100, 2) + " %"; c.iv.Text != want {
+			typeInto(c.market.entry, ui.Num(g.Price, 6))
+			if want := ui.Num(tt.want.Vol*100, 2) + " %"; c.iv.Text != want {
 				t.Errorf("implied volatility = %q (%s), want %q", c.iv.Text, c.market.msg.Text, want)
 			}
 			if c.status.Text != "" {
@@ -234,40 +233,6 @@ func TestCalculatorExpiryShowsTheOtherForm(t *testing.T) {
 	}
 }
 
-func TestWindowsFitTheirSize(t *testing.T) {
-	test.NewTempApp(t)
-	test.ApplyTheme(t, Theme())
-	for _, w := range Windows() {
-		content := w.Build(ui.Env{Now: func() time.Time { return fixedNow }})
-		// The test driver applies background results on their own goroutines: wait for them.
-		if s, ok := content.(interface{ Settle() }); ok {
-			s.Settle()
-		}
-		if m := content.MinSize(); m.Width > w.Size.Width || m.Height > w.Size.Height {
-			t.Errorf("%s needs %v, more than its size %v: something would be clipped", w.Name, m, w.Size)
-		}
-	}
-}
 
-func TestFigureNeverShowsNaNOrNegativeZero(t *testing.T) {
-	tests := []struct {
-		v    float64
-		dp   int
-		want string
-	}{
-		{math.NaN(), 2, ui.NoValue},
-		{math.Inf(1), 2, ui.NoValue},
-		{math.Inf(-1), 4, ui.NoValue},
-		{-0.000001, 2, "0.00"},
-		{-0.004, 2, "0.00"},
-		{-0.005001, 2, "-0.01"},
-		{1234.5678, 2, "1234.57"},
-	}
-	for _, tt := range tests {
-		if got := figure(tt.v, tt.dp); got != tt.want {
-			t.Errorf("figure(%v, %d) = %q, want %q", tt.v, tt.dp, got, tt.want)
-		}
-	}
-}
 
 var _ fyne.Focusable = (*widget.Entry)(nil)

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"math"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func TestNum(t *testing.T) {
+	tests := []struct {
+		name string
+		v    float64
+		dp   int
+		want string
+	}{
+		{"NaN", math.NaN(), 2, NoValue},
+		{"+Inf", math.Inf(1), 2, NoValue},
+		{"-Inf", math.Inf(-1), 4, NoValue},
+		{"a tiny negative is no −0", -0.000001, 2, "0.00"},
+		{"rounds to zero", -0.004, 2, "0.00"},
+		{"true minus sign", -0.005001, 2, "−0.01"},
+		{"thousands grouped", 1234.5678, 2, "1,234.57"},
+		{"millions", -1234567.5, 1, "−1,234,567.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Num(tt.v, tt.dp); got != tt.want {
+				t.Errorf("Num(%v, %d) = %q, want %q", tt.v, tt.dp, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMoney(t *testing.T) {
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"USD grouped", USD(decimal.RequireFromString("1234.5")), "$1,234.50"},
+		{"USD negative with true minus", USD(decimal.RequireFromString("-80")), "−$80.00"},
+		{"USD rounds half away from zero", USD(decimal.RequireFromString("0.005")), "$0.01"},
+		{"WholeUSD", WholeUSD(-1250.4), "−$1,250"},
+		{"WholeUSD never −$0", WholeUSD(-0.4), "$0"},
+		{"SignedUSD", SignedUSD(12), "+$12"},
+		{"SignedNum", SignedNum(-3.5, 1), "−3.5"},
+		{"Price of a future", Price(decimal.RequireFromString("6614.25")), "6614.25"},
+		{"Price keeps a quarter tick", Price(decimal.RequireFromString("26.375")), "26.375"},
+		{"QuotedPrice of a missing side", QuotedPrice(decimal.Zero), NoValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
