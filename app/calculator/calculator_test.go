@@ -233,6 +233,4 @@ func TestCalculatorExpiryShowsTheOtherForm(t *testing.T) {
 	}
 }
 
-
-
 var _ fyne.Focusable = (*widget.Entry)(nil)
