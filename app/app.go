@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/keel-desk/keel/app/calculator"
+	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/assets"
 
@@ -95,13 +96,7 @@ func Windows() []ui.Window {
 				return ui.NewRoot(v.Content(), v.Settle, nil)
 			},
 		},
-		{
-			Name:  "charts",
-			Title: "Keel — Greek charts",
-			Size:  ChartsSize,
-			Key:   fyne.KeyG,
-			Build: func(env ui.Env) fyne.CanvasObject { return NewChartsView(env).Content() },
-		},
+		charts.Window(),
 	}
 }
 
@@ -154,17 +149,12 @@ func Run(a fyne.App, dbPath string) {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 		}
 	}
-	settings, err := LoadSettings(context.Background(), env.Journal)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "keel: settings:", err)
-	}
 	var stop func()
-	env.Desk, stop, env.DeskErr = desk.StartPaper(env.Journal, desk.PaperOptions{Commissions: settings.PaperCommissions()})
+	env.Desk, stop, env.DeskErr = desk.StartPaper(env.Journal, desk.PaperOptions{Settings: true})
 	if env.DeskErr != nil {
 		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
 	} else {
 		defer stop()
-		settings.Apply(env.Desk)
 	}
 	open := newOpener(a, env)
 	env.Open = open.open

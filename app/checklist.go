@@ -345,9 +345,9 @@ func (v *ChecklistView) logRun() {
 }
 
 func (v *ChecklistView) addEvent() {
-	j := v.env.Journal
-	if j == nil {
-		ui.SetLabel(v.status, "Event not added: the journal is not open.", widget.DangerImportance)
+	d := v.env.Desk
+	if d == nil {
+		ui.SetLabel(v.status, "Event not added: the desk is not running.", widget.DangerImportance)
 		return
 	}
 	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v.evDate.Text), instrument.NewYork)
@@ -360,7 +360,7 @@ func (v *ChecklistView) addEvent() {
 		e.Symbol = ""
 	}
 	v.Background(func() func() {
-		_, err := j.AddMarketEvent(v.ctx, e)
+		_, err := d.AddMarketEvent(v.ctx, e)
 		return func() {
 			if err != nil {
 				ui.SetLabel(v.status, "Event not added: "+err.Error(), widget.DangerImportance)
@@ -374,9 +374,13 @@ func (v *ChecklistView) addEvent() {
 }
 
 func (v *ChecklistView) removeEvent(id int64) {
-	j := v.env.Journal
+	d := v.env.Desk
+	if d == nil {
+		ui.SetLabel(v.status, "Event not removed: the desk is not running.", widget.DangerImportance)
+		return
+	}
 	v.Background(func() func() {
-		err := j.DeleteMarketEvent(v.ctx, id)
+		err := d.DeleteMarketEvent(v.ctx, id)
 		return func() {
 			if err != nil {
 				ui.SetLabel(v.status, "Event not removed: "+err.Error(), widget.DangerImportance)

@@ -649,7 +649,7 @@ func (v *LayerEditor) saveLayer() {
 	}
 	v.save.Disable()
 	v.Background(func() func() {
-		err := v.j.SaveLayer(v.ctx, v.book, old, l)
+		err := v.d.SaveLayer(v.ctx, old, l)
 		return func() {
 			v.save.Enable()
 			if err != nil {
@@ -663,9 +663,8 @@ func (v *LayerEditor) saveLayer() {
 	})
 }
 
-// changed tells the desk the layers changed and says what was done.
+// changed says what was done (the desk acts on it from its next snapshot).
 func (v *LayerEditor) changed(what string) {
-	v.d.LayersChanged()
 	ui.SetLabel(v.status, what+" The desk shows it from its next snapshot.", widget.SuccessImportance)
 }
 
@@ -730,7 +729,7 @@ func (v *LayerEditor) askDelete() {
 // Unassigned).
 func (v *LayerEditor) deleteLayer(name, moveTo string) {
 	v.Background(func() func() {
-		err := v.j.DeleteLayer(v.ctx, v.book, name, moveTo)
+		err := v.d.DeleteLayer(v.ctx, name, moveTo)
 		return func() {
 			if err != nil {
 				ui.SetLabel(v.status, "Not deleted: "+err.Error(), widget.DangerImportance)
@@ -769,7 +768,7 @@ func (v *LayerEditor) moveChecked() {
 		layer = ""
 	}
 	v.Background(func() func() {
-		err := v.j.AssignLayer(v.ctx, v.book, syms, layer)
+		err := v.d.MovePositions(v.ctx, syms, layer)
 		return func() {
 			if err != nil {
 				ui.SetLabel(v.moveNote, "Not moved: "+err.Error(), widget.DangerImportance)

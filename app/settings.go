@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -19,208 +17,11 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/brokers"
-	"github.com/keel-desk/keel/brokers/paper"
-	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/instrument"
-	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
 )
-
-// SettingsKey is the journal setting the Settings are kept under, as JSON.
-const SettingsKey = "settings.v1"
-
-// Settings are what the trader configures in the Settings window: the benchmark the book is
-// weighted to, the betas of stocks and ETFs, the book's risk limits and the paper account's
-// commissions and fees. They are kept as JSON in the journal's settings table.
-type Settings struct {
-	// Benchmark is what beta-weighted figures are expressed against: "SPY" or "ES".
-	Benchmark string `json:"benchmark"`
-	// Betas are the own betas to SPY of the plain stocks and ETFs (QQQ 1.15, VXX −2.5),
-	// laid over instrument.DefaultStocks. Leveraged and inverse funds take theirs from
-	// their reference (SQQQ −3 × QQQ's).
-	Betas       map[string]float64 `json:"betas"`
-	Limits      portfolio.Limits   `json:"limits"`
-	Commissions paper.Commissions  `json:"commissions"`
-}
-
-// DefaultSettings are Keel's defaults: SPY, the registry's betas, the delta-hedging
-// guide's limits and typical US retail commissions.
-func DefaultSettings() Settings {
-	s := Settings{Benchmark: "SPY", Betas: map[string]float64{}, Limits: portfolio.DefaultLimits(),
-		Commissions: paper.DefaultCommissions()}
-	for _, t := range betaTickers() {
-		s.Betas[t] = instrument.DefaultStocks()[t].Beta
-	}
-	return s
-}
-
-// betaTickers are the registry's plain stocks and ETFs, whose beta is their own (not SPY,
-// the benchmark itself, whose beta is 1 by definition).
-func betaTickers() []string {
-	reg := instrument.DefaultStocks()
-	var out []string
-	for _, t := range reg.Tickers() {
-		p := reg[t]
-		if t != "SPY" && (p.Reference == "" || p.Reference == t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// LoadSettings reads the settings from j; never-saved settings (or a nil journal) are the
-// defaults, and a field missing from what was saved keeps its default. Settings that cannot
-// be read or do not validate return the defaults and the error.
-func LoadSettings(ctx context.Context, j *data.Journal) (Settings, error) {
-	s := DefaultSettings()
-	if j == nil {
-		return s, nil
-	}
-	raw, ok, err := j.Setting(ctx, SettingsKey)
-	if err != nil || !ok {
-		return s, err
-	}
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		return DefaultSettings(), fmt.Errorf("settings: %w", err)
-	}
-	if err := s.Validate(); err != nil {
-		return DefaultSettings(), fmt.Errorf("settings: %w", err)
-	}
-	return s, nil
-}
-
-// SaveSettings checks s and writes it to j.
-func SaveSettings(ctx context.Context, j *data.Journal, s Settings) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	if j == nil {
-		return errors.New("settings: no journal is open to keep them in")
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("settings: %w", err)
-	}
-	return j.SetSetting(ctx, SettingsKey, string(b))
-}
-
-// Validate reports every problem with s in words naming the field.
-func (s Settings) Validate() error {
-	var errs []error
-	if s.Benchmark != "SPY" && s.Benchmark != "ES" {
-		errs = append(errs, fmt.Errorf("benchmark %q is not SPY or ES", s.Benchmark))
-	}
-	for _, t := range slices.Sorted(maps.Keys(s.Betas)) {
-		if msg := betaProblem(s.Betas[t]); msg != "" {
-			errs = append(errs, fmt.Errorf("beta of %s: %s", t, msg))
-		}
-	}
-	for _, f := range limitFields {
-		if msg := f.problem(*f.field(&s.Limits) * f.scale); msg != "" {
-			errs = append(errs, fmt.Errorf("%s: %s", f.label, msg))
-		}
-	}
-	for _, f := range commissionFields {
-		if f.field(&s.Commissions).IsNegative() {
-			errs = append(errs, fmt.Errorf("%s: must be 0 or more", f.label))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// betaProblem says what is wrong with a beta, "" when nothing.
-func betaProblem(b float64) string {
-	switch {
-	case math.IsNaN(b) || math.IsInf(b, 0):
-		return "not a number"
-	case math.Abs(b) > 10:
-		return "must be between −10 and 10"
-	}
-	return ""
-}
-
-// Stocks are the stock and ETF registry with the settings' betas laid over it.
-func (s Settings) Stocks() instrument.Stocks {
-	reg := instrument.DefaultStocks()
-	for t, b := range s.Betas {
-		p, ok := reg[t]
-		if !ok || (p.Reference != "" && p.Reference != t) {
-			continue // only plain ones have their own beta
-		}
-		p.Beta = b
-		reg[t] = p
-	}
-	return reg
-}
-
-// PaperCommissions are the commissions for the paper broker's Config.Commissions.
-func (s Settings) PaperCommissions() *paper.Commissions {
-	c := s.Commissions
-	return &c
-}
-
-// Apply hands the settings the desk uses live to d: the betas, the risk limits and the
-// benchmark, from its next snapshot on. Commissions are the
-// paper broker's and are applied when it opens (PaperCommissions).
-func (s Settings) Apply(d *desk.Service) {
-	if d == nil {
-		return
-	}
-	d.SetStocks(s.Stocks())
-	d.SetRiskLimits(s.Limits)
-	d.SetBenchmark(s.Benchmark)
-}
-
-// limitField is one risk limit in the form: shown as the field × scale in unit.
-type limitField struct {
-	label, unit string
-	field       func(*portfolio.Limits) *float64
-	scale       float64
-	max         float64 // largest allowed, in shown units; 0 for none
-}
-
-var limitFields = []limitField{
-	{"Delta", "SPY shares (β-weighted) per $100k of net liq", func(l *portfolio.Limits) *float64 { return &l.DeltaSharesPer100k }, 1, 0},
-	{"Vega", "% of net liq per vol point", func(l *portfolio.Limits) *float64 { return &l.VegaPerPoint }, 100, 100},
-	{"Theta bleed", "% of the options' notional per day", func(l *portfolio.Limits) *float64 { return &l.ThetaPerDay }, 100, 100},
-	{"Gamma in one expiry", "% of the book's |dollar gamma|", func(l *portfolio.Limits) *float64 { return &l.ExpiryGammaShare }, 100, 100},
-	{"…checked once |dollar gamma| is over", "% of net liq per 1% move", func(l *portfolio.Limits) *float64 { return &l.GammaFloor }, 100, 100},
-	{"Roll or close by", "days to expiry", func(l *portfolio.Limits) *float64 { return &l.WarnDTE }, 1, 3650},
-	{"At the money, no later than", "days to expiry", func(l *portfolio.Limits) *float64 { return &l.ATMDTE }, 1, 3650},
-	{"At the money means within", "% of the strike", func(l *portfolio.Limits) *float64 { return &l.ATMBand }, 100, 100},
-}
-
-// problem says what is wrong with a limit in shown units, "" when nothing.
-func (f limitField) problem(v float64) string {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return "not a number"
-	case v < 0:
-		return "must be 0 or more (0 switches the check off)"
-	case f.max > 0 && v > f.max:
-		return "must be at most " + strconv.FormatFloat(f.max, 'f', -1, 64)
-	}
-	return ""
-}
-
-// commissionField is one commission or fee in the form, in dollars.
-type commissionField struct {
-	label, unit string
-	field       func(*paper.Commissions) *decimal.Decimal
-}
-
-var commissionFields = []commissionField{
-	{"Stock and ETF options", "$ per contract", func(c *paper.Commissions) *decimal.Decimal { return &c.EquityOption }},
-	{"…their exchange and regulatory fees", "$ per contract", func(c *paper.Commissions) *decimal.Decimal { return &c.EquityOptionFees }},
-	{"Futures options", "$ per contract", func(c *paper.Commissions) *decimal.Decimal { return &c.FuturesOption }},
-	{"Futures", "$ per contract", func(c *paper.Commissions) *decimal.Decimal { return &c.Future }},
-	{"…futures exchange and NFA fees", "$ per contract", func(c *paper.Commissions) *decimal.Decimal { return &c.FuturesFees }},
-	{"Shares", "$ per share", func(c *paper.Commissions) *decimal.Decimal { return &c.Share }},
-	{"…regulatory fees on shares", "$ per share", func(c *paper.Commissions) *decimal.Decimal { return &c.ShareFees }},
-	{"Assignment or exercise", "$ per contract", func(c *paper.Commissions) *decimal.Decimal { return &c.AssignmentFee }},
-}
 
 // settingNumber writes a number for editing without float noise: 0.1, 2, 1.15.
 func settingNumber(v float64) string {
@@ -262,7 +63,7 @@ var settingsSpeeds = []struct {
 	speed float64
 }{{"1×", 1}, {"10×", 10}, {"60×", 60}, {"600×", 600}}
 
-// SettingsView is the Settings window: the benchmark and betas, the risk limits, the paper
+// SettingsView is the desk.Settings window: the benchmark and betas, the risk limits, the paper
 // account's commissions and fees, and the paper market's clock. Save checks every field,
 // shows problems beside them and changes nothing until they are fixed; then it writes the
 // settings to the journal and applies them to the desk.
@@ -273,7 +74,7 @@ type SettingsView struct {
 	ui.Work
 
 	// Everything below is touched only on the UI goroutine.
-	saved     Settings
+	saved     desk.Settings
 	benchmark *widget.Select
 	benchNote *widget.Label
 	betas     map[string]*widget.Entry
@@ -293,12 +94,12 @@ type SettingsView struct {
 	content fyne.CanvasObject
 }
 
-// NewSettingsView builds the Settings window and loads the saved settings.
+// NewSettingsView builds the desk.Settings window and loads the saved settings.
 func NewSettingsView(env ui.Env) *SettingsView {
 	v := &SettingsView{env: env, ctx: context.Background(),
 		betas: map[string]*widget.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
 	v.build()
-	v.show(DefaultSettings())
+	v.show(desk.DefaultSettings())
 	// Everything on this goroutine first: the loads below apply their results on others.
 	if env.Desk != nil {
 		v.showClock(env.Desk.Latest().Clock)
@@ -310,11 +111,11 @@ func NewSettingsView(env ui.Env) *SettingsView {
 		if env.JournalErr != nil {
 			why = env.JournalErr.Error()
 		}
-		ui.SetLabel(v.status, "Settings are kept in the journal, which could not be opened: "+why, widget.DangerImportance)
+		ui.SetLabel(v.status, "desk.Settings are kept in the journal, which could not be opened: "+why, widget.DangerImportance)
 		v.save.Disable()
 	} else {
 		v.Background(func() func() {
-			s, err := LoadSettings(v.ctx, env.Journal)
+			s, err := desk.LoadSettings(v.ctx, env.Journal)
 			return func() {
 				v.saved = s
 				v.show(s)
@@ -372,23 +173,23 @@ func (v *SettingsView) build() {
 
 	// Risk limits.
 	cells = nil
-	for _, f := range limitFields {
+	for _, f := range desk.LimitFields {
 		e := widget.NewEntry()
 		v.limits = append(v.limits, e)
 		l := ui.ProblemLabel()
 		v.limitErrs = append(v.limitErrs, l)
-		cells = append(cells, widget.NewLabel(f.label), ui.Sized(e, 90), quietLabel(f.unit), l)
+		cells = append(cells, widget.NewLabel(f.Label), ui.Sized(e, 90), quietLabel(f.Unit), l)
 	}
 	limits := container.New(widgets.NewColumns(4, -1), cells...)
 
 	// Commissions and fees.
 	cells = nil
-	for _, f := range commissionFields {
+	for _, f := range desk.CommissionFields {
 		e := widget.NewEntry()
 		v.comms = append(v.comms, e)
 		l := ui.ProblemLabel()
 		v.commErrs = append(v.commErrs, l)
-		cells = append(cells, widget.NewLabel(f.label), ui.Sized(e, 90), quietLabel(f.unit), l)
+		cells = append(cells, widget.NewLabel(f.Label), ui.Sized(e, 90), quietLabel(f.Unit), l)
 	}
 	comms := container.New(widgets.NewColumns(4, -1), cells...)
 	commNote := quietLabel("The paper account reads its rates when it opens: changes apply from the next start of Keel.")
@@ -421,7 +222,7 @@ func (v *SettingsView) build() {
 	v.save = widget.NewButton("Save and apply", v.saveAndApply)
 	v.save.Importance = widget.HighImportance
 	defaults := widget.NewButton("Restore defaults", func() {
-		v.show(DefaultSettings())
+		v.show(desk.DefaultSettings())
 		ui.SetLabel(v.status, "The defaults are in the form; Save and apply to keep them.", widget.MediumImportance)
 	})
 	v.status = widget.NewLabel("")
@@ -432,7 +233,7 @@ func (v *SettingsView) build() {
 }
 
 // show puts s in the form and clears every problem.
-func (v *SettingsView) show(s Settings) {
+func (v *SettingsView) show(s desk.Settings) {
 	v.benchmark.SetSelected(s.Benchmark)
 	for t, e := range v.betas {
 		b, ok := s.Betas[t]
@@ -442,12 +243,12 @@ func (v *SettingsView) show(s Settings) {
 		e.SetText(settingNumber(b))
 		ui.SetLabel(v.betaErrs[t], "", widget.DangerImportance)
 	}
-	for i, f := range limitFields {
-		v.limits[i].SetText(settingNumber(*f.field(&s.Limits) * f.scale))
+	for i, f := range desk.LimitFields {
+		v.limits[i].SetText(settingNumber(*f.Field(&s.Limits) * f.Scale))
 		ui.SetLabel(v.limitErrs[i], "", widget.DangerImportance)
 	}
-	for i, f := range commissionFields {
-		v.comms[i].SetText(f.field(&s.Commissions).String())
+	for i, f := range desk.CommissionFields {
+		v.comms[i].SetText(f.Field(&s.Commissions).String())
 		ui.SetLabel(v.commErrs[i], "", widget.DangerImportance)
 	}
 	v.showDerived()
@@ -469,14 +270,14 @@ func (v *SettingsView) showDerived() {
 }
 
 // readForm reads the form into settings, putting each field's problem beside it.
-func (v *SettingsView) readForm() (Settings, bool) {
-	s := DefaultSettings()
+func (v *SettingsView) readForm() (desk.Settings, bool) {
+	s := desk.DefaultSettings()
 	ok := true
 	s.Benchmark = v.benchmark.Selected
 	for t, e := range v.betas {
 		b, msg := parseSetting(e.Text)
 		if msg == "" {
-			msg = betaProblem(b)
+			msg = desk.BetaProblem(b)
 		}
 		ui.SetLabel(v.betaErrs[t], msg, widget.DangerImportance)
 		if msg != "" {
@@ -485,19 +286,19 @@ func (v *SettingsView) readForm() (Settings, bool) {
 		}
 		s.Betas[t] = b
 	}
-	for i, f := range limitFields {
+	for i, f := range desk.LimitFields {
 		x, msg := parseSetting(v.limits[i].Text)
 		if msg == "" {
-			msg = f.problem(x)
+			msg = f.Problem(x)
 		}
 		ui.SetLabel(v.limitErrs[i], msg, widget.DangerImportance)
 		if msg != "" {
 			ok = false
 			continue
 		}
-		*f.field(&s.Limits) = x / f.scale
+		*f.Field(&s.Limits) = x / f.Scale
 	}
-	for i, f := range commissionFields {
+	for i, f := range desk.CommissionFields {
 		text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v.comms[i].Text), "$"))
 		d, err := decimal.NewFromString(text)
 		msg := ""
@@ -514,7 +315,7 @@ func (v *SettingsView) readForm() (Settings, bool) {
 			ok = false
 			continue
 		}
-		*f.field(&s.Commissions) = d
+		*f.Field(&s.Commissions) = d
 	}
 	if ok {
 		if err := s.Validate(); err != nil {
@@ -535,9 +336,9 @@ func (v *SettingsView) saveAndApply() {
 	commsChanged := !commissionsEqual(s.Commissions, v.saved.Commissions)
 	v.save.Disable()
 	v.Background(func() func() {
-		err := SaveSettings(v.ctx, v.env.Journal, s)
-		if err == nil {
-			s.Apply(v.env.Desk)
+		err := errors.New("the desk is not running")
+		if d := v.env.Desk; d != nil {
+			err = d.ApplySettings(v.ctx, s)
 		}
 		return func() {
 			v.save.Enable()
@@ -555,9 +356,9 @@ func (v *SettingsView) saveAndApply() {
 	})
 }
 
-func commissionsEqual(a, b paper.Commissions) bool {
-	for _, f := range commissionFields {
-		if !f.field(&a).Equal(*f.field(&b)) {
+func commissionsEqual(a, b desk.Commissions) bool {
+	for _, f := range desk.CommissionFields {
+		if !f.Field(&a).Equal(*f.Field(&b)) {
 			return false
 		}
 	}

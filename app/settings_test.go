@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/engine/portfolio"
 )
 
@@ -35,8 +36,8 @@ func openSettings(t *testing.T, dt *deskTest) *SettingsView {
 
 func limitIndex(t *testing.T, label string) int {
 	t.Helper()
-	for i, f := range limitFields {
-		if f.label == label {
+	for i, f := range desk.LimitFields {
+		if f.Label == label {
 			return i
 		}
 	}
@@ -45,7 +46,7 @@ func limitIndex(t *testing.T, label string) int {
 }
 
 func TestDefaultSettingsAreTheGuidesAndTheRegistrys(t *testing.T) {
-	s := DefaultSettings()
+	s := desk.DefaultSettings()
 	// portfolio.DefaultLimits: the delta-hedging guide's "Greeks risk limits" (500 shares
 	// per $100k, vega 2% of net liq, theta 0.1% of notional) and its DTE rules (7, 3).
 	if s.Limits != portfolio.DefaultLimits() || s.Limits.DeltaSharesPer100k != 500 || s.Limits.WarnDTE != 7 {
@@ -101,19 +102,19 @@ func TestParseSetting(t *testing.T) {
 func TestSettingsValidate(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(*Settings)
+		change func(*desk.Settings)
 		want   string
 	}{
-		{"benchmark", func(s *Settings) { s.Benchmark = "QQQ" }, `benchmark "QQQ" is not SPY or ES`},
-		{"beta NaN", func(s *Settings) { s.Betas["VXX"] = math.NaN() }, "beta of VXX: not a number"},
-		{"beta huge", func(s *Settings) { s.Betas["QQQ"] = 12 }, "beta of QQQ: must be between −10 and 10"},
-		{"negative limit", func(s *Settings) { s.Limits.DeltaSharesPer100k = -1 }, "Delta: must be 0 or more"},
-		{"percent over 100", func(s *Settings) { s.Limits.VegaPerPoint = 1.5 }, "Vega: must be at most 100"},
-		{"negative fee", func(s *Settings) { s.Commissions.Future = decimal.NewFromInt(-1) }, "Futures: must be 0 or more"},
+		{"benchmark", func(s *desk.Settings) { s.Benchmark = "QQQ" }, `benchmark "QQQ" is not SPY or ES`},
+		{"beta NaN", func(s *desk.Settings) { s.Betas["VXX"] = math.NaN() }, "beta of VXX: not a number"},
+		{"beta huge", func(s *desk.Settings) { s.Betas["QQQ"] = 12 }, "beta of QQQ: must be between −10 and 10"},
+		{"negative limit", func(s *desk.Settings) { s.Limits.DeltaSharesPer100k = -1 }, "Delta: must be 0 or more"},
+		{"percent over 100", func(s *desk.Settings) { s.Limits.VegaPerPoint = 1.5 }, "Vega: must be at most 100"},
+		{"negative fee", func(s *desk.Settings) { s.Commissions.Future = decimal.NewFromInt(-1) }, "Futures: must be 0 or more"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := DefaultSettings()
+			s := desk.DefaultSettings()
 			tc.change(&s)
 			err := s.Validate()
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -126,17 +127,17 @@ func TestSettingsValidate(t *testing.T) {
 func TestSettingsRoundTripThroughTheJournalAndApply(t *testing.T) {
 	dt := newDeskTest(t)
 	ctx := context.Background()
-	s, err := LoadSettings(ctx, dt.j)
+	s, err := desk.LoadSettings(ctx, dt.j)
 	if err != nil || s.Benchmark != "SPY" || s.Limits != portfolio.DefaultLimits() {
 		t.Fatalf("never-saved settings = %+v, %v; want the defaults", s, err)
 	}
 	s.Betas["VXX"] = -1.25
 	s.Limits.WarnDTE = 50 // the demo's options are 34–41 days out: every one is flagged
 	s.Commissions.Future = decimal.RequireFromString("2.25")
-	if err := SaveSettings(ctx, dt.j, s); err != nil {
+	if err := desk.SaveSettings(ctx, dt.j, s); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadSettings(ctx, dt.j)
+	got, err := desk.LoadSettings(ctx, dt.j)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,10 +145,10 @@ func TestSettingsRoundTripThroughTheJournalAndApply(t *testing.T) {
 		t.Errorf("loaded %+v, saved %+v", got, s)
 	}
 	// Bad JSON in the journal gives the defaults and says so.
-	if err := dt.j.SetSetting(ctx, SettingsKey, `{"limits": {"WarnDTE": -3}}`); err != nil {
+	if err := dt.j.SetSetting(ctx, desk.SettingsKey, `{"limits": {"WarnDTE": -3}}`); err != nil {
 		t.Fatal(err)
 	}
-	if bad, err := LoadSettings(ctx, dt.j); err == nil || bad.Limits.WarnDTE != 7 {
+	if bad, err := desk.LoadSettings(ctx, dt.j); err == nil || bad.Limits.WarnDTE != 7 {
 		t.Errorf("invalid saved settings: %v, %v; want the defaults and an error", bad.Limits.WarnDTE, err)
 	}
 
@@ -206,7 +207,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 			t.Errorf("status %q", v.status.Text)
 		}
 	})
-	if _, ok, _ := dt.j.Setting(context.Background(), SettingsKey); ok {
+	if _, ok, _ := dt.j.Setting(context.Background(), desk.SettingsKey); ok {
 		t.Fatal("invalid settings were saved")
 	}
 	v.OnUI(func() {
@@ -220,7 +221,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 		v.saveAndApply()
 	})
 	v.Wait()
-	s, err := LoadSettings(context.Background(), dt.j)
+	s, err := desk.LoadSettings(context.Background(), dt.j)
 	if err != nil {
 		t.Fatal(err)
 	}

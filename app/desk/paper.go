@@ -26,6 +26,11 @@ type PaperOptions struct {
 	// Commissions are the paper account's rates (the Settings window's); nil means
 	// paper.DefaultCommissions().
 	Commissions *paper.Commissions
+	// Settings reads the trader's Settings from the journal and applies them: the
+	// commissions to the paper account (unless Commissions is set), the betas, limits and
+	// benchmark to the desk. Settings that cannot be read leave the defaults and are named
+	// among the snapshot's problems.
+	Settings bool
 }
 
 // DividendYields are the yields the desk prices stock and ETF options with until the
@@ -37,6 +42,13 @@ var DividendYields = map[string]float64{"SPY": 0.012, "QQQ": 0.006}
 // save that fails then is printed on standard error (while the desk runs, the snapshot's
 // problems show it).
 func StartPaper(j *data.Journal, opt PaperOptions) (d *Service, stop func(), err error) {
+	settings, settingsErr := DefaultSettings(), error(nil)
+	if opt.Settings {
+		settings, settingsErr = LoadSettings(context.Background(), j)
+		if opt.Commissions == nil {
+			opt.Commissions = settings.PaperCommissions()
+		}
+	}
 	cfg := paper.Config{Seed: opt.Seed, Start: opt.Start, Manual: opt.Manual, Commissions: opt.Commissions}
 	if j != nil {
 		cfg.Store = j
@@ -69,6 +81,12 @@ func StartPaper(j *data.Journal, opt PaperOptions) (d *Service, stop func(), err
 	if err != nil {
 		b.Close()
 		return nil, nil, err
+	}
+	if opt.Settings {
+		settings.Apply(d)
+		if settingsErr != nil {
+			d.post(func() { d.addProblem("settings", settingsErr.Error()+" — using the defaults") })
+		}
 	}
 	return d, func() {
 		d.Close()

@@ -1,10 +1,11 @@
-package app
+package charts
 
 import (
 	"context"
 	"errors"
 	"image"
 	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -106,7 +107,7 @@ func chartsCurveNames(cs []widgets.ProfileCurve) []string {
 func startChartsDesk(t *testing.T) (*desk.Service, *paper.Broker, *data.Journal) {
 	t.Helper()
 	j, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "keel.db"),
-		data.WithClock(func() time.Time { return ScreenshotTime }))
+		data.WithClock(func() time.Time { return chartsNow }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +129,10 @@ func startChartsDesk(t *testing.T) (*desk.Service, *paper.Broker, *data.Journal)
 	return d, b, j
 }
 
+// chartsNow is the fixed "now" of the charts' test journals: Friday 20 November 2026, 10:30
+// in New York.
+var chartsNow = time.Date(2026, time.November, 20, 15, 30, 0, 0, time.UTC)
+
 func chartsWait(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -142,14 +147,14 @@ func chartsWait(t *testing.T, what string, cond func() bool) {
 // openCharts shows the charts window of d at its opening size in a software canvas.
 func openCharts(t *testing.T, d *desk.Service, j *data.Journal) (*ChartsView, fyne.Canvas) {
 	t.Helper()
-	v := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, Desk: d, Journal: j})
+	v := NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j})
 	t.Cleanup(func() { stopCharts(v) })
 	c := software.NewCanvas()
 	c.SetPadded(true)
 	content := v.Content()
 	v.apply(func() {
 		c.SetContent(content)
-		c.Resize(ChartsSize)
+		c.Resize(Size)
 	})
 	v.Settle()
 	return v, c
@@ -214,7 +219,7 @@ func TestChartsViewDemoBookLive(t *testing.T) {
 	if err != nil || !ok || !strings.Contains(raw, `"window":"week"`) || !strings.Contains(raw, `"greek":"vega"`) {
 		t.Fatalf("stored settings %q (%v, %v)", raw, ok, err)
 	}
-	again := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, Desk: d, Journal: j})
+	again := NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j})
 	defer stopCharts(again)
 	var window string
 	var scopes []string
@@ -330,7 +335,14 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 				}
 			}
 			if dir := os.Getenv("KEEL_SHOT_DIR"); dir != "" {
-				if err := writePNG(filepath.Join(dir, "h8-charts-"+c.name+".png"), img); err != nil {
+				f, err := os.Create(filepath.Join(dir, "h8-charts-"+c.name+".png"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := png.Encode(f, img); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Close(); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -343,12 +355,12 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 func TestChartsViewWithoutDesk(t *testing.T) {
 	test.NewTempApp(t)
 	test.ApplyTheme(t, ui.Theme())
-	v := NewChartsView(ui.Env{Now: func() time.Time { return ScreenshotTime }, DeskErr: errors.New("paper account: disk full")})
+	v := NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, DeskErr: errors.New("paper account: disk full")})
 	c := software.NewCanvas()
 	content := v.Content()
 	v.apply(func() {
 		c.SetContent(content)
-		c.Resize(ChartsSize)
+		c.Resize(Size)
 	})
 	v.Settle()
 	for _, note := range []string{v.greekChart.Note(), v.profileChart.Note()} {

@@ -1,4 +1,4 @@
-package app
+package charts
 
 import (
 	"context"
@@ -26,8 +26,8 @@ import (
 // chartsSettingKey is the journal setting the charts window keeps its choices in.
 const chartsSettingKey = "charts.v1"
 
-// ChartsSize is the charts window's opening size.
-var ChartsSize = fyne.NewSize(1280, 900)
+// Size is the charts window's opening size.
+var Size = fyne.NewSize(1280, 900)
 
 // greek is one figure the Greeks chart can draw, in the desk's units.
 type greek struct {
@@ -158,16 +158,6 @@ func NewChartsView(env ui.Env) *ChartsView {
 	if v.d != nil {
 		v.book = v.d.Book()
 	}
-	if env.Journal != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if raw, ok, err := env.Journal.Setting(ctx, chartsSettingKey); err == nil && ok {
-			s := defaultChartsSettings() // what the stored JSON lacks keeps its default
-			if json.Unmarshal([]byte(raw), &s) == nil {
-				v.settings = s.normalized()
-			}
-		}
-		cancel()
-	}
 	v.build()
 	if v.d == nil {
 		why := "the desk is not running"
@@ -180,14 +170,49 @@ func NewChartsView(env ui.Env) *ChartsView {
 		close(v.stopped)
 		return v
 	}
+	// Nothing is read from the journal on the UI goroutine: the window opens with the
+	// default choices and says it is loading; the loop reads the saved choices and the
+	// history, then draws.
+	v.greekChart.SetNote("Loading the Greeks history…")
+	v.profileChart.SetNote("Loading the book…")
 	snaps, cancel := v.d.Subscribe()
 	v.ask(true, true, true)
 	go func() {
 		defer close(v.stopped)
 		defer cancel()
+		v.loadSettings()
 		v.run(snaps)
 	}()
 	return v
+}
+
+// loadSettings reads the saved choices from the journal and shows them (loop goroutine,
+// before the first load). Choices that cannot be read leave the defaults, and say why.
+func (v *ChartsView) loadSettings() {
+	j := v.env.Journal
+	if j == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	raw, ok, err := j.Setting(ctx, chartsSettingKey)
+	cancel()
+	if err != nil {
+		v.apply(func() { v.setStatus("Could not read the saved chart choices — " + err.Error()) })
+		return
+	}
+	if !ok {
+		return
+	}
+	s := defaultChartsSettings() // what the stored JSON lacks keeps its default
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		v.apply(func() { v.setStatus("The saved chart choices are not readable, using the defaults — " + err.Error()) })
+		return
+	}
+	s = s.normalized()
+	v.mu.Lock()
+	v.settings = s
+	v.mu.Unlock()
+	v.apply(func() { v.showSettings(s) })
 }
 
 // normalized fills in what a stored setting lacks and drops what is not understood.
@@ -238,6 +263,29 @@ func (v *ChartsView) Settle() {
 // Stop stops following the desk (it does not wait: the loop may be applying a result on
 // the UI goroutine).
 func (v *ChartsView) Stop() { v.stopOnce.Do(func() { close(v.quit) }) }
+
+// showSettings sets the choices' widgets to s without acting on them (UI goroutine).
+func (v *ChartsView) showSettings(s chartsSettings) {
+	v.building = true
+	defer func() { v.building = false }()
+	v.greekSelect.SetSelected(greekByKey(s.Greek).label)
+	for _, w := range chartWindows {
+		if w.key == s.Window {
+			v.windowRadio.SetSelected(w.label)
+		}
+	}
+	v.scopeChecks.SetSelected(scopeLabels(s.Scopes))
+	v.span.SetText(strconv.FormatFloat(s.Profile.Span, 'f', -1, 64))
+	if s.Profile.Points {
+		v.spanUnit.SetSelected("points")
+	} else {
+		v.spanUnit.SetSelected("%")
+	}
+	v.days.SetText(strconv.FormatFloat(s.Profile.Days, 'f', -1, 64))
+	v.expiry.SetChecked(s.Profile.Expiry)
+	v.volShift.SetText(strconv.FormatFloat(s.Profile.VolShift, 'f', -1, 64))
+	v.overlay.SetSelected(s.Profile.Overlay)
+}
 
 func (v *ChartsView) build() {
 	v.building = true
@@ -877,4 +925,15 @@ func breakevenText(spec widgets.ProfileChartSpec) string {
 		parts = append(parts, c.Name+": "+strings.Join(xs, ", "))
 	}
 	return "Breakevens — " + strings.Join(parts, " · ")
+}
+
+// Window is the Greek charts window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "charts",
+		Title: "Keel — Greek charts",
+		Size:  Size,
+		Key:   fyne.KeyG,
+		Build: func(env ui.Env) fyne.CanvasObject { return NewChartsView(env).Content() },
+	}
 }
