@@ -15,6 +15,8 @@ import (
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/app/layers"
+	"github.com/keel-desk/keel/app/settings"
 	"github.com/keel-desk/keel/assets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -54,20 +56,8 @@ func Windows() []ui.Window {
 			Multiple: true,
 			Build:    buildTicket,
 		},
-		{
-			Name:  "layers",
-			Title: "Keel — Layers",
-			Size:  fyne.NewSize(1200, 780),
-			Key:   fyne.KeyL,
-			Build: func(env ui.Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
-		},
-		{
-			Name:  "settings",
-			Title: "Keel — Settings",
-			Size:  fyne.NewSize(1280, 820),
-			Key:   fyne.KeyComma,
-			Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
-		},
+		layers.Window(),
+		settings.Window(),
 		calculator.Window(),
 		{
 			Name:  "journal",

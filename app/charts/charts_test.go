@@ -221,6 +221,8 @@ func TestChartsViewDemoBookLive(t *testing.T) {
 	}
 	again := NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j})
 	defer stopCharts(again)
+	// The saved choices are read off the UI goroutine: the window shows them once loaded.
+	again.Settle()
 	var window string
 	var scopes []string
 	again.apply(func() { window, scopes = again.windowRadio.Selected, again.scopeChecks.Selected })

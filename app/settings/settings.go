@@ -1,4 +1,4 @@
-package app
+package settings
 
 import (
 	"context"
@@ -63,10 +63,10 @@ var settingsSpeeds = []struct {
 	speed float64
 }{{"1×", 1}, {"10×", 10}, {"60×", 60}, {"600×", 600}}
 
-// SettingsView is the desk.Settings window: the benchmark and betas, the risk limits, the paper
+// SettingsView is the Settings window: the benchmark and betas, the risk limits, the paper
 // account's commissions and fees, and the paper market's clock. Save checks every field,
-// shows problems beside them and changes nothing until they are fixed; then it writes the
-// settings to the journal and applies them to the desk.
+// shows problems beside them and changes nothing until they are fixed; then the desk
+// service writes the settings to the journal and applies them (desk.ApplySettings).
 type SettingsView struct {
 	env ui.Env
 	ctx context.Context
@@ -441,4 +441,15 @@ func (v *SettingsView) togglePause() {
 		cs := c.Clock()
 		return func() { v.showClock(&cs) }
 	})
+}
+
+// Window is the settings window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "settings",
+		Title: "Keel — Settings",
+		Size:  fyne.NewSize(1280, 820),
+		Key:   fyne.KeyComma,
+		Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
+	}
 }

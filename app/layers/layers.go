@@ -1,4 +1,4 @@
-package app
+package layers
 
 import (
 	"context"
@@ -38,8 +38,9 @@ type layerPosition struct {
 // LayerEditor is the layer editor window: the book's layers (and Unassigned), a form to
 // create, rename and change one (bias, underlyings, hedge instrument, limits, notes) with
 // its problems beside the fields, and the book's positions with checks to move them between
-// layers. Every change is written to the journal off the UI goroutine, and the desk is told
-// to read the layers again, so the desk window shows it at its next snapshot.
+// layers. Every change is a command to the desk service (SaveLayer, DeleteLayer,
+// MovePositions), given off the UI goroutine; the desk writes the journal and reads the
+// layers again, so the desk window shows it at its next snapshot.
 type LayerEditor struct {
 	env  ui.Env
 	j    *data.Journal
@@ -782,4 +783,15 @@ func (v *LayerEditor) moveChecked() {
 			v.reload("")
 		}
 	})
+}
+
+// Window is the layers window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "layers",
+		Title: "Keel — Layers",
+		Size:  fyne.NewSize(1200, 780),
+		Key:   fyne.KeyL,
+		Build: func(env ui.Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
+	}
 }

@@ -1,4 +1,4 @@
-package app
+package layers
 
 import (
 	"context"
@@ -14,7 +14,10 @@ import (
 
 	"github.com/keel-desk/keel/engine/portfolio"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
+	"github.com/keel-desk/keel/engine/instrument"
+	"time"
 )
 
 // layerEditorSize is the layer editor's opening size.
@@ -22,10 +25,10 @@ var layerEditorSize = fyne.NewSize(1200, 780)
 
 // openLayerEditor opens the layer editor on dt's book in a test window and waits for the
 // layers to load.
-func openLayerEditor(t *testing.T, dt *deskTest) (*LayerEditor, fyne.Window) {
+func openLayerEditor(t *testing.T, dt *testkit.Desk) (*LayerEditor, fyne.Window) {
 	t.Helper()
 	w := test.NewTempWindow(t, widget.NewLabel(""))
-	env := dt.env()
+	env := deskEnv(dt)
 	env.Window = w
 	v := NewLayerEditor(env)
 	v.OnUI(func() {
@@ -36,7 +39,7 @@ func openLayerEditor(t *testing.T, dt *deskTest) (*LayerEditor, fyne.Window) {
 		v.Stop()
 		<-v.Done()
 	})
-	dt.until(t, "the book's positions in the editor", func() bool {
+	dt.Until(t, "the book's positions in the editor", func() bool {
 		n := 0
 		v.OnUI(func() { n = len(v.positions) })
 		return n > 0
@@ -46,9 +49,9 @@ func openLayerEditor(t *testing.T, dt *deskTest) (*LayerEditor, fyne.Window) {
 }
 
 // journalLayer reads a layer of dt's book from the journal.
-func journalLayer(t *testing.T, dt *deskTest, name string) (portfolio.Layer, bool) {
+func journalLayer(t *testing.T, dt *testkit.Desk, name string) (portfolio.Layer, bool) {
 	t.Helper()
-	ls, err := dt.j.Layers(context.Background(), dt.d.Book())
+	ls, err := dt.Journal.Layers(context.Background(), dt.Desk.Book())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +64,8 @@ func journalLayer(t *testing.T, dt *deskTest, name string) (portfolio.Layer, boo
 }
 
 // deskLayer is the desk's newest snapshot's layer called name.
-func deskLayer(dt *deskTest, name string) (portfolio.LayerRisk, bool) {
-	for _, l := range dt.d.Latest().Book.Layers {
+func deskLayer(dt *testkit.Desk, name string) (portfolio.LayerRisk, bool) {
+	for _, l := range dt.Desk.Latest().Book.Layers {
 		if l.Layer.Name == name {
 			return l, true
 		}
@@ -95,9 +98,9 @@ func findButtonIn(o fyne.CanvasObject, text string) *widget.Button {
 }
 
 func TestLayerEditorValidatesBesideTheFields(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v, _ := openLayerEditor(t, dt)
-	before, _ := dt.j.Layers(context.Background(), dt.d.Book())
+	before, _ := dt.Journal.Layers(context.Background(), dt.Desk.Book())
 	v.OnUI(func() {
 		v.startNew()
 		v.name.SetText("MES futures") // taken
@@ -139,14 +142,14 @@ func TestLayerEditorValidatesBesideTheFields(t *testing.T) {
 			t.Errorf("after fixing: name %q, per leg %q", v.nameErr.Text, v.perLegErr.Text)
 		}
 	})
-	after, _ := dt.j.Layers(context.Background(), dt.d.Book())
+	after, _ := dt.Journal.Layers(context.Background(), dt.Desk.Book())
 	if len(after) != len(before) {
 		t.Errorf("invalid form saved something: %d layers, was %d", len(after), len(before))
 	}
 }
 
 func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v, w := openLayerEditor(t, dt)
 
 	// Create "Tactical", short-biased on SPY with 10 contracts at most.
@@ -189,7 +192,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	if len(moved) != 2 {
 		t.Fatalf("moved %v, want the 2 SPY options", moved)
 	}
-	dt.until(t, "Tactical with 2 positions on the desk", func() bool {
+	dt.Until(t, "Tactical with 2 positions on the desk", func() bool {
 		l, ok := deskLayer(dt, "Tactical")
 		return ok && len(l.Positions) == 2 && l.Configured && l.Layer.Bias == portfolio.Short
 	})
@@ -207,7 +210,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	if _, ok := journalLayer(t, dt, "Tactical"); ok {
 		t.Error("the old name is still in the journal")
 	}
-	dt.until(t, "the renamed layer on the desk", func() bool {
+	dt.Until(t, "the renamed layer on the desk", func() bool {
 		l, ok := deskLayer(dt, "Tactical SPY")
 		return ok && len(l.Positions) == 2
 	})
@@ -241,7 +244,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 	if _, ok := journalLayer(t, dt, "Tactical SPY"); ok {
 		t.Error("the layer is still in the journal")
 	}
-	pl, err := dt.j.PositionLayers(context.Background(), dt.d.Book())
+	pl, err := dt.Journal.PositionLayers(context.Background(), dt.Desk.Book())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +253,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 			t.Errorf("%s is in %q, want ES options", s, pl[s])
 		}
 	}
-	dt.until(t, "ES options with 4 positions on the desk", func() bool {
+	dt.Until(t, "ES options with 4 positions on the desk", func() bool {
 		l, ok := deskLayer(dt, "ES options")
 		_, gone := deskLayer(dt, "Tactical SPY")
 		return ok && len(l.Positions) == 4 && !gone
@@ -265,7 +268,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 		v.moveChecked()
 	})
 	v.Wait()
-	dt.until(t, "Unassigned with 2 positions on the desk", func() bool {
+	dt.Until(t, "Unassigned with 2 positions on the desk", func() bool {
 		l, ok := deskLayer(dt, portfolio.Unassigned)
 		return ok && len(l.Positions) == 2
 	})
@@ -274,7 +277,7 @@ func TestLayerEditorCreateMoveRenameDelete(t *testing.T) {
 // TestLayerEditorScreenshot renders the editor to /tmp/h7-layers.png when KEEL_SHOTS is
 // set; it always checks that the content fits the window.
 func TestLayerEditorScreenshot(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v, _ := openLayerEditor(t, dt)
 	v.OnUI(func() { v.selectInList("ES options") })
 	v.Wait()
@@ -288,7 +291,7 @@ func TestLayerEditorScreenshot(t *testing.T) {
 		v.OnUI(func() {
 			v.perLeg.SetText("x")
 			v.readForm() // show a problem beside its field in the picture
-			renderShot(t, container.NewStack(content), layerEditorSize, "/tmp/h7-layers.png")
+			testkit.Shot(t, container.NewStack(content), layerEditorSize, "/tmp/h7-layers.png")
 		})
 	}
 }
@@ -297,10 +300,10 @@ func TestLayerEditorScreenshot(t *testing.T) {
 // and when it is narrower than one lot of its hedge (issue 11, item 7): the demo account's
 // ±5% of net liq is about ±19 SPY shares, one MES about 50.
 func TestLayerEditorSaysWhenTheBandIsNarrowerThanOneLot(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v, _ := openLayerEditor(t, dt)
 	band := func() (text string, imp widget.Importance) {
-		dt.until(t, "the band note", func() bool {
+		dt.Until(t, "the band note", func() bool {
 			v.Wait()
 			v.OnUI(func() { text, imp = v.bandNote.Text, v.bandNote.Importance })
 			return text != "" && !strings.HasPrefix(text, "waiting")
@@ -330,4 +333,13 @@ func TestLayerEditorSaysWhenTheBandIsNarrowerThanOneLot(t *testing.T) {
 	if text, _ := band(); !strings.Contains(text, "short-biased") {
 		t.Errorf("ES options: %q", text)
 	}
+}
+
+// deskTestStart is the market time the test paper accounts open at: Friday 20 November
+// 2026, 10:00 in New York.
+var deskTestStart = time.Date(2026, time.November, 20, 10, 0, 0, 0, instrument.NewYork)
+
+// deskEnv is what a window of the test desk is built from.
+func deskEnv(dt *testkit.Desk) ui.Env {
+	return ui.Env{Now: func() time.Time { return deskTestStart }, Journal: dt.Journal, Desk: dt.Desk}
 }

@@ -1,4 +1,4 @@
-package app
+package settings
 
 import (
 	"context"
@@ -13,15 +13,19 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/app/internal/testkit"
+	"github.com/keel-desk/keel/app/ui"
+	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"time"
 )
 
 // settingsSize is the Settings window's opening size.
 var settingsSize = fyne.NewSize(1280, 820)
 
-func openSettings(t *testing.T, dt *deskTest) *SettingsView {
+func openSettings(t *testing.T, dt *testkit.Desk) *SettingsView {
 	t.Helper()
-	v := NewSettingsView(dt.env())
+	v := NewSettingsView(deskEnv(dt))
 	v.OnUI(func() {
 		w := test.NewTempWindow(t, v.Content())
 		w.Resize(settingsSize)
@@ -125,19 +129,19 @@ func TestSettingsValidate(t *testing.T) {
 }
 
 func TestSettingsRoundTripThroughTheJournalAndApply(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	ctx := context.Background()
-	s, err := desk.LoadSettings(ctx, dt.j)
+	s, err := desk.LoadSettings(ctx, dt.Journal)
 	if err != nil || s.Benchmark != "SPY" || s.Limits != portfolio.DefaultLimits() {
 		t.Fatalf("never-saved settings = %+v, %v; want the defaults", s, err)
 	}
 	s.Betas["VXX"] = -1.25
 	s.Limits.WarnDTE = 50 // the demo's options are 34–41 days out: every one is flagged
 	s.Commissions.Future = decimal.RequireFromString("2.25")
-	if err := desk.SaveSettings(ctx, dt.j, s); err != nil {
+	if err := desk.SaveSettings(ctx, dt.Journal, s); err != nil {
 		t.Fatal(err)
 	}
-	got, err := desk.LoadSettings(ctx, dt.j)
+	got, err := desk.LoadSettings(ctx, dt.Journal)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,33 +149,33 @@ func TestSettingsRoundTripThroughTheJournalAndApply(t *testing.T) {
 		t.Errorf("loaded %+v, saved %+v", got, s)
 	}
 	// Bad JSON in the journal gives the defaults and says so.
-	if err := dt.j.SetSetting(ctx, desk.SettingsKey, `{"limits": {"WarnDTE": -3}}`); err != nil {
+	if err := dt.Journal.SetSetting(ctx, desk.SettingsKey, `{"limits": {"WarnDTE": -3}}`); err != nil {
 		t.Fatal(err)
 	}
-	if bad, err := desk.LoadSettings(ctx, dt.j); err == nil || bad.Limits.WarnDTE != 7 {
+	if bad, err := desk.LoadSettings(ctx, dt.Journal); err == nil || bad.Limits.WarnDTE != 7 {
 		t.Errorf("invalid saved settings: %v, %v; want the defaults and an error", bad.Limits.WarnDTE, err)
 	}
 
 	// Apply: the desk's next snapshot checks the new limits and weighs VXX with −1.25.
 	vxxBeta := func() float64 {
-		for _, p := range dt.d.Latest().Book.Positions {
+		for _, p := range dt.Desk.Latest().Book.Positions {
 			if p.Underlying == "VXX" {
 				return p.Beta
 			}
 		}
 		return 0
 	}
-	dt.until(t, "VXX valued", func() bool { return vxxBeta() != 0 })
+	dt.Until(t, "VXX valued", func() bool { return vxxBeta() != 0 })
 	if b := vxxBeta(); b != -2.5 {
 		t.Fatalf("VXX beta %v before, want the default −2.5", b)
 	}
-	got.Apply(dt.d)
-	dt.until(t, "the applied settings on the desk", func() bool {
-		snap := dt.d.Latest()
+	got.Apply(dt.Desk)
+	dt.Until(t, "the applied settings on the desk", func() bool {
+		snap := dt.Desk.Latest()
 		return snap.Limits == got.Limits && vxxBeta() == -1.25
 	})
 	dte := 0
-	for _, a := range dt.d.Latest().Alerts {
+	for _, a := range dt.Desk.Latest().Alerts {
 		if a.Kind == portfolio.AlertDTE {
 			dte++
 		}
@@ -182,7 +186,7 @@ func TestSettingsRoundTripThroughTheJournalAndApply(t *testing.T) {
 }
 
 func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v := openSettings(t, dt)
 	vega := limitIndex(t, "Vega")
 	warn := limitIndex(t, "Roll or close by")
@@ -207,7 +211,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 			t.Errorf("status %q", v.status.Text)
 		}
 	})
-	if _, ok, _ := dt.j.Setting(context.Background(), desk.SettingsKey); ok {
+	if _, ok, _ := dt.Journal.Setting(context.Background(), desk.SettingsKey); ok {
 		t.Fatal("invalid settings were saved")
 	}
 	v.OnUI(func() {
@@ -221,7 +225,7 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 		v.saveAndApply()
 	})
 	v.Wait()
-	s, err := desk.LoadSettings(context.Background(), dt.j)
+	s, err := desk.LoadSettings(context.Background(), dt.Journal)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,20 +238,20 @@ func TestSettingsWindowValidatesSavesAndApplies(t *testing.T) {
 			t.Errorf("status %q", v.status.Text)
 		}
 	})
-	dt.until(t, "the desk checking the saved limits", func() bool { return dt.d.Latest().Limits == s.Limits })
+	dt.Until(t, "the desk checking the saved limits", func() bool { return dt.Desk.Latest().Limits == s.Limits })
 }
 
 func TestSettingsClockSpeedAndPause(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v := openSettings(t, dt)
 	v.OnUI(func() { v.speed.SetSelected("600×") })
 	v.Wait()
-	if c := dt.b.Clock(); c.Speed != 600 {
+	if c := dt.Paper.Clock(); c.Speed != 600 {
 		t.Errorf("speed %v, want 600", c.Speed)
 	}
 	v.OnUI(func() { test.Tap(v.pause) })
 	v.Wait()
-	if !dt.b.Clock().Paused {
+	if !dt.Paper.Clock().Paused {
 		t.Error("not paused")
 	}
 	v.OnUI(func() {
@@ -257,7 +261,7 @@ func TestSettingsClockSpeedAndPause(t *testing.T) {
 		test.Tap(v.pause)
 	})
 	v.Wait()
-	if dt.b.Clock().Paused {
+	if dt.Paper.Clock().Paused {
 		t.Error("still paused after Resume")
 	}
 }
@@ -265,14 +269,23 @@ func TestSettingsClockSpeedAndPause(t *testing.T) {
 // TestSettingsScreenshot renders the Settings window to /tmp/h7-settings.png when
 // KEEL_SHOTS is set; it always checks the content fits the window.
 func TestSettingsScreenshot(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	v := openSettings(t, dt)
 	content := v.Content()
 	if os.Getenv("KEEL_SHOTS") != "" {
 		v.OnUI(func() {
 			v.betas["IWM"].SetText("1,2")
 			v.readForm()
-			renderShot(t, content, settingsSize, "/tmp/h7-settings.png")
+			testkit.Shot(t, content, settingsSize, "/tmp/h7-settings.png")
 		})
 	}
+}
+
+// deskTestStart is the market time the test paper accounts open at: Friday 20 November
+// 2026, 10:00 in New York.
+var deskTestStart = time.Date(2026, time.November, 20, 10, 0, 0, 0, instrument.NewYork)
+
+// deskEnv is what a window of the test desk is built from.
+func deskEnv(dt *testkit.Desk) ui.Env {
+	return ui.Env{Now: func() time.Time { return deskTestStart }, Journal: dt.Journal, Desk: dt.Desk}
 }
