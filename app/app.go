@@ -15,9 +15,11 @@ import (
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
 	"github.com/keel-desk/keel/app/settings"
 	"github.com/keel-desk/keel/assets"
+	"github.com/keel-desk/keel/data"
 
 	"github.com/keel-desk/keel/app/ui"
 )
@@ -59,13 +61,7 @@ func Windows() []ui.Window {
 		layers.Window(),
 		settings.Window(),
 		calculator.Window(),
-		{
-			Name:  "journal",
-			Title: "Keel — Trade journal",
-			Size:  fyne.NewSize(1360, 820),
-			Key:   fyne.KeyJ,
-			Build: buildJournal,
-		},
+		journal.Window(),
 		{
 			Name:  "checklist",
 			Title: "Keel — Daily hedging checklist",
@@ -135,7 +131,7 @@ func Run(a fyne.App, dbPath string) {
 	env.Journal, env.JournalErr = openJournal(dbPath)
 	if env.Journal != nil {
 		defer env.Journal.Close()
-		if _, err := SeedSampleHistory(context.Background(), env.Journal); err != nil {
+		if _, err := journal.SeedSampleHistory(context.Background(), env.Journal); err != nil {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 		}
 	}
@@ -265,4 +261,21 @@ func (o *opener) show(spec ui.Window, arg any) fyne.Window {
 		}
 	})
 	return w
+}
+
+// openJournal opens the journal at path, or at data.DefaultPath() when path is "".
+func openJournal(path string) (*data.Journal, error) {
+	if path == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w", err)
+		}
+		path = p
+	}
+	j, err := data.Open(context.Background(), path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "keel:", err)
+		return nil, err
+	}
+	return j, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/keel-desk/keel/brokers/paper"
 	"github.com/keel-desk/keel/data"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -190,7 +191,7 @@ func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal
 	t.Helper()
 	test.NewTempApp(t)
 	test.ApplyTheme(t, ui.Theme())
-	j := openTestJournal(t, path)
+	j := testkit.Journal(t, path)
 	d, stopDesk, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +241,7 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 		t.Errorf("--json run %v", run)
 	}
 	// The command does not move the account's market.
-	j2 := openTestJournal(t, path)
+	j2 := testkit.Journal(t, path)
 	d2, stop2, err := desk.StartPaper(j2, desk.PaperOptions{Paused: true})
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -37,7 +38,7 @@ func startTestDesk(t *testing.T) (*desk.Service, *paper.Broker) {
 	t.Helper()
 	test.NewTempApp(t)
 	test.ApplyTheme(t, ui.Theme())
-	j := openTestJournal(t, filepath.Join(t.TempDir(), "keel.db"))
+	j := testkit.Journal(t, filepath.Join(t.TempDir(), "keel.db"))
 	t.Cleanup(func() { j.Close() })
 	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
 	if err != nil {

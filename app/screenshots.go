@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/widgets"
@@ -45,7 +46,7 @@ func Screenshots(dir string) error {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	defer j.Close()
-	if _, err := SeedSampleHistory(context.Background(), j); err != nil {
+	if _, err := journal.SeedSampleHistory(context.Background(), j); err != nil {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	// The desk runs a new paper account with the demo book on a market that moves only when

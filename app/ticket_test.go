@@ -19,6 +19,7 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/pricing"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -306,7 +307,7 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 	})
 	if os.Getenv("KEEL_SHOTS") != "" {
 		tk.Settle()
-		saveShot(t, w, "/tmp/h6-confirm.png")
+		testkit.SavePNG(t, w.Canvas().Capture(), "/tmp/h6-confirm.png")
 		var tk2 *OrderTicket
 		var content fyne.CanvasObject
 		locked(func() {

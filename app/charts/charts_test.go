@@ -5,7 +5,6 @@ import (
 	"errors"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 	"github.com/keel-desk/keel/engine/pricing"
 	"github.com/keel-desk/keel/widgets"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -337,16 +337,7 @@ func TestChartsScreenshotsLightAndDark(t *testing.T) {
 				}
 			}
 			if dir := os.Getenv("KEEL_SHOT_DIR"); dir != "" {
-				f, err := os.Create(filepath.Join(dir, "h8-charts-"+c.name+".png"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := png.Encode(f, img); err != nil {
-					t.Fatal(err)
-				}
-				if err := f.Close(); err != nil {
-					t.Fatal(err)
-				}
+				testkit.SavePNG(t, img, filepath.Join(dir, "h8-charts-"+c.name+".png"))
 			}
 		})
 	}

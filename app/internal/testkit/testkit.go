@@ -137,11 +137,17 @@ func Render(content fyne.CanvasObject, size fyne.Size) image.Image {
 // Shot renders content into the PNG file path.
 func Shot(t testing.TB, content fyne.CanvasObject, size fyne.Size, path string) {
 	t.Helper()
+	SavePNG(t, Render(content, size), path)
+}
+
+// SavePNG writes img to the PNG file path.
+func SavePNG(t testing.TB, img image.Image, path string) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := png.Encode(f, Render(content, size)); err != nil {
+	if err := png.Encode(f, img); err != nil {
 		f.Close()
 		t.Fatal(err)
 	}

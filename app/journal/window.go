@@ -1,34 +1,11 @@
-package app
+package journal
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/keel-desk/keel/data"
-
 	"github.com/keel-desk/keel/app/ui"
 )
-
-// openJournal opens the journal at path, or at data.DefaultPath() when path is "".
-func openJournal(path string) (*data.Journal, error) {
-	if path == "" {
-		p, err := data.DefaultPath()
-		if err != nil {
-			return nil, fmt.Errorf("journal: %w", err)
-		}
-		path = p
-	}
-	j, err := data.Open(context.Background(), path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "keel:", err)
-		return nil, err
-	}
-	return j, nil
-}
 
 // buildJournal is the journal window's Build: the journal view, or why there is none.
 func buildJournal(env ui.Env) fyne.CanvasObject {
@@ -42,4 +19,15 @@ func buildJournal(env ui.Env) fyne.CanvasObject {
 		return l
 	}
 	return NewJournalView(env.Journal, env.Window).Content()
+}
+
+// Window is the trade journal window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "journal",
+		Title: "Keel — Trade journal",
+		Size:  fyne.NewSize(1360, 820),
+		Key:   fyne.KeyJ,
+		Build: buildJournal,
+	}
 }

@@ -1,4 +1,4 @@
-package app
+package journal
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/keel-desk/keel/data/statement"
 	"github.com/keel-desk/keel/engine/instrument"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -405,7 +406,5 @@ func TestParseTags(t *testing.T) {
 
 func saveShot(t *testing.T, w fyne.Window, path string) {
 	t.Helper()
-	if err := writePNG(path, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
+	testkit.SavePNG(t, w.Canvas().Capture(), path)
 }
