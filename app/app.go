@@ -14,6 +14,7 @@ import (
 
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
+	"github.com/keel-desk/keel/app/checklist"
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
@@ -62,26 +63,8 @@ func Windows() []ui.Window {
 		settings.Window(),
 		calculator.Window(),
 		journal.Window(),
-		{
-			Name:  "checklist",
-			Title: "Keel — Daily hedging checklist",
-			Size:  fyne.NewSize(1280, 860),
-			Key:   fyne.KeyH,
-			Build: func(env ui.Env) fyne.CanvasObject {
-				v := NewChecklistView(env)
-				return ui.NewRoot(v.Content(), v.Settle, nil)
-			},
-		},
-		{
-			Name:  "review",
-			Title: "Keel — Weekly hedging review",
-			Size:  fyne.NewSize(1180, 760),
-			Key:   fyne.KeyW,
-			Build: func(env ui.Env) fyne.CanvasObject {
-				v := NewReviewView(env)
-				return ui.NewRoot(v.Content(), v.Settle, nil)
-			},
-		},
+		checklist.Window(),
+		checklist.ReviewWindow(),
 		charts.Window(),
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package checklist
 
 import (
 	"context"
@@ -19,41 +19,10 @@ import (
 	"github.com/keel-desk/keel/app/ui"
 )
 
-// ReviewWeek is one week of the checklist's record, as the journal holds it.
-type ReviewWeek struct {
-	From, To   time.Time // Monday 00:00 and the next Monday 00:00, New York
-	Now        time.Time // days after Now are not yet due
-	At         desk.ChecklistSettings
-	Runs       []data.ChecklistRun
-	Guard      []data.GuardEvent
-	Off        []data.OffChecklistOrder
-	HedgeCosts []data.HedgeCost
-	Theta      []data.GreekPoint // the book's Greeks history (theta in dollars per day)
-	// Since is when the desk began recording the book (its first Greeks sample): days
-	// before it were not the book's to run the checklist on. Zero counts every day.
-	Since time.Time
-}
-
 // ReviewResult is the week reviewed, with the cumulative series the chart draws.
 type ReviewResult struct {
 	hedge.Review
 	Cost, Theta widgets.Series // cumulative dollars by day
-}
-
-// TradingDays are the weekdays in [from, to) that are not exchange holidays and whose set
-// time is at or before now.
-func TradingDays(from, to, now time.Time, s desk.ChecklistSettings) []time.Time {
-	var out []time.Time
-	for d := from.In(instrument.NewYork); d.Before(to); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || instrument.IsHoliday(d.Year(), d.Month(), d.Day()) {
-			continue
-		}
-		at := desk.ScheduledAt(d, s.Hour, s.Minute)
-		if !at.After(now) {
-			out = append(out, at)
-		}
-	}
-	return out
 }
 
 // thetaByDay is the theta collected each calendar day: the last sample of a day's theta
@@ -80,11 +49,11 @@ func thetaByDay(pts []data.GreekPoint) (days []time.Time, theta []float64) {
 	return days, theta
 }
 
-// Review computes the week: the scheduled runs against the runs logged (the first run
+// review computes the week: the scheduled runs against the runs logged (the first run
 // completed for each day), the overrides on each day, the off-checklist adjustments, the
 // hedging cost journaled against the theta collected, and the suggestion when costs run
 // high (hedge.ReviewRules defaults: 30 minutes of grace, cost above 30% of theta).
-func (w ReviewWeek) Review() (ReviewResult, error) {
+func review(w desk.ReviewWeek) (ReviewResult, error) {
 	var records []hedge.RunRecord
 	dayOf := func(t time.Time) string { return t.In(instrument.NewYork).Format("2006-01-02") }
 	overrides := map[string]int{}
@@ -93,7 +62,7 @@ func (w ReviewWeek) Review() (ReviewResult, error) {
 			overrides[dayOf(e.At)]++
 		}
 	}
-	days := TradingDays(w.From, w.To, w.Now, w.At)
+	days := desk.TradingDays(w.From, w.To, w.Now, w.At)
 	if !w.Since.IsZero() {
 		first := dayOf(w.Since)
 		kept := days[:0]
@@ -150,40 +119,6 @@ func (w ReviewWeek) Review() (ReviewResult, error) {
 	return res, nil
 }
 
-// WeekOf is the Monday 00:00 New York that starts t's week.
-func WeekOf(t time.Time) time.Time {
-	ny := t.In(instrument.NewYork)
-	back := (int(ny.Weekday()) + 6) % 7
-	d := ny.AddDate(0, 0, -back)
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, instrument.NewYork)
-}
-
-// LoadReviewWeek reads the week starting from (a Monday) from the journal for book and acct.
-func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data.AccountRef, from, now time.Time) (ReviewWeek, error) {
-	w := ReviewWeek{From: from, To: from.AddDate(0, 0, 7), Now: now}
-	var err error
-	if w.At, err = desk.LoadChecklistSettings(ctx, j); err != nil {
-		return w, err
-	}
-	if w.Runs, err = j.ChecklistRuns(ctx, book, w.From, w.To); err != nil {
-		return w, err
-	}
-	if w.Guard, err = j.GuardEvents(ctx, book, w.From, w.To); err != nil {
-		return w, err
-	}
-	if w.Off, err = j.OffChecklist(ctx, book, w.From, w.To); err != nil {
-		return w, err
-	}
-	if w.HedgeCosts, err = j.HedgeCosts(ctx, acct, w.From, w.To); err != nil {
-		return w, err
-	}
-	if w.Since, _, err = j.FirstGreekSample(ctx, book); err != nil {
-		return w, err
-	}
-	w.Theta, err = j.GreekHistory(ctx, book, "", w.From)
-	return w, err
-}
-
 // ReviewView is the weekly review window: adherence to the checklist, overrides,
 // off-checklist adjustments and the hedging cost against the theta collected.
 type ReviewView struct {
@@ -202,7 +137,7 @@ type ReviewView struct {
 func NewReviewView(env ui.Env) *ReviewView {
 	v := &ReviewView{env: env, ctx: context.Background()}
 	now := v.now()
-	v.week = WeekOf(now)
+	v.week = desk.WeekOf(now)
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.figures = widget.NewLabel("")
 	v.figures.Wrapping = fyne.TextWrapWord
@@ -252,10 +187,10 @@ func (v *ReviewView) load() {
 		return
 	}
 	v.Background(func() func() {
-		w, err := LoadReviewWeek(v.ctx, j, d.Book(), d.Account(), week, now)
+		w, err := d.ReviewWeek(v.ctx, week, now)
 		var res ReviewResult
 		if err == nil {
-			res, err = w.Review()
+			res, err = review(w)
 		}
 		return func() {
 			if err != nil {

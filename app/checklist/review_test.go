@@ -1,4 +1,4 @@
-package app
+package checklist
 
 import (
 	"math"
@@ -23,7 +23,7 @@ func TestReviewOfAHandMadeWeek(t *testing.T) {
 	run := func(d, h, m int) data.ChecklistRun {
 		return data.ChecklistRun{Scheduled: at(d, 15, 45), Started: at(d, h, m-1), Completed: at(d, h, m)}
 	}
-	w := ReviewWeek{From: at(16, 0, 0), To: at(23, 0, 0), Now: at(20, 17, 0), At: s,
+	w := desk.ReviewWeek{From: at(16, 0, 0), To: at(23, 0, 0), Now: at(20, 17, 0), At: s,
 		Runs:  []data.ChecklistRun{run(16, 15, 50), run(17, 16, 30), run(19, 15, 46), run(20, 15, 59)},
 		Guard: []data.GuardEvent{{At: at(19, 11, 0), Kind: "stop"}, {At: at(19, 11, 5), Kind: "override"}},
 		Off:   []data.OffChecklistOrder{{OrderID: "1"}, {OrderID: "2"}},
@@ -32,7 +32,7 @@ func TestReviewOfAHandMadeWeek(t *testing.T) {
 	for d := 16; d <= 20; d++ {
 		w.Theta = append(w.Theta, data.GreekPoint{Time: at(d, 15, 0), Theta: 90}, data.GreekPoint{Time: at(d, 15, 55), Theta: 100})
 	}
-	r, err := w.Review()
+	r, err := review(w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestReviewOfAHandMadeWeek(t *testing.T) {
 	}
 	// Costs above 30% of theta suggest widening the band: $200 against $500.
 	w.HedgeCosts[1].Cost = decimal.NewFromInt(140)
-	if r, err = w.Review(); err != nil || !contains(r.Suggestion, "widen") {
+	if r, err = review(w); err != nil || !contains(r.Suggestion, "widen") {
 		t.Errorf("high costs: %q %v", r.Suggestion, err)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package checklist
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ func buyMES(t *testing.T, d *desk.Service) {
 		t.Fatalf("buying MES: %v %+v", err, st)
 	}
 	b := d.Paper().(*paper.Broker)
-	waitFor(t, "6 MES in the book", func() bool {
+	testkit.WaitFor(t, "6 MES in the book", func() bool {
 		_ = b.Advance(time.Second)
 		for _, p := range d.Latest().Positions {
 			if p.Symbol == "MESZ6" && p.Quantity == 6 {
@@ -101,18 +101,18 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
 	d, j, _ := startChecklistDesk(t, filepath.Join(t.TempDir(), "keel.db"))
 	var opened []any
-	env := ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Journal: j,
+	env := ui.Env{Now: func() time.Time { return testkit.PaperStart }, Desk: d, Journal: j,
 		Open: func(name string, arg any) {
 			if name == "ticket" {
 				opened = append(opened, arg)
 			}
 		}}
 	var v *ChecklistView
-	locked(func() { v = NewChecklistView(env) })
+	testkit.Locked(func() { v = NewChecklistView(env) })
 	v.Settle()
 	v.Settle()
 	var text string
-	locked(func() { text = labels(v.Content()) })
+	testkit.Locked(func() { text = labels(v.Content()) })
 	for _, want := range []string{"no action", "book", "ES options", "Log run", "Ignore P&L"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("quiet checklist lacks %q:\n%s", want, text)
@@ -123,21 +123,21 @@ func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
 			t.Errorf("the checklist shows %q while it runs", banned)
 		}
 	}
-	renderShot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-quiet.png")
-	locked(func() { v.logRun() })
+	testkit.Shot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-quiet.png")
+	testkit.Locked(func() { v.logRun() })
 	v.Settle()
 
 	buyMES(t, d)
-	locked(func() { v.run() })
+	testkit.Locked(func() { v.run() })
 	v.Settle()
 	var btn *widget.Button
-	locked(func() { btn = findButton(v.Content(), "Prefill order") })
+	testkit.Locked(func() { btn = findButton(v.Content(), "Prefill order") })
 	if btn == nil {
-		locked(func() { text = labels(v.Content()) })
+		testkit.Locked(func() { text = labels(v.Content()) })
 		t.Fatalf("no Prefill order button after the breach:\n%s", text)
 	}
-	renderShot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-breach.png")
-	locked(func() { test.Tap(btn) })
+	testkit.Shot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-breach.png")
+	testkit.Locked(func() { test.Tap(btn) })
 	v.Settle()
 	if len(opened) != 1 {
 		t.Fatalf("ticket opened %d times", len(opened))
@@ -153,16 +153,16 @@ func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
 	if err != nil || st.State != brokers.Filled {
 		t.Fatalf("sending: %v %+v", err, st)
 	}
-	locked(func() { v.logRun() })
+	testkit.Locked(func() { v.logRun() })
 	v.Settle()
-	runs, err := env.Journal.ChecklistRuns(context.Background(), d.Book(), time.Time{}, paperStart.AddDate(1, 0, 0))
+	runs, err := env.Journal.ChecklistRuns(context.Background(), d.Book(), time.Time{}, testkit.PaperStart.AddDate(1, 0, 0))
 	if err != nil || len(runs) != 2 {
 		t.Fatalf("runs %+v %v", runs, err)
 	}
 	if runs[0].Action != "no action" || runs[1].OrderIDs[0] != st.ID || !strings.Contains(runs[1].Action, "sell") {
 		t.Errorf("runs %+v", runs)
 	}
-	waitFor(t, "the hedge journaled", func() bool {
+	testkit.WaitFor(t, "the hedge journaled", func() bool {
 		left, err := env.Journal.ChecklistOrdersAwaitingHedge(context.Background(), d.Book())
 		return err == nil && len(left) == 0
 	})
@@ -170,18 +170,18 @@ func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
 	// The weekly review of that week: the book began that day, so one run is due and it was on
 	// time; the MES buy was off the checklist.
 	var rv *ReviewView
-	locked(func() { rv = NewReviewView(env) })
+	testkit.Locked(func() { rv = NewReviewView(env) })
 	rv.Settle()
-	locked(func() { text = labels(rv.Content()) })
+	testkit.Locked(func() { text = labels(rv.Content()) })
 	if !strings.Contains(text, "Adjustments outside the checklist: 1") || !strings.Contains(text, "Runs on time: 1 of 1 scheduled") {
 		t.Errorf("review:\n%s", text)
 	}
 	// The chart draws on its own goroutine: rendered only on request (KEEL_SHOTS=1, without
 	// -race), like the other windows' pictures.
 	if os.Getenv("KEEL_SHOTS") != "" {
-		renderShot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
+		testkit.Shot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
 		time.Sleep(500 * time.Millisecond)
-		renderShot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
+		testkit.Shot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
 	}
 }
 
@@ -192,7 +192,7 @@ func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal
 	test.NewTempApp(t)
 	test.ApplyTheme(t, ui.Theme())
 	j := testkit.Journal(t, path)
-	d, stopDesk, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
+	d, stopDesk, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: testkit.PaperStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal
 	stop := func() { once.Do(func() { stopDesk(); j.Close() }) }
 	t.Cleanup(stop)
 	b := d.Paper().(*paper.Broker)
-	waitFor(t, "every position quoted", func() bool {
+	testkit.WaitFor(t, "every position quoted", func() bool {
 		if err := b.Advance(time.Second); err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +249,7 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	if after := d2.Paper().(*paper.Broker).Clock().Now; after.Sub(before) > 30*time.Second || after.Before(before) {
 		t.Errorf("market time moved from %s to %s", before, after)
 	}
-	waitFor(t, "valued", func() bool { s := d2.Latest(); return s.Synced && s.AllQuoted() })
+	testkit.WaitFor(t, "valued", func() bool { s := d2.Latest(); return s.Synced && s.AllQuoted() })
 	buyMES(t, d2)
 	stop2()
 	j2.Close()

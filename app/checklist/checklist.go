@@ -1,4 +1,4 @@
-package app
+package checklist
 
 import (
 	"context"
@@ -389,4 +389,32 @@ func (v *ChecklistView) removeEvent(id int64) {
 			v.run()
 		}
 	})
+}
+
+// Window is the daily hedging checklist window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "checklist",
+		Title: "Keel — Daily hedging checklist",
+		Size:  fyne.NewSize(1280, 860),
+		Key:   fyne.KeyH,
+		Build: func(env ui.Env) fyne.CanvasObject {
+			v := NewChecklistView(env)
+			return ui.NewRoot(v.Content(), v.Settle, nil)
+		},
+	}
+}
+
+// ReviewWindow is the weekly hedging review window.
+func ReviewWindow() ui.Window {
+	return ui.Window{
+		Name:  "review",
+		Title: "Keel — Weekly hedging review",
+		Size:  fyne.NewSize(1180, 760),
+		Key:   fyne.KeyW,
+		Build: func(env ui.Env) fyne.CanvasObject {
+			v := NewReviewView(env)
+			return ui.NewRoot(v.Content(), v.Settle, nil)
+		},
+	}
 }
