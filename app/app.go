@@ -16,9 +16,12 @@ import (
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/checklist"
 	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
+	"github.com/keel-desk/keel/app/positions"
 	"github.com/keel-desk/keel/app/settings"
+	"github.com/keel-desk/keel/app/ticket"
 	"github.com/keel-desk/keel/assets"
 	"github.com/keel-desk/keel/data"
 
@@ -37,28 +40,9 @@ var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
 // Windows lists Keel's windows; the first is the main window.
 func Windows() []ui.Window {
 	return []ui.Window{
-		{
-			Name:  "desk",
-			Title: "Keel — Desk",
-			Size:  fyne.NewSize(1400, 860),
-			Key:   fyne.KeyD,
-			Build: func(env ui.Env) fyne.CanvasObject { return NewDeskView(env).Content() },
-		},
-		{
-			Name:  "positions",
-			Title: "Keel — Positions",
-			Size:  positionsSize,
-			Key:   fyne.KeyP,
-			Build: buildPositions,
-		},
-		{
-			Name:     "ticket",
-			Title:    "Keel — Order ticket",
-			Size:     ticketSize,
-			Key:      fyne.KeyN,
-			Multiple: true,
-			Build:    buildTicket,
-		},
+		deskview.Window(),
+		positions.Window(),
+		ticket.Window(),
 		layers.Window(),
 		settings.Window(),
 		calculator.Window(),

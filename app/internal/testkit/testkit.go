@@ -69,6 +69,25 @@ func NewDesk(t *testing.T, start time.Time) *Desk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
+	return DeskOn(t, j, start)
+}
+
+// QuotedDesk is NewDesk on a journal whose clock is fixed at JournalNow, its market moved
+// until every position is quoted.
+func QuotedDesk(t *testing.T, start time.Time) *Desk {
+	t.Helper()
+	App(t)
+	j := Journal(t, filepath.Join(t.TempDir(), "keel.db"))
+	t.Cleanup(func() { j.Close() })
+	k := DeskOn(t, j, start)
+	k.Quoted(t)
+	return k
+}
+
+// DeskOn starts a new paper account with the demo book (seed 7, opening at start, its
+// market moved by hand) on j; the desk closes when the test ends, j is the caller's.
+func DeskOn(t testing.TB, j *data.Journal, start time.Time) *Desk {
+	t.Helper()
 	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: start, Manual: true})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package app
+package deskview
 
 import (
 	"fmt"
@@ -625,4 +625,15 @@ func deskStatusText(s *desk.Snapshot) (string, widget.Importance) {
 		}
 	}
 	return text, imp
+}
+
+// Window is the desk, Keel's main window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "desk",
+		Title: "Keel — Desk",
+		Size:  fyne.NewSize(1400, 860),
+		Key:   fyne.KeyD,
+		Build: func(env ui.Env) fyne.CanvasObject { return NewDeskView(env).Content() },
+	}
 }

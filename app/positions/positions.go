@@ -1,4 +1,4 @@
-package app
+package positions
 
 import (
 	"context"
@@ -771,3 +771,14 @@ var positionsSize = fyne.NewSize(1600, 900)
 
 // buildPositions is the positions window's Build.
 func buildPositions(env ui.Env) fyne.CanvasObject { return NewPositionsView(env).Content() }
+
+// Window is the positions window.
+func Window() ui.Window {
+	return ui.Window{
+		Name:  "positions",
+		Title: "Keel — Positions",
+		Size:  positionsSize,
+		Key:   fyne.KeyP,
+		Build: buildPositions,
+	}
+}

@@ -1,4 +1,4 @@
-package app
+package ticket
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
+	"github.com/keel-desk/keel/brokers/paper"
 )
 
 // newTestTicket opens an order ticket on d in a test window and waits for its look-ups and
@@ -29,9 +30,9 @@ func newTestTicket(t *testing.T, d *desk.Service, prefill *brokers.Order) (*Orde
 	t.Helper()
 	var tk *OrderTicket
 	var w fyne.Window
-	locked(func() {
+	testkit.Locked(func() {
 		w = test.NewTempWindow(t, widget.NewLabel(""))
-		tk = NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Window: w}, prefill)
+		tk = NewOrderTicket(ui.Env{Now: func() time.Time { return testkit.PaperStart }, Desk: d, Window: w}, prefill)
 		w.SetContent(tk.Content())
 		w.Resize(ticketSize)
 	})
@@ -141,7 +142,6 @@ func ordersWithClientID(t *testing.T, d *desk.Service, id string) int {
 
 func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 	d, _ := startTestDesk(t)
-	pv, _ := newTestPositions(t, d, nil)
 	tk, _ := newTestTicket(t, d, nil)
 	tk.onUI(func() { tk.legs[0].underlying.SetSelected("QQQ") })
 	tk.Wait()
@@ -174,16 +174,14 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 			t.Error("a placed order can be sent again")
 		}
 	})
-	waitFor(t, "the QQQ position in the positions window", func() bool {
-		found := false
-		pv.OnUI(func() {
-			for _, p := range pv.rows {
-				if p.Symbol == "QQQ" && p.Quantity == 10 {
-					found = true
-				}
+	// The positions window shows the desk's snapshot: the fill is in it.
+	testkit.WaitFor(t, "the QQQ position on the desk", func() bool {
+		for _, p := range d.Latest().Positions {
+			if p.Symbol == "QQQ" && p.Quantity == 10 {
+				return true
 			}
-		})
-		return found
+		}
+		return false
 	})
 	if n := ordersWithClientID(t, d, tk.clientID); n != 1 {
 		t.Errorf("%d orders with the ticket's client id, want 1", n)
@@ -310,13 +308,13 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 		testkit.SavePNG(t, w.Canvas().Capture(), "/tmp/h6-confirm.png")
 		var tk2 *OrderTicket
 		var content fyne.CanvasObject
-		locked(func() {
-			tk2 = NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, Desk: d},
+		testkit.Locked(func() {
+			tk2 = NewOrderTicket(ui.Env{Now: func() time.Time { return testkit.PaperStart }, Desk: d},
 				&brokers.Order{Legs: legs, Quantity: 1, Type: brokers.Limit})
 			content = tk2.Content()
 		})
 		stopTicket(tk2)
-		renderShot(t, content, ticketSize, "/tmp/h6-ticket.png")
+		testkit.Shot(t, content, ticketSize, "/tmp/h6-ticket.png")
 	}
 }
 
@@ -326,8 +324,8 @@ func TestTicketFitsItsWindow(t *testing.T) {
 	d, _ := startTestDesk(t)
 	var tk *OrderTicket
 	var content fyne.CanvasObject
-	locked(func() {
-		tk = NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, Desk: d}, nil)
+	testkit.Locked(func() {
+		tk = NewOrderTicket(ui.Env{Now: func() time.Time { return testkit.PaperStart }, Desk: d}, nil)
 		content = tk.Content()
 	})
 	stopTicket(tk)
@@ -339,11 +337,11 @@ func TestTicketFitsItsWindow(t *testing.T) {
 func TestRoundedLimit(t *testing.T) {
 	spy := instrument.NewOption(instrument.OCCOption{Root: "SPY", Year: 2026, Month: 12, Day: 31, Right: pricing.Put, Strike: 632})
 	vxx := instrument.NewOption(instrument.OCCOption{Root: "VXX", Year: 2026, Month: 12, Day: 24, Right: pricing.Call, Strike: 53})
-	es, err := instrument.Parse("ESH7 P6290 2026-12-31", paperStart)
+	es, err := instrument.Parse("ESH7 P6290 2026-12-31", testkit.PaperStart)
 	if err != nil {
 		t.Fatal(err)
 	}
-	esc, _ := instrument.Parse("ESH7 C6995 2026-12-31", paperStart)
+	esc, _ := instrument.Parse("ESH7 C6995 2026-12-31", testkit.PaperStart)
 	one := func(in instrument.Instrument, ratio int64) brokers.Order {
 		return brokers.Order{Legs: []brokers.Leg{{Symbol: in.Symbol(), Instrument: in, Ratio: ratio}}, Quantity: 1}
 	}
@@ -404,7 +402,7 @@ func TestPlaceResultInWords(t *testing.T) {
 
 func TestTicketWithoutDeskSaysWhy(t *testing.T) {
 	test.NewTempApp(t)
-	tk := NewOrderTicket(ui.Env{Now: func() time.Time { return paperStart }, DeskErr: errors.New("paper account: disk full")}, nil)
+	tk := NewOrderTicket(ui.Env{Now: func() time.Time { return testkit.PaperStart }, DeskErr: errors.New("paper account: disk full")}, nil)
 	tk.Settle()
 	if !strings.Contains(tk.result.Text, "disk full") || !tk.review.Disabled() || !tk.addLeg.Disabled() {
 		t.Errorf("result %q, review disabled %v", tk.result.Text, tk.review.Disabled())
@@ -422,7 +420,7 @@ func TestTicketOptionLegFromChain(t *testing.T) {
 		if l.inst.Kind != instrument.Option || l.inst.Root != "SPY" || l.inst.Right != pricing.Put {
 			t.Fatalf("leg resolved to %+v (%q), want an SPY put; msg %q", l.inst, l.symbol, l.msg.Text)
 		}
-		if dte := l.inst.Expiry.Sub(paperStart).Hours() / 24; dte < 30 {
+		if dte := l.inst.Expiry.Sub(testkit.PaperStart).Hours() / 24; dte < 30 {
 			t.Errorf("default expiry %s is %.0f days out, want the first ≥ 30", l.expiry.Selected, dte)
 		}
 		// The default strike is the one nearest the underlying's price.
@@ -459,7 +457,7 @@ func TestFrontQuarterlies(t *testing.T) {
 		at   time.Time
 		want string
 	}{
-		{paperStart, "ESZ6 ESH7"},
+		{testkit.PaperStart, "ESZ6 ESH7"},
 		{time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), "ESH7 ESM7"}, // after ESZ6's last trade
 		{time.Date(2027, 1, 4, 15, 0, 0, 0, time.UTC), "ESH7 ESM7"},
 	}
@@ -497,7 +495,7 @@ func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
 	if err := d.Cancel(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the ticket to say the order was cancelled", func() bool {
+	testkit.WaitFor(t, "the ticket to say the order was cancelled", func() bool {
 		var text string
 		tk.onUI(func() {
 			tk.followOrder()
@@ -505,4 +503,12 @@ func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
 		})
 		return strings.Contains(text, "cancelled")
 	})
+}
+
+// startTestDesk opens a new paper account with the demo book in a temporary journal file,
+// its market moved until every position is quoted, inside a test app.
+func startTestDesk(t *testing.T) (*desk.Service, *paper.Broker) {
+	t.Helper()
+	k := testkit.QuotedDesk(t, testkit.PaperStart)
+	return k.Desk, k.Paper
 }

@@ -1,17 +1,14 @@
-package app
+package positions
 
 import (
 	"context"
 	"fmt"
-	"github.com/keel-desk/keel/widgets"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -36,47 +33,8 @@ var paperStart = time.Date(2026, time.November, 20, 15, 0, 0, 0, time.UTC)
 // position is quoted. It runs inside a test app.
 func startTestDesk(t *testing.T) (*desk.Service, *paper.Broker) {
 	t.Helper()
-	test.NewTempApp(t)
-	test.ApplyTheme(t, ui.Theme())
-	j := testkit.Journal(t, filepath.Join(t.TempDir(), "keel.db"))
-	t.Cleanup(func() { j.Close() })
-	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: paperStart, Manual: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	b, ok := d.Paper().(*paper.Broker)
-	if !ok {
-		t.Fatalf("broker is %T, want the paper broker", d.Paper())
-	}
-	waitFor(t, "every position quoted", func() bool {
-		if err := b.Advance(time.Second); err != nil {
-			t.Fatal(err)
-		}
-		s := d.Latest()
-		return s.Synced && len(s.Positions) > 0 && s.AllQuoted()
-	})
-	return d, b
-}
-
-// locked runs f holding widgets.UIMu, as the UI goroutine would run it: never at the same time as
-// a background result is applied.
-func locked(f func()) {
-	widgets.UIMu.Lock()
-	defer widgets.UIMu.Unlock()
-	f()
-}
-
-// waitFor polls cond until it holds, failing the test after 20 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	k := testkit.QuotedDesk(t, paperStart)
+	return k.Desk, k.Paper
 }
 
 // newTestPositions opens the positions window on d in a test window.
@@ -84,7 +42,7 @@ func newTestPositions(t *testing.T, d *desk.Service, open func(string, any)) (*P
 	t.Helper()
 	var v *PositionsView
 	var w fyne.Window
-	locked(func() {
+	testkit.Locked(func() {
 		v = NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Open: open})
 		w = test.NewTempWindow(t, v.Content())
 		w.Resize(positionsSize)
@@ -180,7 +138,7 @@ func TestPositionsShowDisconnectAndRecovery(t *testing.T) {
 	}
 	v.OnUI(func() { test.Tap(v.outage) })
 	var status string
-	waitFor(t, "the disconnect to show", func() bool {
+	testkit.WaitFor(t, "the disconnect to show", func() bool {
 		ok := false
 		v.OnUI(func() {
 			status = v.status.Text
@@ -189,7 +147,7 @@ func TestPositionsShowDisconnectAndRecovery(t *testing.T) {
 		})
 		return ok
 	})
-	waitFor(t, "the reconnect to show", func() bool {
+	testkit.WaitFor(t, "the reconnect to show", func() bool {
 		ok := false
 		v.OnUI(func() {
 			ok = v.status.Text == "● paper: connected" && !v.reconnect.Visible() && len(v.rows) > 0
@@ -261,7 +219,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 		t.Fatalf("place: %v %v", st.State, err)
 	}
 	row := -1
-	waitFor(t, "the working order to show", func() bool {
+	testkit.WaitFor(t, "the working order to show", func() bool {
 		v.OnUI(func() {
 			row = -1
 			for i, o := range v.orders {
@@ -281,7 +239,7 @@ func TestPositionsCancelWorkingOrder(t *testing.T) {
 		}
 		test.Tap(btn)
 	})
-	waitFor(t, "the order to be cancelled", func() bool {
+	testkit.WaitFor(t, "the order to be cancelled", func() bool {
 		ok := false
 		v.OnUI(func() {
 			for _, o := range v.orders {
@@ -346,26 +304,13 @@ func TestNumberFormats(t *testing.T) {
 	}
 }
 
-// renderShot draws content with the software renderer at size, as the screenshots are
-// made, into path.
-func renderShot(t *testing.T, content fyne.CanvasObject, size fyne.Size, path string) {
-	t.Helper()
-	c := software.NewCanvas()
-	c.SetPadded(true)
-	c.SetContent(content)
-	c.Resize(size)
-	if err := writePNG(path, software.RenderCanvas(c, ui.Theme())); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestPositionsScreenshot renders the positions window to /tmp/h6-positions.png (when
 // KEEL_SHOTS is set) for a look; it checks that the content fits the window.
 func TestPositionsScreenshot(t *testing.T) {
 	d, _ := startTestDesk(t)
 	var v *PositionsView
 	var content fyne.CanvasObject
-	locked(func() {
+	testkit.Locked(func() {
 		v = NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Open: func(string, any) {}})
 		content = v.Content()
 	})
@@ -375,7 +320,7 @@ func TestPositionsScreenshot(t *testing.T) {
 		t.Errorf("positions need %v, more than the window's %v", m, positionsSize)
 	}
 	if os.Getenv("KEEL_SHOTS") != "" {
-		renderShot(t, content, positionsSize, "/tmp/h6-positions.png")
+		testkit.Shot(t, content, positionsSize, "/tmp/h6-positions.png")
 	}
 }
 
@@ -465,13 +410,13 @@ func TestPositionsClockControls(t *testing.T) {
 	d, _ := startTestDesk(t)
 	v, _ := newTestPositions(t, d, nil)
 	v.OnUI(func() { v.speed.SetSelected("60×") })
-	waitFor(t, "the market at 60×", func() bool {
+	testkit.WaitFor(t, "the market at 60×", func() bool {
 		ok := false
 		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· 60×") })
 		return ok
 	})
 	v.OnUI(func() { test.Tap(v.pause) })
-	waitFor(t, "the market paused", func() bool {
+	testkit.WaitFor(t, "the market paused", func() bool {
 		ok := false
 		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· paused") && v.pause.Text == "Resume" })
 		return ok

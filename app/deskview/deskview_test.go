@@ -1,10 +1,8 @@
-package app
+package deskview
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +14,11 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/brokers"
-	"github.com/keel-desk/keel/brokers/paper"
-	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 
+	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -32,56 +29,13 @@ var deskTestStart = time.Date(2026, time.November, 20, 10, 0, 0, 0, instrument.N
 // deskWindowSize is the desk window's opening size.
 var deskWindowSize = fyne.NewSize(1400, 860)
 
-// deskTest is a paper account with the demo book in a temporary journal, its desk and its
-// broker (market moved by hand), inside a test app.
-type deskTest struct {
-	j *data.Journal
-	d *desk.Service
-	b *paper.Broker
-}
-
-func newDeskTest(t *testing.T) *deskTest {
-	t.Helper()
-	test.NewTempApp(t)
-	test.ApplyTheme(t, ui.Theme())
-	j, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "keel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
-	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: deskTestStart, Manual: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	b, ok := d.Paper().(*paper.Broker)
-	if !ok {
-		t.Fatalf("broker is %T, want the paper broker", d.Paper())
-	}
-	return &deskTest{j: j, d: d, b: b}
-}
-
-// until moves the market a second at a time until cond holds, failing after 20 s.
-func (dt *deskTest) until(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		if err := dt.b.Advance(time.Second); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-}
-
-func (dt *deskTest) env() ui.Env {
-	return ui.Env{Now: func() time.Time { return deskTestStart }, Journal: dt.j, Desk: dt.d}
+// deskEnv is what a window of the test desk is built from.
+func deskEnv(dt *testkit.Desk) ui.Env {
+	return ui.Env{Now: func() time.Time { return deskTestStart }, Journal: dt.Journal, Desk: dt.Desk}
 }
 
 // openDesk opens the desk window in a test window and waits for a valued snapshot.
-func openDesk(t *testing.T, dt *deskTest, env ui.Env) *DeskView {
+func openDesk(t *testing.T, dt *testkit.Desk, env ui.Env) *DeskView {
 	t.Helper()
 	var v *DeskView
 	var w fyne.Window
@@ -93,7 +47,7 @@ func openDesk(t *testing.T, dt *deskTest, env ui.Env) *DeskView {
 		w.Resize(deskWindowSize)
 	})
 	t.Cleanup(func() { stopDesk(v) })
-	dt.until(t, "a valued snapshot on the desk window", func() bool {
+	dt.Until(t, "a valued snapshot on the desk window", func() bool {
 		select {
 		case <-v.settled:
 			return true
@@ -126,9 +80,9 @@ func layerRow(v *DeskView, name string) (deskRow, bool) {
 }
 
 func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
-	dt := newDeskTest(t)
+	dt := testkit.NewDesk(t, deskTestStart)
 	opened := []string{}
-	env := dt.env()
+	env := deskEnv(dt)
 	env.Open = func(name string, _ any) { opened = append(opened, name) }
 	v := openDesk(t, dt, env)
 
@@ -158,7 +112,7 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 		t.Errorf("MES futures row = %q, want a positive β-delta and OK", r.cells)
 	}
 
-	snap := dt.d.Latest()
+	snap := dt.Desk.Latest()
 	v.OnUI(func() {
 		tot := snap.Book.Total
 		// The figures are the snapshot's, with their units.
@@ -199,16 +153,16 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 }
 
 func TestDeskViewAlertsWhenLimitsTightened(t *testing.T) {
-	dt := newDeskTest(t)
-	v := openDesk(t, dt, dt.env())
+	dt := testkit.NewDesk(t, deskTestStart)
+	v := openDesk(t, dt, deskEnv(dt))
 	// The demo book's delta is hedged to about zero but not exactly: a limit of 0.001 SPY
 	// shares per $100k is breached, and vega of 0.0001% of net liquidation per point too.
 	tight := portfolio.DefaultLimits()
 	tight.DeltaSharesPer100k = 0.001
 	tight.VegaPerPoint = 0.000001
-	dt.d.SetRiskLimits(tight)
+	dt.Desk.SetRiskLimits(tight)
 	var alerts []string
-	dt.until(t, "a vega alert", func() bool {
+	dt.Until(t, "a vega alert", func() bool {
 		v.OnUI(func() { alerts = append([]string(nil), v.alerts...) })
 		for _, a := range alerts {
 			if strings.Contains(strings.ToLower(a), "vega") {
@@ -222,7 +176,7 @@ func TestDeskViewAlertsWhenLimitsTightened(t *testing.T) {
 			t.Errorf("alerts title %q", v.alertTitle.Text)
 		}
 	})
-	snap := dt.d.Latest()
+	snap := dt.Desk.Latest()
 	if len(snap.Alerts) == 0 {
 		t.Fatal("the snapshot has no alerts")
 	}
@@ -294,8 +248,8 @@ func TestLimitUseText(t *testing.T) {
 // TestDeskScreenshot renders the desk window to /tmp/h7-desk.png when KEEL_SHOTS is set;
 // it always checks the content fits the window.
 func TestDeskScreenshot(t *testing.T) {
-	dt := newDeskTest(t)
-	env := dt.env()
+	dt := testkit.NewDesk(t, deskTestStart)
+	env := deskEnv(dt)
 	env.Open = func(string, any) {}
 	v := openDesk(t, dt, env)
 	v.Settle()
@@ -304,7 +258,7 @@ func TestDeskScreenshot(t *testing.T) {
 		t.Errorf("the desk needs %v, more than the window's %v", m, deskWindowSize)
 	}
 	if os.Getenv("KEEL_SHOTS") != "" {
-		renderShot(t, content, deskWindowSize, "/tmp/h7-desk.png")
+		testkit.Shot(t, content, deskWindowSize, "/tmp/h7-desk.png")
 	}
 }
 

@@ -1,0 +1,455 @@
+package ticket
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/brokers"
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/widgets"
+
+	"github.com/keel-desk/keel/app/ui"
+)
+
+// ticketUnderlyings are the underlyings the ticket always offers; the futures come from
+// the positions and the listed front quarterly contracts.
+var ticketUnderlyings = []string{"SPY", "QQQ", "VXX", "SQQQ", "SH"}
+
+// ticketFuturesRoots are the futures whose front quarterly contracts the ticket offers.
+var ticketFuturesRoots = []string{"ES", "MES"}
+
+// previewEvery is how often the ticket refreshes the legs' market while it is open.
+const previewEvery = 2 * time.Second
+
+// brokerTimeout bounds one broker call made for the ticket.
+const brokerTimeout = 15 * time.Second
+
+// Choices of the ticket's selects.
+const (
+	kindShares = "Shares"
+	kindFuture = "Future"
+	kindCall   = "Call"
+	kindPut    = "Put"
+	sideBuy    = "Buy"
+	sideSell   = "Sell"
+	typeLimit  = "Limit"
+	typeMarket = "Market"
+	tifDay     = "Day"
+	tifGTC     = "GTC"
+	netDebit   = "debit"
+	netCredit  = "credit"
+)
+
+// pendingWork counts background calls whose results are not yet applied; Wait blocks
+// until there are none. Unlike sync.WaitGroup it may be added to while someone waits.
+type pendingWork struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	n    int
+}
+
+func (p *pendingWork) add(d int) {
+	p.mu.Lock()
+	if p.cond == nil {
+		p.cond = sync.NewCond(&p.mu)
+	}
+	p.n += d
+	if p.n == 0 {
+		p.cond.Broadcast()
+	}
+	p.mu.Unlock()
+}
+
+func (p *pendingWork) wait() {
+	p.mu.Lock()
+	if p.cond == nil {
+		p.cond = sync.NewCond(&p.mu)
+	}
+	for p.n > 0 {
+		p.cond.Wait()
+	}
+	p.mu.Unlock()
+}
+
+// ticketLeg is one leg row of the ticket: what the trader chose, and the instrument it
+// resolved to.
+type ticketLeg struct {
+	underlying, kind, expiry, strike, side *widget.Select
+	ratio                                  *widget.Entry
+	remove                                 *widget.Button
+	bid, ask, mid                          *widget.Label
+	msg                                    *widget.Label
+
+	expiries []time.Time
+	chain    *brokers.Chain
+	symbol   string // "" until the leg names one instrument
+	inst     instrument.Instrument
+	loading  string // what is being loaded, in words; "" when nothing
+	loadErr  error
+	gen      int // bumped by every load so a stale answer is dropped
+	// wantExpiry and wantStrike are what a prefilled leg should select once the lists load.
+	wantExpiry time.Time
+	wantStrike float64
+	updating   bool // the ticket is setting the selects itself
+}
+
+// OrderTicket is the order ticket window: single or multi-leg, each leg's market and the
+// order's net, the estimated costs, the effect on the book's Greeks, and a confirmation that
+// says exactly what will be sent. Every broker call runs off the UI goroutine; the ticket's
+// client order id is made once, so a retry or a double click never sends twice.
+type OrderTicket struct {
+	env      ui.Env
+	desk     *desk.Service
+	clientID string
+
+	work     pendingWork
+	stopOnce sync.Once
+	stopped  chan struct{}
+	loopDone chan struct{} // closed when the refresh goroutine has ended
+	building bool          // the constructor is running: background calls wait for it
+	deferred []func()      // background calls started while building
+
+	// Everything below is touched only on the UI goroutine.
+	legs        []*ticketLeg
+	legGrid     *fyne.Container
+	legsMsg     *widget.Label
+	addLeg      *widget.Button
+	underlyings []string
+
+	quantity, limit        *widget.Entry
+	qtyMsg, limitMsg       *widget.Label
+	orderType, tif, netDir *widget.RadioGroup
+	limitWords             *widget.Label
+	note                   *widget.Entry
+
+	natural, mid, far, costs, quoted *widget.Label
+	effect                           [5][3]*widget.Label // Δ sh, Δ $, Γ, Θ, V × before, change, after
+	effectNote                       *widget.Label
+	problems                         *widget.Label
+	review, another                  *widget.Button
+	result                           *widget.Label
+
+	preview      *desk.Preview
+	previewKey   string // the legs and quantity the shown preview is of
+	previewGen   int
+	previewBusy  bool
+	limitEdited  bool
+	settingLimit bool
+	sending      bool
+	placed       brokers.OrderStatus // the order this ticket placed, as last seen; followed until done
+	sent         bool
+	confirmText  string // the confirmation last shown
+	confirmOrder *brokers.Order
+	confirm      dialog.Dialog
+
+	content fyne.CanvasObject
+}
+
+// NewOrderTicket builds an order ticket on env.Desk, prefilled with prefill's legs,
+// quantity, type, price and time in force when it is not nil.
+func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
+	t := &OrderTicket{env: env, desk: env.Desk, stopped: make(chan struct{}), loopDone: make(chan struct{}), clientID: desk.NewClientID()}
+	// The look-ups started while the ticket is built start when it is complete.
+	t.building = true
+	defer t.startDeferred()
+	t.underlyings = append([]string(nil), ticketUnderlyings...)
+	t.build()
+	if t.desk == nil {
+		why := "the broker was not started"
+		if env.DeskErr != nil {
+			why = env.DeskErr.Error()
+		}
+		t.setResult("No orders can be sent: "+why, widget.DangerImportance)
+		t.addLeg.Disable()
+		t.validate()
+		close(t.loopDone)
+		return t
+	}
+	t.addFuturesUnderlyings()
+	if prefill != nil {
+		t.prefill(*prefill)
+	} else {
+		t.newLeg(nil)
+	}
+	t.validate()
+	go t.refreshLoop()
+	return t
+}
+
+// Content is the ticket's content. It has Settle (wait for the look-ups and the preview in
+// flight, then stop refreshing, for screenshots) and Stop (stop refreshing; call it when the
+// window closes).
+func (t *OrderTicket) Content() fyne.CanvasObject { return ui.NewRoot(t.content, t.Settle, t.Stop) }
+
+// Settle waits for the background calls in flight and stops the periodic refresh. It is for
+// screenshots and tests: it takes widgets.UIMu, so it must not run on the UI goroutine of a
+// running app.
+func (t *OrderTicket) Settle() {
+	t.Stop()
+	// A refresh already past its stop check finishes under widgets.UIMu (and counts its preview in
+	// t.work) before this returns; later ones see the ticket stopped.
+	widgets.UIMu.Lock()
+	widgets.UIMu.Unlock() //nolint:staticcheck // an empty critical section on purpose
+	t.work.wait()
+}
+
+// Stop stops the ticket's periodic refresh.
+func (t *OrderTicket) Stop() { t.stopOnce.Do(func() { close(t.stopped) }) }
+
+// Wait blocks until every background call started so far has been applied.
+func (t *OrderTicket) Wait() { t.work.wait() }
+
+// onUI runs f the way the UI goroutine would, never while a result is being applied. For
+// tests.
+func (t *OrderTicket) onUI(f func()) {
+	widgets.UIMu.Lock()
+	defer widgets.UIMu.Unlock()
+	f()
+}
+
+// background runs call off the UI goroutine and applies the function it returns with
+// fyne.DoAndWait.
+func (t *OrderTicket) background(call func(ctx context.Context) func()) {
+	t.work.add(1)
+	run := func() {
+		defer t.work.add(-1)
+		ctx, cancel := context.WithTimeout(context.Background(), brokerTimeout)
+		apply := call(ctx)
+		cancel()
+		widgets.UIMu.Lock()
+		defer widgets.UIMu.Unlock()
+		fyne.DoAndWait(apply)
+	}
+	if t.building {
+		t.deferred = append(t.deferred, run)
+		return
+	}
+	go run()
+}
+
+// startDeferred starts the background calls the constructor made.
+func (t *OrderTicket) startDeferred() {
+	t.building = false
+	for _, run := range t.deferred {
+		go run()
+	}
+	t.deferred = nil
+}
+
+// refreshLoop re-quotes the legs every previewEvery until the ticket stops.
+func (t *OrderTicket) refreshLoop() {
+	defer close(t.loopDone)
+	tick := time.NewTicker(previewEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.stopped:
+			return
+		case <-tick.C:
+			widgets.UIMu.Lock()
+			select {
+			case <-t.stopped:
+			default:
+				fyne.DoAndWait(func() {
+					t.followOrder()
+					t.requestPreview(true)
+				})
+			}
+			widgets.UIMu.Unlock()
+		}
+	}
+}
+
+func (t *OrderTicket) build() {
+	t.legsMsg = widget.NewLabel("")
+	t.legsMsg.Importance = widget.DangerImportance
+	t.addLeg = widget.NewButton("Add leg", func() { t.newLeg(nil); t.validate() })
+	t.legGrid = container.New(widgets.NewColumns(11, 10))
+
+	t.quantity = widget.NewEntry()
+	t.quantity.SetText("1")
+	t.quantity.OnChanged = func(string) { t.validate() }
+	t.qtyMsg = widget.NewLabel("")
+	t.qtyMsg.Wrapping = fyne.TextWrapWord
+	t.orderType = widget.NewRadioGroup([]string{typeLimit, typeMarket}, func(string) { t.validate() })
+	t.orderType.Horizontal = true
+	t.orderType.Required = true
+	t.orderType.SetSelected(typeLimit)
+	t.limit = widget.NewEntry()
+	t.limit.SetPlaceHolder("net price")
+	t.limit.OnChanged = func(string) {
+		if !t.settingLimit {
+			t.limitEdited = true
+		}
+		t.validate()
+	}
+	t.netDir = widget.NewRadioGroup([]string{netDebit, netCredit}, func(string) {
+		if !t.settingLimit {
+			t.limitEdited = true
+		}
+		t.validate()
+	})
+	t.netDir.Horizontal = true
+	t.netDir.Required = true
+	t.netDir.SetSelected(netDebit)
+	t.limitMsg = widget.NewLabel("")
+	t.limitMsg.Wrapping = fyne.TextWrapWord
+	t.limitWords = widget.NewLabel("")
+	t.tif = widget.NewRadioGroup([]string{tifDay, tifGTC}, func(string) { t.validate() })
+	t.tif.Horizontal = true
+	t.tif.Required = true
+	t.tif.SetSelected(tifDay)
+	t.note = widget.NewEntry()
+	t.note.SetPlaceHolder("why (kept in the journal)")
+
+	fields := container.New(widgets.NewColumns(3, 2),
+		widget.NewLabel("Quantity"), ui.Sized(t.quantity, 90), t.qtyMsg,
+		widget.NewLabel("Order type"), t.orderType, widget.NewLabel(""),
+		widget.NewLabel("Limit (net per unit)"), container.NewHBox(ui.Sized(t.limit, 110), t.netDir), t.limitMsg,
+		widget.NewLabel(""), t.limitWords, widget.NewLabel(""),
+		widget.NewLabel("Time in force"), t.tif, widget.NewLabel(""),
+		widget.NewLabel("Note"), ui.Sized(t.note, 320), widget.NewLabel(""),
+	)
+
+	value := func() *widget.Label {
+		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	}
+	t.natural, t.mid, t.far, t.costs = value(), value(), value(), value()
+	t.quoted = widget.NewLabel("")
+	t.quoted.Importance = widget.LowImportance
+	market := container.New(widgets.NewColumns(2, -1),
+		widget.NewLabel("Net natural (fills now)"), ui.Sized(t.natural, 200),
+		widget.NewLabel("Net mid"), ui.Sized(t.mid, 200),
+		widget.NewLabel("Net far"), ui.Sized(t.far, 200),
+		widget.NewLabel("Est. commission + fees"), ui.Sized(t.costs, 200),
+	)
+
+	effectCells := []fyne.CanvasObject{widget.NewLabelWithStyle("Book (β-weighted to SPY)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("Before", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("This order", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("After", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})}
+	for i, name := range []string{"Δ (SPY shares)", "Δ ($)", "Γ ($ per 1% SPY)", "Θ ($/day)", "V ($/vol pt)"} {
+		effectCells = append(effectCells, widget.NewLabel(name))
+		for j := range 3 {
+			t.effect[i][j] = value()
+			effectCells = append(effectCells, ui.Sized(t.effect[i][j], 96))
+		}
+	}
+	t.effectNote = widget.NewLabel("")
+	t.effectNote.Importance = widget.WarningImportance
+	t.effectNote.Wrapping = fyne.TextWrapWord
+	effect := container.NewVBox(container.New(widgets.NewColumns(4, -1), effectCells...), t.effectNote)
+
+	t.problems = widget.NewLabel("")
+	t.problems.Importance = widget.DangerImportance
+	t.problems.Wrapping = fyne.TextWrapWord
+	t.review = widget.NewButton("Review & send…", t.startReview)
+	t.review.Importance = widget.HighImportance
+	t.another = widget.NewButton("Start another order", t.startAnother)
+	t.another.Hide()
+	t.result = widget.NewLabel("")
+	t.result.Wrapping = fyne.TextWrapWord
+
+	legHeader := container.NewHBox(widget.NewLabelWithStyle("Legs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.addLeg, t.legsMsg)
+	right := container.NewVBox(
+		widget.NewLabelWithStyle("Market", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), market, t.quoted,
+		widget.NewSeparator(), effect)
+	orderRow := container.NewBorder(nil, nil, nil, container.NewPadded(right), fields)
+	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
+	bottom := container.NewVBox(widget.NewSeparator(), t.problems,
+		container.NewHBox(t.review, t.another), t.result)
+	t.content = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
+	t.layoutLegs()
+	t.limitEdited = false // the defaults set above are not the trader's price
+}
+
+// legColumns are the headers of the leg grid.
+var legColumns = []string{"Underlying", "Type", "Expiry", "Strike", "Side", "Ratio", "Bid", "Ask", "Mid", "", ""}
+
+// layoutLegs rebuilds the leg grid's rows (after a leg is added or removed).
+func (t *OrderTicket) layoutLegs() {
+	var cells []fyne.CanvasObject
+	for i, h := range legColumns {
+		align := fyne.TextAlignLeading
+		if i >= 6 && i <= 8 {
+			align = fyne.TextAlignTrailing
+		}
+		cells = append(cells, widget.NewLabelWithStyle(h, align, fyne.TextStyle{Bold: true}))
+	}
+	for _, l := range t.legs {
+		cells = append(cells, ui.Sized(l.underlying, 104), ui.Sized(l.kind, 96), ui.Sized(l.expiry, 180), ui.Sized(l.strike, 100),
+			ui.Sized(l.side, 80), ui.Sized(l.ratio, 56), ui.Sized(l.bid, 72), ui.Sized(l.ask, 72), ui.Sized(l.mid, 72), l.remove, l.msg)
+	}
+	t.legGrid.Objects = cells
+	t.legGrid.Refresh()
+}
+
+// newLeg adds a leg row; from is the instrument a prefilled leg starts as (nil: SPY shares).
+func (t *OrderTicket) newLeg(from *brokers.Leg) *ticketLeg {
+	l := &ticketLeg{}
+	l.underlying = widget.NewSelect(t.underlyings, nil)
+	l.kind = widget.NewSelect([]string{kindShares, kindCall, kindPut}, nil)
+	l.expiry = widget.NewSelect(nil, nil)
+	l.expiry.PlaceHolder = "expiry"
+	l.strike = widget.NewSelect(nil, nil)
+	l.strike.PlaceHolder = "strike"
+	l.side = widget.NewSelect([]string{sideBuy, sideSell}, nil)
+	l.ratio = widget.NewEntry()
+	l.ratio.SetText("1")
+	quote := func() *widget.Label {
+		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	}
+	l.bid, l.ask, l.mid = quote(), quote(), quote()
+	l.msg = widget.NewLabel("")
+	l.remove = widget.NewButton("Remove", func() { t.removeLeg(l) })
+
+	l.updating = true
+	l.side.SetSelected(sideBuy)
+	l.updating = false
+	l.underlying.OnChanged = func(string) { t.underlyingChanged(l) }
+	l.kind.OnChanged = func(string) { t.kindChanged(l) }
+	l.expiry.OnChanged = func(string) { t.expiryChanged(l) }
+	l.strike.OnChanged = func(string) { t.strikeChanged(l) }
+	l.side.OnChanged = func(string) { t.validate() }
+	l.ratio.OnChanged = func(string) { t.validate() }
+	t.legs = append(t.legs, l)
+	if from == nil {
+		l.underlying.SetSelected(ticketUnderlyings[0])
+	} else {
+		t.fillLeg(l, *from)
+	}
+	t.layoutLegs()
+	return l
+}
+
+func (t *OrderTicket) removeLeg(l *ticketLeg) {
+	for i, x := range t.legs {
+		if x == l {
+			t.legs = append(t.legs[:i], t.legs[i+1:]...)
+			break
+		}
+	}
+	l.gen++ // drop its answers still in flight
+	t.layoutLegs()
+	t.validate()
+}
+
+// Window is the order ticket window; each Open makes a new one.
+func Window() ui.Window {
+	return ui.Window{
+		Name:     "ticket",
+		Title:    "Keel — Order ticket",
+		Size:     ticketSize,
+		Key:      fyne.KeyN,
+		Multiple: true,
+		Build:    buildTicket,
+	}
+}
