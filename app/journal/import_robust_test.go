@@ -26,7 +26,7 @@ func TestImportHugeMultiplierFromWindow(t *testing.T) {
 		!strings.HasSuffix(v.importNote.Text, "is too large (10,000,000,000 or more)") || v.total != before {
 		t.Fatalf("import note %q, %d rows (was %d)", v.importNote.Text, v.total, before)
 	}
-	onUI(v, func() { v.ImportFile("../data/statement/testdata/tastytrade_current.csv") })
+	onUI(v, func() { v.ImportFile("../../data/statement/testdata/tastytrade_current.csv") })
 	v.Wait()
 	if !strings.HasPrefix(v.importNote.Text, "tastytrade_current.csv: ") {
 		t.Fatalf("next import: %q", v.importNote.Text)

@@ -349,7 +349,7 @@ func TestImportFromWindow(t *testing.T) {
 	before := v.total
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "statement.csv")
-	good := "../data/statement/testdata/tastytrade_current.csv"
+	good := "../../data/statement/testdata/tastytrade_current.csv"
 	os.WriteFile(bad, []byte("Date,Type\n2026-01-01,Trade\n"), 0o644)
 	onUI(v, func() { v.ImportFile(bad) })
 	v.Wait()
