@@ -1,6 +1,7 @@
 package hedge
 
 import (
+	"github.com/keel-desk/keel/engine/portfolio"
 	"math"
 	"strconv"
 	"strings"
@@ -68,7 +69,7 @@ func TestLimitsRefuseNonFiniteGreeks(t *testing.T) {
 		{"Notional", Exposure{Theta: -10, Notional: math.NaN()}},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
-			f, err := DefaultLimits().Check("SPY options", tc.e, 100000)
+			f, err := CheckLimits(portfolio.DefaultLimits(), "SPY options", tc.e, 100000)
 			if err == nil {
 				t.Fatalf("%s not finite: %+v, want an error", tc.field, f)
 			}

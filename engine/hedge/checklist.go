@@ -2,6 +2,7 @@ package hedge
 
 import (
 	"fmt"
+	"github.com/keel-desk/keel/engine/portfolio"
 	"math"
 	"sort"
 	"strings"
@@ -51,9 +52,9 @@ type Checklist struct {
 	BookHedge  Instrument
 }
 
-// DefaultChecklist uses DefaultRiskRules, DefaultLimits and a 7-day event window.
+// DefaultChecklist uses DefaultRiskRules, portfolio.DefaultLimits and a 7-day event window.
 func DefaultChecklist() Checklist {
-	return Checklist{Rules: DefaultRiskRules(), Limits: DefaultLimits(), EventDays: 7}
+	return Checklist{Rules: DefaultRiskRules(), Limits: portfolio.DefaultLimits(), EventDays: 7}
 }
 
 // HedgeStep is the guide's hedge steps for one layer (or "book"): the options' delta now,
@@ -148,7 +149,7 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 					e.Name, e.At.Format("2006-01-02"), left, l.Name, signed(l.Exposure.Vega), signed(5*l.Exposure.Vega))})
 		}
 		if in.NetLiq > 0 {
-			f, err := c.Limits.Check(l.Name, net(l), in.NetLiq)
+			f, err := CheckLimits(c.Limits, l.Name, net(l), in.NetLiq)
 			if err != nil {
 				return Run{}, err
 			}
@@ -173,7 +174,7 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 				Action: "no book policy: the layers are hedged one by one"})
 		}
 		if in.NetLiq > 0 {
-			f, err := c.Limits.Check("book", net(book), in.NetLiq)
+			f, err := CheckLimits(c.Limits, "book", net(book), in.NetLiq)
 			if err != nil {
 				return Run{}, err
 			}

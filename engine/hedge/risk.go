@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 )
 
@@ -162,22 +163,16 @@ type Exposure struct {
 	Notional float64
 }
 
-// Limits are the guide's Greek risk limits as editable defaults: |delta| at most
-// DeltaPer100k underlying units per $100k of net liquidation; |vega| at most
-// VegaPercent % of net liquidation per vol point; theta paid (negative theta) at most
-// ThetaPercent % of notional per day. A zero limit is not checked.
-type Limits struct {
-	DeltaPer100k float64
-	VegaPercent  float64
-	ThetaPercent float64
-}
+// Limits are the book's risk limits: there is one limits type, portfolio.Limits (vega and
+// theta as fractions: 0.02 of net liquidation per vol point, 0.001 of notional a day); the
+// checklist checks its delta, vega and theta limits with CheckLimits.
+type Limits = portfolio.Limits
 
-// DefaultLimits are ±500 shares per $100k, vega < 2% of the portfolio per vol point and
-// a daily theta bleed < 0.1% of notional.
-func DefaultLimits() Limits { return Limits{DeltaPer100k: 500, VegaPercent: 2, ThetaPercent: 0.1} }
-
-// Check returns one finding per limit: Info when inside, Act when breached.
-func (l Limits) Check(name string, e Exposure, netLiq float64) ([]Finding, error) {
+// CheckLimits returns one finding per limit of l that is set: Info when inside, Act when
+// breached. |delta| at most DeltaSharesPer100k underlying units per $100k of net
+// liquidation; |vega| at most VegaPerPoint × net liquidation per vol point; theta paid
+// (negative theta) at most ThetaPerDay × the notional per day. A zero limit is not checked.
+func CheckLimits(l Limits, name string, e Exposure, netLiq float64) ([]Finding, error) {
 	if !(netLiq > 0) || math.IsInf(netLiq, 0) {
 		return nil, fmt.Errorf("hedge: limits need a positive net liquidation (got %g)", netLiq)
 	}
@@ -198,14 +193,14 @@ func (l Limits) Check(name string, e Exposure, netLiq float64) ([]Finding, error
 		}
 		out = append(out, f)
 	}
-	if l.DeltaPer100k > 0 {
-		add("|delta|", math.Abs(e.Delta), l.DeltaPer100k*netLiq/100000, " shares")
+	if l.DeltaSharesPer100k > 0 {
+		add("|delta|", math.Abs(e.Delta), l.DeltaSharesPer100k*netLiq/100000, " shares")
 	}
-	if l.VegaPercent > 0 {
-		add("|vega|", math.Abs(e.Vega), l.VegaPercent/100*netLiq, " $/vol pt")
+	if l.VegaPerPoint > 0 {
+		add("|vega|", math.Abs(e.Vega), l.VegaPerPoint*netLiq, " $/vol pt")
 	}
-	if l.ThetaPercent > 0 && e.Notional > 0 {
-		add("theta paid", math.Max(-e.Theta, 0), l.ThetaPercent/100*e.Notional, " $/day")
+	if l.ThetaPerDay > 0 && e.Notional > 0 {
+		add("theta paid", math.Max(-e.Theta, 0), l.ThetaPerDay*e.Notional, " $/day")
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 )
 
@@ -74,7 +75,7 @@ func TestMaxPositionSize(t *testing.T) {
 // The guide's limits on $100k: delta ±500 shares, vega $2,000 per vol point, theta bleed
 // 0.1% of notional a day ($50 on $50k).
 func TestLimits(t *testing.T) {
-	l := DefaultLimits()
+	l := portfolio.DefaultLimits()
 	tests := []struct {
 		name string
 		e    Exposure
@@ -86,24 +87,26 @@ func TestLimits(t *testing.T) {
 		{"theta collected is not bleed", Exposure{Theta: 500, Notional: 50000}, nil},
 	}
 	for _, tc := range tests {
-		fs, err := l.Check("L", tc.e, 100000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var acts []string
-		for _, f := range fs {
-			if f.Severity == Act {
-				acts = append(acts, f.Rule)
-				if !strings.Contains(f.Text, "over the limit") {
-					t.Errorf("%s: %q", tc.name, f.Text)
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := CheckLimits(l, "L", tc.e, 100000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var acts []string
+			for _, f := range fs {
+				if f.Severity == Act {
+					acts = append(acts, f.Rule)
+					if !strings.Contains(f.Text, "over the limit") {
+						t.Errorf("%q", f.Text)
+					}
 				}
 			}
-		}
-		if strings.Join(acts, ",") != strings.Join(tc.acts, ",") {
-			t.Errorf("%s: breaches %v, want %v", tc.name, acts, tc.acts)
-		}
+			if strings.Join(acts, ",") != strings.Join(tc.acts, ",") {
+				t.Errorf("breaches %v, want %v", acts, tc.acts)
+			}
+		})
 	}
-	if _, err := l.Check("L", Exposure{}, 0); err == nil {
+	if _, err := CheckLimits(l, "L", Exposure{}, 0); err == nil {
 		t.Error("zero net liq accepted")
 	}
 }
