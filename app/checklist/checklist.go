@@ -232,7 +232,7 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 	for _, h := range res.Run.Hedges {
 		band := "—"
 		if h.Decision.Band != (hedge.Band{}) {
-			band = fmt.Sprintf("%.1f … %.1f", h.Decision.Band.Lo, h.Decision.Band.Hi)
+			band = ui.Num(h.Decision.Band.Lo, 1) + " … " + ui.Num(h.Decision.Band.Hi, 1)
 		}
 		act := widget.NewLabel(h.Action)
 		if h.Decision.Hedge {
@@ -240,7 +240,7 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 		}
 		grid.Add(widget.NewLabel(h.Layer))
 		for _, x := range []float64{h.OptionsDelta, h.HedgeRequired, h.HedgeHeld, h.Difference, h.NetDelta} {
-			grid.Add(widget.NewLabel(fmt.Sprintf("%+.1f", x)))
+			grid.Add(widget.NewLabel(ui.SignedNum(x, 1)))
 		}
 		grid.Add(widget.NewLabel(band))
 		grid.Add(act)

@@ -91,8 +91,8 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 			if g.LegID != 0 {
 				leg = legSymbol(d.Legs, g.LegID)
 			}
-			greeks = append(greeks, leg, fmt.Sprintf("%.2f", g.Delta), fmt.Sprintf("%.4f", g.Gamma),
-				fmt.Sprintf("%.2f", g.Theta), fmt.Sprintf("%.2f", g.Vega), pct(g.IV), ui.USD(g.UnderlyingPrice))
+			greeks = append(greeks, leg, ui.Num(g.Delta, 2), ui.Num(g.Gamma, 4),
+				ui.Num(g.Theta, 2), ui.Num(g.Vega, 2), pct(g.IV), ui.USD(g.UnderlyingPrice))
 			if g.LegID == 0 {
 				iv = pct(g.IV)
 			}

@@ -71,7 +71,7 @@ func stamp(t time.Time) string {
 }
 
 // pct formats a fraction as a percentage with one decimal: 0.1234 → "12.3%".
-func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+func pct(f float64) string { return ui.Num(f*100, 1) + "%" }
 
 // pctDec formats a decimal fraction as a percentage with one decimal.
 func pctDec(d decimal.Decimal) string { return d.Mul(decimal.NewFromInt(100)).StringFixed(1) + "%" }
