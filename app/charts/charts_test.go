@@ -112,21 +112,12 @@ func startChartsDesk(t *testing.T) (*desk.Service, *paper.Broker, *data.Journal)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	start := time.Date(2026, time.November, 20, 15, 0, 0, 0, time.UTC) // Friday 10:00 in New York
-	d, stop, err := desk.StartPaper(j, desk.PaperOptions{Seed: 7, Start: start, Manual: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	b := d.Paper().(*paper.Broker)
-	chartsWait(t, "the demo book valued", func() bool {
-		if err := b.Advance(time.Second); err != nil {
-			t.Fatal(err)
-		}
-		s := d.Latest()
+	k := testkit.DeskOn(t, j, time.Date(2026, time.November, 20, 15, 0, 0, 0, time.UTC)) // Friday 10:00 in New York
+	k.Until(t, "the demo book valued", func() bool {
+		s := k.Desk.Latest()
 		return s.Synced && len(s.Positions) > 0 && !s.Book.Now.IsZero() && s.Book.Errors == 0 && len(s.Book.Layers) > 1
 	})
-	return d, b, j
+	return k.Desk, k.Paper, j
 }
 
 // chartsNow is the fixed "now" of the charts' test journals: Friday 20 November 2026, 10:30

@@ -100,10 +100,10 @@ func DeskOn(t testing.TB, j *data.Journal, start time.Time) *Desk {
 	return &Desk{Journal: j, Desk: d, Paper: b}
 }
 
-// Until moves the market a second at a time until cond holds, failing after 20 s.
+// Until moves the market a second at a time until cond holds, failing after 30 s.
 func (k *Desk) Until(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
