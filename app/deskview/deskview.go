@@ -168,11 +168,11 @@ func NewDeskView(env ui.Env) *DeskView {
 		defer close(v.done)
 		for s := range snaps {
 			f := buildDeskFrame(s)
-			widgets.UIMu.Lock()
-			if !v.frozen {
-				fyne.DoAndWait(func() { v.applyFrame(f) })
-			}
-			widgets.UIMu.Unlock()
+			ui.Apply(func() {
+				if !v.frozen {
+					v.applyFrame(f)
+				}
+			})
 		}
 	}()
 	return v

@@ -232,11 +232,11 @@ func NewPositionsView(env ui.Env) *PositionsView {
 	go func() {
 		defer close(v.done)
 		for s := range snaps {
-			widgets.UIMu.Lock()
-			if !v.frozen {
-				fyne.DoAndWait(func() { v.apply(s) })
-			}
-			widgets.UIMu.Unlock()
+			ui.Apply(func() {
+				if !v.frozen {
+					v.apply(s)
+				}
+			})
 		}
 	}()
 	return v

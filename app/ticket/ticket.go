@@ -214,8 +214,8 @@ func (t *OrderTicket) onUI(f func()) {
 	f()
 }
 
-// background runs call off the UI goroutine and applies the function it returns with
-// fyne.DoAndWait.
+// background runs call off the UI goroutine and applies the function it returns through
+// ui.Apply, the one bridge back onto the UI goroutine.
 func (t *OrderTicket) background(call func(ctx context.Context) func()) {
 	t.work.add(1)
 	run := func() {
@@ -223,9 +223,7 @@ func (t *OrderTicket) background(call func(ctx context.Context) func()) {
 		ctx, cancel := context.WithTimeout(context.Background(), brokerTimeout)
 		apply := call(ctx)
 		cancel()
-		widgets.UIMu.Lock()
-		defer widgets.UIMu.Unlock()
-		fyne.DoAndWait(apply)
+		ui.Apply(apply)
 	}
 	if t.building {
 		t.deferred = append(t.deferred, run)
@@ -253,16 +251,14 @@ func (t *OrderTicket) refreshLoop() {
 		case <-t.stopped:
 			return
 		case <-tick.C:
-			widgets.UIMu.Lock()
-			select {
-			case <-t.stopped:
-			default:
-				fyne.DoAndWait(func() {
+			ui.Apply(func() {
+				select {
+				case <-t.stopped:
+				default:
 					t.followOrder()
 					t.requestPreview(true)
-				})
-			}
-			widgets.UIMu.Unlock()
+				}
+			})
 		}
 	}
 }
