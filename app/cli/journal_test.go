@@ -115,9 +115,11 @@ func TestJournalCommandUsage(t *testing.T) {
 		{[]string{"import", "--db", db, "missing.csv"}, 1, "missing.csv"},
 	}
 	for _, c := range cases {
-		var out, errOut bytes.Buffer
-		if code := JournalCommand(c.args, &out, &errOut); code != c.code || !strings.Contains(errOut.String(), c.want) {
-			t.Errorf("%v: exit %d stderr %q; want %d and %q", c.args, code, errOut.String(), c.code, c.want)
-		}
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := JournalCommand(c.args, &out, &errOut); code != c.code || !strings.Contains(errOut.String(), c.want) {
+				t.Errorf("exit %d stderr %q; want %d and %q", code, errOut.String(), c.code, c.want)
+			}
+		})
 	}
 }

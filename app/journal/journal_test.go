@@ -377,18 +377,6 @@ func TestImportFromWindow(t *testing.T) {
 	}
 }
 
-// Reference values: US money formatting, two decimals, minus sign before the dollar sign.
-func TestUSD(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"0", "$0.00"}, {"1234.5", "$1,234.50"}, {"-80", "−$80.00"}, {"1000000", "$1,000,000.00"},
-		{"-0.004", "$0.00"}, {"999.999", "$1,000.00"},
-	} {
-		if got := ui.USD(decimal.RequireFromString(c.in)); got != c.want {
-			t.Errorf("ui.USD(%s) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 func TestParseTags(t *testing.T) {
 	got, err := parseTags("strategy: strangle, mistake: late roll,  fear ")
 	if err != nil {

@@ -276,31 +276,11 @@ func TestClockWords(t *testing.T) {
 		{brokers.ClockState{Now: at.Add(8 * time.Hour), Speed: 2.5}, "Paper market · Fri 20 Nov 2026 18:32:05 ET · closed · 2.5×"},
 	}
 	for _, tt := range tests {
-		if got := clockWords(tt.c); got != tt.want {
-			t.Errorf("clockWords = %q, want %q", got, tt.want)
-		}
-	}
-}
-
-func TestNumberFormats(t *testing.T) {
-	tests := []struct{ got, want string }{
-		{ui.Num(1234.56, 1), "1,234.6"},
-		{ui.Num(-0.004, 2), "0.00"},
-		{ui.Num(-1234567, 0), "−1,234,567"},
-		{ui.SignedNum(12, 0), "+12"},
-		{ui.SignedNum(0, 0), "0"},
-		{ui.WholeUSD(-80.4), "−$80"},
-		{ui.WholeUSD(0.3), "$0"},
-		{ui.SignedUSD(1500), "+$1,500"},
-		{ui.Price(decimal.RequireFromString("26.375")), "26.375"},
-		{ui.Price(decimal.RequireFromString("3.5")), "3.50"},
-		{ui.Price(decimal.RequireFromString("-1.1")), "−1.10"},
-		{ui.QuotedPrice(decimal.Zero), ui.NoValue},
-	}
-	for i, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			if got := clockWords(tt.c); got != tt.want {
+				t.Errorf("clockWords = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -96,10 +96,12 @@ func TestParseSetting(t *testing.T) {
 		{"", 0, "enter a number"},
 	}
 	for _, tc := range tests {
-		got, msg := parseSetting(tc.in)
-		if got != tc.want || msg != tc.msg {
-			t.Errorf("parseSetting(%q) = %v, %q; want %v, %q", tc.in, got, msg, tc.want, tc.msg)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			got, msg := parseSetting(tc.in)
+			if got != tc.want || msg != tc.msg {
+				t.Errorf("parseSetting(%q) = %v, %q; want %v, %q", tc.in, got, msg, tc.want, tc.msg)
+			}
+		})
 	}
 }
 

@@ -96,26 +96,29 @@ func TestTicketValidatesBadInput(t *testing.T) {
 			func() { tk.quantity.SetText("1") }, true},
 	}
 	for _, tt := range tests {
-		tk.onUI(func() {
-			tt.set()
-			if got := tt.msg().Text; got != tt.want {
-				t.Errorf("%s: message %q, want %q", tt.name, got, tt.want)
-			}
-			if tt.msg().Importance != widget.DangerImportance {
-				t.Errorf("%s: message is not red", tt.name)
-			}
-			if !tk.review.Disabled() {
-				t.Errorf("%s: Review & send is enabled", tt.name)
-			}
-			tt.undo()
-			if got := tt.msg().Text; got != "" {
-				t.Errorf("%s: message %q stays after the fix", tt.name, got)
-			}
-			if tk.review.Disabled() {
-				t.Errorf("%s: Review & send stays disabled after the fix", tt.name)
-			}
+		t.Run(tt.name, func(t *testing.T) {
+			tk.onUI(func() {
+				tt.set()
+				if got := tt.msg().Text; got != tt.want {
+					t.Errorf("%s: message %q, want %q", tt.name, got, tt.want)
+				}
+				if tt.msg().Importance != widget.DangerImportance {
+					t.Errorf("%s: message is not red", tt.name)
+				}
+				if !tk.review.Disabled() {
+					t.Errorf("%s: Review & send is enabled", tt.name)
+				}
+				tt.undo()
+				if got := tt.msg().Text; got != "" {
+					t.Errorf("%s: message %q stays after the fix", tt.name, got)
+				}
+				if tk.review.Disabled() {
+					t.Errorf("%s: Review & send stays disabled after the fix", tt.name)
+				}
+			})
 		})
 	}
+
 	tk.onUI(func() {
 		test.Tap(tk.legs[0].remove)
 		if tk.legsMsg.Text != "add at least one leg" || !tk.review.Disabled() {
@@ -364,13 +367,15 @@ func TestRoundedLimit(t *testing.T) {
 		{strangle, "-60.125", "-60.15"},
 	}
 	for _, tt := range tests {
-		got := roundedLimit(tt.o, decimal.RequireFromString(tt.mid))
-		if !got.Equal(decimal.RequireFromString(tt.want)) {
-			t.Errorf("roundedLimit(%s, %s) = %s, want %s", tt.o.Legs[0].Symbol, tt.mid, got, tt.want)
-		}
-		if p := limitProblem(brokers.Order{Legs: tt.o.Legs, Quantity: 1, Limit: got}); p != "" {
-			t.Errorf("rounded limit %s of %s: %s", got, tt.o.Legs[0].Symbol, p)
-		}
+		t.Run(tt.o.Legs[0].Symbol+" at "+tt.mid, func(t *testing.T) {
+			got := roundedLimit(tt.o, decimal.RequireFromString(tt.mid))
+			if !got.Equal(decimal.RequireFromString(tt.want)) {
+				t.Errorf("roundedLimit(%s, %s) = %s, want %s", tt.o.Legs[0].Symbol, tt.mid, got, tt.want)
+			}
+			if p := limitProblem(brokers.Order{Legs: tt.o.Legs, Quantity: 1, Limit: got}); p != "" {
+				t.Errorf("rounded limit %s of %s: %s", got, tt.o.Legs[0].Symbol, p)
+			}
+		})
 	}
 }
 

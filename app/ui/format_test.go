@@ -48,6 +48,17 @@ func TestMoney(t *testing.T) {
 		{"Price of a future", Price(decimal.RequireFromString("6614.25")), "6614.25"},
 		{"Price keeps a quarter tick", Price(decimal.RequireFromString("26.375")), "26.375"},
 		{"QuotedPrice of a missing side", QuotedPrice(decimal.Zero), NoValue},
+		{"Num rounds and groups", Num(1234.56, 1), "1,234.6"},
+		{"SignedNum of zero has no sign", SignedNum(0, 0), "0"},
+		{"SignedNum positive", SignedNum(12, 0), "+12"},
+		{"WholeUSD of a few cents", WholeUSD(0.3), "$0"},
+		{"SignedUSD grouped", SignedUSD(1500), "+$1,500"},
+		{"Price pads to two decimals", Price(decimal.RequireFromString("3.5")), "3.50"},
+		{"Price negative", Price(decimal.RequireFromString("-1.1")), "−1.10"},
+		{"USD two decimals", USD(decimal.RequireFromString("0")), "$0.00"},
+		{"USD millions", USD(decimal.RequireFromString("1000000")), "$1,000,000.00"},
+		{"USD rounds up to a thousand", USD(decimal.RequireFromString("999.999")), "$1,000.00"},
+		{"USD never −$0.00", USD(decimal.RequireFromString("-0.004")), "$0.00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
