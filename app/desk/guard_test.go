@@ -14,7 +14,7 @@ import (
 	"github.com/keel-desk/keel/engine/portfolio"
 )
 
-// layeredRig is the demo book with its layers filed as app.StartPaperDesk files them.
+// layeredRig is the demo book with its layers filed as StartPaper files them.
 func layeredRig(t *testing.T) *rig {
 	t.Helper()
 	r := newRig(t)
@@ -160,7 +160,7 @@ func TestLayerSizesAlertWhenSizeGrowsWhileImbalanced(t *testing.T) {
 	}
 }
 
-// layerOf is a demo layer as app.StartPaperDesk files it: neutral unless it is the MES
+// layerOf is a demo layer as StartPaper files it: neutral unless it is the MES
 // (long) or VXX (short) layer, hedged with its own first underlying.
 func layerOf(name string, symbols []string, s *Snapshot) portfolio.Layer {
 	var bias portfolio.Bias
