@@ -133,9 +133,30 @@ func (s *Service) RunChecklistWhenValued(ctx context.Context, cfg ChecklistConfi
 // desk closes; start it on its own goroutine.
 func (s *Service) ScheduleChecklist(ctx context.Context, due func(hour, minute int)) {
 	go s.WatchLayerSizes(ctx)
+	var lastDay string
+	s.eachSnapshot(ctx, func(snap *Snapshot) {
+		now := snap.Time
+		if now.IsZero() || !snap.Synced {
+			return
+		}
+		settings, err := s.ChecklistSettings(ctx)
+		if err != nil {
+			s.post(func() { s.addProblem("checklist settings", err.Error()); s.st.dirty = true })
+		}
+		day, ok := s.checklistDue(ctx, now, settings)
+		if !ok || day == lastDay {
+			return
+		}
+		lastDay = day
+		due(settings.Hour, settings.Minute)
+	})
+}
+
+// eachSnapshot calls fn with every snapshot the desk publishes (the newest when fn is slow)
+// until ctx ends or the desk closes.
+func (s *Service) eachSnapshot(ctx context.Context, fn func(*Snapshot)) {
 	snaps, cancel := s.Subscribe()
 	defer cancel()
-	var lastDay string
 	for {
 		select {
 		case <-ctx.Done():
@@ -144,20 +165,7 @@ func (s *Service) ScheduleChecklist(ctx context.Context, due func(hour, minute i
 			if !ok {
 				return
 			}
-			now := snap.Time
-			if now.IsZero() || !snap.Synced {
-				continue
-			}
-			settings, err := s.ChecklistSettings(ctx)
-			if err != nil {
-				s.post(func() { s.addProblem("checklist settings", err.Error()) })
-			}
-			day, ok := s.checklistDue(ctx, now, settings)
-			if !ok || day == lastDay {
-				continue
-			}
-			lastDay = day
-			due(settings.Hour, settings.Minute)
+			fn(snap)
 		}
 	}
 }

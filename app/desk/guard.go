@@ -256,38 +256,28 @@ func (s *Service) RecordLayerSizes(ctx context.Context, snap *Snapshot) error {
 // WatchLayerSizes samples the layers' sizes every SizeSampleEvery of market time until ctx
 // ends or the desk closes. Run it on its own goroutine.
 func (s *Service) WatchLayerSizes(ctx context.Context) {
-	snaps, cancel := s.Subscribe()
-	defer cancel()
 	var last time.Time
-	for {
-		select {
-		case <-ctx.Done():
+	s.eachSnapshot(ctx, func(snap *Snapshot) {
+		if !snap.Synced || snap.Book.Now.IsZero() || snap.Time.Sub(last) < SizeSampleEvery {
 			return
-		case snap, ok := <-snaps:
-			if !ok {
-				return
-			}
-			if !snap.Synced || snap.Book.Now.IsZero() || snap.Time.Sub(last) < SizeSampleEvery {
-				continue
-			}
-			if err := s.RecordLayerSizes(ctx, snap); err != nil {
-				if errors.Is(err, context.Canceled) {
-					return
-				}
-				msg := "could not record the layers' sizes: " + err.Error()
-				s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
-				continue
-			}
-			last = snap.Time
-			alerts, err := s.SizeAlerts(ctx, snap.Time)
-			if err != nil {
-				msg := "could not check the layers' sizes: " + err.Error()
-				s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
-				continue
-			}
-			s.post(func() { s.st.sizeAlerts = alerts; s.st.dirty = true })
 		}
-	}
+		if err := s.RecordLayerSizes(ctx, snap); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return // the watch is ending
+			}
+			msg := "could not record the layers' sizes: " + err.Error()
+			s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
+			return
+		}
+		last = snap.Time
+		alerts, err := s.SizeAlerts(ctx, snap.Time)
+		if err != nil {
+			msg := "could not check the layers' sizes: " + err.Error()
+			s.post(func() { s.addProblem("journal", msg); s.st.dirty = true })
+			return
+		}
+		s.post(func() { s.st.sizeAlerts = alerts; s.st.dirty = true })
+	})
 }
 
 // AlertLayerSize is the kind of the snapshot alert raised when a layer's size grows while

@@ -85,7 +85,7 @@ func StartPaper(j *data.Journal, opt PaperOptions) (d *Service, stop func(), err
 	if opt.Settings {
 		settings.Apply(d)
 		if settingsErr != nil {
-			d.post(func() { d.addProblem("settings", settingsErr.Error()+" — using the defaults") })
+			d.post(func() { d.addProblem("settings", settingsErr.Error()+" — using the defaults"); d.st.dirty = true })
 		}
 	}
 	return d, func() {
