@@ -102,3 +102,6 @@ func onlyTrade(t testing.TB, j *Journal) TradeDetail {
 }
 
 func nanValue() float64 { z := 0.0; return z / z }
+
+// testdata is a statement file of the parsers' own test data (data/statement/testdata).
+func testdata(name string) string { return filepath.Join("statement", "testdata", name) }
