@@ -176,16 +176,16 @@ type Check struct {
 
 // Result is the checklist applied to one quote and order size.
 type Result struct {
-	Symbol    string
-	Size      int64
-	Verdict   Verdict // the worst of Checks
-	Checks    []Check // in the guide's order: open interest, volume, spread, size vs volume, both sides
-	Reasons   []string
-	Mid       float64
-	Tick      float64
-	SpreadPct float64 // percent; 0 when there is no two-sided market
+	Symbol    string   `json:"symbol"`
+	Size      int64    `json:"size"`
+	Verdict   Verdict  `json:"verdict"` // the worst of Checks
+	Checks    []Check  `json:"checks"`  // in the guide's order: open interest, volume, spread, size vs volume, both sides
+	Reasons   []string `json:"reasons"` // the failing and warning checks' words
+	Mid       float64  `json:"mid"`
+	Tick      float64  `json:"tick"`
+	SpreadPct float64  `json:"spread_pct"` // percent; 0 when there is no two-sided market
 	// Cost is ExpectedCost: the guide's expected cost of illiquidity in dollars.
-	Cost float64
+	Cost float64 `json:"expected_cost"`
 }
 
 // margin thresholds: the passing value within which a rule warns.
@@ -293,11 +293,11 @@ func (r Rules) Check(q Quote, size int64) (Result, error) {
 	case q.Volume <= 0:
 		words[3] = fmt.Sprintf("no volume today: %d contracts cannot be %g%% of it", size, r.MaxSizePctOfVolume)
 	case v[3] == Fail:
-		words[3] = fmt.Sprintf("%d contracts are %.1f%% of today's volume %d, over %g%%", size, sizePct, q.Volume, r.MaxSizePctOfVolume)
+		words[3] = fmt.Sprintf("%d contracts are %.3g%% of today's volume %d, over %g%%", size, sizePct, q.Volume, r.MaxSizePctOfVolume)
 	case v[3] == Warn:
-		words[3] = fmt.Sprintf("%d contracts are %.1f%% of today's volume, close to the %g%% limit", size, sizePct, r.MaxSizePctOfVolume)
+		words[3] = fmt.Sprintf("%d contracts are %.3g%% of today's volume, close to the %g%% limit", size, sizePct, r.MaxSizePctOfVolume)
 	default:
-		words[3] = fmt.Sprintf("%d contracts are %.1f%% of today's volume, within %g%%", size, sizePct, r.MaxSizePctOfVolume)
+		words[3] = fmt.Sprintf("%d contracts are %.3g%% of today's volume, within %g%%", size, sizePct, r.MaxSizePctOfVolume)
 	}
 	minSide := min(q.BidSize, q.AskSize)
 	switch {
