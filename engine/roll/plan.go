@@ -311,10 +311,42 @@ func (pl *planner) greeks(q *liquidity.Quote, s float64, exact bool) (pricing.Gr
 // screen is one candidate before its legs are written out.
 type screen struct {
 	q     *liquidity.Quote
+	s     float64 // the underlying's price the option was valued at
 	qty   int64
 	shape Shape
 	score Score
 	fail  bool
+}
+
+// better ranks a before b: passing or warning before failing, then the lower score.
+func better(a, b *screen) bool {
+	if a.fail != b.fail {
+		return b.fail
+	}
+	return a.score.Total < b.score.Total
+}
+
+// shortlist keeps the k best screens offered, best first, without sorting them all.
+type shortlist struct {
+	k     int
+	items []screen
+}
+
+func (l *shortlist) offer(x *screen) {
+	n := len(l.items)
+	if n == l.k && !better(x, &l.items[n-1]) {
+		return
+	}
+	i := 0
+	for i < n && !better(x, &l.items[i]) {
+		i++
+	}
+	if n < l.k {
+		l.items = append(l.items, screen{})
+		n++
+	}
+	copy(l.items[i+1:n], l.items[i:n-1])
+	l.items[i] = *x
 }
 
 func (pl *planner) window(exp time.Time) bool {
@@ -326,7 +358,10 @@ func (pl *planner) candidates(shapes []Shape) ([]Candidate, error) {
 	in := &pl.in
 	wantCloser, wantOut := slices.Contains(shapes, Closer), slices.Contains(shapes, OutAway)
 	closeVerdict := pl.closeLeg.Liquidity.Verdict
-	var list []screen
+	// The shortlist is valued again with the instrument's own style (American for stock
+	// options, some 64 µs each): half as many again as will be shown leaves room for the
+	// small reordering the exact Greeks bring.
+	short := shortlist{k: pl.s.MaxCandidates + (pl.s.MaxCandidates+1)/2}
 	for c := range pl.m.Chains {
 		ch := &pl.m.Chains[c]
 		if !ch.Expiry.IsZero() && !pl.window(ch.Expiry) {
@@ -356,25 +391,12 @@ func (pl *planner) candidates(shapes []Shape) ([]Candidate, error) {
 			for _, qty := range pl.quantities(e) {
 				sc, ok := pl.score(q, qty, e, shape, closeVerdict, s)
 				if ok {
-					list = append(list, sc)
+					short.offer(&sc)
 				}
 			}
 		}
 	}
-	byRank := func(a, b screen) int {
-		if a.fail != b.fail {
-			if a.fail {
-				return 1
-			}
-			return -1
-		}
-		return cmp.Compare(a.score.Total, b.score.Total)
-	}
-	slices.SortFunc(list, byRank)
-	if keep := 3 * pl.s.MaxCandidates; len(list) > keep {
-		list = list[:keep]
-	}
-	// Value the shortlist with the instrument's own style and score again.
+	list := short.items
 	type exact struct {
 		g pricing.Greeks
 		e exposure
@@ -384,28 +406,28 @@ func (pl *planner) candidates(shapes []Shape) ([]Candidate, error) {
 		sc := &list[i]
 		x, ok := values[sc.q]
 		if !ok {
-			s := sc.q.Underlying
-			if !(s > 0) {
-				s = pl.pos.UnderlyingPrice
-			}
-			g, e, err := pl.greeks(sc.q, s, true)
+			g, e, err := pl.greeks(sc.q, sc.s, true)
 			if err != nil {
 				return nil, fmt.Errorf("roll: valuing %s: %w", sc.q.Symbol, err)
 			}
 			x = exact{g, e}
 			values[sc.q] = x
 		}
-		s := sc.q.Underlying
-		if !(s > 0) {
-			s = pl.pos.UnderlyingPrice
-		}
-		re, ok := pl.score(sc.q, sc.qty, x.e, sc.shape, closeVerdict, s)
+		re, ok := pl.score(sc.q, sc.qty, x.e, sc.shape, closeVerdict, sc.s)
 		if !ok { // a debit at mid cannot appear from a re-valuation; keep the screen's
 			continue
 		}
 		*sc = re
 	}
-	slices.SortFunc(list, byRank)
+	slices.SortStableFunc(list, func(a, b screen) int {
+		switch {
+		case better(&a, &b):
+			return -1
+		case better(&b, &a):
+			return 1
+		}
+		return 0
+	})
 	if len(list) > pl.s.MaxCandidates {
 		list = list[:pl.s.MaxCandidates]
 	}
@@ -489,7 +511,7 @@ func (pl *planner) score(q *liquidity.Quote, qty int64, e exposure, shape Shape,
 	if err != nil {
 		return screen{}, false
 	}
-	sc := screen{q: q, qty: qty, shape: shape}
+	sc := screen{q: q, s: s, qty: qty, shape: shape}
 	after := e.times(float64(qty))
 	sc.score = pl.components(netMid, netNat, pl.n+qty, after, closeVerdict, v)
 	sc.score.StrikeMove = 100 * math.Abs(q.Instrument.Strike-pl.in.Strike) / s
