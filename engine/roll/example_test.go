@@ -85,6 +85,18 @@ func TestWorkedExample(t *testing.T) {
 		}
 	}
 
+	// The tested put: buying it back (bid 6.50, ask 6.58: 2 × 6.54 × 100 = $1,308 at mid,
+	// 2 × 6.58 × 100 = $1,316 at natural)
+	// takes the layer to the call's delta alone, −2 × 100 × 0.0122 = −2.43 shares, and ranks
+	// above rolling it out and away, which restores less delta.
+	first := put.Candidates[0]
+	if first.Shape != CloseOnly || !near(first.NetMid, -1308, 1e-9) || !near(first.NetNatural, -1316, 1e-9) ||
+		first.Legs[0].Bid != 6.50 || first.Legs[0].Ask != 6.58 ||
+		!near(first.After.LayerDelta, -2.43, 1e-3) || first.After.Contracts != 2 {
+		t.Errorf("best put plan: %s %.2f %.2f delta %.4f contracts %g", first.Shape, first.NetMid, first.NetNatural,
+			first.After.LayerDelta, first.After.Contracts)
+	}
+
 	best := call.Candidates[0]
 	if best.Rank != 1 || best.Shape != Closer || len(best.Legs) != 2 {
 		t.Fatalf("best call roll %+v", best)
