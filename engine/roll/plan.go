@@ -629,8 +629,15 @@ func (pl *planner) why(c Candidate, open Leg) string {
 	fmt.Fprintf(&b, "; layer delta %s → %s (target %s)", signed(pl.before.LayerDelta), signed(c.After.LayerDelta), signed(pl.target))
 	fmt.Fprintf(&b, "; liquidity %s", c.Liquidity)
 	for _, l := range c.Legs {
-		if l.Liquidity.Verdict != liquidity.Pass && len(l.Liquidity.Reasons) > 0 {
-			fmt.Fprintf(&b, " (%s: %s)", l.Symbol, l.Liquidity.Reasons[0])
+		// The leg's worst rules in words: its failing ones, or its warnings when none fails.
+		var words []string
+		for _, ch := range l.Liquidity.Checks {
+			if ch.Verdict == l.Liquidity.Verdict && ch.Verdict != liquidity.Pass {
+				words = append(words, ch.Words)
+			}
+		}
+		if len(words) > 0 {
+			fmt.Fprintf(&b, " (%s: %s)", l.Symbol, strings.Join(words, "; "))
 		}
 	}
 	return b.String()
