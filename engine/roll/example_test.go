@@ -111,6 +111,11 @@ func TestWorkedExample(t *testing.T) {
 	if !near(best.NetMid, 2305, 1e-9) || !near(best.NetNatural, 2292, 1e-9) {
 		t.Errorf("net mid %.4f natural %.4f, want 2305 and 2292", best.NetMid, best.NetNatural)
 	}
+	// Costs: 4 contracts traded × $0.70 = $2.80 of commissions and fees, and 2,305 − 2,292 =
+	// $13 of half-spreads.
+	if !near(best.Score.Commissions, 2.8, 1e-12) || !near(best.Score.HalfSpreads, 13, 1e-9) || !near(best.Score.Costs, 15.8, 1e-9) {
+		t.Errorf("costs %+v", best.Score)
+	}
 	if math.Abs(best.After.LayerDelta) >= math.Abs(call.Before.LayerDelta)/10 {
 		t.Errorf("layer delta %.2f → %.2f: not restored", call.Before.LayerDelta, best.After.LayerDelta)
 	}

@@ -529,7 +529,8 @@ func (pl *planner) components(netMid, netNat float64, traded int64, added exposu
 	sc.DeltaOff = math.Abs(a.LayerDelta-pl.target) * pl.unitValue * 0.01
 	sc.Credit = netMid
 	sc.Commissions = float64(traded) * pl.costPer
-	sc.Costs = sc.Commissions + (netMid - netNat)
+	sc.HalfSpreads = netMid - netNat
+	sc.Costs = sc.Commissions + sc.HalfSpreads
 	sc.GammaCost = 0.5 * 0.01 * (math.Abs(a.Gamma) - math.Abs(pl.before.Gamma))
 	sc.ThetaGain = a.Theta - pl.before.Theta
 	sc.VegaAdded = math.Abs(a.Vega) - math.Abs(pl.before.Vega)

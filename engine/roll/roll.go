@@ -162,6 +162,7 @@ type Score struct {
 	Credit      float64 `json:"credit"`       // net credit at mid
 	Costs       float64 `json:"costs"`        // commissions and half-spreads
 	Commissions float64 `json:"commissions"`  // of which commissions and fees
+	HalfSpreads float64 `json:"half_spreads"` // and of which half-spreads: net at mid − net at natural
 	GammaCost   float64 `json:"gamma_cost"`   // ½ × 1% × (|layer gamma after| − |before|): a 1% move's gamma P&L
 	ThetaGain   float64 `json:"theta_gain"`   // layer theta after − before, per day
 	VegaAdded   float64 `json:"vega_added"`   // |layer vega after| − |before|, per vol point
