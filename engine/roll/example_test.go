@@ -156,13 +156,24 @@ func TestNetAddsUp(t *testing.T) {
 	_, _, book, m := strangleBook(t)
 	s := DefaultSettings()
 	s.AllowDebit = true
+	s.Weights.Price, s.Weights.Time = 3, 0.5 // weigh distance too, to check it is summed
 	plans, err := PlanAll(book, m, s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	w := s.Weights
 	for _, p := range plans {
 		for _, c := range p.Candidates {
 			checkNet(t, c)
+			// The score is the package doc's weighted sum of the components it shows.
+			sc := c.Score
+			want := w.Delta*sc.DeltaOff - w.Credit*sc.Credit + w.Costs*sc.Costs + w.Gamma*sc.GammaCost -
+				w.Theta*sc.ThetaGain + w.Vega*sc.VegaAdded + w.Price*sc.StrikeMove + w.Time*math.Abs(sc.DaysMoved) +
+				w.Warn*float64(sc.WarningLegs)
+			if !near(sc.Total, want, 1e-12) || !near(sc.Credit, c.NetMid, 1e-12) ||
+				!near(sc.DeltaOff, math.Abs(c.After.LayerDelta-p.TargetDelta)*645*0.01, 1e-12) {
+				t.Errorf("candidate %d: score %+v, want total %.6f", c.Rank, sc, want)
+			}
 		}
 	}
 }
