@@ -36,7 +36,9 @@ func newFixture(t *testing.T, opt tastytradetest.Options, tweak func(*tastytrade
 }
 
 // servers remembers each broker's fake for the Control.
-type control struct{ servers map[brokers.Broker]*tastytradetest.Server }
+type control struct {
+	servers map[brokers.Broker]*tastytradetest.Server
+}
 
 func (c control) Advance(t *testing.T, b brokers.Broker, d time.Duration) {
 	c.servers[b].Advance(d)

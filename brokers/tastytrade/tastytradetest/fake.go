@@ -62,6 +62,7 @@ type Server struct {
 	maxChunk    int
 	feedSubs    int // FEED_SUBSCRIPTION messages seen
 	closedFeeds int // configured DXLink sockets since closed
+	lostAnswers int // POST orders accepted but answered 503
 }
 
 type position struct {
@@ -199,6 +200,14 @@ func (s *Server) Throttle(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.throttle = n
+}
+
+// LoseAnswers makes the next n accepted orders answer 503, as an answer lost on the way
+// back would: the order exists, the client does not know.
+func (s *Server) LoseAnswers(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lostAnswers = n
 }
 
 // ExpireTokens revokes every access token now, as their expiry would.
@@ -483,6 +492,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) []map[string]any 
 		o.Status = "Live"
 		s.work(o)
 		pushes = append(pushes, s.orderJSON(o))
+		if s.lostAnswers > 0 {
+			s.lostAnswers--
+			apiErr(w, 503, "service_unavailable", "try again")
+			return pushes
+		}
 		data(w, s.orderResponse(o))
 		return pushes
 	case r.Method == "GET" && path == acct+"/orders/live":
