@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 )
@@ -638,5 +636,3 @@ func (o *outbox) close() {
 		close(o.done)
 	}
 }
-
-var zero = decimal.Zero

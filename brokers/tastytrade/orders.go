@@ -384,13 +384,7 @@ func (b *Broker) Fills(ctx context.Context, since time.Time) ([]brokers.Fill, er
 		if !since.IsZero() {
 			q.Set("start-date", since.Add(-24*time.Hour).Format(time.DateOnly))
 		}
-		var w struct {
-			items[wireOrder]
-		}
-		var env struct {
-			Pagination pagination
-		}
-		_ = env
+		var w items[wireOrder]
 		if err := b.api.get(ctx, "/accounts/"+url.PathEscape(n)+"/orders", q, &w); err != nil {
 			return nil, err
 		}

@@ -96,11 +96,6 @@ type items[T any] struct {
 	Items []T `json:"items"`
 }
 
-type pagination struct {
-	PageOffset int `json:"page-offset"`
-	TotalPages int `json:"total-pages"`
-}
-
 type wireAccount struct {
 	Account struct {
 		AccountNumber string `json:"account-number"`
