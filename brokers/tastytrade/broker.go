@@ -39,6 +39,7 @@ type Broker struct {
 	current   map[string]string              // Keel's order id → the live tastytrade order id
 	seen      map[string]brokers.OrderStatus // Keel's order id → the last status reported
 	fillsSeen map[string]bool
+	stage     map[string]int    // tastytrade order id → the furthest stage seen
 	dryRuns   map[string]DryRun // by ClientID, the last dry-run
 }
 
@@ -59,7 +60,7 @@ func New(cfg Config) (*Broker, error) {
 	b := &Broker{cfg: cfg, auth: a, api: &client{cfg: cfg, auth: a}, out: newOutbox(),
 		byKeel: map[string]ref{}, byTT: map[string]ref{}, byStreamer: map[string]ref{},
 		keelOf: map[string]string{}, current: map[string]string{}, seen: map[string]brokers.OrderStatus{},
-		fillsSeen: map[string]bool{}, dryRuns: map[string]DryRun{}}
+		fillsSeen: map[string]bool{}, stage: map[string]int{}, dryRuns: map[string]DryRun{}}
 	b.dx = newDXLink(b)
 	return b, nil
 }

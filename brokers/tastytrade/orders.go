@@ -452,6 +452,15 @@ func (b *Broker) onOrder(w wireOrder) brokers.OrderStatus {
 			fresh = append(fresh, f)
 		}
 	}
+	// Notifications and answers can cross: never let an older stage of the same order
+	// overwrite a later one (a Routed notification read after the Filled answer).
+	id := string(w.ID)
+	r := stage(w.Status)
+	if r < b.stage[id] {
+		b.ordMu.Unlock()
+		return b.seen[k]
+	}
+	b.stage[id] = r
 	prev, had := b.seen[k]
 	superseded := w.ReplacingOrderID != "" && st.State == brokers.Cancelled
 	changed := !superseded && (!had || prev.State != st.State || prev.Filled != st.Filled ||
@@ -477,6 +486,21 @@ func (b *Broker) onOrder(w wireOrder) brokers.OrderStatus {
 		b.out.push(&brokers.OrderEvent{Status: st})
 	}
 	return st
+}
+
+// stage orders an order's statuses: an order only moves forward through them.
+func stage(status string) int {
+	switch status {
+	case "Received", "Routed", "Contingent":
+		return 0
+	case "In Flight":
+		return 1
+	case "Live":
+		return 2
+	case "Cancel Requested", "Replace Requested":
+		return 3
+	}
+	return 4 // Filled, Cancelled, Expired, Rejected, Removed
 }
 
 // resync reports what the account streamer missed while the session was down.
