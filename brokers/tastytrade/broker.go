@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 )
@@ -549,7 +551,7 @@ func (b *Broker) Settlements(ctx context.Context, since time.Time) ([]brokers.Se
 			qty = -qty
 		}
 		out = append(out, brokers.Settlement{ID: string(t.ID), Time: t.ExecutedAt.Time, Kind: kind, Symbol: r.Keel,
-			Instrument: r.In, Quantity: qty, Price: t.Price.D, Fees: t.Fees.D.Abs(), Reason: t.Description})
+			Instrument: r.In, Quantity: qty, Price: t.Price.D, Fees: t.fees().Add(t.Commission.D.Abs()), Reason: t.Description})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
@@ -565,8 +567,18 @@ type wireTransaction struct {
 	Action         string `json:"action"`
 	Quantity       dec    `json:"quantity"`
 	Price          dec    `json:"price"`
-	Fees           dec    `json:"regulatory-fees"`
+	Commission     dec    `json:"commission"`
+	ClearingFees   dec    `json:"clearing-fees"`
+	RegulatoryFees dec    `json:"regulatory-fees"`
+	IndexFees      dec    `json:"proprietary-index-option-fees"`
+	OrderID        flexID `json:"order-id"`
+	ExtExecID      string `json:"ext-exec-id"`
 	ExecutedAt     stamp  `json:"executed-at"`
+}
+
+// fees is every fee of a transaction but the commission, as positive money.
+func (t wireTransaction) fees() decimal.Decimal {
+	return t.ClearingFees.D.Abs().Add(t.RegulatoryFees.D.Abs()).Add(t.IndexFees.D.Abs())
 }
 
 // outbox is the event stream: an unbounded queue in front of the channel so orders and

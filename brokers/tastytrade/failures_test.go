@@ -386,3 +386,40 @@ func TestChunkedSubscription(t *testing.T) {
 		t.Errorf("largest subscription %d entries, %d connections; want ≤ 20 on one socket", n, f.srv.FeedConnections())
 	}
 }
+
+func TestFillCostsFromTransactions(t *testing.T) {
+	f := newFixture(t, tastytradetest.Options{}, nil)
+	ev := collect(t, f.b)
+	connected(t, f)
+	put := "SPY   261218P00570000"
+	q, err := f.b.Quote(ctxT(t), put)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.b.Place(ctxT(t), brokers.Order{ClientID: "costs", Quantity: 3, Type: brokers.Limit,
+		Limit: q.Bid.Neg(), Legs: []brokers.Leg{{Symbol: put, Ratio: -1}}})
+	if err != nil || st.State != brokers.Filled {
+		t.Fatalf("selling 3 puts at the bid: %+v, %v", st, err)
+	}
+	// The fake books $1 a contract commission and 0.10 a contract in fees.
+	wantCommission, wantFees := decimal.NewFromInt(3), decimal.NewFromFloat(0.3)
+	eventually(t, "the fill event", func() bool {
+		return ev.count(func(e brokers.Event) bool { _, ok := e.(*brokers.FillEvent); return ok }) == 1
+	})
+	ev.mu.Lock()
+	for _, e := range ev.all {
+		if fe, ok := e.(*brokers.FillEvent); ok {
+			if c := fe.Fills[0]; !c.Commission.Equal(wantCommission) || !c.Fees.Equal(wantFees) || c.Quantity != -3 {
+				t.Errorf("streamed fill %+v", c)
+			}
+		}
+	}
+	ev.mu.Unlock()
+	fills, err := f.b.Fills(ctxT(t), time.Time{})
+	if err != nil || len(fills) != 1 {
+		t.Fatalf("Fills: %+v, %v", fills, err)
+	}
+	if c := fills[0]; !c.Commission.Equal(wantCommission) || !c.Fees.Equal(wantFees) || c.OrderID != st.ID {
+		t.Errorf("Fills says %+v", c)
+	}
+}

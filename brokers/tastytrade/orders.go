@@ -393,15 +393,16 @@ func (b *Broker) Fills(ctx context.Context, since time.Time) ([]brokers.Fill, er
 			break
 		}
 	}
-	var out []brokers.Fill
+	var fills []execFill
 	for _, w := range all {
 		b.observe(w)
 		for _, f := range b.fillsOf(ctx, w) {
 			if !f.Time.Before(since) {
-				out = append(out, f)
+				fills = append(fills, f)
 			}
 		}
 	}
+	out := b.withCosts(ctx, n, fills)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
 }
@@ -445,11 +446,11 @@ func (b *Broker) onOrder(w wireOrder) brokers.OrderStatus {
 	b.ordMu.Lock()
 	k := b.keelIDLocked(w)
 	st := b.statusOf(k, w)
-	var fresh []brokers.Fill
+	var unseen []execFill
 	for _, f := range fills {
 		if !b.fillsSeen[f.ID] {
 			b.fillsSeen[f.ID] = true
-			fresh = append(fresh, f)
+			unseen = append(unseen, f)
 		}
 	}
 	// Notifications and answers can cross: never let an older stage of the same order
@@ -469,6 +470,10 @@ func (b *Broker) onOrder(w wireOrder) brokers.OrderStatus {
 		b.seen[k] = st
 	}
 	b.ordMu.Unlock()
+	var fresh []brokers.Fill
+	if len(unseen) > 0 {
+		fresh = b.withCosts(ctx, orDefault(w.AccountNumber, b.AccountNumber()), unseen)
+	}
 	if len(fresh) > 0 {
 		// Every leg of one execution shares its time.
 		at := fresh[0].Time
@@ -601,12 +606,18 @@ func (b *Broker) statusOf(keel string, w wireOrder) brokers.OrderStatus {
 	return st
 }
 
+// execFill is a fill with the exchange execution id that ties it to its trade transaction.
+type execFill struct {
+	brokers.Fill
+	exec string
+}
+
 // fillsOf is every leg fill of an order as Keel's fills (quantity signed, bought positive).
-func (b *Broker) fillsOf(ctx context.Context, w wireOrder) []brokers.Fill {
+func (b *Broker) fillsOf(ctx context.Context, w wireOrder) []execFill {
 	b.ordMu.Lock()
 	k := b.keelIDLocked(w)
 	b.ordMu.Unlock()
-	var out []brokers.Fill
+	var out []execFill
 	for _, l := range w.Legs {
 		if len(l.Fills) == 0 {
 			continue
@@ -621,8 +632,47 @@ func (b *Broker) fillsOf(ctx context.Context, w wireOrder) []brokers.Fill {
 			if strings.HasPrefix(l.Action, "Sell") {
 				q = -q
 			}
-			out = append(out, brokers.Fill{ID: f.FillID, OrderID: k, ClientID: w.ExternalIdentifier,
-				Time: f.FilledAt.Time, Symbol: r.Keel, Instrument: r.In, Quantity: q, Price: f.FillPrice.D})
+			out = append(out, execFill{Fill: brokers.Fill{ID: f.FillID, OrderID: k, ClientID: w.ExternalIdentifier,
+				Time: f.FilledAt.Time, Symbol: r.Keel, Instrument: r.In, Quantity: q, Price: f.FillPrice.D}, exec: f.ExtExecID})
+		}
+	}
+	return out
+}
+
+// withCosts fills in commission and fees from the account's trade transactions, matched by
+// execution id. A fill whose transaction is not booked yet keeps zero costs (the journal
+// can ask Fills again later).
+func (b *Broker) withCosts(ctx context.Context, n string, fills []execFill) []brokers.Fill {
+	out := make([]brokers.Fill, len(fills))
+	since := time.Time{}
+	need := false
+	for i, f := range fills {
+		out[i] = f.Fill
+		if f.exec != "" {
+			need = true
+			if since.IsZero() || f.Time.Before(since) {
+				since = f.Time
+			}
+		}
+	}
+	if !need {
+		return out
+	}
+	q := url.Values{"type": {"Trade"}, "per-page": {"250"}, "start-date": {since.Add(-24 * time.Hour).Format(time.DateOnly)}}
+	var w items[wireTransaction]
+	if err := b.api.get(ctx, "/accounts/"+url.PathEscape(n)+"/transactions", q, &w); err != nil {
+		b.cfg.Logf("tastytrade: fees of the fills: %v", err)
+		return out
+	}
+	byExec := map[string]wireTransaction{}
+	for _, t := range w.Items {
+		if t.ExtExecID != "" {
+			byExec[t.ExtExecID] = t
+		}
+	}
+	for i, f := range fills {
+		if t, ok := byExec[f.exec]; ok && f.exec != "" {
+			out[i].Commission, out[i].Fees = t.Commission.D.Abs(), t.fees()
 		}
 	}
 	return out

@@ -539,7 +539,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) []map[string]any 
 			return s.replace(w, r, o)
 		}
 	case r.Method == "GET" && path == acct+"/transactions":
-		data(w, map[string]any{"items": []any{}})
+		data(w, map[string]any{"items": orEmpty(s.transactions(r.URL.Query().Get("type")))})
 	default:
 		apiErr(w, 404, "not_found", "the fake does not serve "+r.Method+" "+path)
 	}

@@ -346,3 +346,33 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, old *order) []m
 	data(w, s.orderJSON(o))
 	return []map[string]any{s.orderJSON(old), s.orderJSON(o)}
 }
+
+// transactions lists the account's trades (one per leg fill, with the fake's costs: $1 a
+// contract commission on options and futures, 0.10 a contract regulatory fee). The fake
+// books no receive-and-deliver transactions. Call with mu held.
+func (s *Server) transactions(typ string) []any {
+	if typ != "" && typ != "Trade" {
+		return nil
+	}
+	var out []any
+	for _, o := range s.orders {
+		for _, l := range o.Legs {
+			for _, f := range l.Fills {
+				q, _ := strconv.ParseInt(f["quantity"].(string), 10, 64)
+				commission, reg := decimal.Zero, decimal.Zero
+				if l.c.Type != equity {
+					commission = decimal.NewFromInt(q)
+					reg = decimal.NewFromFloat(0.10).Mul(decimal.NewFromInt(q))
+				}
+				out = append(out, map[string]any{"id": "T" + f["fill-id"].(string), "account-number": Account,
+					"transaction-type": "Trade", "transaction-sub-type": l.Action, "description": "fake trade",
+					"symbol": l.c.Symbol, "instrument-type": l.c.Type, "action": l.Action, "quantity": f["quantity"],
+					"price": f["fill-price"], "executed-at": f["filled-at"], "order-id": o.ID, "ext-exec-id": f["ext-exec-id"],
+					"commission": commission.String(), "commission-effect": "Debit",
+					"regulatory-fees": reg.String(), "regulatory-fees-effect": "Debit",
+					"clearing-fees": "0", "clearing-fees-effect": "None", "is-estimated-fee": false})
+			}
+		}
+	}
+	return out
+}
