@@ -2,6 +2,7 @@ package tastytrade_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -107,5 +108,24 @@ func TestCheckCommandUsage(t *testing.T) {
 		if code := tastytrade.CheckCommand(args, &out, &errOut); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestCheckOutlivesShortToken(t *testing.T) {
+	// An 11-second token is stale 1 s after issue (the token source refreshes 10 s early):
+	// a 1.5 s watch must refresh once and still read the balances at the end.
+	srv := tastytradetest.New(tastytradetest.Options{ExpiresIn: 11})
+	t.Cleanup(srv.Close)
+	cfg := tastytrade.Config{APIURL: srv.URL(), StreamerURL: srv.StreamerURL(), RefreshToken: srv.RefreshToken(),
+		ClientSecret: srv.ClientSecret(), Keepalive: 200 * time.Millisecond}
+	rep, err := tastytrade.Check(context.Background(), cfg, 1500*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Accounts) != 1 || !rep.Accounts[0].NetLiquidation.IsPositive() {
+		t.Errorf("report %+v", rep)
+	}
+	if n := srv.RefreshCalls(); n < 2 {
+		t.Errorf("%d token refreshes over a watch longer than the token's life", n)
 	}
 }

@@ -423,3 +423,40 @@ func TestFillCostsFromTransactions(t *testing.T) {
 		t.Errorf("Fills says %+v", c)
 	}
 }
+
+func TestRollCloseAndOpenInOneOrder(t *testing.T) {
+	f := newFixture(t, tastytradetest.Options{}, nil)
+	connected(t, f)
+	closing, opening := "SPY   261218P00580000", "SPY   270115P00575000" // the fake holds −2 of the first
+	a, err := f.b.Quote(ctxT(t), closing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.b.Quote(ctxT(t), opening)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := a.Ask.Sub(b.Bid) // pay the ask to close, take the bid to open
+	st, err := f.b.Place(ctxT(t), brokers.Order{ClientID: "roll-1", Quantity: 2, Type: brokers.Limit, Limit: net,
+		Legs: []brokers.Leg{{Symbol: closing, Ratio: 1}, {Symbol: opening, Ratio: -1}}})
+	if err != nil || st.State != brokers.Filled || st.Filled != 2 {
+		t.Fatalf("roll at the net touch %s: %+v, %v", net, st, err)
+	}
+	if got := strings.Join(f.srv.Actions("roll-1"), ", "); got != "Buy to Close, Sell to Open" {
+		t.Errorf("roll legs sent as %s", got)
+	}
+	ps, err := f.b.Positions(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := map[string]int64{}
+	for _, p := range ps {
+		held[p.Symbol] = p.Quantity
+	}
+	if held[closing] != 0 || held[opening] != -2 {
+		t.Errorf("after the roll: %s %d, %s %d; want 0 and -2", closing, held[closing], opening, held[opening])
+	}
+	if !st.AvgPrice.Equal(net) {
+		t.Errorf("rolled at %s net, limit %s", st.AvgPrice, net)
+	}
+}

@@ -376,3 +376,20 @@ func (s *Server) transactions(typ string) []any {
 	}
 	return out
 }
+
+// Actions lists the leg actions ("Buy to Close", …) of the order with this external
+// identifier, as it was sent.
+func (s *Server) Actions(externalID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.orders {
+		if o.ExternalID == externalID {
+			var out []string
+			for _, l := range o.Legs {
+				out = append(out, l.Action)
+			}
+			return out
+		}
+	}
+	return nil
+}
