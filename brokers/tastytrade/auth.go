@@ -57,11 +57,14 @@ func (a *auth) token() (string, error) {
 	return t.AccessToken, nil
 }
 
-// invalidate drops the cached access token (the server said 401) so the next token call
-// refreshes.
-func (a *auth) invalidate() {
+// invalidate drops the cached access token after the server refused it (401) so the next
+// token call refreshes, unless another caller already replaced that token.
+func (a *auth) invalidate(refused string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if t, err := a.src.Token(); err == nil && t.AccessToken != refused {
+		return
+	}
 	a.src = oauth2.ReuseTokenSource(nil, a.refresh)
 }
 

@@ -78,11 +78,14 @@ func quoteOf(sym string) func(brokers.Event) bool {
 	}
 }
 
+// connected connects the adapter and waits until its quote stream is set up, so the
+// tests' faults meet only the calls they make.
 func connected(t *testing.T, f fixture) {
 	t.Helper()
 	if err := f.b.Connect(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the quote stream", func() bool { return f.srv.FeedConnections() == 1 })
 }
 
 func TestTokenExpiryAndRefresh(t *testing.T) {

@@ -170,7 +170,7 @@ func (c *client) do(ctx context.Context, method, path string, q url.Values, body
 		case resp.StatusCode == http.StatusUnauthorized && !refreshed:
 			// The access token expired or was revoked early: refresh once and try again.
 			refreshed = true
-			c.auth.invalidate()
+			c.auth.invalidate(tok)
 			attempt--
 			continue
 		case resp.StatusCode == http.StatusTooManyRequests:
