@@ -463,3 +463,35 @@ func TestRollCloseAndOpenInOneOrder(t *testing.T) {
 		t.Errorf("rolled at %s net, limit %s", st.AvgPrice, net)
 	}
 }
+
+func TestFuturesOptionsChainAndSettlement(t *testing.T) {
+	f := newFixture(t, tastytradetest.Options{}, nil)
+	connected(t, f)
+	exps, err := f.b.Expirations(ctxT(t), "ESZ6")
+	if err != nil || len(exps) != 1 {
+		t.Fatalf("ESZ6 expirations %v, %v", exps, err)
+	}
+	ch, err := f.b.Chain(ctxT(t), "ESZ6", exps[0])
+	if err != nil || len(ch.Strikes) != 5 || !ch.Price.IsPositive() {
+		t.Fatalf("ESZ6 chain: %d strikes at %s, %v", len(ch.Strikes), ch.Price, err)
+	}
+	put := ch.Strikes[0].Put
+	// Keel's notation for a PM option on the December future; CME's ES multiplier.
+	if put.Symbol != "ESZ6 P5900 2026-12-18" || put.Instrument.Multiplier != 50 || !put.Bid.IsPositive() {
+		t.Errorf("first put %+v", put)
+	}
+	in, err := f.b.Lookup(ctxT(t), "ESZ6 P5900 2026-12-18")
+	if err != nil || in.Underlying != "ESZ6" || in.Strike != 5900 {
+		t.Errorf("Lookup: %+v, %v", in, err)
+	}
+	if !f.srv.Settle("SPY   261218P00580000", "Expiration") {
+		t.Fatal("the fake holds no SPY put to expire")
+	}
+	ss, err := f.b.Settlements(ctxT(t), time.Time{})
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("Settlements %+v, %v", ss, err)
+	}
+	if s := ss[0]; s.Kind != brokers.Expired || s.Symbol != "SPY   261218P00580000" || s.Quantity != 2 {
+		t.Errorf("settlement %+v; want the two short puts expired (+2)", s)
+	}
+}

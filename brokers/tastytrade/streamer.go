@@ -65,7 +65,7 @@ func dialStreamer(ctx context.Context, b *Broker, account string) (*accountStrea
 			conn.CloseNow()
 			return nil, fmt.Errorf("tastytrade: account streamer connect: %w", err)
 		}
-		if m.Action != "connect" {
+		if m.Action != "connect" && (m.Status == "" || m.RequestID != 1) {
 			continue // a notification before the acknowledgement: the resync after connecting covers it
 		}
 		if m.Status != "ok" {

@@ -63,6 +63,7 @@ type Server struct {
 	feedSubs    int // FEED_SUBSCRIPTION messages seen
 	closedFeeds int // configured DXLink sockets since closed
 	lostAnswers int // POST orders accepted but answered 503
+	settlements []any
 }
 
 type position struct {

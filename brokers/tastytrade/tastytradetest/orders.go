@@ -349,8 +349,11 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, old *order) []m
 
 // transactions lists the account's trades (one per leg fill, with the fake's costs: $1 a
 // contract commission on options and futures, 0.10 a contract regulatory fee). The fake
-// books no receive-and-deliver transactions. Call with mu held.
+// books receive-and-deliver transactions only through Settle. Call with mu held.
 func (s *Server) transactions(typ string) []any {
+	if typ == "Receive Deliver" {
+		return s.settlements
+	}
 	if typ != "" && typ != "Trade" {
 		return nil
 	}
@@ -392,4 +395,28 @@ func (s *Server) Actions(externalID string) []string {
 		}
 	}
 	return nil
+}
+
+// Settle takes an option position off the book as tastytrade's receive-and-deliver would:
+// subType is "Expiration", "Assignment" or "Exercise". It reports whether the position
+// existed.
+func (s *Server) Settle(symbol, subType string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.positions[symbol]
+	if p == nil || p.Qty == 0 {
+		return false
+	}
+	action := "Sell to Close"
+	if p.Qty < 0 {
+		action = "Buy to Close"
+	}
+	s.fillSeq++
+	s.settlements = append(s.settlements, map[string]any{"id": fmt.Sprintf("S%d", s.fillSeq), "account-number": Account,
+		"transaction-type": "Receive Deliver", "transaction-sub-type": subType,
+		"description": "Removal of option due to " + subType, "symbol": symbol, "instrument-type": p.contract.Type,
+		"action": action, "quantity": strconv.FormatInt(abs(p.Qty), 10), "price": "0",
+		"executed-at": s.now.UTC().Format(time.RFC3339Nano), "regulatory-fees": "0", "commission": "0"})
+	delete(s.positions, symbol)
+	return true
 }
