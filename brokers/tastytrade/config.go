@@ -51,6 +51,9 @@ type Config struct {
 
 	Account   string // account number to trade; empty: the first account listed
 	UserAgent string // product/version; default "keel/1"
+	// AcceptVersion, when set, is sent as the Accept-Version header to pin the production
+	// API version (a date, as tastytrade's release notes name versions).
+	AcceptVersion string
 
 	HTTPClient *http.Client // default: a client with a 30 s timeout
 

@@ -13,6 +13,17 @@
 // "/ESZ26:XCME") from the instruments and chains the API returns. Multipliers come from
 // engine/instrument, never from guesses.
 //
+// # Quotes
+//
+// Snapshots (Quote, Chain) come from /market-data/by-type, at most 100 symbols a call.
+// The stream is DXLink in the COMPACT format: Quote events give bid and ask, Trade events
+// the last price and volume, Greeks events the implied volatility of options (Quote.IV).
+// A "NaN" price is no market on that side, never a number. HasGreeks stays false: the
+// units of DXLink's theta and vega are not documented where Keel could check them, so the
+// desk computes its own Greeks from the IV. A socket that stays silent (no data, no
+// keepalive) for Config.DXLinkSilence is dropped, re-dialled with backoff and every
+// subscription restored, in chunks of Config.SubscribeChunk.
+//
 // # Credentials
 //
 // The refresh token and client secret of a personal OAuth grant come from the environment

@@ -151,6 +151,9 @@ func (c *client) do(ctx context.Context, method, path string, q url.Values, body
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 		req.Header.Set("Accept", "application/json")
+		if c.cfg.AcceptVersion != "" {
+			req.Header.Set("Accept-Version", c.cfg.AcceptVersion)
+		}
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
 		}
