@@ -16,22 +16,27 @@ type Planned struct {
 // Plan is the first half of Decide: what the policy wants for in, without rounding the
 // order to in.Hedge's lots and without the reason in words. It is for simulations that
 // ask millions of times (engine/lab); Decide is the one to show a trader. The input is
-// validated as in Decide. Only this package's policies can be planned.
-func Plan(p Policy, in Input) (Planned, error) {
+// validated as in Decide. Only this package's policies can be planned. in is taken by
+// pointer so that a caller's loop reuses one Input (a policy keeps no reference to it).
+func Plan(p Policy, in *Input) (Planned, error) {
 	return planned(p, in)
 }
 
 // PlanDivisible is Plan for a continuously divisible hedge with no lots, every trade
-// costing lambda × Spot × |change| (lambda in [0, 1)); in.Hedge is ignored.
-func PlanDivisible(p Policy, in Input, lambda float64) (Planned, error) {
+// costing lambda × Spot × |change| (lambda in [0, 1)); in.Hedge is ignored. in is left
+// as it was.
+func PlanDivisible(p Policy, in *Input, lambda float64) (Planned, error) {
 	if !(lambda >= 0) || lambda >= 1 {
 		return Planned{}, fmt.Errorf("hedge: proportional cost %g must be in [0, 1)", lambda)
 	}
+	c, l := in.continuous, in.lambda
 	in.continuous, in.lambda = true, lambda
-	return planned(p, in)
+	pl, err := planned(p, in)
+	in.continuous, in.lambda = c, l
+	return pl, err
 }
 
-func planned(p Policy, in Input) (Planned, error) {
+func planned(p Policy, in *Input) (Planned, error) {
 	r, ok := p.(rule)
 	if !ok {
 		return Planned{}, fmt.Errorf("hedge: policy %q is not one of this package's and cannot be planned", p.Name())
@@ -39,7 +44,7 @@ func planned(p Policy, in Input) (Planned, error) {
 	if err := in.validate(); err != nil {
 		return Planned{}, err
 	}
-	pl, err := r.plan(&in)
+	pl, err := r.plan(in)
 	if err != nil {
 		return Planned{}, err
 	}

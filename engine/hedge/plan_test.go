@@ -26,7 +26,7 @@ func TestPlanAgreesWithDecide(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				pl, err := Plan(p, in)
+				pl, err := Plan(p, &in)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -46,23 +46,23 @@ func TestPlanAgreesWithDecide(t *testing.T) {
 
 func TestPlanErrors(t *testing.T) {
 	in := Input{Delta: 10, Spot: 100, Vol: 0.2, Years: 0.1, Hedge: Shares("SPY", 0, 0.005)}
-	if _, err := Plan(outsidePolicy{}, in); err == nil {
+	if _, err := Plan(outsidePolicy{}, &in); err == nil {
 		t.Error("a policy from outside the package was planned")
 	}
-	if _, err := PlanDivisible(FixedBand{Width: 1}, in, -0.1); err == nil {
+	if _, err := PlanDivisible(FixedBand{Width: 1}, &in, -0.1); err == nil {
 		t.Error("a negative proportional cost was accepted")
 	}
 	bad := in
 	bad.Spot = 0
-	if _, err := Plan(FixedBand{Width: 1}, bad); err == nil {
+	if _, err := Plan(FixedBand{Width: 1}, &bad); err == nil {
 		t.Error("spot 0 was planned")
 	}
 	noLots := in
 	noLots.Hedge = Instrument{Name: "none"}
-	if _, err := Plan(FixedBand{Width: 1}, noLots); err == nil {
+	if _, err := Plan(FixedBand{Width: 1}, &noLots); err == nil {
 		t.Error("an instrument with no lots was planned")
 	}
-	if pl, err := PlanDivisible(WhalleyWilmott{RiskAversion: 1}, noLots, 0.001); err != nil || !pl.Trade {
+	if pl, err := PlanDivisible(WhalleyWilmott{RiskAversion: 1}, &noLots, 0.001); err != nil || !pl.Trade {
 		t.Errorf("divisible Whalley–Wilmott with delta 10: %+v, %v; want a trade", pl, err)
 	}
 }

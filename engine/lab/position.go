@@ -106,6 +106,7 @@ func (p Position) payoff(s float64) float64 {
 // every path: σ√τ, e^((b−r)τ), and the drift term (b + σ²/2)τ of d1.
 type greekTable struct {
 	volSqrt, carryDF, drift []float64 // per step
+	logStrike               []float64 // per leg
 }
 
 func (p Position) table(steps int) greekTable {
@@ -116,6 +117,9 @@ func (p Position) table(steps int) greekTable {
 		t.volSqrt[i] = p.Vol * math.Sqrt(tau)
 		t.carryDF[i] = math.Exp((b - p.Rate) * tau)
 		t.drift[i] = (b + 0.5*p.Vol*p.Vol) * tau
+	}
+	for _, l := range p.Legs {
+		t.logStrike = append(t.logStrike, math.Log(l.Strike))
 	}
 	return t
 }
@@ -128,7 +132,7 @@ func (p *Position) greeks(t *greekTable, i int, s float64) (delta, gamma float64
 	lns := math.Log(s)
 	for k := range p.Legs {
 		l := &p.Legs[k]
-		d1 := (lns - math.Log(l.Strike) + dr) / vs
+		d1 := (lns - t.logStrike[k] + dr) / vs
 		n1 := 0.5 * math.Erfc(-d1*math.Sqrt2/2)
 		d := cdf * n1
 		if l.Right == pricing.Put {

@@ -254,7 +254,7 @@ func (r Report) Text() string {
 		money(r.Value), fmt.Sprintf("%+.2f", r.Delta), fmt.Sprintf("%+.4g", r.Gamma), money(r.Vega))
 	fmt.Fprintf(&b, "%d %s paths, %d steps, seed %d; hedged with %s (cost %.4f%% of value traded)\n",
 		r.Paths, r.Model, r.Steps, r.Seed, r.Hedge, 100*r.Lambda)
-	fmt.Fprintf(&b, "\n%-22s %-18s %10s %12s %10s %10s %8s %12s %12s\n", "policy", "parameter", "band at start",
+	fmt.Fprintf(&b, "\n%-22s %-18s %13s %12s %10s %10s %8s %12s %12s\n", "policy", "parameter", "band at start",
 		"P&L std $", "±", "mean P&L $", "trades", "mean cost $", "5% P&L $")
 	for _, pr := range r.Policies {
 		for _, p := range pr.Points {
@@ -266,7 +266,7 @@ func (r Report) Text() string {
 			if p.Policy != TimeBased {
 				band = fmt.Sprintf("±%.3g", p.StartBand)
 			}
-			fmt.Fprintf(&b, "%-22s %-18s %10s %12s %10s %10s %8.1f %12s %12s %s\n", p.Policy, p.Label, band,
+			fmt.Fprintf(&b, "%-22s %-18s %13s %12s %10s %10s %8.1f %12s %12s %s\n", p.Policy, p.Label, band,
 				money(p.PnLStd), money(p.PnLStdSE), money(p.PnLMean), p.TradesMean, money(p.CostMean), money(p.Quantiles[1].PnL), star)
 		}
 	}

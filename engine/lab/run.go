@@ -274,7 +274,7 @@ func (rn *runner) input(i int, s float64) hedge.Input {
 		Years: p.Years * float64(rn.e.Steps-i) / float64(rn.e.Steps)}
 }
 
-func (rn *runner) plan(r rule, i int, in hedge.Input) (hedge.Planned, error) {
+func (rn *runner) plan(r rule, i int, in *hedge.Input) (hedge.Planned, error) {
 	if r.every > 0 {
 		return hedge.Planned{Trade: i%r.every == 0 && in.Delta != in.Target, Aim: in.Target}, nil
 	}
@@ -299,7 +299,7 @@ func (rn *runner) hedgePath(r rule, s, pd, pg []float64) (pnl, cost float64, tra
 		in.Years = e.Position.Years * float64(m-k) / float64(m)
 		in.Delta = h + pd[k]
 		in.Gamma = pg[k]
-		pl, err := rn.plan(r, k, in)
+		pl, err := rn.plan(r, k, &in)
 		if err != nil {
 			return 0, 0, 0, err
 		}
@@ -343,7 +343,7 @@ func (rn *runner) startBand(r rule) (float64, error) {
 	}
 	in := rn.input(0, p.Spot)
 	in.Delta, in.Gamma = rn.delta, rn.gamma
-	pl, err := rn.plan(r, 0, in)
+	pl, err := rn.plan(r, 0, &in)
 	if err != nil {
 		return 0, err
 	}
