@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/keel-desk/keel/engine/hedge"
@@ -178,7 +179,7 @@ func costAt(points []Point, te float64) (float64, bool) {
 // one-month SPY strangle hedged with shares, over each band's range of settings.
 func TestCostAwareBandCostsLess(t *testing.T) {
 	p := ShortStrangle("SPY", 600, 580, 620, 30.0/365, 0.18, 0.04, 10)
-	e := Experiment{Position: p, Model: Model{Kind: GBM, Drift: 0.04}, Hedge: SPYShares(), Steps: 30 * 8, Paths: 2000, Seed: 7}
+	e := Experiment{Position: p, Model: Model{Kind: GBM, Drift: 0.04}, Hedge: SPYShares(), Steps: 30 * 4, Paths: 1500, Seed: 7}
 	sweeps, err := DefaultSweeps(p, e.Steps, e.lambda0())
 	if err != nil {
 		t.Fatal(err)
@@ -468,5 +469,40 @@ func TestRunErrors(t *testing.T) {
 				t.Error("accepted")
 			}
 		})
+	}
+}
+
+// Every preset runs (on few paths here) and reports every policy.
+func TestPresets(t *testing.T) {
+	for _, p := range Presets {
+		t.Run(p.Name, func(t *testing.T) {
+			e, err := p.Experiment()
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Paths = 200
+			e.Model.Kind = SVJ
+			r, err := Run(context.Background(), e, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Policies) != len(Families) || len(r.Frontier) == 0 {
+				t.Errorf("%d policies, frontier %d points", len(r.Policies), len(r.Frontier))
+			}
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back Report
+			if err := json.Unmarshal(b, &back); err != nil || back.Paths != 200 || len(back.Policies[1].Points[0].Histogram.Counts) != 40 {
+				t.Errorf("JSON round trip: %v", err)
+			}
+		})
+	}
+	if _, err := LookupPreset("spy-strangle"); err != nil {
+		t.Error(err)
+	}
+	if _, err := LookupPreset("nope"); err == nil || !strings.Contains(err.Error(), "es-strangle") {
+		t.Errorf("unknown preset: %v", err)
 	}
 }
