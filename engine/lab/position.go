@@ -107,10 +107,11 @@ func (p Position) payoff(s float64) float64 {
 type greekTable struct {
 	volSqrt, carryDF, drift []float64 // per step
 	logStrike               []float64 // per leg
+	gamma                   bool      // whether to compute gamma
 }
 
 func (p Position) table(steps int) greekTable {
-	t := greekTable{volSqrt: make([]float64, steps), carryDF: make([]float64, steps), drift: make([]float64, steps)}
+	t := greekTable{volSqrt: make([]float64, steps), carryDF: make([]float64, steps), drift: make([]float64, steps), gamma: true}
 	b := p.carry()
 	for i := 0; i < steps; i++ {
 		tau := p.Years * float64(steps-i) / float64(steps)
@@ -126,7 +127,8 @@ func (p Position) table(steps int) greekTable {
 
 // greeks is the position's delta (underlying units) and gamma (units per 1.00 move) at
 // step i when the underlying is at s: the generalized Black–Scholes delta and gamma,
-// checked against engine/pricing in the tests.
+// checked against engine/pricing in the tests. Gamma is left 0 when the table says no
+// policy needs it.
 func (p *Position) greeks(t *greekTable, i int, s float64) (delta, gamma float64) {
 	vs, cdf, dr := t.volSqrt[i], t.carryDF[i], t.drift[i]
 	lns := math.Log(s)
@@ -138,10 +140,11 @@ func (p *Position) greeks(t *greekTable, i int, s float64) (delta, gamma float64
 		if l.Right == pricing.Put {
 			d = cdf * (n1 - 1)
 		}
-		g := cdf * math.Exp(-0.5*d1*d1) / (math.Sqrt(2*math.Pi) * s * vs)
 		m := l.Quantity * p.Multiplier
 		delta += m * d
-		gamma += m * g
+		if t.gamma {
+			gamma += m * cdf * math.Exp(-0.5*d1*d1) / (math.Sqrt(2*math.Pi) * s * vs)
+		}
 	}
 	return delta, gamma
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/keel-desk/keel/engine/hedge"
@@ -104,7 +105,7 @@ func Run(ctx context.Context, e Experiment, onPoint func(Point)) (Report, error)
 			rules = append(rules, r)
 		}
 	}
-	rn, err := prepare(ctx, &e, len(rules))
+	rn, err := prepare(ctx, &e, rules)
 	if err != nil {
 		return Report{}, err
 	}
@@ -143,7 +144,7 @@ type runner struct {
 // scratch is one worker's buffers for a path drawn on the fly.
 type scratch struct{ spot, pdelta, pgamma []float64 }
 
-func prepare(ctx context.Context, e *Experiment, rules int) (*runner, error) {
+func prepare(ctx context.Context, e *Experiment, rules []rule) (*runner, error) {
 	p := e.Position
 	value, delta, gamma, vega, err := p.Value()
 	if err != nil {
@@ -151,12 +152,13 @@ func prepare(ctx context.Context, e *Experiment, rules int) (*runner, error) {
 	}
 	rn := &runner{e: e, value: value, delta: delta, gamma: gamma, vega: vega, lots: newLotting(e.Hedge),
 		path: e.Model.pather(p.Spot, p.Vol, p.Years, e.Steps), tab: p.table(e.Steps)}
+	rn.tab.gamma = slices.ContainsFunc(rules, func(r rule) bool { return r.family == GammaScaled || r.family == WhalleyWilmott })
 	rn.workers = e.Workers
 	if rn.workers <= 0 {
 		rn.workers = runtime.GOMAXPROCS(0)
 	}
 	n, m := e.Steps+1, e.Steps
-	if rules < 2 || e.Paths*n > MaxCells {
+	if len(rules) < 2 || e.Paths*n > MaxCells {
 		return rn, nil
 	}
 	rn.spot = make([]float64, e.Paths*n)
