@@ -225,7 +225,7 @@ func TestRunDeterministicAndStreamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := Experiment{Position: ShortStrangle("ES", 6600, 6400, 6800, 21.0/365, 0.16, 0.04, 3),
-		Model: Model{Kind: SVJ, Drift: 0}, Hedge: es, Steps: 21 * 4, Paths: 600, Seed: 42, Bins: 20}
+		Model: Model{Kind: SVJ, Drift: 0}, Hedge: es, Steps: 21 * 2, Paths: 400, Seed: 42, Bins: 20}
 	var streamed []Point
 	base.Workers = 1
 	a, err := Run(context.Background(), base, func(p Point) { streamed = append(streamed, p) })
@@ -480,7 +480,7 @@ func TestPresets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e.Paths = 200
+			e.Paths, e.Steps = 200, e.Steps/4 // daily, to keep the race detector's run short
 			e.Model.Kind = SVJ
 			r, err := Run(context.Background(), e, nil)
 			if err != nil {

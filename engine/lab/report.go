@@ -151,7 +151,8 @@ func cmpFloat(a, b float64) int {
 // position; Value is its Black–Scholes value at the start (negative when short), Delta
 // and Gamma in underlying units (per 1.00 move for Gamma), Vega in dollars per volatility
 // point (0.01). Lambda is the hedge's proportional cost at the start (commission plus
-// half-spread of the smallest lot over its value).
+// half-spread of the smallest lot over its value). StepDays is one step of the grid in
+// calendar days.
 type Report struct {
 	Subject  Subject         `json:"subject"`
 	Model    ModelKind       `json:"model"`
@@ -159,6 +160,7 @@ type Report struct {
 	Hedge    string          `json:"hedge"`
 	Lambda   float64         `json:"lambda"`
 	Steps    int             `json:"steps"`
+	StepDays float64         `json:"step_days"`
 	Paths    int             `json:"paths"`
 	Seed     uint64          `json:"seed"`
 	Value    float64         `json:"value"`
@@ -216,7 +218,7 @@ func (rn *runner) report() Report {
 		name = "divisible"
 	}
 	return Report{Subject: sub, Model: e.Model.Kind, Drift: e.Model.Drift, Hedge: name, Lambda: e.lambda0(),
-		Steps: e.Steps, Paths: e.Paths, Seed: e.Seed, Value: rn.value, Delta: rn.delta, Gamma: rn.gamma, Vega: rn.vega / 100}
+		Steps: e.Steps, StepDays: p.Years * 365 / float64(e.Steps), Paths: e.Paths, Seed: e.Seed, Value: rn.value, Delta: rn.delta, Gamma: rn.gamma, Vega: rn.vega / 100}
 }
 
 func (r *Report) add(pt Point) {
@@ -252,8 +254,8 @@ func (r Report) Text() string {
 		r.Subject.Underlying, r.Subject.Spot, r.Subject.Years, 100*r.Subject.Vol, 100*r.Subject.Rate)
 	fmt.Fprintf(&b, "value %s, delta %s units, gamma %s units per 1.00, vega %s per vol point\n",
 		money(r.Value), fmt.Sprintf("%+.2f", r.Delta), fmt.Sprintf("%+.4g", r.Gamma), money(r.Vega))
-	fmt.Fprintf(&b, "%d %s paths, %d steps, seed %d; hedged with %s (cost %.4f%% of value traded)\n",
-		r.Paths, r.Model, r.Steps, r.Seed, r.Hedge, 100*r.Lambda)
+	fmt.Fprintf(&b, "%d %s paths, %d steps of %.3g days, seed %d; hedged with %s (cost %.4f%% of value traded)\n",
+		r.Paths, r.Model, r.Steps, r.StepDays, r.Seed, r.Hedge, 100*r.Lambda)
 	fmt.Fprintf(&b, "\n%-22s %-18s %13s %12s %10s %10s %8s %12s %12s\n", "policy", "parameter", "band at start",
 		"P&L std $", "±", "mean P&L $", "trades", "mean cost $", "5% P&L $")
 	for _, pr := range r.Policies {
