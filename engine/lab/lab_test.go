@@ -445,6 +445,9 @@ func TestRunErrors(t *testing.T) {
 		edit func(e *Experiment)
 	}{
 		{"spot", func(e *Experiment) { e.Position.Spot = 0 }},
+		{"underlying", func(e *Experiment) { e.Position.Underlying = 7 }},
+		{"right", func(e *Experiment) { e.Position.Legs[0].Right = 5 }},
+		{"years", func(e *Experiment) { e.Position.Years = 0 }},
 		{"vol", func(e *Experiment) { e.Position.Vol = math.NaN() }},
 		{"no legs", func(e *Experiment) { e.Position.Legs = nil }},
 		{"zero quantity", func(e *Experiment) { e.Position.Legs[0].Quantity = 0 }},

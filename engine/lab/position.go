@@ -36,6 +36,8 @@ type Position struct {
 // Validate reports the first field no experiment can run with.
 func (p Position) Validate() error {
 	switch {
+	case p.Underlying != pricing.Spot && p.Underlying != pricing.Futures:
+		return fmt.Errorf("lab: position Underlying %d is neither spot nor futures", p.Underlying)
 	case !(p.Spot > 0) || math.IsInf(p.Spot, 0):
 		return fmt.Errorf("lab: position Spot %g must be a positive price", p.Spot)
 	case !(p.Multiplier > 0) || math.IsInf(p.Multiplier, 0):
