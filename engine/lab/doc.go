@@ -1,6 +1,7 @@
 // Package lab measures hedging policies before a trader risks money on them: one option
-// or a small position of options on one underlying (a short strangle), sold at its
-// Black–Scholes value and delta-hedged to expiry along simulated paths by every policy
+// or a small position of options on one underlying (a short strangle, or a layer whose
+// legs have their own expiries and implied vols), sold at its Black–Scholes value and
+// delta-hedged to expiry along simulated paths by every policy
 // the engine has — time-based at several frequencies, fixed delta bands, gamma-scaled
 // bands, Whalley–Wilmott and cost–benefit — each over a range of its parameter, all on
 // the same paths, with the hedge instrument's real lots and costs (commission and half

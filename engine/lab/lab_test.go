@@ -27,6 +27,8 @@ func TestGreeksMatchPricing(t *testing.T) {
 		{"SPY call", SingleOption("SPY", pricing.Call, 600, 610, 0.25, 0.18, 0.04, -10)},
 		{"SPY put", SingleOption("SPY", pricing.Put, 600, 560, 0.1, 0.25, 0.04, 3)},
 		{"ES strangle", ShortStrangle("ES", 6600, 6300, 6900, 45.0/365, 0.16, 0.04, 2)},
+		{"SPY layer, two expiries and a skew", Position{Underlying: pricing.Spot, Spot: 600, Multiplier: 100, Years: 0.25, Vol: 0.17, Rate: 0.04,
+			Legs: []Leg{{Right: pricing.Put, Strike: 560, Quantity: -5, Years: 0.25, Vol: 0.22}, {Right: pricing.Call, Strike: 630, Quantity: -5, Years: 0.1, Vol: 0.14}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -35,11 +37,21 @@ func TestGreeksMatchPricing(t *testing.T) {
 			for _, i := range []int{0, 17, 49} {
 				for _, s := range []float64{0.9 * tc.p.Spot, tc.p.Spot, 1.07 * tc.p.Spot} {
 					d, g := tc.p.greeks(&tab, i, s)
-					q := tc.p
-					q.Spot, q.Years = s, tc.p.Years*float64(steps-i)/float64(steps)
-					_, wd, wg, _, err := q.Value()
-					if err != nil {
-						t.Fatal(err)
+					var wd, wg float64
+					for _, l := range tc.p.Legs {
+						q := tc.p
+						q.Legs = []Leg{l}
+						q.Legs[0].Years = q.legYears(&l) - float64(i)*tc.p.Years/float64(steps)
+						q.Spot = s
+						if q.Legs[0].Years <= 0 {
+							continue // expired and settled
+						}
+						q.Years = q.Legs[0].Years
+						_, ld, lg, _, err := q.Value()
+						if err != nil {
+							t.Fatal(err)
+						}
+						wd, wg = wd+ld, wg+lg
 					}
 					if math.Abs(d-wd) > 1e-9*math.Max(1, math.Abs(wd)) || math.Abs(g-wg) > 1e-9*math.Max(1e-3, math.Abs(wg)) {
 						t.Errorf("step %d spot %g: delta %g gamma %g, pricing %g %g", i, s, d, g, wd, wg)
@@ -448,6 +460,8 @@ func TestRunErrors(t *testing.T) {
 		{"underlying", func(e *Experiment) { e.Position.Underlying = 7 }},
 		{"right", func(e *Experiment) { e.Position.Legs[0].Right = 5 }},
 		{"years", func(e *Experiment) { e.Position.Years = 0 }},
+		{"leg after the horizon", func(e *Experiment) { e.Position.Legs[0].Years = 1 }},
+		{"leg vol", func(e *Experiment) { e.Position.Legs[0].Vol = -0.2 }},
 		{"vol", func(e *Experiment) { e.Position.Vol = math.NaN() }},
 		{"no legs", func(e *Experiment) { e.Position.Legs = nil }},
 		{"zero quantity", func(e *Experiment) { e.Position.Legs[0].Quantity = 0 }},
@@ -507,5 +521,33 @@ func TestPresets(t *testing.T) {
 	}
 	if _, err := LookupPreset("nope"); err == nil || !strings.Contains(err.Error(), "es-strangle") {
 		t.Errorf("unknown preset: %v", err)
+	}
+}
+
+// A leg that expires before the horizon settles then, and the hedge it leaves is traded
+// away: a short call expiring halfway through a two-month horizon, hedged every step
+// without costs, ends with the P&L of the same call on a one-month horizon (the same
+// path increments) grown at the rate for the second month.
+func TestLegExpiresEarly(t *testing.T) {
+	call := SingleOption("SPY", pricing.Call, 600, 600, 1.0/12, 0.18, 0.04, -10)
+	early := call
+	early.Years = 2.0 / 12
+	early.Legs = []Leg{{Right: pricing.Call, Strike: 600, Quantity: -10, Years: 1.0 / 12}}
+	every := []Sweep{{Policy: TimeBased, Values: []float64{1}}}
+	a, err := Run(context.Background(), Experiment{Position: call, Model: Model{Kind: GBM, Drift: 0.04}, Steps: 21, Paths: 500, Seed: 4, Policies: every}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(context.Background(), Experiment{Position: early, Model: Model{Kind: GBM, Drift: 0.04}, Steps: 42, Paths: 500, Seed: 4, Policies: every}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, pb := a.Policies[0].Points[0], b.Policies[0].Points[0]
+	grow := math.Exp(0.04 / 12)
+	if math.Abs(pb.PnLMean-pa.PnLMean*grow) > 1e-6 || math.Abs(pb.PnLStd-pa.PnLStd*grow) > 1e-6 {
+		t.Errorf("early expiry: mean %.6f std %.6f; one-month horizon grown: %.6f %.6f", pb.PnLMean, pb.PnLStd, pa.PnLMean*grow, pa.PnLStd*grow)
+	}
+	if pb.TradesMean <= pa.TradesMean {
+		t.Errorf("the hedge left at expiry was not traded away: %.1f trades against %.1f", pb.TradesMean, pa.TradesMean)
 	}
 }

@@ -9,19 +9,25 @@ import (
 )
 
 // Leg is one European option line of a position: Quantity contracts (negative short) of
-// Right at Strike.
+// Right at Strike. Years is the leg's time to expiry and Vol its implied volatility; 0
+// means the position's. A leg that expires before the position's horizon is settled in
+// cash at its payoff then (an assignment closed at once) and is no longer hedged.
 type Leg struct {
 	Right    pricing.Right
 	Strike   float64
 	Quantity float64
+	Years    float64
+	Vol      float64
 }
 
-// Position is what the lab hedges: European options on one underlying with one expiry.
-// Spot is the underlying's price (the futures price when Underlying is pricing.Futures),
-// Multiplier the units of the underlying one contract controls (100 for SPY options, 50
-// for ES options: instrument.OptionMultiplier), Years the time to expiry, Vol the
-// implied volatility the options are sold at and hedged with, Rate the risk-free rate.
-// On a spot underlying the cost of carry is Rate (no dividends), on a future 0 (Black-76).
+// Position is what the lab hedges: European options on one underlying. Spot is the
+// underlying's price (the futures price when Underlying is pricing.Futures), Multiplier
+// the units of the underlying one contract controls (100 for SPY options, 50 for ES
+// options: OptionMultiplier), Years the horizon (the last expiry), Vol the underlying's
+// volatility on the paths and the implied volatility of legs without their own (options
+// are sold at their implied vol and hedged with the Black–Scholes delta at it), Rate the
+// risk-free rate. On a spot underlying the cost of carry is Rate (no dividends), on a
+// future 0 (Black-76).
 type Position struct {
 	Name       string
 	Underlying pricing.Underlying
@@ -59,6 +65,10 @@ func (p Position) Validate() error {
 			return fmt.Errorf("lab: leg %d Quantity %g must be a non-zero number of contracts (at most 10⁶)", i+1, l.Quantity)
 		case l.Right != pricing.Call && l.Right != pricing.Put:
 			return fmt.Errorf("lab: leg %d Right %d is neither call nor put", i+1, l.Right)
+		case !(l.Years >= 0) || l.Years > p.Years:
+			return fmt.Errorf("lab: leg %d Years %g must be in (0, the position's %g] (0: the position's)", i+1, l.Years, p.Years)
+		case !(l.Vol >= 0) || l.Vol > 5:
+			return fmt.Errorf("lab: leg %d Vol %g must be in (0, 5] (0: the position's)", i+1, l.Vol)
 		}
 	}
 	return nil
@@ -72,13 +82,35 @@ func (p Position) carry() float64 {
 	return p.Rate
 }
 
+// legYears is leg l's time to expiry.
+func (p *Position) legYears(l *Leg) float64 {
+	if l.Years > 0 {
+		return l.Years
+	}
+	return p.Years
+}
+
+// legVol is leg l's implied volatility.
+func (p *Position) legVol(l *Leg) float64 {
+	if l.Vol > 0 {
+		return l.Vol
+	}
+	return p.Vol
+}
+
+// expiryStep is the step of a grid of steps over the position's horizon at which leg l
+// expires: the nearest, at least 1.
+func (p *Position) expiryStep(l *Leg, steps int) int {
+	return max(1, min(steps, int(math.Round(p.legYears(l)/p.Years*float64(steps)))))
+}
+
 // Value is the position's Black–Scholes value now and its Greeks in money: Delta in
 // underlying units, Gamma in underlying units per 1.00 move of the underlying, Vega in
 // dollars per 1.00 of volatility.
 func (p Position) Value() (value, delta, gamma, vega float64, err error) {
 	for _, l := range p.Legs {
 		g, err := pricing.Value(pricing.Option{Style: pricing.European, Underlying: p.Underlying, Right: l.Right,
-			Spot: p.Spot, Strike: l.Strike, Years: p.Years, Rate: p.Rate, Carry: p.carry(), Vol: p.Vol})
+			Spot: p.Spot, Strike: l.Strike, Years: p.legYears(&l), Rate: p.Rate, Carry: p.carry(), Vol: p.legVol(&l)})
 		if err != nil {
 			return 0, 0, 0, 0, err
 		}
@@ -91,51 +123,65 @@ func (p Position) Value() (value, delta, gamma, vega float64, err error) {
 	return value, delta, gamma, vega, nil
 }
 
-// payoff is the position's value at expiry for an underlying price s, dollars.
-func (p Position) payoff(s float64) float64 {
-	v := 0.0
-	for _, l := range p.Legs {
-		x := s - l.Strike
-		if l.Right == pricing.Put {
-			x = -x
-		}
-		v += l.Quantity * p.Multiplier * math.Max(x, 0)
+// legPayoff is leg l's value at its expiry for an underlying price s, dollars.
+func (p *Position) legPayoff(l *Leg, s float64) float64 {
+	x := s - l.Strike
+	if l.Right == pricing.Put {
+		x = -x
 	}
-	return v
+	return l.Quantity * p.Multiplier * math.Max(x, 0)
 }
 
-// greekTable holds what the position's delta and gamma need at one time step, shared by
-// every path: σ√τ, e^((b−r)τ), and the drift term (b + σ²/2)τ of d1.
+// greekTable holds what the position's delta and gamma need, shared by every path: per
+// leg, its expiry step and, per step before it, σ√τ, e^((b−r)τ) and the drift term
+// (b + σ²/2)τ of d1 (indexed leg × steps + step); and which legs settle at each step.
 type greekTable struct {
-	volSqrt, carryDF, drift []float64 // per step
+	steps                   int
+	volSqrt, carryDF, drift []float64
 	logStrike               []float64 // per leg
+	expiry                  []int     // per leg: the step it settles at
+	settle                  [][]int   // per step 1…steps: the legs settling then
 	gamma                   bool      // whether to compute gamma
 }
 
 func (p Position) table(steps int) greekTable {
-	t := greekTable{volSqrt: make([]float64, steps), carryDF: make([]float64, steps), drift: make([]float64, steps), gamma: true}
+	n := len(p.Legs) * steps
+	t := greekTable{steps: steps, volSqrt: make([]float64, n), carryDF: make([]float64, n), drift: make([]float64, n),
+		settle: make([][]int, steps+1), gamma: true}
 	b := p.carry()
-	for i := 0; i < steps; i++ {
-		tau := p.Years * float64(steps-i) / float64(steps)
-		t.volSqrt[i] = p.Vol * math.Sqrt(tau)
-		t.carryDF[i] = math.Exp((b - p.Rate) * tau)
-		t.drift[i] = (b + 0.5*p.Vol*p.Vol) * tau
-	}
-	for _, l := range p.Legs {
+	dt := p.Years / float64(steps)
+	for k := range p.Legs {
+		l := &p.Legs[k]
+		e := p.expiryStep(l, steps)
+		t.expiry = append(t.expiry, e)
+		t.settle[e] = append(t.settle[e], k)
 		t.logStrike = append(t.logStrike, math.Log(l.Strike))
+		v, years := p.legVol(l), p.legYears(l)
+		for i := 0; i < e; i++ {
+			// τ to the leg's own expiry: at least half a step before the step e it
+			// settles at, as e is the nearest step to it.
+			tau := years - float64(i)*dt
+			t.volSqrt[k*steps+i] = v * math.Sqrt(tau)
+			t.carryDF[k*steps+i] = math.Exp((b - p.Rate) * tau)
+			t.drift[k*steps+i] = (b + 0.5*v*v) * tau
+		}
 	}
 	return t
 }
 
 // greeks is the position's delta (underlying units) and gamma (units per 1.00 move) at
-// step i when the underlying is at s: the generalized Black–Scholes delta and gamma,
-// checked against engine/pricing in the tests. Gamma is left 0 when the table says no
-// policy needs it.
+// step i when the underlying is at s, legs expired by then left out: the generalized
+// Black–Scholes delta and gamma, checked against engine/pricing in the tests. Gamma is
+// left 0 when the table says no policy needs it.
 func (p *Position) greeks(t *greekTable, i int, s float64) (delta, gamma float64) {
-	vs, cdf, dr := t.volSqrt[i], t.carryDF[i], t.drift[i]
 	lns := math.Log(s)
 	for k := range p.Legs {
+		if i >= t.expiry[k] {
+			continue
+		}
 		l := &p.Legs[k]
+		j := k*t.steps + i
+		vs, cdf, dr := t.volSqrt[j], t.carryDF[j], t.drift[j]
 		d1 := (lns - t.logStrike[k] + dr) / vs
 		n1 := 0.5 * math.Erfc(-d1*math.Sqrt2/2)
 		d := cdf * n1

@@ -183,11 +183,14 @@ type Subject struct {
 	Legs       []LegResult `json:"legs"`
 }
 
-// LegResult is one leg in the report: right "call" or "put".
+// LegResult is one leg in the report: right "call" or "put", its time to expiry and
+// implied volatility.
 type LegResult struct {
 	Right    string  `json:"right"`
 	Strike   float64 `json:"strike"`
 	Quantity float64 `json:"quantity"`
+	Years    float64 `json:"years"`
+	Vol      float64 `json:"vol"`
 }
 
 // PolicyResult is one policy's points in the order of its parameter values.
@@ -211,7 +214,8 @@ func (rn *runner) report() Report {
 	sub := Subject{Name: p.Name, Underlying: p.Underlying.String(), Spot: p.Spot, Multiplier: p.Multiplier,
 		Years: p.Years, Vol: p.Vol, Rate: p.Rate}
 	for _, l := range p.Legs {
-		sub.Legs = append(sub.Legs, LegResult{Right: l.Right.String(), Strike: l.Strike, Quantity: l.Quantity})
+		sub.Legs = append(sub.Legs, LegResult{Right: l.Right.String(), Strike: l.Strike, Quantity: l.Quantity,
+			Years: p.legYears(&l), Vol: p.legVol(&l)})
 	}
 	name := e.Hedge.Name
 	if rn.lots.divisible {
@@ -250,8 +254,8 @@ func (r *Report) finish() {
 // starred, then the frontier across policies.
 func (r Report) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %s on %s %g, %g years, vol %.1f%%, rate %.2f%%\n", r.Subject.Name, legsWords(r.Subject.Legs),
-		r.Subject.Underlying, r.Subject.Spot, r.Subject.Years, 100*r.Subject.Vol, 100*r.Subject.Rate)
+	fmt.Fprintf(&b, "%s — %s on %s %g; %.0f days, paths at vol %.1f%%, rate %.2f%%\n", r.Subject.Name, legsWords(r.Subject.Legs),
+		r.Subject.Underlying, r.Subject.Spot, r.Subject.Years*365, 100*r.Subject.Vol, 100*r.Subject.Rate)
 	fmt.Fprintf(&b, "value %s, delta %s units, gamma %s units per 1.00, vega %s per vol point\n",
 		money(r.Value), fmt.Sprintf("%+.2f", r.Delta), fmt.Sprintf("%+.4g", r.Gamma), money(r.Vega))
 	fmt.Fprintf(&b, "%d %s paths, %d steps of %.3g days, seed %d; hedged with %s (cost %.4f%% of value traded)\n",
@@ -283,7 +287,7 @@ func (r Report) Text() string {
 func legsWords(legs []LegResult) string {
 	var parts []string
 	for _, l := range legs {
-		parts = append(parts, fmt.Sprintf("%+g %g %s", l.Quantity, l.Strike, l.Right))
+		parts = append(parts, fmt.Sprintf("%+g %g %s (%.0f days, vol %.1f%%)", l.Quantity, l.Strike, l.Right, l.Years*365, 100*l.Vol))
 	}
 	return strings.Join(parts, ", ")
 }

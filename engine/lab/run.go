@@ -296,7 +296,11 @@ func (rn *runner) hedgePath(r rule, s, pd, pg []float64) (pnl, cost float64, tra
 	growth := math.Exp(e.Position.Rate * e.Position.Years / float64(m))
 	cash, h := -rn.value, 0.0
 	in := rn.input(0, s[0])
+	pos := &e.Position
 	for k := 0; k < m; k++ {
+		for _, l := range rn.tab.settle[k] {
+			cash += pos.legPayoff(&pos.Legs[l], s[k]) // a leg expiring now settles in cash
+		}
 		in.Spot = s[k]
 		in.Years = e.Position.Years * float64(m-k) / float64(m)
 		in.Delta = h + pd[k]
@@ -325,7 +329,10 @@ func (rn *runner) hedgePath(r rule, s, pd, pg []float64) (pnl, cost float64, tra
 			cash += h * (s[k+1] - s[k]) // variation margin
 		}
 	}
-	pnl = cash + e.Position.payoff(s[m])
+	pnl = cash
+	for _, l := range rn.tab.settle[m] {
+		pnl += pos.legPayoff(&pos.Legs[l], s[m])
+	}
 	if !futures {
 		pnl += h * s[m]
 	}
