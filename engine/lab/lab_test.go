@@ -551,3 +551,25 @@ func TestLegExpiresEarly(t *testing.T) {
 		t.Errorf("the hedge left at expiry was not traded away: %.1f trades against %.1f", pb.TradesMean, pa.TradesMean)
 	}
 }
+
+// Derman–Kamal holds for an option on a future as well (Black-76 vega), which checks the
+// futures accounting: no cash for the hedge, variation margin each step. One short ES
+// call (50 × the index), three months, hedged 63 times without costs.
+func TestDermanKamalFutures(t *testing.T) {
+	p := SingleOption("ES", pricing.Call, 6600, 6600, 0.25, 0.16, 0.04, -1)
+	e := Experiment{Position: p, Model: Model{Kind: GBM}, Steps: 63, Paths: 6000, Seed: 11,
+		Policies: []Sweep{{Policy: TimeBased, Values: []float64{1}}}}
+	r, err := Run(context.Background(), e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := r.Policies[0].Points[0]
+	theory := DermanKamalStd(p.Vol, math.Abs(r.Vega*100), e.Steps)
+	t.Logf("P&L std %.2f ± %.2f, Derman–Kamal %.2f, mean %.2f", pt.PnLStd, pt.PnLStdSE, theory, pt.PnLMean)
+	if off := pt.PnLStd/theory - 1; math.Abs(off) > 0.05 {
+		t.Errorf("P&L std %.2f is %.1f%% from Derman–Kamal %.2f", pt.PnLStd, 100*off, theory)
+	}
+	if se := pt.PnLStd / math.Sqrt(float64(e.Paths)); math.Abs(pt.PnLMean) > 4*se {
+		t.Errorf("mean P&L %.2f, want 0 within %.2f", pt.PnLMean, 4*se)
+	}
+}

@@ -286,9 +286,10 @@ func (rn *runner) plan(r rule, i int, in *hedge.Input) (hedge.Planned, error) {
 	return hedge.Plan(r.policy, in)
 }
 
-// hedgePath hedges the position along path s (the position's delta pd and gamma pg) with r and returns the P&L at expiry (the
-// position bought or sold at its value, hedge gains, interest, costs, the position's
-// payoff), the total cost and the number of orders.
+// hedgePath hedges the position along path s (its delta pd and gamma pg before each
+// step's hedge) with r and returns the P&L at the horizon — the position bought or sold at
+// its value, the hedge's gains (on a future, variation margin, no cash outlay), interest,
+// costs and the legs' payoffs — the total cost and the number of orders.
 func (rn *runner) hedgePath(r rule, s, pd, pg []float64) (pnl, cost float64, trades int32, err error) {
 	e := rn.e
 	m := e.Steps
