@@ -168,7 +168,9 @@ func TestAssessRejectsBadInput(t *testing.T) {
 		{"long position", func(o *Option) { o.Quantity = 2 }, DefaultSettings()},
 		{"NaN delta", func(o *Option) { o.Delta = math.NaN() }, DefaultSettings()},
 		{"no ask", func(o *Option) { o.Quote.Ask, o.Quote.Bid = 0, 0 }, DefaultSettings()},
-		{"a future", func(o *Option) { o.Quote.Instrument = instrument.Instrument{Kind: instrument.Future, Root: "ES", Multiplier: 50} }, DefaultSettings()},
+		{"a future", func(o *Option) {
+			o.Quote.Instrument = instrument.Instrument{Kind: instrument.Future, Root: "ES", Multiplier: 50}
+		}, DefaultSettings()},
 		{"tested above deep", func(o *Option) {}, bad},
 	}
 	for _, tc := range cases {
