@@ -157,8 +157,12 @@ func (t *Track) Assigned(at time.Time, units, price float64) (Transition, error)
 	shift := t.Premium * t.Contracts * t.Option.Multiplier / (math.Abs(units) * mult)
 	h.Breakeven = price - h.dir()*shift
 	early := ""
-	if t.Stage != AwaitingAssignment {
+	switch {
+	case t.Stage == AwaitingAssignment:
+	case at.Before(t.Option.Expiry):
 		early = fmt.Sprintf(" (early: the track was at %s)", t.Stage)
+	default:
+		early = fmt.Sprintf(" (exercised at expiry from %s, without a let-assign decision)", t.Stage)
 	}
 	t.Held = h
 	reason := fmt.Sprintf("assigned %+g %s at %g%s; breakeven %g (the %g premium per unit counted)", units, sym, price, early, roundTo(h.Breakeven, 1e-9), t.Premium)
