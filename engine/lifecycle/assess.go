@@ -169,6 +169,8 @@ type Assignment struct {
 type Assessment struct {
 	ID         string           `json:"id"`
 	Symbol     string           `json:"symbol"`
+	Layer      string           `json:"layer"`
+	Problem    string           `json:"problem,omitempty"` // why it could not be assessed (AssessBook)
 	Stage      Stage            `json:"stage"`
 	Action     Action           `json:"action"`
 	Reason     string           `json:"reason"`
@@ -234,7 +236,7 @@ func Assess(o Option, s Settings) (Assessment, error) {
 		rollCredit = o.BestRoll.NetNatural
 		n["roll_credit"] = rollCredit
 	}
-	a := Assessment{ID: o.ID, Symbol: o.Quote.Symbol, Numbers: n, Liquidity: liq, Assignment: asg}
+	a := Assessment{ID: o.ID, Symbol: o.Quote.Symbol, Layer: o.Layer, Numbers: n, Liquidity: liq, Assignment: asg}
 	illiquid := liq.Verdict == liquidity.Fail
 	cheapToRoll := absDelta >= s.DeepDelta && o.BestRoll != nil && extrinsicDollars < rollCredit
 	deepWords := fmt.Sprintf("|delta| %.2f", absDelta)

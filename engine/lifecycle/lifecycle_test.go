@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -247,6 +248,18 @@ func TestTrackWalk(t *testing.T) {
 	re, err := tr.ReEntered(now, ReEntry{Puts: 2, DTE: 45, Reason: "sell 2 puts"})
 	if err != nil || re.To != Options {
 		t.Fatalf("re-entered: %+v %v", re, err)
+	}
+	// The desk persists a track as JSON; it comes back whole.
+	b, err := json.Marshal(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Track
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Stage != tr.Stage || back.Held != tr.Held || len(back.History) != len(tr.History) || back.Option.Symbol() != es.Symbol() || !back.Option.Expiry.Equal(es.Expiry) || back.Before != tr.Before {
+		t.Fatalf("round trip: %+v", back)
 	}
 	want := []Stage{Tested, DeepITM, AwaitingAssignment, Future, ReEnter, Options}
 	if len(tr.History) != len(want) {

@@ -61,7 +61,7 @@ type Track struct {
 	ID         string                `json:"id"`
 	Layer      string                `json:"layer"`
 	Symbol     string                `json:"symbol"`
-	Option     instrument.Instrument `json:"-"`
+	Option     instrument.Instrument `json:"option"`
 	Contracts  float64               `json:"contracts"`
 	Premium    float64               `json:"premium"`
 	Stage      Stage                 `json:"stage"`
