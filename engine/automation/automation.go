@@ -19,9 +19,9 @@
 //     after it;
 //   - liquidity: an option order whose liquidity checklist fails (engine/liquidity);
 //   - spiral guard: an order the spiral guard stops (engine/hedge);
-//   - market hours: the regular session (09:30–16:00 New York on trading days,
-//     instrument.IsTradingDay), not in its first OpenBuffer nor its last CloseBuffer.
-//     Automated rules trade the regular session only, ES included.
+//   - market hours: the session (Limits.Open to Limits.Close New York, 09:30–16:00 by
+//     default, on trading days: instrument.IsTradingDay), not in its first OpenBuffer nor
+//     its last CloseBuffer. Automated rules trade the regular session only, ES included.
 //
 // Kill disarms everything and lists the working automated orders to cancel.
 //
@@ -83,14 +83,19 @@ type Limits struct {
 	MaxContractsPerOrder float64
 	MaxContractsPerLayer float64
 	DailyLossPercent     float64 // of net liquidation; 0: no daily loss limit
-	OpenBuffer           time.Duration
-	CloseBuffer          time.Duration
+	// Open and Close are the session's hours as time of day in New York (09:30 and 16:00:
+	// the regular session of the US exchanges, the simulated market's).
+	Open        time.Duration
+	Close       time.Duration
+	OpenBuffer  time.Duration
+	CloseBuffer time.Duration
 }
 
 // DefaultLimits are Keel's defaults (package doc).
 func DefaultLimits() Limits {
 	return Limits{MaxOrdersPerHour: 20, MaxOrdersPerDay: 60, MaxContractsPerOrder: 10, MaxContractsPerLayer: 40,
-		DailyLossPercent: 2, OpenBuffer: 5 * time.Minute, CloseBuffer: 5 * time.Minute}
+		DailyLossPercent: 2, Open: 9*time.Hour + 30*time.Minute, Close: 16 * time.Hour,
+		OpenBuffer: 5 * time.Minute, CloseBuffer: 5 * time.Minute}
 }
 
 // Validate names the first limit that is not usable.
@@ -102,7 +107,9 @@ func (l Limits) Validate() error {
 		return fmt.Errorf("automation: contracts per order %g and per layer %g must be positive", l.MaxContractsPerOrder, l.MaxContractsPerLayer)
 	case !(l.DailyLossPercent >= 0 && l.DailyLossPercent <= 100):
 		return fmt.Errorf("automation: daily loss limit %g%% must be in [0, 100]", l.DailyLossPercent)
-	case l.OpenBuffer < 0 || l.CloseBuffer < 0 || l.OpenBuffer+l.CloseBuffer >= 390*time.Minute:
+	case l.Open < 0 || l.Close > 24*time.Hour || l.Open >= l.Close:
+		return fmt.Errorf("automation: the session %s–%s must open before it closes, within a day", l.Open, l.Close)
+	case l.OpenBuffer < 0 || l.CloseBuffer < 0 || l.OpenBuffer+l.CloseBuffer >= l.Close-l.Open:
 		return fmt.Errorf("automation: session buffers %s and %s must be ≥ 0 and leave some of the session", l.OpenBuffer, l.CloseBuffer)
 	}
 	return nil
@@ -331,11 +338,11 @@ func (g *Gate) inSession(t time.Time) (string, bool) {
 		return fmt.Sprintf("%s is not a trading day", ny.Format("Mon 2006-01-02")), false
 	}
 	y, m, d := ny.Date()
-	open := time.Date(y, m, d, 9, 30, 0, 0, instrument.NewYork)
-	cls := time.Date(y, m, d, 16, 0, 0, 0, instrument.NewYork)
+	midnight := time.Date(y, m, d, 0, 0, 0, 0, instrument.NewYork)
+	open, cls := midnight.Add(g.limits.Open), midnight.Add(g.limits.Close)
 	switch {
 	case ny.Before(open) || !ny.Before(cls):
-		return fmt.Sprintf("%s is outside the session (09:30–16:00 New York)", ny.Format("15:04")), false
+		return fmt.Sprintf("%s is outside the session (%s–%s New York)", ny.Format("15:04"), open.Format("15:04"), cls.Format("15:04")), false
 	case ny.Before(open.Add(g.limits.OpenBuffer)):
 		return fmt.Sprintf("%s is in the first %s of the session", ny.Format("15:04:05"), g.limits.OpenBuffer), false
 	case !ny.Before(cls.Add(-g.limits.CloseBuffer)):

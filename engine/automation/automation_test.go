@@ -70,6 +70,17 @@ func TestGuardrailsAtThresholds(t *testing.T) {
 		{"Christmas Day", func(a *Action) { a.At = time.Date(2026, 12, 25, 11, 0, 0, 0, instrument.NewYork) }, MarketHours},
 		{"no client order id", func(a *Action) { a.ClientOrderID = "" }, Duplicate},
 	}
+	t.Run("a longer session", func(t *testing.T) {
+		l := DefaultLimits()
+		l.Open, l.Close = 8*time.Hour, 17*time.Hour
+		g := armed(t, l)
+		if v := g.Check(action(ny(8, 5, 0), "x")); !v.Allowed {
+			t.Fatalf("08:05 in an 08:00–17:00 session: %s", v.Why())
+		}
+		if v := g.Check(action(ny(16, 55, 0), "x")); v.Allowed {
+			t.Fatal("16:55 in the last 5 minutes passed")
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := armed(t, DefaultLimits())
@@ -243,6 +254,11 @@ func TestArmRejects(t *testing.T) {
 	bad.MaxContractsPerOrder = 0
 	if _, err := NewGate(bad); err == nil {
 		t.Fatal("0 contracts an order accepted")
+	}
+	bad = DefaultLimits()
+	bad.Open, bad.Close = 16*time.Hour, 9*time.Hour
+	if _, err := NewGate(bad); err == nil {
+		t.Fatal("a session closing before it opens accepted")
 	}
 }
 

@@ -158,7 +158,8 @@ type Assignment struct {
 	Expiry      time.Time `json:"expiry"` // exercised at expiry (European), or at the latest then
 	Early       bool      `json:"early"`  // may be assigned before expiry (American)
 	EarlyLikely bool      `json:"early_likely"`
-	Extrinsic   float64   `json:"extrinsic"`
+	Intrinsic   float64   `json:"intrinsic"` // per unit, at the quote's underlying price
+	Extrinsic   float64   `json:"extrinsic"` // per unit: mid − intrinsic, never below 0
 	Incentive   float64   `json:"incentive"`
 	Dividend    float64   `json:"dividend"` // per share, before expiry
 	Words       string    `json:"words"`
@@ -225,7 +226,7 @@ func Assess(o Option, s Settings) (Assessment, error) {
 	n := Numbers{
 		"delta": o.Delta, "tested_delta": s.TestedDelta, "deep_delta": s.DeepDelta,
 		"contracts": contracts, "underlying": o.Quote.Underlying, "strike": in.Strike, "mid": mid,
-		"intrinsic": mid - asg.Extrinsic, "extrinsic": asg.Extrinsic, "extrinsic_dollars": extrinsicDollars,
+		"intrinsic": asg.Intrinsic, "extrinsic": asg.Extrinsic, "extrinsic_dollars": extrinsicDollars,
 		"spread_pct": liq.SpreadPct, "days_to_expiry": instrument.DaysToExpiry(o.Now, in),
 		"incentive": asg.Incentive,
 		// closing buys back at the ask: the extrinsic left is given up and the half-spread paid
@@ -323,7 +324,7 @@ func assignment(o Option) (Assignment, error) {
 		intrinsic = math.Max(0, k-s)
 	}
 	a := Assignment{Style: in.Style.String(), Price: k, Expiry: in.Expiry, Early: in.Style == pricing.American,
-		Extrinsic: math.Max(0, o.Quote.Mid()-intrinsic)}
+		Intrinsic: intrinsic, Extrinsic: math.Max(0, o.Quote.Mid()-intrinsic)}
 	sym, into, mult, err := deliverable(in)
 	switch {
 	case errors.Is(err, errCash):
