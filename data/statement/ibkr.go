@@ -47,8 +47,7 @@ type flexRow struct {
 // flexUnread are the Flex sections that move positions or cash but that Keel does not read:
 // each of their rows is listed in Statement.Skipped (and one with a symbol and a quantity
 // fails the file unless Options.SkipUnknown), never passed over in silence.
-var flexUnread = map[string]bool{"Transfers": true, "CorporateActions": true, "SalesTaxes": true,
-	"ChangeInDividendAccruals": false, "InterestAccruals": false}
+var flexUnread = map[string]bool{"Transfers": true, "CorporateActions": true, "SalesTaxes": true}
 
 // maxFlexDepth bounds element nesting: FlexQueryResponse/FlexStatements/FlexStatement/
 // Trades/Trade is 5 deep, so anything past 32 is not a statement and is refused at once,
@@ -437,8 +436,15 @@ func flexTrade(name string, r flexRow, acct string, hasEAE bool, ids *idMaker) (
 	default:
 		id = ids.make("Trade", acct, a["dateTime"], a["tradeDate"], a["symbol"], a["quantity"], a["tradePrice"], a["ibOrderID"])
 	}
+	order := a["ibOrderID"]
+	if kind != Fill {
+		// IBKR books assignments, exercises and expirations with no order (ibOrderID 0 or
+		// empty, the same on every such row of the file): the option leaving and the shares or
+		// future it delivers that day belong together, as in the OptionEAE section.
+		order = "eae:" + when.Format("20060102") + ":" + in.Root
+	}
 	ev := Event{
-		Broker: "ibkr", Account: acct, ID: id, Order: a["ibOrderID"], Time: when, Kind: kind, Effect: effect,
+		Broker: "ibkr", Account: acct, ID: id, Order: order, Time: when, Kind: kind, Effect: effect,
 		Instrument: in, Symbol: a["symbol"], Quantity: qty, Price: price.Abs(),
 		Commission: comm.Neg(), Fees: taxes.Neg(),
 		Source: fmt.Sprintf("%s line %d (Trade #%d)", name, r.line, r.index),

@@ -180,34 +180,45 @@ func parseThinkorswim(name string, data []byte, opts Options) (*Statement, error
 		fail := func(tradeLike bool, err error) error {
 			return st.rowFailure(opts, name, line, text, tradeLike, err)
 		}
+		// rad reads a receive-and-deliver row (either section, its columns named as in Cash
+		// Balance): an option removed, a security moved (refused: not read), or money.
+		rad := func(get func(string) string) error {
+			desc := get("DESCRIPTION")
+			switch {
+			case tosIsRemoval(desc):
+				r, _, err := tosRemoval(name, line, get, bad)
+				if err != nil {
+					return fail(true, err)
+				}
+				r.text = text
+				removals = append(removals, r)
+			case tosMovesSecurity.MatchString(desc):
+				return fail(true, bad("DESCRIPTION", desc, "is a receive-and-deliver row that moves a security (a transfer, a split, …), which Keel does not read; record it by hand"))
+			default:
+				ce, err := tosMoney(name, line, get, ids)
+				if err != nil {
+					return fail(false, err)
+				}
+				ce.Account = st.Account
+				st.Cash = append(st.Cash, ce)
+			}
+			return nil
+		}
 		switch section {
 		case "Cash Balance":
-			if get("TYPE") == "RAD" && !tosIsRemoval(get("DESCRIPTION")) && tosMovesSecurity.MatchString(get("DESCRIPTION")) {
-				if err := fail(true, bad("DESCRIPTION", get("DESCRIPTION"), "is a receive-and-deliver row that moves a security (a transfer, a split, …), which Keel does not read; record it by hand")); err != nil {
+			if get("TYPE") == "RAD" {
+				if err := rad(get); err != nil {
 					return nil, err
-				}
-				continue
-			}
-			if get("TYPE") == "RAD" && tosIsRemoval(get("DESCRIPTION")) {
-				r, skip, err := tosRemoval(name, line, get, bad)
-				if err != nil {
-					if err := fail(true, err); err != nil {
-						return nil, err
-					}
-					continue
-				}
-				if skip != "" {
-					st.skip(name, line, text, skip)
-				}
-				if r != nil {
-					r.text = text
-					removals = append(removals, r)
 				}
 				continue
 			}
 			if get("TYPE") != "TRD" {
 				if get("TYPE") == "BAL" || strings.EqualFold(get("DATE"), "TOTAL") {
 					continue // the opening balance and the section's total: no movement
+				}
+				if tosIsSweep(get("TYPE"), get("DESCRIPTION")) {
+					st.skip(name, line, text, tosSweepWhy)
+					continue
 				}
 				ce, err := tosMoney(name, line, get, ids)
 				if err != nil {
@@ -244,10 +255,39 @@ func parseThinkorswim(name string, data []byte, opts Options) (*Statement, error
 				continue
 			}
 			when, err := time.ParseInLocation("1/2/06 15:04:05", get("Exec Date")+" "+get("Exec Time"), newYork)
+			if get("Type") == "RAD" {
+				// an option on a future removed on the futures side: read with the Cash
+				// Balance names for its date and time
+				if err := rad(func(c string) string {
+					switch c {
+					case "DATE":
+						return get("Exec Date")
+					case "TIME":
+						return get("Exec Time")
+					case "TYPE":
+						return get("Type")
+					}
+					return get(c)
+				}); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			if get("Type") != "TRD" {
-				// futures cash (daily settlement, sweeps) reaches the account through the Cash
-				// Balance rows that sweep it there, which are imported as cash events
-				st.skip(name, line, text, "futures cash in the futures sub-account; it reaches the account's cash through the Cash Balance sweep rows")
+				if tosIsSweep(get("Type"), get("Description")) {
+					st.skip(name, line, text, tosSweepWhy)
+					continue
+				}
+				// the futures side's own money: daily settlement of futures, interest, fees
+				ce, err := tosFuturesMoney(name, line, get, ids)
+				if err != nil {
+					if err := fail(false, err); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				ce.Account = st.Account
+				st.Cash = append(st.Cash, ce)
 				continue
 			}
 			if err != nil {
@@ -355,6 +395,47 @@ func (c *tosCash) readAmount(get func(string) string, col string, bad func(field
 	return nil
 }
 
+// tosSweepWhy says why a sweep is not a money movement.
+const tosSweepWhy = "a sweep between the account's futures and cash sides; no money enters or leaves the account"
+
+// tosIsSweep says whether a row moves cash between the account's futures and cash sides
+// (TYPE FSWP, or a description of a sweep or of funds moved to or from the futures
+// account): it appears on both sides and nets to zero, so neither side is a cash event.
+func tosIsSweep(typ, desc string) bool {
+	up := strings.ToUpper(desc)
+	return typ == "FSWP" || strings.Contains(up, "SWEEP") ||
+		(strings.Contains(up, "CASH MOVEMENT") && (strings.Contains(up, "FUTURES") || strings.Contains(up, "EQUITIES")))
+}
+
+// tosFuturesMoney reads a Futures Statements row that is not a trade: a future's daily
+// settlement (mark to market), interest or a fee on the futures side, with its Amount.
+func tosFuturesMoney(name string, line int, get func(string) string, ids *idMaker) (CashEvent, error) {
+	bad := func(field, value, reason string) error {
+		return &RowError{File: name, Line: line, Field: field, Value: value, Reason: reason}
+	}
+	when, err := time.ParseInLocation("1/2/06 15:04:05", get("Exec Date")+" "+get("Exec Time"), newYork)
+	if err != nil {
+		if when, err = time.ParseInLocation("1/2/06", get("Trade Date"), newYork); err != nil {
+			return CashEvent{}, bad("Trade Date", get("Trade Date"), "is not a date like 9/15/26")
+		}
+	}
+	amount, ok := optionalMoney(get("Amount"))
+	if !ok {
+		return CashEvent{}, bad("Amount", get("Amount"), numberProblem(get("Amount")))
+	}
+	desc := strings.Join(strings.Fields(get("Description")), " ")
+	kind := cashKind(desc, amount)
+	if kind == OtherCash && strings.Contains(strings.ToUpper(desc), "MARK") {
+		kind = MarkToMarket
+	}
+	ref := strings.Trim(strings.TrimPrefix(get("Ref #"), "="), `"`)
+	return CashEvent{
+		Broker: "thinkorswim", ID: ids.make(when.Format(time.RFC3339), "futures", get("Type"), ref, desc, get("Amount")),
+		Time: when, Kind: kind, Amount: amount, Description: joinText(get("Type"), desc),
+		Source: fmt.Sprintf("%s line %d", name, line),
+	}, nil
+}
+
 // tosMoney reads a Cash Balance row that is neither a trade nor an option removal: a
 // deposit (funding), a withdrawal, interest, a dividend, a fee or an adjustment, a futures
 // sweep. Its cash is AMOUNT (the balance moves by it), with any Misc Fees and Commissions.
@@ -379,8 +460,6 @@ func tosMoney(name string, line int, get func(string) string, ids *idMaker) (Cas
 		if amount.Sign() < 0 {
 			kind = Withdrawal
 		}
-	case typ == "FSWP" || strings.Contains(strings.ToUpper(desc), "SWEEP"):
-		kind = MarkToMarket
 	}
 	ref := strings.Trim(strings.TrimPrefix(get("REF #"), "="), `"`)
 	return CashEvent{
