@@ -18,6 +18,20 @@ package statement
 //     (OptionEAE is the fuller record); without it they are read as the same events.
 //   - assetCategory STK (stocks and ETFs), OPT, FUT, FOP; for FOP underlyingSymbol is the
 //     future (ESZ6); multiplier is the contract multiplier; expiry yyyyMMdd.
+//   - proceeds (−quantity × price × multiplier) and netCash (proceeds with ibCommission and
+//     taxes) are IBKR's cash and the truth for money: proceeds must match the price and
+//     multiplier to the cent, netCash the proceeds and costs, or the row fails. A future's
+//     proceeds are its notional (settled as variation margin), so its trade's cash is its
+//     costs.
+//   - CashTransactions/CashTransaction (type Deposits/Withdrawals, Dividends, Payment In Lieu
+//     Of Dividends, Withholding Tax, Broker Interest Paid/Received, Other Fees, Commission
+//     Adjustments, …; amount signed): money movements, read as CashEvents (DETAIL rows; a
+//     SUMMARY row is listed as skipped).
+//   - Rows not read — Trades summary rows (levelOfDetail ORDER etc.), Trades rows repeated by
+//     OptionEAE, and every row of the Transfers, CorporateActions and SalesTaxes sections —
+//     are listed in Statement.Skipped; a Transfers or CorporateActions row with a symbol and
+//     a quantity fails the file unless SkipUnknown, since it moves a position Keel does not
+//     read. A trade whose buySell is a cancellation ("BUY (Ca.)") fails the same way.
 
 import (
 	"bytes"

@@ -19,35 +19,45 @@ package statement
 // or "/ESZ26") with Type CALL or PUT. Times carry no zone: Keel reads them as
 // America/New_York (the platform's default for US accounts).
 //
-// Commissions and fees are not in Trade History. Keel takes them from the Cash Balance TRD
-// rows and the Futures Statements rows executed at the same second as an order and shares
-// them among all legs executed at that second in proportion to quantity (cents, remainder
-// on the first leg). An order with no matching cash row keeps zero commission and fees and
-// gets a Statement warning; so does a cash row that matches no trade.
+// Commissions, fees and cash are not in Trade History. Keel takes them from the Cash
+// Balance TRD rows and the Futures Statements TRD rows executed at the same second as an
+// order and shares the costs among all legs executed at that second in proportion to
+// quantity (cents, remainder on the first leg). The rows' AMOUNT (Cash Balance) or Amount
+// (Futures Statements) is the trade's net cash, costs included (BALANCE moves by it); it
+// must equal the legs' premium (price × quantity × the contract's multiplier; a future's
+// trade moves none) less the costs to the cent, or the file fails naming the row and the
+// column. An order with no matching cash row keeps zero commission and fees and gets a
+// Statement warning; a cash row that matches no trade is listed in Statement.Skipped.
 //
-// Assignments, exercises and expirations are not in Trade History. They are Cash Balance
-// rows of TYPE "RAD" (receive and deliver) whose DESCRIPTION reads
+// Assignments, exercises and expirations are not in Trade History. They are RAD (receive and
+// deliver) rows, in Cash Balance or, for options on futures, in Futures Statements, whose
+// description reads
 //
-//   REMOVAL OF OPTION DUE TO EXPIRATION -2 SPY 100 16 OCT 26 640 PUT
+//   REMOVAL OF OPTION DUE TO EXPIRATION -2 SPY 100 16 OCT 26 640 PUT          (TD era)
+//   REMOVED DUE TO ASSIGNMENT -1 SPY 100 16 OCT 26 600 PUT                    (Schwab era)
+//   REMOVED DUE TO EXPIRATION -1 /ESZ26 1/50 NOV 26 (EW3) 6200 PUT            (on a future)
 //
-// (…DUE TO ASSIGNMENT / …DUE TO EXERCISE): quantity, root, multiplier, an optional
-// parenthesised series tag, expiration, strike, CALL or PUT. This is the wording matched by
-// public parsers of real exports (e.g. the Haskell thinkorswim parser that reads
-// "REMOVAL OF OPTION DUE TO ASSIGNMENT"/"…EXPIRATION" followed by amount, symbol and
-// option, and a beancount importer matching `REMOVAL OF OPTION DUE TO (EXPIRATION|
-// ASSIGNMENT) (-?[0-9.]+) (.*)`); EXERCISE is read the same way. Those sources do not agree
-// on what the printed sign means, so Keel uses only its size: an assignment closes a short
-// (+n), an exercise a long (-n), and an expiration closes whichever side the file's own
-// trades left open before the row (a RowError if they left none). An assignment or
-// exercise of a stock option also yields the Delivery of multiplier × contracts shares at
-// the strike, sharing the option event's Order key. A RAD row on a futures option
-// ("/ESZ26 …") names the option by contract month and series code, not by date, so its
-// expiry and the future it delivers cannot be determined from the row: such rows are
-// skipped with a Statement warning. The Schwab-era wording "REMOVED DUE TO EXPIRATION …" (and
-// ASSIGNMENT, EXERCISE) is read like the TD-era one. Other Cash Balance rows that are not
-// trades (other RAD rows such as transfers and splits, deposits, interest, dividends, fees)
-// change no position and are each named in a Statement warning; only the BAL opening-balance
-// line is passed over.
+// (…EXERCISE likewise): quantity, root, multiplier, an optional parenthesised series tag,
+// expiration, strike, CALL or PUT. This is the wording matched by public parsers of real
+// exports (a Haskell thinkorswim parser and a beancount importer matching `REMOVAL OF OPTION
+// DUE TO (EXPIRATION|ASSIGNMENT) (-?[0-9.]+) (.*)`). Those sources do not agree on what the
+// printed sign means, so Keel uses only its size: an assignment closes a short (+n), an
+// exercise a long (-n), and an expiration closes whichever side the file's own trades left
+// open before the row (a RowError if they left none). An option on a future is named by its
+// month and series code, not its date, so it is matched to the one series the file's trades
+// hold on the same future, month, strike and right (none or several: a RowError). An
+// assignment or exercise also yields the Delivery of multiplier × contracts shares (or one
+// future per contract) at the strike, sharing the option event's Order key; its AMOUNT must
+// be the delivery's cash less costs. A RAD row that moves a security some other way (a
+// transfer, a split: a signed quantity and a symbol) fails the file unless SkipUnknown.
+//
+// Money movements: the Cash Balance rows that are not trades (funding EFN/WIR/ACH, DOI
+// dividends and interest, ADJ adjustments, other RAD rows without a security) and the
+// Futures Statements rows that are not trades are CashEvents of their AMOUNT. A sweep between
+// the futures and cash sides (TYPE FSWP, or "CASH MOVEMENT … FUTURES/EQUITIES", "SWEEP")
+// appears on both sides and moves no money in or out: both rows are listed in Skipped. The
+// BAL opening balance and the TOTAL lines are passed over; other sections (Profits and
+// Losses, Account Summary, …) are summaries and are listed once each in Skipped.
 
 import (
 	"bytes"
