@@ -176,6 +176,22 @@ func TestStatementCorpus(t *testing.T) {
 			if strings.Join(open, "; ") != strings.Join(tc.open, "; ") {
 				t.Errorf("open at the end %q, want %q", open, tc.open)
 			}
+			// where the broker reported its open positions (IBKR OpenPositions), the journal
+			// holds the same at the end
+			if len(st.Positions) > 0 {
+				var broker []string
+				for _, p := range st.Positions {
+					side, q := "long", p.Quantity
+					if q.IsNegative() {
+						side, q = "short", q.Neg()
+					}
+					broker = append(broker, fmt.Sprintf("%s %s %s", Symbol(p.Instrument), side, q))
+				}
+				sort.Strings(broker)
+				if strings.Join(broker, "; ") != strings.Join(open, "; ") {
+					t.Errorf("the broker reports %q open, the journal %q", broker, open)
+				}
+			}
 			// the money movements
 			cash, err := j.CashEvents(ctx)
 			if err != nil {

@@ -45,6 +45,8 @@ func TestCorpusRefusals(t *testing.T) {
 			"Sold 2 QQQ 10/16/26 Put 460.00 @ 0.30,60.00,", "Sold 2 QQQ 10/16/26 Put 460.00 @ 0.30,0.60,", 4, "Value", true},
 		{"tastytrade futures option Value at multiplier 1", "transactions_history_5WZ00001_total.csv",
 			`@ 8.50,-425.00,`, `@ 8.50,-8.50,`, 9, "Value", true},
+		{"tastytrade Total not Value with costs", "transactions_history_5WZ00001_total.csv",
+			`@ 2.50,250.00,1,250.00,-1.00,-0.14,100,SPY,SPY,10/16/26,600,PUT,410002,248.86`, `@ 2.50,250.00,1,250.00,-1.00,-0.14,100,SPY,SPY,10/16/26,600,PUT,410002,249.86`, 10, "Total", true},
 		{"IBKR futures option proceeds at multiplier 1", "ibkr_trades_cash.xml",
 			`tradePrice="8.5" proceeds="-425"`, `tradePrice="8.5" proceeds="-8.5"`, 14, "proceeds", true},
 		{"IBKR netCash not proceeds with costs", "ibkr_trades_cash.xml",

@@ -26,6 +26,7 @@ package statement
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -382,6 +383,14 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 		Source:     name + " line " + itoa(r.line),
 	}
 	ev.Cash, ev.HasCash = tastyCash(r)
+	if t := r.get("Total"); ev.HasCash && t != "" && t != "--" {
+		// Total is Value with the (negative) Commissions and Fees: a Total that is not says a
+		// column was misread
+		value, _ := optionalMoney(r.get("Value"))
+		if want := value.Sub(ev.Commission).Sub(ev.Fees); want.Sub(ev.Cash).Abs().GreaterThan(decimal.New(1, -2)) {
+			return ev, false, false, bad("Total", t, fmt.Sprintf("is not Value %s with Commissions and Fees %s = %s", value, ev.Commission.Add(ev.Fees).Neg(), want.StringFixed(2)))
+		}
+	}
 	return ev, unsigned, false, nil
 }
 
