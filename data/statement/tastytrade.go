@@ -26,9 +26,9 @@ package statement
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"sort"
