@@ -12,14 +12,16 @@ import (
 )
 
 const journalUsage = `usage:
-  keel journal import [--db PATH] [--account ID] FILE...
+  keel journal import [--db PATH] [--account ID] [--skip-unknown] FILE...
   keel journal export [--db PATH] --format csv [--out FILE]`
 
 // JournalCommand runs "keel journal ..." with args after "journal" and returns the exit
 // status: 0 on success, 1 when something failed, 2 on bad usage. import records each file in
 // its own transaction (a bad file changes nothing and its error is printed as the parser or
 // the journal reports it, e.g. `statement.csv line 14: Quantity "1O" is not a number`); the
-// other files are still imported. export writes the trades as CSV to stdout or --out.
+// other files are still imported. A row that looks like a trade but that the importer does
+// not understand refuses the file unless --skip-unknown; every row not imported is listed
+// after the file's summary line. export writes the trades as CSV to stdout or --out.
 func JournalCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, journalUsage)
@@ -78,6 +80,7 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	db := fs.String("db", "", "journal file (default: the per-user config dir, Keel/keel.db)")
 	account := fs.String("account", "", "account to file the statements under when they do not name one")
+	skipUnknown := fs.Bool("skip-unknown", false, "list a trade-like row the importer does not understand as not imported instead of refusing the file")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -93,7 +96,7 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 	defer j.Close()
 	status := 0
 	for _, path := range files {
-		st, err := statement.ParseFile(path)
+		st, err := statement.ParseFileWith(path, statement.Options{SkipUnknown: *skipUnknown})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
@@ -112,8 +115,11 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 			status = 1
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d trades opened, %d closed, %d rolls. %s\n",
-			path, res.Events, res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls, res.Reconciliation())
+		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d money movements, %d new; %d trades opened, %d closed, %d rolls. %s\n",
+			path, res.Events, res.New, res.Skipped, res.CashEvents, res.CashNew, res.TradesOpened, res.TradesClosed, res.Rolls, res.Reconciliation())
+		for _, row := range res.NotImported {
+			fmt.Fprintf(stdout, "%s: %s\n", path, row)
+		}
 	}
 	return status
 }
