@@ -90,7 +90,15 @@ func (r *Revaluer) Stats() (hits, misses uint64) {
 
 // Revalue is Revalue (the function) with the cache.
 func (r *Revaluer) Revalue(positions []Position, m Market, cfg Config) (Book, error) {
-	return revalue(positions, m, cfg, r)
+	var book Book
+	err := revalue(&book, positions, m, cfg, r)
+	return book, err
+}
+
+// RevalueInto is RevalueInto (the function) with the cache: the desk's loop, which then
+// allocates no Book (see RevalueInto for the care dst needs).
+func (r *Revaluer) RevalueInto(dst *Book, positions []Position, m Market, cfg Config) error {
+	return revalue(dst, positions, m, cfg, r)
 }
 
 // optionID names an option in a Revaluer's caches independently of the clock and the
