@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keel-desk/keel/engine/pricing"
@@ -268,189 +269,261 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 	return rp, nil
 }
 
+// grid is one profile's computation: every leg at every horizon and move.
+//
+// The legs are cut into at most profileChunks runs of consecutive legs; each run sums its
+// legs into its own figures, in order, and the runs are added in order at the end. The
+// workers take the next run not yet taken, so a busy or slow worker holds up nobody, and
+// the curves are the same, bit for bit, whatever the number of workers.
 type grid struct {
-	spec   ProfileSpec
-	book   *Book
-	legs   []profileLeg
-	shifts []float64
-	nm     int
-	zero   int
+	spec     ProfileSpec
+	book     *Book
+	legs     []profileLeg
+	shifts   []float64
+	nm       int
+	zero     int
+	samples  []int     // the moves an American option's premium is valued exactly at, increasing
+	benchRel []float64 // the benchmark's relative move at each move (0 unless against the benchmark)
 }
 
-// spot is leg l's underlying price at move i, and the benchmark's relative move there.
-func (g *grid) spot(l *profileLeg, i int) (s, benchRel float64) {
+// profileChunks is the most runs the legs are cut into (see grid).
+const profileChunks = 64
+
+// pointSums are the figures of one profile point being summed.
+type pointSums struct {
+	pnl, delta, dollarDelta, gamma, theta, vega float64
+}
+
+// gridScratch is the memory of one Profile call, kept between calls in gridPool: the sums
+// of each run, and each worker's rows.
+type gridScratch struct {
+	sums    []pointSums // [run][horizon·moves + move]
+	workers []legScratch
+}
+
+// legScratch is what one worker values a leg with: the spot at each move, the European
+// Greeks along one horizon and the early-exercise premium there.
+type legScratch struct {
+	spots  []float64
+	greeks []pricing.Greeks
+	eep    []float64
+}
+
+var gridPool = sync.Pool{New: func() any { return new(gridScratch) }}
+
+// samplesFor are the moves at which American options are valued exactly: every step-th
+// move from the first, the last and today's (zero).
+func samplesFor(nm, zero int) []int {
+	step := (nm - 1) / (eepSamples - 1)
+	if step < 1 {
+		step = 1
+	}
+	var out []int
+	for i := 0; i < nm; i++ {
+		if i%step == 0 || i == nm-1 || i == zero {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// spot is leg l's underlying price at move i.
+func (g *grid) spot(l *profileLeg, i int) float64 {
 	mv := g.spec.Moves[i]
 	var rel float64
 	switch {
-	case g.spec.Benchmark && g.spec.Points:
-		benchRel = mv / g.book.Benchmark.Price
-		rel = l.beta * benchRel
 	case g.spec.Benchmark:
-		benchRel = mv
-		rel = l.beta * mv
+		rel = l.beta * g.benchRel[i]
 	case g.spec.Points:
 		rel = mv / l.s0
 	default:
 		rel = mv
 	}
-	s = l.s0 * (1 + rel)
+	s := l.s0 * (1 + rel)
 	if s < 0.001*l.s0 {
 		s = 0.001 * l.s0
 	}
-	return s, benchRel
+	return s
 }
 
 func (g *grid) run() ([][]ProfilePoint, error) {
-	workers := g.spec.Workers
-	if workers > len(g.legs) {
-		workers = len(g.legs)
+	g.samples = samplesFor(g.nm, g.zero)
+	g.benchRel = make([]float64, g.nm)
+	if g.spec.Benchmark {
+		for i, mv := range g.spec.Moves {
+			g.benchRel[i] = mv
+			if g.spec.Points {
+				g.benchRel[i] = mv / g.book.Benchmark.Price
+			}
+		}
 	}
-	if workers < 1 {
-		workers = 1
+	runs := min(len(g.legs), profileChunks)
+	workers := min(max(g.spec.Workers, 1), runs)
+	points := len(g.shifts) * g.nm
+	sc := gridPool.Get().(*gridScratch)
+	defer gridPool.Put(sc)
+	sc.sums = reuse(sc.sums, runs*points)
+	if len(sc.workers) < workers {
+		sc.workers = append(sc.workers, make([]legScratch, workers-len(sc.workers))...)
 	}
-	parts := make([][][]ProfilePoint, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		parts[w] = g.newCurves()
-		work := func(w int) {
-			for li := w; li < len(g.legs); li += workers {
-				if err := g.addLeg(&g.legs[li], parts[w]); err != nil {
-					errs[w] = err
+		ls := &sc.workers[w]
+		ls.spots = reuse(ls.spots, g.nm)
+		ls.greeks = reuse(ls.greeks, g.nm)
+		ls.eep = reuse(ls.eep, g.nm)
+	}
+
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, runs)
+	work := func(ls *legScratch) {
+		for !failed.Load() {
+			r := int(next.Add(1)) - 1
+			if r >= runs {
+				return
+			}
+			sums := sc.sums[r*points : (r+1)*points]
+			for li := r * len(g.legs) / runs; li < (r+1)*len(g.legs)/runs; li++ {
+				if err := g.addLeg(&g.legs[li], sums, ls); err != nil {
+					errs[r] = err
+					failed.Store(true)
 					return
 				}
 			}
 		}
-		if workers == 1 {
-			work(0)
-			break
-		}
-		wg.Add(1)
-		go func(w int) { defer wg.Done(); work(w) }(w)
 	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for w := 1; w < workers; w++ {
+		go func(ls *legScratch) { defer wg.Done(); work(ls) }(&sc.workers[w])
+	}
+	work(&sc.workers[0])
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	// The runs are taken in order and a run once taken is finished unless it fails: the
+	// first error in run order is the one a single worker meets.
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	out := parts[0]
-	for _, p := range parts[1:] {
-		for h := range out {
-			for i := range out[h] {
-				a, b := &out[h][i], p[h][i]
-				a.PnL += b.PnL
-				a.Delta += b.Delta
-				a.DollarDelta += b.DollarDelta
-				a.Gamma += b.Gamma
-				a.Theta += b.Theta
-				a.Vega += b.Vega
-			}
+
+	out := make([][]ProfilePoint, len(g.shifts))
+	all := make([]ProfilePoint, points)
+	for h := range out {
+		out[h] = all[h*g.nm : (h+1)*g.nm : (h+1)*g.nm]
+	}
+	for r := 0; r < runs; r++ {
+		sums := sc.sums[r*points : (r+1)*points]
+		for k := range all {
+			a, b := &all[k], &sums[k]
+			a.PnL += b.pnl
+			a.Delta += b.delta
+			a.DollarDelta += b.dollarDelta
+			a.Gamma += b.gamma
+			a.Theta += b.theta
+			a.Vega += b.vega
 		}
 	}
 	return out, nil
 }
 
-func (g *grid) newCurves() [][]ProfilePoint {
-	c := make([][]ProfilePoint, len(g.shifts))
-	for h := range c {
-		c[h] = make([]ProfilePoint, g.nm)
+// addLeg adds leg l's P&L and Greeks at every horizon and move to sums ([horizon·moves +
+// move]), with ls's rows.
+func (g *grid) addLeg(l *profileLeg, sums []pointSums, ls *legScratch) error {
+	spots := ls.spots
+	for i := range spots {
+		spots[i] = g.spot(l, i)
 	}
-	return c
-}
-
-// addLeg adds leg l's P&L and Greeks at every horizon and move to curves.
-func (g *grid) addLeg(l *profileLeg, curves [][]ProfilePoint) error {
-	var eep []float64
 	for h, dt := range g.shifts {
+		row := sums[h*g.nm : (h+1)*g.nm]
 		years := l.opt.Years - dt
 		open := l.option && l.opt.Years > 0 && years > 1e-9
-		american := open && l.opt.Style == pricing.American
-		if american {
-			var err error
-			if eep, err = g.earlyExercise(l, years, eep); err != nil {
-				return err
+		if !open {
+			for i, s := range spots {
+				gk := pricing.Greeks{Price: s, Delta: 1}
+				if l.option {
+					gk = intrinsic(l.right, s, l.strike)
+				}
+				g.accumulate(&row[i], l, &gk, s, i)
+			}
+			continue
+		}
+		o := l.opt
+		o.Years, o.Style = years, pricing.European
+		o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
+		greeks := ls.greeks
+		for i, s := range spots {
+			o.Spot = s
+			if err := pricing.ValueTo(&greeks[i], o); err != nil {
+				return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
 			}
 		}
-		for i := 0; i < g.nm; i++ {
-			s, benchRel := g.spot(l, i)
-			var gk pricing.Greeks
-			switch {
-			case !l.option:
-				gk = pricing.Greeks{Price: s, Delta: 1}
-			case !open:
-				gk = intrinsic(l.right, s, l.strike)
-			default:
-				o := l.opt
-				o.Spot, o.Years, o.Style = s, years, pricing.European
-				o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
-				var err error
-				if gk, err = pricing.Value(o); err != nil {
-					return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
-				}
-				if american {
-					gk.Price += eep[i]
-				}
+		if l.opt.Style == pricing.American {
+			if err := g.earlyExercise(l, o, ls); err != nil {
+				return err
 			}
-			pt := &curves[h][i]
-			pt.PnL += l.n * (gk.Price - l.base)
-			dd := l.n * gk.Delta * s
-			gamma := 0.01 * s * s * gk.Gamma * l.n
-			if g.spec.Benchmark {
-				dd *= l.beta
-				gamma *= l.beta * l.beta
-				pt.Delta += dd / (g.book.Benchmark.UnitValue * (1 + benchRel))
-			} else {
-				pt.Delta += l.n * gk.Delta / l.unitMult
+			for i := range greeks {
+				greeks[i].Price += ls.eep[i]
 			}
-			pt.DollarDelta += dd
-			pt.Gamma += gamma
-			pt.Theta += l.n * gk.Theta / 365
-			pt.Vega += l.n * gk.Vega / 100
+		}
+		for i, s := range spots {
+			g.accumulate(&row[i], l, &greeks[i], s, i)
 		}
 	}
 	return nil
 }
 
-// earlyExercise fills eep (reused between horizons) with the American option's premium
-// over its European twin at every move: exact at the sample moves (about eepSamples, the
-// ends and today's move), linear in between.
-func (g *grid) earlyExercise(l *profileLeg, years float64, eep []float64) ([]float64, error) {
-	if cap(eep) < g.nm {
-		eep = make([]float64, g.nm)
+// accumulate adds leg l's figures at move i, valued gk at underlying price s, to pt.
+func (g *grid) accumulate(pt *pointSums, l *profileLeg, gk *pricing.Greeks, s float64, i int) {
+	pt.pnl += l.n * (gk.Price - l.base)
+	dd := l.n * gk.Delta * s
+	gamma := 0.01 * s * s * gk.Gamma * l.n
+	if g.spec.Benchmark {
+		dd *= l.beta
+		gamma *= l.beta * l.beta
+		pt.delta += dd / (g.book.Benchmark.UnitValue * (1 + g.benchRel[i]))
+	} else {
+		pt.delta += l.n * gk.Delta / l.unitMult
 	}
-	eep = eep[:g.nm]
-	step := (g.nm - 1) / (eepSamples - 1)
-	if step < 1 {
-		step = 1
-	}
+	pt.dollarDelta += dd
+	pt.gamma += gamma
+	pt.theta += l.n * gk.Theta / 365
+	pt.vega += l.n * gk.Vega / 100
+}
+
+// earlyExercise fills ls.eep with the American option's premium over its European twin eu
+// (l's option at one horizon, its European Greeks at each move in ls.greeks) at every
+// move: exact at the sample moves (about eepSamples, the ends and today's move), linear in
+// between. The European values are those already in ls.greeks, and today's American value
+// at today's price (l.base) is not computed again.
+func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) error {
+	eep := ls.eep
+	am := eu
+	am.Style = pricing.American
 	prev := -1
-	for i := 0; i < g.nm; i++ {
-		if i%step != 0 && i != g.nm-1 && i != g.zero {
-			continue
+	for _, i := range g.samples {
+		s := ls.spots[i]
+		var price float64
+		if s == l.s0 && am.Years == l.opt.Years && am.Vol == l.opt.Vol {
+			price = l.base // the same inputs as today's value
+		} else {
+			am.Spot = s
+			var err error
+			if price, err = pricing.Price(am); err != nil {
+				return fmt.Errorf("portfolio: profile at %s: %w", formatMove(g.spec, i), err)
+			}
 		}
-		s, _ := g.spot(l, i)
-		o := l.opt
-		o.Spot, o.Years = s, years
-		o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
-		am, err := pricing.Price(o)
-		if err != nil {
-			return nil, fmt.Errorf("portfolio: profile at %s: %w", formatMove(g.spec, i), err)
-		}
-		o.Style = pricing.European
-		eu, err := pricing.Price(o)
-		if err != nil {
-			return nil, fmt.Errorf("portfolio: profile at %s: %w", formatMove(g.spec, i), err)
-		}
-		eep[i] = math.Max(am-eu, 0)
+		eep[i] = math.Max(price-ls.greeks[i].Price, 0)
 		if prev >= 0 {
+			mv := g.spec.Moves
 			for j := prev + 1; j < i; j++ {
-				mv := g.spec.Moves
 				f := (mv[j] - mv[prev]) / (mv[i] - mv[prev])
 				eep[j] = eep[prev] + f*(eep[i]-eep[prev])
 			}
 		}
 		prev = i
 	}
-	return eep, nil
+	return nil
 }
 
 func formatMove(spec ProfileSpec, i int) string {
