@@ -121,6 +121,18 @@ type profileLeg struct {
 	strike   float64
 	opt      pricing.Option // options still open; Years ≤ 0 for expired ones
 	base     float64        // value per unit today
+	id       string         // the first position's, for errors
+}
+
+// legKey is what makes positions one leg: the same pricing inputs.
+type legKey struct {
+	opt      pricing.Option
+	s0       float64
+	beta     float64
+	unitMult float64
+	option   bool
+	right    pricing.Right
+	strike   float64
 }
 
 // eepSamples is about how many moves per horizon an American option is valued exactly at.
@@ -156,17 +168,10 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 	if len(horizons) == 0 {
 		horizons = []Horizon{{}, {AtExpiry: true}}
 	}
-	type legKey struct {
-		opt      pricing.Option
-		s0       float64
-		beta     float64
-		unitMult float64
-		option   bool
-		right    pricing.Right
-		strike   float64
-	}
-	legAt := make(map[legKey]int)
-	var legs []profileLeg
+	sc := getGridScratch()
+	defer putGridScratch(sc)
+	legAt := sc.legAt
+	legs := sc.legs[:0]
 	under := ""
 	several := false
 	var underPrice float64
@@ -194,19 +199,10 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 			i = len(legs)
 			legAt[k] = i
 			l := profileLeg{s0: k.s0, beta: k.beta, unitMult: k.unitMult, option: isOpt,
-				right: k.right, strike: k.strike, opt: k.opt, base: k.s0}
+				right: k.right, strike: k.strike, opt: k.opt, base: k.s0, id: p.ID}
 			if isOpt {
+				// An open option's value today is found by the workers (see addLeg).
 				l.base = intrinsic(l.right, l.s0, l.strike).Price
-				if p.Years > 0 {
-					// Today's value as the profile itself prices it, so every T+0 curve is
-					// exactly 0 at today's price: the book's own figure may come from a
-					// Revaluer's extrapolation or an implied vol solved to a tolerance.
-					price, err := pricing.Price(k.opt)
-					if err != nil {
-						return RiskProfile{}, fmt.Errorf("portfolio: profile of %s: %w", p.ID, err)
-					}
-					l.base = price
-				}
 			}
 			legs = append(legs, l)
 		}
@@ -242,7 +238,8 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 			zero = i
 		}
 	}
-	g := &grid{spec: spec, book: &book, legs: legs, shifts: shifts, nm: nm, zero: zero}
+	sc.legs = legs
+	g := &grid{spec: spec, book: &book, legs: legs, shifts: shifts, nm: nm, zero: zero, sc: sc}
 	curves, err := g.run()
 	if err != nil {
 		return RiskProfile{}, err
@@ -284,19 +281,22 @@ type grid struct {
 	zero     int
 	samples  []int     // the moves an American option's premium is valued exactly at, increasing
 	benchRel []float64 // the benchmark's relative move at each move (0 unless against the benchmark)
+	sc       *gridScratch
 }
 
 // profileChunks is the most runs the legs are cut into (see grid).
-const profileChunks = 64
+const profileChunks = 32
 
 // pointSums are the figures of one profile point being summed.
 type pointSums struct {
 	pnl, delta, dollarDelta, gamma, theta, vega float64
 }
 
-// gridScratch is the memory of one Profile call, kept between calls in gridPool: the sums
-// of each run, and each worker's rows.
+// gridScratch is the memory of one Profile call, kept between calls: the legs, the sums of
+// each run, and each worker's rows.
 type gridScratch struct {
+	legAt   map[legKey]int
+	legs    []profileLeg
 	sums    []pointSums // [run][horizon·moves + move]
 	workers []legScratch
 }
@@ -309,7 +309,27 @@ type legScratch struct {
 	eep    []float64
 }
 
-var gridPool = sync.Pool{New: func() any { return new(gridScratch) }}
+var gridPool = sync.Pool{New: func() any { return &gridScratch{legAt: make(map[legKey]int)} }}
+
+// lastGrid keeps the last call's scratch for the next one, through garbage collections
+// (which empty gridPool); see lastScratch.
+var lastGrid atomic.Pointer[gridScratch]
+
+func getGridScratch() *gridScratch {
+	if sc := lastGrid.Swap(nil); sc != nil {
+		return sc
+	}
+	return gridPool.Get().(*gridScratch)
+}
+
+func putGridScratch(sc *gridScratch) {
+	clear(sc.legAt)
+	clear(sc.legs[:cap(sc.legs)]) // drop the IDs
+	sc.legs = sc.legs[:0]
+	if !lastGrid.CompareAndSwap(nil, sc) {
+		gridPool.Put(sc)
+	}
+}
 
 // samplesFor are the moves at which American options are valued exactly: every step-th
 // move from the first, the last and today's (zero).
@@ -360,8 +380,7 @@ func (g *grid) run() ([][]ProfilePoint, error) {
 	runs := min(len(g.legs), profileChunks)
 	workers := min(max(g.spec.Workers, 1), runs)
 	points := len(g.shifts) * g.nm
-	sc := gridPool.Get().(*gridScratch)
-	defer gridPool.Put(sc)
+	sc := g.sc
 	sc.sums = reuse(sc.sums, runs*points)
 	if len(sc.workers) < workers {
 		sc.workers = append(sc.workers, make([]legScratch, workers-len(sc.workers))...)
@@ -430,6 +449,16 @@ func (g *grid) run() ([][]ProfilePoint, error) {
 // addLeg adds leg l's P&L and Greeks at every horizon and move to sums ([horizon·moves +
 // move]), with ls's rows.
 func (g *grid) addLeg(l *profileLeg, sums []pointSums, ls *legScratch) error {
+	if l.option && l.opt.Years > 0 {
+		// Today's value as the profile itself prices it, so every T+0 curve is exactly 0 at
+		// today's price: the book's own figure may come from a Revaluer's extrapolation or
+		// an implied vol solved to a tolerance.
+		price, err := pricing.Price(l.opt)
+		if err != nil {
+			return fmt.Errorf("portfolio: profile of %s: %w", l.id, err)
+		}
+		l.base = price
+	}
 	spots := ls.spots
 	for i := range spots {
 		spots[i] = g.spot(l, i)

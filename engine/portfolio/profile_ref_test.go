@@ -3,6 +3,7 @@ package portfolio
 import (
 	"math"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/keel-desk/keel/engine/pricing"
@@ -204,5 +205,44 @@ func TestProfileMatchesStraightforward(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProfileAtTheSameTime: profiles drawn at the same time (each with its own scratch)
+// are each what it is alone.
+func TestProfileAtTheSameTime(t *testing.T) {
+	ps, m := benchBook(t, 120)
+	book, err := Revalue(ps, m, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := []ProfileSpec{
+		{Moves: Moves(0.2, 31), Benchmark: true, Workers: 2},
+		{Moves: Moves(0.1, 11), Horizons: []Horizon{{Days: 3}}, VolShift: 2},
+		{Moves: Moves(0.3, 21), Benchmark: true, Horizons: []Horizon{{}, {AtExpiry: true}}, Workers: 3},
+	}
+	want := make([]RiskProfile, len(specs))
+	for i, spec := range specs {
+		if want[i], err = Profile(book, nil, spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make([]RiskProfile, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	for round := 0; round < 3; round++ {
+		for i, spec := range specs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], errs[i] = Profile(book, nil, spec)
+			}()
+		}
+		wg.Wait()
+		for i := range specs {
+			if errs[i] != nil || !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("round %d, spec %d: %v, the curves differ from those drawn alone", round, i, errs[i])
+			}
+		}
 	}
 }
