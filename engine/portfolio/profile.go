@@ -307,6 +307,8 @@ type legScratch struct {
 	spots  []float64
 	greeks []pricing.Greeks
 	eep    []float64
+	// The American option's sample moves: the spots and the prices there.
+	sampleSpots, samplePrices []float64
 }
 
 var gridPool = sync.Pool{New: func() any { return &gridScratch{legAt: make(map[legKey]int)} }}
@@ -378,7 +380,7 @@ func (g *grid) run() ([][]ProfilePoint, error) {
 		}
 	}
 	runs := min(len(g.legs), profileChunks)
-	workers := min(max(g.spec.Workers, 1), runs)
+	workers := max(min(g.spec.Workers, runs), 1) // one, the caller, even without legs
 	points := len(g.shifts) * g.nm
 	sc := g.sc
 	sc.sums = reuse(sc.sums, runs*points)
@@ -526,23 +528,25 @@ func (g *grid) accumulate(pt *pointSums, l *profileLeg, gk *pricing.Greeks, s fl
 // between. The European values are those already in ls.greeks, and today's American value
 // at today's price (l.base) is not computed again.
 func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) error {
-	eep := ls.eep
 	am := eu
 	am.Style = pricing.American
-	prev := -1
-	for _, i := range g.samples {
+	today := -1 // the sample whose inputs are today's value's
+	ls.sampleSpots = ls.sampleSpots[:0]
+	for k, i := range g.samples {
 		s := ls.spots[i]
-		var price float64
 		if s == l.s0 && am.Years == l.opt.Years && am.Vol == l.opt.Vol {
-			price = l.base // the same inputs as today's value
-		} else {
-			am.Spot = s
-			var err error
-			if price, err = pricing.Price(am); err != nil {
-				return fmt.Errorf("portfolio: profile at %s: %w", formatMove(g.spec, i), err)
-			}
+			today = k
 		}
-		eep[i] = math.Max(price-ls.greeks[i].Price, 0)
+		ls.sampleSpots = append(ls.sampleSpots, s)
+	}
+	ls.samplePrices = reuse(ls.samplePrices, len(g.samples))
+	if k, err := americanPrices(am, ls.sampleSpots, ls.samplePrices, today, l.base); err != nil {
+		return fmt.Errorf("portfolio: profile of %s at %s: %w", l.id, formatMove(g.spec, g.samples[k]), err)
+	}
+	eep := ls.eep
+	prev := -1
+	for k, i := range g.samples {
+		eep[i] = math.Max(ls.samplePrices[k]-ls.greeks[i].Price, 0)
 		if prev >= 0 {
 			mv := g.spec.Moves
 			for j := prev + 1; j < i; j++ {
@@ -553,6 +557,25 @@ func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) e
 		prev = i
 	}
 	return nil
+}
+
+// americanPrices sets out[k] to the American option o's price at spots[k], but for
+// out[known], which is price; with an error, k is the spot's index. The exercise boundary depends on neither the spot nor the
+// strike: a pricing function solving it once for all the spots, instead of once per
+// pricing.Price, would save most of a profile's work (its American valuations are about
+// four fifths of it).
+func americanPrices(o pricing.Option, spots, out []float64, known int, price float64) (k int, err error) {
+	for k, s := range spots {
+		if k == known {
+			out[k] = price
+			continue
+		}
+		o.Spot = s
+		if out[k], err = pricing.Price(o); err != nil {
+			return k, err
+		}
+	}
+	return 0, nil
 }
 
 func formatMove(spec ProfileSpec, i int) string {
