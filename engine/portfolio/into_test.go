@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -154,4 +155,41 @@ func TestRevalueSameWhateverTheWorkers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzRevalueIntoSameAsRevalue: whatever the quotes, revaluing into a Book that held
+// another valuation gives what Revalue gives (compared as printed, so that a NaN quantity
+// kept in an erring position equals itself).
+func FuzzRevalueIntoSameAsRevalue(f *testing.F) {
+	f.Add(600.0, 12.5, 0.2, 5.0, 0.04)
+	f.Add(0.0, 0.0, 0.0, -1.0, 0.0)
+	f.Add(math.NaN(), math.Inf(1), -0.5, 1e300, 1.0)
+	f.Add(1e-300, 1e300, 1e-9, 0.0, math.NaN())
+	f.Fuzz(func(t *testing.T, under, price, vol, qty, rate float64) {
+		ps, m, _ := optionsBook(t)
+		var into Book
+		if err := RevalueInto(&into, ps, m, Config{Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		m.Rate = rate
+		m.Quotes = make(map[string]Quote, len(ps))
+		for i := range ps {
+			ps[i].Quantity = qty
+			m.Quotes[ps[i].ID] = Quote{Underlying: under, Price: price, Vol: vol}
+		}
+		want, wantErr := Revalue(ps, m, Config{})
+		err := RevalueInto(&into, ps, m, Config{Workers: 2})
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("error %v, Revalue's %v", err, wantErr)
+		}
+		if len(want.Positions) == 0 {
+			if len(into.Positions) != 0 || into.Total != (Exposure{}) {
+				t.Fatalf("an error for the whole book, yet %d positions", len(into.Positions))
+			}
+			return
+		}
+		if g, w := fmt.Sprintf("%+v", into), fmt.Sprintf("%+v", want); g != w {
+			t.Fatalf("RevalueInto differs from Revalue:\n%s\n%s", g, w)
+		}
+	})
 }
