@@ -193,39 +193,69 @@ func BenchmarkRevalueInto1000European(b *testing.B) {
 	benchRevalueInto(b, ps, m, 1)
 }
 
-func benchProfile(b *testing.B, ps []Position, m Market, workers int) {
-	book, err := Revalue(ps, m, Config{Workers: 2})
-	if err != nil {
-		b.Fatal(err)
+func benchProfile(b *testing.B, ps []Position, m Market, workers int, unchanged bool) {
+	// Two books a tick apart (every spot and the time left moved), profiled in turn: each
+	// profile meets inputs the one before it did not have, as on the desk, so nothing is
+	// remembered — unless unchanged inputs are what is measured (the first book only).
+	var books [2]Book
+	for k, mk := range []Market{m, moved(m, 0.0001, 100*time.Millisecond)} {
+		var err error
+		if books[k], err = Revalue(ps, mk, Config{Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if unchanged {
+		books[1] = books[0]
 	}
 	spec := ProfileSpec{Moves: Moves(0.2, 101), Horizons: []Horizon{{}, {Days: 7}, {AtExpiry: true}},
 		Benchmark: true, Workers: workers}
+	var pf Profiler
+	for _, book := range books { // the memory grown, as it is after the first profiles
+		if _, err := pf.Profile(book, nil, spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h0, m0 := pf.Stats()
 	b.ResetTimer()
 	cpu := startCPU()
 	for i := 0; i < b.N; i++ {
-		if _, err := Profile(book, nil, spec); err != nil {
+		if _, err := pf.Profile(books[i%2], nil, spec); err != nil {
 			b.Fatal(err)
 		}
 	}
 	cpu.report(b)
+	b.StopTimer()
+	// The share of American prices remembered (today's value of each leg is also its T+0
+	// price at today's spot, so a little even on a moved book).
+	if h, mi := pf.Stats(); h+mi > h0+m0 {
+		b.ReportMetric(float64(h-h0)/float64(h+mi-h0-m0), "remembered")
+	}
 }
 
 // BenchmarkProfile: 1,000 positions × 101 benchmark moves × 3 dates, on two goroutines.
 func BenchmarkProfile(b *testing.B) {
 	ps, m := benchBook(b, 1000)
-	benchProfile(b, ps, m, 2)
+	benchProfile(b, ps, m, 2, false)
+}
+
+// BenchmarkProfileUnchanged is BenchmarkProfile drawn again and again on the same book,
+// as when the trader changes what the chart overlays or the market is paused: the
+// American prices are remembered (see Profiler).
+func BenchmarkProfileUnchanged(b *testing.B) {
+	ps, m := benchBook(b, 1000)
+	benchProfile(b, ps, m, 2, true)
 }
 
 // BenchmarkProfileOneWorker is the same on one goroutine.
 func BenchmarkProfileOneWorker(b *testing.B) {
 	ps, m := benchBook(b, 1000)
-	benchProfile(b, ps, m, 1)
+	benchProfile(b, ps, m, 1, false)
 }
 
 // BenchmarkProfileEuropean is BenchmarkProfile with every option European.
 func BenchmarkProfileEuropean(b *testing.B) {
 	ps, m := benchEuropean(b, 1000)
-	benchProfile(b, ps, m, 2)
+	benchProfile(b, ps, m, 2, false)
 }
 
 // BenchmarkRevalue1000Ticking is the desk's loop: a Revaluer revalues the realistic book

@@ -149,7 +149,91 @@ const eepSamples = 11
 // per horizon and today's move, and interpolated linearly between them; their Greeks
 // are the European twin's. Stocks and futures move one for one. A move that would take a
 // price to zero or below is floored at 0.1% of today's price.
+//
+// Profile remembers the American prices of the last profile it drew (see Profiler): a
+// profile drawn again on unchanged inputs — the trader changing an overlay, a paused
+// market — does not value them again.
 func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (RiskProfile, error) {
+	return sharedProfiler.Profile(book, include, spec)
+}
+
+// Profiler draws risk profiles as Profile does, remembering the American prices it found
+// (by the exact bits of every input, the spot and the time left included) for the next
+// profiles: an American price whose inputs did not change is not valued again. The
+// curves are the same, bit for bit, whether a price was remembered or not. Only the prices
+// used by the last profile drawn are kept (with those of the one being drawn). A Profiler is safe for use by several
+// goroutines; the zero value is ready to use. Profile uses one shared by the package.
+type Profiler struct {
+	mu        sync.Mutex
+	cur, prev map[optKey]float64
+	hits      uint64
+	misses    uint64
+}
+
+var sharedProfiler Profiler
+
+// lookup fills out[k] with the remembered price of o at spots[k] and reports in miss which
+// were not remembered.
+func (pf *Profiler) lookup(o pricing.Option, spots, out []float64, miss []bool) {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	for k, s := range spots {
+		o.Spot = s
+		key := keyBits(o, 0)
+		p, ok := pf.cur[key]
+		if !ok {
+			if p, ok = pf.prev[key]; ok {
+				pf.keep(key, p)
+			}
+		}
+		out[k], miss[k] = p, !ok
+		if ok {
+			pf.hits++
+		} else {
+			pf.misses++
+		}
+	}
+}
+
+// keep remembers the price p of the option of key; pf.mu is held.
+func (pf *Profiler) keep(key optKey, p float64) {
+	if pf.cur == nil {
+		pf.cur = make(map[optKey]float64)
+	}
+	pf.cur[key] = p
+}
+
+// store remembers the prices of o at the spots marked in miss.
+func (pf *Profiler) store(o pricing.Option, spots, prices []float64, miss []bool) {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	for k, s := range spots {
+		if miss[k] {
+			o.Spot = s
+			pf.keep(keyBits(o, 0), prices[k])
+		}
+	}
+}
+
+// turn ends a profile: the prices it used are kept, those of the one before it not used
+// again are forgotten.
+func (pf *Profiler) turn() {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	pf.prev, pf.cur = pf.cur, pf.prev
+	clear(pf.cur)
+}
+
+// Stats counts the American prices taken from memory (hits) and valued (misses) so far.
+func (pf *Profiler) Stats() (hits, misses uint64) {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	return pf.hits, pf.misses
+}
+
+// Profile is Profile (the function) with pf's memory.
+func (pf *Profiler) Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (RiskProfile, error) {
+	defer pf.turn()
 	if len(spec.Moves) == 0 {
 		return RiskProfile{}, errors.New("portfolio: profile has no moves")
 	}
@@ -239,7 +323,7 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 		}
 	}
 	sc.legs = legs
-	g := &grid{spec: spec, book: &book, legs: legs, shifts: shifts, nm: nm, zero: zero, sc: sc}
+	g := &grid{spec: spec, book: &book, legs: legs, shifts: shifts, nm: nm, zero: zero, sc: sc, memo: pf}
 	curves, err := g.run()
 	if err != nil {
 		return RiskProfile{}, err
@@ -282,6 +366,7 @@ type grid struct {
 	samples  []int     // the moves an American option's premium is valued exactly at, increasing
 	benchRel []float64 // the benchmark's relative move at each move (0 unless against the benchmark)
 	sc       *gridScratch
+	memo     *Profiler
 }
 
 // profileChunks is the most runs the legs are cut into (see grid).
@@ -307,8 +392,10 @@ type legScratch struct {
 	spots  []float64
 	greeks []pricing.Greeks
 	eep    []float64
-	// The American option's sample moves: the spots and the prices there.
+	// The American option's sample moves: the spots and the prices there, and those not
+	// remembered by the Profiler.
 	sampleSpots, samplePrices []float64
+	missing                   []bool
 }
 
 var gridPool = sync.Pool{New: func() any { return &gridScratch{legAt: make(map[legKey]int)} }}
@@ -455,11 +542,12 @@ func (g *grid) addLeg(l *profileLeg, sums []pointSums, ls *legScratch) error {
 		// Today's value as the profile itself prices it, so every T+0 curve is exactly 0 at
 		// today's price: the book's own figure may come from a Revaluer's extrapolation or
 		// an implied vol solved to a tolerance.
-		price, err := pricing.Price(l.opt)
-		if err != nil {
+		ls.sampleSpots = append(ls.sampleSpots[:0], l.opt.Spot)
+		ls.samplePrices = reuse(ls.samplePrices, 1)
+		if _, err := g.americanPrices(l.opt, ls, -1, 0); err != nil {
 			return fmt.Errorf("portfolio: profile of %s: %w", l.id, err)
 		}
-		l.base = price
+		l.base = ls.samplePrices[0]
 	}
 	spots := ls.spots
 	for i := range spots {
@@ -540,7 +628,7 @@ func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) e
 		ls.sampleSpots = append(ls.sampleSpots, s)
 	}
 	ls.samplePrices = reuse(ls.samplePrices, len(g.samples))
-	if k, err := americanPrices(am, ls.sampleSpots, ls.samplePrices, today, l.base); err != nil {
+	if k, err := g.americanPrices(am, ls, today, l.base); err != nil {
 		return fmt.Errorf("portfolio: profile of %s at %s: %w", l.id, formatMove(g.spec, g.samples[k]), err)
 	}
 	eep := ls.eep
@@ -559,21 +647,39 @@ func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) e
 	return nil
 }
 
-// americanPrices sets out[k] to the American option o's price at spots[k], but for
-// out[known], which is price; with an error, k is the spot's index. The exercise boundary depends on neither the spot nor the
-// strike: a pricing function solving it once for all the spots, instead of once per
-// pricing.Price, would save most of a profile's work (its American valuations are about
-// four fifths of it).
-func americanPrices(o pricing.Option, spots, out []float64, known int, price float64) (k int, err error) {
+// americanPrices sets ls.samplePrices[k] to the price of o (American, or European for
+// today's value of a European leg) at ls.sampleSpots[k], but for the known-th, which is
+// price; with an error, k is the spot's index. American prices come from g.memo when it
+// remembers them. The exercise boundary depends on neither the spot nor the strike: a
+// pricing function solving it once for all the spots, instead of once per pricing.Price,
+// would save most of a profile's work (its American valuations are about four fifths of
+// it).
+func (g *grid) americanPrices(o pricing.Option, ls *legScratch, known int, price float64) (k int, err error) {
+	spots, out := ls.sampleSpots, ls.samplePrices
+	ls.missing = reuse(ls.missing, len(spots))
+	american := o.Style == pricing.American
+	if american {
+		g.memo.lookup(o, spots, out, ls.missing)
+	} else {
+		for k := range ls.missing {
+			ls.missing[k] = true
+		}
+	}
 	for k, s := range spots {
 		if k == known {
-			out[k] = price
+			out[k], ls.missing[k] = price, false
+			continue
+		}
+		if !ls.missing[k] {
 			continue
 		}
 		o.Spot = s
 		if out[k], err = pricing.Price(o); err != nil {
 			return k, err
 		}
+	}
+	if american {
+		g.memo.store(o, spots, out, ls.missing)
 	}
 	return 0, nil
 }

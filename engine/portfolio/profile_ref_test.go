@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/keel-desk/keel/engine/pricing"
 )
@@ -169,7 +170,8 @@ func TestProfileMatchesStraightforward(t *testing.T) {
 			for _, workers := range []int{1, 2, 5} {
 				spec := tc.spec
 				spec.Workers = workers
-				got, err := Profile(book, tc.include, spec)
+				var fresh Profiler // nothing remembered: every price valued on these workers
+				got, err := fresh.Profile(book, tc.include, spec)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -244,5 +246,57 @@ func TestProfileAtTheSameTime(t *testing.T) {
 				t.Fatalf("round %d, spec %d: %v, the curves differ from those drawn alone", round, i, errs[i])
 			}
 		}
+	}
+}
+
+// TestProfilerRemembersUnchangedPrices: a profile drawn again on the same book values no
+// American price again and gives the same curves, bit for bit; on a book a tick later
+// (every spot and time left moved) it values them again. Either way the curves are those
+// of a Profiler that remembers nothing.
+func TestProfilerRemembersUnchangedPrices(t *testing.T) {
+	ps, m := benchBook(t, 200)
+	book, err := Revalue(ps, m, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := Revalue(ps, moved(m, 0.0001, 100*time.Millisecond), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := ProfileSpec{Moves: Moves(0.2, 41), Horizons: []Horizon{{}, {Days: 7}, {AtExpiry: true}}, Benchmark: true, Workers: 2}
+	var pf Profiler
+	tests := []struct {
+		name     string
+		book     Book
+		remember bool // every American price remembered, none valued
+	}{
+		{"first", book, false},
+		{"the same book again", book, true},
+		{"the same again (kept while used)", book, true},
+		{"a tick later", later, false},
+		{"the first book, two profiles ago (forgotten)", book, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h0, m0 := pf.Stats()
+			got, err := pf.Profile(tc.book, nil, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Within one profile, today's value of each American leg is also its T+0
+			// price at today's spot: remembered even the first time.
+			h, mi := pf.Stats()
+			if tc.remember && (mi != m0 || h == h0) || !tc.remember && mi-m0 < 10*(h-h0) {
+				t.Errorf("%d prices remembered, %d valued", h-h0, mi-m0)
+			}
+			var fresh Profiler
+			want, err := fresh.Profile(tc.book, nil, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Error("the curves differ from those of a Profiler that remembers nothing")
+			}
+		})
 	}
 }
