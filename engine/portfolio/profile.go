@@ -158,70 +158,115 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 }
 
 // Profiler draws risk profiles as Profile does, remembering the American prices it found
-// (by the exact bits of every input, the spot and the time left included) for the next
-// profiles: an American price whose inputs did not change is not valued again. The
-// curves are the same, bit for bit, whether a price was remembered or not. Only the prices
-// used by the last profile drawn are kept (with those of the one being drawn). A Profiler is safe for use by several
-// goroutines; the zero value is ready to use. Profile uses one shared by the package.
+// for the next profiles: the prices of one option at one horizon, at all its sample
+// moves, by the exact bits of every input (the spots and the time left included). Prices
+// whose inputs did not change are not valued again, and the curves are the same, bit for
+// bit, whether they were remembered or not. Only the prices used by the last profile
+// drawn are kept (with those of the one being drawn). A Profiler is safe for use by
+// several goroutines; the zero value is ready to use. Profile uses one shared by the
+// package.
 type Profiler struct {
-	mu        sync.Mutex
-	cur, prev map[optKey]float64
-	hits      uint64
-	misses    uint64
+	mu     sync.Mutex
+	gen    uint64           // profiles drawn
+	at     map[uint64]int32 // hash of a row's inputs → its index in rows
+	rows   []memoRow
+	hits   uint64
+	misses uint64
+}
+
+// maxMemoSamples is the most sample moves a remembered row holds (a profile of 101 moves
+// has 11 or 12; one of 20 moves, 20).
+const maxMemoSamples = 24
+
+// memoRow is the prices of one American option at its sample spots.
+type memoRow struct {
+	key    optKey // the option, Spot left 0
+	n      int
+	spots  [maxMemoSamples]float64
+	prices [maxMemoSamples]float64
+	gen    uint64 // the last profile that used it
 }
 
 var sharedProfiler Profiler
 
-// lookup fills out[k] with the remembered price of o at spots[k] and reports in miss which
-// were not remembered.
-func (pf *Profiler) lookup(o pricing.Option, spots, out []float64, miss []bool) {
+// rowHash is the hash of an option's inputs (key) and the spots.
+func rowHash(key *optKey, spots []float64) uint64 {
+	const m = 0x9E3779B97F4A7C15
+	h := uint64(len(spots))
+	for _, v := range key {
+		h = (h^v)*m + h>>29
+	}
+	for _, s := range spots {
+		h = (h^math.Float64bits(s))*m + h>>29
+	}
+	return h
+}
+
+// matches reports whether r holds the prices of the option of key at exactly spots.
+func (r *memoRow) matches(key *optKey, spots []float64) bool {
+	if r.key != *key || r.n != len(spots) {
+		return false
+	}
+	for k, s := range spots {
+		if math.Float64bits(r.spots[k]) != math.Float64bits(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// lookup fills out with the remembered prices of the option of key at spots, if any.
+func (pf *Profiler) lookup(key *optKey, spots, out []float64) bool {
+	h := rowHash(key, spots)
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
-	for k, s := range spots {
-		o.Spot = s
-		key := keyBits(o, 0)
-		p, ok := pf.cur[key]
-		if !ok {
-			if p, ok = pf.prev[key]; ok {
-				pf.keep(key, p)
-			}
-		}
-		out[k], miss[k] = p, !ok
-		if ok {
-			pf.hits++
-		} else {
-			pf.misses++
+	if i, ok := pf.at[h]; ok {
+		if r := &pf.rows[i]; r.matches(key, spots) {
+			copy(out, r.prices[:r.n])
+			r.gen = pf.gen
+			pf.hits += uint64(len(spots))
+			return true
 		}
 	}
+	return false
 }
 
-// keep remembers the price p of the option of key; pf.mu is held.
-func (pf *Profiler) keep(key optKey, p float64) {
-	if pf.cur == nil {
-		pf.cur = make(map[optKey]float64)
-	}
-	pf.cur[key] = p
-}
-
-// store remembers the prices of o at the spots marked in miss.
-func (pf *Profiler) store(o pricing.Option, spots, prices []float64, miss []bool) {
+// store remembers the prices of the option of key at spots, valued was how many of them
+// were valued (the others were known).
+func (pf *Profiler) store(key *optKey, spots, prices []float64, valued int) {
+	h := rowHash(key, spots)
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
-	for k, s := range spots {
-		if miss[k] {
-			o.Spot = s
-			pf.keep(keyBits(o, 0), prices[k])
-		}
+	pf.misses += uint64(valued)
+	if pf.at == nil {
+		pf.at = make(map[uint64]int32)
 	}
+	i, ok := pf.at[h]
+	if !ok {
+		i = int32(len(pf.rows))
+		pf.rows = append(pf.rows, memoRow{})
+		pf.at[h] = i
+	}
+	r := &pf.rows[i] // a new row, or one whose hash collides: replaced
+	r.key, r.n, r.gen = *key, len(spots), pf.gen
+	copy(r.spots[:], spots)
+	copy(r.prices[:], prices)
 }
 
-// turn ends a profile: the prices it used are kept, those of the one before it not used
-// again are forgotten.
+// turn ends a profile: the rows it used are kept, the others forgotten.
 func (pf *Profiler) turn() {
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
-	pf.prev, pf.cur = pf.cur, pf.prev
-	clear(pf.cur)
+	kept := pf.rows[:0]
+	clear(pf.at)
+	for _, r := range pf.rows {
+		if r.gen == pf.gen {
+			pf.at[rowHash(&r.key, r.spots[:r.n])] = int32(len(kept))
+			kept = append(kept, r)
+		}
+	}
+	pf.rows = kept
+	pf.gen++
 }
 
 // Stats counts the American prices taken from memory (hits) and valued (misses) so far.
@@ -392,10 +437,8 @@ type legScratch struct {
 	spots  []float64
 	greeks []pricing.Greeks
 	eep    []float64
-	// The American option's sample moves: the spots and the prices there, and those not
-	// remembered by the Profiler.
+	// The American option's sample moves: the spots and the prices there.
 	sampleSpots, samplePrices []float64
-	missing                   []bool
 }
 
 var gridPool = sync.Pool{New: func() any { return &gridScratch{legAt: make(map[legKey]int)} }}
@@ -650,36 +693,35 @@ func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) e
 // americanPrices sets ls.samplePrices[k] to the price of o (American, or European for
 // today's value of a European leg) at ls.sampleSpots[k], but for the known-th, which is
 // price; with an error, k is the spot's index. American prices come from g.memo when it
-// remembers them. The exercise boundary depends on neither the spot nor the strike: a
+// remembers them all. The exercise boundary depends on neither the spot nor the strike: a
 // pricing function solving it once for all the spots, instead of once per pricing.Price,
 // would save most of a profile's work (its American valuations are about four fifths of
 // it).
 func (g *grid) americanPrices(o pricing.Option, ls *legScratch, known int, price float64) (k int, err error) {
 	spots, out := ls.sampleSpots, ls.samplePrices
-	ls.missing = reuse(ls.missing, len(spots))
-	american := o.Style == pricing.American
-	if american {
-		g.memo.lookup(o, spots, out, ls.missing)
-	} else {
-		for k := range ls.missing {
-			ls.missing[k] = true
+	memo := o.Style == pricing.American && len(spots) <= maxMemoSamples
+	var key optKey
+	if memo {
+		o.Spot = 0
+		key = keyBits(o, 0)
+		if g.memo.lookup(&key, spots, out) {
+			return 0, nil
 		}
 	}
+	valued := 0
 	for k, s := range spots {
 		if k == known {
-			out[k], ls.missing[k] = price, false
-			continue
-		}
-		if !ls.missing[k] {
+			out[k] = price
 			continue
 		}
 		o.Spot = s
 		if out[k], err = pricing.Price(o); err != nil {
 			return k, err
 		}
+		valued++
 	}
-	if american {
-		g.memo.store(o, spots, out, ls.missing)
+	if memo {
+		g.memo.store(&key, spots, out, valued)
 	}
 	return 0, nil
 }
