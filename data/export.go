@@ -112,9 +112,9 @@ func safeText(s string) string {
 // up per leg here: a subquery per leg scanned every fill (fills has no full index on
 // leg_id), which made 10,000 trades take minutes.
 func exportLegs(ctx context.Context, tx *sql.Tx, where string, args []any) (map[int64][]string, error) {
-	selected := `SELECT l.id FROM legs l WHERE l.trade_id IN (SELECT t.id FROM trades t WHERE ` + where + `)`
+	fillsSQL, legsSQL := exportLegsSQL(where)
 	opened := map[int64]decimal.Decimal{}
-	rows, err := tx.QueryContext(ctx, `SELECT f.leg_id, f.quantity FROM fills f WHERE f.effect = 'open' AND f.leg_id IN (`+selected+`)`, args...)
+	rows, err := tx.QueryContext(ctx, fillsSQL, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -140,9 +140,7 @@ func exportLegs(ctx context.Context, tx *sql.Tx, where string, args []any) (map[
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT l.id, l.trade_id, l.side, i.symbol, l.quantity_open
-		FROM legs l JOIN instruments i ON i.id = l.instrument_id
-		WHERE l.trade_id IN (SELECT t.id FROM trades t WHERE `+where+`) ORDER BY l.trade_id, l.id`, args...)
+	rows, err = tx.QueryContext(ctx, legsSQL, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +163,18 @@ func exportLegs(ctx context.Context, tx *sql.Tx, where string, args []any) (map[
 		out[trade] = append(out[trade], fmt.Sprintf("%s %s %s (%s)", side, total, symbol, state))
 	}
 	return out, rows.Err()
+}
+
+// exportLegsSQL is what exportLegs runs for the trades where selects: the opening fills of
+// their legs, and their legs in order. Neither runs a subquery per row.
+func exportLegsSQL(where string) (fills, legs string) {
+	selected := `SELECT t.id FROM trades t WHERE ` + where
+	fills = `SELECT f.leg_id, f.quantity FROM fills f
+		WHERE f.effect = 'open' AND f.leg_id IN (SELECT l.id FROM legs l WHERE l.trade_id IN (` + selected + `))`
+	legs = `SELECT l.id, l.trade_id, l.side, i.symbol, l.quantity_open
+		FROM legs l JOIN instruments i ON i.id = l.instrument_id
+		WHERE l.trade_id IN (` + selected + `) ORDER BY l.trade_id, l.id`
+	return fills, legs
 }
 
 // exportJoined reads (trade id, text) pairs into lists per trade.
