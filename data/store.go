@@ -197,8 +197,8 @@ func (j *Journal) migrateOwned(ctx context.Context, ms []migration) error {
 	if err := j.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return fmt.Errorf("reading the journal's schema version: %w", err)
 	}
-	if version == len(ms) {
-		return nil
+	if version >= len(ms) {
+		return j.migrate(ctx, ms) // nothing to do, or a schema newer than this Keel: say so
 	}
 	return j.owned(ctx, func() error { return j.migrate(ctx, ms) })
 }
