@@ -239,7 +239,8 @@ func alreadyRunning(a fyne.App, err error) {
 	l := widget.NewLabel(err.Error())
 	l.Wrapping = fyne.TextWrapWord
 	w := a.NewWindow("Keel is already running")
-	w.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton("Quit", a.Quit)), nil, nil, l))
+	// In a scroll the wrapped text takes the window's width instead of growing it a word wide.
+	w.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton("Quit", a.Quit)), nil, nil, container.NewVScroll(l)))
 	w.Resize(fyne.NewSize(520, 170))
 	w.ShowAndRun()
 	os.Exit(1)
