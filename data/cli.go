@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+	"time"
 
 	"github.com/keel-desk/keel/data/statement"
 )
@@ -21,7 +21,9 @@ const journalUsage = `usage:
 // the journal reports it, e.g. `statement.csv line 14: Quantity "1O" is not a number`); the
 // other files are still imported. A row that looks like a trade but that the importer does
 // not understand refuses the file unless --skip-unknown; every row not imported is listed
-// after the file's summary line. export writes the trades as CSV to stdout or --out.
+// after the file's summary line. export writes the trades as CSV to stdout or --out (a file
+// only its owner can read). import writes, so it waits a few seconds for a running Keel to
+// release the journal and then refuses, naming it; export only reads and works beside it.
 func JournalCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, journalUsage)
@@ -59,7 +61,11 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func openForCommand(path string, stderr io.Writer) (*Journal, bool) {
+// importLockWait is how long keel journal import waits for another Keel to release the
+// journal before it refuses.
+var importLockWait = 5 * time.Second
+
+func openForCommand(path string, stderr io.Writer, opts ...Option) (*Journal, bool) {
 	if path == "" {
 		var err error
 		if path, err = DefaultPath(); err != nil {
@@ -67,7 +73,7 @@ func openForCommand(path string, stderr io.Writer) (*Journal, bool) {
 			return nil, false
 		}
 	}
-	j, err := Open(context.Background(), path)
+	j, err := Open(context.Background(), path, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "keel journal:", err)
 		return nil, false
@@ -89,7 +95,7 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "keel journal import: no statement files given\n"+journalUsage)
 		return 2
 	}
-	j, ok := openForCommand(*db, stderr)
+	j, ok := openForCommand(*db, stderr, WithLockWait(importLockWait))
 	if !ok {
 		return 1
 	}
@@ -142,14 +148,14 @@ func journalExport(args []string, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "keel journal export: --format must be csv (got %q)\n", *format)
 		return 2
 	}
-	j, ok := openForCommand(*db, stderr)
+	j, ok := openForCommand(*db, stderr, Shared())
 	if !ok {
 		return 1
 	}
 	defer j.Close()
 	w := stdout
 	if *out != "" {
-		f, err := os.Create(*out)
+		f, err := CreateExport(*out)
 		if err != nil {
 			fmt.Fprintln(stderr, "keel journal export:", err)
 			return 1

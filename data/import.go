@@ -29,22 +29,27 @@ import (
 // statement's price (0); assignments and exercises close it at the statement's price (0 at
 // the brokers Keel reads) and the delivered shares or future (a Delivery event, usually at
 // the strike) open in the same trade, so the intrinsic value is realized through them.
+//
+// Import needs the journal's owner: on a Shared journal that another process owns it
+// returns an *InUseError and changes nothing.
 func (j *Journal) Import(ctx context.Context, acct AccountRef, st *statement.Statement) (ImportResult, error) {
 	if st == nil {
 		return ImportResult{}, errors.New("import: no statement")
 	}
 	res := ImportResult{Events: len(st.Events), CashEvents: len(st.Cash), NotImported: st.Skipped}
-	err := j.inTx(ctx, func(tx *sql.Tx) error {
-		im, err := newImporter(ctx, tx, acct, &res)
-		if err != nil {
-			return err
-		}
-		im.stAccount = st.Account
-		defer im.close()
-		if err := im.run(st.Events); err != nil {
-			return err
-		}
-		return im.recordCash(st.Cash)
+	err := j.owned(ctx, func() error {
+		return j.inTx(ctx, func(tx *sql.Tx) error {
+			im, err := newImporter(ctx, tx, acct, &res)
+			if err != nil {
+				return err
+			}
+			im.stAccount = st.Account
+			defer im.close()
+			if err := im.run(st.Events); err != nil {
+				return err
+			}
+			return im.recordCash(st.Cash)
+		})
 	})
 	if err != nil {
 		return ImportResult{Events: len(st.Events), CashEvents: len(st.Cash), NotImported: st.Skipped}, err
