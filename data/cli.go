@@ -13,7 +13,10 @@ import (
 
 const journalUsage = `usage:
   keel journal import [--db PATH] [--account ID] [--skip-unknown] FILE...
-  keel journal export [--db PATH] --format csv [--out FILE]`
+  keel journal export [--db PATH] --format csv [--out FILE]
+  keel journal backup [--db FILE] [--keep N]
+  keel journal backups [--db FILE]
+  keel journal restore FILE [--db FILE]`
 
 // JournalCommand runs "keel journal ..." with args after "journal" and returns the exit
 // status: 0 on success, 1 when something failed, 2 on bad usage. import records each file in
@@ -34,6 +37,8 @@ func JournalCommand(args []string, stdout, stderr io.Writer) int {
 		return journalImport(args[1:], stdout, stderr)
 	case "export":
 		return journalExport(args[1:], stdout, stderr)
+	case "backup", "backups", "restore":
+		return BackupCommand(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, journalUsage)
 		return 0
