@@ -190,6 +190,13 @@ func Run(a fyne.App, dbPath string) {
 	}
 	if env.Journal != nil {
 		defer env.Journal.Close()
+		backupCtx, stopBackup := context.WithCancel(context.Background())
+		defer stopBackup()
+		go func() {
+			if _, _, err := data.BackupDaily(backupCtx, env.Journal, data.DefaultBackupKeep); err != nil {
+				fmt.Fprintln(os.Stderr, "keel: daily backup:", err)
+			}
+		}()
 		if _, err := SeedSampleHistory(context.Background(), env.Journal); err != nil {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 		}
