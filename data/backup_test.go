@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -452,4 +453,43 @@ func TestBackupCommand(t *testing.T) {
 			t.Errorf("%v: status %d, want 2", bad, code)
 		}
 	}
+}
+
+// fillJournal adds n fills to a journal of n/2 trades (bigJournal), two legs' fills a
+// trade, written in one transaction with SQL: the size of a long-kept journal.
+func fillJournal(b *testing.B, n int) *Journal {
+	b.Helper()
+	j := bigJournal(b, n/2)
+	_, err := j.write.Exec(`
+INSERT INTO instruments (symbol, kind, root, multiplier) VALUES ('SPY', 'stock', 'SPY', '1');
+INSERT INTO legs (trade_id, instrument_id, side, quantity_open, opened_at)
+	SELECT id, 1, 'short', '0', opened_at FROM trades;
+WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ` + fmt.Sprint(n-1) + `)
+INSERT INTO fills (account_id, trade_id, leg_id, exec_id, kind, effect, filled_at, quantity, price, commission, fees, symbol, source)
+	SELECT 1, i / 2 + 1, i / 2 + 1, 'bench-' || i, 'fill', CASE i % 2 WHEN 0 THEN 'open' ELSE 'close' END,
+		'2026-01-02T15:00:00.000000000Z', '-1', '2.15', '1.00', '0.14', 'SPY 2026-12-18 450 P', 'bench.csv line ' || i FROM k;`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return j
+}
+
+// BenchmarkBackup100kFills times one online backup (with its integrity check of the copy)
+// of a journal of 100,000 fills and 50,000 trades.
+func BenchmarkBackup100kFills(b *testing.B) {
+	j := fillJournal(b, 100_000)
+	ctx := context.Background()
+	var size int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		bk, err := j.Backup(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		size = bk.Size
+		os.Remove(bk.Path) // the fixed clock gives every backup the same name
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MiB")
 }
