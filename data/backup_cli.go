@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
@@ -61,6 +62,10 @@ func BackupCommand(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	switch args[0] {
 	case "backup":
+		if _, err := os.Stat(path); err != nil {
+			fmt.Fprintln(stderr, name+": no journal to back up:", err)
+			return 1
+		}
 		j, ok := openForCommand(path, stderr, Shared())
 		if !ok {
 			return 1

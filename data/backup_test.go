@@ -448,6 +448,9 @@ func TestBackupCommand(t *testing.T) {
 	if n := countTrades(t, path); n != 5 {
 		t.Errorf("restored journal holds %d trades, want 5", n)
 	}
+	if code, _, errOut := run("backup", "--db", path+"-none"); code != 1 || !strings.Contains(errOut, "no journal") {
+		t.Errorf("backup of no journal: %d %q", code, errOut)
+	}
 	for _, bad := range [][]string{{"backup", "--keep", "0"}, {"restore"}, {"backups", "x"}} {
 		if code, _, _ := run(bad...); code != 2 {
 			t.Errorf("%v: status %d, want 2", bad, code)
