@@ -87,3 +87,31 @@ func BenchmarkAmerican(b *testing.B) { benchValue(b, American) }
 
 // BenchmarkAmericanPrice prices one American option per op, without Greeks.
 func BenchmarkAmericanPrice(b *testing.B) { benchPrice(b, American) }
+
+// BenchmarkAmericanPriceWide prices one option of lrGrid per op (T to five years, r to 10%,
+// σ 5–150%; see TestAmericanAgainstLR), where a share of the options falls in the costlier
+// fine setting.
+func BenchmarkAmericanPriceWide(b *testing.B) {
+	opts := lrGrid()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := Price(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}
+
+// BenchmarkAmericanPriceFine prices the hardest kind of option: at the money, five years,
+// σ = 5%, r = 5%, which the fine setting alone serves.
+func BenchmarkAmericanPriceFine(b *testing.B) {
+	o := Option{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 5, Rate: 0.05, Carry: 0.05, Vol: 0.05}
+	for i := 0; i < b.N; i++ {
+		p, err := Price(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}

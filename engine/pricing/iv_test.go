@@ -370,7 +370,9 @@ func TestImpliedVolAmerican(t *testing.T) {
 		n-flat, worst, flat)
 }
 
-// FuzzImpliedVol: whatever the inputs, a nil error comes with a positive finite volatility.
+// FuzzImpliedVol: whatever the inputs, a nil error comes with a positive finite volatility,
+// and an error is one of the package's kinds (an undetermined one carries a positive
+// finite Vol).
 func FuzzImpliedVol(f *testing.F) {
 	f.Add(uint8(0), 100.0, 100.0, 1.0, 0.05, 0.05, 10.0)
 	f.Add(uint8(1), 100.0, 100.0, 1e-9, 0.05, 0.0, 1e-300)
@@ -380,6 +382,8 @@ func FuzzImpliedVol(f *testing.F) {
 	f.Add(uint8(5), 1.0, 1e-8, 1e-9, 0.0, 0.0, 0.99999999)
 	f.Add(uint8(6), 100.0, 1e8, 1e-9, 5.0, 5.0, 1e-300)
 	f.Add(uint8(7), 100.0, 90.0, 1.0, 0.0, 0.0, 10.000000000000002)
+	f.Add(uint8(1), 100.0, 10.0, 0.25, 0.01, 0.02, 90.275281536604894) // Keel's own price at the bound
+	f.Add(uint8(3), 100.0, 140.0, 0.5, 0.05, 0.05, 40.00000000000001)  // American put a hair above intrinsic
 	f.Fuzz(func(t *testing.T, kind uint8, s, k, T, r, b, price float64) {
 		o := Option{Style: Style(kind & 1), Right: Right(kind >> 1 & 1), Underlying: Underlying(kind >> 2 & 1),
 			Spot: s, Strike: k, Years: T, Rate: r, Carry: b}
@@ -389,6 +393,18 @@ func FuzzImpliedVol(f *testing.F) {
 		v, err := ImpliedVol(o, price)
 		if err == nil && (!(v > 0) || math.IsInf(v, 0)) {
 			t.Fatalf("%+v price %g: vol %g with nil error", o, price, v)
+		}
+		var ie *InputError
+		var pb *PriceBoundsError
+		var ue *VolUndeterminedError
+		switch {
+		case err == nil, errors.As(err, &ie), errors.As(err, &pb), errors.Is(err, ErrNotFinite):
+		case errors.As(err, &ue):
+			if !(ue.Vol > 0) || math.IsInf(ue.Vol, 0) || !errors.Is(err, ErrVolUndetermined) {
+				t.Fatalf("%+v price %g: %v with vol %g", o, price, err, ue.Vol)
+			}
+		default:
+			t.Fatalf("%+v price %g: unexpected error type %T: %v", o, price, err, err)
 		}
 	})
 }
