@@ -314,12 +314,17 @@ func (j *pricingJob) run(i int, errs *jobErrors) {
 		iv, err := pricing.ImpliedVol(o, j.price)
 		if err != nil {
 			var pb *pricing.PriceBoundsError
-			if !errors.As(err, &pb) || j.price > pb.Lower {
+			var ue *pricing.VolUndeterminedError
+			switch {
+			case errors.As(err, &ue):
+				iv = ue.Vol // vega too small to tell vols apart: any near this one gives the price
+			case errors.As(err, &pb) && j.price <= pb.Lower:
+				iv = volFloor
+			default:
 				j.failed = true
 				errs.set(i, fmt.Errorf("implying volatility from price %g: %w", j.price, err))
 				return
 			}
-			iv = volFloor
 		}
 		o.Vol = iv
 	}
