@@ -1,13 +1,165 @@
 package replay
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
-func TestQuick(t *testing.T) {
+// TestReplay40Days is issue 16's "done when" on seed 1: 40 trading days with every rule
+// armed show tactical cycles, and no layer ever holds more option contracts than it
+// started with.
+func TestReplay40Days(t *testing.T) {
 	res, err := Replay(Config{Seed: 1, Days: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + res.Text())
+	if res.Days != 40 || !res.End.After(res.Start.AddDate(0, 0, 50)) {
+		t.Fatalf("%d days from %s to %s", res.Days, res.Start, res.End)
+	}
+	cycles := 0
+	for _, l := range res.Layers {
+		t.Run(l.Name, func(t *testing.T) {
+			if l.MaxContracts > l.StartContracts {
+				t.Errorf("held %g option contracts, started with %g", l.MaxContracts, l.StartContracts)
+			}
+			if l.MaxDrawdown < 0 || l.MaxDrawdownWithoutTactical < 0 {
+				t.Errorf("drawdowns %g and %g must be ≥ 0", l.MaxDrawdown, l.MaxDrawdownWithoutTactical)
+			}
+			if l.Tactical.Cycles == 0 && l.MaxDrawdown != l.MaxDrawdownWithoutTactical {
+				t.Errorf("no tactical cycle, yet the drawdown changed without tactical trades: %g vs %g", l.MaxDrawdown, l.MaxDrawdownWithoutTactical)
+			}
+		})
+		cycles += l.Tactical.Cycles
+	}
+	if cycles == 0 {
+		t.Fatal("40 days with every rule armed closed no tactical cycle")
+	}
+	if res.Orders == 0 {
+		t.Fatal("no order filled")
+	}
+}
+
+// TestReplayDeterministic: two replays of one seed print the same JSON; another seed
+// does not.
+func TestReplayDeterministic(t *testing.T) {
+	run := func(seed uint64) []byte {
+		res, err := Replay(Config{Seed: seed, Days: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a, b := run(3), run(3)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("seed 3 twice:\n%s\n%s", a, b)
+	}
+	if bytes.Equal(a, run(4)) {
+		t.Fatal("seeds 3 and 4 replayed the same")
+	}
+}
+
+// TestReplayJSONShape: the JSON's keys are issue 16's, exactly.
+func TestReplayJSONShape(t *testing.T) {
+	res, err := Replay(Config{Seed: 2, Days: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keys(top), []string{"blocked", "days", "end", "layers", "orders", "seed", "start"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("keys %v, want %v", got, want)
+	}
+	var layers []map[string]json.RawMessage
+	if err := json.Unmarshal(top["layers"], &layers); err != nil {
+		t.Fatal(err)
+	}
+	if len(layers) != 5 {
+		t.Fatalf("%d layers, the demo book has 5", len(layers))
+	}
+	want := []string{"bias", "max_contracts", "max_drawdown", "max_drawdown_without_tactical", "name", "start_contracts", "tactical", "transitions"}
+	if got := keys(layers[0]); !reflect.DeepEqual(got, want) {
+		t.Fatalf("layer keys %v, want %v", got, want)
+	}
+	if string(layers[0]["transitions"]) == "null" {
+		t.Fatal("transitions must be a list, never null")
+	}
+	var tac map[string]json.RawMessage
+	if err := json.Unmarshal(layers[0]["tactical"], &tac); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(tac); !reflect.DeepEqual(got, []string{"avg_price_improvement", "cycles", "realized"}) {
+		t.Fatalf("tactical keys %v", got)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestReplayCommand(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"table", []string{"--days", "1", "--seed", "5"}, 0, "Replay of the demo book, seed 5: 1 trading days"},
+		{"json", []string{"--days", "1", "--json"}, 0, `"seed": 1`},
+		{"bad days", []string{"--days", "0"}, 1, ""},
+		{"bad flag", []string{"--nope"}, 2, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := ReplayCommand(tc.args, &out, &errb); code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, errb.String())
+			}
+			if !strings.Contains(out.String(), tc.out) {
+				t.Fatalf("output %q lacks %q", out.String(), tc.out)
+			}
+		})
+	}
+}
+
+// BenchmarkReplay reports the replay's speed in simulated trading days per second (both
+// passes: tactical on and off, so 2 × days are simulated).
+func BenchmarkReplay(b *testing.B) {
+	const days = 40
+	start := time.Now()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		if _, err := Replay(Config{Seed: uint64(i + 1), Days: days}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wall := time.Since(start).Seconds()
+	b.ReportMetric(float64(2*days*b.N)/wall, "days/s")
+	if c := (processCPU() - cpu).Seconds(); c > 0 {
+		b.ReportMetric(float64(2*days*b.N)/c, "days/cpu-s")
+	}
 }

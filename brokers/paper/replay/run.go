@@ -150,11 +150,9 @@ func newReplayer(cfg Config, v variant) (*replayer, error) {
 		b.Close()
 		return nil, err
 	}
-	for _, name := range r.layers {
-		for sym, q := range r.books[name].qty {
-			if in := r.instr[sym]; name == "Hedge" && q != 0 && !in.IsOption() {
-				r.hedgeSym = sym
-			}
+	for _, sym := range r.held("Hedge") {
+		if !r.instr[sym].IsOption() {
+			r.hedgeSym = sym
 		}
 	}
 	if r.hedgeSym == "" {
@@ -235,6 +233,19 @@ func (r *replayer) settlements() ([]autopilot.Settlement, error) {
 		}
 	}
 	return out, nil
+}
+
+// held is the symbols layer name holds, sorted (map order never reaches a sum).
+func (r *replayer) held(name string) []string {
+	l := r.books[name]
+	out := make([]string, 0, len(l.qty))
+	for s, q := range l.qty {
+		if q != 0 {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // holder is the layer that holds symbol (the first in the demo's order).
@@ -435,6 +446,37 @@ func (r *replayer) chains() ([]liquidity.Chain, error) {
 			out = append(out, brokers.LiquidityChain(ch))
 		}
 	}
+	// A held option the listing no longer shows (its strike now far from the money) still
+	// has a quote: the roll planner needs it to close the option.
+	listed := map[string]bool{}
+	for _, c := range out {
+		for _, q := range c.Quotes {
+			listed[q.Symbol] = true
+		}
+	}
+	for _, name := range r.layers {
+		for _, sym := range r.held(name) {
+			if !r.instr[sym].IsOption() || listed[sym] {
+				continue
+			}
+			q, err := r.quote(sym)
+			if err != nil {
+				return nil, err
+			}
+			listed[sym] = true
+			found := false
+			for i := range out {
+				if out[i].Underlying == q.Instrument.Underlying && out[i].Expiry.Equal(q.Instrument.Expiry) {
+					out[i].Quotes = append(out[i].Quotes, q)
+					found = true
+					break
+				}
+			}
+			if !found {
+				out = append(out, liquidity.Chain{Underlying: q.Instrument.Underlying, Expiry: q.Instrument.Expiry, Price: q.Underlying, Quotes: []liquidity.Quote{q}})
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -496,9 +538,9 @@ func (r *replayer) rules(quotes map[string]liquidity.Quote) ([]autopilot.Layer, 
 // optionContracts is a layer's option contracts held.
 func (r *replayer) optionContracts(name string) float64 {
 	n := 0.0
-	for s, q := range r.books[name].qty {
+	for _, s := range r.held(name) {
 		if r.instr[s].IsOption() {
-			n += math.Abs(q)
+			n += math.Abs(r.books[name].qty[s])
 		}
 	}
 	return n
@@ -508,10 +550,8 @@ func (r *replayer) optionContracts(name string) float64 {
 func (r *replayer) equity(name string, quotes map[string]liquidity.Quote) float64 {
 	l := r.books[name]
 	e := l.cash
-	for s, q := range l.qty {
-		if q != 0 {
-			e += q * quotes[s].Mid() * r.instr[s].Multiplier
-		}
+	for _, s := range r.held(name) {
+		e += l.qty[s] * quotes[s].Mid() * r.instr[s].Multiplier
 	}
 	return e
 }
@@ -649,6 +689,9 @@ func (r *replayer) runDays(days int) error {
 			r.state = next
 			r.out.blocked += len(step.Blocked)
 			r.out.problems += len(step.Problems)
+			for _, p := range step.Problems {
+				debugf("%s problem: %s", r.now().Format("01-02 15:04"), p)
+			}
 			for _, t := range step.Transitions {
 				for _, lr := range r.out.layers {
 					if lr.name == t.Layer {
@@ -711,4 +754,5 @@ func pass(cfg Config, v variant) (run, error) {
 	}
 	return r.out, nil
 }
+
 var debugf = func(string, ...any) {}
