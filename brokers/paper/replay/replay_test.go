@@ -163,3 +163,71 @@ func BenchmarkReplay(b *testing.B) {
 		b.ReportMetric(float64(2*days*b.N)/c, "days/cpu-s")
 	}
 }
+
+// TestStrategySmall runs the strategy experiments on 2 seeds × 4 days: every row has its
+// quantiles in order, the three experiments share the base run, rolls never grow the book
+// and naive rebalancing is never smaller than rolling.
+func TestStrategySmall(t *testing.T) {
+	res, err := Strategy(StrategyConfig{Seeds: 2, Days: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + res.Text())
+	if len(res.Rows) != 6 {
+		t.Fatalf("%d rows, want 6", len(res.Rows))
+	}
+	for _, row := range res.Rows {
+		t.Run(row.Experiment+"/"+row.Variant, func(t *testing.T) {
+			for _, q := range []Quantiles{row.ContractGrowth, row.MaxContracts, row.MaxDrawdown, row.MaxMargin, row.PnL} {
+				if !(q.P10 <= q.P50 && q.P50 <= q.P90) {
+					t.Fatalf("quantiles out of order: %+v", q)
+				}
+			}
+			if len(row.ContractsByDay) != 4 {
+				t.Fatalf("%d days of contracts", len(row.ContractsByDay))
+			}
+		})
+	}
+	base, naive, off := res.Rows[0], res.Rows[1], res.Rows[3]
+	if !reflect.DeepEqual(base.PnL, res.Rows[2].PnL) || !reflect.DeepEqual(base.PnL, res.Rows[4].PnL) {
+		t.Fatal("the base run differs between experiments")
+	}
+	if base.ContractGrowth.P90 > 1 {
+		t.Fatalf("rolling grew the book's contracts: %+v", base.ContractGrowth)
+	}
+	if naive.MaxContracts.Mean < base.MaxContracts.Mean {
+		t.Fatalf("naive rebalancing held fewer contracts (%g) than rolling (%g)", naive.MaxContracts.Mean, base.MaxContracts.Mean)
+	}
+	if off.TacticalCycles.P90 != 0 {
+		t.Fatalf("tactical off still cycled: %+v", off.TacticalCycles)
+	}
+	var out, errb bytes.Buffer
+	if code := LabStrategyCommand([]string{"--seeds", "0"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "seeds 0") {
+		t.Fatalf("--seeds 0: exit %d, %q", code, errb.String())
+	}
+}
+
+func TestQuantiles(t *testing.T) {
+	// numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 50, 90]) = 1.9, 5.5, 9.1 (linear)
+	q := quantiles([]float64{10, 9, 8, 7, 6, 5, 4, 3, 2, 1})
+	if q != (Quantiles{P10: 1.9, P50: 5.5, P90: 9.1, Mean: 5.5}) {
+		t.Fatalf("%+v", q)
+	}
+	if q := quantiles([]float64{7}); q != (Quantiles{7, 7, 7, 7}) {
+		t.Fatalf("%+v", q)
+	}
+}
+
+// BenchmarkStrategy is the full strategy run of issue 17: 20 seeds × 40 days (4 passes a
+// seed). go test -run - -bench Strategy -benchtime 1x ./brokers/paper/replay/
+func BenchmarkStrategy(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		res, err := Strategy(StrategyConfig{Seeds: 20, Days: 40})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.Log("\n" + res.Text())
+		}
+	}
+}
