@@ -397,7 +397,10 @@ func (d *decider) tactical() error {
 			}
 			units += math.Abs(q) * pos.Instrument.Multiplier
 		}
-		tk := tactical.Tick{At: d.now(), Price: price, InstrumentPrice: ip, LayerDelta: lr.Exposure.Delta - tacDelta,
+		// The layer's delta in dollars per point of the tactical underlying (portfolio's
+		// Delta counts futures contracts; DollarDelta ÷ price is the same for every kind),
+		// less the tactical position it holds.
+		tk := tactical.Tick{At: d.now(), Price: price, InstrumentPrice: ip, LayerDelta: lr.Exposure.DollarDelta/price - tacDelta,
 			LayerUnits: units, SessionClose: d.in.Market.SessionClose}
 		next, res, err := tactical.Step(p, ts, tk)
 		if err != nil {
