@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -128,15 +129,16 @@ type Layer struct {
 // (orders the paper broker refused) and Problems (options the rules could not assess or
 // plan, per step) are shown by Text only.
 type Result struct {
-	Seed     uint64    `json:"seed"`
-	Days     int       `json:"days"`
-	Start    time.Time `json:"start"`
-	End      time.Time `json:"end"`
-	Orders   int       `json:"orders"`
-	Blocked  int       `json:"blocked"`
-	Layers   []Layer   `json:"layers"`
-	Rejected int       `json:"-"`
-	Problems int       `json:"-"`
+	Seed      uint64         `json:"seed"`
+	Days      int            `json:"days"`
+	Start     time.Time      `json:"start"`
+	End       time.Time      `json:"end"`
+	Orders    int            `json:"orders"`
+	Blocked   int            `json:"blocked"`
+	Layers    []Layer        `json:"layers"`
+	Rejected  int            `json:"-"`
+	Problems  int            `json:"-"`
+	BlockedBy map[string]int `json:"-"`
 }
 
 // Replay runs cfg's days with every rule armed, then again with tactical trades off.
@@ -154,7 +156,7 @@ func Replay(cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Seed: cfg.Seed, Days: cfg.Days, Start: on.start, End: on.end, Orders: on.orders, Blocked: on.blocked,
-		Rejected: on.rejected, Problems: on.problems, Layers: []Layer{}}
+		Rejected: on.rejected, Problems: on.problems, BlockedBy: on.blockedBy, Layers: []Layer{}}
 	for i, l := range on.layers {
 		out := Layer{Name: l.name, Bias: l.bias, StartContracts: l.startContracts, MaxContracts: l.maxContracts,
 			Transitions: append([]Transition{}, l.transitions...), MaxDrawdown: round2(l.maxDD),
@@ -178,7 +180,20 @@ func (r Result) Text() string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "Replay of the demo book, seed %d: %d trading days, %s → %s New York\n", r.Seed, r.Days,
 		r.Start.Format("2006-01-02 15:04"), r.End.Format("2006-01-02 15:04"))
-	fmt.Fprintf(&b, "Every rule armed: %d orders filled, %d stopped by the guardrails, %d refused by the broker\n\n", r.Orders, r.Blocked, r.Rejected)
+	fmt.Fprintf(&b, "Every rule armed: %d orders filled, %d stopped by the guardrails, %d refused by the broker\n", r.Orders, r.Blocked, r.Rejected)
+	if len(r.BlockedBy) > 0 {
+		var names []string
+		for g := range r.BlockedBy {
+			names = append(names, g)
+		}
+		sort.Strings(names)
+		var parts []string
+		for _, g := range names {
+			parts = append(parts, fmt.Sprintf("%s %d", g, r.BlockedBy[g]))
+		}
+		fmt.Fprintf(&b, "Guardrails that stopped them: %s\n", strings.Join(parts, ", "))
+	}
+	b.WriteString("\n")
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "layer\tbias\toption contracts start\tmost held\ttactical cycles\trealized $\tavg improvement (pts)\tmax drawdown $\twithout tactical $\t")
 	for _, l := range r.Layers {

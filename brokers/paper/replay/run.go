@@ -62,6 +62,7 @@ type run struct {
 	start, end time.Time
 	orders     int
 	blocked    int
+	blockedBy  map[string]int // by guardrail
 	rejected   int
 	problems   int
 	layers     []*layerRun
@@ -688,6 +689,14 @@ func (r *replayer) runDays(days int) error {
 			}
 			r.state = next
 			r.out.blocked += len(step.Blocked)
+			for _, bl := range step.Blocked {
+				for _, x := range bl.Verdict.Blocks {
+					if r.out.blockedBy == nil {
+						r.out.blockedBy = map[string]int{}
+					}
+					r.out.blockedBy[string(x.Guardrail)]++
+				}
+			}
 			r.out.problems += len(step.Problems)
 			for _, p := range step.Problems {
 				debugf("%s problem: %s", r.now().Format("01-02 15:04"), p)
