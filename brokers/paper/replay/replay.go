@@ -44,8 +44,9 @@ import (
 	"github.com/keel-desk/keel/engine/autopilot"
 )
 
-// Config says what to replay. Store, when set, is where the copy of the paper account is
-// read from (its rows are copied into memory; nothing is written back); nil opens a new
+// Config says what to replay. Store, when set, is where the copy of the paper account
+// "paper" is read from (its rows are copied into memory; nothing is written back), and the
+// replay runs on that account's market seed and time, not Seed and Start; nil opens a new
 // demo book.
 type Config struct {
 	Seed  uint64
@@ -64,8 +65,29 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Days < 1 || c.Days > MaxDays {
 		return c, fmt.Errorf("replay: days %d must be between 1 and %d", c.Days, MaxDays)
 	}
+	if c.Store != nil {
+		// A saved account carries its market's seed: the replay reports that one.
+		rows, err := c.Store.LoadPaper(context.Background(), account)
+		if err != nil {
+			return c, fmt.Errorf("replay: reading the paper account: %w", err)
+		}
+		if len(rows) == 0 {
+			return c, fmt.Errorf("replay: the journal has no paper account %q to copy", account)
+		}
+		for _, r := range rows {
+			var head struct {
+				Seed *uint64 `json:"seed"`
+			}
+			if (r.Kind == "account" || r.Kind == "legacy") && json.Unmarshal(r.Body, &head) == nil && head.Seed != nil {
+				c.Seed = *head.Seed
+			}
+		}
+	}
 	return c, nil
 }
+
+// account is the paper account a replay copies from a journal (the app's default).
+const account = "paper"
 
 // store is a copy of c.Store in memory, or nil.
 func (c Config) store() paper.Store {
@@ -248,7 +270,7 @@ func ReplayCommand(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	days := fs.Int("days", 40, "simulated trading days")
 	seed := fs.Uint64("seed", 1, "the simulated market's seed")
-	db := fs.String("db", "", "a journal to copy the paper account from (read only; default a new demo book)")
+	db := fs.String("db", "", "a journal to copy the paper account from, its own market seed included (nothing is written; default a new demo book)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -2,11 +2,15 @@ package replay
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keel-desk/keel/brokers/paper"
 )
 
 // TestReplay40Days is issue 16's "done when" on seed 1: 40 trading days with every rule
@@ -229,5 +233,71 @@ func BenchmarkStrategy(b *testing.B) {
 		if i == 0 {
 			b.Log("\n" + res.Text())
 		}
+	}
+}
+
+// memStore is a journal in memory: rows by kind and key, in the order first written.
+type memStore struct {
+	rows  []paper.Row
+	saves int
+}
+
+func (m *memStore) LoadPaper(ctx context.Context, account string) ([]paper.Row, error) {
+	return append([]paper.Row(nil), m.rows...), nil
+}
+
+func (m *memStore) SavePaper(ctx context.Context, account string, rows []paper.Row) error {
+	m.saves++
+	for _, r := range rows {
+		found := false
+		for i := range m.rows {
+			if m.rows[i].Kind == r.Kind && m.rows[i].Key == r.Key {
+				m.rows[i], found = r, true
+			}
+		}
+		if !found {
+			m.rows = append(m.rows, r)
+		}
+	}
+	return nil
+}
+
+// TestReplayFromStoreWritesNothing: --db copies a saved paper account (here the demo book
+// opened on seed 9 and saved) into memory; the replay runs on the copy and the store is
+// never written.
+func TestReplayFromStoreWritesNothing(t *testing.T) {
+	st := &memStore{}
+	b, err := paper.New(paper.Config{Seed: 9, Start: DefaultStart, Manual: true, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, saves := fmt.Sprint(st.rows), st.saves
+	if len(st.rows) == 0 {
+		t.Fatal("the paper account saved no rows")
+	}
+	if _, err := Replay(Config{Days: 1, Store: &memStore{}}); err == nil {
+		t.Fatal("an empty journal has no account to copy")
+	}
+	res, err := Replay(Config{Seed: 1, Days: 1, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.saves != saves || fmt.Sprint(st.rows) != before {
+		t.Fatalf("the replay wrote to the store: %d saves before, %d after", saves, st.saves)
+	}
+	fresh, err := Replay(Config{Seed: 9, Days: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(res.Layers)
+	c, _ := json.Marshal(fresh.Layers)
+	if res.Seed != 9 {
+		t.Fatalf("the copy's seed is %d, the saved account's is 9", res.Seed)
+	}
+	if !bytes.Equal(a, c) {
+		t.Fatalf("the copy of seed 9's account (market seed saved with it) should replay as a new seed-9 demo book:\n%s\n%s", a, c)
 	}
 }

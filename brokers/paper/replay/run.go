@@ -99,7 +99,7 @@ type replayer struct {
 }
 
 func newReplayer(cfg Config, v variant) (*replayer, error) {
-	pc := paper.Config{Seed: cfg.Seed, Start: cfg.Start, Manual: true, Store: cfg.store()}
+	pc := paper.Config{Account: account, Seed: cfg.Seed, Start: cfg.Start, Manual: true, Store: cfg.store()}
 	b, err := paper.New(pc)
 	if err != nil {
 		return nil, fmt.Errorf("replay: opening the demo book: %w", err)
