@@ -505,6 +505,19 @@ func (d *decider) spiral(layer string, legs []optionLeg) (*hedge.Verdict, error)
 		}
 		gl.Legs = append(gl.Legs, guardLeg(l.Symbol, l.in, signed(l), l.delta, l.spot, l.vol, beta))
 	}
+	// A right whose contracts the whole order does not increase (a roll closer on the
+	// untested side closes as many as it opens) adds nothing to that side: only the legs
+	// of a right the order grows are judged.
+	grows := map[pricing.Right]float64{}
+	for _, l := range legs {
+		held := 0.0
+		for _, g := range gl.Legs {
+			if g.Symbol == l.Symbol {
+				held = g.Quantity
+			}
+		}
+		grows[l.in.Right] += math.Abs(held+signed(l)) - math.Abs(held)
+	}
 	opens := func(l optionLeg) bool {
 		for _, g := range gl.Legs {
 			if g.Symbol == l.Symbol {
@@ -518,7 +531,7 @@ func (d *decider) spiral(layer string, legs []optionLeg) (*hedge.Verdict, error)
 			if opens(l) != (pass == 1) {
 				continue
 			}
-			if pass == 1 {
+			if pass == 1 && grows[l.in.Right] > 0 {
 				v, err := d.in.Settings.Spiral.Check(gl, guardLeg(l.Symbol, l.in, signed(l), l.delta, l.spot, l.vol, beta), nil)
 				if err != nil {
 					return nil, err

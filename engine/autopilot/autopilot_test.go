@@ -272,3 +272,32 @@ func TestDecideErrors(t *testing.T) {
 		t.Fatal("no gate must be an error")
 	}
 }
+
+// TestSpiralJudgesTheWholeOrder: on the imbalanced SPY strangle (call tested), a roll of
+// the untested puts closer — buy 2 P600, sell 2 P620 — keeps the put side's contracts and
+// passes; selling 2 P620 alone adds 2 and is stopped.
+func TestSpiralJudgesTheWholeOrder(t *testing.T) {
+	f := newFixture(t, 50)
+	d := &decider{in: Input{Book: f.book, Settings: DefaultSettings()}}
+	p600, p620 := option(t, "SPY   261218P00600000"), option(t, "SPY   261218P00620000")
+	closeLeg := optionLeg{Leg: Leg{Symbol: "SPY   261218P00600000", Side: "buy", Quantity: 2}, in: p600, delta: -0.05, spot: 680, vol: 0.22}
+	openLeg := optionLeg{Leg: Leg{Symbol: "SPY   261218P00620000", Side: "sell", Quantity: 2}, in: p620, delta: -0.09, spot: 680, vol: 0.2}
+	for _, tc := range []struct {
+		name string
+		legs []optionLeg
+		stop bool
+	}{
+		{"roll closer", []optionLeg{closeLeg, openLeg}, false},
+		{"add puts", []optionLeg{openLeg}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := d.spiral("SPY options", tc.legs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stop := v != nil && v.Stop; stop != tc.stop {
+				t.Fatalf("stop %v, want %v: %+v", stop, tc.stop, v)
+			}
+		})
+	}
+}

@@ -609,13 +609,6 @@ func (r *replayer) runDays(days int) error {
 		c := r.optionContracts(name)
 		r.out.layers = append(r.out.layers, &layerRun{name: name, bias: r.bias[name].String(), startContracts: c, maxContracts: c})
 	}
-	for _, k := range automation.Kinds() {
-		for _, name := range r.layers {
-			if err := r.gate.Arm(name, k, r.now()); err != nil {
-				return err
-			}
-		}
-	}
 	r.out.start = r.now()
 	acct, err := r.b.Account(r.ctx)
 	if err != nil {
@@ -627,6 +620,15 @@ func (r *replayer) runDays(days int) error {
 	for d := 0; d < days; d++ {
 		if d > 0 {
 			day = nextOpen(day)
+		}
+		// Every morning every layer is armed for every kind, as a trader re-arms after a
+		// day the daily loss limit disarmed everything (the gate refuses on that day).
+		for _, k := range automation.Kinds() {
+			for _, name := range r.layers {
+				if err := r.gate.Arm(name, k, day); err != nil && d == 0 {
+					return err
+				}
+			}
 		}
 		y, m, dd := day.In(instrument.NewYork).Date()
 		dayOpenNL := 0.0

@@ -58,6 +58,9 @@ type StrategyRow struct {
 	TacticalCycles Quantiles      `json:"tactical_cycles"`
 	DeepITM        Quantiles      `json:"deep_itm"`
 	Blocked        Quantiles      `json:"blocked"`
+	// BlockedBy counts, per guardrail, the intents it stopped (an intent stopped by two
+	// guardrails counts for each).
+	BlockedBy map[string]Quantiles `json:"blocked_by"`
 }
 
 // StrategyResult is `keel lab strategy --json`.
@@ -183,7 +186,21 @@ func Strategy(cfg StrategyConfig) (StrategyResult, error) {
 			deep = append(deep, float64(dp))
 			blocked = append(blocked, float64(r.blocked))
 		}
-		row := StrategyRow{Experiment: e.experiment, Variant: e.variant, ContractGrowth: quantiles(growth), MaxContracts: quantiles(most),
+		guards := map[string]bool{}
+		for s := range runs {
+			for g := range runs[s][v].blockedBy {
+				guards[g] = true
+			}
+		}
+		by := map[string]Quantiles{}
+		for g := range guards {
+			var xs []float64
+			for s := range runs {
+				xs = append(xs, float64(runs[s][v].blockedBy[g]))
+			}
+			by[g] = quantiles(xs)
+		}
+		row := StrategyRow{BlockedBy: by, Experiment: e.experiment, Variant: e.variant, ContractGrowth: quantiles(growth), MaxContracts: quantiles(most),
 			MaxDrawdown: quantiles(dd), MaxMargin: quantiles(margin), PnL: quantiles(pnl), TacticalCycles: quantiles(cycles),
 			DeepITM: quantiles(deep), Blocked: quantiles(blocked)}
 		for d := range byDay {
@@ -230,6 +247,35 @@ func (r StrategyResult) Text() string {
 			qtext(row.PnL, 0), qtext(row.TacticalCycles, 0), qtext(row.DeepITM, 0), qtext(row.Blocked, 0))
 	}
 	w.Flush()
+	// which guardrails stopped what, mean intents per run
+	guards := map[string]bool{}
+	for _, row := range r.Rows {
+		for g := range row.BlockedBy {
+			guards[g] = true
+		}
+	}
+	if len(guards) > 0 {
+		var names []string
+		for g := range guards {
+			names = append(names, g)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(&b, "\nIntents stopped by each guardrail (mean per run):\n")
+		w = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprint(w, "experiment\tvariant\t")
+		for _, g := range names {
+			fmt.Fprintf(w, "%s\t", g)
+		}
+		fmt.Fprintln(w)
+		for _, row := range r.Rows {
+			fmt.Fprintf(w, "%s\t%s\t", row.Experiment, row.Variant)
+			for _, g := range names {
+				fmt.Fprintf(w, "%s\t", num(row.BlockedBy[g].Mean, 1))
+			}
+			fmt.Fprintln(w)
+		}
+		w.Flush()
+	}
 	// contracts over time for the balance experiment
 	fmt.Fprintf(&b, "\nThe book's option contracts at the close (median [10th – 90th]):\n")
 	w = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
