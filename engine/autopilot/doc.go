@@ -17,9 +17,11 @@
 // Each order is an Intent: the automation.Action the gate judges (rule, inputs, a
 // deterministic client order id) and its legs. Every intent goes through the gate
 // (automation.Gate.Send); a blocked one is returned with the gate's reasons and changes no
-// state (a tactical step whose order is blocked is not taken). Option orders that open
-// contracts are first checked by the spiral guard (engine/hedge) with the layer's tactical
-// exposure counted.
+// state (a tactical step whose order is blocked is not taken). Option orders that add
+// contracts to a side of a layer (the whole order counted: a roll that closes as many as
+// it opens adds none) are first checked by the spiral guard (engine/hedge) with the
+// layer's tactical exposure counted (hedge.Layer.Tactical); its verdict rides on the
+// Action, and the gate blocks what it stops.
 //
 // Decide is deterministic: the same inputs, state and gate give the same intents, in the
 // same order, with the same client order ids. It reads no clock and places nothing; the
