@@ -9,7 +9,9 @@
 // the rules run at 10:00, every half hour to 15:30 and at 15:47 New York: the daily
 // checklist at 10:00, tactical cycles and the book's hedge at each step, all through
 // engine/autopilot and the guardrails' gate (engine/automation, default limits, every
-// layer armed for every kind). Allowed orders go to the paper broker as market orders;
+// layer armed for every kind each morning, as a trader re-arms after a day the daily loss
+// limit disarmed everything). A copied account (Config.Store) must hold only the demo
+// book's orders and the replay's: a fill whose client id names no demo layer is an error. Allowed orders go to the paper broker as market orders;
 // its fills, expiries and assignments come back on the next step. The same days then run
 // again with tactical trades off, to compare drawdowns.
 //
