@@ -1,4 +1,4 @@
-# Keel — make run · make test · make bench · make package · make screenshots
+# Keel — make run · make test · make bench · make fuzz · make package · make screenshots
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
@@ -9,7 +9,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO   ?= go
 TAGS := -tags migrated_fynedo
 
-.PHONY: run test deps-run deps-test fmt vet unit smoke bench package screenshots
+.PHONY: run test deps-run deps-test fmt vet unit smoke bench fuzz package screenshots
 
 run: deps-run
 	$(GO) run $(TAGS) .
@@ -38,17 +38,14 @@ smoke:
 bench:
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./...
 
-# A desktop package (icon, .desktop file, metadata) needs the fyne CLI
-# (go install fyne.io/tools/cmd/fyne@latest); without it this builds a plain binary.
+# Every fuzz target a few seconds (FUZZTIME=30s make fuzz for longer); CI runs it after make test.
+fuzz:
+	bash scripts/fuzz.sh
+
+# A Linux desktop package (icon, .desktop entry, metadata from FyneApp.toml) built with the fyne
+# CLI, installed into a scratch directory and checked: dist/keel-<version>-linux-<arch>.tar.xz.
 package: deps-run
-	@if command -v fyne >/dev/null 2>&1; then \
-		fyne package --release --tags migrated_fynedo; \
-	else \
-		echo "package: the fyne CLI is not installed, so this is a plain binary, not a desktop package"; \
-		mkdir -p dist; \
-		$(GO) build $(TAGS) -trimpath -ldflags '-s -w' -o dist/keel . ; \
-		echo "package: built dist/keel"; \
-	fi
+	bash scripts/package.sh
 
 screenshots:
 	$(GO) run $(TAGS) . --screenshots docs/screenshots

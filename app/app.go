@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -10,7 +11,9 @@ import (
 	_ "time/tzdata" // expiries are in New York time; embed the zone database for machines without one
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
@@ -96,8 +99,18 @@ func Run(a fyne.App, dbPath string) {
 	a.Settings().SetTheme(ui.Theme())
 	env := ui.Env{Now: time.Now}
 	env.Journal, env.JournalErr = openJournal(dbPath)
+	if errors.Is(env.JournalErr, data.ErrJournalInUse) {
+		alreadyRunning(a, env.JournalErr)
+	}
 	if env.Journal != nil {
 		defer env.Journal.Close()
+		backupCtx, stopBackup := context.WithCancel(context.Background())
+		defer stopBackup()
+		go func() {
+			if _, _, err := data.BackupDaily(backupCtx, env.Journal, data.DefaultBackupKeep); err != nil {
+				fmt.Fprintln(os.Stderr, "keel: daily backup:", err)
+			}
+		}()
 		if _, err := journal.SeedSampleHistory(context.Background(), env.Journal); err != nil {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 		}
@@ -135,6 +148,20 @@ func Run(a fyne.App, dbPath string) {
 	}
 	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Keel", items...)))
 	w.ShowAndRun()
+}
+
+// alreadyRunning says that another Keel owns the journal — naming its pid — and exits with
+// status 1 once the trader has read it. Fyne cannot bring another process's window
+// forward, so the trader switches to it.
+func alreadyRunning(a fyne.App, err error) {
+	l := widget.NewLabel(err.Error())
+	l.Wrapping = fyne.TextWrapWord
+	w := a.NewWindow("Keel is already running")
+	// In a scroll the wrapped text takes the window's width instead of growing it a word wide.
+	w.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton("Quit", a.Quit)), nil, nil, container.NewVScroll(l)))
+	w.Resize(fyne.NewSize(520, 170))
+	w.ShowAndRun()
+	os.Exit(1)
 }
 
 // opener shows Keel's windows: one of each, brought forward when already open, except the

@@ -37,6 +37,9 @@
 //	tags          strategy, mistake and emotion labels, many-to-many with trades (0002)
 //	lessons       free text tied to a trade, a day or a layer (0002)
 //	greek_snapshots  Greeks at entry and daily, per trade or leg (0002)
+//	cash_events   money movements from statements (deposits, withdrawals, interest,
+//	              dividends, fees, fee adjustments, mark to market), the broker's signed
+//	              amount, unique per account and event id (0007)
 //
 // # Units
 //

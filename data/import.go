@@ -15,9 +15,11 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 )
 
-// Import records a broker statement in one transaction: either every new event is recorded
-// or, on any error, nothing is. Events already in the journal (same account and event ID)
-// are skipped, so importing a file twice or overlapping statements never duplicates.
+// Import records a broker statement in one transaction: either every new event and money
+// movement is recorded or, on any error, nothing is. Events and money movements already in
+// the journal (same account and event ID) are skipped, so importing a file twice or
+// overlapping statements never duplicates. The rows the parser did not import are carried
+// into the result (NotImported) for the trader to see.
 //
 // Events are taken in time order, grouped by order. Each event first closes open lots of the
 // same instrument in the account, oldest first (FIFO), realizing their P&L with costs; what
@@ -27,22 +29,30 @@ import (
 // statement's price (0); assignments and exercises close it at the statement's price (0 at
 // the brokers Keel reads) and the delivered shares or future (a Delivery event, usually at
 // the strike) open in the same trade, so the intrinsic value is realized through them.
+//
+// Import needs the journal's owner: on a Shared journal that another process owns it
+// returns an *InUseError and changes nothing.
 func (j *Journal) Import(ctx context.Context, acct AccountRef, st *statement.Statement) (ImportResult, error) {
 	if st == nil {
 		return ImportResult{}, errors.New("import: no statement")
 	}
-	res := ImportResult{Events: len(st.Events)}
-	err := j.inTx(ctx, func(tx *sql.Tx) error {
-		im, err := newImporter(ctx, tx, acct, &res)
-		if err != nil {
-			return err
-		}
-		im.stAccount = st.Account
-		defer im.close()
-		return im.run(st.Events)
+	res := ImportResult{Events: len(st.Events), CashEvents: len(st.Cash), NotImported: st.Skipped}
+	err := j.owned(ctx, func() error {
+		return j.inTx(ctx, func(tx *sql.Tx) error {
+			im, err := newImporter(ctx, tx, acct, &res)
+			if err != nil {
+				return err
+			}
+			im.stAccount = st.Account
+			defer im.close()
+			if err := im.run(st.Events); err != nil {
+				return err
+			}
+			return im.recordCash(st.Cash)
+		})
 	})
 	if err != nil {
-		return ImportResult{Events: len(st.Events)}, err
+		return ImportResult{Events: len(st.Events), CashEvents: len(st.Cash), NotImported: st.Skipped}, err
 	}
 	return res, nil
 }
@@ -1087,21 +1097,30 @@ func decimals(s ...string) ([]decimal.Decimal, error) {
 }
 
 // Reconciliation is the line shown after an import: the statement's net cash of the rows
-// imported now against the journal's, and the legs open at the end, in dollars with the
-// true minus sign.
+// imported now (trades and money movements) against the journal's, the legs open at the end,
+// and how many rows were not imported, in dollars with the true minus sign.
 func (r ImportResult) Reconciliation() string {
 	money := func(d decimal.Decimal) string { return strings.Replace(d.StringFixed(2), "-", "−", 1) + " $" }
-	open := fmt.Sprintf("%d legs open at the end", r.OpenLegs)
+	tail := fmt.Sprintf("%d legs open at the end", r.OpenLegs)
+	if n := len(r.NotImported); n == 1 {
+		tail += "; 1 row not imported (listed below)"
+	} else if n > 1 {
+		tail += fmt.Sprintf("; %d rows not imported (listed below)", n)
+	}
 	switch {
-	case r.CashRows == 0 && r.New > 0:
-		return "Reconciliation: the statement has no cash column for the new rows; " + open + "."
+	case r.CashRows == 0 && r.New+r.CashNew > 0:
+		return "Reconciliation: the statement has no cash column for the new rows; " + tail + "."
 	case r.CashRows == 0:
-		return "Reconciliation: nothing new; " + open + "."
+		return "Reconciliation: nothing new; " + tail + "."
 	}
 	verdict := "they agree"
 	if diff := r.StatementCash.Sub(r.JournalCash); diff.Abs().GreaterThanOrEqual(decimal.New(1, -2)) {
 		verdict = "they DIFFER by " + money(diff)
 	}
-	return fmt.Sprintf("Reconciliation: net cash of the %d new rows %s on the statement, %s in the journal (%s); %s.",
-		r.CashRows, money(r.StatementCash), money(r.JournalCash), verdict, open)
+	rows := fmt.Sprintf("%d new rows", r.CashRows)
+	if r.CashNew > 0 {
+		rows = fmt.Sprintf("%d new rows (%d trade rows, %d money movements)", r.CashRows, r.CashRows-r.CashNew, r.CashNew)
+	}
+	return fmt.Sprintf("Reconciliation: net cash of the %s %s on the statement, %s in the journal (%s); %s.",
+		rows, money(r.StatementCash), money(r.JournalCash), verdict, tail)
 }

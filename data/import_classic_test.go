@@ -23,18 +23,19 @@ func TestImportTastyworksClassic(t *testing.T) {
 	if res.New != 7 {
 		t.Fatalf("result %+v, want 7 new", res)
 	}
-	// the broker's Amount − Fees of the 7 rows and the journal's cash agree: −65502.12; only
-	// the 100 assigned SPY shares are open at the end
-	equalDec(t, "statement cash", res.StatementCash, "-65502.12")
-	equalDec(t, "journal cash", res.JournalCash, "-65502.12")
-	if res.CashRows != 7 || res.OpenLegs != 1 {
-		t.Errorf("cash rows, open legs = %d, %d; want 7, 1", res.CashRows, res.OpenLegs)
+	// the broker's Amount − Fees of the 7 trade rows, −65502.12, plus the two money movements
+	// (interest 3.12, deposit 10000), and the journal's cash agree: −55499.00; only the 100
+	// assigned SPY shares are open at the end
+	equalDec(t, "statement cash", res.StatementCash, "-55499.00")
+	equalDec(t, "journal cash", res.JournalCash, "-55499.00")
+	if res.CashRows != 9 || res.CashNew != 2 || res.OpenLegs != 1 {
+		t.Errorf("cash rows, money movements, open legs = %d, %d, %d; want 9, 2, 1", res.CashRows, res.CashNew, res.OpenLegs)
 	}
-	if got, want := res.Reconciliation(), "Reconciliation: net cash of the 7 new rows −65502.12 $ on the statement, −65502.12 $ in the journal (they agree); 1 legs open at the end."; got != want {
+	if got, want := res.Reconciliation(), "Reconciliation: net cash of the 9 new rows (7 trade rows, 2 money movements) −55499.00 $ on the statement, −55499.00 $ in the journal (they agree); 1 legs open at the end."; got != want {
 		t.Errorf("reconciliation\n got %s\nwant %s", got, want)
 	}
 	again, err := j.Import(context.Background(), AccountRef{}, st)
-	if err != nil || again.New != 0 || again.Skipped != 7 {
+	if err != nil || again.New != 0 || again.Skipped != 7 || again.CashNew != 0 || again.CashAlready != 2 {
 		t.Fatalf("again %+v, %v", again, err)
 	}
 	list, err := j.ListTrades(context.Background(), Filter{}, Page{})
@@ -90,7 +91,7 @@ func TestImportReconcilesWithTheBrokersCash(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.CashRows != res.New || !res.StatementCash.Equal(res.JournalCash) {
+			if res.CashRows != res.New+res.CashNew || !res.StatementCash.Equal(res.JournalCash) {
 				t.Errorf("%s", res.Reconciliation())
 			}
 		})

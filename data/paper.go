@@ -45,7 +45,8 @@ func (j *Journal) LoadPaper(ctx context.Context, account string) ([]PaperRow, er
 
 // SavePaper writes rows of a paper account in one transaction: a row replaces the one of
 // the same kind and key (keeping its place in the load order), and a row with a nil Body
-// deletes it. It implements brokers/paper's Store.
+// deletes it. It implements brokers/paper's Store. Only the journal's owner may change a
+// paper account: on a Shared journal that another process owns it returns an *InUseError.
 func (j *Journal) SavePaper(ctx context.Context, account string, rows []PaperRow) error {
 	if account == "" {
 		return errors.New("paper account name is empty")
@@ -55,7 +56,15 @@ func (j *Journal) SavePaper(ctx context.Context, account string, rows []PaperRow
 			return fmt.Errorf("saving paper account %q: a row has no kind", account)
 		}
 	}
-	err := j.inTx(ctx, func(tx *sql.Tx) error {
+	err := j.owned(ctx, func() error { return j.savePaper(ctx, account, rows) })
+	if err != nil {
+		return fmt.Errorf("saving paper account %q: %w", account, err)
+	}
+	return nil
+}
+
+func (j *Journal) savePaper(ctx context.Context, account string, rows []PaperRow) error {
+	return j.inTx(ctx, func(tx *sql.Tx) error {
 		put, err := tx.PrepareContext(ctx, `INSERT INTO paper_rows (account, kind, key, body) VALUES (?, ?, ?, ?)
 			ON CONFLICT (account, kind, key) DO UPDATE SET body = excluded.body`)
 		if err != nil {
@@ -79,8 +88,4 @@ func (j *Journal) SavePaper(ctx context.Context, account string, rows []PaperRow
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("saving paper account %q: %w", account, err)
-	}
-	return nil
 }

@@ -63,12 +63,23 @@ func migrations() ([]migration, error) {
 // Journal is the per-user SQLite store. All writes go through one connection (a pool of
 // size one with BEGIN IMMEDIATE), reads through a separate read-only pool, so readers never
 // wait for the writer (WAL) and writers never fight each other for the lock.
+//
+// One process owns a journal for writing: Open holds an OS lock on "<path>.lock" until
+// Close (or the process's end), and a second Open of the same journal — from another Keel
+// or the same process — returns an *InUseError naming the owner, unless it is Shared.
+//
+// The journal, its WAL and shared-memory files, its lock file and its migration backups are
+// the user's alone: created 0600, and tightened to 0600 on open when an older Keel left
+// them readable by others.
 type Journal struct {
-	path  string
-	write *sql.DB
-	read  *sql.DB
-	now   func() time.Time
-	loc   *time.Location
+	path     string
+	write    *sql.DB
+	read     *sql.DB
+	now      func() time.Time
+	loc      *time.Location
+	shared   bool
+	lockWait time.Duration
+	lock     *fileLock // nil for a Shared journal
 }
 
 // Option adjusts how Open sets up a Journal.
@@ -106,7 +117,10 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + esc + "?" + q
 }
 
-// Open opens (creating if needed) the journal at path and brings its schema up to date.
+// Open opens (creating if needed) the journal at path, takes the lock that makes this
+// process its writer (see Journal; Shared and WithLockWait change how), and brings its schema
+// up to date. When another process owns the journal it returns an *InUseError
+// (errors.Is(err, ErrJournalInUse)); when the disk holding it is full, a *DiskFullError.
 // Before migrating a file that already holds a schema it writes a backup next to it,
 // "<path>.bak-v<N>-<UTC timestamp>", with VACUUM INTO.
 func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
@@ -117,17 +131,32 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 	return openWith(ctx, path, ms, opts)
 }
 
-func openWith(ctx context.Context, path string, ms []migration, opts []Option) (*Journal, error) {
+func openWith(ctx context.Context, path string, ms []migration, opts []Option) (j *Journal, err error) {
 	if path == "" {
 		return nil, errors.New("journal path is empty")
 	}
-	j := &Journal{path: path, now: time.Now, loc: time.Local}
+	j = &Journal{path: path, now: time.Now, loc: time.Local}
 	for _, o := range opts {
 		o(j)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating the journal folder: %w", err)
+		return nil, j.explain(fmt.Errorf("creating the journal folder: %w", err))
 	}
+	if !j.shared {
+		if j.lock, err = lockJournal(ctx, path, j.lockWait); err != nil {
+			return nil, j.explain(err)
+		}
+		lock := j.lock
+		defer func() {
+			if err != nil {
+				lock.release()
+			}
+		}()
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, j.explain(fmt.Errorf("creating journal %s: %w", path, err))
+	}
+	tightenAll(path)
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("opening journal %s: %w", path, err)
@@ -138,12 +167,12 @@ func openWith(ctx context.Context, path string, ms []migration, opts []Option) (
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("opening journal %s: %w", path, err)
+		return nil, j.explain(fmt.Errorf("opening journal %s: %w", path, err))
 	}
 	j.write = w
-	if err := j.migrate(ctx, ms); err != nil {
+	if err := j.migrateOwned(ctx, ms); err != nil {
 		w.Close()
-		return nil, err
+		return nil, j.explain(err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
@@ -155,16 +184,34 @@ func openWith(ctx context.Context, path string, ms []migration, opts []Option) (
 	if err := r.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()
-		return nil, fmt.Errorf("opening journal %s: %w", path, err)
+		return nil, j.explain(fmt.Errorf("opening journal %s: %w", path, err))
 	}
 	j.read = r
 	return j, nil
 }
 
-// Close closes both pools. The WAL is checkpointed by SQLite when the last connection closes.
-func (j *Journal) Close() error {
-	return errors.Join(j.read.Close(), j.write.Close())
+// migrateOwned migrates the schema when it is behind; a Shared journal does so only while
+// it can hold the lock, so it never changes the schema under the process that owns it.
+func (j *Journal) migrateOwned(ctx context.Context, ms []migration) error {
+	var version int
+	if err := j.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("reading the journal's schema version: %w", err)
+	}
+	if version >= len(ms) {
+		return j.migrate(ctx, ms) // nothing to do, or a schema newer than this Keel: say so
+	}
+	return j.owned(ctx, func() error { return j.migrate(ctx, ms) })
 }
+
+// Close closes both pools. The WAL is checkpointed by SQLite when the last connection closes.
+// The journal's lock is released last.
+func (j *Journal) Close() error {
+	return errors.Join(j.read.Close(), j.write.Close(), j.lock.release())
+}
+
+// Owner reports whether this journal holds the lock that makes its process the journal's
+// writer (false for a Shared journal).
+func (j *Journal) Owner() bool { return j.lock != nil }
 
 // Path is the journal's file name.
 func (j *Journal) Path() string { return j.path }
@@ -199,6 +246,11 @@ func (j *Journal) migrate(ctx context.Context, ms []migration) error {
 	if version > 0 {
 		backup := fmt.Sprintf("%s.bak-v%d-%s", j.path, version, j.now().UTC().Format("20060102T150405Z"))
 		lit := "'" + strings.ReplaceAll(backup, "'", "''") + "'"
+		// VACUUM INTO fills an empty file it is given and keeps its mode; a file it creates
+		// itself would be 0644.
+		if err := createPrivate(backup); err != nil {
+			return fmt.Errorf("backing up the journal to %s before migrating: %w", backup, err)
+		}
 		if _, err := j.write.ExecContext(ctx, "VACUUM INTO "+lit); err != nil {
 			return fmt.Errorf("backing up the journal to %s before migrating: %w", backup, err)
 		}

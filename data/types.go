@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/keel-desk/keel/data/statement"
 	"github.com/keel-desk/keel/engine/instrument"
 )
 
@@ -48,6 +49,14 @@ type ImportResult struct {
 	StatementCash decimal.Decimal
 	JournalCash   decimal.Decimal
 	OpenLegs      int
+	// Money movements (deposits, interest, dividends, fees, …): in the statement, recorded
+	// now, already in the journal. Those recorded now count in CashRows and both cash sums.
+	CashEvents  int
+	CashNew     int
+	CashAlready int
+	// NotImported lists the statement's rows that are neither a position change nor a money
+	// movement — file, line, text and why — so none is dropped in silence.
+	NotImported []statement.SkippedRow
 }
 
 // Status is whether a trade still has open legs.

@@ -54,7 +54,7 @@ func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		path = p
 	}
-	j, err := data.Open(ctx, path)
+	j, err := data.Open(ctx, path, data.Shared()) // reads beside a running Keel
 	if err != nil {
 		fmt.Fprintln(stderr, "keel checklist:", err)
 		return 2

@@ -5,22 +5,29 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+	"time"
 
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
 )
 
 const journalUsage = `usage:
-  keel journal import [--db PATH] [--account ID] FILE...
-  keel journal export [--db PATH] --format csv [--out FILE]`
+  keel journal import [--db PATH] [--account ID] [--skip-unknown] FILE...
+  keel journal export [--db PATH] --format csv [--out FILE]
+  keel journal backup [--db FILE] [--keep N]
+  keel journal backups [--db FILE]
+  keel journal restore FILE [--db FILE]`
 
 // JournalCommand runs "keel journal ..." with args after "journal" and returns the exit
 // status: 0 on success, 1 when something failed, 2 on bad usage. import records each file in
 // its own transaction (a bad file changes nothing and its error is printed as the parser or
 // the journal reports it, e.g. `statement.csv line 14: Quantity "1O" is not a number`); the
-// other files are still imported. export writes the trades as CSV to stdout or --out.
+// other files are still imported. A row that looks like a trade but that the importer does
+// not understand refuses the file unless --skip-unknown; every row not imported is listed
+// after the file's summary line. export writes the trades as CSV to stdout or --out (a file
+// only its owner can read). import writes, so it waits a few seconds for a running Keel to
+// release the journal and then refuses, naming it; export only reads and works beside it.
 func JournalCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, journalUsage)
@@ -31,6 +38,8 @@ func JournalCommand(args []string, stdout, stderr io.Writer) int {
 		return journalImport(args[1:], stdout, stderr)
 	case "export":
 		return journalExport(args[1:], stdout, stderr)
+	case "backup", "backups", "restore":
+		return BackupCommand(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, journalUsage)
 		return 0
@@ -58,7 +67,11 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func openForCommand(path string, stderr io.Writer) (*data.Journal, bool) {
+// importLockWait is how long keel journal import waits for another Keel to release the
+// journal before it refuses.
+var importLockWait = 5 * time.Second
+
+func openForCommand(path string, stderr io.Writer, opts ...data.Option) (*data.Journal, bool) {
 	if path == "" {
 		var err error
 		if path, err = data.DefaultPath(); err != nil {
@@ -66,7 +79,7 @@ func openForCommand(path string, stderr io.Writer) (*data.Journal, bool) {
 			return nil, false
 		}
 	}
-	j, err := data.Open(context.Background(), path)
+	j, err := data.Open(context.Background(), path, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "keel journal:", err)
 		return nil, false
@@ -79,6 +92,7 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	db := fs.String("db", "", "journal file (default: the per-user config dir, Keel/keel.db)")
 	account := fs.String("account", "", "account to file the statements under when they do not name one")
+	skipUnknown := fs.Bool("skip-unknown", false, "list a trade-like row the importer does not understand as not imported instead of refusing the file")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -87,14 +101,14 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "keel journal import: no statement files given\n"+journalUsage)
 		return 2
 	}
-	j, ok := openForCommand(*db, stderr)
+	j, ok := openForCommand(*db, stderr, data.WithLockWait(importLockWait))
 	if !ok {
 		return 1
 	}
 	defer j.Close()
 	status := 0
 	for _, path := range files {
-		st, err := statement.ParseFile(path)
+		st, err := statement.ParseFileWith(path, statement.Options{SkipUnknown: *skipUnknown})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
@@ -113,8 +127,11 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 			status = 1
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d trades opened, %d closed, %d rolls. %s\n",
-			path, res.Events, res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls, res.Reconciliation())
+		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d money movements, %d new; %d trades opened, %d closed, %d rolls. %s\n",
+			path, res.Events, res.New, res.Skipped, res.CashEvents, res.CashNew, res.TradesOpened, res.TradesClosed, res.Rolls, res.Reconciliation())
+		for _, row := range res.NotImported {
+			fmt.Fprintf(stdout, "%s: %s\n", path, row)
+		}
 	}
 	return status
 }
@@ -137,14 +154,14 @@ func journalExport(args []string, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "keel journal export: --format must be csv (got %q)\n", *format)
 		return 2
 	}
-	j, ok := openForCommand(*db, stderr)
+	j, ok := openForCommand(*db, stderr, data.Shared())
 	if !ok {
 		return 1
 	}
 	defer j.Close()
 	w := stdout
 	if *out != "" {
-		f, err := os.Create(*out)
+		f, err := data.CreateExport(*out)
 		if err != nil {
 			fmt.Fprintln(stderr, "keel journal export:", err)
 			return 1

@@ -86,6 +86,9 @@ type JournalView struct {
 	banner     *widget.Label
 	importNote *widget.Label
 	importBtn  *widget.Button
+	importSkip *widget.Check     // --skip-unknown: list trade-like rows not understood instead of refusing the file
+	skipped    *widget.Label     // the rows the last import did not import, one a line
+	skippedBox *widget.Accordion // "Rows not imported (n)", hidden when none
 
 	filter   data.Filter
 	sortBy   data.SortBy
@@ -161,6 +164,11 @@ func (v *JournalView) build() {
 	v.importNote = widget.NewLabel("")
 	v.importNote.Wrapping = fyne.TextWrapWord
 	v.importBtn = widget.NewButton("Import statement…", v.chooseStatement)
+	v.importSkip = widget.NewCheck("Skip rows it does not understand", nil)
+	v.skipped = widget.NewLabel("")
+	v.skipped.Wrapping = fyne.TextWrapWord
+	v.skippedBox = widget.NewAccordion(widget.NewAccordionItem("Rows not imported", container.NewVScroll(v.skipped)))
+	v.skippedBox.Hide()
 
 	v.account = widget.NewSelect([]string{allAccounts}, nil)
 	v.account.SetSelectedIndex(0)
@@ -270,8 +278,8 @@ func (v *JournalView) build() {
 		container.NewTabItem("Stats", statsTab),
 		container.NewTabItem("P&L by Greek", v.buildGreekTab()),
 	)
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(v.importBtn),
-		container.NewVBox(v.banner, v.importNote))
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(v.importBtn, v.importSkip),
+		container.NewVBox(v.banner, v.importNote, v.skippedBox))
 	v.content = container.NewBorder(top, nil, nil, nil, v.tabs)
 }
 
@@ -644,9 +652,11 @@ func (v *JournalView) ImportFile(path string) {
 	v.importBtn.Disable()
 	v.importNote.Importance = widget.MediumImportance
 	v.importNote.SetText("Importing " + path + "…")
+	v.showNotImported(nil)
+	opts := statement.Options{SkipUnknown: v.importSkip.Checked}
 	v.Background(func() func() {
 		var res data.ImportResult
-		st, err := statement.ParseFile(path)
+		st, err := statement.ParseFileWith(path, opts)
 		if err == nil {
 			res, err = v.j.Import(v.ctx, ref, st)
 		}
@@ -662,9 +672,10 @@ func (v *JournalView) ImportFile(path string) {
 				return
 			}
 			v.importNote.Importance = widget.SuccessImportance
-			msg := fmt.Sprintf("%s: %d new fills, %d already in the journal; %d trades opened, %d closed, %d rolls.",
-				shortName(path), res.New, res.Skipped, res.TradesOpened, res.TradesClosed, res.Rolls)
+			msg := fmt.Sprintf("%s: %d new fills, %d already in the journal; %d new money movements; %d trades opened, %d closed, %d rolls.",
+				shortName(path), res.New, res.Skipped, res.CashNew, res.TradesOpened, res.TradesClosed, res.Rolls)
 			msg += " " + res.Reconciliation()
+			v.showNotImported(res.NotImported)
 			if len(st.Warnings) > 0 {
 				msg += " Warnings: " + strings.Join(st.Warnings, "; ")
 			}
@@ -674,6 +685,24 @@ func (v *JournalView) ImportFile(path string) {
 			v.loadLessons()
 		}
 	})
+}
+
+// showNotImported lists the rows an import did not import (file, line, text, why), or hides
+// the list when there are none.
+func (v *JournalView) showNotImported(rows []statement.SkippedRow) {
+	if len(rows) == 0 {
+		v.skipped.SetText("")
+		v.skippedBox.Hide()
+		return
+	}
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		lines[i] = r.String()
+	}
+	v.skipped.SetText(strings.Join(lines, "\n"))
+	v.skippedBox.Items[0].Title = fmt.Sprintf("Rows not imported (%d)", len(rows))
+	v.skippedBox.Refresh()
+	v.skippedBox.Show()
 }
 
 func shortName(path string) string {

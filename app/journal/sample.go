@@ -39,6 +39,9 @@ func SeedSampleHistory(ctx context.Context, j *data.Journal) (bool, error) {
 	for i := range st.Events {
 		st.Events[i].Broker, st.Events[i].Account = "", ""
 	}
+	for i := range st.Cash {
+		st.Cash[i].Broker, st.Cash[i].Account = "", ""
+	}
 	st.Account = ""
 	if _, err := j.Import(ctx, SampleAccount, st); err != nil {
 		return false, fmt.Errorf("sample history: %w", err)

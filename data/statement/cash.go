@@ -34,12 +34,6 @@ func checkCash(cell string, kind Kind, qty, price decimal.Decimal, in instrument
 	return nil
 }
 
-// notImported is the warning for a CSV row that is neither a fill nor an error: the file,
-// the line, the row's text and why.
-func notImported(name string, line int, rec []string, why string) string {
-	return fmt.Sprintf("%s line %d: %q not imported: %s", name, line, clip(strings.Join(rec, ","), 120), why)
-}
-
 // tastyCash is a tastytrade row's cash: Total where the layout has it, else Value plus the
 // (negative) Commissions and Fees.
 func tastyCash(r tastyRow) (decimal.Decimal, bool) {
@@ -55,4 +49,62 @@ func tastyCash(r tastyRow) (decimal.Decimal, bool) {
 		sum = sum.Add(d)
 	}
 	return sum, true
+}
+
+// cashKind names a money movement from the broker's words for it (a type, a sub type or a
+// description, joined) and its sign.
+func cashKind(text string, amount decimal.Decimal) CashKind {
+	t := strings.ToLower(text)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("mark to market", "mark-to-market", "variation", "futures sweep", "settlement of futures"):
+		return MarkToMarket
+	case has("dividend", "in lieu", "withholding"):
+		return Dividend
+	case has("interest"):
+		return Interest
+	case has("adjust", "rebate", "refund", "reversal", "commission adj"):
+		if has("fee", "commission", "rebate", "refund") {
+			return FeeAdjustment
+		}
+		return OtherCash
+	case has("fee", "commission"):
+		return Fee
+	case has("withdraw", "disbursement"):
+		return Withdrawal
+	case has("deposit", "funding", "ach ", "wire", "transfer in"):
+		if amount.Sign() < 0 {
+			return Withdrawal
+		}
+		return Deposit
+	}
+	return OtherCash
+}
+
+// joinText joins the non-empty parts with ": ".
+func joinText(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ": ")
+}
+
+// movesPosition says whether a row looks like a trade: it names a symbol and a non-zero
+// quantity.
+func movesPosition(symbol, quantity string) bool {
+	if strings.TrimSpace(symbol) == "" {
+		return false
+	}
+	q, ok := number(quantity)
+	return ok && !q.IsZero()
 }

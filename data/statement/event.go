@@ -58,3 +58,34 @@ type Event struct {
 	Cash    decimal.Decimal
 	HasCash bool
 }
+
+// CashKind is what a money movement was, in the trader's words.
+type CashKind string
+
+const (
+	Deposit       CashKind = "deposit"
+	Withdrawal    CashKind = "withdrawal"
+	Interest      CashKind = "interest"       // credit or debit interest, margin interest
+	Dividend      CashKind = "dividend"       // dividends and payments in lieu, withholding tax on them
+	Fee           CashKind = "fee"            // account, data, exchange and regulatory fees
+	FeeAdjustment CashKind = "fee adjustment" // a fee or commission refunded or corrected
+	MarkToMarket  CashKind = "mark to market" // a future's daily variation margin
+	OtherCash     CashKind = "other"          // any other money movement, kept with its text
+)
+
+// CashEvent is a money movement that changes no position: a deposit, a withdrawal, interest,
+// a dividend, a fee or its adjustment. Amount is the broker's own figure, signed from the
+// account's side (received positive, paid negative). ID is stable across re-imports, like an
+// Event's, so a statement imported twice records each movement once.
+type CashEvent struct {
+	Broker      string
+	Account     string
+	ID          string
+	Time        time.Time
+	Kind        CashKind
+	Amount      decimal.Decimal
+	Currency    string // empty when the statement does not say (the account's currency)
+	Symbol      string // the security a dividend or fee is about, when the row names one
+	Description string // the broker's text for the row
+	Source      string // "statement.csv line 14"
+}

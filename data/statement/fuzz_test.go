@@ -53,7 +53,12 @@ func fewRows(data []byte) []byte {
 // checkParse: never a panic, never a statement together with an error, and every event of
 // a successful parse is whole.
 func checkParse(t *testing.T, name string, data []byte) {
-	st, err := Parse(name, strings.NewReader(string(data)))
+	checkParseWith(t, name, data, Options{})
+	checkParseWith(t, name, data, Options{SkipUnknown: true})
+}
+
+func checkParseWith(t *testing.T, name string, data []byte, opts Options) {
+	st, err := ParseWith(name, strings.NewReader(string(data)), opts)
 	if err != nil {
 		if st != nil {
 			t.Fatalf("statement with error %v", err)
@@ -70,6 +75,17 @@ func checkParse(t *testing.T, name string, data []byte) {
 		}
 		seen[e.ID] = true
 	}
+	for _, c := range st.Cash {
+		if c.ID == "" || seen[c.ID] || c.Kind == "" || c.Time.IsZero() || c.Source == "" {
+			t.Fatalf("bad cash event %+v", c)
+		}
+		seen[c.ID] = true
+	}
+	for _, r := range st.Skipped {
+		if r.File != name || r.Line < 1 || r.Why == "" {
+			t.Fatalf("bad row listing %+v", r)
+		}
+	}
 }
 
 func FuzzParseCSV(f *testing.F) {
@@ -77,8 +93,28 @@ func FuzzParseCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.csv", data) })
 }
 
+// One target per CSV layout, seeded with its corpus files, so each parser gets the whole run.
+func FuzzParseTastytrade(f *testing.F) {
+	seedFiles(f, "tasty*.csv")
+	seedFiles(f, "corpus/transactions_history_*.csv")
+	seedFiles(f, "corpus/tastyworks_legacy_*.csv")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.csv", data) })
+}
+
+func FuzzParseTastyworksClassic(f *testing.F) {
+	seedFiles(f, "corpus/tastyworks_classic_*.csv")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.csv", data) })
+}
+
+func FuzzParseThinkorswim(f *testing.F) {
+	seedFiles(f, "thinkorswim*.csv")
+	seedFiles(f, "corpus/thinkorswim_*.csv")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.csv", data) })
+}
+
 func FuzzParseFlex(f *testing.F) {
 	seedFiles(f, "*.xml")
+	seedFiles(f, "corpus/*.xml")
 	f.Add([]byte(`<FlexQueryResponse><FlexStatements><FlexStatement accountId="U1"><Trades>` +
 		`<Trade assetCategory="STK" symbol="VXX" dateTime="20260918;100500" quantity="-100" buySell="SELL" tradePrice="47.35" ibCommission="-1" ibExecID="e1" ibOrderID="1"/>` +
 		`</Trades><OptionEAE><OptionEAE assetCategory="OPT" symbol="SPY   261016P00640000" underlyingSymbol="SPY" strike="640" expiry="20261016" putCall="P" date="20261016" transactionType="Assignment" quantity="2"/>` +

@@ -18,12 +18,27 @@ package statement
 //     (OptionEAE is the fuller record); without it they are read as the same events.
 //   - assetCategory STK (stocks and ETFs), OPT, FUT, FOP; for FOP underlyingSymbol is the
 //     future (ESZ6); multiplier is the contract multiplier; expiry yyyyMMdd.
+//   - proceeds (−quantity × price × multiplier) and netCash (proceeds with ibCommission and
+//     taxes) are IBKR's cash and the truth for money: proceeds must match the price and
+//     multiplier to the cent, netCash the proceeds and costs, or the row fails. A future's
+//     proceeds are its notional (settled as variation margin), so its trade's cash is its
+//     costs.
+//   - CashTransactions/CashTransaction (type Deposits/Withdrawals, Dividends, Payment In Lieu
+//     Of Dividends, Withholding Tax, Broker Interest Paid/Received, Other Fees, Commission
+//     Adjustments, …; amount signed): money movements, read as CashEvents (DETAIL rows; a
+//     SUMMARY row is listed as skipped).
+//   - Rows not read — Trades summary rows (levelOfDetail ORDER etc.), Trades rows repeated by
+//     OptionEAE, and every row of the Transfers, CorporateActions and SalesTaxes sections —
+//     are listed in Statement.Skipped; a Transfers or CorporateActions row with a symbol and
+//     a quantity fails the file unless SkipUnknown, since it moves a position Keel does not
+//     read. A trade whose buySell is a cancellation ("BUY (Ca.)") fails the same way.
 
 import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -40,14 +55,20 @@ type flexRow struct {
 	line    int
 	account string // the enclosing FlexStatement's accountId
 	attrs   map[string]string
+	section string // the parent element: Trades, OptionEAE, CashTransactions, …
 }
+
+// flexUnread are the Flex sections that move positions or cash but that Keel does not read:
+// each of their rows is listed in Statement.Skipped (and one with a symbol and a quantity
+// fails the file unless Options.SkipUnknown), never passed over in silence.
+var flexUnread = map[string]bool{"Transfers": true, "CorporateActions": true, "SalesTaxes": true}
 
 // maxFlexDepth bounds element nesting: FlexQueryResponse/FlexStatements/FlexStatement/
 // Trades/Trade is 5 deep, so anything past 32 is not a statement and is refused at once,
 // before a deeply nested file costs gigabytes.
 const maxFlexDepth = 32
 
-func parseFlex(name string, data []byte) (*Statement, error) {
+func parseFlex(name string, data []byte, opts Options) (*Statement, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.CharsetReader = xmlCharset
 	var stack []string
@@ -98,9 +119,11 @@ func parseFlex(name string, data []byte) (*Statement, error) {
 				hasEAE = true
 			case (t.Name.Local == "Trade" && parent == "Trades") ||
 				(t.Name.Local == "OptionEAE" && parent == "OptionEAE") ||
-				(t.Name.Local == "OpenPosition" && parent == "OpenPositions"):
+				(t.Name.Local == "OpenPosition" && parent == "OpenPositions") ||
+				(t.Name.Local == "CashTransaction" && parent == "CashTransactions") ||
+				(flexUnread[parent] && len(stack) == 5):
 				counts[t.Name.Local]++
-				rows = append(rows, flexRow{elem: t.Name.Local, index: counts[t.Name.Local], line: line, account: stmtAccount, attrs: attrs})
+				rows = append(rows, flexRow{elem: t.Name.Local, index: counts[t.Name.Local], line: line, account: stmtAccount, attrs: attrs, section: parent})
 			}
 		case xml.EndElement:
 			if len(stack) > 0 {
@@ -125,21 +148,52 @@ func parseFlex(name string, data []byte) (*Statement, error) {
 		if acct != "" {
 			accounts[acct] = true
 		}
+		tradeLike := r.attrs["symbol"] != "" && r.attrs["quantity"] != "" && r.attrs["quantity"] != "0"
+		fail := func(err error) error {
+			return st.rowFailure(opts, name, r.line, r.text(), tradeLike, err)
+		}
+		if flexUnread[r.section] {
+			if err := fail(r.bad(name, "", "is in the "+r.section+" section, which Keel does not read")); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		switch r.elem {
 		case "Trade":
 			ev, skip, err := flexTrade(name, r, acct, hasEAE, ids)
 			if err != nil {
-				return nil, err
+				if err := fail(err); err != nil {
+					return nil, err
+				}
+				continue
 			}
-			if !skip {
-				st.Events = append(st.Events, ev)
+			if skip != "" {
+				st.skip(name, r.line, r.text(), skip)
+				continue
 			}
+			st.Events = append(st.Events, ev)
 		case "OptionEAE":
 			ev, err := flexEAE(name, r, acct, ids)
 			if err != nil {
-				return nil, err
+				if err := fail(err); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			st.Events = append(st.Events, ev)
+		case "CashTransaction":
+			ce, skip, err := flexCash(name, r, acct, ids)
+			if err != nil {
+				if err := fail(err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if skip != "" {
+				st.skip(name, r.line, r.text(), skip)
+				continue
+			}
+			st.Cash = append(st.Cash, ce)
 		case "OpenPosition":
 			p, err := flexPosition(name, r, acct)
 			if err != nil {
@@ -305,18 +359,18 @@ func hasNote(notes, code string) bool {
 	return false
 }
 
-func flexTrade(name string, r flexRow, acct string, hasEAE bool, ids *idMaker) (Event, bool, error) {
+func flexTrade(name string, r flexRow, acct string, hasEAE bool, ids *idMaker) (Event, string, error) {
 	a := r.attrs
 	if lod := a["levelOfDetail"]; lod != "" && lod != "EXECUTION" {
-		return Event{}, true, nil
+		return Event{}, "a " + lod + " row sums executions; Keel imports the EXECUTION rows", nil
 	}
 	when, ok := flexTime(a["dateTime"])
 	if !ok {
 		if a["dateTime"] != "" || a["tradeDate"] == "" {
-			return Event{}, false, r.bad(name, "dateTime", "is not a time like 20260915;100146")
+			return Event{}, "", r.bad(name, "dateTime", "is not a time like 20260915;100146")
 		}
 		if when, ok = flexDate(a["tradeDate"]); !ok {
-			return Event{}, false, r.bad(name, "tradeDate", "is not a date like 20260915")
+			return Event{}, "", r.bad(name, "tradeDate", "is not a date like 20260915")
 		}
 	}
 	kind := Fill
@@ -337,43 +391,43 @@ func flexTrade(name string, r flexRow, acct string, hasEAE bool, ids *idMaker) (
 		kind = Expiration
 	}
 	if kind != Fill && hasEAE {
-		return Event{}, true, nil
+		return Event{}, "the " + kind.String() + " is imported from the statement's OptionEAE section", nil
 	}
 	qty, err := r.num(name, "quantity")
 	if err != nil {
-		return Event{}, false, err
+		return Event{}, "", err
 	}
 	switch a["buySell"] {
 	case "BUY":
 		if qty.Sign() < 0 {
-			return Event{}, false, r.bad(name, "quantity", "is negative on a BUY")
+			return Event{}, "", r.bad(name, "quantity", "is negative on a BUY")
 		}
 	case "SELL":
 		if qty.Sign() > 0 {
-			return Event{}, false, r.bad(name, "quantity", "is positive on a SELL")
+			return Event{}, "", r.bad(name, "quantity", "is positive on a SELL")
 		}
 	case "":
 	default:
-		return Event{}, false, r.bad(name, "buySell", "is not BUY or SELL")
+		return Event{}, "", r.bad(name, "buySell", "is not BUY or SELL")
 	}
 	if qty.IsZero() {
-		return Event{}, false, r.bad(name, "quantity", "is zero")
+		return Event{}, "", r.bad(name, "quantity", "is zero")
 	}
 	price, err := r.num(name, "tradePrice")
 	if err != nil {
-		return Event{}, false, err
+		return Event{}, "", err
 	}
 	comm, err := r.optNum(name, "ibCommission")
 	if err != nil {
-		return Event{}, false, err
+		return Event{}, "", err
 	}
 	taxes, err := r.optNum(name, "taxes")
 	if err != nil {
-		return Event{}, false, err
+		return Event{}, "", err
 	}
 	in, err := flexInstrument(name, r, when)
 	if err != nil {
-		return Event{}, false, err
+		return Event{}, "", err
 	}
 	effect := EffectUnknown
 	switch a["openCloseIndicator"] {
@@ -396,12 +450,23 @@ func flexTrade(name string, r flexRow, acct string, hasEAE bool, ids *idMaker) (
 	default:
 		id = ids.make("Trade", acct, a["dateTime"], a["tradeDate"], a["symbol"], a["quantity"], a["tradePrice"], a["ibOrderID"])
 	}
-	return Event{
-		Broker: "ibkr", Account: acct, ID: id, Order: a["ibOrderID"], Time: when, Kind: kind, Effect: effect,
+	order := a["ibOrderID"]
+	if kind != Fill {
+		// IBKR books assignments, exercises and expirations with no order (ibOrderID 0 or
+		// empty, the same on every such row of the file): the option leaving and the shares or
+		// future it delivers that day belong together, as in the OptionEAE section.
+		order = "eae:" + when.Format("20060102") + ":" + in.Root
+	}
+	ev := Event{
+		Broker: "ibkr", Account: acct, ID: id, Order: order, Time: when, Kind: kind, Effect: effect,
 		Instrument: in, Symbol: a["symbol"], Quantity: qty, Price: price.Abs(),
 		Commission: comm.Neg(), Fees: taxes.Neg(),
 		Source: fmt.Sprintf("%s line %d (Trade #%d)", name, r.line, r.index),
-	}, false, nil
+	}
+	if err := flexMoney(name, r, &ev, comm.Add(taxes)); err != nil {
+		return Event{}, "", err
+	}
+	return ev, "", nil
 }
 
 func flexEAE(name string, r flexRow, acct string, ids *idMaker) (Event, error) {
@@ -461,12 +526,120 @@ func flexEAE(name string, r flexRow, acct string, ids *idMaker) (Event, error) {
 	if under == "" {
 		under = in.Root
 	}
-	return Event{
+	ev := Event{
 		Broker: "ibkr", Account: acct, ID: id, Order: "eae:" + day.Format("20060102") + ":" + in.Root,
 		Time: when, Kind: kind, Effect: effect, Instrument: in, Symbol: a["symbol"], Quantity: qty,
 		Price: price.Abs(), Commission: comm.Neg(), Fees: decimal.Zero,
 		Source: fmt.Sprintf("%s line %d (OptionEAE #%d)", name, r.line, r.index),
-	}, nil
+	}
+	if err := flexMoney(name, r, &ev, comm); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+// flexMoney takes the row's cash from IBKR's own columns, the truth for money: proceeds
+// (−quantity × price × multiplier, signed from the account's side) must match the price and
+// the contract's multiplier to the cent, or the row fails naming proceeds; the event's cash
+// is netCash (proceeds with commission and taxes) where the row has it. A future's proceeds
+// are its notional, settled through variation margin rather than paid, so the cash its trade
+// moves is only its costs.
+func flexMoney(name string, r flexRow, ev *Event, costs decimal.Decimal) error {
+	a := r.attrs
+	if a["proceeds"] == "" && a["netCash"] == "" {
+		return nil
+	}
+	proceeds := decimal.Zero
+	if a["proceeds"] != "" {
+		p, err := r.num(name, "proceeds")
+		if err != nil {
+			return err
+		}
+		proceeds = p
+		want := ev.Quantity.Neg().Mul(ev.Price).Mul(decimal.NewFromFloat(ev.Instrument.Multiplier))
+		if ev.Kind == Assignment || ev.Kind == Exercise || ev.Kind == Expiration {
+			want = decimal.Zero
+		}
+		if want.Sub(p).Abs().GreaterThan(decimal.New(1, -2)) {
+			return r.bad(name, "proceeds", fmt.Sprintf("is not −quantity %s × price %s × multiplier %v = %s (the statement's cash disagrees with the contract)",
+				ev.Quantity, ev.Price, ev.Instrument.Multiplier, want.StringFixed(2)))
+		}
+	}
+	cash := proceeds.Add(costs)
+	if a["netCash"] != "" {
+		n, err := r.num(name, "netCash")
+		if err != nil {
+			return err
+		}
+		if a["proceeds"] != "" && n.Sub(cash).Abs().GreaterThan(decimal.New(1, -2)) {
+			return r.bad(name, "netCash", fmt.Sprintf("is not proceeds %s plus commission and taxes %s", proceeds, costs))
+		}
+		cash = n
+	}
+	if ev.Instrument.Kind == instrument.Future {
+		cash = costs
+	}
+	ev.Cash, ev.HasCash = cash, true
+	return nil
+}
+
+// flexCash reads a CashTransaction: a deposit or withdrawal, interest, a dividend, a
+// withholding tax, a fee or its adjustment, with IBKR's own amount. A SUMMARY row repeats
+// the DETAIL rows and is listed as skipped.
+func flexCash(name string, r flexRow, acct string, ids *idMaker) (CashEvent, string, error) {
+	a := r.attrs
+	if lod := a["levelOfDetail"]; lod != "" && lod != "DETAIL" {
+		return CashEvent{}, "a " + lod + " row sums the DETAIL rows, which are imported", nil
+	}
+	when, ok := flexTime(a["dateTime"])
+	if !ok {
+		if when, ok = flexDate(a["reportDate"]); !ok || a["dateTime"] != "" {
+			return CashEvent{}, "", r.bad(name, "dateTime", "is not a time like 20260915;100146")
+		}
+	}
+	amount, err := r.num(name, "amount")
+	if err != nil {
+		return CashEvent{}, "", err
+	}
+	typ := a["type"]
+	if typ == "" {
+		return CashEvent{}, "", r.bad(name, "type", "is empty; a cash transaction says what it is (Deposits/Withdrawals, Dividends, …)")
+	}
+	kind := cashKind(typ+" "+a["description"], amount)
+	switch typ {
+	case "Deposits/Withdrawals", "Deposits & Withdrawals":
+		kind = Deposit
+		if amount.Sign() < 0 {
+			kind = Withdrawal
+		}
+	case "Commission Adjustments":
+		kind = FeeAdjustment
+	}
+	id := "ibkr:cash:" + a["transactionID"]
+	if a["transactionID"] == "" {
+		id = ids.make("CashTransaction", acct, a["dateTime"], a["reportDate"], typ, a["symbol"], a["amount"], a["description"])
+	}
+	return CashEvent{
+		Broker: "ibkr", Account: acct, ID: id, Time: when, Kind: kind, Amount: amount, Currency: a["currency"],
+		Symbol: a["symbol"], Description: joinText(typ, a["description"]),
+		Source: fmt.Sprintf("%s line %d (CashTransaction #%d)", name, r.line, r.index),
+	}, "", nil
+}
+
+// text is the row as the file wrote it, for a skipped-row listing: its element and attributes.
+func (r flexRow) text() string {
+	keys := make([]string, 0, len(r.attrs))
+	for k := range r.attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("<" + r.elem)
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%q", k, r.attrs[k])
+	}
+	b.WriteString("/>")
+	return b.String()
 }
 
 func flexPosition(name string, r flexRow, acct string) (Position, error) {

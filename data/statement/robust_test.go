@@ -19,7 +19,7 @@ const tastyHeader = "Date,Type,Sub Type,Action,Symbol,Instrument Type,Descriptio
 func tastyOptionRow(when time.Time, mult, avg string, order int) string {
 	return when.Format("2006-01-02T15:04:05-0700") + ",Trade,Sell to Open,SELL_TO_OPEN,SPY   261016P00640000,Equity Option," +
 		"Sold 1 SPY 10/16/26 Put 640.00," + avg + ",1," + avg + ",-1.00,-0.14," + mult + ",SPY,SPY,10/16/26,640,PUT," +
-		fmt.Sprint(order) + "," + avg + ",USD\n"
+		fmt.Sprint(order) + ",,USD\n" // no Total: Value with the costs is the cash
 }
 
 func TestAbsurdMagnitudesAreRefused(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,16 +29,66 @@ const (
 )
 
 // Statement is one parsed broker file: the account it belongs to (empty when the file does
-// not say), the position changes in time order, and the open positions the broker reported
-// (only formats that carry them: IBKR OpenPositions). Warnings are things the parser could
-// not do but that do not make the file wrong, e.g. a thinkorswim trade with no matching
-// Cash Balance row, whose commission and fees are then left at zero.
+// not say), the position changes in time order, the money movements (Cash), and the open
+// positions the broker reported (only formats that carry them: IBKR OpenPositions). Every
+// row of the file is a position change, a money movement, or listed in Skipped with why —
+// none is dropped in silence. Warnings are things the parser could not do but that do not
+// make the file wrong, e.g. a thinkorswim trade with no matching Cash Balance row, whose
+// commission and fees are then left at zero.
 type Statement struct {
 	Format    string
 	Account   string
 	Events    []Event
+	Cash      []CashEvent
 	Positions []Position
+	Skipped   []SkippedRow
 	Warnings  []string
+}
+
+// SkippedRow is a row of the file that is neither a position change nor a money movement:
+// the file, the 1-based line, the row's text and why it was not imported.
+type SkippedRow struct {
+	File string
+	Line int
+	Text string
+	Why  string
+}
+
+func (s SkippedRow) String() string {
+	return fmt.Sprintf("%s line %d: %q not imported: %s", s.File, s.Line, clip(s.Text, 120), s.Why)
+}
+
+// Options changes how Parse treats rows it does not understand.
+type Options struct {
+	// SkipUnknown lists a row that looks like a trade (it has a symbol and a quantity) but
+	// that the parser does not understand in Skipped, with the parser's reason, instead of
+	// failing the whole file. Off by default: such a row may be a position the journal would
+	// then miss, so the trader must ask for it.
+	SkipUnknown bool
+}
+
+// rowFailure decides what a row the parser could not read does to the file: with
+// SkipUnknown, or when the row does not look like a trade (no symbol or no quantity), it is
+// listed in Skipped with the reason; otherwise it fails the file.
+func (st *Statement) rowFailure(opts Options, name string, line int, text string, tradeLike bool, err error) error {
+	if tradeLike && !opts.SkipUnknown {
+		return err
+	}
+	why := err.Error()
+	var re *RowError
+	if errors.As(err, &re) {
+		why = strings.TrimPrefix(why, fmt.Sprintf("%s line %d: ", re.File, re.Line))
+	}
+	if tradeLike {
+		why += " (skipped: --skip-unknown)"
+	}
+	st.Skipped = append(st.Skipped, SkippedRow{File: name, Line: line, Text: text, Why: why})
+	return nil
+}
+
+// skip lists a row that is not imported, with why.
+func (st *Statement) skip(name string, line int, text, why string) {
+	st.Skipped = append(st.Skipped, SkippedRow{File: name, Line: line, Text: text, Why: why})
 }
 
 // Position is an open position as the broker reported it at the statement date. Quantity is
@@ -96,18 +147,28 @@ const maxStatementBytes = 64 << 20
 
 // ParseFile opens and parses one statement file; the file's base name is used in messages.
 func ParseFile(path string) (*Statement, error) {
+	return ParseFileWith(path, Options{})
+}
+
+// ParseFileWith is ParseFile with options.
+func ParseFileWith(path string, opts Options) (*Statement, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Parse(filepath.Base(path), f)
+	return ParseWith(filepath.Base(path), f, opts)
 }
 
 // Parse reads one statement, detecting its format from the content. name is the file name
-// used in error messages. The parse is all or nothing: any malformed row fails it with a
-// *RowError and no statement.
-func Parse(name string, r io.Reader) (st *Statement, err error) {
+// used in error messages. The parse is all or nothing: any malformed row that looks like a
+// trade fails it with a *RowError and no statement.
+func Parse(name string, r io.Reader) (*Statement, error) {
+	return ParseWith(name, r, Options{})
+}
+
+// ParseWith is Parse with options (see Options.SkipUnknown).
+func ParseWith(name string, r io.Reader, opts Options) (st *Statement, err error) {
 	// A parser bug must not take the importer (or the app) down: the file is refused instead.
 	defer func() {
 		if p := recover(); p != nil {
@@ -130,18 +191,18 @@ func Parse(name string, r io.Reader) (st *Statement, err error) {
 	}
 	switch {
 	case trimmed[0] == '<':
-		st, err = parseFlex(name, data)
+		st, err = parseFlex(name, data, opts)
 	case isThinkorswim(data):
-		st, err = parseThinkorswim(name, data)
+		st, err = parseThinkorswim(name, data, opts)
 	default:
 		first := firstLine(data)
 		switch {
 		case strings.HasPrefix(first, "Date,Type,Sub Type,"):
-			st, err = parseTasty(name, data, FormatTastytrade)
+			st, err = parseTasty(name, data, FormatTastytrade, opts)
 		case strings.HasPrefix(first, "Date,Type,Action,"):
-			st, err = parseTasty(name, data, FormatTastyworksLegacy)
+			st, err = parseTasty(name, data, FormatTastyworksLegacy, opts)
 		case isTastyworksClassic(first):
-			st, err = parseTastyworksClassic(name, data)
+			st, err = parseTastyworksClassic(name, data, opts)
 		default:
 			return nil, &FormatError{File: name, Reason: fmt.Sprintf("unknown format (first line %q)", clip(first, 60))}
 		}
@@ -157,6 +218,7 @@ func Parse(name string, r io.Reader) (st *Statement, err error) {
 		}
 		return kindRank(a.Kind) < kindRank(b.Kind)
 	})
+	sort.SliceStable(st.Cash, func(i, j int) bool { return st.Cash[i].Time.Before(st.Cash[j].Time) })
 	return st, nil
 }
 

@@ -20,8 +20,9 @@ package statement
 // only the Description "… due to expiration." in the legacy layout); the shares or future
 // delivered by an assignment are Receive Deliver rows with Sub Type "Buy to Open" etc.
 // Symbols: equity options OCC ("SPY   261016P00600000"), futures "/ESZ6", futures options
-// "./ESZ6 EW3X6 261120C6000". Money Movement rows (cash, interest, fees on the account) do
-// not change positions; each is named in the statement's warnings.
+// "./ESZ6 EW3X6 261120C6000". Money Movement rows (deposits, withdrawals, interest,
+// dividends, fees, mark to market) change no position; each is a CashEvent whose amount is
+// the row's Total (or Value plus its Commissions and Fees where the layout has no Total).
 
 import (
 	"bytes"
@@ -52,7 +53,7 @@ type tastyRow struct {
 	line int
 }
 
-func parseTasty(name string, data []byte, format string) (*Statement, error) {
+func parseTasty(name string, data []byte, format string, opts Options) (*Statement, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	header, err := cr.Read()
 	if err != nil {
@@ -95,12 +96,24 @@ func parseTasty(name string, data []byte, format string) (*Statement, error) {
 			}
 			return ""
 		}}
-		ev, unsigned, skip, err := tastyEvent(name, row, format, st.Account, ids)
-		if err != nil {
-			return nil, err
+		if row.get("Type") == "Money Movement" {
+			ce, err := tastyMoney(name, row, st.Account, ids)
+			if err == nil {
+				st.Cash = append(st.Cash, ce)
+				continue
+			}
+			if err := st.rowFailure(opts, name, line, strings.Join(rec, ","), movesPosition(row.get("Symbol"), row.get("Quantity")), err); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		if skip {
-			st.Warnings = append(st.Warnings, notImported(name, line, rec, fmt.Sprintf("a money movement (%s, Value %s), not a position change; Keel's journal does not record cash yet", row.get("Sub Type"), row.get("Value"))))
+		ev, unsigned, _, err := tastyEvent(name, row, format, st.Account, ids)
+		if err != nil {
+			typ := row.get("Type")
+			tradeLike := movesPosition(row.get("Symbol"), row.get("Quantity")) || (row.get("Symbol") != "" && (typ == "Trade" || typ == "Receive Deliver"))
+			if err := st.rowFailure(opts, name, line, strings.Join(rec, ","), tradeLike, err); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		st.Events = append(st.Events, ev)
@@ -370,7 +383,46 @@ func tastyEvent(name string, r tastyRow, format, account string, ids *idMaker) (
 		Source:     name + " line " + itoa(r.line),
 	}
 	ev.Cash, ev.HasCash = tastyCash(r)
+	if t := r.get("Total"); ev.HasCash && t != "" && t != "--" {
+		// Total is Value with the (negative) Commissions and Fees: a Total that is not says a
+		// column was misread
+		value, _ := optionalMoney(r.get("Value"))
+		if want := value.Sub(ev.Commission).Sub(ev.Fees); want.Sub(ev.Cash).Abs().GreaterThan(decimal.New(1, -2)) {
+			return ev, false, false, bad("Total", t, fmt.Sprintf("is not Value %s with Commissions and Fees %s = %s", value, ev.Commission.Add(ev.Fees).Neg(), want.StringFixed(2)))
+		}
+	}
 	return ev, unsigned, false, nil
+}
+
+// tastyMoney reads a Money Movement row: a deposit, withdrawal, interest, dividend, fee or
+// mark to market, its amount the row's cash (Total, or Value with its commissions and fees).
+func tastyMoney(name string, r tastyRow, account string, ids *idMaker) (CashEvent, error) {
+	bad := func(field, value, reason string) error {
+		return &RowError{File: name, Line: r.line, Field: field, Value: value, Reason: reason}
+	}
+	if movesPosition(r.get("Symbol"), r.get("Quantity")) {
+		return CashEvent{}, bad("Type", r.get("Type"), "is a money movement with a symbol and a quantity (a transfer of a position?), which Keel cannot read as cash or as a trade")
+	}
+	when, ok := tastyTime(r.get("Date"))
+	if !ok {
+		return CashEvent{}, bad("Date", r.get("Date"), "is not a date like 2026-09-15T10:01:46-0400")
+	}
+	amount, ok := tastyCash(r)
+	if !ok {
+		field := "Value"
+		if t := r.get("Total"); t != "" && t != "--" {
+			field = "Total"
+		}
+		return CashEvent{}, bad(field, r.get(field), "is not a number")
+	}
+	sub, desc := r.get("Sub Type"), r.get("Description")
+	return CashEvent{
+		Broker: "tastytrade", Account: account,
+		ID:   ids.make(r.get("Date"), "Money Movement", sub, r.get("Symbol"), r.get("Value"), r.get("Total"), desc),
+		Time: when, Kind: cashKind(sub+" "+desc, amount), Amount: amount, Currency: r.get("Currency"),
+		Symbol: r.get("Symbol"), Description: joinText(sub, desc),
+		Source: name + " line " + itoa(r.line),
+	}, nil
 }
 
 func itoa(n int) string {

@@ -14,7 +14,7 @@ package statement
 // timestamp and have no order number. Receive Deliver rows are expirations, assignments,
 // exercises (Transaction Subcode) and the shares or future they deliver (Buy to Open, …).
 // Money Movement rows (deposits, interest, dividends, fee adjustments) change no position;
-// each is named in the statement's warnings, never dropped in silence.
+// each is a CashEvent of Amount less Fees.
 //
 // Amount is the broker's cash and the truth for money: a trade's Amount must equal price ×
 // quantity × the contract's multiplier (from engine/instrument, as the layout has no
@@ -23,7 +23,6 @@ package statement
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -43,7 +42,7 @@ func isTastyworksClassic(first string) bool {
 	return strings.HasPrefix(strings.ReplaceAll(first, ", ", ","), "Date/Time,Transaction Code,")
 }
 
-func parseTastyworksClassic(name string, data []byte) (*Statement, error) {
+func parseTastyworksClassic(name string, data []byte, opts Options) (*Statement, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	header, err := cr.Read()
 	if err != nil {
@@ -79,12 +78,22 @@ func parseTastyworksClassic(name string, data []byte) (*Statement, error) {
 			}
 			return ""
 		}
-		ev, unsigned, note, err := tastyworksClassicEvent(name, line, get, ids)
-		if err != nil {
-			return nil, err
+		if get("Transaction Code") == "Money Movement" {
+			ce, err := tastyworksClassicCash(name, line, get, ids)
+			if err == nil {
+				st.Cash = append(st.Cash, ce)
+			} else if err := st.rowFailure(opts, name, line, strings.Join(rec, ","), movesPosition(get("Symbol"), get("Quantity")), err); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		if note != "" {
-			st.Warnings = append(st.Warnings, notImported(name, line, rec, note))
+		ev, unsigned, _, err := tastyworksClassicEvent(name, line, get, ids)
+		if err != nil {
+			q, code := get("Quantity"), get("Transaction Code")
+			tradeLike := get("Symbol") != "" && (q != "" && q != "0" || code == "Trade" || code == "Receive Deliver")
+			if err := st.rowFailure(opts, name, line, strings.Join(rec, ","), tradeLike, err); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if st.Account == "" {
@@ -129,11 +138,6 @@ func tastyworksClassicEvent(name string, line int, get func(string) string, ids 
 	code, sub := get("Transaction Code"), get("Transaction Subcode")
 	kind := Fill
 	switch code {
-	case "Money Movement":
-		if get("Symbol") != "" && get("Quantity") != "" && get("Quantity") != "0" {
-			return ev, false, "", bad("Transaction Code", code, "is a money movement with a symbol and a quantity, which Keel cannot read as cash or as a trade")
-		}
-		return ev, false, fmt.Sprintf("a money movement (%s, Amount %s), not a position change; Keel's journal does not record cash yet", sub, get("Amount")), nil
 	case "Trade":
 	case "Receive Deliver":
 		switch s := strings.ToLower(sub); {
@@ -220,6 +224,37 @@ func tastyworksClassicEvent(name string, line int, get func(string) string, ids 
 		ev.Cash, ev.HasCash = amount.Sub(fees), true
 	}
 	return ev, unsigned, "", nil
+}
+
+// tastyworksClassicCash reads a Money Movement row (a deposit, interest, a dividend, a fee
+// adjustment, …): its cash is Amount less the positive Fees.
+func tastyworksClassicCash(name string, line int, get func(string) string, ids *idMaker) (CashEvent, error) {
+	bad := func(field, value, reason string) error {
+		return &RowError{File: name, Line: line, Field: field, Value: value, Reason: reason}
+	}
+	if movesPosition(get("Symbol"), get("Quantity")) {
+		return CashEvent{}, bad("Transaction Code", get("Transaction Code"), "is a money movement with a symbol and a quantity (a transfer of a position?), which Keel cannot read as cash or as a trade")
+	}
+	when, ok := tastyTime(get("Date/Time"))
+	if !ok {
+		return CashEvent{}, bad("Date/Time", get("Date/Time"), "is not a time like 09/22/2026 10:30 AM")
+	}
+	amount, ok := optionalMoney(get("Amount"))
+	if !ok {
+		return CashEvent{}, bad("Amount", get("Amount"), numberProblem(get("Amount")))
+	}
+	fees, ok := optionalMoney(get("Fees"))
+	if !ok || fees.IsNegative() {
+		return CashEvent{}, bad("Fees", get("Fees"), "is not a positive number (tastyworks prints fees paid as positive)")
+	}
+	amount = amount.Sub(fees)
+	sub, desc := get("Transaction Subcode"), get("Description")
+	return CashEvent{
+		Broker: "tastytrade", Account: get("Account Reference"),
+		ID:   ids.make(get("Date/Time"), "Money Movement", sub, get("Symbol"), get("Amount"), get("Fees"), desc),
+		Time: when, Kind: cashKind(sub+" "+desc, amount), Amount: amount, Symbol: get("Symbol"),
+		Description: joinText(sub, desc), Source: name + " line " + itoa(line),
+	}, nil
 }
 
 // tastyworksClassicInstrument builds the contract from Symbol (the underlying) and, for an

@@ -2,6 +2,7 @@ package statement
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -54,10 +55,16 @@ func TestTastyworksClassic(t *testing.T) {
 	if !cash.Equal(dec("-65502.12")) {
 		t.Errorf("net cash %s, want −65502.12", cash)
 	}
-	// the money movements are named, not dropped
-	if len(st.Warnings) != 2 || !strings.Contains(st.Warnings[0], "line 5") || !strings.Contains(st.Warnings[0], "Credit Interest") ||
-		!strings.Contains(st.Warnings[1], "line 10") || !strings.Contains(st.Warnings[1], "Deposit") {
-		t.Errorf("warnings %q", st.Warnings)
+	// the money movements are cash events, in time order, with the broker's Amount less Fees
+	var cashRows []string
+	for _, c := range st.Cash {
+		cashRows = append(cashRows, fmt.Sprintf("%s %s %s", c.Source, c.Kind, c.Amount))
+	}
+	if got, want := strings.Join(cashRows, "; "), "tastyworks_classic.csv line 10 deposit 10000; tastyworks_classic.csv line 5 interest 3.12"; got != want {
+		t.Errorf("cash events %q, want %q", got, want)
+	}
+	if len(st.Skipped) != 0 || len(st.Warnings) != 0 {
+		t.Errorf("skipped %v, warnings %q; want none", st.Skipped, st.Warnings)
 	}
 }
 

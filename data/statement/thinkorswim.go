@@ -19,35 +19,45 @@ package statement
 // or "/ESZ26") with Type CALL or PUT. Times carry no zone: Keel reads them as
 // America/New_York (the platform's default for US accounts).
 //
-// Commissions and fees are not in Trade History. Keel takes them from the Cash Balance TRD
-// rows and the Futures Statements rows executed at the same second as an order and shares
-// them among all legs executed at that second in proportion to quantity (cents, remainder
-// on the first leg). An order with no matching cash row keeps zero commission and fees and
-// gets a Statement warning; so does a cash row that matches no trade.
+// Commissions, fees and cash are not in Trade History. Keel takes them from the Cash
+// Balance TRD rows and the Futures Statements TRD rows executed at the same second as an
+// order and shares the costs among all legs executed at that second in proportion to
+// quantity (cents, remainder on the first leg). The rows' AMOUNT (Cash Balance) or Amount
+// (Futures Statements) is the trade's net cash, costs included (BALANCE moves by it); it
+// must equal the legs' premium (price × quantity × the contract's multiplier; a future's
+// trade moves none) less the costs to the cent, or the file fails naming the row and the
+// column. An order with no matching cash row keeps zero commission and fees and gets a
+// Statement warning; a cash row that matches no trade is listed in Statement.Skipped.
 //
-// Assignments, exercises and expirations are not in Trade History. They are Cash Balance
-// rows of TYPE "RAD" (receive and deliver) whose DESCRIPTION reads
+// Assignments, exercises and expirations are not in Trade History. They are RAD (receive and
+// deliver) rows, in Cash Balance or, for options on futures, in Futures Statements, whose
+// description reads
 //
-//   REMOVAL OF OPTION DUE TO EXPIRATION -2 SPY 100 16 OCT 26 640 PUT
+//   REMOVAL OF OPTION DUE TO EXPIRATION -2 SPY 100 16 OCT 26 640 PUT          (TD era)
+//   REMOVED DUE TO ASSIGNMENT -1 SPY 100 16 OCT 26 600 PUT                    (Schwab era)
+//   REMOVED DUE TO EXPIRATION -1 /ESZ26 1/50 NOV 26 (EW3) 6200 PUT            (on a future)
 //
-// (…DUE TO ASSIGNMENT / …DUE TO EXERCISE): quantity, root, multiplier, an optional
-// parenthesised series tag, expiration, strike, CALL or PUT. This is the wording matched by
-// public parsers of real exports (e.g. the Haskell thinkorswim parser that reads
-// "REMOVAL OF OPTION DUE TO ASSIGNMENT"/"…EXPIRATION" followed by amount, symbol and
-// option, and a beancount importer matching `REMOVAL OF OPTION DUE TO (EXPIRATION|
-// ASSIGNMENT) (-?[0-9.]+) (.*)`); EXERCISE is read the same way. Those sources do not agree
-// on what the printed sign means, so Keel uses only its size: an assignment closes a short
-// (+n), an exercise a long (-n), and an expiration closes whichever side the file's own
-// trades left open before the row (a RowError if they left none). An assignment or
-// exercise of a stock option also yields the Delivery of multiplier × contracts shares at
-// the strike, sharing the option event's Order key. A RAD row on a futures option
-// ("/ESZ26 …") names the option by contract month and series code, not by date, so its
-// expiry and the future it delivers cannot be determined from the row: such rows are
-// skipped with a Statement warning. The Schwab-era wording "REMOVED DUE TO EXPIRATION …" (and
-// ASSIGNMENT, EXERCISE) is read like the TD-era one. Other Cash Balance rows that are not
-// trades (other RAD rows such as transfers and splits, deposits, interest, dividends, fees)
-// change no position and are each named in a Statement warning; only the BAL opening-balance
-// line is passed over.
+// (…EXERCISE likewise): quantity, root, multiplier, an optional parenthesised series tag,
+// expiration, strike, CALL or PUT. This is the wording matched by public parsers of real
+// exports (a Haskell thinkorswim parser and a beancount importer matching `REMOVAL OF OPTION
+// DUE TO (EXPIRATION|ASSIGNMENT) (-?[0-9.]+) (.*)`). Those sources do not agree on what the
+// printed sign means, so Keel uses only its size: an assignment closes a short (+n), an
+// exercise a long (-n), and an expiration closes whichever side the file's own trades left
+// open before the row (a RowError if they left none). An option on a future is named by its
+// month and series code, not its date, so it is matched to the one series the file's trades
+// hold on the same future, month, strike and right (none or several: a RowError). An
+// assignment or exercise also yields the Delivery of multiplier × contracts shares (or one
+// future per contract) at the strike, sharing the option event's Order key; its AMOUNT must
+// be the delivery's cash less costs. A RAD row that moves a security some other way (a
+// transfer, a split: a signed quantity and a symbol) fails the file unless SkipUnknown.
+//
+// Money movements: the Cash Balance rows that are not trades (funding EFN/WIR/ACH, DOI
+// dividends and interest, ADJ adjustments, other RAD rows without a security) and the
+// Futures Statements rows that are not trades are CashEvents of their AMOUNT. A sweep between
+// the futures and cash sides (TYPE FSWP, or "CASH MOVEMENT … FUTURES/EQUITIES", "SWEEP")
+// appears on both sides and moves no money in or out: both rows are listed in Skipped. The
+// BAL opening balance and the TOTAL lines are passed over; other sections (Profits and
+// Losses, Account Summary, …) are summaries and are listed once each in Skipped.
 
 import (
 	"bytes"
@@ -55,6 +65,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -75,6 +86,10 @@ type tosCash struct {
 	line       int
 	commission decimal.Decimal // positive paid
 	fees       decimal.Decimal
+	amount     decimal.Decimal // the row's AMOUNT: the trade's net cash, costs included
+	hasAmount  bool
+	field      string // the amount's column name, for messages
+	text       string // the row as written
 	used       bool
 }
 
@@ -85,7 +100,7 @@ type tosOrder struct {
 	line  int
 }
 
-func parseThinkorswim(name string, data []byte) (*Statement, error) {
+func parseThinkorswim(name string, data []byte, opts Options) (*Statement, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -99,6 +114,10 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 	sawTrades := false
 	first := true
 	var removals []*tosRemovalRow
+	droppedOrder := 0 // the line of an order whose first leg was skipped (--skip-unknown)
+	// summary sections (P&L, positions): one listing each, with its title line and row count
+	otherLine, otherRows := map[string]int{}, map[string]int{}
+	var otherOrder []string
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -132,6 +151,10 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 			if section == "Account Trade History" {
 				sawTrades = true
 			}
+			if _, seen := otherLine[section]; !tosReadSections[section] && !seen {
+				otherLine[section] = line
+				otherOrder = append(otherOrder, section)
+			}
 			continue
 		}
 		if section == "" {
@@ -147,6 +170,10 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 			}
 			continue
 		}
+		if !tosReadSections[section] {
+			otherRows[section]++
+			continue
+		}
 		get := func(col string) string {
 			for i, h := range header {
 				if strings.EqualFold(h, col) && i < len(rec) {
@@ -158,70 +185,175 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 		bad := func(field, value, reason string) error {
 			return &RowError{File: name, Line: line, Field: field, Value: value, Reason: reason}
 		}
+		text := strings.Join(rec, ",")
+		// fail lists a row that could not be read, or fails the file when it is a trade
+		fail := func(tradeLike bool, err error) error {
+			return st.rowFailure(opts, name, line, text, tradeLike, err)
+		}
+		// rad reads a receive-and-deliver row (either section, its columns named as in Cash
+		// Balance): an option removed, a security moved (refused: not read), or money.
+		rad := func(get func(string) string) error {
+			desc := get("DESCRIPTION")
+			switch {
+			case tosIsRemoval(desc):
+				r, _, err := tosRemoval(name, line, get, bad)
+				if err != nil {
+					return fail(true, err)
+				}
+				r.text = text
+				removals = append(removals, r)
+			case tosMovesSecurity.MatchString(desc):
+				return fail(true, bad("DESCRIPTION", desc, "is a receive-and-deliver row that moves a security (a transfer, a split, …), which Keel does not read; record it by hand"))
+			default:
+				ce, err := tosMoney(name, line, get, ids)
+				if err != nil {
+					return fail(false, err)
+				}
+				ce.Account = st.Account
+				st.Cash = append(st.Cash, ce)
+			}
+			return nil
+		}
 		switch section {
 		case "Cash Balance":
 			if get("TYPE") == "RAD" {
-				r, skip, err := tosRemoval(name, line, get, bad)
-				if err != nil {
+				if err := rad(get); err != nil {
 					return nil, err
-				}
-				if skip != "" {
-					st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: %s", name, line, skip))
-				}
-				if r != nil {
-					removals = append(removals, r)
 				}
 				continue
 			}
 			if get("TYPE") != "TRD" {
-				if note := tosCashNote(get); note != "" {
-					st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: %s", name, line, note))
+				if get("TYPE") == "BAL" || strings.EqualFold(get("DATE"), "TOTAL") {
+					continue // the opening balance and the section's total: no movement
 				}
+				if tosIsSweep(get("TYPE"), get("DESCRIPTION")) {
+					st.skip(name, line, text, tosSweepWhy)
+					continue
+				}
+				ce, err := tosMoney(name, line, get, ids)
+				if err != nil {
+					if err := fail(false, err); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				ce.Account = st.Account
+				st.Cash = append(st.Cash, ce)
 				continue
 			}
 			when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
 			if err != nil {
-				return nil, bad("DATE", get("DATE")+" "+get("TIME"), "is not a date and time like 9/15/26 10:01:46")
-			}
-			c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
-			if err != nil {
-				return nil, err
-			}
-			c.line = line
-			cash[when] = append(cash[when], c)
-		case "Futures Statements":
-			when, err := time.ParseInLocation("1/2/06 15:04:05", get("Exec Date")+" "+get("Exec Time"), newYork)
-			if err != nil {
-				return nil, bad("Exec Date", get("Exec Date")+" "+get("Exec Time"), "is not a date and time like 9/15/26 10:01:46")
-			}
-			if get("Type") != "TRD" {
+				if err := fail(true, bad("DATE", get("DATE")+" "+get("TIME"), "is not a date and time like 9/15/26 10:01:46")); err != nil {
+					return nil, err
+				}
 				continue
 			}
 			c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
-			if err != nil {
-				return nil, err
+			if err == nil {
+				err = c.readAmount(get, "AMOUNT", bad)
 			}
-			c.line = line
+			if err != nil {
+				if err := fail(true, err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			c.line, c.text = line, text
+			cash[when] = append(cash[when], c)
+		case "Futures Statements":
+			if strings.EqualFold(get("Trade Date"), "TOTAL") || get("Type") == "BAL" {
+				continue
+			}
+			when, err := time.ParseInLocation("1/2/06 15:04:05", get("Exec Date")+" "+get("Exec Time"), newYork)
+			if get("Type") == "RAD" {
+				// an option on a future removed on the futures side: read with the Cash
+				// Balance names for its date and time
+				if err := rad(func(c string) string {
+					switch c {
+					case "DATE":
+						return get("Exec Date")
+					case "TIME":
+						return get("Exec Time")
+					case "TYPE":
+						return get("Type")
+					}
+					return get(c)
+				}); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if get("Type") != "TRD" {
+				if tosIsSweep(get("Type"), get("Description")) {
+					st.skip(name, line, text, tosSweepWhy)
+					continue
+				}
+				// the futures side's own money: daily settlement of futures, interest, fees
+				ce, err := tosFuturesMoney(name, line, get, ids)
+				if err != nil {
+					if err := fail(false, err); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				ce.Account = st.Account
+				st.Cash = append(st.Cash, ce)
+				continue
+			}
+			if err != nil {
+				if err := fail(true, bad("Exec Date", get("Exec Date")+" "+get("Exec Time"), "is not a date and time like 9/15/26 10:01:46")); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
+			if err == nil {
+				err = c.readAmount(get, "Amount", bad)
+			}
+			if err != nil {
+				if err := fail(true, err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			c.line, c.text = line, text
 			cash[when] = append(cash[when], c)
 		case "Account Trade History":
 			exec := get("Exec Time")
 			var ord *tosOrder
+			if exec == "" && droppedOrder > 0 {
+				st.skip(name, line, text, fmt.Sprintf("a leg of the order on line %d, which was skipped", droppedOrder))
+				continue
+			}
+			droppedOrder = 0
 			if exec == "" {
 				if len(orders) == 0 {
-					return nil, bad("Exec Time", "", "is blank on a row that does not follow an order")
+					if err := fail(true, bad("Exec Time", "", "is blank on a row that does not follow an order")); err != nil {
+						return nil, err
+					}
+					continue
 				}
 				ord = orders[len(orders)-1]
 			} else {
 				when, err := time.ParseInLocation("1/2/06 15:04:05", exec, newYork)
 				if err != nil {
-					return nil, bad("Exec Time", exec, "is not a date and time like 9/15/26 10:01:46")
+					if err := fail(true, bad("Exec Time", exec, "is not a date and time like 9/15/26 10:01:46")); err != nil {
+						return nil, err
+					}
+					continue
 				}
 				ord = &tosOrder{first: len(st.Events), when: when, line: line}
 				orders = append(orders, ord)
 			}
 			ev, err := tosLeg(name, line, get, ord.when, bad)
 			if err != nil {
-				return nil, err
+				if err := fail(true, err); err != nil {
+					return nil, err
+				}
+				if exec != "" {
+					orders, droppedOrder = orders[:len(orders)-1], line
+				}
+				continue
 			}
 			ev.Account = st.Account
 			ev.ID = ids.make(ord.when.Format(time.RFC3339), get("Spread"), get("Side"), get("Qty"), get("Pos Effect"),
@@ -241,11 +373,110 @@ func parseThinkorswim(name string, data []byte) (*Statement, error) {
 	if !sawTrades {
 		return nil, &FormatError{File: name, Reason: "the thinkorswim statement has no \"Account Trade History\" section"}
 	}
-	tosShareCosts(name, st, orders, cash)
-	if err := tosAddRemovals(name, st, removals); err != nil {
+	if err := tosShareCosts(name, st, orders, cash); err != nil {
 		return nil, err
 	}
+	if err := tosAddRemovals(name, st, removals, opts); err != nil {
+		return nil, err
+	}
+	for _, sec := range otherOrder {
+		if n := otherRows[sec]; n > 0 {
+			st.skip(name, otherLine[sec], sec, fmt.Sprintf("the %d rows of this section are a summary at the statement's date, not transactions; Keel does not import them", n))
+		}
+	}
 	return st, nil
+}
+
+// tosReadSections are the sections whose rows are read one by one.
+var tosReadSections = map[string]bool{"Cash Balance": true, "Futures Statements": true, "Account Trade History": true}
+
+// readAmount reads the trade's net cash from the row's amount column.
+func (c *tosCash) readAmount(get func(string) string, col string, bad func(field, value, reason string) error) error {
+	v := get(col)
+	c.field = col
+	if v == "" || v == "--" {
+		return nil
+	}
+	d, ok := number(v)
+	if !ok {
+		return bad(col, v, numberProblem(v))
+	}
+	c.amount, c.hasAmount = d, true
+	return nil
+}
+
+// tosSweepWhy says why a sweep is not a money movement.
+const tosSweepWhy = "a sweep between the account's futures and cash sides; no money enters or leaves the account"
+
+// tosIsSweep says whether a row moves cash between the account's futures and cash sides
+// (TYPE FSWP, or a description of a sweep or of funds moved to or from the futures
+// account): it appears on both sides and nets to zero, so neither side is a cash event.
+func tosIsSweep(typ, desc string) bool {
+	up := strings.ToUpper(desc)
+	return typ == "FSWP" || strings.Contains(up, "SWEEP") ||
+		(strings.Contains(up, "CASH MOVEMENT") && (strings.Contains(up, "FUTURES") || strings.Contains(up, "EQUITIES")))
+}
+
+// tosFuturesMoney reads a Futures Statements row that is not a trade: a future's daily
+// settlement (mark to market), interest or a fee on the futures side, with its Amount.
+func tosFuturesMoney(name string, line int, get func(string) string, ids *idMaker) (CashEvent, error) {
+	bad := func(field, value, reason string) error {
+		return &RowError{File: name, Line: line, Field: field, Value: value, Reason: reason}
+	}
+	when, err := time.ParseInLocation("1/2/06 15:04:05", get("Exec Date")+" "+get("Exec Time"), newYork)
+	if err != nil {
+		if when, err = time.ParseInLocation("1/2/06", get("Trade Date"), newYork); err != nil {
+			return CashEvent{}, bad("Trade Date", get("Trade Date"), "is not a date like 9/15/26")
+		}
+	}
+	amount, ok := optionalMoney(get("Amount"))
+	if !ok {
+		return CashEvent{}, bad("Amount", get("Amount"), numberProblem(get("Amount")))
+	}
+	desc := strings.Join(strings.Fields(get("Description")), " ")
+	kind := cashKind(desc, amount)
+	if kind == OtherCash && strings.Contains(strings.ToUpper(desc), "MARK") {
+		kind = MarkToMarket
+	}
+	ref := strings.Trim(strings.TrimPrefix(get("Ref #"), "="), `"`)
+	return CashEvent{
+		Broker: "thinkorswim", ID: ids.make(when.Format(time.RFC3339), "futures", get("Type"), ref, desc, get("Amount")),
+		Time: when, Kind: kind, Amount: amount, Description: joinText(get("Type"), desc),
+		Source: fmt.Sprintf("%s line %d", name, line),
+	}, nil
+}
+
+// tosMoney reads a Cash Balance row that is neither a trade nor an option removal: a
+// deposit (funding), a withdrawal, interest, a dividend, a fee or an adjustment, a futures
+// sweep. Its cash is AMOUNT (the balance moves by it), with any Misc Fees and Commissions.
+func tosMoney(name string, line int, get func(string) string, ids *idMaker) (CashEvent, error) {
+	bad := func(field, value, reason string) error {
+		return &RowError{File: name, Line: line, Field: field, Value: value, Reason: reason}
+	}
+	when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
+	if err != nil {
+		return CashEvent{}, bad("DATE", get("DATE")+" "+get("TIME"), "is not a date and time like 9/15/26 10:01:46")
+	}
+	amount, ok := optionalMoney(get("AMOUNT"))
+	if !ok {
+		return CashEvent{}, bad("AMOUNT", get("AMOUNT"), numberProblem(get("AMOUNT")))
+	}
+	desc := strings.Join(strings.Fields(get("DESCRIPTION")), " ")
+	typ := get("TYPE")
+	kind := cashKind(desc, amount)
+	switch {
+	case typ == "EFN" || typ == "WIR" || typ == "ACH":
+		kind = Deposit
+		if amount.Sign() < 0 {
+			kind = Withdrawal
+		}
+	}
+	ref := strings.Trim(strings.TrimPrefix(get("REF #"), "="), `"`)
+	return CashEvent{
+		Broker: "thinkorswim", ID: ids.make(when.Format(time.RFC3339), typ, ref, desc, get("AMOUNT")),
+		Time: when, Kind: kind, Amount: amount, Description: joinText(typ, desc),
+		Source: fmt.Sprintf("%s line %d", name, line),
+	}, nil
 }
 
 // tosRemovalRow is a Cash Balance RAD row that removed an option, before its sign is known.
@@ -261,26 +492,111 @@ type tosRemovalRow struct {
 	idFields   []string
 	commission decimal.Decimal
 	fees       decimal.Decimal
+	amount     decimal.Decimal // AMOUNT: the delivery's cash, costs included
+	hasAmount  bool
+	text       string
+	// an option on a future, found among the file's trades when signed
+	futures    bool
+	future     instrument.Instrument // the future it delivers
+	underlying string                // its code as options name it (ESZ6)
+	month      time.Time             // the option's expiry month
+	mult       decimal.Decimal
+	right      pricing.Right
 }
 
 var tosRemovalDesc = regexp.MustCompile(`(?i)^REMOVAL OF OPTION DUE TO (EXPIRATION|ASSIGNMENT|EXERCISE)\s+([-+]?[0-9.,]+)\s+(\S+)\s+([0-9.]+)\s+((?:\([^)]*\)\s*)*)(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2})\s+([0-9.]+)\s+(CALL|PUT)$`)
 
-// tosRemoval reads a RAD row. It returns nil with a warning for RAD rows that are not option
-// removals and for removals of futures options (see the file comment).
+var tosFutRemovalDesc = regexp.MustCompile(`(?i)^REMOVAL OF OPTION DUE TO (EXPIRATION|ASSIGNMENT|EXERCISE)\s+([-+]?[0-9.,]+)\s+\.?(/[A-Z0-9]+)\s+1/([0-9.]+)\s+([A-Za-z]{3})\s+(\d{2})\s+((?:\([^)]*\)\s*)*)([0-9.]+)\s+(CALL|PUT)$`)
+
+// tosFutRemoval reads the removal of an option on a future ("… -1 /ESZ26 1/50 NOV 26 (EW3)
+// 7100 CALL"). The row names the option by its month and series code, not its date, so the
+// option is found among the file's own trades (same future, month, strike and right) when
+// the removals are signed; the delivery, for an assignment or exercise, is one future per
+// contract at the strike.
+func tosFutRemoval(name string, line int, when time.Time, desc string, m []string, get func(string) string, bad func(field, value, reason string) error) (*tosRemovalRow, string, error) {
+	r := &tosRemovalRow{line: line, when: when, kind: Expiration, futures: true}
+	switch strings.ToUpper(m[1]) {
+	case "ASSIGNMENT":
+		r.kind = Assignment
+	case "EXERCISE":
+		r.kind = Exercise
+	}
+	qty, ok := number(m[2])
+	if !ok || qty.IsZero() || !qty.IsInteger() {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give a whole, non-zero number of contracts")
+	}
+	r.count = qty.Abs()
+	fut, err := futureInstrument(m[3], when, 0)
+	if err != nil {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), err.Error())
+	}
+	r.future = fut
+	fc, err := instrument.ParseFuturesCode(m[3], when)
+	if err != nil {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), err.Error())
+	}
+	r.underlying = instrument.FormatFutures(fc.Root, fc.Year, fc.Month)
+	if r.mult, ok = number(m[4]); !ok || r.mult.Sign() <= 0 {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give a positive multiplier (1/50)")
+	}
+	month, err := time.ParseInLocation("Jan 06", titleMonth(m[5])+" "+m[6], newYork)
+	if err != nil {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give an option month like NOV 26")
+	}
+	r.month = month
+	if r.strike, ok = number(m[8]); !ok || r.strike.Sign() <= 0 {
+		return nil, "", bad("DESCRIPTION", get("DESCRIPTION"), "does not give a positive strike")
+	}
+	r.right = pricing.Call
+	if strings.EqualFold(m[9], "PUT") {
+		r.right = pricing.Put
+	}
+	r.symbol = strings.Join(strings.Fields(strings.Join([]string{strings.ToUpper(m[3]), strings.ToUpper(m[5]), m[6], m[7], m[8], strings.ToUpper(m[9])}, " ")), " ")
+	if err := r.readCash(get, bad); err != nil {
+		return nil, "", err
+	}
+	r.idFields = []string{when.Format(time.RFC3339), "RAD", r.ref, desc}
+	return r, "", nil
+}
+
+// readCash reads a removal row's costs, its AMOUNT (the cash of the delivery an assignment
+// or exercise makes) and its REF #.
+func (r *tosRemovalRow) readCash(get func(string) string, bad func(field, value, reason string) error) error {
+	c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
+	if err == nil {
+		err = c.readAmount(get, "AMOUNT", bad)
+	}
+	if err != nil {
+		return err
+	}
+	r.commission, r.fees, r.amount, r.hasAmount = c.commission, c.fees, c.amount, c.hasAmount
+	r.ref = strings.Trim(strings.TrimPrefix(get("REF #"), "="), `"`)
+	return nil
+}
+
+// tosIsRemoval says whether a RAD row's description removes an option (TD or Schwab wording).
+func tosIsRemoval(desc string) bool {
+	up := strings.ToUpper(strings.TrimSpace(desc))
+	return strings.HasPrefix(up, "REMOVED DUE TO ") || strings.HasPrefix(up, "REMOVAL OF OPTION")
+}
+
+// tosMovesSecurity finds a signed quantity followed by a symbol in a RAD row's description
+// ("TRANSFER OF SECURITY OR OPTION IN +100 SPY"): such a row moves a position.
+var tosMovesSecurity = regexp.MustCompile(`(?:^|\s)[-+][0-9][0-9,.]*\s+\.?/?[A-Z][A-Z0-9]*`)
+
+// tosRemoval reads a RAD row that removes an option (tosIsRemoval).
 func tosRemoval(name string, line int, get func(string) string, bad func(field, value, reason string) error) (*tosRemovalRow, string, error) {
 	desc := strings.Join(strings.Fields(get("DESCRIPTION")), " ")
 	if up := strings.ToUpper(desc); strings.HasPrefix(up, "REMOVED DUE TO ") {
 		// the Schwab-era wording of the same removal
 		desc = "REMOVAL OF OPTION DUE TO " + desc[len("REMOVED DUE TO "):]
-	} else if !strings.HasPrefix(up, "REMOVAL OF OPTION") {
-		return nil, tosCashNote(get), nil
 	}
 	when, err := time.ParseInLocation("1/2/06 15:04:05", get("DATE")+" "+get("TIME"), newYork)
 	if err != nil {
 		return nil, "", bad("DATE", get("DATE")+" "+get("TIME"), "is not a date and time like 9/15/26 10:01:46")
 	}
-	if f := strings.Fields(desc); len(f) > 7 && (strings.HasPrefix(f[7], "/") || strings.HasPrefix(f[7], "./")) {
-		return nil, "futures option " + strings.TrimPrefix(f[7], ".") + " not imported: the row gives no expiration date or delivered future; record it by hand", nil
+	if m := tosFutRemovalDesc.FindStringSubmatch(desc); m != nil {
+		return tosFutRemoval(name, line, when, desc, m, get, bad)
 	}
 	m := tosRemovalDesc.FindStringSubmatch(desc)
 	if m == nil {
@@ -325,19 +641,16 @@ func tosRemoval(name string, line int, get func(string) string, bad func(field, 
 	}
 	r.strike = strike
 	r.symbol = strings.Join(strings.Fields(strings.Join([]string{sym, m[6], strings.ToUpper(m[7]), m[8], m[9], strings.ToUpper(m[10])}, " ")), " ")
-	c, err := tosCashRow(get("Commissions & Fees"), get("Misc Fees"), bad)
-	if err != nil {
+	if err := r.readCash(get, bad); err != nil {
 		return nil, "", err
 	}
-	r.commission, r.fees = c.commission, c.fees
-	r.ref = strings.Trim(strings.TrimPrefix(get("REF #"), "="), `"`)
 	r.idFields = []string{when.Format(time.RFC3339), "RAD", r.ref, desc}
 	return r, "", nil
 }
 
 // tosAddRemovals signs the removals against the position the file's fills and earlier
 // removals leave open, and appends their events (and deliveries) to st.
-func tosAddRemovals(name string, st *Statement, removals []*tosRemovalRow) error {
+func tosAddRemovals(name string, st *Statement, removals []*tosRemovalRow, opts Options) error {
 	if len(removals) == 0 {
 		return nil
 	}
@@ -351,14 +664,48 @@ func tosAddRemovals(name string, st *Statement, removals []*tosRemovalRow) error
 		fills = append(fills, change{ev.Time, ev.Instrument, ev.Quantity})
 	}
 	// removals in time order (stable: the file's order at equal times)
-	for i := 1; i < len(removals); i++ {
-		for j := i; j > 0 && removals[j].when.Before(removals[j-1].when); j-- {
-			removals[j], removals[j-1] = removals[j-1], removals[j]
-		}
-	}
+	sort.SliceStable(removals, func(i, j int) bool { return removals[i].when.Before(removals[j].when) })
 	ids := newIDMaker("thinkorswim:")
 	var done []change
 	for _, r := range removals {
+		fail := func(field, value, reason string) error {
+			return st.rowFailure(opts, name, r.line, r.text, true, &RowError{File: name, Line: r.line, Field: field, Value: value, Reason: reason})
+		}
+		if r.futures {
+			// the option on a future: the one the file's trades hold on the same future,
+			// month, strike and right
+			var found []instrument.Instrument
+			for _, f := range fills {
+				in := f.inst
+				if in.Kind == instrument.FuturesOption && in.Underlying == r.underlying && in.Right == r.right &&
+					decimal.NewFromFloat(in.Strike).Equal(r.strike) && in.Expiry.Year() == r.month.Year() && in.Expiry.Month() == r.month.Month() {
+					dup := false
+					for _, g := range found {
+						dup = dup || g == in
+					}
+					if !dup {
+						found = append(found, in)
+					}
+				}
+			}
+			if len(found) != 1 {
+				why := "names an option on a future that no trade in this file holds, so its expiration date is unknown"
+				if len(found) > 1 {
+					why = fmt.Sprintf("names an option on a future that matches %d series the file's trades hold (same month, strike and right), so which one is unknown", len(found))
+				}
+				if err := fail("DESCRIPTION", r.symbol, why); err != nil {
+					return err
+				}
+				continue
+			}
+			r.inst = found[0]
+			if !decimal.NewFromFloat(r.inst.Multiplier).Equal(r.mult) {
+				if err := fail("DESCRIPTION", r.symbol, fmt.Sprintf("gives multiplier %s; Keel knows %s options as %g", r.mult, r.inst.Root, r.inst.Multiplier)); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		pos := decimal.Zero
 		for _, f := range fills {
 			if f.inst == r.inst && !f.when.After(r.when) {
@@ -379,38 +726,75 @@ func tosAddRemovals(name string, st *Statement, removals []*tosRemovalRow) error
 			case 1:
 				qty = qty.Neg()
 			case 0:
-				return &RowError{File: name, Line: r.line, Field: "DESCRIPTION", Value: r.symbol,
-					Reason: "expires an option that no earlier trade in this file left open, so whether it was long or short is unknown"}
+				if err := fail("DESCRIPTION", r.symbol, "expires an option that no earlier trade in this file left open, so whether it was long or short is unknown"); err != nil {
+					return err
+				}
+				continue
 			}
+		}
+		// The delivery: a call assigned (+n) delivers the underlying away and exercised (-n)
+		// brings it in; a put the other way round. Shares by the multiplier, one future per
+		// contract.
+		under := qty
+		var underInst instrument.Instrument
+		if r.futures {
+			underInst = r.future
+		} else {
+			under = qty.Mul(decimal.NewFromFloat(r.inst.Multiplier))
+			underInst = stockInstrument(r.inst.Root, r.when)
+		}
+		if r.inst.Right == pricing.Call {
+			under = under.Neg()
+		}
+		costs := r.commission.Add(r.fees)
+		// AMOUNT is the removal's cash: the delivery's at the strike (a future's moves none),
+		// less the row's costs; it must agree to the cent.
+		deliveryCash := decimal.Zero
+		if r.kind != Expiration && !r.futures {
+			deliveryCash = under.Neg().Mul(r.strike)
+		}
+		if r.hasAmount && deliveryCash.Sub(costs).Sub(r.amount).Abs().GreaterThan(decimal.New(1, -2)) {
+			if err := fail("AMOUNT", r.amount.String(), fmt.Sprintf("is not the %s's cash, %s (the delivery at the strike less costs)", r.kind, deliveryCash.Sub(costs).StringFixed(2))); err != nil {
+				return err
+			}
+			continue
 		}
 		done = append(done, change{r.when, r.inst, qty})
 		src := fmt.Sprintf("%s line %d", name, r.line)
-		// The option removed and the shares it delivers share one key; rows removing other
+		// The option removed and what it delivers share one key; rows removing other
 		// options at the same moment keep their own (by REF #, or by the option otherwise).
 		key := r.ref
 		if key == "" {
 			key = strings.ReplaceAll(r.symbol, " ", "")
 		}
 		order := "thinkorswim:rad:" + r.when.UTC().Format("20060102T150405") + ":" + key
-		st.Events = append(st.Events, Event{
+		opt := Event{
 			Broker: "thinkorswim", Account: st.Account, ID: ids.make(r.idFields...), Order: order,
 			Time: r.when, Kind: r.kind, Effect: Close, Instrument: r.inst, Symbol: r.symbol,
 			Quantity: qty, Price: decimal.Zero, Commission: r.commission, Fees: r.fees, Source: src,
-		})
+		}
+		if r.hasAmount {
+			opt.Cash, opt.HasCash = costs.Neg(), true
+			if r.kind == Expiration || r.futures {
+				opt.Cash = r.amount
+			}
+		}
+		st.Events = append(st.Events, opt)
 		if r.kind == Expiration {
 			continue
 		}
-		// A call assigned (+n) delivers shares away and exercised (-n) brings them in; a
-		// put the other way round.
-		shares := qty.Mul(decimal.NewFromFloat(r.inst.Multiplier))
-		if r.inst.Right == pricing.Call {
-			shares = shares.Neg()
-		}
-		st.Events = append(st.Events, Event{
+		del := Event{
 			Broker: "thinkorswim", Account: st.Account, ID: ids.make(append(r.idFields, "delivery")...), Order: order,
-			Time: r.when, Kind: Delivery, Instrument: stockInstrument(r.inst.Root, r.when), Symbol: r.inst.Root,
-			Quantity: shares, Price: r.strike, Commission: decimal.Zero, Fees: decimal.Zero, Source: src,
-		})
+			Time: r.when, Kind: Delivery, Instrument: underInst, Symbol: underInst.Root,
+			Quantity: under, Price: r.strike, Commission: decimal.Zero, Fees: decimal.Zero, Source: src,
+		}
+		if r.futures {
+			del.Symbol = r.future.String()
+		}
+		if r.hasAmount && !r.futures {
+			del.Cash, del.HasCash = r.amount.Add(costs), true
+		}
+		st.Events = append(st.Events, del)
 	}
 	return nil
 }
@@ -522,7 +906,7 @@ func titleMonth(s string) string {
 
 // tosShareCosts moves the cash rows' commissions and fees onto the legs executed at the
 // same second.
-func tosShareCosts(name string, st *Statement, orders []*tosOrder, cash map[time.Time][]*tosCash) {
+func tosShareCosts(name string, st *Statement, orders []*tosOrder, cash map[time.Time][]*tosCash) error {
 	byTime := map[time.Time][]*tosOrder{}
 	var times []time.Time
 	for _, o := range orders {
@@ -567,19 +951,58 @@ func tosShareCosts(name string, st *Statement, orders []*tosOrder, cash map[time
 		}
 		share(comm, func(e *Event, d decimal.Decimal) { e.Commission = d })
 		share(fees, func(e *Event, d decimal.Decimal) { e.Fees = d })
+		if err := tosCheckAmount(name, rows, legs); err != nil {
+			return err
+		}
 	}
-	var lines []int
+	var unused []*tosCash
 	for _, rows := range cash {
 		for _, c := range rows {
 			if !c.used {
-				lines = append(lines, c.line)
+				unused = append(unused, c)
 			}
 		}
 	}
-	sortInts(lines)
-	for _, l := range lines {
-		st.Warnings = append(st.Warnings, fmt.Sprintf("%s line %d: trade cash row matches no execution in Account Trade History; its commission and fees are not on any event", name, l))
+	sort.Slice(unused, func(i, j int) bool { return unused[i].line < unused[j].line })
+	for _, c := range unused {
+		st.skip(name, c.line, c.text, "a trade's cash row that matches no execution in Account Trade History (same second), so no position change goes with it")
 	}
+	return nil
+}
+
+// tosCheckAmount holds the legs executed at one second to the broker's cash for them, the
+// truth for money: the rows' AMOUNT (Cash Balance) or Amount (Futures Statements) is the net
+// cash, costs included, and must equal the legs' premium (−quantity × price × multiplier; a
+// future's trade moves none) less their commissions and fees to the cent, or the file fails
+// naming the first row. The legs then carry that cash (the cent of rounding on the first).
+func tosCheckAmount(name string, rows []*tosCash, legs []*Event) error {
+	sum := decimal.Zero
+	for _, c := range rows {
+		if !c.hasAmount {
+			return nil // a row without an amount: nothing to hold the legs to
+		}
+		sum = sum.Add(c.amount)
+	}
+	want := decimal.Zero
+	cash := make([]decimal.Decimal, len(legs))
+	for i, ev := range legs {
+		premium := decimal.Zero
+		if ev.Instrument.Kind != instrument.Future {
+			premium = ev.Quantity.Neg().Mul(ev.Price).Mul(decimal.NewFromFloat(ev.Instrument.Multiplier))
+		}
+		cash[i] = premium.Sub(ev.Commission).Sub(ev.Fees)
+		want = want.Add(cash[i])
+	}
+	if want.Sub(sum).Abs().GreaterThan(decimal.New(1, -2)) {
+		c := rows[0]
+		return &RowError{File: name, Line: c.line, Field: c.field, Value: c.amount.String(),
+			Reason: fmt.Sprintf("is not the trade's premium less commissions and fees, %s, from the legs in Account Trade History (price × quantity × the contract's multiplier); the statement's cash disagrees with the contract", want.StringFixed(2))}
+	}
+	cash[0] = cash[0].Add(sum.Sub(want))
+	for i, ev := range legs {
+		ev.Cash, ev.HasCash = cash[i], true
+	}
+	return nil
 }
 
 func sortInts(a []int) {
@@ -588,13 +1011,4 @@ func sortInts(a []int) {
 			a[j], a[j-1] = a[j-1], a[j]
 		}
 	}
-}
-
-// tosCashNote says why a Cash Balance row that is not a trade or an option removal is not
-// imported; the opening-balance line (BAL) needs no word.
-func tosCashNote(get func(string) string) string {
-	if t := get("TYPE"); t == "BAL" || t == "" {
-		return ""
-	}
-	return fmt.Sprintf("%s %q (AMOUNT %s) not imported: not a position change; Keel's journal does not record cash yet", get("TYPE"), get("DESCRIPTION"), get("AMOUNT"))
 }

@@ -47,12 +47,20 @@ func (l Leg) itm() bool {
 // Layer is what the spiral guard sees of one layer: its option legs, each with its own
 // underlying's price, and what it needs to suggest a roll (Rate for a Black–Scholes
 // strike, StrikeStep the listed strike spacing, Now the decision time).
+//
+// Tactical is the beta-weighted dollar delta of the layer's tactical counter-trades
+// (engine/tactical's Exposure, beta-weighted like the legs): futures or shares bought or
+// sold against the bias. The guard counts it as exposure no option balances: it adds
+// |Tactical| to the imbalance's numerator and denominator, so an open tactical cycle makes
+// the layer count as more imbalanced, never less, and an order that adds contracts to the
+// untested side is stopped sooner.
 type Layer struct {
 	Name       string
 	Legs       []Leg
 	Rate       float64
 	StrikeStep float64
 	Now        time.Time
+	Tactical   float64
 }
 
 // Balance is the call side against the put side of a layer. CallDelta and PutDelta are
@@ -68,6 +76,7 @@ type Balance struct {
 	ITM                 []string
 	Contracts           float64
 	Calls, Puts         float64
+	Tactical            float64 // the layer's tactical exposure counted (Layer.Tactical)
 }
 
 // Balance measures the layer.
@@ -86,8 +95,10 @@ func (l Layer) Balance() Balance {
 		}
 	}
 	b.Contracts = b.Calls + b.Puts
-	if gross := math.Abs(b.CallDelta) + math.Abs(b.PutDelta); gross > 0 {
-		b.Imbalance = math.Abs(b.CallDelta+b.PutDelta) / gross
+	b.Tactical = l.Tactical
+	tac := math.Abs(l.Tactical)
+	if gross := math.Abs(b.CallDelta) + math.Abs(b.PutDelta) + tac; gross > 0 {
+		b.Imbalance = (math.Abs(b.CallDelta+b.PutDelta) + tac) / gross
 	}
 	b.Tested = pricing.Call
 	if math.Abs(b.PutDelta) > math.Abs(b.CallDelta) {
@@ -139,6 +150,9 @@ func (g SpiralGuard) Check(layer Layer, order Leg, override *Override) (Verdict,
 				l.Symbol, l.Multiplier, l.Quantity, l.Delta)
 		}
 	}
+	if math.IsNaN(layer.Tactical) || math.IsInf(layer.Tactical, 0) {
+		return Verdict{}, fmt.Errorf("hedge: layer %q Tactical %g must be finite", layer.Name, layer.Tactical)
+	}
 	for _, l := range layer.Legs {
 		if !(l.Spot > 0) || math.IsInf(l.Spot, 0) {
 			return Verdict{}, fmt.Errorf("hedge: layer %q leg %q Spot %g must be positive", layer.Name, l.Symbol, l.Spot)
@@ -163,6 +177,9 @@ func (g SpiralGuard) Check(layer Layer, order Leg, override *Override) (Verdict,
 		before, after = b.Puts, layer.withOrder(order).Balance().Puts
 	}
 	state := fmt.Sprintf("layer %s: calls %s, puts %s beta-weighted (imbalance %.0f%%", layer.Name, signedDollars(b.CallDelta), signedDollars(b.PutDelta), 100*b.Imbalance)
+	if b.Tactical != 0 {
+		state += fmt.Sprintf("; tactical %s counted", signedDollars(b.Tactical))
+	}
 	if len(b.ITM) > 0 {
 		state += "; in the money: " + strings.Join(b.ITM, ", ")
 	}

@@ -264,3 +264,42 @@ func TestLayerBalanceAcrossUnderlyings(t *testing.T) {
 		}
 	}
 }
+
+// TestSpiralGuardCountsTactical: a strangle whose options alone are nearly balanced
+// (calls −20 and puts +14 SPY shares of delta at $500: imbalance 6/34 = 0.18 < 0.25) lets
+// a put be added; with the layer's tactical counter-trades long 10 SPY shares ($5,000 of
+// beta-weighted delta) the guard counts them — imbalance (3,000 + 5,000) ÷ (17,000 +
+// 5,000) = 0.36 ≥ 0.25 — and stops the same order.
+func TestSpiralGuardCountsTactical(t *testing.T) {
+	legs := []Leg{
+		{Symbol: "C", Right: pricing.Call, Strike: 520, Quantity: -1, Delta: 0.20, Multiplier: 100, Spot: 500, Beta: 1},
+		{Symbol: "P", Right: pricing.Put, Strike: 480, Quantity: -1, Delta: -0.14, Multiplier: 100, Spot: 500, Beta: 1},
+	}
+	order := Leg{Symbol: "P", Right: pricing.Put, Strike: 480, Quantity: -1, Delta: -0.14, Multiplier: 100, Spot: 500, Beta: 1}
+	for _, tc := range []struct {
+		name      string
+		tactical  float64
+		imbalance float64
+		stop      bool
+	}{
+		{"options only", 0, 3000.0 / 17000, false},
+		{"tactical long 10 shares", 5000, 8000.0 / 22000, true},
+		{"tactical short 10 shares", -5000, 8000.0 / 22000, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := SpiralGuard{}.Check(Layer{Name: "SPY", Legs: legs, Tactical: tc.tactical}, order, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(v.Balance.Imbalance-tc.imbalance) > 1e-12 || v.Stop != tc.stop || v.Balance.Tactical != tc.tactical {
+				t.Fatalf("imbalance %g stop %v (want %g, %v): %s", v.Balance.Imbalance, v.Stop, tc.imbalance, tc.stop, v.Reason)
+			}
+			if tc.tactical != 0 && !strings.Contains(v.Reason, "tactical") {
+				t.Fatalf("reason does not say the tactical exposure was counted: %s", v.Reason)
+			}
+		})
+	}
+	if _, err := (SpiralGuard{}).Check(Layer{Name: "SPY", Legs: legs, Tactical: math.NaN()}, order, nil); err == nil {
+		t.Fatal("a NaN tactical exposure must be an error")
+	}
+}

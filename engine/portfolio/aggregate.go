@@ -45,6 +45,16 @@ type scratch struct {
 	waiting    []int32 // positions valued by a job, in order
 	failed     []int32 // positions with Err
 	order      []int32
+	names      []byte // the expiries' names, end to end
+	oldNames   string // the same of the Book revalued into (RevalueInto), reused when equal
+	bench      benchmark
+	jobErrs    jobErrors
+	// The benchmark symbol last parsed and the day it was parsed for; kept between calls.
+	benchIn     instrument.Instrument
+	benchKey    parsedKey
+	benchParsed bool
+	// futNames are the futures codes formatted so far (ESZ6), kept between calls.
+	futNames map[futuresKey]string
 }
 
 // underlyingInfo is one underlying of the book and what its positions look up about it.
@@ -127,22 +137,21 @@ type expirySlot struct {
 	nameLen int32
 }
 
-// writeDate writes x's date as first.Format(time.DateOnly) does (2026-12-18) and notes its
-// length in x.nameLen.
-func writeDate(b *strings.Builder, x *expirySlot) {
+// writeDate appends x's date to b as first.Format(time.DateOnly) writes it (2026-12-18) and
+// notes its length in x.nameLen.
+func writeDate(b []byte, x *expirySlot) []byte {
 	y, m, d := x.date.y, int(x.date.m), x.date.d
 	if y < 0 || y > 9999 {
 		s := x.first.Format(time.DateOnly)
-		b.WriteString(s)
 		x.nameLen = int32(len(s))
-		return
+		return append(b, s...)
 	}
 	var buf [len(time.DateOnly)]byte
 	buf[0], buf[1], buf[2], buf[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
 	buf[4], buf[5], buf[6] = '-', byte('0'+m/10), byte('0'+m%10)
 	buf[7], buf[8], buf[9] = '-', byte('0'+d/10), byte('0'+d%10)
-	b.Write(buf[:])
 	x.nameLen = int32(len(buf))
+	return append(b, buf[:]...)
 }
 
 // posScratch is what the sums need of one position. It holds no pointers, so the garbage
@@ -167,6 +176,7 @@ var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
 		futAt:    make(map[futuresKey]int32, 8),
 		jobIndex: make(map[optKey]int32, 64),
+		futNames: make(map[futuresKey]string, 8),
 	}
 }}
 
@@ -213,6 +223,9 @@ func putScratch(sc *scratch) {
 	sc.jobs = sc.jobs[:0]
 	sc.waiting = sc.waiting[:0]
 	sc.failed = sc.failed[:0]
+	sc.oldNames = ""
+	sc.bench = benchmark{}
+	sc.jobErrs.byJob = nil
 	clear(sc.layers) // drop the names and limits of this book
 	sc.layers = sc.layers[:0]
 	if !lastScratch.CompareAndSwap(nil, sc) {
@@ -262,21 +275,37 @@ func (sc *scratch) future(root string, year int, month time.Month, prices map[st
 	} else if u, ok := sc.futAt[futuresKey{root, year, month}]; ok {
 		return u
 	}
-	u := sc.underlying(instrument.FormatFutures(root, year, month), prices)
+	k := futuresKey{root, year, month}
+	name, ok := sc.futNames[k]
+	if !ok {
+		if len(sc.futNames) > 1024 { // a book does not hold that many; forget old ones
+			clear(sc.futNames)
+		}
+		name = instrument.FormatFutures(root, year, month)
+		sc.futNames[k] = name
+	}
+	u := sc.underlying(name, prices)
 	sc.futAt[futuresKey{root, year, month}] = u
 	sc.futs = append(sc.futs, futuresSlot{root: root, year: year, month: month, u: u})
 	return u
 }
 
 // configureLayers starts the book's layers with cfg's layers, in order.
-func (sc *scratch) configureLayers(cfg Config) {
+// old is the Layers of the Book revalued into: a configured layer's Underlyings there are
+// reused when they are the same as cfg's.
+func (sc *scratch) configureLayers(cfg Config, old []LayerRisk) {
 	for _, l := range cfg.Layers {
 		h := hashName(l.Name)
 		if _, dup := sc.layerAt.get(h, l.Name); dup {
 			continue
 		}
 		sc.layerAt.put(h, l.Name, int32(len(sc.layers)), hashName)
-		l.Underlyings = slices.Clone(l.Underlyings) // the Book shares nothing mutable with cfg
+		if k := len(sc.layers); k < len(old) && old[k].Configured && slices.Equal(old[k].Layer.Underlyings, l.Underlyings) &&
+			(old[k].Layer.Underlyings == nil) == (l.Underlyings == nil) {
+			l.Underlyings = old[k].Layer.Underlyings
+		} else {
+			l.Underlyings = slices.Clone(l.Underlyings) // the Book shares nothing mutable with cfg
+		}
 		sc.layers = append(sc.layers, LayerRisk{Layer: l, Group: Group{Name: l.Name}, Configured: true})
 	}
 	sc.configured = len(sc.layers)
@@ -451,7 +480,8 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 	}
 	// Each group's list is carved out of backing, and filled through a cursor kept with the
 	// group in sc: where its next position goes.
-	backing := make([]int, n+valued+options)
+	backing := reuse(book.groupIndex, n+valued+options)
+	book.groupIndex = backing
 	carved := int32(0)
 	carve := func(c int32) ([]int, int32) {
 		at := carved
@@ -479,7 +509,7 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		sc.layerFinal = append(sc.layerFinal, int32(li))
 	}
 	if nl > 0 {
-		book.Layers = make([]LayerRisk, nl)
+		book.Layers = reuse(book.Layers, nl)
 		copy(book.Layers, sc.layers[:sc.configured])
 		for k, li := range order {
 			f := sc.configured + k
@@ -500,7 +530,7 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(sc.under[a].name, sc.under[b].name) })
 	if len(order) > 0 {
-		book.Underlyings = make([]Group, len(order))
+		book.Underlyings = reuse(book.Underlyings, len(order))
 		for g, u := range order {
 			ul := &sc.under[u]
 			ul.group = int32(g)
@@ -523,14 +553,19 @@ func (sc *scratch) aggregate(book *Book, cfg Config) {
 		return cmp.Compare(xa.ns, xb.ns)
 	})
 	if len(order) > 0 {
-		book.Expiries = make([]ExpiryGroup, len(order))
-		// The dates' names share one string: one allocation, not one per expiry.
-		var names strings.Builder
-		names.Grow(len(time.DateOnly) * len(order))
+		book.Expiries = reuse(book.Expiries, len(order))
+		// The dates' names share one string: one allocation, not one per expiry, and none
+		// when they are those of the Book revalued into.
+		names := sc.names[:0]
 		for _, x := range order {
-			writeDate(&names, &sc.expiries[x])
+			names = writeDate(names, &sc.expiries[x])
 		}
-		all, at := names.String(), 0
+		sc.names = names
+		all, at := sc.oldNames, 0
+		if string(names) != all {
+			all = string(names)
+		}
+		book.expiryNames = all
 		for g, x := range order {
 			xs := &sc.expiries[x]
 			xs.group = int32(g)

@@ -194,4 +194,9 @@ type Book struct {
 	Total       Exposure
 	Rate        float64
 	Errors      int // positions left out (PositionRisk.Err set)
+
+	// The memory of the groups' Positions lists and the expiries' names (one string), for
+	// RevalueInto to reuse.
+	groupIndex  []int
+	expiryNames string
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keel-desk/keel/engine/pricing"
@@ -120,6 +121,18 @@ type profileLeg struct {
 	strike   float64
 	opt      pricing.Option // options still open; Years ≤ 0 for expired ones
 	base     float64        // value per unit today
+	id       string         // the first position's, for errors
+}
+
+// legKey is what makes positions one leg: the same pricing inputs.
+type legKey struct {
+	opt      pricing.Option
+	s0       float64
+	beta     float64
+	unitMult float64
+	option   bool
+	right    pricing.Right
+	strike   float64
 }
 
 // eepSamples is about how many moves per horizon an American option is valued exactly at.
@@ -136,7 +149,136 @@ const eepSamples = 11
 // per horizon and today's move, and interpolated linearly between them; their Greeks
 // are the European twin's. Stocks and futures move one for one. A move that would take a
 // price to zero or below is floored at 0.1% of today's price.
+//
+// Profile remembers the American prices of the last profile it drew (see Profiler): a
+// profile drawn again on unchanged inputs — the trader changing an overlay, a paused
+// market — does not value them again.
 func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (RiskProfile, error) {
+	return sharedProfiler.Profile(book, include, spec)
+}
+
+// Profiler draws risk profiles as Profile does, remembering the American prices it found
+// for the next profiles: the prices of one option at one horizon, at all its sample
+// moves, by the exact bits of every input (the spots and the time left included). Prices
+// whose inputs did not change are not valued again, and the curves are the same, bit for
+// bit, whether they were remembered or not. Only the prices used by the last profile
+// drawn are kept (with those of the one being drawn). A Profiler is safe for use by
+// several goroutines; the zero value is ready to use. Profile uses one shared by the
+// package.
+type Profiler struct {
+	mu     sync.Mutex
+	gen    uint64           // profiles drawn
+	at     map[uint64]int32 // hash of a row's inputs → its index in rows
+	rows   []memoRow
+	hits   uint64
+	misses uint64
+}
+
+// maxMemoSamples is the most sample moves a remembered row holds (a profile of 101 moves
+// has 11 or 12; one of 20 moves, 20).
+const maxMemoSamples = 24
+
+// memoRow is the prices of one American option at its sample spots.
+type memoRow struct {
+	key    optKey // the option, Spot left 0
+	n      int
+	spots  [maxMemoSamples]float64
+	prices [maxMemoSamples]float64
+	gen    uint64 // the last profile that used it
+}
+
+var sharedProfiler Profiler
+
+// rowHash is the hash of an option's inputs (key) and the spots.
+func rowHash(key *optKey, spots []float64) uint64 {
+	const m = 0x9E3779B97F4A7C15
+	h := uint64(len(spots))
+	for _, v := range key {
+		h = (h^v)*m + h>>29
+	}
+	for _, s := range spots {
+		h = (h^math.Float64bits(s))*m + h>>29
+	}
+	return h
+}
+
+// matches reports whether r holds the prices of the option of key at exactly spots.
+func (r *memoRow) matches(key *optKey, spots []float64) bool {
+	if r.key != *key || r.n != len(spots) {
+		return false
+	}
+	for k, s := range spots {
+		if math.Float64bits(r.spots[k]) != math.Float64bits(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// lookup fills out with the remembered prices of the option of key at spots, if any.
+func (pf *Profiler) lookup(key *optKey, spots, out []float64) bool {
+	h := rowHash(key, spots)
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	if i, ok := pf.at[h]; ok {
+		if r := &pf.rows[i]; r.matches(key, spots) {
+			copy(out, r.prices[:r.n])
+			r.gen = pf.gen
+			pf.hits += uint64(len(spots))
+			return true
+		}
+	}
+	return false
+}
+
+// store remembers the prices of the option of key at spots, valued was how many of them
+// were valued (the others were known).
+func (pf *Profiler) store(key *optKey, spots, prices []float64, valued int) {
+	h := rowHash(key, spots)
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	pf.misses += uint64(valued)
+	if pf.at == nil {
+		pf.at = make(map[uint64]int32)
+	}
+	i, ok := pf.at[h]
+	if !ok {
+		i = int32(len(pf.rows))
+		pf.rows = append(pf.rows, memoRow{})
+		pf.at[h] = i
+	}
+	r := &pf.rows[i] // a new row, or one whose hash collides: replaced
+	r.key, r.n, r.gen = *key, len(spots), pf.gen
+	copy(r.spots[:], spots)
+	copy(r.prices[:], prices)
+}
+
+// turn ends a profile: the rows it used are kept, the others forgotten.
+func (pf *Profiler) turn() {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	kept := pf.rows[:0]
+	clear(pf.at)
+	for _, r := range pf.rows {
+		if r.gen == pf.gen {
+			pf.at[rowHash(&r.key, r.spots[:r.n])] = int32(len(kept))
+			kept = append(kept, r)
+		}
+	}
+	pf.rows = kept
+	pf.gen++
+}
+
+// Stats counts the American prices taken from memory (hits) and valued (misses) so far.
+func (pf *Profiler) Stats() (hits, misses uint64) {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	return pf.hits, pf.misses
+}
+
+// Profile is Profile (the function) with pf's memory.
+func (pf *Profiler) Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (RiskProfile, error) {
+	defer pf.turn()
 	if len(spec.Moves) == 0 {
 		return RiskProfile{}, errors.New("portfolio: profile has no moves")
 	}
@@ -155,17 +297,10 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 	if len(horizons) == 0 {
 		horizons = []Horizon{{}, {AtExpiry: true}}
 	}
-	type legKey struct {
-		opt      pricing.Option
-		s0       float64
-		beta     float64
-		unitMult float64
-		option   bool
-		right    pricing.Right
-		strike   float64
-	}
-	legAt := make(map[legKey]int)
-	var legs []profileLeg
+	sc := getGridScratch()
+	defer putGridScratch(sc)
+	legAt := sc.legAt
+	legs := sc.legs[:0]
 	under := ""
 	several := false
 	var underPrice float64
@@ -193,19 +328,10 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 			i = len(legs)
 			legAt[k] = i
 			l := profileLeg{s0: k.s0, beta: k.beta, unitMult: k.unitMult, option: isOpt,
-				right: k.right, strike: k.strike, opt: k.opt, base: k.s0}
+				right: k.right, strike: k.strike, opt: k.opt, base: k.s0, id: p.ID}
 			if isOpt {
+				// An open option's value today is found by the workers (see addLeg).
 				l.base = intrinsic(l.right, l.s0, l.strike).Price
-				if p.Years > 0 {
-					// Today's value as the profile itself prices it, so every T+0 curve is
-					// exactly 0 at today's price: the book's own figure may come from a
-					// Revaluer's extrapolation or an implied vol solved to a tolerance.
-					price, err := pricing.Price(k.opt)
-					if err != nil {
-						return RiskProfile{}, fmt.Errorf("portfolio: profile of %s: %w", p.ID, err)
-					}
-					l.base = price
-				}
 			}
 			legs = append(legs, l)
 		}
@@ -241,7 +367,8 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 			zero = i
 		}
 	}
-	g := &grid{spec: spec, book: &book, legs: legs, shifts: shifts, nm: nm, zero: zero}
+	sc.legs = legs
+	g := &grid{spec: spec, book: &book, legs: legs, shifts: shifts, nm: nm, zero: zero, sc: sc, memo: pf}
 	curves, err := g.run()
 	if err != nil {
 		return RiskProfile{}, err
@@ -268,189 +395,335 @@ func Profile(book Book, include func(PositionRisk) bool, spec ProfileSpec) (Risk
 	return rp, nil
 }
 
+// grid is one profile's computation: every leg at every horizon and move.
+//
+// The legs are cut into at most profileChunks runs of consecutive legs; each run sums its
+// legs into its own figures, in order, and the runs are added in order at the end. The
+// workers take the next run not yet taken, so a busy or slow worker holds up nobody, and
+// the curves are the same, bit for bit, whatever the number of workers.
 type grid struct {
-	spec   ProfileSpec
-	book   *Book
-	legs   []profileLeg
-	shifts []float64
-	nm     int
-	zero   int
+	spec     ProfileSpec
+	book     *Book
+	legs     []profileLeg
+	shifts   []float64
+	nm       int
+	zero     int
+	samples  []int     // the moves an American option's premium is valued exactly at, increasing
+	benchRel []float64 // the benchmark's relative move at each move (0 unless against the benchmark)
+	sc       *gridScratch
+	memo     *Profiler
 }
 
-// spot is leg l's underlying price at move i, and the benchmark's relative move there.
-func (g *grid) spot(l *profileLeg, i int) (s, benchRel float64) {
+// profileChunks is the most runs the legs are cut into (see grid).
+const profileChunks = 32
+
+// pointSums are the figures of one profile point being summed.
+type pointSums struct {
+	pnl, delta, dollarDelta, gamma, theta, vega float64
+}
+
+// gridScratch is the memory of one Profile call, kept between calls: the legs, the sums of
+// each run, and each worker's rows.
+type gridScratch struct {
+	legAt   map[legKey]int
+	legs    []profileLeg
+	sums    []pointSums // [run][horizon·moves + move]
+	workers []legScratch
+}
+
+// legScratch is what one worker values a leg with: the spot at each move, the European
+// Greeks along one horizon and the early-exercise premium there.
+type legScratch struct {
+	spots  []float64
+	greeks []pricing.Greeks
+	eep    []float64
+	// The American option's sample moves: the spots and the prices there.
+	sampleSpots, samplePrices []float64
+}
+
+var gridPool = sync.Pool{New: func() any { return &gridScratch{legAt: make(map[legKey]int)} }}
+
+// lastGrid keeps the last call's scratch for the next one, through garbage collections
+// (which empty gridPool); see lastScratch.
+var lastGrid atomic.Pointer[gridScratch]
+
+func getGridScratch() *gridScratch {
+	if sc := lastGrid.Swap(nil); sc != nil {
+		return sc
+	}
+	return gridPool.Get().(*gridScratch)
+}
+
+func putGridScratch(sc *gridScratch) {
+	clear(sc.legAt)
+	clear(sc.legs[:cap(sc.legs)]) // drop the IDs
+	sc.legs = sc.legs[:0]
+	if !lastGrid.CompareAndSwap(nil, sc) {
+		gridPool.Put(sc)
+	}
+}
+
+// samplesFor are the moves at which American options are valued exactly: every step-th
+// move from the first, the last and today's (zero).
+func samplesFor(nm, zero int) []int {
+	step := (nm - 1) / (eepSamples - 1)
+	if step < 1 {
+		step = 1
+	}
+	var out []int
+	for i := 0; i < nm; i++ {
+		if i%step == 0 || i == nm-1 || i == zero {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// spot is leg l's underlying price at move i.
+func (g *grid) spot(l *profileLeg, i int) float64 {
 	mv := g.spec.Moves[i]
 	var rel float64
 	switch {
-	case g.spec.Benchmark && g.spec.Points:
-		benchRel = mv / g.book.Benchmark.Price
-		rel = l.beta * benchRel
 	case g.spec.Benchmark:
-		benchRel = mv
-		rel = l.beta * mv
+		rel = l.beta * g.benchRel[i]
 	case g.spec.Points:
 		rel = mv / l.s0
 	default:
 		rel = mv
 	}
-	s = l.s0 * (1 + rel)
+	s := l.s0 * (1 + rel)
 	if s < 0.001*l.s0 {
 		s = 0.001 * l.s0
 	}
-	return s, benchRel
+	return s
 }
 
 func (g *grid) run() ([][]ProfilePoint, error) {
-	workers := g.spec.Workers
-	if workers > len(g.legs) {
-		workers = len(g.legs)
+	g.samples = samplesFor(g.nm, g.zero)
+	g.benchRel = make([]float64, g.nm)
+	if g.spec.Benchmark {
+		for i, mv := range g.spec.Moves {
+			g.benchRel[i] = mv
+			if g.spec.Points {
+				g.benchRel[i] = mv / g.book.Benchmark.Price
+			}
+		}
 	}
-	if workers < 1 {
-		workers = 1
+	runs := min(len(g.legs), profileChunks)
+	workers := max(min(g.spec.Workers, runs), 1) // one, the caller, even without legs
+	points := len(g.shifts) * g.nm
+	sc := g.sc
+	sc.sums = reuse(sc.sums, runs*points)
+	if len(sc.workers) < workers {
+		sc.workers = append(sc.workers, make([]legScratch, workers-len(sc.workers))...)
 	}
-	parts := make([][][]ProfilePoint, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		parts[w] = g.newCurves()
-		work := func(w int) {
-			for li := w; li < len(g.legs); li += workers {
-				if err := g.addLeg(&g.legs[li], parts[w]); err != nil {
-					errs[w] = err
+		ls := &sc.workers[w]
+		ls.spots = reuse(ls.spots, g.nm)
+		ls.greeks = reuse(ls.greeks, g.nm)
+		ls.eep = reuse(ls.eep, g.nm)
+	}
+
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, runs)
+	work := func(ls *legScratch) {
+		for !failed.Load() {
+			r := int(next.Add(1)) - 1
+			if r >= runs {
+				return
+			}
+			sums := sc.sums[r*points : (r+1)*points]
+			for li := r * len(g.legs) / runs; li < (r+1)*len(g.legs)/runs; li++ {
+				if err := g.addLeg(&g.legs[li], sums, ls); err != nil {
+					errs[r] = err
+					failed.Store(true)
 					return
 				}
 			}
 		}
-		if workers == 1 {
-			work(0)
-			break
-		}
-		wg.Add(1)
-		go func(w int) { defer wg.Done(); work(w) }(w)
 	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for w := 1; w < workers; w++ {
+		go func(ls *legScratch) { defer wg.Done(); work(ls) }(&sc.workers[w])
+	}
+	work(&sc.workers[0])
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	// The runs are taken in order and a run once taken is finished unless it fails: the
+	// first error in run order is the one a single worker meets.
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	out := parts[0]
-	for _, p := range parts[1:] {
-		for h := range out {
-			for i := range out[h] {
-				a, b := &out[h][i], p[h][i]
-				a.PnL += b.PnL
-				a.Delta += b.Delta
-				a.DollarDelta += b.DollarDelta
-				a.Gamma += b.Gamma
-				a.Theta += b.Theta
-				a.Vega += b.Vega
-			}
+
+	out := make([][]ProfilePoint, len(g.shifts))
+	all := make([]ProfilePoint, points)
+	for h := range out {
+		out[h] = all[h*g.nm : (h+1)*g.nm : (h+1)*g.nm]
+	}
+	for r := 0; r < runs; r++ {
+		sums := sc.sums[r*points : (r+1)*points]
+		for k := range all {
+			a, b := &all[k], &sums[k]
+			a.PnL += b.pnl
+			a.Delta += b.delta
+			a.DollarDelta += b.dollarDelta
+			a.Gamma += b.gamma
+			a.Theta += b.theta
+			a.Vega += b.vega
 		}
 	}
 	return out, nil
 }
 
-func (g *grid) newCurves() [][]ProfilePoint {
-	c := make([][]ProfilePoint, len(g.shifts))
-	for h := range c {
-		c[h] = make([]ProfilePoint, g.nm)
+// addLeg adds leg l's P&L and Greeks at every horizon and move to sums ([horizon·moves +
+// move]), with ls's rows.
+func (g *grid) addLeg(l *profileLeg, sums []pointSums, ls *legScratch) error {
+	if l.option && l.opt.Years > 0 {
+		// Today's value as the profile itself prices it, so every T+0 curve is exactly 0 at
+		// today's price: the book's own figure may come from a Revaluer's extrapolation or
+		// an implied vol solved to a tolerance.
+		ls.sampleSpots = append(ls.sampleSpots[:0], l.opt.Spot)
+		ls.samplePrices = reuse(ls.samplePrices, 1)
+		if _, err := g.americanPrices(l.opt, ls, -1, 0); err != nil {
+			return fmt.Errorf("portfolio: profile of %s: %w", l.id, err)
+		}
+		l.base = ls.samplePrices[0]
 	}
-	return c
-}
-
-// addLeg adds leg l's P&L and Greeks at every horizon and move to curves.
-func (g *grid) addLeg(l *profileLeg, curves [][]ProfilePoint) error {
-	var eep []float64
+	spots := ls.spots
+	for i := range spots {
+		spots[i] = g.spot(l, i)
+	}
 	for h, dt := range g.shifts {
+		row := sums[h*g.nm : (h+1)*g.nm]
 		years := l.opt.Years - dt
 		open := l.option && l.opt.Years > 0 && years > 1e-9
-		american := open && l.opt.Style == pricing.American
-		if american {
-			var err error
-			if eep, err = g.earlyExercise(l, years, eep); err != nil {
-				return err
+		if !open {
+			for i, s := range spots {
+				gk := pricing.Greeks{Price: s, Delta: 1}
+				if l.option {
+					gk = intrinsic(l.right, s, l.strike)
+				}
+				g.accumulate(&row[i], l, &gk, s, i)
+			}
+			continue
+		}
+		o := l.opt
+		o.Years, o.Style = years, pricing.European
+		o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
+		greeks := ls.greeks
+		for i, s := range spots {
+			o.Spot = s
+			if err := pricing.ValueTo(&greeks[i], o); err != nil {
+				return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
 			}
 		}
-		for i := 0; i < g.nm; i++ {
-			s, benchRel := g.spot(l, i)
-			var gk pricing.Greeks
-			switch {
-			case !l.option:
-				gk = pricing.Greeks{Price: s, Delta: 1}
-			case !open:
-				gk = intrinsic(l.right, s, l.strike)
-			default:
-				o := l.opt
-				o.Spot, o.Years, o.Style = s, years, pricing.European
-				o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
-				var err error
-				if gk, err = pricing.Value(o); err != nil {
-					return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
-				}
-				if american {
-					gk.Price += eep[i]
-				}
+		if l.opt.Style == pricing.American {
+			if err := g.earlyExercise(l, o, ls); err != nil {
+				return err
 			}
-			pt := &curves[h][i]
-			pt.PnL += l.n * (gk.Price - l.base)
-			dd := l.n * gk.Delta * s
-			gamma := 0.01 * s * s * gk.Gamma * l.n
-			if g.spec.Benchmark {
-				dd *= l.beta
-				gamma *= l.beta * l.beta
-				pt.Delta += dd / (g.book.Benchmark.UnitValue * (1 + benchRel))
-			} else {
-				pt.Delta += l.n * gk.Delta / l.unitMult
+			for i := range greeks {
+				greeks[i].Price += ls.eep[i]
 			}
-			pt.DollarDelta += dd
-			pt.Gamma += gamma
-			pt.Theta += l.n * gk.Theta / 365
-			pt.Vega += l.n * gk.Vega / 100
+		}
+		for i, s := range spots {
+			g.accumulate(&row[i], l, &greeks[i], s, i)
 		}
 	}
 	return nil
 }
 
-// earlyExercise fills eep (reused between horizons) with the American option's premium
-// over its European twin at every move: exact at the sample moves (about eepSamples, the
-// ends and today's move), linear in between.
-func (g *grid) earlyExercise(l *profileLeg, years float64, eep []float64) ([]float64, error) {
-	if cap(eep) < g.nm {
-		eep = make([]float64, g.nm)
+// accumulate adds leg l's figures at move i, valued gk at underlying price s, to pt.
+func (g *grid) accumulate(pt *pointSums, l *profileLeg, gk *pricing.Greeks, s float64, i int) {
+	pt.pnl += l.n * (gk.Price - l.base)
+	dd := l.n * gk.Delta * s
+	gamma := 0.01 * s * s * gk.Gamma * l.n
+	if g.spec.Benchmark {
+		dd *= l.beta
+		gamma *= l.beta * l.beta
+		pt.delta += dd / (g.book.Benchmark.UnitValue * (1 + g.benchRel[i]))
+	} else {
+		pt.delta += l.n * gk.Delta / l.unitMult
 	}
-	eep = eep[:g.nm]
-	step := (g.nm - 1) / (eepSamples - 1)
-	if step < 1 {
-		step = 1
+	pt.dollarDelta += dd
+	pt.gamma += gamma
+	pt.theta += l.n * gk.Theta / 365
+	pt.vega += l.n * gk.Vega / 100
+}
+
+// earlyExercise fills ls.eep with the American option's premium over its European twin eu
+// (l's option at one horizon, its European Greeks at each move in ls.greeks) at every
+// move: exact at the sample moves (about eepSamples, the ends and today's move), linear in
+// between. The European values are those already in ls.greeks, and today's American value
+// at today's price (l.base) is not computed again.
+func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) error {
+	am := eu
+	am.Style = pricing.American
+	today := -1 // the sample whose inputs are today's value's
+	ls.sampleSpots = ls.sampleSpots[:0]
+	for k, i := range g.samples {
+		s := ls.spots[i]
+		if s == l.s0 && am.Years == l.opt.Years && am.Vol == l.opt.Vol {
+			today = k
+		}
+		ls.sampleSpots = append(ls.sampleSpots, s)
 	}
+	ls.samplePrices = reuse(ls.samplePrices, len(g.samples))
+	if k, err := g.americanPrices(am, ls, today, l.base); err != nil {
+		return fmt.Errorf("portfolio: profile of %s at %s: %w", l.id, formatMove(g.spec, g.samples[k]), err)
+	}
+	eep := ls.eep
 	prev := -1
-	for i := 0; i < g.nm; i++ {
-		if i%step != 0 && i != g.nm-1 && i != g.zero {
-			continue
-		}
-		s, _ := g.spot(l, i)
-		o := l.opt
-		o.Spot, o.Years = s, years
-		o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
-		am, err := pricing.Price(o)
-		if err != nil {
-			return nil, fmt.Errorf("portfolio: profile at %s: %w", formatMove(g.spec, i), err)
-		}
-		o.Style = pricing.European
-		eu, err := pricing.Price(o)
-		if err != nil {
-			return nil, fmt.Errorf("portfolio: profile at %s: %w", formatMove(g.spec, i), err)
-		}
-		eep[i] = math.Max(am-eu, 0)
+	for k, i := range g.samples {
+		eep[i] = math.Max(ls.samplePrices[k]-ls.greeks[i].Price, 0)
 		if prev >= 0 {
+			mv := g.spec.Moves
 			for j := prev + 1; j < i; j++ {
-				mv := g.spec.Moves
 				f := (mv[j] - mv[prev]) / (mv[i] - mv[prev])
 				eep[j] = eep[prev] + f*(eep[i]-eep[prev])
 			}
 		}
 		prev = i
 	}
-	return eep, nil
+	return nil
+}
+
+// americanPrices sets ls.samplePrices[k] to the price of o (American, or European for
+// today's value of a European leg) at ls.sampleSpots[k], but for the known-th, which is
+// price; with an error, k is the spot's index. American prices come from g.memo when it
+// remembers them all. The exercise boundary depends on neither the spot nor the strike: a
+// pricing function solving it once for all the spots, instead of once per pricing.Price,
+// would save most of a profile's work (its American valuations are about four fifths of
+// it).
+func (g *grid) americanPrices(o pricing.Option, ls *legScratch, known int, price float64) (k int, err error) {
+	spots, out := ls.sampleSpots, ls.samplePrices
+	memo := o.Style == pricing.American && len(spots) <= maxMemoSamples
+	var key optKey
+	if memo {
+		o.Spot = 0
+		key = keyBits(o, 0)
+		if g.memo.lookup(&key, spots, out) {
+			return 0, nil
+		}
+	}
+	valued := 0
+	for k, s := range spots {
+		if k == known {
+			out[k] = price
+			continue
+		}
+		o.Spot = s
+		if out[k], err = pricing.Price(o); err != nil {
+			return k, err
+		}
+		valued++
+	}
+	if memo {
+		g.memo.store(&key, spots, out, valued)
+	}
+	return 0, nil
 }
 
 func formatMove(spec ProfileSpec, i int) string {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keel-desk/keel/engine/instrument"
@@ -34,34 +35,67 @@ const volFloor = 1e-4
 // PositionRisk.Err set and left out of every sum; the returned error then joins all such
 // errors, and the Book is still usable for the rest.
 func Revalue(positions []Position, m Market, cfg Config) (Book, error) {
-	return revalue(positions, m, cfg, nil)
+	var book Book
+	err := revalue(&book, positions, m, cfg, nil)
+	return book, err
 }
 
-func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book, error) {
-	if math.IsNaN(m.Rate) || math.IsInf(m.Rate, 0) {
-		return Book{}, fmt.Errorf("portfolio: market rate %g is not a finite number", m.Rate)
+// RevalueInto is Revalue writing the Book into *dst, whose memory it reuses: a caller that
+// revalues a book again and again into the same dst allocates no Book once dst has grown
+// to it (Revalue allocates about 530 bytes a position per call). Everything dst held is
+// overwritten, what its slices point to included (Positions, the groups and their
+// Positions lists, the expiries' names excepted): a Book handed to another goroutine must
+// not be passed to RevalueInto while that goroutine still reads it — alternate two Books.
+// The figures are those Revalue returns, bit for bit.
+func RevalueInto(dst *Book, positions []Position, m Market, cfg Config) error {
+	return revalue(dst, positions, m, cfg, nil)
+}
+
+// reuse returns s resized to n and zeroed (all its capacity, so that nothing past n keeps
+// the last book's strings alive), in its own memory when large enough.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
 	}
-	bench, err := resolveBenchmark(m, cfg)
-	if err != nil {
-		return Book{}, err
+	s = s[:cap(s)]
+	clear(s)
+	return s[:n]
+}
+
+// resetBook empties *book but keeps its memory for the next revaluation.
+func resetBook(book *Book) {
+	old := *book
+	*book = Book{Positions: old.Positions[:0], Layers: old.Layers[:0], Underlyings: old.Underlyings[:0],
+		Expiries: old.Expiries[:0], groupIndex: old.groupIndex[:0]}
+}
+
+func revalue(book *Book, positions []Position, m Market, cfg Config, cache *Revaluer) error {
+	// The expiries' names of the last valuation, reused when the dates are the same.
+	oldNames, oldLayers := book.expiryNames, book.Layers
+	resetBook(book)
+	if math.IsNaN(m.Rate) || math.IsInf(m.Rate, 0) {
+		return fmt.Errorf("portfolio: market rate %g is not a finite number", m.Rate)
+	}
+	sc := getScratch(len(positions))
+	defer putScratch(sc)
+	bench := &sc.bench
+	if err := sc.resolveBenchmark(bench, m, cfg); err != nil {
+		return err
 	}
 	proxy := cfg.ShareProxy
 	if proxy == "" {
 		proxy = "SPY"
 	}
-	book := Book{
-		Now: m.Now, Rate: m.Rate,
-		Benchmark:  bench.Benchmark,
-		SharePrice: m.Underlyings[proxy],
-		Positions:  make([]PositionRisk, len(positions)),
-	}
+	book.Now, book.Rate = m.Now, m.Rate
+	book.Benchmark = bench.Benchmark
+	book.SharePrice = m.Underlyings[proxy]
+	book.Positions = reuse(book.Positions, len(positions))
 	if proxy == bench.Symbol {
 		book.SharePrice = bench.Price
 	}
-	sc := getScratch(len(positions))
-	defer putScratch(sc)
 	sc.nowSec, sc.nowNs = m.Now.Unix(), int64(m.Now.Nanosecond())
-	sc.configureLayers(cfg)
+	sc.configureLayers(cfg, oldLayers)
+	sc.oldNames = oldNames
 
 	// One pass values every position it can on the spot: stocks, futures, expired options,
 	// European options with a vol and, with a cache, the options it may reuse. Each
@@ -167,8 +201,8 @@ func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book,
 	}
 
 	jobs := sc.jobs
-	var jerrs jobErrors
-	priceJobs(jobs, cfg.Workers, &jerrs)
+	jerrs := &sc.jobErrs
+	priceJobs(jobs, cfg.Workers, jerrs)
 	if cache != nil {
 		cache.store(jobs, m.Now)
 	}
@@ -197,8 +231,8 @@ func revalue(positions []Position, m Market, cfg Config, cache *Revaluer) (Book,
 		}
 		book.Errors = len(errs)
 	}
-	sc.aggregate(&book, cfg)
-	return book, errors.Join(errs...)
+	sc.aggregate(book, cfg)
+	return errors.Join(errs...)
 }
 
 // settle fills the Exposure of position i, valued without error, and notes it for the
@@ -244,6 +278,15 @@ func keyBits(o pricing.Option, last float64) optKey {
 		b(o.Spot), b(o.Strike), b(o.Years), b(o.Rate), b(o.Carry), b(o.Vol), b(last)}
 }
 
+// parsedKey is what a parsed benchmark symbol depends on: the symbol and the day.
+type parsedKey struct {
+	sym string
+	y   int
+	m   time.Month
+	d   int
+	loc *time.Location
+}
+
 // jobErrors collects the errors of failed jobs, from any goroutine.
 type jobErrors struct {
 	mu    sync.Mutex
@@ -271,12 +314,17 @@ func (j *pricingJob) run(i int, errs *jobErrors) {
 		iv, err := pricing.ImpliedVol(o, j.price)
 		if err != nil {
 			var pb *pricing.PriceBoundsError
-			if !errors.As(err, &pb) || j.price > pb.Lower {
+			var ue *pricing.VolUndeterminedError
+			switch {
+			case errors.As(err, &ue):
+				iv = ue.Vol // vega too small to tell vols apart: any near this one gives the price
+			case errors.As(err, &pb) && j.price <= pb.Lower:
+				iv = volFloor
+			default:
 				j.failed = true
 				errs.set(i, fmt.Errorf("implying volatility from price %g: %w", j.price, err))
 				return
 			}
-			iv = volFloor
 		}
 		o.Vol = iv
 	}
@@ -289,8 +337,11 @@ func (j *pricingJob) run(i int, errs *jobErrors) {
 	j.greeks, j.vol = g, o.Vol
 }
 
-// priceJobs runs every job, on up to workers goroutines taking jobs in turn (American and
-// European jobs cost very different amounts, so interleaving spreads them evenly).
+// priceJobs runs every job, on up to workers goroutines (the caller's one of them) each
+// taking the next few jobs not yet taken: American and European jobs cost very different
+// amounts, and on a busy machine one goroutine may be held up, so the work goes to
+// whoever is free. Each job writes only its own result, so the results do not depend on
+// the number of workers or on who ran what.
 func priceJobs(jobs []pricingJob, workers int, errs *jobErrors) {
 	if workers > len(jobs)/8 {
 		workers = len(jobs) / 8
@@ -301,16 +352,29 @@ func priceJobs(jobs []pricingJob, workers int, errs *jobErrors) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(jobs); i += workers {
+	const batch = 4
+	var next atomic.Int64
+	work := func() {
+		for {
+			end := int(next.Add(batch))
+			start := end - batch
+			if start >= len(jobs) {
+				return
+			}
+			for i := start; i < min(end, len(jobs)); i++ {
 				jobs[i].run(i, errs)
 			}
-		}(w)
+		}
 	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for w := 1; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
 	wg.Wait()
 }
 
@@ -327,16 +391,24 @@ type benchmark struct {
 	now       time.Time
 }
 
-func resolveBenchmark(m Market, cfg Config) (*benchmark, error) {
+// resolveBenchmark sets *b to cfg's benchmark in m. The benchmark's symbol is parsed once a
+// day (sc remembers the last one).
+func (sc *scratch) resolveBenchmark(b *benchmark, m Market, cfg Config) error {
 	sym := cfg.Benchmark
 	if sym == "" {
 		sym = "SPY"
 	}
-	in, err := instrument.Parse(sym, m.Now)
-	if err != nil {
-		return nil, fmt.Errorf("portfolio: benchmark %q: %w", sym, err)
+	y, mo, d := m.Now.Date()
+	key := parsedKey{sym, y, mo, d, m.Now.Location()}
+	in := sc.benchIn
+	if !sc.benchParsed || sc.benchKey != key {
+		var err error
+		if in, err = instrument.Parse(sym, m.Now); err != nil {
+			return fmt.Errorf("portfolio: benchmark %q: %w", sym, err)
+		}
+		sc.benchIn, sc.benchKey, sc.benchParsed = in, key, true
 	}
-	b := &benchmark{stocks: cfg.Stocks, futBetas: cfg.FuturesBetas, rate: m.Rate,
+	*b = benchmark{stocks: cfg.Stocks, futBetas: cfg.FuturesBetas, rate: m.Rate,
 		dividends: m.DividendYield, now: m.Now}
 	b.Symbol = in.Symbol()
 	b.root = in.Root
@@ -355,20 +427,20 @@ func resolveBenchmark(m Market, cfg Config) (*benchmark, error) {
 		}
 		unit = in.Multiplier
 	default:
-		return nil, fmt.Errorf("portfolio: benchmark %q is an option; use a stock, an ETF or a futures contract", sym)
+		return fmt.Errorf("portfolio: benchmark %q is an option; use a stock, an ETF or a futures contract", sym)
 	}
 	if b.measured == "" || b.beta == 0 {
-		return nil, fmt.Errorf("portfolio: benchmark %s has no beta to the equity market", b.Symbol)
+		return fmt.Errorf("portfolio: benchmark %s has no beta to the equity market", b.Symbol)
 	}
 	p, ok := m.Underlyings[b.Symbol]
 	if !ok {
 		p = m.Underlyings[sym]
 	}
 	if !(p > 0) || math.IsInf(p, 0) {
-		return nil, fmt.Errorf("portfolio: benchmark %s has no price in Market.Underlyings (got %g)", b.Symbol, p)
+		return fmt.Errorf("portfolio: benchmark %s has no price in Market.Underlyings (got %g)", b.Symbol, p)
 	}
 	b.Price, b.UnitValue, b.Benchmark.Beta = p, p*unit, b.beta
-	return b, nil
+	return nil
 }
 
 // betaOf is in's beta to the benchmark (leverage included) and its leverage and reference;

@@ -570,10 +570,9 @@ func TestWriteDate(t *testing.T) {
 	} {
 		y, m, d := tm.Date()
 		x := expirySlot{first: tm, date: dateKey{y, m, d}}
-		var b strings.Builder
-		writeDate(&b, &x)
-		if want := tm.Format(time.DateOnly); b.String() != want || int(x.nameLen) != len(want) {
-			t.Errorf("%v: wrote %q (length %d), Format gives %q", tm, b.String(), x.nameLen, want)
+		b := writeDate([]byte("before "), &x)
+		if want := "before " + tm.Format(time.DateOnly); string(b) != want || int(x.nameLen) != len(want)-len("before ") {
+			t.Errorf("%v: wrote %q (length %d), Format gives %q", tm, b, x.nameLen, want)
 		}
 	}
 }

@@ -137,9 +137,11 @@ func TestAmericanAgainstTree(t *testing.T) {
 	t.Logf("%d options: worst relative error %.4f%% at %+v, mean %.5f%%", n, 100*worst, worstAt, 100*sum/float64(n))
 }
 
+// The model's worst error on americanGrid is 0.024%, its mean 0.0006% (the reference tree
+// itself is good to about 1e-4 at its hardest option; see TestReferenceTreeAccuracy).
 const (
-	americanTolerance     = 0.005
-	americanMeanTolerance = 0.0005
+	americanTolerance     = 0.0005
+	americanMeanTolerance = 0.00002
 )
 
 // TestAmericanReferenceFile recomputes a sample of americanReferenceFile with the tree.

@@ -87,3 +87,52 @@ func BenchmarkAmerican(b *testing.B) { benchValue(b, American) }
 
 // BenchmarkAmericanPrice prices one American option per op, without Greeks.
 func BenchmarkAmericanPrice(b *testing.B) { benchPrice(b, American) }
+
+// BenchmarkAmericanPriceWide prices one option of lrGrid per op (T to five years, r to 10%,
+// σ 5–150%; see TestAmericanAgainstLR), where a share of the options falls in the costlier
+// fine setting.
+func BenchmarkAmericanPriceWide(b *testing.B) {
+	opts := lrGrid()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := Price(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}
+
+// BenchmarkAmericanPriceFine prices the hardest kind of option: at the money, five years,
+// σ = 5%, r = 5%, which the fine setting alone serves.
+func BenchmarkAmericanPriceFine(b *testing.B) {
+	o := Option{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 5, Rate: 0.05, Carry: 0.05, Vol: 0.05}
+	for i := 0; i < b.N; i++ {
+		p, err := Price(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}
+
+// BenchmarkAmericanPriceDesk prices one option per op from a population like the desk's
+// book (engine/portfolio's benchmark book): stock and ETF options with 2–60 days to expiry,
+// volatility 15–65%, r = 4%, dividend yield 0–1.6%, spot/strike 0.9–1.1; these all take
+// the standard setting.
+func BenchmarkAmericanPriceDesk(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	opts := make([]Option, 1000)
+	for i := range opts {
+		opts[i] = Option{Style: American, Right: Right(rng.IntN(2)), Spot: 100, Strike: 100 * (0.9 + 0.2*rng.Float64()),
+			Years: (2 + 58*rng.Float64()) / 365, Rate: 0.04, Carry: 0.04 - 0.016*rng.Float64(), Vol: 0.15 + 0.5*rng.Float64()}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := Price(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Price = p
+	}
+}

@@ -59,20 +59,33 @@ package pricing
 // price is resolved only to about 1e-14 of the strike, and the solver matches it to that.
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
 
+// ErrVolUndetermined is what ImpliedVol's error matches (errors.Is) when the price carries
+// no usable information about volatility: it sits at the lower no-arbitrage bound (an
+// option worth exactly its intrinsic value, such as a deep in-the-money American put), or
+// vega is so small that the rounding of the price alone would move the volatility by more
+// than ImpliedVol's accuracy (see ivMaxKappa). A caller should keep the volatility it had,
+// or value the option at its intrinsic value.
+var ErrVolUndetermined = errors.New("pricing: the volatility is undetermined")
+
 // PriceBoundsError reports an option price that no volatility can produce: it is not above
 // the lower no-arbitrage bound (the intrinsic value — discounted intrinsic value of the
 // forward for a European option) or not below the upper bound (the discounted forward for a
-// call, the discounted strike for a put).
+// call, the discounted strike for a put). A price at the lower bound, or within the rounding
+// of the bounds, matches ErrVolUndetermined.
 type PriceBoundsError struct {
 	Price float64
 	Lower float64
 	Upper float64
 	Right Right
 	Style Style
+	// slack is how far below Lower a price still counts as at the bound: the rounding of
+	// the bound, a difference of two discounted amounts.
+	slack float64
 }
 
 func (e *PriceBoundsError) Error() string {
@@ -83,6 +96,9 @@ func (e *PriceBoundsError) Error() string {
 	case e.Price == e.Lower:
 		return fmt.Sprintf("pricing: %s %s price %g equals its lower bound (intrinsic value): the volatility is undetermined",
 			e.Style, e.Right, e.Price)
+	case e.Price < e.Lower && e.Lower-e.Price <= e.slack:
+		return fmt.Sprintf("pricing: %s %s price %g equals its lower bound %g (intrinsic value) within rounding: the volatility is undetermined",
+			e.Style, e.Right, e.Price, e.Lower)
 	case e.Price < e.Lower:
 		return fmt.Sprintf("pricing: %s %s price %g is below its lower bound %g (intrinsic value): no volatility gives it",
 			e.Style, e.Right, e.Price, e.Lower)
@@ -91,10 +107,55 @@ func (e *PriceBoundsError) Error() string {
 		e.Style, e.Right, e.Price, e.Lower, e.Upper)
 }
 
+// Is reports whether the price is at its lower bound or within rounding of the bounds,
+// where the volatility is undetermined rather than impossible: errors.Is(err,
+// ErrVolUndetermined).
+func (e *PriceBoundsError) Is(target error) bool {
+	return target == ErrVolUndetermined && e.Price < e.Upper && e.Price >= e.Lower-e.slack
+}
+
+// VolUndeterminedError reports a price strictly inside its no-arbitrage bounds that hardly
+// depends on volatility: vega is so small (price/(σ·vega) = Kappa, above ivMaxKappa) that
+// the rounding of the price alone moves the volatility by more than ImpliedVol's accuracy.
+// Vol (positive and finite) is the volatility the solver reached, one of the many that give
+// the price: a caller that must value the option can use it. It matches ErrVolUndetermined.
+type VolUndeterminedError struct {
+	Price float64
+	Right Right
+	Style Style
+	Vol   float64
+	Kappa float64
+}
+
+func (e *VolUndeterminedError) Error() string {
+	if !(e.Kappa > 0) || math.IsInf(e.Kappa, 1) {
+		return fmt.Sprintf("pricing: %s %s price %g does not move with volatility near vol %.4g: the volatility is undetermined",
+			e.Style, e.Right, e.Price, e.Vol)
+	}
+	return fmt.Sprintf("pricing: %s %s price %g hardly depends on volatility (price/(vol·vega) = %.3g near vol %.4g, "+
+		"so the rounding of the price alone moves the volatility by %.2g of itself): the volatility is undetermined",
+		e.Style, e.Right, e.Price, e.Kappa, e.Vol, 0x1p-53*e.Kappa)
+}
+
+func (e *VolUndeterminedError) Unwrap() error { return ErrVolUndetermined }
+
+// ivMaxKappa is the largest price/(σ·vega) at which ImpliedVol returns a volatility. The
+// rounding of a price (half an ulp, 1.1e-16 relative) moves the volatility by that times
+// price/(σ·vega): up to 1.1e-7 relative here, and the solver's own error is bounded by
+// 64·eps·price/(σ·vega) = 1.4e-5. No quoted price carries volatility information beyond
+// this: its tick is millions of times larger than the time value it would resolve.
+const ivMaxKappa = 1e9
+
 // ImpliedVol returns the annualised volatility at which the model price of o equals price
 // (in the same units as Spot and Strike). o.Vol is ignored; every other field is used.
 // Invalid fields return an *InputError naming the field; a price outside the no-arbitrage
-// bounds returns a *PriceBoundsError. No NaN or ±Inf is returned with a nil error.
+// bounds returns a *PriceBoundsError. Where the price does not determine the volatility —
+// at the lower bound (an option worth exactly its intrinsic value) or with a vega so small
+// that price/(σ·vega) > ivMaxKappa = 1e9 — the error matches ErrVolUndetermined
+// (errors.Is): a *PriceBoundsError at the bound, a *VolUndeterminedError inside it. The
+// bounds are formed with the same exponential as Price, so Keel's own price of an option
+// worth its intrinsic value is "undetermined", never "below the bound". No NaN or ±Inf is
+// returned with a nil error.
 func ImpliedVol(o Option, price float64) (float64, error) {
 	if err := validateIV(o, price); err != nil {
 		return 0, err
@@ -122,9 +183,16 @@ func errNoVol(o Option, price float64, what string) error {
 
 func impliedVolEuropean(o Option, price float64) (float64, error) {
 	b := o.carry()
-	df := o.Spot * math.Exp((b-o.Rate)*o.Years) // discounted forward
-	dk := o.Strike * math.Exp(-o.Rate*o.Years)  // discounted strike
-	x := math.Log(o.Spot/o.Strike) + b*o.Years  // ln(F/K)
+	// The discount factors exactly as europeanPrice forms them, so that its price of an
+	// option worth only its intrinsic value is not an ulp off the bound here.
+	disc := fastExp(-o.Rate * o.Years)
+	growth := 1.0
+	if b != 0 {
+		growth = fastExp(b * o.Years)
+	}
+	df := o.Spot * (disc * growth)             // discounted forward
+	dk := o.Strike * disc                      // discounted strike
+	x := math.Log(o.Spot/o.Strike) + b*o.Years // ln(F/K)
 	if !(df > 0) || !(dk > 0) || math.IsInf(df, 0) || math.IsInf(dk, 0) || math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0, errNoVol(o, price, "the discounted forward or strike is not representable")
 	}
@@ -133,8 +201,9 @@ func impliedVolEuropean(o Option, price float64) (float64, error) {
 		intrinsic, upper = math.Max(dk-df, 0), dk
 		x = -x
 	}
+	slack := ivBoundSlack * (df + dk)
 	if !(price > intrinsic) || !(price < upper) {
-		return 0, &PriceBoundsError{Price: price, Lower: intrinsic, Upper: upper, Right: o.Right, Style: European}
+		return 0, &PriceBoundsError{Price: price, Lower: intrinsic, Upper: upper, Right: o.Right, Style: European, slack: slack}
 	}
 	// Out-of-the-money equivalent: an in-the-money call is the put with the same strike
 	// plus the intrinsic value, and a put with x is a call with −x.
@@ -145,22 +214,34 @@ func impliedVolEuropean(o Option, price float64) (float64, error) {
 	if x < -1400 {
 		return 0, errNoVol(o, price, "the forward and the strike differ by a factor beyond e^1400")
 	}
-	beta := otm / (math.Sqrt(df) * math.Sqrt(dk))
+	scale := math.Sqrt(df) * math.Sqrt(dk)
+	beta := otm / scale
 	if !(beta > 0) || math.IsInf(beta, 0) {
 		return 0, errNoVol(o, price, "the normalised price is not representable")
 	}
 	bmax := math.Exp(0.5 * x)
 	if !(beta < bmax) {
 		// Within rounding of the upper bound once normalised.
-		return 0, &PriceBoundsError{Price: price, Lower: intrinsic, Upper: upper, Right: o.Right, Style: European}
+		return 0, &PriceBoundsError{Price: price, Lower: intrinsic, Upper: upper, Right: o.Right, Style: European, slack: slack}
 	}
 	s := ivNormalisedVol(x, beta, bmax)
 	v := s / math.Sqrt(o.Years)
 	if !(s > 0) || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, errNoVol(o, price, "the volatility is not representable")
 	}
+	// price/(σ·vega) = price/(s·scale·b'(s)) with b'(s) = e^{−(h² + t²)/2}/√(2π), in logs
+	// because b' underflows far from the money.
+	h, t := x/s, 0.5*s
+	if lnKappa := math.Log(price) - math.Log(s) - math.Log(scale) + 0.5*(h*h+t*t) + ivLnSqrt2Pi; !(lnKappa <= math.Log(ivMaxKappa)) {
+		return 0, &VolUndeterminedError{Price: price, Right: o.Right, Style: European, Vol: v, Kappa: math.Exp(lnKappa)}
+	}
 	return v, nil
 }
+
+// ivBoundSlack, times the discounted forward plus the discounted strike, is the rounding of
+// a bound or a price that is their difference: a price that far below its lower bound is
+// taken as at the bound.
+const ivBoundSlack = 4 * 0x1p-52
 
 const (
 	ivSqrt2Pi    = 2.50662827463100050242 // √(2π)
@@ -391,8 +472,13 @@ func ivNormalisedVol(x, beta, bmax float64) float64 {
 // (geometric while the bracket spans more than a factor 4) as the fallback.
 func impliedVolAmerican(o Option, price float64) (float64, error) {
 	b := o.carry()
-	df := o.Spot * math.Exp((b-o.Rate)*o.Years) // discounted forward
-	dk := o.Strike * math.Exp(-o.Rate*o.Years)  // discounted strike
+	disc := fastExp(-o.Rate * o.Years) // as europeanPrice forms it
+	growth := 1.0
+	if b != 0 {
+		growth = fastExp(b * o.Years)
+	}
+	df := o.Spot * (disc * growth) // discounted forward
+	dk := o.Strike * disc          // discounted strike
 	// Never below the intrinsic value nor below the European price's lower bound; never
 	// above the spot (a call; the discounted forward when carry exceeds the rate, where
 	// early exercise is never optimal) or the strike (a put).
@@ -400,8 +486,14 @@ func impliedVolAmerican(o Option, price float64) (float64, error) {
 	if o.Right == Put {
 		lower, upper = math.Max(math.Max(o.Strike-o.Spot, 0), dk-df), o.Strike
 	}
+	slack := ivBoundSlack * (df + dk)
 	if !(price > lower) || !(price < upper) || math.IsInf(df, 0) || math.IsInf(dk, 0) {
-		return 0, &PriceBoundsError{Price: price, Lower: lower, Upper: upper, Right: o.Right, Style: American}
+		return 0, &PriceBoundsError{Price: price, Lower: lower, Upper: upper, Right: o.Right, Style: American, slack: slack}
+	}
+	// undetermined is the error for a price that hardly moves with volatility near v,
+	// where the secant or difference slope is vega.
+	undetermined := func(v, vega float64) error {
+		return &VolUndeterminedError{Price: price, Right: o.Right, Style: American, Vol: v, Kappa: price / (v * vega)}
 	}
 	priceAt := func(v float64) (float64, error) {
 		p := o
@@ -420,9 +512,34 @@ func impliedVolAmerican(o Option, price float64) (float64, error) {
 	if err != nil || !(v > minVol && v < maxVol) {
 		v = 0.3
 	}
+	// forwardSlope is vega at v, where the price is p, by a forward difference.
+	forwardSlope := func(v, p float64) float64 {
+		dv := 1e-7 * v
+		if pu, err := priceAt(v + dv); err == nil {
+			return (pu - p) / dv
+		}
+		return math.NaN()
+	}
+	// done returns v, or the undetermined error where vega is too small there
+	// (price/(σ·vega) above ivMaxKappa). Vega is a central difference over ±1e-4 of v, wide
+	// enough to average the model's own noise, which is about 1e-14 of the strike; the
+	// secant slope is not trusted for this, since a step across the edge of the exercise
+	// region can make it large where vega is nearly zero.
+	done := func(v, slope float64) (float64, error) {
+		dv := 1e-4 * v
+		pu, errU := priceAt(v + dv)
+		pd, errD := priceAt(v - dv)
+		if errU == nil && errD == nil {
+			slope = (pu - pd) / (2 * dv)
+		}
+		if !(slope > 0) || !(price/(v*slope) <= ivMaxKappa) {
+			return 0, undetermined(v, slope)
+		}
+		return v, nil
+	}
 	lo, hi := 0.0, math.Inf(1)
-	pLo, pHi := lower, upper // prices at lo and hi, for the error message
-	var vPrev, fPrev float64 // the previous point, for the secant slope
+	pLo, pHi := lower, upper            // prices at lo and hi, for the error message
+	var vPrev, fPrev, lastSlope float64 // the previous point, for the secant slope
 	for i := 0; i < 200; i++ {
 		p, err := priceAt(v)
 		if err != nil {
@@ -430,7 +547,11 @@ func impliedVolAmerican(o Option, price float64) (float64, error) {
 		}
 		f := p - price
 		if f == 0 {
-			return v, nil
+			slope := lastSlope
+			if i == 0 {
+				slope = forwardSlope(v, p)
+			}
+			return done(v, slope)
 		}
 		if f < 0 {
 			lo, pLo = v, p
@@ -446,19 +567,16 @@ func impliedVolAmerican(o Option, price float64) (float64, error) {
 		// Vega: a forward difference at the first point, then the secant through the last two.
 		var slope float64
 		if i == 0 {
-			dv := 1e-7 * v
-			if pu, err := priceAt(v + dv); err == nil {
-				slope = (pu - p) / dv
-			}
+			slope = forwardSlope(v, p)
 		} else {
 			slope = (f - fPrev) / (v - vPrev)
 		}
-		vPrev, fPrev = v, f
+		vPrev, fPrev, lastSlope = v, f, slope
 		next := math.NaN()
 		if slope > 0 {
 			step := -f / slope
 			if math.Abs(step) <= 1e-13*v {
-				return v + step, nil
+				return done(v+step, slope)
 			}
 			next = v + step
 		}
@@ -475,11 +593,11 @@ func impliedVolAmerican(o Option, price float64) (float64, error) {
 			}
 		}
 		if hi-lo <= 1e-14*v {
-			return next, nil
+			return done(next, slope)
 		}
 		v = next
 	}
 	// The bracket halves at least every other step, so this is reached only when the
 	// price does not move with volatility at the precision of a double.
-	return v, nil
+	return 0, undetermined(v, lastSlope)
 }
