@@ -8,6 +8,15 @@
 // anything twice. It knows no Fyne: windows subscribe to snapshots and call its methods
 // from their own goroutines.
 //
+// It is the only door to trading state: windows never call a broker, write the journal or
+// write settings themselves. Commands: Place, PlaceWithOverride, Cancel; SaveLayer,
+// DeleteLayer, MovePositions; ApplySettings; SaveChecklistSettings, LogChecklistRun;
+// AddMarketEvent, DeleteMarketEvent. Reads: Latest and Subscribe (immutable snapshots),
+// Preview, Lookup, Quote, Expirations, Chain, Orders, Settings, ChecklistSettings,
+// ReviewWeek. StartPaper starts it on the paper account kept in the journal; Paper returns
+// what only the simulated market can do (its clock, a simulated outage), nil on a real
+// broker. ScheduleChecklist tells the app when the daily checklist is due.
+//
 // Units are engine/portfolio's: delta in underlying units and beta-weighted dollars, gamma
 // as dollar delta per 1% move, theta in dollars per calendar day, vega in dollars per vol
 // point; money from the broker stays decimal.
