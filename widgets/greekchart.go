@@ -221,7 +221,7 @@ type imageChart struct {
 		px  [2]int
 	}
 	current image.Image
-	waiters []chan struct{}
+	waiters []drawWaiter
 	message string // shown instead of a chart when set (SetNote)
 	renders int    // images drawn so far, for tests
 
@@ -261,23 +261,32 @@ func (c *imageChart) Note() string {
 	return c.note.Text
 }
 
-// Drawn returns a channel closed once what is shown matches the latest data, theme and
-// size (at once when it already does, or when the chart has no size yet to draw at).
+// drawWaiter is a Drawn channel with the data generation it waits to see shown.
+type drawWaiter struct {
+	gen int
+	ch  chan struct{}
+}
+
+// Drawn returns a channel closed once what is shown is the data, theme and size of the
+// moment of the call or newer (at once when it already is, or when the chart has no size
+// yet to draw at). Data that keeps changing while it waits does not hold it back: a live
+// chart whose drawing takes longer than the time between two changes still settles.
 func (c *imageChart) Drawn() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan struct{})
-	if c.upToDate() {
+	if c.drawnUpTo(c.gen) {
 		close(ch)
 	} else {
-		c.waiters = append(c.waiters, ch)
+		c.waiters = append(c.waiters, drawWaiter{gen: c.gen, ch: ch})
 	}
 	return ch
 }
 
-// upToDate (with mu held) says nothing is left to draw.
-func (c *imageChart) upToDate() bool {
-	return c.px[0] < 50 || c.px[1] < 50 || (c.timer == nil && !c.busy && c.shown.gen == c.gen && c.shown.px == c.px)
+// drawnUpTo (with mu held) says the chart shows generation gen or a newer one at its
+// current size, with no resize waiting.
+func (c *imageChart) drawnUpTo(gen int) bool {
+	return c.px[0] < 50 || c.px[1] < 50 || (c.timer == nil && c.shown.gen >= gen && c.shown.px == c.px)
 }
 
 // MinSize keeps the chart readable: 320×200.
@@ -356,15 +365,17 @@ func (c *imageChart) start() {
 	go c.work()
 }
 
-// wake (with mu held) releases the Drawn waiters when nothing is left to draw.
+// wake (with mu held) releases the Drawn waiters whose generation is shown.
 func (c *imageChart) wake() {
-	if !c.upToDate() {
-		return
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if c.drawnUpTo(w.gen) {
+			close(w.ch)
+		} else {
+			kept = append(kept, w)
+		}
 	}
-	for _, ch := range c.waiters {
-		close(ch)
-	}
-	c.waiters = nil
+	c.waiters = kept
 }
 
 func (c *imageChart) work() {
@@ -383,14 +394,17 @@ func (c *imageChart) work() {
 		c.renders++
 		c.mu.Unlock()
 		DoAndWait(func() {
+			// An image of older data is still shown when the data moved on while it was
+			// drawn (the next one follows at once), so a chart whose data changes faster
+			// than it draws shows something; one of the wrong size is not.
 			c.mu.Lock()
-			fresh := gen == c.gen && px == c.px
-			if fresh {
+			fits := px == c.px
+			if fits {
 				c.current = img
 				c.shown.gen, c.shown.px = gen, px
 			}
 			c.mu.Unlock()
-			if !fresh {
+			if !fits {
 				return
 			}
 			if err != nil {
@@ -404,9 +418,9 @@ func (c *imageChart) work() {
 			c.image.Refresh()
 		})
 		c.mu.Lock()
+		c.wake()
 		if c.shown.gen == c.gen && c.shown.px == c.px {
 			c.busy = false
-			c.wake()
 			c.mu.Unlock()
 			return
 		}
