@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"math"
@@ -104,39 +105,69 @@ type instrumentRow struct {
 	Instrument instrument.Instrument
 	Multiplier decimal.Decimal
 	Strike     decimal.Decimal
+	// shape is what the stored row says (which names a trade's strategy); created is set when
+	// the row was inserted by the current transaction, so no position in it was recorded before.
+	shape   instrumentShape
+	created bool
 }
 
-// ensureInstrument returns the id of the instrument with in's canonical symbol, inserting it
-// if it is new.
-func ensureInstrument(tx *sql.Tx, in instrument.Instrument) (instrumentRow, error) {
+// instrumentShape is an instrument as its stored columns describe it: its kind, whether it
+// is a put, and the strike and expiry texts ("" when NULL).
+type instrumentShape struct {
+	kind   instrument.Kind
+	put    bool
+	strike string
+	expiry string
+}
+
+// Statements that find and record instruments; the importer prepares them once per transaction.
+const (
+	findInstrumentSQL   = "SELECT id, kind, option_right, strike, expiry FROM instruments WHERE symbol = ?"
+	insertInstrumentSQL = `INSERT INTO instruments (symbol, kind, root, underlying, expiry, multiplier, option_right, strike, style)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// ensureInstrument returns the row of the instrument with in's canonical symbol, inserting it
+// if it is new; find and insert are findInstrumentSQL and insertInstrumentSQL prepared in the
+// writing transaction.
+func ensureInstrument(ctx context.Context, find, insert *sql.Stmt, in instrument.Instrument) (instrumentRow, error) {
 	if err := checkInstrument(in); err != nil {
 		return instrumentRow{}, err
 	}
 	row := instrumentRow{Symbol: Symbol(in), Instrument: in, Multiplier: decimal.NewFromFloat(in.Multiplier)}
-	err := tx.QueryRow("SELECT id FROM instruments WHERE symbol = ?", row.Symbol).Scan(&row.ID)
+	if isOption(in.Kind) {
+		row.Strike = decimal.NewFromFloat(in.Strike)
+	}
+	var kind string
+	var right, strike, expiry sql.NullString
+	err := find.QueryRowContext(ctx, row.Symbol).Scan(&row.ID, &kind, &right, &strike, &expiry)
 	if err == nil {
-		if isOption(in.Kind) {
-			row.Strike = decimal.NewFromFloat(in.Strike)
+		k, err := parseKind(kind)
+		if err != nil {
+			return row, fmt.Errorf("instrument %s: %w", row.Symbol, err)
 		}
+		row.shape = instrumentShape{kind: k, put: right.String == "put", strike: strike.String, expiry: expiry.String}
 		return row, nil
 	}
 	if err != sql.ErrNoRows {
 		return row, err
 	}
-	var expiry, right, strike, style any
+	row.shape = instrumentShape{kind: in.Kind}
+	var expiryArg, rightArg, strikeArg, styleArg any
 	if !in.Expiry.IsZero() {
-		expiry = in.Expiry.Format(time.RFC3339Nano)
+		row.shape.expiry = in.Expiry.Format(time.RFC3339Nano)
+		expiryArg = row.shape.expiry
 	}
 	if isOption(in.Kind) {
-		row.Strike = decimal.NewFromFloat(in.Strike)
-		right, strike, style = in.Right.String(), row.Strike.String(), in.Style.String()
+		row.shape.put, row.shape.strike = in.Right == pricing.Put, row.Strike.String()
+		rightArg, strikeArg, styleArg = in.Right.String(), row.shape.strike, in.Style.String()
 	}
-	res, err := tx.Exec(`INSERT INTO instruments (symbol, kind, root, underlying, expiry, multiplier, option_right, strike, style)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		row.Symbol, kindText(in.Kind), in.Root, in.Underlying, expiry, row.Multiplier.String(), right, strike, style)
+	res, err := insert.ExecContext(ctx, row.Symbol, kindText(in.Kind), in.Root, in.Underlying, expiryArg, row.Multiplier.String(),
+		rightArg, strikeArg, styleArg)
 	if err != nil {
 		return row, fmt.Errorf("recording instrument %s: %w", row.Symbol, err)
 	}
+	row.created = true
 	row.ID, err = res.LastInsertId()
 	return row, err
 }
