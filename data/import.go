@@ -120,14 +120,16 @@ type importer struct {
 	res         *ImportResult
 	accounts    map[string]int64
 	instruments map[string]instrumentRow
+	stored      map[string]*storedInstrument // looked up in the journal: the row, or nil if it has none
 	seen        map[eventKey]bool
 	touched     map[int64]bool
 	settled     []*settledRef
 
-	lots    map[lotKey][]*lot         // the open lots of an instrument in an account, once read
-	legQty  map[int64]decimal.Decimal // a leg's quantity_open, once read or written
-	created map[int64]bool            // trades opened by this import
-	newLegs map[legKey]int64          // the latest leg this import opened for a trade, instrument and side
+	lots     map[lotKey][]*lot         // the open lots of an instrument in an account, once read
+	legQty   map[int64]decimal.Decimal // a leg's quantity_open, once read or written
+	created  map[int64]bool            // trades opened by this import
+	strategy map[int64]string          // their strategy, from the legs their first order opened
+	newLegs  map[legKey]int64          // the latest leg this import opened for a trade, instrument and side
 
 	stmts [nImportQueries]*sql.Stmt
 }
@@ -159,7 +161,6 @@ const (
 	qInstrumentFind
 	qInstrumentNew
 	qTrade
-	qStrategy
 	qSettlement
 	qDelivered
 	qFindSettlement
@@ -183,10 +184,9 @@ var importSQL = [nImportQueries]string{
 	qLegQty:         `UPDATE legs SET quantity_open = ?, closed_at = ? WHERE id = ?`,
 	qLot:            `UPDATE fills SET open_remaining = ?, open_costs = ? WHERE id = ?`,
 	qLegGet:         `SELECT quantity_open FROM legs WHERE id = ?`,
-	qInstrumentFind: findInstrumentSQL,
+	qInstrumentFind: findInstrumentsSQL,
 	qInstrumentNew:  insertInstrumentSQL,
 	qTrade:          `INSERT INTO trades (account_id, underlying, status, opened_at) VALUES (?, ?, 'open', ?)`,
-	qStrategy:       `UPDATE trades SET strategy = ? WHERE id = ?`,
 	qSettlement: `INSERT INTO settlements (trade_id, fill_id, kind, settled_at, option_leg_id, quantity)
 		VALUES (?, ?, ?, ?, ?, ?)`,
 	qDelivered: `UPDATE settlements SET delivered_leg_id = ? WHERE id = ?`,
@@ -200,9 +200,9 @@ var importSQL = [nImportQueries]string{
 
 func newImporter(ctx context.Context, tx *sql.Tx, ref AccountRef, res *ImportResult) *importer {
 	return &importer{ctx: ctx, tx: tx, ref: ref, res: res,
-		accounts: map[string]int64{}, instruments: map[string]instrumentRow{},
+		accounts: map[string]int64{}, instruments: map[string]instrumentRow{}, stored: map[string]*storedInstrument{},
 		seen: map[eventKey]bool{}, touched: map[int64]bool{},
-		lots: map[lotKey][]*lot{}, legQty: map[int64]decimal.Decimal{}, created: map[int64]bool{}, newLegs: map[legKey]int64{}}
+		lots: map[lotKey][]*lot{}, legQty: map[int64]decimal.Decimal{}, created: map[int64]bool{}, strategy: map[int64]string{}, newLegs: map[legKey]int64{}}
 }
 
 // stmt returns query q prepared in the importer's transaction, preparing it the first time.
@@ -311,20 +311,33 @@ func (im *importer) instrument(ev *statement.Event) (instrumentRow, error) {
 	if r, ok := im.instruments[sym]; ok {
 		return r, nil
 	}
-	find, err := im.stmt(qInstrumentFind)
-	if err != nil {
-		return instrumentRow{}, err
+	if _, ok := im.stored[sym]; !ok {
+		if err := im.findInstruments([]string{sym}); err != nil {
+			return instrumentRow{}, err
+		}
 	}
 	insert, err := im.stmt(qInstrumentNew)
 	if err != nil {
 		return instrumentRow{}, err
 	}
-	r, err := ensureInstrument(im.ctx, find, insert, ev.Instrument)
+	r, err := ensureInstrument(im.ctx, insert, ev.Instrument, im.stored[sym])
 	if err != nil {
 		return r, eventError(ev, "%v", err)
 	}
 	im.instruments[sym] = r
 	return r, nil
+}
+
+// findInstruments looks the symbols up in the journal, in one query.
+func (im *importer) findInstruments(symbols []string) error {
+	if len(symbols) == 0 {
+		return nil
+	}
+	find, err := im.stmt(qInstrumentFind)
+	if err != nil {
+		return err
+	}
+	return findInstruments(im.ctx, find, symbols, im.stored)
 }
 
 // group is the events of one order (or one event without an order), in processing order.
@@ -421,6 +434,20 @@ func (im *importer) run(events []statement.Event) error {
 			groups = append(groups, g)
 		}
 		g.events = append(g.events, ev)
+	}
+	// The instruments of the new events, looked up at once.
+	var symbols []string
+	listed := map[string]bool{}
+	for _, g := range groups {
+		for _, ev := range g.events {
+			if sym := Symbol(ev.Instrument); !listed[sym] {
+				listed[sym] = true
+				symbols = append(symbols, sym)
+			}
+		}
+	}
+	if err := im.findInstruments(symbols); err != nil {
+		return err
 	}
 	for _, g := range groups {
 		if err := im.order(g); err != nil {
@@ -741,9 +768,7 @@ func (im *importer) order(g *group) error {
 		return err
 	}
 	for _, id := range newTrades {
-		if err := im.classify(id, parts); err != nil {
-			return err
-		}
+		im.classify(id, parts)
 	}
 	return nil
 }
@@ -1057,7 +1082,7 @@ func appendOnce(s []int64, v int64) []int64 {
 
 // classify names a new trade's strategy from the legs its first order opened: the opening
 // parts of that order in the trade, leg by leg in the order the legs were recorded.
-func (im *importer) classify(tradeID int64, parts []*part) error {
+func (im *importer) classify(tradeID int64, parts []*part) {
 	type opened struct {
 		id    int64
 		shape legShape
@@ -1075,8 +1100,7 @@ func (im *importer) classify(tradeID int64, parts []*part) error {
 	for i, l := range legs {
 		shapes[i] = l.shape
 	}
-	_, err := im.exec(qStrategy, strategyName(shapes), tradeID)
-	return err
+	im.strategy[tradeID] = strategyName(shapes) // written with the trade's summary (refresh)
 }
 
 type legShape struct {
@@ -1140,31 +1164,40 @@ func strategyName(legs []legShape) string {
 	return "custom"
 }
 
-// refresh recomputes the summary columns of every trade this import touched.
+// refresh recomputes the summary columns of every trade this import touched, naming the
+// strategy of the trades it opened.
 func (im *importer) refresh() error {
 	ids := make([]int64, 0, len(im.touched))
 	for id := range im.touched {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+	slices.Sort(ids)
 	rf, err := newRefresher(im.ctx, im.tx)
 	if err != nil {
 		return err
 	}
 	defer rf.close()
-	for _, id := range ids {
-		was, now, err := rf.refresh(im.ctx, id)
+	for len(ids) > 0 {
+		n := min(len(ids), refreshBatch)
+		changes, err := rf.refresh(im.ctx, ids[:n], im.strategy)
 		if err != nil {
 			return err
 		}
-		if was == StatusOpen && now == StatusClosed {
-			im.res.TradesClosed++
+		for _, c := range changes {
+			if c.was == StatusOpen && c.now == StatusClosed {
+				im.res.TradesClosed++
+			}
 		}
+		ids = ids[n:]
 	}
 	return nil
 }
 
-// refresher recomputes trade summaries with statements prepared once per transaction.
+// refreshBatch is how many trades one refresh reads at once.
+const refreshBatch = 500
+
+// refresher recomputes trade summaries with statements prepared once per transaction, reading
+// a batch of trades (a JSON array of ids) in two queries and writing each in one.
 type refresher struct {
 	counts, fills, hedges, update *sql.Stmt
 }
@@ -1175,15 +1208,14 @@ func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
 		dst **sql.Stmt
 		sql string
 	}{
-		// status and the counts in one round trip
-		{&rf.counts, `SELECT t.status, (SELECT count(*) FROM legs WHERE trade_id = t.id AND quantity_open <> '0'),
+		{&rf.counts, `SELECT t.id, t.status, (SELECT count(*) FROM legs WHERE trade_id = t.id AND quantity_open <> '0'),
 			(SELECT count(*) FROM rolls WHERE trade_id = t.id), (SELECT count(*) FROM hedges WHERE trade_id = t.id)
-			FROM trades t WHERE t.id = ?`},
-		{&rf.fills, `SELECT f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
-			FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id WHERE f.trade_id = ?`},
+			FROM json_each(?) j JOIN trades t ON t.id = j.value`},
+		{&rf.fills, `SELECT f.trade_id, f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
+			FROM json_each(?) j JOIN fills f ON f.trade_id = j.value JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id`},
 		{&rf.hedges, "SELECT cost FROM hedges WHERE trade_id = ?"},
 		{&rf.update, `UPDATE trades SET status = ?, opened_at = coalesce(?, opened_at), closed_at = ?, premium = ?, commission = ?,
-			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ? WHERE id = ?`},
+			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ?, strategy = coalesce(?, strategy) WHERE id = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -1210,68 +1242,115 @@ func refreshTrade(ctx context.Context, tx *sql.Tx, id int64) (was, now Status, e
 		return "", "", err
 	}
 	defer rf.close()
-	return rf.refresh(ctx, id)
-}
-
-// refresh recomputes a trade's status, times and money summary from its fills, rolls
-// and hedges, returning its status before and after.
-func (rf *refresher) refresh(ctx context.Context, id int64) (was, now Status, err error) {
-	var status string
-	var openLegs, rollCount, hedges int
-	if err := rf.counts.QueryRowContext(ctx, id).Scan(&status, &openLegs, &rollCount, &hedges); err != nil {
-		return "", "", err
-	}
-	rows, err := rf.fills.QueryContext(ctx, id)
+	changes, err := rf.refresh(ctx, []int64{id}, nil)
 	if err != nil {
 		return "", "", err
 	}
-	premium, comm, fees, realized := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
-	first, last := "", ""
+	return changes[0].was, changes[0].now, nil
+}
+
+// statusChange is a trade's status before and after a refresh.
+type statusChange struct{ was, now Status }
+
+// tradeSums is what a refresh adds up for one trade.
+type tradeSums struct {
+	status                        string
+	openLegs, rolls, hedges       int
+	premium, comm, fees, realized decimal.Decimal
+	first, last                   string
+}
+
+// refresh recomputes the status, times and money summary of the trades ids from their
+// fills, rolls and hedges (and sets strategy[id] where given), returning each one's status
+// before and after, in the order of ids. A trade that does not exist is sql.ErrNoRows.
+func (rf *refresher) refresh(ctx context.Context, ids []int64, strategy map[int64]string) ([]statusChange, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	sums := make(map[int64]*tradeSums, len(ids))
+	rows, err := rf.counts.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
 	for rows.Next() {
-		var effect, at, qs, ps, cs, fs, rs, kind, ms string
-		if err := rows.Scan(&effect, &at, &qs, &ps, &cs, &fs, &rs, &kind, &ms); err != nil {
+		var id int64
+		t := &tradeSums{}
+		if err := rows.Scan(&id, &t.status, &t.openLegs, &t.rolls, &t.hedges); err != nil {
 			rows.Close()
-			return "", "", err
+			return nil, err
+		}
+		sums[id] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if sums[id] == nil {
+			return nil, fmt.Errorf("trade %d: %w", id, sql.ErrNoRows)
+		}
+	}
+	if rows, err = rf.fills.QueryContext(ctx, string(list)); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var effect, at, qs, ps, cs, fs, rs, kind, ms string
+		if err := rows.Scan(&id, &effect, &at, &qs, &ps, &cs, &fs, &rs, &kind, &ms); err != nil {
+			rows.Close()
+			return nil, err
 		}
 		d, err := decimals(qs, ps, cs, fs, rs, ms)
 		if err != nil {
 			rows.Close()
-			return "", "", fmt.Errorf("trade %d: %w", id, err)
+			return nil, fmt.Errorf("trade %d: %w", id, err)
 		}
+		t := sums[id]
 		q, p, c, f, r, m := d[0], d[1], d[2], d[3], d[4], d[5]
 		if effect == "open" && q.Sign() < 0 && (kind == "option" || kind == "futures option") {
-			premium = premium.Sub(q.Mul(p).Mul(m))
+			t.premium = t.premium.Sub(q.Mul(p).Mul(m))
 		}
-		comm, fees, realized = comm.Add(c), fees.Add(f), realized.Add(r)
-		if first == "" || at < first {
-			first = at
+		t.comm, t.fees, t.realized = t.comm.Add(c), t.fees.Add(f), t.realized.Add(r)
+		if t.first == "" || at < t.first {
+			t.first = at
 		}
-		if at > last {
-			last = at
+		if at > t.last {
+			t.last = at
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", "", err
+		return nil, err
 	}
-	hedgeCost, hedgeCount := decimal.Zero, 0
-	if hedges > 0 {
-		if hedgeCost, hedgeCount, err = rf.hedgeCost(ctx, id); err != nil {
-			return "", "", err
+	out := make([]statusChange, len(ids))
+	for i, id := range ids {
+		t := sums[id]
+		hedgeCost, hedgeCount := decimal.Zero, 0
+		if t.hedges > 0 {
+			if hedgeCost, hedgeCount, err = rf.hedgeCost(ctx, id); err != nil {
+				return nil, err
+			}
 		}
+		now := StatusOpen
+		var closedAt any
+		if t.openLegs == 0 && t.last != "" {
+			now, closedAt = StatusClosed, t.last
+		}
+		var openedAt, name any
+		if t.first != "" {
+			openedAt = t.first
+		}
+		if s, ok := strategy[id]; ok {
+			name = s
+		}
+		if _, err := rf.update.ExecContext(ctx, string(now), openedAt, closedAt, t.premium.String(), t.comm.String(), t.fees.String(),
+			hedgeCost.String(), t.realized.String(), t.rolls, hedgeCount, name, id); err != nil {
+			return nil, err
+		}
+		out[i] = statusChange{was: Status(t.status), now: now}
 	}
-	now = StatusOpen
-	var closedAt any
-	if openLegs == 0 && last != "" {
-		now, closedAt = StatusClosed, last
-	}
-	var openedAt any
-	if first != "" {
-		openedAt = first
-	}
-	_, err = rf.update.ExecContext(ctx, string(now), openedAt, closedAt, premium.String(), comm.String(), fees.String(), hedgeCost.String(), realized.String(),
-		rollCount, hedgeCount, id)
-	return Status(status), now, err
+	return out, nil
 }
 
 // hedgeCost adds up the costs of a trade's hedges.

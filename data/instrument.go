@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -122,15 +123,55 @@ type instrumentShape struct {
 
 // Statements that find and record instruments; the importer prepares them once per transaction.
 const (
-	findInstrumentSQL   = "SELECT id, kind, option_right, strike, expiry FROM instruments WHERE symbol = ?"
+	// the instruments among a JSON array of symbols, in one query
+	findInstrumentsSQL = `SELECT i.symbol, i.id, i.kind, i.option_right, i.strike, i.expiry
+		FROM json_each(?) j JOIN instruments i ON i.symbol = j.value`
 	insertInstrumentSQL = `INSERT INTO instruments (symbol, kind, root, underlying, expiry, multiplier, option_right, strike, style)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// ensureInstrument returns the row of the instrument with in's canonical symbol, inserting it
-// if it is new; find and insert are findInstrumentSQL and insertInstrumentSQL prepared in the
-// writing transaction.
-func ensureInstrument(ctx context.Context, find, insert *sql.Stmt, in instrument.Instrument) (instrumentRow, error) {
+// storedInstrument is an instrument's row as the journal holds it.
+type storedInstrument struct {
+	id    int64
+	shape instrumentShape
+}
+
+// findInstruments adds to found the stored row of each of symbols, or nil for a symbol the
+// journal does not hold; find is findInstrumentsSQL prepared in the transaction.
+func findInstruments(ctx context.Context, find *sql.Stmt, symbols []string, found map[string]*storedInstrument) error {
+	list, err := json.Marshal(symbols)
+	if err != nil {
+		return err
+	}
+	for _, s := range symbols {
+		found[s] = nil
+	}
+	rows, err := find.QueryContext(ctx, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var symbol, kind string
+		var right, strike, expiry sql.NullString
+		st := &storedInstrument{}
+		if err := rows.Scan(&symbol, &st.id, &kind, &right, &strike, &expiry); err != nil {
+			return err
+		}
+		k, err := parseKind(kind)
+		if err != nil {
+			return fmt.Errorf("instrument %s: %w", symbol, err)
+		}
+		st.shape = instrumentShape{kind: k, put: right.String == "put", strike: strike.String, expiry: expiry.String}
+		found[symbol] = st
+	}
+	return rows.Err()
+}
+
+// ensureInstrument returns the row of the instrument with in's canonical symbol: stored when
+// the journal holds it, else inserted with insert (insertInstrumentSQL prepared in the
+// writing transaction).
+func ensureInstrument(ctx context.Context, insert *sql.Stmt, in instrument.Instrument, stored *storedInstrument) (instrumentRow, error) {
 	if err := checkInstrument(in); err != nil {
 		return instrumentRow{}, err
 	}
@@ -138,19 +179,9 @@ func ensureInstrument(ctx context.Context, find, insert *sql.Stmt, in instrument
 	if isOption(in.Kind) {
 		row.Strike = decimal.NewFromFloat(in.Strike)
 	}
-	var kind string
-	var right, strike, expiry sql.NullString
-	err := find.QueryRowContext(ctx, row.Symbol).Scan(&row.ID, &kind, &right, &strike, &expiry)
-	if err == nil {
-		k, err := parseKind(kind)
-		if err != nil {
-			return row, fmt.Errorf("instrument %s: %w", row.Symbol, err)
-		}
-		row.shape = instrumentShape{kind: k, put: right.String == "put", strike: strike.String, expiry: expiry.String}
+	if stored != nil {
+		row.ID, row.shape = stored.id, stored.shape
 		return row, nil
-	}
-	if err != sql.ErrNoRows {
-		return row, err
 	}
 	row.shape = instrumentShape{kind: in.Kind}
 	var expiryArg, rightArg, strikeArg, styleArg any
