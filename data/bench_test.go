@@ -157,7 +157,7 @@ func shortPuts(n int) *statement.Statement {
 
 // BenchmarkJournalFirstPage100kFills is the journal window's first page (200 trades, as
 // app/journal.go asks for it, with the totals of the whole selection) on a journal of
-// 100,000 fills (52,000 trades), for each sort and two filters; cpu-ms/op is the process
+// 100,000 fills (52,000 trades), for each sort and three filters; cpu-ms/op is the process
 // CPU time per page.
 func BenchmarkJournalFirstPage100kFills(b *testing.B) {
 	ctx := context.Background()
@@ -179,6 +179,7 @@ func BenchmarkJournalFirstPage100kFills(b *testing.B) {
 		{"best-pnl", Filter{}, BestPnLFirst, 52000},
 		{"worst-pnl", Filter{}, WorstPnLFirst, 52000},
 		{"underlying", Filter{}, UnderlyingAToZ, 52000},
+		{"no-sample-newest", Filter{HideSample: true}, NewestFirst, 52000},
 		{"spy-newest", Filter{Underlying: "SPY"}, NewestFirst, 6000},
 		{"open-newest", Filter{Status: StatusOpen, HideSample: true}, NewestFirst, 4000},
 	} {

@@ -171,7 +171,7 @@ const (
 
 var importSQL = [nImportQueries]string{
 	// the event ids (a JSON array) already recorded for an account: one lookup each, one round trip
-	qKnownFills: "SELECT f.exec_id FROM json_each(?) j JOIN fills f ON f.account_id = ? AND f.exec_id = j.value",
+	qKnownFills: "SELECT DISTINCT exec_id FROM fills WHERE account_id = ? AND exec_id IN (SELECT value FROM json_each(?))",
 	qLots: `SELECT f.id, f.leg_id, f.trade_id, f.filled_at, f.open_remaining, f.open_costs, f.price
 		FROM legs l JOIN trades t ON t.id = l.trade_id JOIN fills f ON f.leg_id = l.id
 		WHERE l.instrument_id = ? AND l.quantity_open <> '0' AND t.account_id = ? AND f.open_remaining <> '0'
@@ -501,7 +501,7 @@ func (im *importer) recorded(acctID int64, ids []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.QueryContext(im.ctx, string(list), acctID)
+	rows, err := st.QueryContext(im.ctx, acctID, string(list))
 	if err != nil {
 		return nil, err
 	}
@@ -1210,9 +1210,10 @@ func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
 	}{
 		{&rf.counts, `SELECT t.id, t.status, (SELECT count(*) FROM legs WHERE trade_id = t.id AND quantity_open <> '0'),
 			(SELECT count(*) FROM rolls WHERE trade_id = t.id), (SELECT count(*) FROM hedges WHERE trade_id = t.id)
-			FROM json_each(?) j JOIN trades t ON t.id = j.value`},
+			FROM trades t WHERE t.id IN (SELECT value FROM json_each(?))`},
 		{&rf.fills, `SELECT f.trade_id, f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
-			FROM json_each(?) j JOIN fills f ON f.trade_id = j.value JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id`},
+			FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id
+			WHERE f.trade_id IN (SELECT value FROM json_each(?))`},
 		{&rf.hedges, "SELECT cost FROM hedges WHERE trade_id = ?"},
 		{&rf.update, `UPDATE trades SET status = ?, opened_at = coalesce(?, opened_at), closed_at = ?, premium = ?, commission = ?,
 			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ?, strategy = coalesce(?, strategy) WHERE id = ?`},

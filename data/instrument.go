@@ -124,8 +124,8 @@ type instrumentShape struct {
 // Statements that find and record instruments; the importer prepares them once per transaction.
 const (
 	// the instruments among a JSON array of symbols, in one query
-	findInstrumentsSQL = `SELECT i.symbol, i.id, i.kind, i.option_right, i.strike, i.expiry
-		FROM json_each(?) j JOIN instruments i ON i.symbol = j.value`
+	findInstrumentsSQL = `SELECT symbol, id, kind, option_right, strike, expiry FROM instruments
+		WHERE symbol IN (SELECT value FROM json_each(?))`
 	insertInstrumentSQL = `INSERT INTO instruments (symbol, kind, root, underlying, expiry, multiplier, option_right, strike, style)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )

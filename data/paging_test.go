@@ -69,8 +69,6 @@ type tieRow struct {
 // exactly once, in the order the sort promises (written here in Go, ties by id as stated in
 // query.go), and that the totals are the exact sums of the selection.
 func TestListTradesPagesEveryTradeOnceInOrder(t *testing.T) {
-	defer func(n int) { totalsChunk = n }(totalsChunk)
-	totalsChunk = 16 // the totals cross many chunk boundaries
 	j := tieJournal(t, 401)
 	ctx := context.Background()
 	rows, err := j.read.Query(`SELECT id, account_id, underlying, status, opened_at, closed_at, premium, commission, fees,
