@@ -1196,6 +1196,16 @@ func (im *importer) refresh() error {
 // refreshBatch is how many trades one refresh reads at once.
 const refreshBatch = 500
 
+// The refresher's reads of a batch of trades (a JSON array of ids).
+const (
+	refreshCountsSQL = `SELECT t.id, t.status, (SELECT count(*) FROM legs WHERE trade_id = t.id AND quantity_open <> '0'),
+		(SELECT count(*) FROM rolls WHERE trade_id = t.id), (SELECT count(*) FROM hedges WHERE trade_id = t.id)
+		FROM trades t WHERE t.id IN (SELECT value FROM json_each(?))`
+	refreshFillsSQL = `SELECT f.trade_id, f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
+		FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id
+		WHERE f.trade_id IN (SELECT value FROM json_each(?))`
+)
+
 // refresher recomputes trade summaries with statements prepared once per transaction, reading
 // a batch of trades (a JSON array of ids) in two queries and writing each in one.
 type refresher struct {
@@ -1208,12 +1218,8 @@ func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&rf.counts, `SELECT t.id, t.status, (SELECT count(*) FROM legs WHERE trade_id = t.id AND quantity_open <> '0'),
-			(SELECT count(*) FROM rolls WHERE trade_id = t.id), (SELECT count(*) FROM hedges WHERE trade_id = t.id)
-			FROM trades t WHERE t.id IN (SELECT value FROM json_each(?))`},
-		{&rf.fills, `SELECT f.trade_id, f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
-			FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id
-			WHERE f.trade_id IN (SELECT value FROM json_each(?))`},
+		{&rf.counts, refreshCountsSQL},
+		{&rf.fills, refreshFillsSQL},
 		{&rf.hedges, "SELECT cost FROM hedges WHERE trade_id = ?"},
 		{&rf.update, `UPDATE trades SET status = ?, opened_at = coalesce(?, opened_at), closed_at = ?, premium = ?, commission = ?,
 			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ?, strategy = coalesce(?, strategy) WHERE id = ?`},
