@@ -29,19 +29,16 @@ func (j *Journal) RecordFills(ctx context.Context, acct AccountRef, st *statemen
 	}
 	res := ImportResult{Events: len(st.Events)}
 	err := j.inTx(ctx, func(tx *sql.Tx) error {
-		known, err := knownFills(ctx, tx, acct, st.Events)
-		if err != nil {
-			return err
-		}
-		im, err := newImporter(ctx, tx, acct, &res)
-		if err != nil {
-			return err
-		}
+		im := newImporter(ctx, tx, acct, &res)
 		defer im.close()
+		known, err := im.knownBefore(st.Events)
+		if err != nil {
+			return err
+		}
 		if err := im.run(st.Events); err != nil {
 			return err
 		}
-		return recordEntryGreeks(ctx, tx, acct, st.Events, known, entry, j)
+		return im.recordEntryGreeks(st.Events, known, entry, j)
 	})
 	if err != nil {
 		return ImportResult{Events: len(st.Events)}, err
@@ -64,33 +61,61 @@ func Transient(err error) bool {
 	return false
 }
 
-// knownFills is the set of the events' ids already recorded for the account.
-func knownFills(ctx context.Context, tx *sql.Tx, acct AccountRef, evs []statement.Event) (map[string]bool, error) {
-	known := map[string]bool{}
-	for _, ev := range evs {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM fills f JOIN accounts a ON a.id = f.account_id
-			WHERE a.broker = ? AND a.account = ? AND f.exec_id = ? LIMIT 1`, acct.Broker, acct.Account, ev.ID).Scan(&one)
-		switch {
-		case err == nil:
-			known[ev.ID] = true
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, err
-		}
+// knownBefore is the set of the events' ids already recorded for the importer's account
+// (named by its AccountRef), read in one query.
+func (im *importer) knownBefore(evs []statement.Event) (map[string]bool, error) {
+	acctID, err := im.accountID()
+	if err != nil || acctID == 0 {
+		return map[string]bool{}, err
+	}
+	ids := make([]string, len(evs))
+	for i := range evs {
+		ids[i] = evs[i].ID
+	}
+	found, err := im.recorded(acctID, ids)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(found))
+	for _, id := range found {
+		known[id] = true
 	}
 	return known, nil
 }
 
-func recordEntryGreeks(ctx context.Context, tx *sql.Tx, acct AccountRef, evs []statement.Event, known map[string]bool,
-	entry map[string]GreekSnapshot, j *Journal) error {
+// accountID is the id of the account the importer's AccountRef names, or 0 if the journal
+// has none yet.
+func (im *importer) accountID() (int64, error) {
+	var id int64
+	err := im.tx.QueryRowContext(im.ctx, "SELECT id FROM accounts WHERE broker = ? AND account = ?", im.ref.Broker, im.ref.Account).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// recordEntryGreeks stores entry[id] as the entry Greeks of the leg each new fill opened
+// (the last opening part of the event).
+func (im *importer) recordEntryGreeks(evs []statement.Event, known map[string]bool, entry map[string]GreekSnapshot, j *Journal) error {
+	if len(entry) == 0 {
+		return nil
+	}
+	acctID, err := im.accountID()
+	if err != nil {
+		return err
+	}
+	opened, err := im.tx.PrepareContext(im.ctx, `SELECT trade_id, leg_id FROM fills
+		WHERE account_id = ? AND exec_id = ? AND effect = 'open' ORDER BY part DESC LIMIT 1`)
+	if err != nil {
+		return err
+	}
+	defer opened.Close()
 	for _, ev := range evs {
 		g, ok := entry[ev.ID]
 		if !ok || known[ev.ID] {
 			continue
 		}
-		err := tx.QueryRowContext(ctx, `SELECT f.trade_id, f.leg_id FROM fills f JOIN accounts a ON a.id = f.account_id
-			WHERE a.broker = ? AND a.account = ? AND f.exec_id = ? AND f.effect = 'open' ORDER BY f.part DESC LIMIT 1`,
-			acct.Broker, acct.Account, ev.ID).Scan(&g.TradeID, &g.LegID)
+		err := opened.QueryRowContext(im.ctx, acctID, ev.ID).Scan(&g.TradeID, &g.LegID)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // the fill only closed lots
 		}
@@ -104,7 +129,7 @@ func recordEntryGreeks(ctx context.Context, tx *sql.Tx, acct AccountRef, evs []s
 		if g.Time.IsZero() {
 			g.Time = j.now()
 		}
-		if _, err := insertGreeks(ctx, tx, g); err != nil {
+		if _, err := insertGreeks(im.ctx, im.tx, g); err != nil {
 			return err
 		}
 	}

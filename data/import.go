@@ -1,10 +1,13 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,10 +42,7 @@ func (j *Journal) Import(ctx context.Context, acct AccountRef, st *statement.Sta
 	res := ImportResult{Events: len(st.Events), CashEvents: len(st.Cash), NotImported: st.Skipped}
 	err := j.owned(ctx, func() error {
 		return j.inTx(ctx, func(tx *sql.Tx) error {
-			im, err := newImporter(ctx, tx, acct, &res)
-			if err != nil {
-				return err
-			}
+			im := newImporter(ctx, tx, acct, &res)
 			im.stAccount = st.Account
 			defer im.close()
 			if err := im.run(st.Events); err != nil {
@@ -66,6 +66,7 @@ type lot struct {
 	fillID    int64
 	legID     int64
 	tradeID   int64
+	filledAt  string          // stored time text: lots are used oldest first (filled_at, then id)
 	remaining decimal.Decimal // signed
 	costs     decimal.Decimal
 	price     decimal.Decimal
@@ -110,6 +111,12 @@ type settledRef struct {
 	used    bool
 }
 
+// importer records one statement's events in one write transaction. Every statement it
+// runs is prepared once, on first use, and reused for the rest of the transaction. What it
+// wrote itself it remembers, so it reads each row back at most once: the open lots of an
+// instrument in an account (FIFO order), the open quantity of each leg, the legs of the
+// trades it opened. Nothing else writes in the transaction, so the memory and the journal
+// agree until it commits (or rolls back, with the importer thrown away).
 type importer struct {
 	ctx         context.Context
 	tx          *sql.Tx
@@ -118,48 +125,124 @@ type importer struct {
 	res         *ImportResult
 	accounts    map[string]int64
 	instruments map[string]instrumentRow
-	seen        map[string]bool
+	stored      map[string]*storedInstrument // looked up in the journal: the row, or nil if it has none
+	seen        map[eventKey]bool
 	touched     map[int64]bool
 	settled     []*settledRef
 
-	stSeen, stLots, stFill, stLegFind, stLegNew, stLegQty, stLot, stLegGet *sql.Stmt
+	lots     map[lotKey][]*lot         // the open lots of an instrument in an account, once read
+	legQty   map[int64]decimal.Decimal // a leg's quantity_open, once read or written
+	created  map[int64]bool            // trades opened by this import
+	strategy map[int64]string          // their strategy, from the legs their first order opened
+	newLegs  map[legKey]int64          // the latest leg this import opened for a trade, instrument and side
+
+	stmts [nImportQueries]*sql.Stmt
 }
 
-func newImporter(ctx context.Context, tx *sql.Tx, ref AccountRef, res *ImportResult) (*importer, error) {
-	im := &importer{ctx: ctx, tx: tx, ref: ref, res: res,
-		accounts: map[string]int64{}, instruments: map[string]instrumentRow{},
-		seen: map[string]bool{}, touched: map[int64]bool{}}
-	prep := []struct {
-		dst **sql.Stmt
-		sql string
-	}{
-		{&im.stSeen, "SELECT 1 FROM fills WHERE account_id = ? AND exec_id = ? LIMIT 1"},
-		{&im.stLots, `SELECT f.id, f.leg_id, f.trade_id, f.open_remaining, f.open_costs, f.price
-			FROM legs l JOIN trades t ON t.id = l.trade_id JOIN fills f ON f.leg_id = l.id
-			WHERE l.instrument_id = ? AND l.quantity_open <> '0' AND t.account_id = ? AND f.open_remaining <> '0'
-			ORDER BY f.filled_at, f.id`},
-		{&im.stFill, `INSERT INTO fills (account_id, trade_id, leg_id, exec_id, part, order_id, kind, effect, filled_at,
-			quantity, price, commission, fees, open_remaining, open_costs, realized_pnl, symbol, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&im.stLegFind, `SELECT id FROM legs WHERE trade_id = ? AND instrument_id = ? AND side = ? AND quantity_open <> '0'`},
-		{&im.stLegNew, `INSERT INTO legs (trade_id, instrument_id, side, quantity_open, opened_at) VALUES (?, ?, ?, '0', ?)`},
-		{&im.stLegQty, `UPDATE legs SET quantity_open = ?, closed_at = ? WHERE id = ?`},
-		{&im.stLot, `UPDATE fills SET open_remaining = ?, open_costs = ? WHERE id = ?`},
-		{&im.stLegGet, `SELECT quantity_open FROM legs WHERE id = ?`},
+type eventKey struct {
+	acctID int64
+	id     string
+}
+
+type lotKey struct{ acctID, instrID int64 }
+
+type legKey struct {
+	tradeID, instrID int64
+	side             Side
+}
+
+// The importer's statements, prepared on first use (importer.stmt).
+type importQuery int
+
+const (
+	qKnownFills importQuery = iota
+	qLots
+	qFill
+	qLegFind
+	qLegNew
+	qLegQty
+	qLot
+	qLegGet
+	qInstrumentFind
+	qInstrumentNew
+	qTrade
+	qSettlement
+	qDelivered
+	qFindSettlement
+	qRoll
+	qRollLeg
+	nImportQueries
+)
+
+var importSQL = [nImportQueries]string{
+	// the event ids (a JSON array) already recorded for an account: one lookup each, one round trip
+	qKnownFills: "SELECT DISTINCT exec_id FROM fills WHERE account_id = ? AND exec_id IN (SELECT value FROM json_each(?))",
+	qLots: `SELECT f.id, f.leg_id, f.trade_id, f.filled_at, f.open_remaining, f.open_costs, f.price
+		FROM legs l JOIN trades t ON t.id = l.trade_id JOIN fills f ON f.leg_id = l.id
+		WHERE l.instrument_id = ? AND l.quantity_open <> '0' AND t.account_id = ? AND f.open_remaining <> '0'
+		ORDER BY f.filled_at, f.id`,
+	qFill: `INSERT INTO fills (account_id, trade_id, leg_id, exec_id, part, order_id, kind, effect, filled_at,
+		quantity, price, commission, fees, open_remaining, open_costs, realized_pnl, symbol, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	qLegFind:        `SELECT id FROM legs WHERE trade_id = ? AND instrument_id = ? AND side = ? AND quantity_open <> '0'`,
+	qLegNew:         `INSERT INTO legs (trade_id, instrument_id, side, quantity_open, opened_at) VALUES (?, ?, ?, '0', ?)`,
+	qLegQty:         `UPDATE legs SET quantity_open = ?, closed_at = ? WHERE id = ?`,
+	qLot:            `UPDATE fills SET open_remaining = ?, open_costs = ? WHERE id = ?`,
+	qLegGet:         `SELECT quantity_open FROM legs WHERE id = ?`,
+	qInstrumentFind: findInstrumentsSQL,
+	qInstrumentNew:  insertInstrumentSQL,
+	qTrade:          `INSERT INTO trades (account_id, underlying, status, opened_at) VALUES (?, ?, 'open', ?)`,
+	qSettlement: `INSERT INTO settlements (trade_id, fill_id, kind, settled_at, option_leg_id, quantity)
+		VALUES (?, ?, ?, ?, ?, ?)`,
+	qDelivered: `UPDATE settlements SET delivered_leg_id = ? WHERE id = ?`,
+	qFindSettlement: `SELECT s.id, s.trade_id, s.settled_at FROM settlements s
+		JOIN trades t ON t.id = s.trade_id JOIN legs l ON l.id = s.option_leg_id JOIN instruments i ON i.id = l.instrument_id
+		WHERE t.account_id = ? AND i.root = ? AND s.kind <> 'expiration' AND s.delivered_leg_id IS NULL AND s.settled_at <= ?
+		ORDER BY s.settled_at DESC, s.id DESC LIMIT 1`,
+	qRoll:    `INSERT INTO rolls (trade_id, order_id, rolled_at, net_credit) VALUES (?, ?, ?, ?)`,
+	qRollLeg: `INSERT INTO roll_legs (roll_id, leg_id, role) VALUES (?, ?, ?)`,
+}
+
+func newImporter(ctx context.Context, tx *sql.Tx, ref AccountRef, res *ImportResult) *importer {
+	return &importer{ctx: ctx, tx: tx, ref: ref, res: res,
+		accounts: map[string]int64{}, instruments: map[string]instrumentRow{}, stored: map[string]*storedInstrument{},
+		seen: map[eventKey]bool{}, touched: map[int64]bool{},
+		lots: map[lotKey][]*lot{}, legQty: map[int64]decimal.Decimal{}, created: map[int64]bool{}, strategy: map[int64]string{}, newLegs: map[legKey]int64{}}
+}
+
+// stmt returns query q prepared in the importer's transaction, preparing it the first time.
+func (im *importer) stmt(q importQuery) (*sql.Stmt, error) {
+	if s := im.stmts[q]; s != nil {
+		return s, nil
 	}
-	for _, p := range prep {
-		s, err := tx.PrepareContext(ctx, p.sql)
-		if err != nil {
-			im.close()
-			return nil, err
-		}
-		*p.dst = s
+	s, err := im.tx.PrepareContext(im.ctx, importSQL[q])
+	if err != nil {
+		return nil, err
 	}
-	return im, nil
+	im.stmts[q] = s
+	return s, nil
+}
+
+// exec runs prepared query q.
+func (im *importer) exec(q importQuery, args ...any) (sql.Result, error) {
+	s, err := im.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(im.ctx, args...)
+}
+
+// queryRow runs prepared query q for one row.
+func (im *importer) queryRow(q importQuery, args ...any) (*sql.Row, error) {
+	s, err := im.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryRowContext(im.ctx, args...), nil
 }
 
 func (im *importer) close() {
-	for _, s := range []*sql.Stmt{im.stSeen, im.stLots, im.stFill, im.stLegFind, im.stLegNew, im.stLegQty, im.stLot, im.stLegGet} {
+	for _, s := range im.stmts {
 		if s != nil {
 			s.Close()
 		}
@@ -233,12 +316,33 @@ func (im *importer) instrument(ev *statement.Event) (instrumentRow, error) {
 	if r, ok := im.instruments[sym]; ok {
 		return r, nil
 	}
-	r, err := ensureInstrument(im.tx, ev.Instrument)
+	if _, ok := im.stored[sym]; !ok {
+		if err := im.findInstruments([]string{sym}); err != nil {
+			return instrumentRow{}, err
+		}
+	}
+	insert, err := im.stmt(qInstrumentNew)
+	if err != nil {
+		return instrumentRow{}, err
+	}
+	r, err := ensureInstrument(im.ctx, insert, ev.Instrument, im.stored[sym])
 	if err != nil {
 		return r, eventError(ev, "%v", err)
 	}
 	im.instruments[sym] = r
 	return r, nil
+}
+
+// findInstruments looks the symbols up in the journal, in one query.
+func (im *importer) findInstruments(symbols []string) error {
+	if len(symbols) == 0 {
+		return nil
+	}
+	find, err := im.stmt(qInstrumentFind)
+	if err != nil {
+		return err
+	}
+	return findInstruments(im.ctx, find, symbols, im.stored)
 }
 
 // group is the events of one order (or one event without an order), in processing order.
@@ -267,8 +371,14 @@ func (im *importer) run(events []statement.Event) error {
 		}
 		return rank(ea) < rank(eb)
 	})
-	var groups []*group
-	byOrder := map[string]*group{}
+	// Check every event and find its account; the ones not seen before in this statement
+	// are then looked up in the journal, one query per account.
+	type candidate struct {
+		ev     *statement.Event
+		acctID int64
+	}
+	var cands []candidate
+	ids := map[int64][]string{}
 	for _, i := range idx {
 		ev := &events[i]
 		if ev.ID == "" {
@@ -287,20 +397,30 @@ func (im *importer) run(events []statement.Event) error {
 		if err != nil {
 			return err
 		}
-		key := fmt.Sprintf("%d\x00%s", acctID, ev.ID)
+		key := eventKey{acctID, ev.ID}
 		if im.seen[key] {
 			im.res.Skipped++
 			continue
 		}
 		im.seen[key] = true
-		var one int
-		switch err := im.stSeen.QueryRowContext(im.ctx, acctID, ev.ID).Scan(&one); err {
-		case nil:
+		cands = append(cands, candidate{ev, acctID})
+		ids[acctID] = append(ids[acctID], ev.ID)
+	}
+	known, err := im.knownFills(ids)
+	if err != nil {
+		return err
+	}
+	var groups []*group
+	type orderKey struct {
+		acctID int64
+		order  string
+	}
+	byOrder := map[orderKey]*group{}
+	for _, c := range cands {
+		ev, acctID := c.ev, c.acctID
+		if known[eventKey{acctID, ev.ID}] {
 			im.res.Skipped++
 			continue
-		case sql.ErrNoRows:
-		default:
-			return err
 		}
 		im.res.New++
 		if ev.HasCash {
@@ -311,7 +431,7 @@ func (im *importer) run(events []statement.Event) error {
 			groups = append(groups, &group{acctID: acctID, events: []*statement.Event{ev}})
 			continue
 		}
-		gk := fmt.Sprintf("%d\x00%s", acctID, ev.Order)
+		gk := orderKey{acctID, ev.Order}
 		g := byOrder[gk]
 		if g == nil {
 			g = &group{acctID: acctID, order: ev.Order}
@@ -319,6 +439,20 @@ func (im *importer) run(events []statement.Event) error {
 			groups = append(groups, g)
 		}
 		g.events = append(g.events, ev)
+	}
+	// The instruments of the new events, looked up at once.
+	var symbols []string
+	listed := map[string]bool{}
+	for _, g := range groups {
+		for _, ev := range g.events {
+			if sym := Symbol(ev.Instrument); !listed[sym] {
+				listed[sym] = true
+				symbols = append(symbols, sym)
+			}
+		}
+	}
+	if err := im.findInstruments(symbols); err != nil {
+		return err
 	}
 	for _, g := range groups {
 		if err := im.order(g); err != nil {
@@ -344,9 +478,76 @@ func (im *importer) countOpenLegs() error {
 	return nil
 }
 
-// openLots returns the account's open lots in an instrument, oldest first.
-func (im *importer) openLots(acctID, instrID int64) ([]*lot, error) {
-	rows, err := im.stLots.QueryContext(im.ctx, instrID, acctID)
+// knownFills is the set of the given event ids (per account) already recorded in the journal.
+func (im *importer) knownFills(ids map[int64][]string) (map[eventKey]bool, error) {
+	known := map[eventKey]bool{}
+	for acctID, list := range ids {
+		found, err := im.recorded(acctID, list)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			known[eventKey{acctID, id}] = true
+		}
+	}
+	return known, nil
+}
+
+// recorded returns which of ids the account's fills already hold, in one query.
+func (im *importer) recorded(acctID int64, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	st, err := im.stmt(qKnownFills)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(im.ctx, acctID, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// openLots returns the account's open lots in an instrument, oldest first. They are read
+// from the journal the first time (never for an instrument this import recorded: nothing
+// can be open in it) and kept up to date in memory after that: closeLots changes them,
+// addLot adds the lots of new opening fills.
+func (im *importer) openLots(acctID int64, instr instrumentRow) ([]*lot, error) {
+	key := lotKey{acctID, instr.ID}
+	if lots, ok := im.lots[key]; ok {
+		open := lots[:0]
+		for _, l := range lots {
+			if !l.remaining.IsZero() {
+				open = append(open, l)
+			}
+		}
+		clear(lots[len(open):])
+		im.lots[key] = open
+		return open, nil
+	}
+	if instr.created {
+		im.lots[key] = nil
+		return nil, nil
+	}
+	st, err := im.stmt(qLots)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(im.ctx, instr.ID, acctID)
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +556,7 @@ func (im *importer) openLots(acctID, instrID int64) ([]*lot, error) {
 	for rows.Next() {
 		var l lot
 		var rem, costs, price string
-		if err := rows.Scan(&l.fillID, &l.legID, &l.tradeID, &rem, &costs, &price); err != nil {
+		if err := rows.Scan(&l.fillID, &l.legID, &l.tradeID, &l.filledAt, &rem, &costs, &price); err != nil {
 			return nil, err
 		}
 		if l.remaining, err = decimal.NewFromString(rem); err != nil {
@@ -369,7 +570,26 @@ func (im *importer) openLots(acctID, instrID int64) ([]*lot, error) {
 		}
 		lots = append(lots, &l)
 	}
-	return lots, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	im.lots[key] = lots
+	return lots, nil
+}
+
+// addLot adds a new opening fill to the open lots of its instrument in its account, in the
+// journal's FIFO order (filled_at, then id: a new fill has the highest id).
+func (im *importer) addLot(acctID, instrID int64, l *lot) {
+	key := lotKey{acctID, instrID}
+	lots, ok := im.lots[key]
+	if !ok {
+		return // not read yet: the journal has it
+	}
+	i := len(lots)
+	for i > 0 && lots[i-1].filledAt > l.filledAt {
+		i--
+	}
+	im.lots[key] = slices.Insert(lots, i, l)
 }
 
 // share splits total in proportion to part/whole, rounded to 10 places; the caller gives the
@@ -388,7 +608,7 @@ func (im *importer) order(g *group) error {
 		if err != nil {
 			return err
 		}
-		lots, err := im.openLots(g.acctID, instr.ID)
+		lots, err := im.openLots(g.acctID, instr)
 		if err != nil {
 			return err
 		}
@@ -438,7 +658,7 @@ func (im *importer) order(g *group) error {
 	var newTrades []int64
 	delivered := map[*settledRef]int64{}
 	var groupDelivered []deliveredLeg
-	legCache := map[string]int64{}
+	legCache := map[legKey]int64{}
 	for _, p := range parts {
 		if p.closing {
 			continue
@@ -479,8 +699,7 @@ func (im *importer) order(g *group) error {
 			tradeID = newTrade[root]
 		}
 		if tradeID == 0 {
-			res, err := im.tx.ExecContext(im.ctx, `INSERT INTO trades (account_id, underlying, status, opened_at) VALUES (?, ?, 'open', ?)`,
-				g.acctID, root, formatTime(p.ev.Time))
+			res, err := im.exec(qTrade, g.acctID, root, formatTime(p.ev.Time))
 			if err != nil {
 				return err
 			}
@@ -489,6 +708,7 @@ func (im *importer) order(g *group) error {
 			}
 			newTrade[root] = tradeID
 			newTrades = append(newTrades, tradeID)
+			im.created[tradeID] = true
 			im.res.TradesOpened++
 		}
 		p.tradeID = tradeID
@@ -506,8 +726,9 @@ func (im *importer) order(g *group) error {
 		if p.closing {
 			effect, remaining, costs = "close", decimal.Zero, decimal.Zero
 		}
-		res, err := im.stFill.ExecContext(im.ctx, g.acctID, p.tradeID, p.legID, p.ev.ID, n, p.ev.Order, p.ev.Kind.String(), effect,
-			formatTime(p.ev.Time), p.qty.String(), p.ev.Price.String(), p.comm.String(), p.fees.String(),
+		filledAt := formatTime(p.ev.Time)
+		res, err := im.exec(qFill, g.acctID, p.tradeID, p.legID, p.ev.ID, n, p.ev.Order, p.ev.Kind.String(), effect,
+			filledAt, p.qty.String(), p.ev.Price.String(), p.comm.String(), p.fees.String(),
 			remaining.String(), costs.String(), p.realized.String(), p.ev.Symbol, p.ev.Source)
 		if err != nil {
 			return eventError(p.ev, "recording it: %w", err)
@@ -517,6 +738,10 @@ func (im *importer) order(g *group) error {
 			return err
 		}
 		fillOf[p] = id
+		if !p.closing {
+			im.addLot(g.acctID, p.instr.ID, &lot{fillID: id, legID: p.legID, tradeID: p.tradeID, filledAt: filledAt,
+				remaining: remaining, costs: costs, price: p.ev.Price})
+		}
 		im.touched[p.tradeID] = true
 		if p.ev.HasCash {
 			im.res.JournalCash = im.res.JournalCash.Add(p.tradeCash())
@@ -539,7 +764,7 @@ func (im *importer) order(g *group) error {
 	}
 	for ref, legID := range delivered {
 		for _, sid := range ref.ids {
-			if _, err := im.tx.ExecContext(im.ctx, "UPDATE settlements SET delivered_leg_id = ? WHERE id = ?", legID, sid); err != nil {
+			if _, err := im.exec(qDelivered, legID, sid); err != nil {
 				return err
 			}
 		}
@@ -548,9 +773,7 @@ func (im *importer) order(g *group) error {
 		return err
 	}
 	for _, id := range newTrades {
-		if err := im.classify(id); err != nil {
-			return err
-		}
+		im.classify(id, parts)
 	}
 	return nil
 }
@@ -607,7 +830,7 @@ func (im *importer) closeLots(g *group, ev *statement.Event, instr instrumentRow
 		p.qty = p.qty.Add(signedM)
 		l.remaining = l.remaining.Add(signedM)
 		l.costs = l.costs.Sub(lotCost)
-		if _, err := im.stLot.ExecContext(im.ctx, l.remaining.String(), l.costs.String(), l.fillID); err != nil {
+		if _, err := im.exec(qLot, l.remaining.String(), l.costs.String(), l.fillID); err != nil {
 			return nil, err
 		}
 	}
@@ -640,28 +863,48 @@ func sumQty(parts []*part) decimal.Decimal {
 }
 
 // leg finds or creates the open leg of p's trade in p's instrument and side, setting p.legID.
-func (im *importer) leg(cache map[string]int64, p *part) (int64, error) {
+// cache holds the legs this order already found or created (their quantities are applied
+// at the end of the order). A trade this import opened has only legs it opened, which it
+// remembers; another trade's open leg is looked up in the journal.
+func (im *importer) leg(cache map[legKey]int64, p *part) (int64, error) {
 	side := Long
 	if p.qty.Sign() < 0 {
 		side = Short
 	}
-	key := fmt.Sprintf("%d\x00%d\x00%s", p.tradeID, p.instr.ID, side)
+	key := legKey{p.tradeID, p.instr.ID, side}
 	if id, ok := cache[key]; ok {
 		p.legID = id
 		return id, nil
 	}
 	var id int64
-	err := im.stLegFind.QueryRowContext(im.ctx, p.tradeID, p.instr.ID, string(side)).Scan(&id)
-	if err == sql.ErrNoRows {
-		res, err := im.stLegNew.ExecContext(im.ctx, p.tradeID, p.instr.ID, string(side), formatTime(p.ev.Time))
+	found := false
+	if im.created[p.tradeID] {
+		if l, ok := im.newLegs[key]; ok && !im.legQty[l].IsZero() {
+			id, found = l, true
+		}
+	} else {
+		row, err := im.queryRow(qLegFind, p.tradeID, p.instr.ID, string(side))
+		if err != nil {
+			return 0, err
+		}
+		switch err := row.Scan(&id); err {
+		case nil:
+			found = true
+		case sql.ErrNoRows:
+		default:
+			return 0, err
+		}
+	}
+	if !found {
+		res, err := im.exec(qLegNew, p.tradeID, p.instr.ID, string(side), formatTime(p.ev.Time))
 		if err != nil {
 			return 0, err
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return 0, err
 		}
-	} else if err != nil {
-		return 0, err
+		im.legQty[id] = decimal.Zero
+		im.newLegs[key] = id
 	}
 	cache[key] = id
 	p.legID = id
@@ -686,13 +929,19 @@ func (im *importer) applyLegQuantities(parts []*part) error {
 		last[p.legID] = p.ev.Time
 	}
 	for _, legID := range order {
-		var cur string
-		if err := im.stLegGet.QueryRowContext(im.ctx, legID).Scan(&cur); err != nil {
-			return err
-		}
-		q, err := decimal.NewFromString(cur)
-		if err != nil {
-			return err
+		q, ok := im.legQty[legID]
+		if !ok {
+			row, err := im.queryRow(qLegGet, legID)
+			if err != nil {
+				return err
+			}
+			var cur string
+			if err := row.Scan(&cur); err != nil {
+				return err
+			}
+			if q, err = decimal.NewFromString(cur); err != nil {
+				return err
+			}
 		}
 		q = q.Add(change[legID])
 		if q.Sign() < 0 {
@@ -702,9 +951,10 @@ func (im *importer) applyLegQuantities(parts []*part) error {
 		if q.IsZero() {
 			closedAt = formatTime(last[legID])
 		}
-		if _, err := im.stLegQty.ExecContext(im.ctx, q.String(), closedAt, legID); err != nil {
+		if _, err := im.exec(qLegQty, q.String(), closedAt, legID); err != nil {
 			return err
 		}
+		im.legQty[legID] = q
 	}
 	return nil
 }
@@ -717,8 +967,7 @@ func (im *importer) settlements(g *group, parts []*part, fillOf map[*part]int64)
 		if !p.closing || (k != statement.Assignment && k != statement.Exercise && k != statement.Expiration) {
 			continue
 		}
-		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO settlements (trade_id, fill_id, kind, settled_at, option_leg_id, quantity)
-			VALUES (?, ?, ?, ?, ?, ?)`, p.tradeID, fillOf[p], k.String(), formatTime(p.ev.Time), p.legID, p.qty.Abs().String())
+		res, err := im.exec(qSettlement, p.tradeID, fillOf[p], k.String(), formatTime(p.ev.Time), p.legID, p.qty.Abs().String())
 		if err != nil {
 			return err
 		}
@@ -752,10 +1001,11 @@ func (im *importer) findSettlement(acctID int64, root string, at time.Time) (*se
 	}
 	var tradeID, sid int64
 	var settledAt string
-	err := im.tx.QueryRowContext(im.ctx, `SELECT s.id, s.trade_id, s.settled_at FROM settlements s
-		JOIN trades t ON t.id = s.trade_id JOIN legs l ON l.id = s.option_leg_id JOIN instruments i ON i.id = l.instrument_id
-		WHERE t.account_id = ? AND i.root = ? AND s.kind <> 'expiration' AND s.delivered_leg_id IS NULL AND s.settled_at <= ?
-		ORDER BY s.settled_at DESC, s.id DESC LIMIT 1`, acctID, root, formatTime(at)).Scan(&sid, &tradeID, &settledAt)
+	row, err := im.queryRow(qFindSettlement, acctID, root, formatTime(at))
+	if err != nil {
+		return nil, err
+	}
+	err = row.Scan(&sid, &tradeID, &settledAt)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -803,8 +1053,7 @@ func (im *importer) rolls(g *group, parts []*part) error {
 		if len(a.closed) == 0 || len(a.opened) == 0 {
 			continue
 		}
-		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO rolls (trade_id, order_id, rolled_at, net_credit) VALUES (?, ?, ?, ?)`,
-			tradeID, g.order, formatTime(a.at), a.credit.String())
+		res, err := im.exec(qRoll, tradeID, g.order, formatTime(a.at), a.credit.String())
 		if err != nil {
 			return err
 		}
@@ -813,12 +1062,12 @@ func (im *importer) rolls(g *group, parts []*part) error {
 			return err
 		}
 		for _, l := range a.closed {
-			if _, err := im.tx.ExecContext(im.ctx, "INSERT INTO roll_legs (roll_id, leg_id, role) VALUES (?, ?, 'closed')", rollID, l); err != nil {
+			if _, err := im.exec(qRollLeg, rollID, l, "closed"); err != nil {
 				return err
 			}
 		}
 		for _, l := range a.opened {
-			if _, err := im.tx.ExecContext(im.ctx, "INSERT INTO roll_legs (roll_id, leg_id, role) VALUES (?, ?, 'opened')", rollID, l); err != nil {
+			if _, err := im.exec(qRollLeg, rollID, l, "opened"); err != nil {
 				return err
 			}
 		}
@@ -836,34 +1085,27 @@ func appendOnce(s []int64, v int64) []int64 {
 	return append(s, v)
 }
 
-// classify names a new trade's strategy from the legs its first order opened.
-func (im *importer) classify(tradeID int64) error {
-	rows, err := im.tx.QueryContext(im.ctx, `SELECT l.side, i.kind, i.option_right, i.strike, i.expiry FROM legs l
-		JOIN instruments i ON i.id = l.instrument_id WHERE l.trade_id = ? ORDER BY l.id`, tradeID)
-	if err != nil {
-		return err
+// classify names a new trade's strategy from the legs its first order opened: the opening
+// parts of that order in the trade, leg by leg in the order the legs were recorded.
+func (im *importer) classify(tradeID int64, parts []*part) {
+	type opened struct {
+		id    int64
+		shape legShape
 	}
-	var legs []legShape
-	for rows.Next() {
-		var side, kind string
-		var right, strike, expiry sql.NullString
-		if err := rows.Scan(&side, &kind, &right, &strike, &expiry); err != nil {
-			rows.Close()
-			return err
+	var legs []opened
+	for _, p := range parts {
+		if p.closing || p.tradeID != tradeID || slices.ContainsFunc(legs, func(o opened) bool { return o.id == p.legID }) {
+			continue
 		}
-		k, err := parseKind(kind)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		legs = append(legs, legShape{short: side == string(Short), kind: k, put: right.String == "put", strike: strike.String, expiry: expiry.String})
+		sh := p.instr.shape
+		legs = append(legs, opened{p.legID, legShape{short: p.qty.Sign() < 0, kind: sh.kind, put: sh.put, strike: sh.strike, expiry: sh.expiry}})
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	slices.SortFunc(legs, func(a, b opened) int { return cmp.Compare(a.id, b.id) })
+	shapes := make([]legShape, len(legs))
+	for i, l := range legs {
+		shapes[i] = l.shape
 	}
-	_, err = im.tx.ExecContext(im.ctx, "UPDATE trades SET strategy = ? WHERE id = ?", strategyName(legs), tradeID)
-	return err
+	im.strategy[tradeID] = strategyName(shapes) // written with the trade's summary (refresh)
 }
 
 type legShape struct {
@@ -927,33 +1169,52 @@ func strategyName(legs []legShape) string {
 	return "custom"
 }
 
-// refresh recomputes the summary columns of every trade this import touched.
+// refresh recomputes the summary columns of every trade this import touched, naming the
+// strategy of the trades it opened.
 func (im *importer) refresh() error {
 	ids := make([]int64, 0, len(im.touched))
 	for id := range im.touched {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+	slices.Sort(ids)
 	rf, err := newRefresher(im.ctx, im.tx)
 	if err != nil {
 		return err
 	}
 	defer rf.close()
-	for _, id := range ids {
-		was, now, err := rf.refresh(im.ctx, id)
+	for len(ids) > 0 {
+		n := min(len(ids), refreshBatch)
+		changes, err := rf.refresh(im.ctx, ids[:n], im.strategy)
 		if err != nil {
 			return err
 		}
-		if was == StatusOpen && now == StatusClosed {
-			im.res.TradesClosed++
+		for _, c := range changes {
+			if c.was == StatusOpen && c.now == StatusClosed {
+				im.res.TradesClosed++
+			}
 		}
+		ids = ids[n:]
 	}
 	return nil
 }
 
-// refresher recomputes trade summaries with statements prepared once per transaction.
+// refreshBatch is how many trades one refresh reads at once.
+const refreshBatch = 500
+
+// The refresher's reads of a batch of trades (a JSON array of ids).
+const (
+	refreshCountsSQL = `SELECT t.id, t.status, (SELECT count(*) FROM legs WHERE trade_id = t.id AND quantity_open <> '0'),
+		(SELECT count(*) FROM rolls WHERE trade_id = t.id), (SELECT count(*) FROM hedges WHERE trade_id = t.id)
+		FROM trades t WHERE t.id IN (SELECT value FROM json_each(?))`
+	refreshFillsSQL = `SELECT f.trade_id, f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
+		FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id
+		WHERE f.trade_id IN (SELECT value FROM json_each(?))`
+)
+
+// refresher recomputes trade summaries with statements prepared once per transaction, reading
+// a batch of trades (a JSON array of ids) in two queries and writing each in one.
 type refresher struct {
-	status, fills, openLegs, rolls, hedges, update *sql.Stmt
+	counts, fills, hedges, update *sql.Stmt
 }
 
 func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
@@ -962,14 +1223,11 @@ func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&rf.status, "SELECT status FROM trades WHERE id = ?"},
-		{&rf.fills, `SELECT f.effect, f.filled_at, f.quantity, f.price, f.commission, f.fees, f.realized_pnl, i.kind, i.multiplier
-			FROM fills f JOIN legs l ON l.id = f.leg_id JOIN instruments i ON i.id = l.instrument_id WHERE f.trade_id = ?`},
-		{&rf.openLegs, "SELECT count(*) FROM legs WHERE trade_id = ? AND quantity_open <> '0'"},
-		{&rf.rolls, "SELECT count(*) FROM rolls WHERE trade_id = ?"},
+		{&rf.counts, refreshCountsSQL},
+		{&rf.fills, refreshFillsSQL},
 		{&rf.hedges, "SELECT cost FROM hedges WHERE trade_id = ?"},
 		{&rf.update, `UPDATE trades SET status = ?, opened_at = coalesce(?, opened_at), closed_at = ?, premium = ?, commission = ?,
-			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ? WHERE id = ?`},
+			fees = ?, hedge_cost = ?, realized_pnl = ?, roll_count = ?, hedge_count = ?, strategy = coalesce(?, strategy) WHERE id = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -982,7 +1240,7 @@ func newRefresher(ctx context.Context, tx *sql.Tx) (*refresher, error) {
 }
 
 func (rf *refresher) close() {
-	for _, st := range []*sql.Stmt{rf.status, rf.fills, rf.openLegs, rf.rolls, rf.hedges, rf.update} {
+	for _, st := range []*sql.Stmt{rf.counts, rf.fills, rf.hedges, rf.update} {
 		if st != nil {
 			st.Close()
 		}
@@ -996,91 +1254,140 @@ func refreshTrade(ctx context.Context, tx *sql.Tx, id int64) (was, now Status, e
 		return "", "", err
 	}
 	defer rf.close()
-	return rf.refresh(ctx, id)
-}
-
-// refresh recomputes a trade's status, times and money summary from its fills, rolls
-// and hedges, returning its status before and after.
-func (rf *refresher) refresh(ctx context.Context, id int64) (was, now Status, err error) {
-	var status string
-	if err := rf.status.QueryRowContext(ctx, id).Scan(&status); err != nil {
-		return "", "", err
-	}
-	rows, err := rf.fills.QueryContext(ctx, id)
+	changes, err := rf.refresh(ctx, []int64{id}, nil)
 	if err != nil {
 		return "", "", err
 	}
-	premium, comm, fees, realized := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
-	first, last := "", ""
+	return changes[0].was, changes[0].now, nil
+}
+
+// statusChange is a trade's status before and after a refresh.
+type statusChange struct{ was, now Status }
+
+// tradeSums is what a refresh adds up for one trade.
+type tradeSums struct {
+	status                        string
+	openLegs, rolls, hedges       int
+	premium, comm, fees, realized decimal.Decimal
+	first, last                   string
+}
+
+// refresh recomputes the status, times and money summary of the trades ids from their
+// fills, rolls and hedges (and sets strategy[id] where given), returning each one's status
+// before and after, in the order of ids. A trade that does not exist is sql.ErrNoRows.
+func (rf *refresher) refresh(ctx context.Context, ids []int64, strategy map[int64]string) ([]statusChange, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	sums := make(map[int64]*tradeSums, len(ids))
+	rows, err := rf.counts.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
 	for rows.Next() {
-		var effect, at, qs, ps, cs, fs, rs, kind, ms string
-		if err := rows.Scan(&effect, &at, &qs, &ps, &cs, &fs, &rs, &kind, &ms); err != nil {
+		var id int64
+		t := &tradeSums{}
+		if err := rows.Scan(&id, &t.status, &t.openLegs, &t.rolls, &t.hedges); err != nil {
 			rows.Close()
-			return "", "", err
+			return nil, err
+		}
+		sums[id] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if sums[id] == nil {
+			return nil, fmt.Errorf("trade %d: %w", id, sql.ErrNoRows)
+		}
+	}
+	if rows, err = rf.fills.QueryContext(ctx, string(list)); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var effect, at, qs, ps, cs, fs, rs, kind, ms string
+		if err := rows.Scan(&id, &effect, &at, &qs, &ps, &cs, &fs, &rs, &kind, &ms); err != nil {
+			rows.Close()
+			return nil, err
 		}
 		d, err := decimals(qs, ps, cs, fs, rs, ms)
 		if err != nil {
 			rows.Close()
-			return "", "", fmt.Errorf("trade %d: %w", id, err)
+			return nil, fmt.Errorf("trade %d: %w", id, err)
 		}
+		t := sums[id]
 		q, p, c, f, r, m := d[0], d[1], d[2], d[3], d[4], d[5]
 		if effect == "open" && q.Sign() < 0 && (kind == "option" || kind == "futures option") {
-			premium = premium.Sub(q.Mul(p).Mul(m))
+			t.premium = t.premium.Sub(q.Mul(p).Mul(m))
 		}
-		comm, fees, realized = comm.Add(c), fees.Add(f), realized.Add(r)
-		if first == "" || at < first {
-			first = at
+		t.comm, t.fees, t.realized = t.comm.Add(c), t.fees.Add(f), t.realized.Add(r)
+		if t.first == "" || at < t.first {
+			t.first = at
 		}
-		if at > last {
-			last = at
+		if at > t.last {
+			t.last = at
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", "", err
+		return nil, err
 	}
-	var openLegs, rollCount, hedgeCount int
-	if err := rf.openLegs.QueryRowContext(ctx, id).Scan(&openLegs); err != nil {
-		return "", "", err
+	out := make([]statusChange, len(ids))
+	for i, id := range ids {
+		t := sums[id]
+		hedgeCost, hedgeCount := decimal.Zero, 0
+		if t.hedges > 0 {
+			if hedgeCost, hedgeCount, err = rf.hedgeCost(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		now := StatusOpen
+		var closedAt any
+		if t.openLegs == 0 && t.last != "" {
+			now, closedAt = StatusClosed, t.last
+		}
+		var openedAt, name any
+		if t.first != "" {
+			openedAt = t.first
+		}
+		if s, ok := strategy[id]; ok {
+			name = s
+		}
+		if _, err := rf.update.ExecContext(ctx, string(now), openedAt, closedAt, t.premium.String(), t.comm.String(), t.fees.String(),
+			hedgeCost.String(), t.realized.String(), t.rolls, hedgeCount, name, id); err != nil {
+			return nil, err
+		}
+		out[i] = statusChange{was: Status(t.status), now: now}
 	}
-	if err := rf.rolls.QueryRowContext(ctx, id).Scan(&rollCount); err != nil {
-		return "", "", err
-	}
-	hedgeCost := decimal.Zero
+	return out, nil
+}
+
+// hedgeCost adds up the costs of a trade's hedges.
+func (rf *refresher) hedgeCost(ctx context.Context, id int64) (decimal.Decimal, int, error) {
+	hedgeCost, hedgeCount := decimal.Zero, 0
 	hrows, err := rf.hedges.QueryContext(ctx, id)
 	if err != nil {
-		return "", "", err
+		return hedgeCost, 0, err
 	}
 	for hrows.Next() {
 		var c string
 		if err := hrows.Scan(&c); err != nil {
 			hrows.Close()
-			return "", "", err
+			return hedgeCost, 0, err
 		}
 		d, err := decimal.NewFromString(c)
 		if err != nil {
 			hrows.Close()
-			return "", "", fmt.Errorf("trade %d: bad hedge cost %q", id, c)
+			return hedgeCost, 0, fmt.Errorf("trade %d: bad hedge cost %q", id, c)
 		}
 		hedgeCost = hedgeCost.Add(d)
 		hedgeCount++
 	}
 	hrows.Close()
-	if err := hrows.Err(); err != nil {
-		return "", "", err
-	}
-	now = StatusOpen
-	var closedAt any
-	if openLegs == 0 && last != "" {
-		now, closedAt = StatusClosed, last
-	}
-	var openedAt any
-	if first != "" {
-		openedAt = first
-	}
-	_, err = rf.update.ExecContext(ctx, string(now), openedAt, closedAt, premium.String(), comm.String(), fees.String(), hedgeCost.String(), realized.String(),
-		rollCount, hedgeCount, id)
-	return Status(status), now, err
+	return hedgeCost, hedgeCount, hrows.Err()
 }
 
 // decimals parses decimal texts from the journal.

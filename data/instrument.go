@@ -1,7 +1,9 @@
 package data
 
 import (
+	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -104,39 +106,99 @@ type instrumentRow struct {
 	Instrument instrument.Instrument
 	Multiplier decimal.Decimal
 	Strike     decimal.Decimal
+	// shape is what the stored row says (which names a trade's strategy); created is set when
+	// the row was inserted by the current transaction, so no position in it was recorded before.
+	shape   instrumentShape
+	created bool
 }
 
-// ensureInstrument returns the id of the instrument with in's canonical symbol, inserting it
-// if it is new.
-func ensureInstrument(tx *sql.Tx, in instrument.Instrument) (instrumentRow, error) {
+// instrumentShape is an instrument as its stored columns describe it: its kind, whether it
+// is a put, and the strike and expiry texts ("" when NULL).
+type instrumentShape struct {
+	kind   instrument.Kind
+	put    bool
+	strike string
+	expiry string
+}
+
+// Statements that find and record instruments; the importer prepares them once per transaction.
+const (
+	// the instruments among a JSON array of symbols, in one query
+	findInstrumentsSQL = `SELECT symbol, id, kind, option_right, strike, expiry FROM instruments
+		WHERE symbol IN (SELECT value FROM json_each(?))`
+	insertInstrumentSQL = `INSERT INTO instruments (symbol, kind, root, underlying, expiry, multiplier, option_right, strike, style)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// storedInstrument is an instrument's row as the journal holds it.
+type storedInstrument struct {
+	id    int64
+	shape instrumentShape
+}
+
+// findInstruments adds to found the stored row of each of symbols, or nil for a symbol the
+// journal does not hold; find is findInstrumentsSQL prepared in the transaction.
+func findInstruments(ctx context.Context, find *sql.Stmt, symbols []string, found map[string]*storedInstrument) error {
+	list, err := json.Marshal(symbols)
+	if err != nil {
+		return err
+	}
+	for _, s := range symbols {
+		found[s] = nil
+	}
+	rows, err := find.QueryContext(ctx, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var symbol, kind string
+		var right, strike, expiry sql.NullString
+		st := &storedInstrument{}
+		if err := rows.Scan(&symbol, &st.id, &kind, &right, &strike, &expiry); err != nil {
+			return err
+		}
+		k, err := parseKind(kind)
+		if err != nil {
+			return fmt.Errorf("instrument %s: %w", symbol, err)
+		}
+		st.shape = instrumentShape{kind: k, put: right.String == "put", strike: strike.String, expiry: expiry.String}
+		found[symbol] = st
+	}
+	return rows.Err()
+}
+
+// ensureInstrument returns the row of the instrument with in's canonical symbol: stored when
+// the journal holds it, else inserted with insert (insertInstrumentSQL prepared in the
+// writing transaction).
+func ensureInstrument(ctx context.Context, insert *sql.Stmt, in instrument.Instrument, stored *storedInstrument) (instrumentRow, error) {
 	if err := checkInstrument(in); err != nil {
 		return instrumentRow{}, err
 	}
 	row := instrumentRow{Symbol: Symbol(in), Instrument: in, Multiplier: decimal.NewFromFloat(in.Multiplier)}
-	err := tx.QueryRow("SELECT id FROM instruments WHERE symbol = ?", row.Symbol).Scan(&row.ID)
-	if err == nil {
-		if isOption(in.Kind) {
-			row.Strike = decimal.NewFromFloat(in.Strike)
-		}
-		return row, nil
-	}
-	if err != sql.ErrNoRows {
-		return row, err
-	}
-	var expiry, right, strike, style any
-	if !in.Expiry.IsZero() {
-		expiry = in.Expiry.Format(time.RFC3339Nano)
-	}
 	if isOption(in.Kind) {
 		row.Strike = decimal.NewFromFloat(in.Strike)
-		right, strike, style = in.Right.String(), row.Strike.String(), in.Style.String()
 	}
-	res, err := tx.Exec(`INSERT INTO instruments (symbol, kind, root, underlying, expiry, multiplier, option_right, strike, style)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		row.Symbol, kindText(in.Kind), in.Root, in.Underlying, expiry, row.Multiplier.String(), right, strike, style)
+	if stored != nil {
+		row.ID, row.shape = stored.id, stored.shape
+		return row, nil
+	}
+	row.shape = instrumentShape{kind: in.Kind}
+	var expiryArg, rightArg, strikeArg, styleArg any
+	if !in.Expiry.IsZero() {
+		row.shape.expiry = in.Expiry.Format(time.RFC3339Nano)
+		expiryArg = row.shape.expiry
+	}
+	if isOption(in.Kind) {
+		row.shape.put, row.shape.strike = in.Right == pricing.Put, row.Strike.String()
+		rightArg, strikeArg, styleArg = in.Right.String(), row.shape.strike, in.Style.String()
+	}
+	res, err := insert.ExecContext(ctx, row.Symbol, kindText(in.Kind), in.Root, in.Underlying, expiryArg, row.Multiplier.String(),
+		rightArg, strikeArg, styleArg)
 	if err != nil {
 		return row, fmt.Errorf("recording instrument %s: %w", row.Symbol, err)
 	}
+	row.created = true
 	row.ID, err = res.LastInsertId()
 	return row, err
 }
