@@ -98,9 +98,21 @@ func checkGreeksByDifferences(t *testing.T, o Option, h, rel float64) {
 	if o.Style == American {
 		hr = 1e-4 // the exercise boundary moves sharply with r at low rates
 	}
+	// The bumped valuations, each taken once: several checks difference the same pair
+	// (American valuations are costly, most of all under -race).
+	type bump struct {
+		what string
+		step float64
+	}
+	type pair struct{ up, down Greeks }
+	bumps := map[bump]pair{}
 	diff := func(what string, step float64, f func(Greeks) float64) float64 {
-		up, down := mustValue(t, bumped(o, what, step)), mustValue(t, bumped(o, what, -step))
-		return (f(up) - f(down)) / (2 * step)
+		b, ok := bumps[bump{what, step}]
+		if !ok {
+			b = pair{mustValue(t, bumped(o, what, step)), mustValue(t, bumped(o, what, -step))}
+			bumps[bump{what, step}] = b
+		}
+		return (f(b.up) - f(b.down)) / (2 * step)
 	}
 	price := func(x Greeks) float64 { return x.Price }
 	delta := func(x Greeks) float64 { return x.Delta }
