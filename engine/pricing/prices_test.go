@@ -90,6 +90,8 @@ func BenchmarkPricesProfileRow(b *testing.B) {
 	}
 	out := make([]float64, len(spots))
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		if err := Prices(o, spots, out); err != nil {
 			b.Fatal(err)
