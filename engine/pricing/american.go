@@ -327,17 +327,23 @@ func aloBoundary(c *chebBoundary, lv *aloLevel, start *chebBoundary, t, r, q, v 
 		aloGuess(&h, lv, c.sqrtT, r, q, v, xb)
 	}
 	drift := r - q + 0.5*v*v
-	// The points u of every boundary integral and their discount factors stay the same
-	// from one sweep to the next.
+	// The points u of every boundary integral, and all that does not depend on the
+	// boundary there, stay the same from one sweep to the next: σs, 1/(σs), the drift
+	// (r − q + ½σ²)s² and the quadrature weights times the discount factors.
 	nb := len(lv.bx)
-	var pts [aloMaxNodes * aloMaxBoundaryGL]struct{ s, dfR, dfQ float64 }
+	var pts [aloMaxNodes * aloMaxBoundaryGL]struct{ vs, invVs, drift, wR, wQ float64 }
+	var dfR, dfQ [aloMaxNodes]float64 // e^(−rτ) and e^(−qτ) at the nodes
 	for i := 0; i < n; i++ {
 		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
+		dfR[i], dfQ[i] = fastExp(-r*z*z), fastExp(-q*z*z)
 		for j, y := range lv.bx {
 			sj := 0.5 * z * (1 + y) // τ − u = sj²
 			p := &pts[i*nb+j]
-			p.s = sj
-			p.dfR, p.dfQ = fastExp(-r*sj*sj), fastExp(-q*sj*sj)
+			p.vs = v * sj
+			p.invVs = 1 / p.vs
+			p.drift = drift * sj * sj
+			w := lv.bw[j] * sj
+			p.wR, p.wQ = w*fastExp(-r*sj*sj), w*fastExp(-q*sj*sj)
 		}
 	}
 	// cur holds the iterate as d = √H = ln(X/B) at the nodes (d = 0 at τ = 0, node n).
@@ -353,7 +359,10 @@ func aloBoundary(c *chebBoundary, lv *aloLevel, start *chebBoundary, t, r, q, v 
 			for k, wk := range row {
 				hu += wk * h[k]
 			}
-			lnBu[p] = c.lnX - math.Sqrt(math.Max(hu, 0))
+			if hu < 0 {
+				hu = 0
+			}
+			lnBu[p] = c.lnX - math.Sqrt(hu)
 		}
 		for i := 0; i < n; i++ {
 			z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
@@ -362,21 +371,19 @@ func aloBoundary(c *chebBoundary, lv *aloLevel, start *chebBoundary, t, r, q, v 
 			lnBt := c.lnX - old
 			// The integrals over u ∈ [0, τ] with τ − u = s², du = 2s·ds, s = z(1 + y)/2.
 			var nInt, dInt float64
-			for j := range lv.bx {
+			for j := 0; j < nb; j++ {
 				p := &pts[i*nb+j]
 				m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
-				vs := v * p.s
-				dp := (m + drift*p.s*p.s) / vs
-				dm := dp - vs
-				w := lv.bw[j] * p.s
-				nInt += w * p.dfR * normCDFFromExp(dm, expHalfSquare(dm))
-				dInt += w * p.dfQ * normCDFFromExp(dp, expHalfSquare(dp))
+				dp := (m + p.drift) * p.invVs
+				dm := dp - p.vs
+				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
+				dInt += p.wQ * normCDFFromExp(dp, expHalfSquare(dp))
 			}
 			vz := v * z
 			dp := (lnBt + drift*tau) / vz
 			dm := dp - vz
-			num := fastExp(-r*tau)*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
-			den := fastExp(-q*tau)*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
+			num := dfR[i]*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
+			den := dfQ[i]*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
 			g := old // keep the old value where the sweep gives no number
 			if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
 				g = c.lnX - lnNew
