@@ -693,10 +693,8 @@ func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) e
 // americanPrices sets ls.samplePrices[k] to the price of o (American, or European for
 // today's value of a European leg) at ls.sampleSpots[k], but for the known-th, which is
 // price; with an error, k is the spot's index. American prices come from g.memo when it
-// remembers them all. The exercise boundary depends on neither the spot nor the strike: a
-// pricing function solving it once for all the spots, instead of once per pricing.Price,
-// would save most of a profile's work (its American valuations are about four fifths of
-// it).
+// remembers them all, or else from pricing.Prices, which solves the exercise boundary
+// (which depends on neither the spot nor the strike) once for all the spots.
 func (g *grid) americanPrices(o pricing.Option, ls *legScratch, known int, price float64) (k int, err error) {
 	spots, out := ls.sampleSpots, ls.samplePrices
 	memo := o.Style == pricing.American && len(spots) <= maxMemoSamples
@@ -708,17 +706,20 @@ func (g *grid) americanPrices(o pricing.Option, ls *legScratch, known int, price
 			return 0, nil
 		}
 	}
-	valued := 0
-	for k, s := range spots {
-		if k == known {
-			out[k] = price
-			continue
+	if err := pricing.Prices(o, spots, out); err != nil {
+		// Find the spot that fails, for the message.
+		for k, s := range spots {
+			o.Spot = s
+			if _, err := pricing.Price(o); err != nil {
+				return k, err
+			}
 		}
-		o.Spot = s
-		if out[k], err = pricing.Price(o); err != nil {
-			return k, err
-		}
-		valued++
+		return 0, err
+	}
+	valued := len(spots)
+	if known >= 0 && known < len(spots) {
+		out[known] = price
+		valued--
 	}
 	if memo {
 		g.memo.store(&key, spots, out, valued)

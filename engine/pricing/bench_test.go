@@ -5,6 +5,25 @@ import (
 	"testing"
 )
 
+// cpuMeter measures the CPU time per op of a benchmark ("cpu-ns/op"), which, unlike the
+// wall time, other jobs on a loaded machine barely inflate.
+type cpuMeter struct {
+	start float64
+	ok    bool
+}
+
+// startCPU is called after b.ResetTimer.
+func startCPU() cpuMeter {
+	d, ok := processCPU()
+	return cpuMeter{float64(d), ok}
+}
+
+func (c cpuMeter) report(b *testing.B) {
+	if d, ok := processCPU(); ok && c.ok && b.N > 0 {
+		b.ReportMetric((float64(d)-c.start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // benchOptions is a varied, reproducible population of n options: calls and puts on spot
 // and futures, spot/strike 0.6–1.4, a day to three years, vol 5–100%, r 0–8%, q 0–6%.
 func benchOptions(n int, style Style) []Option {
@@ -37,6 +56,8 @@ var sinkGreeks Greeks
 func benchValue(b *testing.B, style Style) {
 	opts := benchOptions(1000, style)
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		g, err := Value(opts[i%len(opts)])
 		if err != nil {
@@ -50,6 +71,8 @@ func benchValue(b *testing.B, style Style) {
 func benchPrice(b *testing.B, style Style) {
 	opts := benchOptions(1000, style)
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		p, err := Price(opts[i%len(opts)])
 		if err != nil {
@@ -70,6 +93,8 @@ func BenchmarkRevalue1000(b *testing.B) {
 	opts := benchOptions(1000, European)
 	out := make([]Greeks, len(opts))
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		for j, o := range opts {
 			g, err := Value(o)
@@ -94,6 +119,8 @@ func BenchmarkAmericanPrice(b *testing.B) { benchPrice(b, American) }
 func BenchmarkAmericanPriceWide(b *testing.B) {
 	opts := lrGrid()
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		p, err := Price(opts[i%len(opts)])
 		if err != nil {
@@ -107,6 +134,8 @@ func BenchmarkAmericanPriceWide(b *testing.B) {
 // σ = 5%, r = 5%, which the fine setting alone serves.
 func BenchmarkAmericanPriceFine(b *testing.B) {
 	o := Option{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 5, Rate: 0.05, Carry: 0.05, Vol: 0.05}
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		p, err := Price(o)
 		if err != nil {
@@ -128,6 +157,8 @@ func BenchmarkAmericanPriceDesk(b *testing.B) {
 			Years: (2 + 58*rng.Float64()) / 365, Rate: 0.04, Carry: 0.04 - 0.016*rng.Float64(), Vol: 0.15 + 0.5*rng.Float64()}
 	}
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		p, err := Price(opts[i%len(opts)])
 		if err != nil {

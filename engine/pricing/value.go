@@ -137,3 +137,51 @@ func notFinite(o Option, field string) error {
 	return fmt.Errorf("%w: %s of %s %s %s (spot %g, strike %g, years %g, rate %g, carry %g, vol %g)",
 		ErrNotFinite, field, o.Style, o.Underlying, o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol)
 }
+
+// Prices sets out[i] to Price(o) at Spot = spots[i], for every i, to the last bit. It is
+// the way to value one option over a grid of spots (a risk profile): an American option's
+// exercise boundary depends on neither spot nor strike, so it is solved once for all the
+// spots instead of once per price. out must be at least as long as spots. Errors as for
+// Price, naming the first spot that fails.
+func Prices(o Option, spots, out []float64) error {
+	if len(out) < len(spots) {
+		return fmt.Errorf("pricing: %d spots but room for %d prices", len(spots), len(out))
+	}
+	if len(spots) == 0 {
+		return nil
+	}
+	for _, s := range spots {
+		o.Spot = s
+		if err := validate(o); err != nil {
+			return err
+		}
+	}
+	right, k, t, r, b, v := o.Right, o.Strike, o.Years, o.Rate, o.carry(), o.Vol
+	switch {
+	case o.Style == European || isEuropean(right, r, b):
+		for i, s := range spots {
+			out[i] = europeanPrice(right, s, k, t, r, b, v)
+		}
+	default:
+		q := r - b
+		if right == Call {
+			r, q = q, r // C(S, K, r, q) = P(K, S, q, r)
+		}
+		var sol aloSolution
+		sol.solve(t, r, q, v)
+		for i, s := range spots {
+			if right == Call {
+				out[i] = sol.price(k, s, t, r, q, v)
+			} else {
+				out[i] = sol.price(s, k, t, r, q, v)
+			}
+		}
+	}
+	for i, p := range out[:len(spots)] {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			o.Spot = spots[i]
+			return notFinite(o, "Price")
+		}
+	}
+	return nil
+}
