@@ -137,7 +137,7 @@ func TestFillsAreJournaledOnceTheJournalWorksAgain(t *testing.T) {
 	if _, err := lock.ExecContext(context.Background(), "ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // retried every second; generous for a loaded machine
 	for {
 		list, err := j.ListTrades(context.Background(), data.Filter{}, data.Page{})
 		if err == nil && len(list.Trades) == 1 {
