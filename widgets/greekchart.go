@@ -223,6 +223,7 @@ type imageChart struct {
 	current image.Image
 	waiters []drawWaiter
 	message string // shown instead of a chart when set (SetNote)
+	noted   string // the note's text as last set, for Note (the label belongs to the UI goroutine)
 	renders int    // images drawn so far, for tests
 
 	image *canvas.Image
@@ -238,7 +239,8 @@ func (c *imageChart) init(self fyne.Widget, render func(w, h int, colors ChartCo
 	c.image = canvas.NewImageFromImage(nil)
 	c.image.FillMode = canvas.ImageFillStretch
 	c.image.ScaleMode = canvas.ImageScaleFastest
-	c.note = widget.NewLabel("Drawing chart…")
+	c.noted = "Drawing chart…"
+	c.note = widget.NewLabel(c.noted)
 	c.note.Alignment = fyne.TextAlignCenter
 	c.note.Wrapping = fyne.TextWrapWord
 	c.ExtendBaseWidget(self)
@@ -258,7 +260,7 @@ func (c *imageChart) Note() string {
 	if c.current != nil {
 		return ""
 	}
-	return c.note.Text
+	return c.noted
 }
 
 // drawWaiter is a Drawn channel with the data generation it waits to see shown.
@@ -402,6 +404,9 @@ func (c *imageChart) work() {
 			if fits {
 				c.current = img
 				c.shown.gen, c.shown.px = gen, px
+				if err != nil {
+					c.noted = err.Error()
+				}
 			}
 			c.mu.Unlock()
 			if !fits {
