@@ -18,7 +18,6 @@ import (
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/checklist"
-	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
@@ -116,7 +115,7 @@ func Run(a fyne.App, dbPath string) {
 		}
 	}
 	var stop func()
-	env.Desk, stop, env.DeskErr = desk.StartPaper(env.Journal, desk.PaperOptions{Settings: true})
+	env.Desk, stop, env.DeskErr = startDesk(env.Journal)
 	if env.DeskErr != nil {
 		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
 	} else {

@@ -103,3 +103,9 @@ func (s *Service) DryRun(ctx context.Context, o brokers.Order) (*DryRunFigures, 
 		CurrentBuyingPower: d.CurrentBuyingPower, NewBuyingPower: d.NewBuyingPower,
 		Commission: d.Commission, Fees: d.Fees, Warnings: d.Warnings}, nil
 }
+
+// NoteProblem shows a problem among the snapshot's problems (the desk's header lists
+// them), under source; a later note from the same source replaces it.
+func (s *Service) NoteProblem(source, text string) {
+	s.post(func() { s.addProblem(source, text); s.st.dirty = true })
+}
