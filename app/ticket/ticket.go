@@ -148,6 +148,7 @@ type OrderTicket struct {
 	confirmText  string              // the confirmation last shown
 	banner       *ui.AccountBanner   // which account the order goes to, in colour
 	dryRun       *desk.DryRunFigures // the broker's dry-run of the confirmed order (live only)
+	liveSeen     bool                // live trading was on at the last look (followLive)
 	confirmOrder *brokers.Order
 	confirm      dialog.Dialog
 
@@ -257,7 +258,7 @@ func (t *OrderTicket) refreshLoop() {
 				select {
 				case <-t.stopped:
 				default:
-					t.banner.Update()
+					t.followLive()
 					t.followOrder()
 					t.requestPreview(true)
 				}
