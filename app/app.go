@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keel-desk/keel/app/brokersettings"
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/checklist"
@@ -47,6 +48,7 @@ func Windows() []ui.Window {
 		ticket.Window(),
 		layers.Window(),
 		settings.Window(),
+		brokersettings.Window(),
 		calculator.Window(),
 		journal.Window(),
 		checklist.Window(),
