@@ -83,9 +83,9 @@ func (v *BrokersView) build() {
 	v.connect.Importance = widget.HighImportance
 	form := widget.NewForm(widget.NewFormItem("Refresh token", v.refresh), widget.NewFormItem("Client secret", v.secret))
 
-	v.test = widget.NewButton("Test connection (read-only)", v.Test)
-	v.disconnect = widget.NewButton("Disconnect (start on paper)", v.Disconnect)
-	v.forget = widget.NewButton("Forget credentials…", v.askForget)
+	v.test = widget.NewButton("Test (read-only)", v.Test)
+	v.disconnect = widget.NewButton("Disconnect", v.Disconnect)
+	v.forget = widget.NewButton("Forget…", v.askForget)
 	v.forget.Importance = widget.DangerImportance
 
 	v.startsOn = widget.NewRadioGroup([]string{startPaper, startTastytrade}, nil)
@@ -112,7 +112,7 @@ func (v *BrokersView) build() {
 		widget.NewSeparator(),
 		bold("Connect"), how, form, container.NewHBox(v.connect),
 		widget.NewSeparator(),
-		container.NewHBox(v.test, v.disconnect, v.forget),
+		container.NewGridWithColumns(3, v.test, v.disconnect, v.forget),
 		v.result,
 	)
 	right := container.NewVBox(
@@ -126,8 +126,7 @@ func (v *BrokersView) build() {
 	v.startsOn.OnChanged = v.chooseStart
 	body := container.NewGridWithColumns(2, left, right)
 	bottom := container.NewVBox(widget.NewSeparator(), v.status)
-	top := container.NewVBox(v.banner, bold("The desk is on this account now"))
-	v.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	v.content = container.NewBorder(v.banner, bottom, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 
 // reload reads the status off the UI goroutine and shows it with msg.
@@ -335,7 +334,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "brokers",
 		Title: "Keel — Settings → Brokers",
-		Size:  fyne.NewSize(1100, 640),
+		Size:  fyne.NewSize(1180, 680),
 		Build: func(env ui.Env) fyne.CanvasObject { return NewBrokersView(env).Content() },
 	}
 }

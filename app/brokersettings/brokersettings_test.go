@@ -2,6 +2,8 @@ package brokersettings
 
 import (
 	"context"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,11 +41,20 @@ func TestBrokersPageConnectTestDisconnectForget(t *testing.T) {
 	}
 	t.Cleanup(func() { j.Close() })
 
-	v := NewBrokersView(ui.Env{Journal: j})
+	// The desk runs on the fake account too, so the page's banner shows a live account.
+	cfg := tastytrade.Config{APIURL: srv.URL(), StreamerURL: srv.StreamerURL(),
+		RefreshToken: srv.RefreshToken(), ClientSecret: srv.ClientSecret(), Now: srv.Now}
+	d, stop, err := desk.StartTastytrade(nil, desk.LiveOptions{Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	v := NewBrokersView(ui.Env{Journal: j, Desk: d})
+	var win fyne.Window
 	v.svc.CheckFor = 100 * time.Millisecond // of quotes is enough against the fake
 	v.OnUI(func() {
-		w := test.NewTempWindow(t, v.Content())
-		w.Resize(fyne.NewSize(1100, 640))
+		win = test.NewTempWindow(t, v.Content())
+		win.Resize(Window().Size)
 	})
 	t.Cleanup(v.Stop)
 	v.Wait()
@@ -84,6 +95,9 @@ func TestBrokersPageConnectTestDisconnectForget(t *testing.T) {
 	})
 	v.Wait()
 	v.Wait()
+	if dir := os.Getenv("KEEL_SCREENSHOTS"); dir != "" {
+		v.OnUI(func() { savePNG(t, win, filepath.Join(dir, "brokers.png")) })
+	}
 	if b, _ := desk.LoadBroker(ctx, j); b != desk.BrokerTastytrade {
 		t.Errorf("choosing tastytrade saved %q", b)
 	}
@@ -114,5 +128,17 @@ func TestBrokersPageConnectTestDisconnectForget(t *testing.T) {
 	})
 	if _, _, err := tastytrade.LoadCredentials(); err != tastytrade.ErrNoCredentials {
 		t.Errorf("the keyring still holds the credentials: %v", err)
+	}
+}
+
+func savePNG(t *testing.T, w fyne.Window, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }
