@@ -13,7 +13,6 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/ui"
-	"github.com/keel-desk/keel/brokers/tastytrade"
 )
 
 // Choices of the broker the desk starts on, as the page names them.
@@ -97,8 +96,8 @@ func (v *BrokersView) build() {
 	v.status.Wrapping = fyne.TextWrapWord
 
 	where := note("Keel keeps the refresh token and client secret only in the OS keyring (service “keel-tastytrade”) — " +
-		"never in the journal, the preferences or a log. " + tastytrade.EnvRefreshToken + " and " +
-		tastytrade.EnvClientSecret + " in the environment take precedence; " + tastytrade.EnvAPIURL +
+		"never in the journal, the preferences or a log. " + desk.EnvRefreshToken + " and " +
+		desk.EnvClientSecret + " in the environment take precedence; " + desk.EnvAPIURL +
 		" points Keel at the sandbox (https://api.cert.tastyworks.com).")
 	how := note("Get them on my.tastytrade.com: Manage → My Profile → API → OAuth Applications: create an application " +
 		"(its client secret is shown once) and a personal grant (its refresh token does not expire). " +
@@ -247,7 +246,7 @@ func (v *BrokersView) Test() {
 }
 
 // CheckText is the check's result in words: one line per account.
-func CheckText(rep tastytrade.CheckReport) string {
+func CheckText(rep desk.CheckReport) string {
 	if len(rep.Accounts) == 0 {
 		return "Logged in, but tastytrade lists no open account."
 	}
@@ -317,7 +316,7 @@ func (v *BrokersView) write(change func(ctx context.Context) error, ok string) {
 			if err != nil {
 				v.setBusy(false)
 				msg := err.Error()
-				if errors.Is(err, tastytrade.ErrNoCredentials) {
+				if errors.Is(err, desk.ErrNoCredentials) {
 					msg = "Connect tastytrade first."
 				}
 				ui.SetLabel(v.status, msg, widget.DangerImportance)

@@ -162,3 +162,19 @@ func StartTastytrade(j *data.Journal, opt LiveOptions) (d *Service, stop func(),
 }
 
 func envSet(name string) bool { return strings.TrimSpace(os.Getenv(name)) != "" }
+
+// CheckReport is what the read-only check saw (tastytrade.CheckReport), so that windows
+// need not import the adapter.
+type CheckReport = tastytrade.CheckReport
+
+// The environment variables that take precedence over the keyring, and where the adapter
+// is pointed at the sandbox (named here for the Brokers page).
+const (
+	EnvRefreshToken = tastytrade.EnvRefreshToken
+	EnvClientSecret = tastytrade.EnvClientSecret
+	EnvAPIURL       = tastytrade.EnvAPIURL
+)
+
+// ErrNoCredentials says neither the environment nor the keyring holds tastytrade's refresh
+// token and client secret.
+var ErrNoCredentials = tastytrade.ErrNoCredentials

@@ -66,10 +66,16 @@ type DryRunFigures struct {
 
 // Lines are the figures in words for a confirmation, money formatted by usd.
 func (f DryRunFigures) Lines(usd func(decimal.Decimal) string) string {
+	signed := func(d decimal.Decimal) string {
+		if d.IsPositive() {
+			return "+" + usd(d)
+		}
+		return usd(d)
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Buying power effect: %s (now %s, after %s)\n", usd(f.BuyingPowerChange),
+	fmt.Fprintf(&b, "Buying power effect: %s (now %s, after %s)\n", signed(f.BuyingPowerChange),
 		usd(f.CurrentBuyingPower), usd(f.NewBuyingPower))
-	fmt.Fprintf(&b, "Margin requirement change: %s\n", usd(f.MarginRequirementChange))
+	fmt.Fprintf(&b, "Margin requirement change: %s\n", signed(f.MarginRequirementChange))
 	fmt.Fprintf(&b, "Fees: %s (commission %s)", usd(f.Fees), usd(f.Commission))
 	for _, w := range f.Warnings {
 		b.WriteString("\nBroker warning: " + w)

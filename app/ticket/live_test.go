@@ -2,6 +2,9 @@ package ticket
 
 import (
 	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -35,8 +38,9 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 
 	const put = "SPY   261218P00570000"
 	var tk *OrderTicket
+	var w fyne.Window
 	testkit.Locked(func() {
-		w := test.NewTempWindow(t, widget.NewLabel(""))
+		w = test.NewTempWindow(t, widget.NewLabel(""))
 		tk = NewOrderTicket(ui.Env{Now: srv.Now, Desk: d, Window: w}, &brokers.Order{Quantity: 2, Type: brokers.Limit,
 			Limit: decimal.NewFromFloat(-2.5), TIF: brokers.Day, Legs: []brokers.Leg{{Symbol: put, Ratio: -1}}})
 		w.SetContent(tk.Content())
@@ -84,10 +88,13 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 		// The fake's figures: 20% of SPY (600) × 100 × 2 = 24,000 of buying power;
 		// $1 commission and $0.10 regulatory fee a contract.
 		for _, want := range []string{"The broker's dry-run:", "Buying power effect: −$24,000.00",
-			"Fees: $2.20 (commission $2.00)", "at tastytrade"} {
+			"Margin requirement change: +$24,000.00", "Fees: $2.20 (commission $2.00)", "at tastytrade"} {
 			if !strings.Contains(tk.confirmText, want) {
 				t.Errorf("confirmation lacks %q:\n%s", want, tk.confirmText)
 			}
+		}
+		if dir := os.Getenv("KEEL_SCREENSHOTS"); dir != "" {
+			savePNG(t, w, filepath.Join(dir, "ticket-live-confirm.png"))
 		}
 		tk.confirm.Hide()
 		tk.confirmSend()
@@ -100,5 +107,17 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 	})
 	if n := srv.Requests("POST /accounts/" + tastytradetest.Account + "/orders"); n != 1 {
 		t.Errorf("%d orders reached the broker, want 1", n)
+	}
+}
+
+func savePNG(t *testing.T, w fyne.Window, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }
