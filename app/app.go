@@ -15,10 +15,10 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keel-desk/keel/app/brokersettings"
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/checklist"
-	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
@@ -48,6 +48,7 @@ func Windows() []ui.Window {
 		ticket.Window(),
 		layers.Window(),
 		settings.Window(),
+		brokersettings.Window(),
 		calculator.Window(),
 		journal.Window(),
 		checklist.Window(),
@@ -116,7 +117,7 @@ func Run(a fyne.App, dbPath string) {
 		}
 	}
 	var stop func()
-	env.Desk, stop, env.DeskErr = desk.StartPaper(env.Journal, desk.PaperOptions{Settings: true})
+	env.Desk, stop, env.DeskErr = startDesk(env.Journal)
 	if env.DeskErr != nil {
 		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
 	} else {

@@ -53,6 +53,7 @@ type Service struct {
 	wg      sync.WaitGroup
 
 	latest      atomic.Pointer[Snapshot]
+	liveOn      atomic.Bool // the trader confirmed live trading for this session (live.go)
 	layersStale atomic.Bool // the journal's layers must be read again
 	// checklistSettings are the checklist's settings once read or saved (ChecklistSettings).
 	checklistSettings atomic.Pointer[ChecklistSettings]

@@ -15,7 +15,10 @@
 // Preview, Lookup, Quote, Expirations, Chain, Orders, Settings, ChecklistSettings,
 // ReviewWeek. StartPaper starts it on the paper account kept in the journal; Paper returns
 // what only the simulated market can do (its clock, a simulated outage), nil on a real
-// broker. ScheduleChecklist tells the app when the daily checklist is due.
+// broker. StartTastytrade starts it on a tastytrade account, read-only until the trader
+// confirms EnableLiveTrading for the session; DryRun returns the broker's dry-run figures
+// (nil on paper); BrokerSettings keeps the broker's credentials in the OS keyring and the
+// broker the desk starts on (LoadBroker) in the journal. ScheduleChecklist tells the app when the daily checklist is due.
 //
 // Units are engine/portfolio's: delta in underlying units and beta-weighted dollars, gamma
 // as dollar delta per 1% move, theta in dollars per calendar day, vega in dollars per vol

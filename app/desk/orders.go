@@ -66,6 +66,9 @@ func (s *Service) Check(o brokers.Order) []string {
 // check is Check with the guard's stopped (or, with override, overridden) legs.
 func (s *Service) check(o brokers.Order, override *hedge.Override) ([]string, []SpiralStop) {
 	problems := s.sizeCheck(o)
+	if p := s.liveProblem(); p != "" {
+		problems = append([]string{p}, problems...)
+	}
 	stops, err := s.guardCheck(o, override)
 	if err != nil {
 		problems = append(problems, err.Error())

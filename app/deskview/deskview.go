@@ -142,6 +142,8 @@ type DeskView struct {
 	status     *widget.Label
 	clock      *widget.Label
 	buttons    []*widget.Button
+	banner     *ui.AccountBanner // which account, in colour (live.go)
+	liveButton *widget.Button    // turns live trading on or off on a real account
 
 	content fyne.CanvasObject
 }
@@ -317,7 +319,7 @@ func (v *DeskView) build() {
 	v.clock = widget.NewLabel("")
 	statusRow := container.NewHBox(v.status, layout.NewSpacer(), v.clock)
 
-	top := container.NewVBox(toolbar, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
+	top := container.NewVBox(v.accountBar(), toolbar, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), alerts, widget.NewSeparator(), statusRow)
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
@@ -410,6 +412,7 @@ func (v *DeskView) applyFrame(f *deskFrame) {
 	}
 	ui.SetLabel(v.alertTitle, alertTitle, alertImp)
 	ui.SetLabel(v.status, f.status, f.statusImp)
+	v.showLive()
 	ui.SetLabel(v.clock, f.clock, widget.MediumImportance)
 	if f.valued {
 		v.closeSettled()

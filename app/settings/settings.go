@@ -227,7 +227,12 @@ func (v *SettingsView) build() {
 	})
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
-	bottom := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(v.save, defaults), nil, v.status)
+	brokersBtn := widget.NewButton("Brokers…", func() {
+		if v.env.Open != nil {
+			v.env.Open("brokers", nil)
+		}
+	})
+	bottom := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(v.save, defaults), brokersBtn, v.status)
 	body := container.New(widgets.NewColumns(3, 2), left, widget.NewSeparator(), right)
 	v.content = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 }

@@ -446,10 +446,18 @@ func (t *OrderTicket) startReview() {
 	t.review.Disable()
 	t.setResult("Preparing the confirmation…", widget.LowImportance)
 	d := t.desk
+	o.ClientID = t.clientID
 	t.background(func(ctx context.Context) func() {
 		p, err := d.Preview(ctx, o)
+		var fig *desk.DryRunFigures
+		var dryErr error
+		if err == nil && len(p.Problems) == 0 {
+			// On a real broker every order is confirmed with the broker's dry-run.
+			fig, dryErr = d.DryRun(ctx, o)
+		}
 		return func() {
 			t.validate()
+			t.banner.Update()
 			if err != nil {
 				t.setResult("Could not prepare the order: "+err.Error(), widget.DangerImportance)
 				return
@@ -458,7 +466,16 @@ func (t *OrderTicket) startReview() {
 				t.setResult("Keel's checks stop this order: "+strings.Join(p.Problems, "; "), widget.DangerImportance)
 				return
 			}
+			if dryErr != nil {
+				t.setResult("The broker's dry-run refuses this order: "+dryErr.Error(), widget.DangerImportance)
+				return
+			}
+			if d.Live() && fig == nil {
+				t.setResult("The broker gave no dry-run, so a live order cannot be confirmed.", widget.DangerImportance)
+				return
+			}
 			t.setResult("", widget.MediumImportance)
+			t.dryRun = fig
 			t.showConfirmation(p)
 		}
 	})
@@ -467,6 +484,9 @@ func (t *OrderTicket) startReview() {
 // showConfirmation shows exactly what will be sent, with Send and Back.
 func (t *OrderTicket) showConfirmation(p desk.Preview) {
 	t.confirmText = p.Confirmation(accountWords(t.desk.Account()))
+	if t.dryRun != nil {
+		t.confirmText += "\n\nThe broker's dry-run:\n" + t.dryRun.Lines(ui.USD)
+	}
 	order := p.Order
 	t.confirmOrder = &order
 	if t.env.Window == nil {

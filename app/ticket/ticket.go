@@ -145,7 +145,10 @@ type OrderTicket struct {
 	sending      bool
 	placed       brokers.OrderStatus // the order this ticket placed, as last seen; followed until done
 	sent         bool
-	confirmText  string // the confirmation last shown
+	confirmText  string              // the confirmation last shown
+	banner       *ui.AccountBanner   // which account the order goes to, in colour
+	dryRun       *desk.DryRunFigures // the broker's dry-run of the confirmed order (live only)
+	liveSeen     bool                // live trading was on at the last look (followLive)
 	confirmOrder *brokers.Order
 	confirm      dialog.Dialog
 
@@ -255,6 +258,7 @@ func (t *OrderTicket) refreshLoop() {
 				select {
 				case <-t.stopped:
 				default:
+					t.followLive()
 					t.followOrder()
 					t.requestPreview(true)
 				}
@@ -362,7 +366,8 @@ func (t *OrderTicket) build() {
 	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
 	bottom := container.NewVBox(widget.NewSeparator(), t.problems,
 		container.NewHBox(t.review, t.another), t.result)
-	t.content = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
+	t.banner = ui.NewAccountBanner(t.desk)
+	t.content = container.NewBorder(t.banner, bottom, nil, nil, container.NewVScroll(body))
 	t.layoutLegs()
 	t.limitEdited = false // the defaults set above are not the trader's price
 }
