@@ -344,6 +344,7 @@ func (t *OrderTicket) clearPreview() {
 	}
 	ui.SetLabel(t.quoted, "", widget.LowImportance)
 	ui.SetLabel(t.effectNote, "", widget.WarningImportance)
+	ui.SetLabel(t.liquidity, "", widget.MediumImportance)
 }
 
 // showPreview shows a preview's market, costs and effect, and suggests the mid as the
@@ -391,6 +392,8 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 	} else {
 		ui.SetLabel(t.effectNote, "", widget.WarningImportance)
 	}
+	text, imp := liquidityWords(p.Liquidity, t.desk.LiquiditySettings().Block)
+	ui.SetLabel(t.liquidity, text, imp)
 	for i, f := range rows {
 		ui.SetLabel(t.effect[i][0], f(before), widget.MediumImportance)
 		ui.SetLabel(t.effect[i][1], f(change), widget.MediumImportance)
@@ -475,6 +478,11 @@ func (t *OrderTicket) showConfirmation(p desk.Preview) {
 	text := widget.NewLabel(t.confirmText)
 	text.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(text)
+	if lw, imp := liquidityWords(p.Liquidity, t.desk.LiquiditySettings().Block); lw != "" {
+		l := widget.NewLabel(lw)
+		l.Importance, l.Wrapping = imp, fyne.TextWrapWord
+		box.Add(l)
+	}
 	if p.GreeksErr == nil {
 		box.Add(widget.NewLabel(fmt.Sprintf("Book Δ after: %s SPY shares (β-weighted), Θ %s/day, V %s/vol pt.",
 			ui.Num(p.After.BetaDelta, 1), ui.WholeUSD(p.After.Theta), ui.WholeUSD(p.After.Vega))))

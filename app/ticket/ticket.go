@@ -132,6 +132,7 @@ type OrderTicket struct {
 	natural, mid, far, costs, quoted *widget.Label
 	effect                           [5][3]*widget.Label // Δ sh, Δ $, Γ, Θ, V × before, change, after
 	effectNote                       *widget.Label
+	liquidity                        *widget.Label // each option leg's liquidity verdict and why
 	problems                         *widget.Label
 	review, another                  *widget.Button
 	result                           *widget.Label
@@ -355,9 +356,12 @@ func (t *OrderTicket) build() {
 
 	legHeader := container.NewHBox(widget.NewLabelWithStyle("Legs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.addLeg, t.legsMsg)
+	t.liquidity = widget.NewLabel("")
+	t.liquidity.Wrapping = fyne.TextWrapWord
 	right := container.NewVBox(
 		widget.NewLabelWithStyle("Market", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), market, t.quoted,
-		widget.NewSeparator(), effect)
+		widget.NewSeparator(), effect,
+		widget.NewLabelWithStyle("Liquidity checklist", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), t.liquidity)
 	orderRow := container.NewBorder(nil, nil, nil, container.NewPadded(right), fields)
 	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
 	bottom := container.NewVBox(widget.NewSeparator(), t.problems,

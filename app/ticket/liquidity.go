@@ -1,0 +1,48 @@
+package ticket
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/app/desk"
+	"github.com/keel-desk/keel/app/ui"
+	"github.com/keel-desk/keel/engine/liquidity"
+)
+
+// liquidityWords is the liquidity checklist of an order's option legs in words, one line a
+// leg (its verdict, and for a leg that warns or fails each rule's measured number against
+// its threshold), with the importance of the worst: a failing leg is a warning, or danger
+// when the settings block it. "" when the order has no option leg.
+func liquidityWords(legs []desk.LegLiquidity, block bool) (string, widget.Importance) {
+	if len(legs) == 0 {
+		return "", widget.MediumImportance
+	}
+	worst := liquidity.Pass
+	lines := make([]string, 0, len(legs))
+	for _, l := range legs {
+		if l.Err != nil {
+			worst = worst.Worse(liquidity.Warn)
+			lines = append(lines, l.Text())
+			continue
+		}
+		worst = worst.Worse(l.Result.Verdict)
+		line := l.Text()
+		if l.Result.Cost > 0 {
+			line += " (expected cost of illiquidity " + ui.WholeUSD(l.Result.Cost) + ")"
+		}
+		lines = append(lines, line)
+	}
+	switch worst {
+	case liquidity.Fail:
+		if block {
+			lines = append(lines, "A failing leg blocks this order (Settings → Liquidity).")
+			return strings.Join(lines, "\n"), widget.DangerImportance
+		}
+		lines = append(lines, "The guide says: if it fails any test, don't trade. Sending is still allowed (Settings → Liquidity).")
+		return strings.Join(lines, "\n"), widget.WarningImportance
+	case liquidity.Warn:
+		return strings.Join(lines, "\n"), widget.WarningImportance
+	}
+	return strings.Join(lines, "\n"), widget.SuccessImportance
+}
