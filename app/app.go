@@ -22,6 +22,7 @@ import (
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
+	"github.com/keel-desk/keel/app/liquidity"
 	"github.com/keel-desk/keel/app/positions"
 	"github.com/keel-desk/keel/app/settings"
 	"github.com/keel-desk/keel/app/ticket"
@@ -53,6 +54,7 @@ func Windows() []ui.Window {
 		checklist.Window(),
 		checklist.ReviewWindow(),
 		charts.Window(),
+		liquidity.Window(),
 	}
 }
 
