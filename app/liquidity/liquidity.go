@@ -77,7 +77,7 @@ type View struct {
 }
 
 var headers = []string{"", "Option", "Strike", "Right", "Bid", "Ask", "Mid", "Spread %", "Open int.", "Volume", "Verdict", "Why (rules failing or near their threshold)"}
-var widths = []float32{44, 210, 72, 48, 64, 64, 64, 76, 84, 76, 72, 520}
+var widths = []float32{56, 180, 76, 56, 64, 64, 64, 86, 84, 76, 84, 386}
 
 // New builds the window on env.Desk; env.Arg may name an underlying to open on.
 func New(env ui.Env) *View {
@@ -98,6 +98,7 @@ func New(env ui.Env) *View {
 	v.open.Disable()
 	v.table = widget.NewTable(func() (int, int) { return len(v.rows) + 1, len(headers) },
 		func() fyne.CanvasObject { return newCell(v.openRow) }, v.updateCell)
+	v.table.StickyRowCount = 1
 	for i, w := range widths {
 		v.table.SetColumnWidth(i, w)
 	}
@@ -136,9 +137,31 @@ func New(env ui.Env) *View {
 }
 
 // Content is the window's content; it settles when the loads started so far are shown.
-func (v *View) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, func() {}) }
+func (v *View) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.settle, func() {}) }
 
-// underlyings are the futures the book holds options on, then the equity chains.
+// settle waits for the loads started so far and scrolls the ATM row into view once the
+// table has a size.
+func (v *View) settle() {
+	v.Wait()
+	v.OnUI(v.scrollToATM)
+}
+
+// scrollToATM shows the at-the-money row a few rows down from the top of a chain.
+func (v *View) scrollToATM() {
+	if v.underlying.Selected == MyPositions || v.table.Size().Height <= 0 {
+		return
+	}
+	for i, r := range v.rows {
+		if r.ATM {
+			// ScrollTo brings a row just into view: aim below the ATM row so it shows mid-table.
+			v.table.ScrollTo(widget.TableCellID{Row: min(i+7, len(v.rows)-1) + 1, Col: 0})
+			return
+		}
+	}
+}
+
+// underlyings are the futures the book holds options on (in the book's order), then the
+// equity chains.
 func (v *View) underlyings() []string {
 	var out []string
 	for _, p := range v.desk.Latest().Positions {
@@ -146,7 +169,6 @@ func (v *View) underlyings() []string {
 			out = append(out, p.Instrument.Underlying)
 		}
 	}
-	slices.Sort(out)
 	return append(out, equityUnderlyings...)
 }
 
@@ -372,14 +394,9 @@ func (v *View) apply() {
 	v.open.Disable()
 	v.table.UnselectAll()
 	v.table.Refresh()
-	v.table.ScrollToTop()
-	if v.underlying.Selected != MyPositions {
-		for i, r := range v.rows {
-			if r.ATM {
-				v.table.ScrollTo(widget.TableCellID{Row: max(i-3, 0) + 1, Col: 0})
-				break
-			}
-		}
+	if v.table.Size().Height > 0 {
+		v.table.ScrollToTop()
+		v.scrollToATM()
 	}
 }
 
@@ -449,12 +466,13 @@ func (v *View) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	r := v.rows[id.Row-1]
+	c.TextStyle.Bold = r.ATM // the at-the-money strike stands out
 	held := v.underlying.Selected == MyPositions
 	var s string
 	switch id.Col {
 	case 0:
 		if r.ATM {
-			s, c.TextStyle.Bold = "ATM", true
+			s = "ATM"
 		}
 	case 1:
 		s = r.Symbol
