@@ -46,3 +46,26 @@ func liquidityWords(legs []desk.LegLiquidity, block bool) (string, widget.Import
 	}
 	return strings.Join(lines, "\n"), widget.SuccessImportance
 }
+
+// showRollInstead offers the roll planner when the spiral guard stops a leg: the strategy's
+// answer to an imbalanced layer is a roll, not more contracts.
+func (t *OrderTicket) showRollInstead(stops []desk.SpiralStop) {
+	if t.rollInstead == nil {
+		return
+	}
+	if len(stops) == 0 || t.env.Open == nil {
+		t.rollLayer = ""
+		t.rollInstead.Hide()
+		return
+	}
+	t.rollLayer = stops[0].Layer
+	t.rollInstead.SetText("Plan a roll of " + t.rollLayer + " instead…")
+	t.rollInstead.Show()
+}
+
+// openRollPlanner opens the roll planner on the layer the spiral guard stopped.
+func (t *OrderTicket) openRollPlanner() {
+	if t.rollLayer != "" && t.env.Open != nil {
+		t.env.Open("roll", desk.RollTarget{Layer: t.rollLayer})
+	}
+}

@@ -240,9 +240,12 @@ func (t *OrderTicket) validate() {
 		ui.SetLabel(t.limitWords, words, widget.LowImportance)
 	}
 	var checks []string
+	var stops []desk.SpiralStop
 	if t.desk != nil && len(problems) == 0 {
 		checks = t.desk.Check(o)
+		stops = t.desk.SpiralStops(o)
 	}
+	t.showRollInstead(stops)
 	if len(checks) > 0 {
 		ui.SetLabel(t.problems, "Keel's checks stop this order: "+strings.Join(checks, "; "), widget.DangerImportance)
 	} else {
