@@ -24,6 +24,7 @@ import (
 	"github.com/keel-desk/keel/app/layers"
 	"github.com/keel-desk/keel/app/liquidity"
 	"github.com/keel-desk/keel/app/positions"
+	"github.com/keel-desk/keel/app/roll"
 	"github.com/keel-desk/keel/app/settings"
 	"github.com/keel-desk/keel/app/ticket"
 	"github.com/keel-desk/keel/assets"
@@ -55,6 +56,7 @@ func Windows() []ui.Window {
 		checklist.ReviewWindow(),
 		charts.Window(),
 		liquidity.Window(),
+		roll.Window(),
 	}
 }
 
