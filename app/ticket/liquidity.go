@@ -19,7 +19,8 @@ func liquidityWords(legs []desk.LegLiquidity, block bool) (string, widget.Import
 		return "", widget.MediumImportance
 	}
 	worst := liquidity.Pass
-	lines := make([]string, 0, len(legs))
+	lines := make([]string, 0, len(legs)+2)
+	lines = append(lines, "Liquidity checklist, each option leg for its size:")
 	for _, l := range legs {
 		if l.Err != nil {
 			worst = worst.Worse(liquidity.Warn)

@@ -364,11 +364,10 @@ func (t *OrderTicket) build() {
 	t.liquidity.Wrapping = fyne.TextWrapWord
 	right := container.NewVBox(
 		widget.NewLabelWithStyle("Market", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), market, t.quoted,
-		widget.NewSeparator(), effect,
-		widget.NewLabelWithStyle("Liquidity checklist", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), t.liquidity)
+		widget.NewSeparator(), effect)
 	orderRow := container.NewBorder(nil, nil, nil, container.NewPadded(right), fields)
 	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
-	bottom := container.NewVBox(widget.NewSeparator(), t.problems,
+	bottom := container.NewVBox(widget.NewSeparator(), t.liquidity, t.problems,
 		container.NewHBox(t.review, t.rollInstead, t.another), t.result)
 	t.content = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 	t.layoutLegs()
