@@ -22,7 +22,9 @@ import (
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/layers"
+	"github.com/keel-desk/keel/app/liquidity"
 	"github.com/keel-desk/keel/app/positions"
+	"github.com/keel-desk/keel/app/roll"
 	"github.com/keel-desk/keel/app/settings"
 	"github.com/keel-desk/keel/app/ticket"
 	"github.com/keel-desk/keel/assets"
@@ -54,6 +56,8 @@ func Windows() []ui.Window {
 		checklist.Window(),
 		checklist.ReviewWindow(),
 		charts.Window(),
+		liquidity.Window(),
+		roll.Window(),
 	}
 }
 

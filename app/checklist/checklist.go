@@ -260,9 +260,11 @@ func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEv
 		btn := widget.NewButton("Prefill order", nil)
 		btn.OnTapped = func() { v.prefill(o, btn) }
 		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s: %s (market, day)", o.Scope, o.Words)), btn))
+		add(orderLiquidity(o))
 	}
 	add(widget.NewSeparator(), ui.Bold("6. DTE and gamma: positions to roll or close"))
 	v.findings(res.Run.Positions, "Nothing to roll or close.")
+	v.planRolls(res.Run.Positions)
 	add(widget.NewSeparator(), ui.Bold("7. Vega and upcoming events"))
 	v.findings(res.Run.Vega, "")
 	for _, e := range events {

@@ -63,6 +63,9 @@ type ChecklistOrder struct {
 	Words  string
 	Policy string
 	Hedged string // the position it hedges: the layer's (or book's) largest delta
+	// Liquidity is each option leg's liquidity verdict for the order's size (futures and
+	// shares are not checked by the options checklist: none then).
+	Liquidity []LegLiquidity
 }
 
 // ChecklistResult is a run and what goes with it.
@@ -305,7 +308,10 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 			return res, fmt.Errorf("checklist: %s: %w", h.Layer, err)
 		}
 		res.Orders = append(res.Orders, ChecklistOrder{Scope: h.Layer, Order: o, Words: OrderWords(o),
-			Policy: h.Decision.Policy, Hedged: hedged[h.Layer]})
+			Policy: h.Decision.Policy, Hedged: hedged[h.Layer],
+			Liquidity: legLiquidity(s.LiquiditySettings().Rules, o, func(sym string) (brokers.Quote, error) {
+				return s.broker.Quote(ctx, sym)
+			})})
 	}
 	return res, nil
 }

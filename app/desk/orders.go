@@ -141,6 +141,7 @@ func (s *Service) Place(ctx context.Context, o brokers.Order) (brokers.OrderStat
 
 func (s *Service) place(ctx context.Context, o brokers.Order, override *hedge.Override) (brokers.OrderStatus, error) {
 	p, stops := s.check(o, override)
+	p = append(p, s.liquidityCheck(ctx, o)...)
 	if len(p) > 0 {
 		var stopped []SpiralStop
 		for _, st := range stops {

@@ -27,7 +27,9 @@ type Preview struct {
 	// the desk's benchmark; gamma per 1% move, theta per day, vega per vol point).
 	Before, Change, After portfolio.Exposure
 	GreeksErr             error // why Change could not be computed (a leg without a quote)
-	Problems              []string
+	// Liquidity is each option leg's liquidity verdict for the order's size, with why.
+	Liquidity []LegLiquidity
+	Problems  []string
 }
 
 // LegQuote is one leg's market when the preview was taken.
@@ -60,6 +62,9 @@ func (s *Service) Preview(ctx context.Context, o brokers.Order) (Preview, error)
 		}
 		p.Legs = append(p.Legs, LegQuote{Leg: l, Quote: q})
 	}
+	liq := s.LiquiditySettings()
+	p.Liquidity = legLiquidity(liq.Rules, o, func(sym string) (brokers.Quote, error) { return quotes[sym], nil })
+	p.Problems = append(p.Problems, liquidityProblems(liq, p.Liquidity)...)
 	side := func(i int, touch bool) decimal.Decimal {
 		q := p.Legs[i].Quote
 		if (o.Legs[i].Ratio > 0) == touch {

@@ -33,13 +33,15 @@ type Settings struct {
 	Betas       map[string]float64 `json:"betas"`
 	Limits      portfolio.Limits   `json:"limits"`
 	Commissions paper.Commissions  `json:"commissions"`
+	// Liquidity is the liquidity checklist every order passes (thresholds, warn or block).
+	Liquidity LiquiditySettings `json:"liquidity"`
 }
 
 // DefaultSettings are Keel's defaults: SPY, the registry's betas, the delta-hedging
 // guide's limits and typical US retail commissions.
 func DefaultSettings() Settings {
 	s := Settings{Benchmark: "SPY", Betas: map[string]float64{}, Limits: portfolio.DefaultLimits(),
-		Commissions: paper.DefaultCommissions()}
+		Commissions: paper.DefaultCommissions(), Liquidity: DefaultLiquiditySettings()}
 	for _, t := range BetaTickers() {
 		s.Betas[t] = instrument.DefaultStocks()[t].Beta
 	}
@@ -117,6 +119,9 @@ func (s Settings) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: must be 0 or more", f.Label))
 		}
 	}
+	if err := s.Liquidity.Rules.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -161,6 +166,7 @@ func (s Settings) Apply(d *Service) {
 	d.SetStocks(s.Stocks())
 	d.SetRiskLimits(s.Limits)
 	d.SetBenchmark(s.Benchmark)
+	d.SetLiquidity(s.Liquidity)
 }
 
 // ApplySettings checks st, writes it to the journal and applies it: the betas, limits and

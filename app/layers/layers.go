@@ -69,6 +69,7 @@ type LayerEditor struct {
 	bandNote                               *widget.Label // the layer's checklist band, and whether one lot fits in it
 	bandWaiting                            bool          // the band waits for a valued book: shown at the next valued snapshot
 	save, newLayer, deleteBtn              *widget.Button
+	planRoll                               *widget.Button // opens the roll planner on the selected layer
 	posTable                               *widget.Table
 	moveTo                                 *widget.Select
 	moveBtn                                *widget.Button
@@ -136,7 +137,13 @@ func (v *LayerEditor) build() {
 	v.deleteBtn = widget.NewButton("Delete layer…", v.askDelete)
 	v.deleteBtn.Importance = widget.DangerImportance
 	v.deleteBtn.Disable()
-	left := container.NewBorder(v.listTitle, container.NewHBox(v.newLayer, v.deleteBtn), nil, nil, v.list)
+	v.planRoll = widget.NewButton("Plan roll…", func() {
+		if v.current != "" && v.env.Open != nil {
+			v.env.Open("roll", desk.RollTarget{Layer: v.current})
+		}
+	})
+	v.planRoll.Disable()
+	left := container.NewBorder(v.listTitle, container.NewHBox(v.newLayer, v.deleteBtn, v.planRoll), nil, nil, v.list)
 
 	// The form: label, field, the field's problem.
 	v.formTitle = widget.NewLabelWithStyle("Select a layer, or make a new one", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -489,6 +496,7 @@ func (v *LayerEditor) clearForm() {
 	ui.SetLabel(v.bandNote, "", widget.MediumImportance)
 	v.setFormEnabled(false)
 	v.deleteBtn.Disable()
+	v.planRoll.Disable()
 	ui.SetLabel(v.formTitle, "Select a layer, or make a new one", widget.MediumImportance)
 }
 
@@ -518,6 +526,9 @@ func (v *LayerEditor) edit(name string) {
 	v.notes.SetText(l.Notes)
 	v.setFormEnabled(true)
 	v.deleteBtn.Enable()
+	if v.env.Open != nil {
+		v.planRoll.Enable()
+	}
 	if v.env.Window == nil {
 		v.deleteBtn.Disable() // it asks in a dialog, which needs a window
 	}

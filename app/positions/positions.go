@@ -202,7 +202,7 @@ type PositionsView struct {
 	problems                                         *widget.Label
 	table                                            *widget.Table
 	count, selection                                 *widget.Label
-	newOrder, closePos                               *widget.Button
+	newOrder, closePos, planRoll                     *widget.Button
 	orderTable                                       *widget.Table
 	orderNote                                        *widget.Label
 	updatingSpeed                                    bool
@@ -361,12 +361,18 @@ func (v *PositionsView) build() {
 	v.newOrder.Importance = widget.HighImportance
 	v.closePos = widget.NewButton("Close position…", v.closeSelected)
 	v.closePos.Disable()
+	v.planRoll = widget.NewButton("Plan roll…", func() {
+		if p, ok := v.selectedPosition(); ok && v.env.Open != nil {
+			v.env.Open("roll", desk.RollTarget{Position: p.Symbol})
+		}
+	})
+	v.planRoll.Disable()
 	v.selection = widget.NewLabel("Select a position to close it.")
 	v.selection.Truncation = fyne.TextTruncateEllipsis
 	if v.env.Open == nil {
 		v.newOrder.Disable()
 	}
-	posBar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.newOrder, v.closePos), nil, v.selection)
+	posBar := container.NewBorder(nil, nil, container.NewHBox(v.count, v.newOrder, v.closePos, v.planRoll), nil, v.selection)
 	positions := container.NewBorder(posBar, nil, nil, nil, v.table)
 
 	v.orderTable = widget.NewTable(
@@ -710,6 +716,7 @@ func (v *PositionsView) showSelection() {
 	if !ok {
 		ui.SetLabel(v.selection, "Select a position to close it.", widget.LowImportance)
 		v.closePos.Disable()
+		v.planRoll.Disable()
 		return
 	}
 	text := fmt.Sprintf("%s %s", ui.Num(float64(p.Quantity), 0), p.Symbol)
@@ -723,6 +730,11 @@ func (v *PositionsView) showSelection() {
 		v.closePos.Enable()
 	} else {
 		v.closePos.Disable()
+	}
+	if v.env.Open != nil && p.Quantity < 0 && p.Instrument.IsOption() {
+		v.planRoll.Enable() // the planner rolls short options
+	} else {
+		v.planRoll.Disable()
 	}
 }
 

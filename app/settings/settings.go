@@ -84,6 +84,7 @@ type SettingsView struct {
 	limitErrs []*widget.Label
 	comms     []*widget.Entry
 	commErrs  []*widget.Label
+	liq       *liquidityForm
 	clockText *widget.Label
 	speed     *widget.Select
 	pause     *widget.Button
@@ -213,8 +214,12 @@ func (v *SettingsView) build() {
 		settingsTitle("Paper market clock"), clock,
 	)
 
+	var liq fyne.CanvasObject
+	v.liq, liq = newLiquidityForm()
 	right := container.NewVBox(
 		settingsTitle("Risk limits (0 switches a check off; the defaults are the delta-hedging guide's)"), limits,
+		widget.NewSeparator(),
+		settingsTitle("Liquidity checklist (the guide's defaults)"), liq,
 		widget.NewSeparator(),
 		settingsTitle("Commissions and fees (paper account)"), comms, commNote,
 	)
@@ -256,6 +261,7 @@ func (v *SettingsView) show(s desk.Settings) {
 		v.comms[i].SetText(f.Field(&s.Commissions).String())
 		ui.SetLabel(v.commErrs[i], "", widget.DangerImportance)
 	}
+	v.liq.show(s.Liquidity)
 	v.showDerived()
 }
 
@@ -321,6 +327,9 @@ func (v *SettingsView) readForm() (desk.Settings, bool) {
 			continue
 		}
 		*f.Field(&s.Commissions) = d
+	}
+	if !v.liq.read(&s.Liquidity) {
+		ok = false
 	}
 	if ok {
 		if err := s.Validate(); err != nil {

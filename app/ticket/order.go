@@ -240,9 +240,12 @@ func (t *OrderTicket) validate() {
 		ui.SetLabel(t.limitWords, words, widget.LowImportance)
 	}
 	var checks []string
+	var stops []desk.SpiralStop
 	if t.desk != nil && len(problems) == 0 {
 		checks = t.desk.Check(o)
+		stops = t.desk.SpiralStops(o)
 	}
+	t.showRollInstead(stops)
 	if len(checks) > 0 {
 		ui.SetLabel(t.problems, "Keel's checks stop this order: "+strings.Join(checks, "; "), widget.DangerImportance)
 	} else {
@@ -344,6 +347,7 @@ func (t *OrderTicket) clearPreview() {
 	}
 	ui.SetLabel(t.quoted, "", widget.LowImportance)
 	ui.SetLabel(t.effectNote, "", widget.WarningImportance)
+	ui.SetLabel(t.liquidity, "", widget.MediumImportance)
 }
 
 // showPreview shows a preview's market, costs and effect, and suggests the mid as the
@@ -391,6 +395,8 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 	} else {
 		ui.SetLabel(t.effectNote, "", widget.WarningImportance)
 	}
+	text, imp := liquidityWords(p.Liquidity, t.desk.LiquiditySettings().Block)
+	ui.SetLabel(t.liquidity, text, imp)
 	for i, f := range rows {
 		ui.SetLabel(t.effect[i][0], f(before), widget.MediumImportance)
 		ui.SetLabel(t.effect[i][1], f(change), widget.MediumImportance)
@@ -495,6 +501,11 @@ func (t *OrderTicket) showConfirmation(p desk.Preview) {
 	text := widget.NewLabel(t.confirmText)
 	text.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(text)
+	if lw, imp := liquidityWords(p.Liquidity, t.desk.LiquiditySettings().Block); lw != "" {
+		l := widget.NewLabel(lw)
+		l.Importance, l.Wrapping = imp, fyne.TextWrapWord
+		box.Add(l)
+	}
 	if p.GreeksErr == nil {
 		box.Add(widget.NewLabel(fmt.Sprintf("Book Δ after: %s SPY shares (β-weighted), Θ %s/day, V %s/vol pt.",
 			ui.Num(p.After.BetaDelta, 1), ui.WholeUSD(p.After.Theta), ui.WholeUSD(p.After.Vega))))

@@ -132,6 +132,9 @@ type OrderTicket struct {
 	natural, mid, far, costs, quoted *widget.Label
 	effect                           [5][3]*widget.Label // Δ sh, Δ $, Γ, Θ, V × before, change, after
 	effectNote                       *widget.Label
+	liquidity                        *widget.Label  // each option leg's liquidity verdict and why
+	rollInstead                      *widget.Button // opens the roll planner for the layer the spiral guard stopped
+	rollLayer                        string
 	problems                         *widget.Label
 	review, another                  *widget.Button
 	result                           *widget.Label
@@ -352,6 +355,8 @@ func (t *OrderTicket) build() {
 	t.problems.Wrapping = fyne.TextWrapWord
 	t.review = widget.NewButton("Review & send…", t.startReview)
 	t.review.Importance = widget.HighImportance
+	t.rollInstead = widget.NewButton("Plan a roll instead…", t.openRollPlanner)
+	t.rollInstead.Hide()
 	t.another = widget.NewButton("Start another order", t.startAnother)
 	t.another.Hide()
 	t.result = widget.NewLabel("")
@@ -359,13 +364,15 @@ func (t *OrderTicket) build() {
 
 	legHeader := container.NewHBox(widget.NewLabelWithStyle("Legs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.addLeg, t.legsMsg)
+	t.liquidity = widget.NewLabel("")
+	t.liquidity.Wrapping = fyne.TextWrapWord
 	right := container.NewVBox(
 		widget.NewLabelWithStyle("Market", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), market, t.quoted,
 		widget.NewSeparator(), effect)
 	orderRow := container.NewBorder(nil, nil, nil, container.NewPadded(right), fields)
 	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
-	bottom := container.NewVBox(widget.NewSeparator(), t.problems,
-		container.NewHBox(t.review, t.another), t.result)
+	bottom := container.NewVBox(widget.NewSeparator(), t.liquidity, t.problems,
+		container.NewHBox(t.review, t.rollInstead, t.another), t.result)
 	t.banner = ui.NewAccountBanner(t.desk)
 	t.content = container.NewBorder(t.banner, bottom, nil, nil, container.NewVScroll(body))
 	t.layoutLegs()

@@ -1,0 +1,168 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/keel-desk/keel/brokers"
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/engine/roll"
+)
+
+// RollTarget names what to plan rolls for: one position (by symbol), or every short option
+// of a layer, or (both empty) every short option of the book.
+type RollTarget struct {
+	Position string
+	Layer    string
+}
+
+// RollSettings are the roll planner's rules with the desk's liquidity rules.
+func (s *Service) RollSettings() roll.Settings {
+	rs := roll.DefaultSettings()
+	rs.Liquidity = s.LiquiditySettings().Rules
+	return rs
+}
+
+// PlanRolls plans the rolls of target on the latest snapshot: the chains of every
+// underlying of the same product (for futures options, every futures month of the root the
+// book holds) expiring inside the planner's window, plus each position's own expiry. It
+// calls the broker once per chain: run it off the UI goroutine.
+func (s *Service) PlanRolls(ctx context.Context, target RollTarget) ([]roll.Plan, error) {
+	snap := s.Latest()
+	if snap == nil || !snap.Synced {
+		return nil, errors.New("the desk has not loaded the book yet")
+	}
+	rs := s.RollSettings()
+	var held []portfolio.PositionRisk
+	for _, p := range snap.Book.Positions {
+		if !p.Instrument.IsOption() || !(p.Quantity < 0) {
+			continue
+		}
+		switch {
+		case target.Position != "" && p.ID != target.Position:
+			continue
+		case target.Layer != "" && layerName(p.Layer) != layerName(target.Layer):
+			continue
+		}
+		held = append(held, p)
+	}
+	if len(held) == 0 {
+		switch {
+		case target.Position != "":
+			return nil, fmt.Errorf("the book holds no short option %s", target.Position)
+		case target.Layer != "":
+			return nil, fmt.Errorf("layer %s holds no short option", target.Layer)
+		}
+		return nil, errors.New("the book holds no short option")
+	}
+	m, err := s.rollMarket(ctx, snap, held, rs)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case target.Position != "":
+		p, err := roll.PlanPosition(snap.Book, target.Position, m, rs)
+		if err != nil {
+			return nil, err
+		}
+		return []roll.Plan{p}, nil
+	case target.Layer != "":
+		return roll.PlanLayer(snap.Book, target.Layer, m, rs)
+	}
+	return roll.PlanAll(snap.Book, m, rs)
+}
+
+func layerName(l string) string {
+	if l == "" {
+		return portfolio.Unassigned
+	}
+	return l
+}
+
+// rollMarket fetches the chains the planner may roll held into.
+func (s *Service) rollMarket(ctx context.Context, snap *Snapshot, held []portfolio.PositionRisk, rs roll.Settings) (roll.Market, error) {
+	now := snap.Time
+	if now.IsZero() {
+		now = s.marketNow()
+	}
+	first, last := now.Add(time.Duration(rs.RollByDays*24)*time.Hour), now.Add(time.Duration(rs.MaxDays*24)*time.Hour)
+	own := map[string][]time.Time{} // underlying → the held expiries on it
+	var unders []string
+	addUnder := func(u string) {
+		if u != "" && !slices.Contains(unders, u) {
+			unders = append(unders, u)
+		}
+	}
+	for _, h := range held {
+		u := underlyingSymbol(h.Instrument)
+		addUnder(u)
+		own[u] = append(own[u], h.Instrument.Expiry)
+		if h.Instrument.Kind == instrument.FuturesOption {
+			for _, p := range snap.Positions {
+				if p.Instrument.Root != h.Instrument.Root {
+					continue
+				}
+				switch p.Instrument.Kind {
+				case instrument.Future:
+					addUnder(p.Symbol)
+				case instrument.FuturesOption:
+					addUnder(p.Instrument.Underlying)
+				}
+			}
+		}
+	}
+	m := roll.Market{DividendYield: s.cfg.DividendYield}
+	for _, u := range unders {
+		exps, err := s.broker.Expirations(ctx, u)
+		if err != nil {
+			return roll.Market{}, fmt.Errorf("expiries of %s: %w", u, err)
+		}
+		for _, e := range exps {
+			inWindow := e.After(first) && !e.After(last)
+			if !inWindow && !slices.ContainsFunc(own[u], e.Equal) {
+				continue
+			}
+			c, err := s.broker.Chain(ctx, u, e)
+			if err != nil {
+				return roll.Market{}, fmt.Errorf("chain %s %s: %w", u, e.Format(time.DateOnly), err)
+			}
+			m.Chains = append(m.Chains, brokers.LiquidityChain(c))
+		}
+	}
+	return m, nil
+}
+
+// SpiralStops are the legs of o the spiral guard stops on the latest snapshot (none when it
+// lets o through): the ticket offers to plan a roll instead of adding size.
+func (s *Service) SpiralStops(o brokers.Order) []SpiralStop {
+	_, stops := s.check(o, nil)
+	return stops
+}
+
+// RollOrder is candidate c as one order: every leg (close and open) with its ratio, one
+// unit, a day limit order whose price the ticket suggests at the mid. It looks the legs'
+// instruments up: run it off the UI goroutine. Nothing is sent: the ticket shows it for the
+// trader to confirm.
+func (s *Service) RollOrder(ctx context.Context, c roll.Candidate) (brokers.Order, error) {
+	o := brokers.Order{Quantity: 1, Type: brokers.Limit, TIF: brokers.Day,
+		Note: fmt.Sprintf("roll (%s): %s", c.Shape, c.Why)}
+	for _, l := range c.Legs {
+		in, err := s.broker.Lookup(ctx, l.Symbol)
+		if err != nil {
+			return brokers.Order{}, fmt.Errorf("look up %s: %w", l.Symbol, err)
+		}
+		r := l.Quantity
+		if l.Side == roll.Sell {
+			r = -r
+		}
+		o.Legs = append(o.Legs, brokers.Leg{Symbol: l.Symbol, Instrument: in, Ratio: r})
+	}
+	if len(o.Legs) == 0 {
+		return brokers.Order{}, errors.New("the roll has no legs")
+	}
+	return o, nil
+}
