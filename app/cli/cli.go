@@ -1,5 +1,5 @@
-// Package cli is Keel's command line: `keel journal …`, `keel checklist` and the commands
-// to come. It starts no Fyne app and imports no Fyne package, so a command prints nothing on
+// Package cli is Keel's command line: `keel journal …`, `keel checklist`, `keel liquidity`,
+// `keel roll`, `keel replay`, `keel lab …` and `keel broker check`. It starts no Fyne app and imports no Fyne package, so a command prints nothing on
 // standard error but its own messages, and it runs on a machine without a display.
 //
 // Each command is one file holding a function with the signature of Command.Run, plus one
@@ -30,6 +30,11 @@ type Command struct {
 var commands = []Command{
 	{"journal", "import broker statements into the trade journal, export it as CSV", JournalCommand},
 	{"checklist", "run the daily hedging checklist headless (exit 1 when action is needed)", ChecklistCommand},
+	{"liquidity", "the liquidity checklist of one expiry of a chain: SYMBOL [--expiry YYYY-MM-DD] [--size N]", LiquidityCommand},
+	{"roll", "ranked rolls for short options, never more contracts: [--position SYMBOL | --layer NAME]", RollCommand},
+	{"replay", "replay the desk's rules on a copy of the paper book over simulated days", ReplayCommand},
+	{"lab", "the hedging lab headless: derman-kamal | policies | strategy", LabCommand},
+	{"broker", "check a real broker connection, placing no order: check --broker tastytrade", BrokerCommand},
 }
 
 // Commands lists the commands in the order `keel help` shows them.
