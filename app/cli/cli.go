@@ -1,17 +1,18 @@
 // Package cli is Keel's command line: `keel journal …`, `keel checklist`, `keel liquidity`,
-// `keel roll`, `keel replay`, `keel lab …` and `keel broker check`. It starts no Fyne app and imports no Fyne package, so a command prints nothing on
-// standard error but its own messages, and it runs on a machine without a display.
+// `keel roll`, `keel replay`, `keel lab …` and `keel broker check`. It starts no Fyne app and
+// imports no Fyne package, so a command prints nothing on standard error but its own
+// messages, and it runs on a machine without a display.
 //
 // Each command is one file holding a function with the signature of Command.Run, plus one
 // line in the commands table below (its name and a one-line summary). Run dispatches on the
 // first argument; `keel help` lists the table. A command returns its exit status: 0 done,
 // 1 failed (or, for a check, action needed), 2 bad usage or an error before it could start.
 //
-// To add `keel roll`, for example: write roll.go with
+// To add `keel review`, for example: write review.go with
 //
-//	func rollCommand(args []string, stdout, stderr io.Writer) int
+//	func ReviewCommand(args []string, stdout, stderr io.Writer) int
 //
-// and add {"roll", "…", rollCommand} to commands.
+// and add {"review", "…", ReviewCommand} to commands.
 package cli
 
 import (
