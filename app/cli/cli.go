@@ -1,17 +1,18 @@
-// Package cli is Keel's command line: `keel journal …`, `keel checklist` and the commands
-// to come. It starts no Fyne app and imports no Fyne package, so a command prints nothing on
-// standard error but its own messages, and it runs on a machine without a display.
+// Package cli is Keel's command line: `keel journal …`, `keel checklist`, `keel liquidity`,
+// `keel roll`, `keel replay`, `keel lab …` and `keel broker check`. It starts no Fyne app and
+// imports no Fyne package, so a command prints nothing on standard error but its own
+// messages, and it runs on a machine without a display.
 //
 // Each command is one file holding a function with the signature of Command.Run, plus one
 // line in the commands table below (its name and a one-line summary). Run dispatches on the
 // first argument; `keel help` lists the table. A command returns its exit status: 0 done,
 // 1 failed (or, for a check, action needed), 2 bad usage or an error before it could start.
 //
-// To add `keel roll`, for example: write roll.go with
+// To add `keel review`, for example: write review.go with
 //
-//	func rollCommand(args []string, stdout, stderr io.Writer) int
+//	func ReviewCommand(args []string, stdout, stderr io.Writer) int
 //
-// and add {"roll", "…", rollCommand} to commands.
+// and add {"review", "…", ReviewCommand} to commands.
 package cli
 
 import (
@@ -30,6 +31,11 @@ type Command struct {
 var commands = []Command{
 	{"journal", "import broker statements into the trade journal, export it as CSV", JournalCommand},
 	{"checklist", "run the daily hedging checklist headless (exit 1 when action is needed)", ChecklistCommand},
+	{"liquidity", "the liquidity checklist of one expiry of a chain: SYMBOL [--expiry YYYY-MM-DD] [--size N]", LiquidityCommand},
+	{"roll", "ranked rolls for short options, never more contracts: [--position SYMBOL | --layer NAME]", RollCommand},
+	{"replay", "replay the desk's rules on a copy of the paper book over simulated days", ReplayCommand},
+	{"lab", "the hedging lab headless: derman-kamal | policies | strategy", LabCommand},
+	{"broker", "check a real broker connection, placing no order: check --broker tastytrade", BrokerCommand},
 }
 
 // Commands lists the commands in the order `keel help` shows them.

@@ -104,6 +104,9 @@ func newReplayer(cfg Config, v variant) (*replayer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replay: opening the demo book: %w", err)
 	}
+	// The replay drives the market clock: a copied account saved with its clock stopped
+	// (`keel checklist` and `keel liquidity` observe it paused) must still move.
+	b.SetPaused(false)
 	ctx := context.Background()
 	if err := b.Connect(ctx); err != nil {
 		b.Close()
