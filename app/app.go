@@ -21,6 +21,7 @@ import (
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
+	"github.com/keel-desk/keel/app/lab"
 	"github.com/keel-desk/keel/app/layers"
 	"github.com/keel-desk/keel/app/positions"
 	"github.com/keel-desk/keel/app/settings"
@@ -53,6 +54,7 @@ func Windows() []ui.Window {
 		checklist.Window(),
 		checklist.ReviewWindow(),
 		charts.Window(),
+		lab.Window(),
 	}
 }
 
