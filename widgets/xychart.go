@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	chart "github.com/wcharczuk/go-chart/v2"
+	"github.com/wcharczuk/go-chart/v2/drawing"
 )
 
 // XYSeries is one set of points of an XY chart, joined by a line in X order as given.
@@ -25,7 +28,9 @@ type XYSpec struct {
 	Title          string
 	XLabel, YLabel string
 	XMoney, YMoney bool
-	Series         []XYSeries
+	// Dots marks each point; without them the series are bare lines (histograms).
+	Dots   bool
+	Series []XYSeries
 }
 
 // RenderXYChart draws spec into a width×height image with go-chart. It returns an error,
@@ -52,20 +57,26 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		}
 		points += len(s.X)
 		line := fg
-		if len(colors.Lines) > 0 {
-			line = drawColor(colors.Lines[i%len(colors.Lines)])
+		if pal := xyPalette(colors.Lines); len(pal) > 0 {
+			line = pal[i%len(pal)]
 		}
 		x, y := s.X, s.Y
 		if len(x) == 1 { // go-chart draws nothing of a one-point series: a dot on itself
 			x, y = []float64{x[0], x[0]}, []float64{y[0], y[0]}
 		}
-		series = append(series, chart.ContinuousSeries{Name: s.Name, XValues: x, YValues: y,
-			Style: chart.Style{StrokeColor: line, StrokeWidth: 2, DotColor: line, DotWidth: 3}})
+		style := chart.Style{StrokeColor: line, StrokeWidth: 2}
+		if spec.Dots || len(s.X) == 1 {
+			style.DotColor, style.DotWidth = line, 3
+		}
+		series = append(series, chart.ContinuousSeries{Name: s.Name, XValues: x, YValues: y, Style: style})
 	}
 	if points == 0 {
 		return nil, ErrTooFewPoints
 	}
-	format := func(m bool) chart.ValueFormatter {
+	format := func(m bool, span float64) chart.ValueFormatter {
+		if m && span < 20 {
+			return func(v interface{}) string { return cents(v) }
+		}
 		if m {
 			return func(v interface{}) string { return money(v) }
 		}
@@ -85,9 +96,9 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		Height:     height,
 		Background: chart.Style{FillColor: bg, Padding: chart.Box{Top: 24, Left: 8, Right: 16, Bottom: 8}},
 		Canvas:     chart.Style{FillColor: bg},
-		XAxis: chart.XAxis{Name: spec.XLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.XMoney),
+		XAxis: chart.XAxis{Name: spec.XLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.XMoney, span(spec.Series, true)),
 			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle},
-		YAxis: chart.YAxis{Name: spec.YLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.YMoney),
+		YAxis: chart.YAxis{Name: spec.YLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.YMoney, span(spec.Series, false)),
 			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle},
 		Series: series,
 	}
@@ -97,8 +108,9 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 	}
 	graph.Font = font
 	if len(series) > 1 {
-		graph.Background.Padding.Top = 40
-		graph.Elements = []chart.Renderable{lineKey(series, fg)}
+		rows := xyKeyRows(series, width-40)
+		graph.Background.Padding.Top = 34 + 14*len(rows)
+		graph.Elements = []chart.Renderable{wrappedKey(series, rows, fg)}
 	}
 	var buf bytes.Buffer
 	if err := graph.Render(chart.PNG, &buf); err != nil {
@@ -109,6 +121,89 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
 	}
 	return img, nil
+}
+
+// xyPalette is the theme's line colours without repeats (a theme may give two roles one
+// colour), then violet and sky blue, so five or six series stay apart.
+func xyPalette(lines []color.Color) []drawing.Color {
+	var out []drawing.Color
+	for _, c := range lines {
+		d := drawColor(c)
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return append(out, drawing.Color{R: 0xa7, G: 0x8b, B: 0xfa, A: 255}, drawing.Color{R: 0x60, G: 0xa5, B: 0xfa, A: 255})
+}
+
+// span is the range of the series' x (or y) values.
+func span(series []XYSeries, x bool) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		vs := s.Y
+		if x {
+			vs = s.X
+		}
+		for _, v := range vs {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	return hi - lo
+}
+
+// cents formats an axis value as dollars and cents: "$1.25", "−$0.30".
+func cents(v interface{}) string {
+	f, ok := v.(float64)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	if f < 0 {
+		return fmt.Sprintf("−$%.2f", -f)
+	}
+	return fmt.Sprintf("$%.2f", f)
+}
+
+// xyKeyWidth estimates the width of one entry of the key at font size 9: a stroke, a gap and
+// the name at about 6.2 px a character (Roboto's average), and the space after it.
+func xyKeyWidth(name string) int { return 24 + int(6.2*float64(len([]rune(name)))) + 16 }
+
+// xyKeyRows splits the series into rows of the key no wider than width.
+func xyKeyRows(series []chart.Series, width int) [][]int {
+	var rows [][]int
+	x := width + 1
+	for i, s := range series {
+		w := xyKeyWidth(s.GetName())
+		if x+w > width && x > 0 {
+			rows, x = append(rows, nil), 0
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], i)
+		x += w
+	}
+	return rows
+}
+
+// wrappedKey draws each series' name beside a short stroke of its colour, in the rows
+// keyRows made, above the plot.
+func wrappedKey(series []chart.Series, rows [][]int, fg drawing.Color) chart.Renderable {
+	return func(r chart.Renderer, plot chart.Box, defaults chart.Style) {
+		r.SetFont(defaults.GetFont())
+		r.SetFontSize(9)
+		for k, row := range rows {
+			x, y := plot.Left, plot.Top-10-14*(len(rows)-1-k)
+			for _, i := range row {
+				s := series[i]
+				style := s.GetStyle()
+				r.SetStrokeColor(style.StrokeColor)
+				r.SetStrokeWidth(2)
+				r.MoveTo(x, y-4)
+				r.LineTo(x+18, y-4)
+				r.Stroke()
+				r.SetFontColor(fg)
+				r.Text(s.GetName(), x+24, y)
+				x += xyKeyWidth(s.GetName())
+			}
+		}
+	}
 }
 
 // XYChart is a widget showing an XYSpec drawn to exactly its pixel size, off the UI

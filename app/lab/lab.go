@@ -66,6 +66,8 @@ type View struct {
 	selected int // row of points, −1 for none
 	runID    int
 	stopRun  context.CancelFunc
+	// selectWhenDone is the row Autorun selects when the run ends (−1: none).
+	selectWhenDone int
 
 	content fyne.CanvasObject
 }
@@ -82,7 +84,7 @@ type Autorun struct {
 // New builds the Lab window on env: the subjects are the ready examples plus the layers and
 // the book of the desk's latest snapshot.
 func New(env ui.Env) *View {
-	v := &View{env: env, selected: -1}
+	v := &View{env: env, selected: -1, selectWhenDone: -1}
 	var snap *desk.Snapshot
 	if env.Desk != nil {
 		snap = env.Desk.Latest()
@@ -123,7 +125,11 @@ func New(env ui.Env) *View {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) { v.cell(id, o.(*widget.Label)) })
 	ui.SetHeaders(v.table, len(columns), func(i int) (string, float32, bool) {
-		return columns[i].title, columns[i].width, columns[i].trailing
+		title := columns[i].title
+		if i == bandColumn {
+			title = "Band, " + bandUnit(v.ran.Position)
+		}
+		return title, columns[i].width, columns[i].trailing
 	})
 	v.table.OnSelected = func(id widget.TableCellID) { v.selected = id.Row; v.redraw() }
 	v.frontier = widgets.NewXYChart(v.frontierSpec())
@@ -164,12 +170,10 @@ func New(env ui.Env) *View {
 	right.Offset = 0.42
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
-	v.content = ui.NewRoot(split, v.Wait, v.Cancel)
+	v.content = ui.NewRoot(split, v.Settle, v.Cancel)
 	if autorun {
+		v.selectWhenDone = auto.Select
 		v.Run()
-		if auto.Select >= 0 {
-			v.selected = auto.Select
-		}
 	}
 	return v
 }
@@ -178,6 +182,13 @@ func labelled(e *widget.Entry, unit string) fyne.CanvasObject {
 	l := widget.NewLabel(unit)
 	l.Importance = widget.LowImportance
 	return container.NewBorder(nil, nil, nil, l, e)
+}
+
+// Settle waits until the run started so far has been applied and both charts drawn.
+func (v *View) Settle() {
+	v.Wait()
+	<-v.frontier.Drawn()
+	<-v.hist.Drawn()
 }
 
 // Content is the window content.
@@ -204,7 +215,11 @@ func (v *View) describeSubject() {
 	p := c.Subject.Position
 	var legs []string
 	for _, l := range p.Legs {
-		legs = append(legs, fmt.Sprintf("%s %g %s", ui.SignedNum(l.Quantity, 0), l.Strike, l.Right))
+		side := "long"
+		if l.Quantity < 0 {
+			side = "short"
+		}
+		legs = append(legs, fmt.Sprintf("%s %s %g %s", side, ui.Num(math.Abs(l.Quantity), 0), l.Strike, plural(l.Right.String(), l.Quantity)))
 	}
 	text := fmt.Sprintf("%s on %s at %s, %.0f days, vol %.1f%%; hedged with %s", strings.Join(legs, ", "),
 		underlyingWord(p), ui.Num(p.Spot, 2), p.Years*365, 100*p.Vol, c.Subject.Hedge.Name)
@@ -212,6 +227,22 @@ func (v *View) describeSubject() {
 		text += ". " + strings.Join(c.Subject.Notes, "; ")
 	}
 	ui.SetLabel(v.subjectNote, text, widget.LowImportance)
+}
+
+// bandUnit is what a delta band is counted in: shares, or index units of the future (one
+// ES future is 50 of them).
+func bandUnit(p lab.Position) string {
+	if p.Underlying == pricing.Futures {
+		return "index units"
+	}
+	return "shares"
+}
+
+func plural(word string, n float64) string {
+	if math.Abs(n) == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 func underlyingWord(p lab.Position) string {
@@ -323,6 +354,11 @@ func (v *View) Run() {
 				}
 				v.table.Refresh()
 				v.redraw()
+				if r := v.selectWhenDone; r >= 0 && r < len(v.points) {
+					// Not table.Select: it scrolls a table that may have no size yet.
+					v.selected = r
+					v.redraw()
+				}
 				ui.SetLabel(v.status, fmt.Sprintf("%d results: %s %s paths, %d steps of %.2g days, seed %d; %s; value %s, vega %s per vol point.",
 					len(v.points), ui.Num(float64(rep.Paths), 0), rep.Model, rep.Steps, rep.StepDays, rep.Seed,
 					hedgeWords(rep), ui.SignedUSD(rep.Value), ui.WholeUSD(rep.Vega)), widget.MediumImportance)
@@ -335,7 +371,7 @@ func hedgeWords(r lab.Report) string {
 	if r.Hedge == "divisible" {
 		return "hedged without costs in any size"
 	}
-	return fmt.Sprintf("hedged with %s at %.3f%% of value traded", r.Hedge, 100*r.Lambda)
+	return fmt.Sprintf("hedged with %s at %.2g%% of value traded", r.Hedge, 100*r.Lambda)
 }
 
 // Cancel stops the running experiment, if any.

@@ -15,6 +15,9 @@ type column struct {
 	trailing bool
 }
 
+// bandColumn is the column of the band at the start, whose unit is the subject's.
+const bandColumn = 6
+
 var columns = []column{
 	{"Policy", 170, false},
 	{"Setting", 150, false},
@@ -22,7 +25,7 @@ var columns = []column{
 	{"Mean P&L", 90, true},
 	{"Mean cost", 90, true},
 	{"Trades", 70, true},
-	{"Band at start", 110, true},
+	{"Band at start", 120, true},
 	{"Efficient", 80, false},
 }
 
@@ -64,7 +67,7 @@ func (v *View) cell(id widget.TableCellID, l *widget.Label) {
 // frontierSpec is cost against risk: each policy a line through its parameter's points.
 func (v *View) frontierSpec() widgets.XYSpec {
 	spec := widgets.XYSpec{Title: "Frontier: risk vs cost (lower left is better)", XLabel: "mean hedging cost, $",
-		YLabel: "P&L std (tracking error), $", XMoney: true, YMoney: true}
+		YLabel: "P&L std (tracking error), $", XMoney: true, YMoney: true, Dots: true}
 	for _, g := range groups(v.points) {
 		s := widgets.XYSeries{Name: string(g[0].Policy)}
 		for _, p := range g {
@@ -102,10 +105,17 @@ func (v *View) histSpec() widgets.XYSpec {
 		if len(h.Counts) == 0 || total == 0 || !(h.Hi > h.Lo) {
 			continue
 		}
-		w := (h.Hi - h.Lo) / float64(len(h.Counts))
+		// Two of the lab's bins to one: a few thousand paths spread over 40 bins are too
+		// ragged to compare by eye.
+		const merge = 2
+		w := merge * (h.Hi - h.Lo) / float64(len(h.Counts))
 		s := widgets.XYSeries{Name: string(best.Policy) + " " + best.Label}
-		for i, c := range h.Counts {
-			s.X = append(s.X, h.Lo+(float64(i)+0.5)*w)
+		for i := 0; i < len(h.Counts); i += merge {
+			c := 0
+			for _, n := range h.Counts[i:min(i+merge, len(h.Counts))] {
+				c += n
+			}
+			s.X = append(s.X, h.Lo+(float64(i/merge)+0.5)*w)
 			s.Y = append(s.Y, 100*float64(c)/float64(total))
 		}
 		spec.Series = append(spec.Series, s)
