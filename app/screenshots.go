@@ -70,7 +70,7 @@ func Screenshots(dir string) error {
 			e.Arg = closeESStrangle(d.Latest())
 		}
 		if w.Name == "lab" {
-			e.Arg = lab.Autorun{Subject: "Layer SPY options", Paths: 2000, Select: 7}
+			e.Arg = lab.Autorun{Subject: "Layer SPY options", Paths: 1000, Select: 7}
 		}
 		// Build, lay out and draw holding widgets.UIMu: the windows drawn before keep
 		// applying their updates (under it) on other goroutines, and Fyne's caches are
