@@ -21,6 +21,7 @@ import (
 	"github.com/keel-desk/keel/app/checklist"
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
+	"github.com/keel-desk/keel/app/lab"
 	"github.com/keel-desk/keel/app/layers"
 	"github.com/keel-desk/keel/app/liquidity"
 	"github.com/keel-desk/keel/app/positions"
@@ -58,6 +59,7 @@ func Windows() []ui.Window {
 		charts.Window(),
 		liquidity.Window(),
 		roll.Window(),
+		lab.Window(),
 	}
 }
 

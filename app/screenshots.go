@@ -14,6 +14,7 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/journal"
+	"github.com/keel-desk/keel/app/lab"
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/widgets"
@@ -67,6 +68,9 @@ func Screenshots(dir string) error {
 		e := env
 		if w.Name == "ticket" {
 			e.Arg = closeESStrangle(d.Latest())
+		}
+		if w.Name == "lab" {
+			e.Arg = lab.Autorun{Subject: "Layer SPY options", Paths: 1000, Select: 7}
 		}
 		// Build, lay out and draw holding widgets.UIMu: the windows drawn before keep
 		// applying their updates (under it) on other goroutines, and Fyne's caches are

@@ -45,6 +45,8 @@ type Service struct {
 	broker brokers.Broker
 	acct   data.AccountRef
 
+	policyMu sync.Mutex // one SaveHedgePolicy at a time: it reads, changes and writes one setting
+
 	reqs    chan func()
 	syncReq chan struct{}
 	writes  chan journalJob
