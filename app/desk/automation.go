@@ -558,7 +558,7 @@ func (s *Service) autoInput(ctx context.Context, a *autoState, snap *Snapshot) (
 	ny := snap.Time.In(instrument.NewYork)
 	lim := a.gate.Limits()
 	in.Market = autopilot.Market{Now: snap.Time, Quotes: quotes, NetLiq: snap.Account.NetLiquidation.InexactFloat64(),
-		SessionClose: time.Date(ny.Year(), ny.Month(), ny.Day(), 0, 0, 0, 0, instrument.NewYork).Add(lim.Close),
+		SessionClose:  time.Date(ny.Year(), ny.Month(), ny.Day(), 0, 0, 0, 0, instrument.NewYork).Add(lim.Close),
 		DividendYield: s.cfg.DividendYield}
 	return in, nil
 }
