@@ -562,3 +562,11 @@ func (s *Service) autoInput(ctx context.Context, a *autoState, snap *Snapshot) (
 		DividendYield: s.cfg.DividendYield}
 	return in, nil
 }
+
+// IsArmed says whether a layer is armed for a kind of action.
+func (s *Service) IsArmed(layer string, kind automation.Kind) bool {
+	a := s.autoInit()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.gate.IsArmed(layer, kind)
+}

@@ -142,6 +142,7 @@ type DeskView struct {
 	status     *widget.Label
 	clock      *widget.Label
 	buttons    []*widget.Button
+	auto       *autoPanel // the desk's rules and the kill switch (automation.go)
 
 	content fyne.CanvasObject
 }
@@ -162,15 +163,18 @@ func NewDeskView(env ui.Env) *DeskView {
 		return v
 	}
 	v.applyFrame(buildDeskFrame(v.desk.Latest()))
+	v.auto.apply(v.desk.Automation())
 	snaps, cancel := v.desk.Subscribe()
 	v.stop = cancel
 	go func() {
 		defer close(v.done)
 		for s := range snaps {
 			f := buildDeskFrame(s)
+			av := v.desk.Automation()
 			ui.Apply(func() {
 				if !v.frozen {
 					v.applyFrame(f)
+					v.auto.apply(av)
 				}
 			})
 		}
@@ -317,7 +321,8 @@ func (v *DeskView) build() {
 	v.clock = widget.NewLabel("")
 	statusRow := container.NewHBox(v.status, layout.NewSpacer(), v.clock)
 
-	top := container.NewVBox(toolbar, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
+	v.auto = v.newAutoPanel()
+	top := container.NewVBox(toolbar, v.auto.content, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), alerts, widget.NewSeparator(), statusRow)
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
