@@ -48,7 +48,8 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 	if v.desk == nil {
 		p.kill.Disable()
 	}
-	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, nil, p.status), p.arms, p.next, p.last)
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, p.arms, p.status),
+		container.NewGridWithColumns(2, p.next, p.last))
 	if w := v.env.Window; w != nil {
 		w.Canvas().AddShortcut(KillShortcut, func(fyne.Shortcut) { p.killAll() })
 	}
