@@ -46,7 +46,10 @@ func (v *LayerEditor) newTacticalBox() *tacticalBox {
 	t.flat = widget.NewCheck("Flat by the session close", nil)
 	t.save = widget.NewButton("Save tactical", t.saveParams)
 	cell := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, o)
+		if e, ok := o.(*widget.Entry); ok {
+			o = ui.Sized(e, 90)
+		}
+		return container.NewHBox(widget.NewLabel(label), o)
 	}
 	grid := container.New(widgets.NewColumns(3, -1),
 		cell("Trigger step", t.step), cell("Exit on reversal", t.exit), cell("in", t.unit),

@@ -1,12 +1,17 @@
 package layers
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/keel-desk/keel/app/internal/testkit"
+	"github.com/keel-desk/keel/engine/automation"
 )
 
 // The layers window shows a biased layer's tactical parameters — tactical.Defaults for a
@@ -63,4 +68,50 @@ func TestLayerEditorTacticalParameters(t *testing.T) {
 			t.Fatalf("cap %g saved", p.MaxFraction)
 		}
 	})
+}
+
+// TestLayerEditorTacticalScreenshot trades the MES layer's tactical cycles on the paper
+// market (a 1-point step and exit, the trader's edit) until a cycle has closed, then shows
+// the layer's tactical tab: docs/screenshots/layers-tactical.png with KEEL_SHOTS=1.
+func TestLayerEditorTacticalScreenshot(t *testing.T) {
+	dt := testkit.NewDesk(t, deskTestStart)
+	v, _ := openLayerEditor(t, dt)
+	const layer = "MES futures"
+	dt.Until(t, "tactical parameters", func() bool { _, ok := dt.Desk.Automation().Params[layer]; return ok })
+	p := dt.Desk.Automation().Params[layer]
+	p.StepPercent, p.StepPoints, p.ExitPercent, p.ExitPoints = 0, 1, 0, 1
+	if err := dt.Desk.SetTacticalParams(layer, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := dt.Desk.ArmAutomation(layer, automation.Tactical, false); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for dt.Desk.Automation().Tactical[layer].Stats.Cycles < 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no tactical cycle closed: %+v", dt.Desk.Automation().Last)
+		}
+		if err := dt.Paper.Advance(5 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+		if err := dt.Desk.AutomationStep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v.OnUI(func() {
+		v.selectInList(layer)
+		v.tabs.SelectIndex(1)
+	})
+	v.Wait()
+	var stats string
+	v.OnUI(func() { stats = v.tac.stats.Text })
+	if !strings.Contains(stats, "cycles ") || !strings.Contains(stats, "hit rate") {
+		t.Fatalf("stats %q", stats)
+	}
+	if os.Getenv("KEEL_SHOTS") != "" {
+		v.OnUI(func() {
+			testkit.Shot(t, container.NewStack(v.Content()), layerEditorSize, "../../docs/screenshots/layers-tactical.png")
+		})
+	}
 }
