@@ -60,10 +60,14 @@ func TestDeskArmAndKillSwitch(t *testing.T) {
 	if !strings.Contains(killText, "KILL SWITCH") {
 		t.Fatalf("kill switch button says %q", killText)
 	}
-	v.OnUI(func() { test.Tap(v.auto.checks[layer]) })
+	v.OnUI(func() { v.auto.checks[layer].SetChecked(true) }) // as a click does
+	v.Wait()
 	dt.Until(t, "the layer armed", func() bool {
 		var s string
 		v.OnUI(func() { s = v.auto.status.Text })
+		if strings.HasPrefix(s, "Not armed") {
+			t.Fatal(s)
+		}
 		return strings.Contains(s, "ARMED: "+layer+" (tactical)")
 	})
 	deadline := time.Now().Add(60 * time.Second)
