@@ -178,8 +178,13 @@ func (t *tacticalBox) refresh() {
 		t.show(t.layer)
 		return
 	}
-	av := t.v.d.Automation()
-	if _, ok := av.Params[t.layer]; ok {
-		ui.SetLabel(t.stats, tacticalStats(av, t.layer), widget.MediumImportance)
-	}
+	d, layer := t.v.d, t.layer
+	t.v.Background(func() func() { // a running step holds the rules: never wait for it on the UI goroutine
+		av := d.Automation()
+		return func() {
+			if _, ok := av.Params[layer]; ok && layer == t.layer {
+				ui.SetLabel(t.stats, tacticalStats(av, layer), widget.MediumImportance)
+			}
+		}
+	})
 }
