@@ -17,6 +17,7 @@ import (
 	"github.com/keel-desk/keel/app/lab"
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/automation"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -58,6 +59,9 @@ func Screenshots(dir string) error {
 	}
 	defer stop()
 	if err := walkMarket(d, 40, 90*time.Second); err != nil {
+		return fmt.Errorf("screenshots: %w", err)
+	}
+	if err := armForPicture(d); err != nil {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	// Open does nothing in a picture, but buttons that open windows look as they do in the app.
@@ -153,4 +157,14 @@ func closeESStrangle(s *desk.Snapshot) *brokers.Order {
 		return nil
 	}
 	return o
+}
+
+// armForPicture arms the demo MES layer's tactical cycles on the paper account (its
+// defaults) and runs the rules once on the still market, so the desk shows the kill
+// switch, an armed layer and what it will do next.
+func armForPicture(d *desk.Service) error {
+	if err := d.ArmAutomation("MES futures", automation.Tactical, false); err != nil {
+		return err
+	}
+	return d.AutomationStep(context.Background())
 }

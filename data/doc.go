@@ -40,6 +40,11 @@
 //	cash_events   money movements from statements (deposits, withdrawals, interest,
 //	              dividends, fees, fee adjustments, mark to market), the broker's signed
 //	              amount, unique per account and event id (0007)
+//	              (0008 adds an index for every order the journal window lists trades in)
+//	automation_audit        every order the desk's own rules placed, written before it is
+//	                        sent: rule, inputs, client order id (unique), outcome (0009)
+//	automation_transitions  lifecycle steps of a short option, with their reasons (0009)
+//	tactical_cycles         each tactical counter-trade cycle: open, close, P&L (0009)
 //
 // # Units
 //

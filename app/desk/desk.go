@@ -65,6 +65,8 @@ type Service struct {
 	nextID            int
 
 	st state // owned by the loop goroutine
+
+	auto autoState // the desk's own rules (automation.go)
 }
 
 // state is the desk's mutable trading state; only the loop goroutine touches it.

@@ -39,8 +39,9 @@ var ErrOverrideReason = fmt.Errorf("an override needs a written reason of at lea
 // spiral runs the spiral guard on every option leg of o against the layer it trades in, at
 // snap. A leg on a symbol the book holds belongs to that position's layer; a new symbol to
 // the layer holding options on the same underlying. override, when not nil, carries the
-// trader's reason; the verdicts then say Overridden instead of Stop.
-func spiral(snap *Snapshot, o brokers.Order, override *hedge.Override, rate float64) ([]SpiralStop, error) {
+// trader's reason; the verdicts then say Overridden instead of Stop. tactical is each layer's
+// open tactical exposure in beta-weighted dollars (hedge.Layer.Tactical; nil: none).
+func spiral(snap *Snapshot, o brokers.Order, override *hedge.Override, rate float64, tactical map[string]float64) ([]SpiralStop, error) {
 	if snap == nil || !snap.Synced || o.Quantity <= 0 {
 		return nil, nil
 	}
@@ -57,6 +58,7 @@ func spiral(snap *Snapshot, o brokers.Order, override *hedge.Override, rate floa
 		if !ok {
 			continue
 		}
+		gl.Tactical = tactical[layer]
 		ol := hedge.Leg{Symbol: leg.Symbol, Right: leg.Instrument.Right, Strike: leg.Instrument.Strike,
 			Expiry: leg.Instrument.Expiry, Quantity: float64(leg.Ratio * o.Quantity), Multiplier: leg.Instrument.Multiplier}
 		if ol.Multiplier <= 0 {
@@ -147,7 +149,7 @@ func strikeStep(strikes []float64) float64 {
 // guardCheck runs the spiral guard for Check and Place: the stopped legs of o, or the
 // overridden ones when override is given.
 func (s *Service) guardCheck(o brokers.Order, override *hedge.Override) ([]SpiralStop, error) {
-	return spiral(s.Latest(), o, override, s.cfg.Rate)
+	return spiral(s.Latest(), o, override, s.cfg.Rate, s.tacticalExposure())
 }
 
 // OrderWords is an order in words: "sell 2 SPY 261224C00688000", legs joined by " and ".

@@ -77,7 +77,7 @@ func TestSpiralGuardWeighsALayerOfTwoUnderlyingsInBetaWeightedDollars(t *testing
 	}
 	put := snap.Positions[1]
 	o := brokers.Order{Quantity: 5, Legs: []brokers.Leg{{Symbol: put.Symbol, Instrument: put.Instrument, Ratio: -1}}}
-	stops, err := spiral(snap, o, nil, 0.04)
+	stops, err := spiral(snap, o, nil, 0.04, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,6 +144,7 @@ type DeskView struct {
 	buttons    []*widget.Button
 	banner     *ui.AccountBanner // which account, in colour (live.go)
 	liveButton *widget.Button    // turns live trading on or off on a real account
+	auto       *autoPanel        // the desk's rules and the kill switch (automation.go)
 
 	content fyne.CanvasObject
 }
@@ -164,15 +165,18 @@ func NewDeskView(env ui.Env) *DeskView {
 		return v
 	}
 	v.applyFrame(buildDeskFrame(v.desk.Latest()))
+	v.auto.apply(v.desk.Automation())
 	snaps, cancel := v.desk.Subscribe()
 	v.stop = cancel
 	go func() {
 		defer close(v.done)
 		for s := range snaps {
 			f := buildDeskFrame(s)
+			av := v.desk.Automation()
 			ui.Apply(func() {
 				if !v.frozen {
 					v.applyFrame(f)
+					v.auto.apply(av)
 				}
 			})
 		}
@@ -319,7 +323,8 @@ func (v *DeskView) build() {
 	v.clock = widget.NewLabel("")
 	statusRow := container.NewHBox(v.status, layout.NewSpacer(), v.clock)
 
-	top := container.NewVBox(v.accountBar(), toolbar, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
+	v.auto = v.newAutoPanel()
+	top := container.NewVBox(v.accountBar(), toolbar, v.auto.content, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), alerts, widget.NewSeparator(), statusRow)
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }

@@ -114,6 +114,7 @@ type JournalView struct {
 	statsGen  int
 
 	greeks *greekTab
+	audit  *auditTab // the desk's automated orders (audit.go)
 
 	tabs    *container.AppTabs
 	content fyne.CanvasObject
@@ -277,6 +278,7 @@ func (v *JournalView) build() {
 		container.NewTabItem("Lessons", lessonsTab),
 		container.NewTabItem("Stats", statsTab),
 		container.NewTabItem("P&L by Greek", v.buildGreekTab()),
+		container.NewTabItem("Automation audit", v.buildAuditTab()),
 	)
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(v.importBtn, v.importSkip),
 		container.NewVBox(v.banner, v.importNote, v.skippedBox))
@@ -409,6 +411,7 @@ func (v *JournalView) applyFilter() {
 	v.reloadList()
 	v.loadStats()
 	v.loadGreekPnL()
+	v.loadAudit()
 }
 
 func (v *JournalView) showBanner() {

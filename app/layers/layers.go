@@ -75,6 +75,9 @@ type LayerEditor struct {
 	moveBtn                                *widget.Button
 	moveNote                               *widget.Label
 
+	tac  *tacticalBox // the selected layer's tactical counter-trades (tactical.go)
+	tabs *container.AppTabs
+
 	deleteChoice *widget.Select // the open delete dialog's "move to" choice, for tests
 	deleteDialog dialog.Dialog
 
@@ -219,7 +222,10 @@ func (v *LayerEditor) build() {
 
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
-	right := container.NewBorder(formBox, nil, nil, nil, positions)
+	v.tac = v.newTacticalBox()
+	v.tabs = container.NewAppTabs(container.NewTabItem("Positions", positions),
+		container.NewTabItem("Tactical counter-trades", container.NewVScroll(v.tac.content)))
+	right := container.NewBorder(formBox, nil, nil, nil, v.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.24
 	v.content = container.NewBorder(nil, v.status, nil, nil, split)
@@ -330,6 +336,7 @@ func (v *LayerEditor) applyPositions(s *desk.Snapshot) {
 	if !s.Synced {
 		return
 	}
+	v.tac.refresh()
 	if v.bandWaiting && bookValued(s) {
 		if i := slices.IndexFunc(v.layers, func(l portfolio.Layer) bool { return l.Name == v.current }); i >= 0 {
 			v.showBand(v.layers[i])
@@ -498,6 +505,9 @@ func (v *LayerEditor) clearForm() {
 	v.deleteBtn.Disable()
 	v.planRoll.Disable()
 	ui.SetLabel(v.formTitle, "Select a layer, or make a new one", widget.MediumImportance)
+	if v.tac != nil {
+		v.tac.show("")
+	}
 }
 
 // edit fills the form with the layer called name (Unassigned: nothing to edit).
@@ -534,6 +544,7 @@ func (v *LayerEditor) edit(name string) {
 	}
 	ui.SetLabel(v.formTitle, "Layer "+l.Name, widget.MediumImportance)
 	v.showBand(l)
+	v.tac.show(l.Name)
 }
 
 // layerLimitText shows a limit for editing: "" for none.
