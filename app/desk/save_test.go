@@ -119,8 +119,17 @@ func TestFillsAreJournaledOnceTheJournalWorksAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Close()
-	if _, err := lock.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
+	// The desk writes now and then (samples, its own settings): take the lock between two
+	// of its writes, as another process would.
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		_, err := lock.ExecContext(context.Background(), "BEGIN EXCLUSIVE")
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if _, err := b.Place(context.Background(), brokers.Order{Legs: []brokers.Leg{{Symbol: "SPY", Ratio: 1}},
 		Quantity: 10, Type: brokers.Market, TIF: brokers.Day}); err != nil {
