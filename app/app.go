@@ -19,6 +19,7 @@ import (
 	"github.com/keel-desk/keel/app/calculator"
 	"github.com/keel-desk/keel/app/charts"
 	"github.com/keel-desk/keel/app/checklist"
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/deskview"
 	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/lab"
@@ -118,7 +119,7 @@ func Run(a fyne.App, dbPath string) {
 				fmt.Fprintln(os.Stderr, "keel: daily backup:", err)
 			}
 		}()
-		if _, err := journal.SeedSampleHistory(context.Background(), env.Journal); err != nil {
+		if _, err := desk.SeedSampleHistory(context.Background(), env.Journal); err != nil {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 		}
 	}

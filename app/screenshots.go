@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/keel-desk/keel/app/desk"
-	"github.com/keel-desk/keel/app/journal"
 	"github.com/keel-desk/keel/app/lab"
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/data"
@@ -48,7 +47,7 @@ func Screenshots(dir string) error {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	defer j.Close()
-	if _, err := journal.SeedSampleHistory(context.Background(), j); err != nil {
+	if _, err := desk.SeedSampleHistory(context.Background(), j); err != nil {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	// The desk runs a new paper account with the demo book on a market that moves only when

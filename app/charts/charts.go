@@ -430,11 +430,12 @@ func (v *ChartsView) change(edit func(*chartsSettings), reload, greeks, profile 
 	}
 }
 
-// save stores the settings in the journal off the UI goroutine. One writer at a time
-// stores the newest settings, so a quick run of changes cannot land out of order.
+// save stores the settings in the journal, through the desk, off the UI goroutine. One
+// writer at a time stores the newest settings, so a quick run of changes cannot land out
+// of order.
 func (v *ChartsView) save(s chartsSettings) {
-	j := v.env.Journal
-	if j == nil {
+	d := v.d
+	if d == nil {
 		return
 	}
 	raw, err := json.Marshal(s)
@@ -462,7 +463,7 @@ func (v *ChartsView) save(s chartsSettings) {
 			}
 			v.mu.Unlock()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err := j.SetSetting(ctx, chartsSettingKey, raw)
+			err := d.SaveWindowChoices(ctx, chartsSettingKey, raw)
 			cancel()
 			if err != nil {
 				v.apply(func() { v.setStatus("Could not save the chart settings: " + err.Error()) })

@@ -73,7 +73,7 @@ type ChecklistResult struct {
 	Run    hedge.Run
 	Orders []ChecklistOrder
 	Notes  []string // layers the hedge steps treat specially, and why
-	Sizes  []LayerSizeAlert
+	Sizes  []hedge.SizeAlert
 	NetLiq float64
 	Units  string // what the deltas are in ("SPY shares, beta-weighted")
 }

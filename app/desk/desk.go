@@ -11,6 +11,7 @@ import (
 
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 )
@@ -91,9 +92,9 @@ type state struct {
 	assigned      map[string]string // position symbol → layer name
 	lastSample    time.Time
 	limits        portfolio.Limits
-	benchmark     string           // the symbol the book is weighed to; "" is Benchmark
-	sizeAlerts    []LayerSizeAlert // the size monitor's, from WatchLayerSizes
-	quoteWaiting  time.Time        // wall time the oldest quote not yet published arrived
+	benchmark     string            // the symbol the book is weighed to; "" is Benchmark
+	sizeAlerts    []hedge.SizeAlert // the size monitor's, from WatchLayerSizes
+	quoteWaiting  time.Time         // wall time the oldest quote not yet published arrived
 }
 
 // Start connects to the broker, loads the account, positions and orders, subscribes to

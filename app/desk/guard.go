@@ -215,13 +215,6 @@ func (s *Service) PlaceWithOverride(ctx context.Context, o brokers.Order, reason
 	return s.place(ctx, o, &hedge.Override{Reason: reason})
 }
 
-// LayerSizeAlert is the size monitor's alert for one layer: contracts growing while the
-// layer's call/put imbalance persists.
-type LayerSizeAlert struct {
-	Layer string
-	hedge.SizeAlert
-}
-
 // SizeWindow is how far back the size monitor looks.
 const SizeWindow = 30 * 24 * time.Hour
 
@@ -287,7 +280,7 @@ func (s *Service) WatchLayerSizes(ctx context.Context) {
 const AlertLayerSize portfolio.AlertKind = "layer size growing while imbalanced"
 
 // sizeAlerts are the size monitor's alerts as snapshot alerts.
-func sizeAlerts(in []LayerSizeAlert) []portfolio.Alert {
+func sizeAlerts(in []hedge.SizeAlert) []portfolio.Alert {
 	out := make([]portfolio.Alert, 0, len(in))
 	for _, a := range in {
 		out = append(out, portfolio.Alert{Kind: AlertLayerSize, Layer: a.Layer, Value: a.End, Limit: a.Start,
@@ -297,8 +290,9 @@ func sizeAlerts(in []LayerSizeAlert) []portfolio.Alert {
 }
 
 // SizeAlerts runs the size monitor on every layer's samples of the last SizeWindow before
-// now: an alert when a layer's contract count grew while its imbalance persisted.
-func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]LayerSizeAlert, error) {
+// now: an alert (the monitor's, with its layer named) when a layer's contract count grew
+// while its call/put imbalance persisted.
+func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]hedge.SizeAlert, error) {
 	j := s.cfg.Journal
 	if j == nil {
 		return nil, nil
@@ -307,7 +301,7 @@ func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]LayerSizeAle
 	if err != nil {
 		return nil, err
 	}
-	var out []LayerSizeAlert
+	var out []hedge.SizeAlert
 	for _, l := range layers {
 		rows, err := j.LayerSizes(ctx, s.Book(), l.Name, now.Add(-SizeWindow))
 		if err != nil {
@@ -323,7 +317,8 @@ func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]LayerSizeAle
 			return nil, fmt.Errorf("size monitor, %s: %w", l.Name, err)
 		}
 		if a.Alert {
-			out = append(out, LayerSizeAlert{Layer: l.Name, SizeAlert: a})
+			a.Layer = l.Name
+			out = append(out, a)
 		}
 	}
 	return out, nil

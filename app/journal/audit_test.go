@@ -22,7 +22,7 @@ func TestJournalShowsAuditLog(t *testing.T) {
 		Inputs: `{"price":6012.25}`, Legs: `[{"symbol":"MESZ6","side":"sell","quantity":1}]`}); err != nil {
 		t.Fatal(err)
 	}
-	v := NewJournalView(dt.Journal, nil)
+	v := NewJournalView(dt.Journal, dt.Desk, "", nil)
 	onUI(v, func() {
 		w := test.NewTempWindow(t, v.Content())
 		w.Resize(fyne.NewSize(1360, 820))

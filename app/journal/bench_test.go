@@ -77,7 +77,7 @@ func BenchmarkJournalWindowOpen50k(b *testing.B) {
 	}
 	defer j.Close()
 	for b.Loop() {
-		v := NewJournalView(j, nil)
+		v := NewJournalView(j, nil, "", nil)
 		w := test.NewWindow(v.Content())
 		w.Resize(fyne.NewSize(1360, 820))
 		v.Wait()

@@ -141,7 +141,10 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 		}
 		id := d.ID
 		v.Background(func() func() {
-			err := v.j.SetTags(v.ctx, id, parsed)
+			err := v.writable()
+			if err == nil {
+				err = v.w.SaveTags(v.ctx, id, parsed)
+			}
 			return func() {
 				if err != nil {
 					tagNote.SetText("Tags not saved: " + err.Error())
@@ -170,7 +173,10 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 		}
 		id := d.ID
 		v.Background(func() func() {
-			_, err := v.j.AddLesson(v.ctx, data.Lesson{TradeID: id, Text: text})
+			err := v.writable()
+			if err == nil {
+				_, err = v.w.AddLesson(v.ctx, data.Lesson{TradeID: id, Text: text})
+			}
 			return func() {
 				if err != nil {
 					addNote.SetText("Lesson not saved: " + err.Error())
@@ -203,7 +209,10 @@ func (v *JournalView) lessonEditor(tradeID int64, l data.Lesson) fyne.CanvasObje
 			return
 		}
 		v.Background(func() func() {
-			err := v.j.UpdateLesson(v.ctx, l.ID, t)
+			err := v.writable()
+			if err == nil {
+				err = v.w.EditLesson(v.ctx, l.ID, t)
+			}
 			return func() {
 				if err != nil {
 					msg.SetText("Not saved: " + err.Error())
@@ -223,7 +232,10 @@ func (v *JournalView) lessonEditor(tradeID int64, l data.Lesson) fyne.CanvasObje
 	})
 	del := widget.NewButton("Delete", func() {
 		v.Background(func() func() {
-			err := v.j.DeleteLesson(v.ctx, l.ID)
+			err := v.writable()
+			if err == nil {
+				err = v.w.DeleteLesson(v.ctx, l.ID)
+			}
 			return func() {
 				if err != nil {
 					msg.SetText("Not deleted: " + err.Error())

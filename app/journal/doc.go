@@ -2,5 +2,5 @@
 // settlements, tags and lessons, the stats, P&L by Greek per day, and the import of broker
 // statements (all-or-nothing per file, with a reconciliation line). Every query runs off the
 // UI goroutine. Money is shown with ui.USD: true minus sign, thousands grouped, two decimals.
-// SeedSampleHistory imports the sample history into a journal that has no trades yet.
+// The window only reads the journal: tags, lessons and imports are desk commands (Writer).
 package journal

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -68,9 +69,12 @@ var tradeColumns = []tradeColumn{
 // review and the stats. Every query runs off the UI goroutine; results are applied with
 // fyne.Do.
 type JournalView struct {
-	j   *data.Journal
+	j   *data.Journal // read only: every write is a desk command through w
+	w   Writer        // nil when the desk is not running; whyNoWriter says why
 	win fyne.Window
-	ctx context.Context
+
+	whyNoWriter string
+	ctx         context.Context
 
 	ui.Work
 
@@ -120,12 +124,23 @@ type JournalView struct {
 	content fyne.CanvasObject
 }
 
-// NewJournalView builds the journal window's content over j and starts loading it: on a
-// journal with no accounts it first imports the sample history into the paper account.
-// win is the window dialogs open over (nil when rendered headlessly).
-func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
-	v := &JournalView{j: j, win: win, ctx: context.Background(), pages: map[int][]data.TradeSummary{},
-		loading: map[int]bool{}}
+// Writer is what the journal window changes in the journal: the desk's commands for tags,
+// lessons and imported statements (desk.Service has them). The window never writes the
+// journal itself.
+type Writer interface {
+	SaveTags(ctx context.Context, tradeID int64, tags []data.Tag) error
+	AddLesson(ctx context.Context, l data.Lesson) (int64, error)
+	EditLesson(ctx context.Context, id int64, text string) error
+	DeleteLesson(ctx context.Context, id int64) error
+	ImportStatement(ctx context.Context, acct data.AccountRef, st *statement.Statement) (data.ImportResult, error)
+}
+
+// NewJournalView builds the journal window's content over j (read only) and starts loading
+// it. w makes the changes (tags, lessons, imports); with w nil they are refused and say
+// whyNoWriter. win is the window dialogs open over (nil when rendered headlessly).
+func NewJournalView(j *data.Journal, w Writer, whyNoWriter string, win fyne.Window) *JournalView {
+	v := &JournalView{j: j, w: w, whyNoWriter: whyNoWriter, win: win, ctx: context.Background(),
+		pages: map[int][]data.TradeSummary{}, loading: map[int]bool{}}
 	v.build()
 	v.Failed = func(err error) {
 		v.importBtn.Enable()
@@ -133,13 +148,9 @@ func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
 		v.importNote.SetText("Stopped: " + err.Error())
 	}
 	v.Background(func() func() {
-		_, seedErr := SeedSampleHistory(v.ctx, j)
 		accts, err := j.Accounts(v.ctx)
 		tags, tagErr := j.Tags(v.ctx)
 		return func() {
-			if seedErr != nil {
-				v.importNote.SetText(seedErr.Error())
-			}
 			if err != nil {
 				v.filterNote.SetText("Could not read the accounts: " + err.Error())
 			}
@@ -152,6 +163,18 @@ func NewJournalView(j *data.Journal, win fyne.Window) *JournalView {
 		}
 	})
 	return v
+}
+
+// writable says why the window cannot change the journal, or nil when it can.
+func (v *JournalView) writable() error {
+	if v.w != nil {
+		return nil
+	}
+	why := "the desk is not running"
+	if v.whyNoWriter != "" {
+		why += " (" + v.whyNoWriter + ")"
+	}
+	return errors.New(why + "; tags, lessons and imports go through it")
 }
 
 // Content is the window's content. It has a Settle method that waits for the queries in
@@ -661,7 +684,10 @@ func (v *JournalView) ImportFile(path string) {
 		var res data.ImportResult
 		st, err := statement.ParseFileWith(path, opts)
 		if err == nil {
-			res, err = v.j.Import(v.ctx, ref, st)
+			err = v.writable()
+		}
+		if err == nil {
+			res, err = v.w.ImportStatement(v.ctx, ref, st)
 		}
 		var accts []data.Account
 		if err == nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/keel-desk/keel/data/statement"
 	"github.com/keel-desk/keel/engine/instrument"
 
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
 )
@@ -45,7 +46,11 @@ func newTestView(t *testing.T) (*JournalView, string, fyne.Window) {
 	path := filepath.Join(t.TempDir(), "keel.db")
 	j := openTestJournal(t, path)
 	t.Cleanup(func() { j.Close() })
-	v := NewJournalView(j, nil)
+	if _, err := desk.SeedSampleHistory(context.Background(), j); err != nil {
+		t.Fatal(err)
+	}
+	jw := &journalWriter{j: j}
+	v := NewJournalView(j, jw, "", nil)
 	var w fyne.Window
 	onUI(v, func() {
 		w = test.NewTempWindow(t, v.Content())
@@ -67,7 +72,7 @@ func sampleTotals(t *testing.T) data.Totals {
 	t.Helper()
 	j := openTestJournal(t, filepath.Join(t.TempDir(), "ref.db"))
 	defer j.Close()
-	if ok, err := SeedSampleHistory(context.Background(), j); err != nil || !ok {
+	if ok, err := desk.SeedSampleHistory(context.Background(), j); err != nil || !ok {
 		t.Fatalf("seed: %v %v", ok, err)
 	}
 	list, err := j.ListTrades(context.Background(), data.Filter{}, data.Page{})
@@ -115,7 +120,7 @@ func TestRealAccountNeverGetsSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := SeedSampleHistory(ctx, j); err != nil || ok {
+	if ok, err := desk.SeedSampleHistory(ctx, j); err != nil || ok {
 		t.Fatalf("seeded a journal that already has a real account: %v %v", ok, err)
 	}
 	accts, _ := j.Accounts(ctx)
@@ -374,6 +379,9 @@ func TestImportFromWindow(t *testing.T) {
 	}
 	if len(v.accounts) != 2 {
 		t.Fatalf("accounts after import: %+v", v.accounts)
+	}
+	if calls := v.w.(*journalWriter).calls; calls != 2 {
+		t.Fatalf("the window imported %d times through the desk, want 2 (the bad file never reaches it)", calls)
 	}
 }
 

@@ -18,7 +18,15 @@ func buildJournal(env ui.Env) fyne.CanvasObject {
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	return NewJournalView(env.Journal, env.Window).Content()
+	// Tags, lessons and imports are desk commands; without a desk the window only reads.
+	var w Writer
+	why := ""
+	if env.Desk != nil {
+		w = env.Desk
+	} else if env.DeskErr != nil {
+		why = env.DeskErr.Error()
+	}
+	return NewJournalView(env.Journal, w, why, env.Window).Content()
 }
 
 // Window is the trade journal window.

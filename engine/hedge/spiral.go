@@ -334,8 +334,10 @@ type SizeMonitor struct {
 }
 
 // SizeAlert is the monitor's answer: the imbalanced run from From to To, with the
-// contract counts at its start and end.
+// contract counts at its start and end. Layer names the layer the samples were of; Check
+// leaves it empty for its caller (the desk) to fill, which then passes the alert on as it is.
 type SizeAlert struct {
+	Layer      string
 	Alert      bool
 	From, To   time.Time
 	Start, End float64

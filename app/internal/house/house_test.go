@@ -49,7 +49,9 @@ func deps(t *testing.T, all bool, patterns ...string) map[string][]string {
 	return out
 }
 
-func TestHouseRules(t *testing.T) {
+// windowPackages lists the window packages: every package under app/ but the root, the
+// desk service, the command line, ui and internal.
+func windowPackages(t *testing.T) map[string]bool {
 	windows := map[string]bool{}
 	for _, p := range listed(t, "{{.ImportPath}}", "./app/...") {
 		rel := strings.TrimPrefix(p, module+"/app")
@@ -60,6 +62,11 @@ func TestHouseRules(t *testing.T) {
 			windows[p] = true
 		}
 	}
+	return windows
+}
+
+func TestHouseRules(t *testing.T) {
+	windows := windowPackages(t)
 	if len(windows) == 0 {
 		t.Fatal("no window packages under app/")
 	}
