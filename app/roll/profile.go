@@ -100,10 +100,10 @@ func rollChartSpec(rp desk.RollProfile, c roll.Candidate) (widgets.ProfileChartS
 
 // profileWords says what the curves are, under the chart.
 func profileWords(rp desk.RollProfile, c roll.Candidate) string {
-	txt := fmt.Sprintf("P&L of layer %s in dollars as %s moves ±10%%: dashed today, solid after roll #%d done at mid (net %s $ at mid, %s $ at natural). T+0 is now; ",
-		rp.Layer, rp.Against, c.Rank, ui.SignedNum(c.NetMid, 2), ui.SignedNum(c.NetNatural, 2))
+	txt := fmt.Sprintf("Dashed today, solid after roll #%d done at mid (net %s $ at mid, %s $ at natural), %s ±10%%. ",
+		c.Rank, ui.SignedNum(c.NetMid, 2), ui.SignedNum(c.NetNatural, 2), rp.Against)
 	if rp.Expiry.IsZero() {
-		return txt + "the layer holds no open option, so there is no expiry curve."
+		return txt + "No expiry curve: the layer holds no open option."
 	}
-	return txt + fmt.Sprintf("at expiry is %s, the layer's first expiry today, for both.", rp.Expiry.In(instrument.NewYork).Format("Mon Jan 2"))
+	return txt + fmt.Sprintf("Expiry curves on %s, the layer's first expiry today.", rp.Expiry.In(instrument.NewYork).Format("Mon Jan 2"))
 }

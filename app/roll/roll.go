@@ -97,7 +97,7 @@ func New(env ui.Env) *View {
 	v.profile.SetNote("Risk profile: select a roll")
 	v.profileNote = ui.Wrapped("", widget.LowImportance)
 	split := container.NewVSplit(v.table, container.NewBorder(nil, v.profileNote, nil, nil, v.profile))
-	split.Offset = 0.42
+	split.Offset = 0.38
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 	if v.desk == nil {
 		why := "the broker was not started"
@@ -111,8 +111,15 @@ func New(env ui.Env) *View {
 	return v
 }
 
-// Content is the window's content; it settles when the plan is shown.
-func (v *View) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, func() {}) }
+// Content is the window's content; it settles when the plan is shown and the selected
+// roll's risk profile drawn.
+func (v *View) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Settle, func() {}) }
+
+// Settle waits until the plans and the selected roll's profile are computed and drawn.
+func (v *View) Settle() {
+	v.Wait()
+	<-v.profile.Drawn()
+}
 
 func targetWords(t desk.RollTarget) string {
 	switch {
