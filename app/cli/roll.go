@@ -48,7 +48,14 @@ func RollCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer o.Close()
-	s := o.d.RollSettings() // the trader's (Settings → Roll planner) with the liquidity rules
+	// The trader's roll window, debit rule, weights and liquidity rules, as saved in Settings.
+	st, err := desk.LoadSettings(ctx, o.j)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v — using the defaults\n", name, err)
+	}
+	o.d.SetRollPlanner(st.Roll)
+	o.d.SetLiquidity(st.Liquidity)
+	s := o.d.RollSettings()
 	m, err := rollMarket(ctx, o.d, o.snap, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
