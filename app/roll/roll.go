@@ -207,6 +207,10 @@ func (v *View) show(i int) {
 	v.table.Refresh()
 	if len(p.Candidates) > 0 {
 		v.choose(0) // the best, ready to stage
+	} else {
+		v.profileSeq++ // a profile still being drawn for the plan before is not shown
+		v.profile.SetNote("Risk profile: no roll to draw for this position")
+		ui.SetLabel(v.profileNote, "", widget.LowImportance)
 	}
 }
 
