@@ -13,6 +13,10 @@ import (
 	"github.com/keel-desk/keel/engine/roll"
 )
 
+// rollProfiler remembers the American prices of the roll profiles apart from the shared
+// one the Charts window's profile uses, so that neither makes the other value them again.
+var rollProfiler portfolio.Profiler
+
 // rollProfileSpan is how far the roll's risk profile moves the underlying each way (10%).
 const rollProfileSpan = 0.10
 
@@ -203,10 +207,10 @@ func (s *Service) rollProfile(snap *Snapshot, quotes map[string]brokers.Quote, l
 	}
 	spec := portfolio.ProfileSpec{Moves: portfolio.Moves(rollProfileSpan, 101), Horizons: horizons,
 		Benchmark: rp.Benchmark, Workers: 2}
-	if rp.Before, err = portfolio.Profile(bb, include, spec); err != nil {
+	if rp.Before, err = rollProfiler.Profile(bb, include, spec); err != nil {
 		return RollProfile{}, fmt.Errorf("profile before the roll: %w", err)
 	}
-	if rp.After, err = portfolio.Profile(ab, include, spec); err != nil {
+	if rp.After, err = rollProfiler.Profile(ab, include, spec); err != nil {
 		return RollProfile{}, fmt.Errorf("profile after the roll: %w", err)
 	}
 	rp.Against, rp.Price, rp.Unit = rp.Before.Against, rp.Before.Price, "$"
