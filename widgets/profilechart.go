@@ -15,6 +15,11 @@ import (
 type ProfileCurve struct {
 	Name   string
 	Values []float64
+	// Line, when > 0, draws the curve in the style of curve Line−1 instead of its own
+	// place's, so two sets of curves (before and after a trade) can share colours.
+	Line int
+	// Dashed draws the curve dashed and thinner (the "before" of a comparison).
+	Dashed bool
 }
 
 // ProfileChartSpec says what a risk-profile chart draws: P&L curves (one per date) over X,
@@ -156,8 +161,15 @@ func RenderProfileChart(spec ProfileChartSpec, width, height int, colors ChartCo
 		for _, v := range c.Values {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
-		line := st.line(i) // today's curve in the foreground colour, the later ones in the theme's
+		style := i
+		if c.Line > 0 {
+			style = c.Line - 1
+		}
+		line := st.line(style) // today's curve in the foreground colour, the later ones in the theme's
 		line.StrokeDashArray = nil
+		if c.Dashed {
+			line.StrokeDashArray, line.StrokeWidth = []float64{7, 4}, 1.5
+		}
 		curveStyle[c.Name] = line
 		series = append(series, chart.ContinuousSeries{Name: c.Name, XValues: spec.X, YValues: c.Values,
 			Style: line, YAxis: chart.YAxisSecondary})

@@ -129,3 +129,36 @@ func TestProfileChartWidgetDarkTheme(t *testing.T) {
 		t.Fatalf("note %q", c.Note())
 	}
 }
+
+// A curve with Line draws in the style of that place, not its own: a "before" curve and an
+// "after" curve share a colour, told apart by Dashed.
+func TestProfileCurveLineAndDashed(t *testing.T) {
+	spec := strangleSpec()
+	spec.Overlay = ProfileCurve{}
+	half := make([]float64, len(spec.X))
+	for i, v := range spec.Curves[0].Values {
+		half[i] = v / 2
+	}
+	for _, tc := range []struct {
+		name     string
+		second   ProfileCurve
+		wantLine bool // the first line colour is drawn
+	}{
+		{"own place", ProfileCurve{Name: "after", Values: half}, true},
+		{"first curve's style, dashed", ProfileCurve{Name: "after", Values: half, Line: 1, Dashed: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := spec
+			s.Curves = []ProfileCurve{spec.Curves[0], tc.second}
+			s.Curves[0].Dashed = true
+			img, err := RenderProfileChart(s, 800, 400, lineColors)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nonBlank(t, img, 800, 400, 4)
+			if got := hasColor(img, lineColors.Lines[0]); got != tc.wantLine {
+				t.Errorf("first line colour drawn: %v, want %v", got, tc.wantLine)
+			}
+		})
+	}
+}

@@ -20,7 +20,8 @@ import (
 // (no target) every short option of the book, on the paper account kept in the journal as
 // the desk values it (observed with its clock stopped; nothing is written or sent). The
 // chains are each held option's underlying at its own expiry and every expiry in the roll
-// window. Exit status: 0 printed, 2 bad usage, an unknown position or layer, or an error.
+// window the trader set in Settings → Roll planner (with their weights and debit rule).
+// Exit status: 0 printed, 2 bad usage, an unknown position or layer, or an error.
 func RollCommand(args []string, stdout, stderr io.Writer) int {
 	const name = "keel roll"
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -47,11 +48,14 @@ func RollCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer o.Close()
-	s := roll.DefaultSettings()
-	s.RollByDays = rollByDays(o.snap.Limits.WarnDTE)
-	if s.MaxDays <= s.RollByDays {
-		s.MaxDays = s.RollByDays + 53
+	// The trader's roll window, debit rule, weights and liquidity rules, as saved in Settings.
+	st, err := desk.LoadSettings(ctx, o.j)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v — using the defaults\n", name, err)
 	}
+	o.d.SetRollPlanner(st.Roll)
+	o.d.SetLiquidity(st.Liquidity)
+	s := o.d.RollSettings()
 	m, err := rollMarket(ctx, o.d, o.snap, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

@@ -60,7 +60,8 @@ type Service struct {
 	layersStale atomic.Bool // the journal's layers must be read again
 	// checklistSettings are the checklist's settings once read or saved (ChecklistSettings).
 	checklistSettings atomic.Pointer[ChecklistSettings]
-	liquidity         atomic.Pointer[LiquiditySettings] // the pre-trade liquidity rules (SetLiquidity)
+	liquidity         atomic.Pointer[LiquiditySettings]   // the pre-trade liquidity rules (SetLiquidity)
+	rollPlanner       atomic.Pointer[RollPlannerSettings] // the roll planner's window and weights (SetRollPlanner)
 	subMu             sync.Mutex
 	subs              map[int]chan *Snapshot
 	nextID            int

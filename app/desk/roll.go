@@ -20,12 +20,49 @@ type RollTarget struct {
 	Layer    string
 }
 
-// RollSettings are the roll planner's rules with the desk's liquidity rules.
+// RollSettings are the roll planner's rules: the trader's window, debit rule and weights
+// (Settings → Roll planner) with the desk's liquidity rules.
 func (s *Service) RollSettings() roll.Settings {
 	rs := roll.DefaultSettings()
+	rp := DefaultRollPlannerSettings()
+	if p := s.rollPlanner.Load(); p != nil {
+		rp = *p
+	}
+	rp.applyTo(&rs)
 	rs.Liquidity = s.LiquiditySettings().Rules
 	return rs
 }
+
+// RollPlannerSettings are the roll planner's settings the trader edits: new legs expire
+// more than RollByDays and at most MaxDays calendar days out; AllowDebit lists rolls that
+// cost a debit at mid; Weights score the candidates (see engine/roll).
+type RollPlannerSettings struct {
+	RollByDays float64      `json:"roll_by_days"`
+	MaxDays    float64      `json:"max_days"`
+	AllowDebit bool         `json:"allow_debit"`
+	Weights    roll.Weights `json:"weights"`
+}
+
+// DefaultRollPlannerSettings are the planner's defaults: roll or close by 7 days (the
+// guide's), at most 60, credit only, engine/roll's weights.
+func DefaultRollPlannerSettings() RollPlannerSettings {
+	d := roll.DefaultSettings()
+	return RollPlannerSettings{RollByDays: d.RollByDays, MaxDays: d.MaxDays, AllowDebit: d.AllowDebit, Weights: d.Weights}
+}
+
+func (r RollPlannerSettings) applyTo(rs *roll.Settings) {
+	rs.RollByDays, rs.MaxDays, rs.AllowDebit, rs.Weights = r.RollByDays, r.MaxDays, r.AllowDebit, r.Weights
+}
+
+// Validate says what is wrong with r, as the planner checks it.
+func (r RollPlannerSettings) Validate() error {
+	rs := roll.DefaultSettings()
+	r.applyTo(&rs)
+	return rs.Validate()
+}
+
+// SetRollPlanner makes r the roll planner's settings from the next plan on.
+func (s *Service) SetRollPlanner(r RollPlannerSettings) { s.rollPlanner.Store(&r) }
 
 // PlanRolls plans the rolls of target on the latest snapshot: the chains of every
 // underlying of the same product (for futures options, every futures month of the root the

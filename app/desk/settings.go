@@ -35,13 +35,16 @@ type Settings struct {
 	Commissions paper.Commissions  `json:"commissions"`
 	// Liquidity is the liquidity checklist every order passes (thresholds, warn or block).
 	Liquidity LiquiditySettings `json:"liquidity"`
+	// Roll is the roll planner's window, debit rule and weights.
+	Roll RollPlannerSettings `json:"roll"`
 }
 
 // DefaultSettings are Keel's defaults: SPY, the registry's betas, the delta-hedging
 // guide's limits and typical US retail commissions.
 func DefaultSettings() Settings {
 	s := Settings{Benchmark: "SPY", Betas: map[string]float64{}, Limits: portfolio.DefaultLimits(),
-		Commissions: paper.DefaultCommissions(), Liquidity: DefaultLiquiditySettings()}
+		Commissions: paper.DefaultCommissions(), Liquidity: DefaultLiquiditySettings(),
+		Roll: DefaultRollPlannerSettings()}
 	for _, t := range BetaTickers() {
 		s.Betas[t] = instrument.DefaultStocks()[t].Beta
 	}
@@ -122,6 +125,9 @@ func (s Settings) Validate() error {
 	if err := s.Liquidity.Rules.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := s.Roll.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -167,6 +173,7 @@ func (s Settings) Apply(d *Service) {
 	d.SetRiskLimits(s.Limits)
 	d.SetBenchmark(s.Benchmark)
 	d.SetLiquidity(s.Liquidity)
+	d.SetRollPlanner(s.Roll)
 }
 
 // ApplySettings checks st, writes it to the journal and applies it: the betas, limits and

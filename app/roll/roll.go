@@ -17,6 +17,7 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/liquidity"
 	"github.com/keel-desk/keel/engine/roll"
+	"github.com/keel-desk/keel/widgets"
 )
 
 // planLimit bounds one planning run (it fetches a chain per expiry in the window).
@@ -33,6 +34,11 @@ type View struct {
 	plan                       *widget.Select
 	table                      *widget.Table
 	stage                      *widget.Button
+
+	profile     *widgets.ProfileChart // the selected roll's risk profile
+	profileNote *widget.Label
+	profileSeq  int              // the latest profile asked for (UI goroutine)
+	shown       desk.RollProfile // the profile drawn
 
 	plans    []roll.Plan
 	cur      int // the plan shown
@@ -87,7 +93,12 @@ func New(env ui.Env) *View {
 		v.before, v.status)
 	bottom := container.NewVBox(widget.NewSeparator(), v.why, container.NewBorder(nil, nil, v.stage, nil,
 		ui.Wrapped("The roll goes to the ticket as one order (close + open); nothing is sent until you confirm there.", widget.LowImportance)))
-	v.content = container.NewBorder(top, bottom, nil, nil, v.table)
+	v.profile = widgets.NewProfileChart(widgets.ProfileChartSpec{})
+	v.profile.SetNote("Risk profile: select a roll")
+	v.profileNote = ui.Wrapped("", widget.LowImportance)
+	split := container.NewVSplit(v.table, container.NewBorder(nil, v.profileNote, nil, nil, v.profile))
+	split.Offset = 0.38
+	v.content = container.NewBorder(top, bottom, nil, nil, split)
 	if v.desk == nil {
 		why := "the broker was not started"
 		if env.DeskErr != nil {
@@ -100,8 +111,15 @@ func New(env ui.Env) *View {
 	return v
 }
 
-// Content is the window's content; it settles when the plan is shown.
-func (v *View) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Wait, func() {}) }
+// Content is the window's content; it settles when the plan is shown and the selected
+// roll's risk profile drawn.
+func (v *View) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Settle, func() {}) }
+
+// Settle waits until the plans and the selected roll's profile are computed and drawn.
+func (v *View) Settle() {
+	v.Wait()
+	<-v.profile.Drawn()
+}
 
 func targetWords(t desk.RollTarget) string {
 	switch {
@@ -189,6 +207,10 @@ func (v *View) show(i int) {
 	v.table.Refresh()
 	if len(p.Candidates) > 0 {
 		v.choose(0) // the best, ready to stage
+	} else {
+		v.profileSeq++ // a profile still being drawn for the plan before is not shown
+		v.profile.SetNote("Risk profile: no roll to draw for this position")
+		ui.SetLabel(v.profileNote, "", widget.LowImportance)
 	}
 }
 
@@ -223,6 +245,7 @@ func (v *View) choose(i int) {
 	}
 	ui.SetLabel(v.why, txt, imp)
 	v.stage.Enable()
+	v.drawProfile(v.plans[v.cur], c)
 }
 
 // legsWords is a roll's legs in short words: "buy 1 ESH7 P6230 12/31 · sell 1 ESH7 P6370 12/18".
@@ -343,7 +366,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:     "roll",
 		Title:    "Keel — Roll planner",
-		Size:     fyne.NewSize(1280, 720),
+		Size:     fyne.NewSize(1280, 900),
 		Multiple: true,
 		Build:    func(env ui.Env) fyne.CanvasObject { return New(env).Content() },
 	}

@@ -85,6 +85,7 @@ type SettingsView struct {
 	comms     []*widget.Entry
 	commErrs  []*widget.Label
 	liq       *liquidityForm
+	roll      *rollForm
 	clockText *widget.Label
 	speed     *widget.Select
 	pause     *widget.Button
@@ -214,12 +215,15 @@ func (v *SettingsView) build() {
 		settingsTitle("Paper market clock"), clock,
 	)
 
-	var liq fyne.CanvasObject
+	var liq, rollSection fyne.CanvasObject
 	v.liq, liq = newLiquidityForm()
+	v.roll, rollSection = newRollForm()
 	right := container.NewVBox(
 		settingsTitle("Risk limits (0 switches a check off; the defaults are the delta-hedging guide's)"), limits,
 		widget.NewSeparator(),
 		settingsTitle("Liquidity checklist (the guide's defaults)"), liq,
+		widget.NewSeparator(),
+		settingsTitle("Roll planner"), rollSection,
 		widget.NewSeparator(),
 		settingsTitle("Commissions and fees (paper account)"), comms, commNote,
 	)
@@ -262,6 +266,7 @@ func (v *SettingsView) show(s desk.Settings) {
 		ui.SetLabel(v.commErrs[i], "", widget.DangerImportance)
 	}
 	v.liq.show(s.Liquidity)
+	v.roll.show(s.Roll)
 	v.showDerived()
 }
 
@@ -329,6 +334,9 @@ func (v *SettingsView) readForm() (desk.Settings, bool) {
 		*f.Field(&s.Commissions) = d
 	}
 	if !v.liq.read(&s.Liquidity) {
+		ok = false
+	}
+	if !v.roll.read(&s.Roll) {
 		ok = false
 	}
 	if ok {
