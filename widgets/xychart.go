@@ -29,7 +29,12 @@ type XYSpec struct {
 	XLabel, YLabel string
 	XMoney, YMoney bool
 	// Dots marks each point; without them the series are bare lines (histograms).
-	Dots   bool
+	Dots bool
+	// YFromZero starts the Y axis at 0 with whole-number ticks (counts), which also gives
+	// flat series a range.
+	YFromZero bool
+	// XWhole puts the X ticks on whole numbers only (days).
+	XWhole bool
 	Series []XYSeries
 }
 
@@ -101,6 +106,31 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		YAxis: chart.YAxis{Name: spec.YLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.YMoney, span(spec.Series, false)),
 			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle},
 		Series: series,
+	}
+	if spec.YFromZero || spec.XWhole {
+		xlo, xhi, yhi := math.Inf(1), math.Inf(-1), 0.0
+		for _, s := range spec.Series {
+			for j := range s.X {
+				xlo, xhi, yhi = math.Min(xlo, s.X[j]), math.Max(xhi, s.X[j]), math.Max(yhi, s.Y[j])
+			}
+		}
+		if spec.YFromZero {
+			if yhi <= 0 {
+				yhi = 1
+			}
+			step := math.Max(1, math.Ceil(1.1*yhi/6))
+			top := step * math.Ceil(1.1*yhi/step)
+			graph.YAxis.Range = &chart.ContinuousRange{Min: 0, Max: top}
+			for y := 0.0; y <= top; y += step {
+				graph.YAxis.Ticks = append(graph.YAxis.Ticks, chart.Tick{Value: y, Label: fmt.Sprintf("%.0f", y)})
+			}
+		}
+		if spec.XWhole {
+			step := math.Max(1, math.Ceil((xhi-xlo)/10))
+			for x := math.Ceil(xlo); x <= xhi; x += step {
+				graph.XAxis.Ticks = append(graph.XAxis.Ticks, chart.Tick{Value: x, Label: fmt.Sprintf("%.0f", x)})
+			}
+		}
 	}
 	font, err := defaultFont()
 	if err != nil {
