@@ -118,18 +118,11 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 			if yhi <= 0 {
 				yhi = 1
 			}
-			step := math.Max(1, math.Ceil(1.1*yhi/6))
-			top := step * math.Ceil(1.1*yhi/step)
-			graph.YAxis.Range = &chart.ContinuousRange{Min: 0, Max: top}
-			for y := 0.0; y <= top; y += step {
-				graph.YAxis.Ticks = append(graph.YAxis.Ticks, chart.Tick{Value: y, Label: fmt.Sprintf("%.0f", y)})
-			}
+			graph.YAxis.Ticks = wholeTicks(0, 1.1*yhi, 6, true)
+			graph.YAxis.Range = &chart.ContinuousRange{Min: 0, Max: graph.YAxis.Ticks[len(graph.YAxis.Ticks)-1].Value}
 		}
 		if spec.XWhole {
-			step := math.Max(1, math.Ceil((xhi-xlo)/10))
-			for x := math.Ceil(xlo); x <= xhi; x += step {
-				graph.XAxis.Ticks = append(graph.XAxis.Ticks, chart.Tick{Value: x, Label: fmt.Sprintf("%.0f", x)})
-			}
+			graph.XAxis.Ticks = wholeTicks(xlo, xhi, 10, false)
 		}
 	}
 	font, err := defaultFont()
@@ -272,3 +265,18 @@ func (c *XYChart) SetSpec(spec XYSpec) {
 
 // MinSize keeps the chart readable: 240×160.
 func (c *XYChart) MinSize() fyne.Size { return fyne.NewSize(240, 160) }
+
+// wholeTicks are ticks on whole numbers from lo (rounded up) by a whole step giving at most
+// about n of them; with cover the last tick reaches hi or beyond, else it stays within hi.
+func wholeTicks(lo, hi float64, n int, cover bool) []chart.Tick {
+	step := math.Max(1, math.Ceil((hi-lo)/float64(n)))
+	end := hi
+	if cover {
+		end = math.Ceil(lo) + step*math.Max(1, math.Ceil((hi-math.Ceil(lo))/step))
+	}
+	var ticks []chart.Tick
+	for x := math.Ceil(lo); x <= end+1e-9; x += step {
+		ticks = append(ticks, chart.Tick{Value: x, Label: fmt.Sprintf("%.0f", x)})
+	}
+	return ticks
+}
