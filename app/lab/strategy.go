@@ -43,11 +43,11 @@ type StrategyView struct {
 }
 
 var strategyColumns = []column{
-	{"Experiment", 160, false},
-	{"Variant", 232, false},
-	{"Most contracts", 115, true},
-	{"Max margin, $", 193, true},
-	{"Max drawdown, $", 145, true},
+	{"Experiment", 168, false},
+	{"Variant", 238, false},
+	{"Most contracts", 112, true},
+	{"Max margin, $", 180, true},
+	{"Max drawdown, $", 140, true},
 	{"P&L, $", 150, true},
 }
 
@@ -85,7 +85,7 @@ func NewStrategy(env ui.Env) *StrategyView {
 	right := container.NewVSplit(v.table, v.chart)
 	right.Offset = 0.4
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.2
+	split.Offset = 0.19
 	v.content = split
 	return v
 }
@@ -225,14 +225,18 @@ func shortVariant(s string) string {
 	return s
 }
 
-// chartSpec is the book's option contracts at each close, roll planner vs naive
-// rebalancing: the median over the seeds and the 10th and 90th percentiles.
+// chartSpec is the book's option contracts at each close, naive rebalancing vs the roll
+// planner: the median over the seeds and the 10th and 90th percentiles.
 func (v *StrategyView) chartSpec() widgets.XYSpec {
 	spec := widgets.XYSpec{Title: "Contracts over time, roll vs naive (median, 10th and 90th percentile over the seeds)",
 		XLabel: "trading day", YLabel: "option contracts in the book", Dots: true, YFromZero: true, XWhole: true}
 	if v.result == nil {
 		return spec
 	}
+	// The medians first, then the 10th and the 90th percentiles, each naive then roll, so
+	// the palette keeps the two medians apart and the roll planner is drawn over naive
+	// where they meet.
+	var naive, roll []widgets.XYSeries
 	for _, r := range v.result.Rows {
 		if r.Experiment != balanceExperiment {
 			continue
@@ -247,7 +251,16 @@ func (v *StrategyView) chartSpec() widgets.XYSpec {
 			lo.X, lo.Y = append(lo.X, x), append(lo.Y, d.P10)
 			hi.X, hi.Y = append(hi.X, x), append(hi.Y, d.P90)
 		}
-		spec.Series = append(spec.Series, med, lo, hi)
+		if name == "naive" {
+			naive = []widgets.XYSeries{med, lo, hi}
+		} else {
+			roll = []widgets.XYSeries{med, lo, hi}
+		}
+	}
+	if len(naive) == 3 && len(roll) == 3 {
+		for k := 0; k < 3; k++ {
+			spec.Series = append(spec.Series, naive[k], roll[k])
+		}
 	}
 	return spec
 }

@@ -51,8 +51,11 @@ func TestStrategyRun(t *testing.T) {
 				t.Errorf("%s: days %v, want 1 to 3", sr.Name, sr.X)
 			}
 		}
-		if !strings.HasPrefix(spec.Series[0].Name, "roll planner") || !strings.HasPrefix(spec.Series[3].Name, "naive") {
-			t.Errorf("series %q and %q, want roll planner then naive", spec.Series[0].Name, spec.Series[3].Name)
+		if spec.Series[0].Name != "naive median" || spec.Series[1].Name != "roll planner median" || spec.Series[5].Name != "roll planner 90th" {
+			t.Errorf("series %q, %q … %q, want naive then roll planner, medians first", spec.Series[0].Name, spec.Series[1].Name, spec.Series[5].Name)
+		}
+		if got, want := spec.Series[1].Y, r.Rows[0].ContractsByDay; got[2] != want[2].P50 {
+			t.Errorf("roll median on day 3 %v, want the result's %v", got[2], want[2].P50)
 		}
 		// The table shows the result's own quantiles.
 		naive := r.Rows[1]
