@@ -29,7 +29,12 @@ type XYSpec struct {
 	XLabel, YLabel string
 	XMoney, YMoney bool
 	// Dots marks each point; without them the series are bare lines (histograms).
-	Dots   bool
+	Dots bool
+	// YFromZero starts the Y axis at 0 with whole-number ticks (counts), which also gives
+	// flat series a range.
+	YFromZero bool
+	// XWhole puts the X ticks on whole numbers only (days).
+	XWhole bool
 	Series []XYSeries
 }
 
@@ -101,6 +106,24 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		YAxis: chart.YAxis{Name: spec.YLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.YMoney, span(spec.Series, false)),
 			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle},
 		Series: series,
+	}
+	if spec.YFromZero || spec.XWhole {
+		xlo, xhi, yhi := math.Inf(1), math.Inf(-1), 0.0
+		for _, s := range spec.Series {
+			for j := range s.X {
+				xlo, xhi, yhi = math.Min(xlo, s.X[j]), math.Max(xhi, s.X[j]), math.Max(yhi, s.Y[j])
+			}
+		}
+		if spec.YFromZero {
+			if yhi <= 0 {
+				yhi = 1
+			}
+			graph.YAxis.Ticks = wholeTicks(0, 1.1*yhi, 6, true)
+			graph.YAxis.Range = &chart.ContinuousRange{Min: 0, Max: graph.YAxis.Ticks[len(graph.YAxis.Ticks)-1].Value}
+		}
+		if spec.XWhole {
+			graph.XAxis.Ticks = wholeTicks(xlo, xhi, 10, false)
+		}
 	}
 	font, err := defaultFont()
 	if err != nil {
@@ -242,3 +265,18 @@ func (c *XYChart) SetSpec(spec XYSpec) {
 
 // MinSize keeps the chart readable: 240×160.
 func (c *XYChart) MinSize() fyne.Size { return fyne.NewSize(240, 160) }
+
+// wholeTicks are ticks on whole numbers from lo (rounded up) by a whole step giving at most
+// about n of them; with cover the last tick reaches hi or beyond, else it stays within hi.
+func wholeTicks(lo, hi float64, n int, cover bool) []chart.Tick {
+	step := math.Max(1, math.Ceil((hi-lo)/float64(n)))
+	end := hi
+	if cover {
+		end = math.Ceil(lo) + step*math.Max(1, math.Ceil((hi-math.Ceil(lo))/step))
+	}
+	var ticks []chart.Tick
+	for x := math.Ceil(lo); x <= end+1e-9; x += step {
+		ticks = append(ticks, chart.Tick{Value: x, Label: fmt.Sprintf("%.0f", x)})
+	}
+	return ticks
+}

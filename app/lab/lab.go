@@ -69,6 +69,10 @@ type View struct {
 	// selectWhenDone is the row Autorun selects when the run ends (−1: none).
 	selectWhenDone int
 
+	// Strategy is the Strategy tab; tabs holds it and the policies' tab.
+	Strategy *StrategyView
+	tabs     *container.AppTabs
+
 	content fyne.CanvasObject
 }
 
@@ -170,7 +174,10 @@ func New(env ui.Env) *View {
 	right.Offset = 0.42
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
-	v.content = ui.NewRoot(split, v.Settle, v.Cancel)
+	v.Strategy = NewStrategy(env)
+	v.tabs = container.NewAppTabs(container.NewTabItem("Hedging policies", split),
+		container.NewTabItem("Strategy", v.Strategy.Content()))
+	v.content = ui.NewRoot(v.tabs, v.Settle, func() { v.Cancel(); v.Strategy.Cancel() })
 	if autorun {
 		v.selectWhenDone = auto.Select
 		v.Run()
@@ -184,12 +191,16 @@ func labelled(e *widget.Entry, unit string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, l, e)
 }
 
-// Settle waits until the run started so far has been applied and both charts drawn.
+// Settle waits until the runs started so far have been applied and the charts drawn.
 func (v *View) Settle() {
 	v.Wait()
 	<-v.frontier.Drawn()
 	<-v.hist.Drawn()
+	v.Strategy.Settle()
 }
+
+// ShowStrategy brings the Strategy tab to the front.
+func (v *View) ShowStrategy() { v.tabs.SelectIndex(1) }
 
 // Content is the window content.
 func (v *View) Content() fyne.CanvasObject { return v.content }

@@ -171,11 +171,11 @@ func Replay(cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	on, err := pass(cfg, variant{tactical: true, rebalance: autopilot.RollPlanner, assign: true})
+	on, err := pass(context.Background(), cfg, variant{tactical: true, rebalance: autopilot.RollPlanner, assign: true})
 	if err != nil {
 		return Result{}, err
 	}
-	off, err := pass(cfg, variant{tactical: false, rebalance: autopilot.RollPlanner, assign: true})
+	off, err := pass(context.Background(), cfg, variant{tactical: false, rebalance: autopilot.RollPlanner, assign: true})
 	if err != nil {
 		return Result{}, err
 	}

@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -172,7 +173,7 @@ func BenchmarkReplay(b *testing.B) {
 // quantiles in order, the three experiments share the base run, rolls never grow the book
 // and naive rebalancing is never smaller than rolling.
 func TestStrategySmall(t *testing.T) {
-	res, err := Strategy(StrategyConfig{Seeds: 2, Days: 4})
+	res, err := Strategy(context.Background(), StrategyConfig{Seeds: 2, Days: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +227,7 @@ func TestQuantiles(t *testing.T) {
 // seed). go test -run - -bench Strategy -benchtime 1x ./brokers/paper/replay/
 func BenchmarkStrategy(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		res, err := Strategy(StrategyConfig{Seeds: 20, Days: 40})
+		res, err := Strategy(context.Background(), StrategyConfig{Seeds: 20, Days: 40})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -300,4 +301,38 @@ func TestReplayFromStoreWritesNothing(t *testing.T) {
 	if !bytes.Equal(a, c) {
 		t.Fatalf("the copy of seed 9's account (market seed saved with it) should replay as a new seed-9 demo book:\n%s\n%s", a, c)
 	}
+}
+
+// TestStrategyProgressAndCancel: progress counts every pass (seeds × the 4 distinct
+// variants) up to the total, and cancelling after the first pass stops the run with
+// context.Canceled long before the passes a full run makes.
+func TestStrategyProgressAndCancel(t *testing.T) {
+	t.Run("progress", func(t *testing.T) {
+		var calls []int
+		_, err := Strategy(context.Background(), StrategyConfig{Seeds: 1, Days: 2, Workers: 1,
+			Progress: func(done, total int) {
+				if total != 4 {
+					t.Errorf("total %d, want 4 passes", total)
+				}
+				calls = append(calls, done)
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(calls, []int{1, 2, 3, 4}) {
+			t.Fatalf("progress %v, want 1 to 4", calls)
+		}
+	})
+	t.Run("cancel", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		last := 0
+		_, err := Strategy(ctx, StrategyConfig{Seeds: 3, Days: 3, Workers: 1,
+			Progress: func(done, total int) { last = done; cancel() }})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("error %v, want context.Canceled", err)
+		}
+		if last != 1 {
+			t.Fatalf("%d passes finished after cancelling at the first, want 1", last)
+		}
+	})
 }

@@ -98,7 +98,7 @@ type replayer struct {
 	hedgeSym             string
 }
 
-func newReplayer(cfg Config, v variant) (*replayer, error) {
+func newReplayer(ctx context.Context, cfg Config, v variant) (*replayer, error) {
 	pc := paper.Config{Account: account, Seed: cfg.Seed, Start: cfg.Start, Manual: true, Store: cfg.store()}
 	b, err := paper.New(pc)
 	if err != nil {
@@ -107,7 +107,6 @@ func newReplayer(cfg Config, v variant) (*replayer, error) {
 	// The replay drives the market clock: a copied account saved with its clock stopped
 	// (`keel checklist` and `keel liquidity` observe it paused) must still move.
 	b.SetPaused(false)
-	ctx := context.Background()
 	if err := b.Connect(ctx); err != nil {
 		b.Close()
 		return nil, err
@@ -621,6 +620,9 @@ func (r *replayer) runDays(days int) error {
 	bookPeak := startNL
 	day := r.now()
 	for d := 0; d < days; d++ {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
 		if d > 0 {
 			day = nextOpen(day)
 		}
@@ -756,9 +758,9 @@ func (r *replayer) runDays(days int) error {
 	return nil
 }
 
-// pass runs cfg's days once with v.
-func pass(cfg Config, v variant) (run, error) {
-	r, err := newReplayer(cfg, v)
+// pass runs cfg's days once with v; a cancelled ctx stops it before the next day.
+func pass(ctx context.Context, cfg Config, v variant) (run, error) {
+	r, err := newReplayer(ctx, cfg, v)
 	if err != nil {
 		return run{}, err
 	}

@@ -2,11 +2,14 @@ package replay
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"os/signal"
 	"runtime"
 	"sort"
 	"sync"
@@ -24,6 +27,9 @@ type StrategyConfig struct {
 	Start time.Time
 	// Workers runs seeds in parallel; 0 means the number of CPUs.
 	Workers int
+	// Progress, when set, hears after each finished pass (one seed through one variant)
+	// how many of the total are done; it is called from the workers, one call at a time.
+	Progress func(done, total int)
 }
 
 // Quantiles summarise one figure over the seeds: the 10th, 50th and 90th percentiles
@@ -85,8 +91,10 @@ var experiments = []struct {
 }
 
 // Strategy runs the experiments: every seed through each distinct variant (the base run is
-// shared by the three experiments), then the quantiles over the seeds.
-func Strategy(cfg StrategyConfig) (StrategyResult, error) {
+// shared by the three experiments), then the quantiles over the seeds. Cancelling ctx stops
+// the run before the next pass and each pass before its next day; Strategy then returns
+// ctx's error.
+func Strategy(ctx context.Context, cfg StrategyConfig) (StrategyResult, error) {
 	if cfg.Start.IsZero() {
 		cfg.Start = DefaultStart
 	}
@@ -114,6 +122,7 @@ func Strategy(cfg StrategyConfig) (StrategyResult, error) {
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
+	done, total := 0, cfg.Seeds*len(variants)
 	for i := range runs {
 		runs[i] = make([]run, len(variants))
 	}
@@ -122,23 +131,40 @@ func Strategy(cfg StrategyConfig) (StrategyResult, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				out, err := pass(Config{Seed: uint64(j.seed + 1), Days: cfg.Days, Start: cfg.Start}, variants[j.v])
+				if ctx.Err() != nil {
+					continue // drain: the feeder stops too
+				}
+				out, err := pass(ctx, Config{Seed: uint64(j.seed + 1), Days: cfg.Days, Start: cfg.Start}, variants[j.v])
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
 				runs[j.seed][j.v] = out
+				if err == nil {
+					done++
+					if cfg.Progress != nil {
+						cfg.Progress(done, total)
+					}
+				}
 				mu.Unlock()
 			}
 		}()
 	}
+feed:
 	for s := 0; s < cfg.Seeds; s++ {
 		for v := range variants {
-			jobs <- job{s, v}
+			select {
+			case jobs <- job{s, v}:
+			case <-ctx.Done():
+				break feed
+			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return StrategyResult{}, fmt.Errorf("lab strategy: %w", err)
+	}
 	if firstErr != nil {
 		return StrategyResult{}, firstErr
 	}
@@ -329,7 +355,10 @@ func LabStrategyCommand(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	res, err := Strategy(StrategyConfig{Seeds: *seeds, Days: *days})
+	// Ctrl-C stops the run between days instead of killing it mid-write of the table.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := Strategy(ctx, StrategyConfig{Seeds: *seeds, Days: *days})
 	if err != nil {
 		fmt.Fprintf(stderr, "keel lab strategy: %v\n", err)
 		return 1
