@@ -123,7 +123,7 @@ type ChartsView struct {
 	toSave   string        // settings JSON waiting to be stored
 	saving   bool          // a goroutine is storing settings
 	stopOnce sync.Once
-	pending  sync.WaitGroup
+	pending  ui.Pending
 
 	// Owned by the loop goroutine.
 	history map[string][]data.GreekPoint // committed samples by scope ("" the book)
@@ -451,7 +451,7 @@ func (v *ChartsView) save(s chartsSettings) {
 	v.saving = true
 	v.pending.Add(1)
 	go func() {
-		defer v.pending.Done()
+		defer v.pending.Add(-1)
 		for {
 			v.mu.Lock()
 			raw := v.toSave
@@ -555,7 +555,7 @@ func (v *ChartsView) run(snaps <-chan *desk.Snapshot) {
 			lastProfile, snapProfile = now, false
 		}
 		for range served {
-			v.pending.Done()
+			v.pending.Add(-1)
 		}
 		if snapGreeks || snapProfile {
 			wait := redrawEvery

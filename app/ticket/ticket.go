@@ -47,37 +47,6 @@ const (
 	netCredit  = "credit"
 )
 
-// pendingWork counts background calls whose results are not yet applied; Wait blocks
-// until there are none. Unlike sync.WaitGroup it may be added to while someone waits.
-type pendingWork struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	n    int
-}
-
-func (p *pendingWork) add(d int) {
-	p.mu.Lock()
-	if p.cond == nil {
-		p.cond = sync.NewCond(&p.mu)
-	}
-	p.n += d
-	if p.n == 0 {
-		p.cond.Broadcast()
-	}
-	p.mu.Unlock()
-}
-
-func (p *pendingWork) wait() {
-	p.mu.Lock()
-	if p.cond == nil {
-		p.cond = sync.NewCond(&p.mu)
-	}
-	for p.n > 0 {
-		p.cond.Wait()
-	}
-	p.mu.Unlock()
-}
-
 // ticketLeg is one leg row of the ticket: what the trader chose, and the instrument it
 // resolved to.
 type ticketLeg struct {
@@ -109,7 +78,7 @@ type OrderTicket struct {
 	desk     *desk.Service
 	clientID string
 
-	work     pendingWork
+	work     ui.Pending
 	stopOnce sync.Once
 	stopped  chan struct{}
 	loopDone chan struct{} // closed when the refresh goroutine has ended
@@ -203,14 +172,14 @@ func (t *OrderTicket) Settle() {
 	// t.work) before this returns; later ones see the ticket stopped.
 	widgets.UIMu.Lock()
 	widgets.UIMu.Unlock() //nolint:staticcheck // an empty critical section on purpose
-	t.work.wait()
+	t.work.Wait()
 }
 
 // Stop stops the ticket's periodic refresh.
 func (t *OrderTicket) Stop() { t.stopOnce.Do(func() { close(t.stopped) }) }
 
 // Wait blocks until every background call started so far has been applied.
-func (t *OrderTicket) Wait() { t.work.wait() }
+func (t *OrderTicket) Wait() { t.work.Wait() }
 
 // onUI runs f the way the UI goroutine would, never while a result is being applied. For
 // tests.
@@ -223,9 +192,9 @@ func (t *OrderTicket) onUI(f func()) {
 // background runs call off the UI goroutine and applies the function it returns through
 // ui.Apply, the one bridge back onto the UI goroutine.
 func (t *OrderTicket) background(call func(ctx context.Context) func()) {
-	t.work.add(1)
+	t.work.Add(1)
 	run := func() {
-		defer t.work.add(-1)
+		defer t.work.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), brokerTimeout)
 		apply := call(ctx)
 		cancel()

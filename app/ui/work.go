@@ -56,7 +56,7 @@ type Work struct {
 	// Failed shows, on the UI goroutine, a panic of background work turned into an error;
 	// nil shows it in a dialog over the app's first window.
 	Failed   func(error)
-	pending  sync.WaitGroup
+	pending  Pending
 	stopOnce sync.Once
 	cancel   func()
 	done     chan struct{}
@@ -68,7 +68,7 @@ type Work struct {
 func (w *Work) Background(work func() func()) {
 	w.pending.Add(1)
 	go func() {
-		defer w.pending.Done()
+		defer w.pending.Add(-1)
 		var apply func()
 		if err := Recovered(func() { apply = work() }); err != nil {
 			Apply(func() { w.showFailure(err) })
@@ -110,6 +110,39 @@ func (w *Work) showFailure(err error) {
 
 // Wait blocks until the work started so far has been applied.
 func (w *Work) Wait() { w.pending.Wait() }
+
+// Pending counts work under way: Add(1) when it starts, Add(-1) when its result is applied,
+// Wait until none is left. Unlike a sync.WaitGroup, work may be added while another goroutine
+// waits (a snapshot callback on the UI goroutine starting work while a test or a screenshot
+// waits for the window to settle); Wait returns once the count is zero. The zero value is
+// ready to use.
+type Pending struct {
+	mu   sync.Mutex
+	idle *sync.Cond
+	n    int
+}
+
+// Add adds d (negative when work is done) to the count.
+func (p *Pending) Add(d int) {
+	p.mu.Lock()
+	p.n += d
+	if p.n == 0 && p.idle != nil {
+		p.idle.Broadcast()
+	}
+	p.mu.Unlock()
+}
+
+// Wait blocks until no work is counted.
+func (p *Pending) Wait() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.idle == nil {
+		p.idle = sync.NewCond(&p.mu)
+	}
+	for p.n > 0 {
+		p.idle.Wait()
+	}
+}
 
 // OnUI runs f as the UI goroutine would: never while a result is being applied.
 func (w *Work) OnUI(f func()) {
