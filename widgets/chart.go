@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2"
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // Series is one line of a time chart: a value (in the chart's unit) at each time.
@@ -154,15 +156,7 @@ func money(v interface{}) string {
 	if !ok {
 		return fmt.Sprint(v)
 	}
-	sign := ""
-	if f < 0 {
-		sign, f = "−", -f
-	}
-	s := fmt.Sprintf("%.0f", math.Round(f))
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + "$" + s
+	return format.USD(f, 0)
 }
 
 func drawColor(c color.Color) drawing.Color {

@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"math"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // GreekChartSpec says what a Greeks-over-time chart draws: one line per series (the book
@@ -689,10 +690,6 @@ func compact(v, step float64) string {
 	if v == 0 {
 		return "0"
 	}
-	sign := ""
-	if v < 0 {
-		sign, v = "−", -v
-	}
 	suffix := ""
 	if step >= 10000 {
 		v, step, suffix = v/1000, step/1000, "k"
@@ -701,15 +698,7 @@ func compact(v, step float64) string {
 	for d := step; dec < 4 && math.Abs(d-math.Round(d)) > 1e-9; d *= 10 {
 		dec++
 	}
-	s := fmt.Sprintf("%.*f", dec, v)
-	whole, frac, _ := strings.Cut(s, ".")
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	if frac != "" {
-		whole += "." + frac
-	}
-	return sign + whole + suffix
+	return format.Num(v, dec) + suffix
 }
 
 // timeSteps are the spacings a time axis may use.

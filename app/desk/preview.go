@@ -9,6 +9,8 @@ import (
 
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/portfolio"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // Preview is what the order ticket shows before sending: each leg's market, the order's net
@@ -157,4 +159,4 @@ func PriceWords(net decimal.Decimal) string {
 	return "even (0.00)"
 }
 
-func money(d decimal.Decimal) string { return "$" + d.StringFixed(2) }
+func money(d decimal.Decimal) string { return format.Money(d) }

@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"math"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // The one money and number formatter of every window: the engine's float figures (Num,
@@ -17,22 +17,11 @@ import (
 // commas.
 
 // NoValue is what a figure that cannot be shown (not finite, not known) prints.
-const NoValue = "—"
+const NoValue = format.NoValue
 
 // Num formats f with dp decimals and thousands separators: 1234.5 → "1,234.5" (dp 1),
 // −0.004 → "0.00" (dp 2).
-func Num(f float64, dp int) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return NoValue
-	}
-	s := strconv.FormatFloat(math.Abs(f), 'f', dp, 64)
-	neg := f < 0 && strings.Trim(s, "0.") != ""
-	s = GroupThousands(s)
-	if neg {
-		return "−" + s
-	}
-	return s
-}
+func Num(f float64, dp int) string { return format.Num(f, dp) }
 
 // SignedNum is num with a "+" in front of positive figures, for changes: "+12.0", "−3.5".
 func SignedNum(f float64, dp int) string {
@@ -44,16 +33,7 @@ func SignedNum(f float64, dp int) string {
 }
 
 // WholeUSD formats a float amount of money in whole dollars: "$1,234", "−$80".
-func WholeUSD(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return NoValue
-	}
-	s := Num(math.Abs(f), 0)
-	if f < 0 && s != "0" {
-		return "−$" + s
-	}
-	return "$" + s
-}
+func WholeUSD(f float64) string { return format.USD(f, 0) }
 
 // SignedUSD is wholeUSD with a "+" in front of positive amounts, for changes.
 func SignedUSD(f float64) string {
@@ -151,27 +131,7 @@ func SetHeaders(t *widget.Table, n int, col func(i int) (title string, width flo
 
 // USD formats money with a dollar sign, thousands separators and two decimals; negatives
 // carry a leading minus sign: "$1,234.50", "−$80.00".
-func USD(d decimal.Decimal) string {
-	d = d.Round(2)
-	sign := ""
-	if d.IsNegative() {
-		sign, d = "−", d.Neg()
-	}
-	return sign + "$" + GroupThousands(d.StringFixed(2))
-}
+func USD(d decimal.Decimal) string { return format.Money(d) }
 
 // GroupThousands puts commas into the integer part of a plain decimal string.
-func GroupThousands(s string) string {
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
-	return b.String()
-}
+func GroupThousands(s string) string { return format.Group(s) }

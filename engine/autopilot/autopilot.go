@@ -2,7 +2,6 @@ package autopilot
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 	"strings"
 	"time"
@@ -226,7 +225,7 @@ func (d *decider) now() time.Time { return d.in.Market.Now }
 // the first symbol.
 func (d *decider) id(kind automation.Kind, layer, symbol string) string {
 	k := strings.ReplaceAll(string(kind), " ", "")
-	return fmt.Sprintf("%s-%s-%s-%s", slug(layer), k, d.now().UTC().Format("20060102T150405"), strings.ReplaceAll(symbol, " ", ""))
+	return fmt.Sprintf("%s-%s-%s-%s", tactical.Slug(layer), k, d.now().UTC().Format("20060102T150405"), strings.ReplaceAll(symbol, " ", ""))
 }
 
 // send passes it through the gate: it reports whether it was allowed.
@@ -894,20 +893,4 @@ func (d *decider) hedge() error {
 		}
 	}
 	return nil
-}
-
-// slug is a layer name fit for a client order id (as engine/tactical's): lower-case
-// letters and digits, then 8 hex digits of the name's FNV-1a hash.
-func slug(s string) string {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	return fmt.Sprintf("%s-%08x", b.String(), h.Sum32())
 }

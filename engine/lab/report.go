@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // Point is one policy at one parameter value over all paths. Money is dollars for the
@@ -294,12 +296,8 @@ func legsWords(legs []LegResult) string {
 
 // money is dollars with a true minus sign and two decimals (four below a dollar).
 func money(x float64) string {
-	s := fmt.Sprintf("%.2f", math.Abs(x))
 	if math.Abs(x) < 1 {
-		s = fmt.Sprintf("%.4f", math.Abs(x))
+		return format.Num(x, 4)
 	}
-	if x < 0 && strings.Trim(s, "0.") != "" {
-		return "−" + s
-	}
-	return s
+	return format.Num(x, 2)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // Bias is the side a layer means to be on.
@@ -209,17 +211,7 @@ func (c BiasCheck) Words() string {
 }
 
 // fmtMoney writes a dollar amount with thousands separators and no cents: $12,345.
-func fmtMoney(v float64) string {
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	s := groupThousands(fmt.Sprintf("%.0f", v))
-	if neg {
-		return "−$" + s
-	}
-	return "$" + s
-}
+func fmtMoney(v float64) string { return format.USD(v, 0) }
 
 // fmtQty writes a quantity with up to one decimal and thousands separators.
 func fmtQty(v float64) string {
@@ -230,7 +222,7 @@ func fmtQty(v float64) string {
 	s := fmt.Sprintf("%.1f", v)
 	s = strings.TrimSuffix(s, ".0")
 	intPart, frac, _ := strings.Cut(s, ".")
-	s = groupThousands(intPart)
+	s = format.Group(intPart)
 	if frac != "" {
 		s += "." + frac
 	}
@@ -238,22 +230,4 @@ func fmtQty(v float64) string {
 		return "−" + s
 	}
 	return s
-}
-
-func groupThousands(digits string) string {
-	if len(digits) <= 3 {
-		return digits
-	}
-	var b strings.Builder
-	head := len(digits) % 3
-	if head > 0 {
-		b.WriteString(digits[:head])
-	}
-	for i := head; i < len(digits); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
 }

@@ -144,7 +144,7 @@ func TestWorkedExample(t *testing.T) {
 		}
 	}
 	if !strings.Contains(best.Why, "roll the untested call closer to the money: 700 → 660") ||
-		!strings.Contains(best.Why, "$2305.00 credit at mid") {
+		!strings.Contains(best.Why, "$2,305.00 credit at mid") {
 		t.Errorf("why: %s", best.Why)
 	}
 }

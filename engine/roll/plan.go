@@ -13,6 +13,8 @@ import (
 	"github.com/keel-desk/keel/engine/liquidity"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // ErrNotShortOption is returned for a position that is not a short option.
@@ -646,7 +648,7 @@ func (pl *planner) why(c Candidate, open Leg) string {
 
 func strikeText(k float64) string { return fmt.Sprint(k) }
 
-func dollars(v float64) string { return fmt.Sprintf("$%.2f", v) }
+func dollars(v float64) string { return format.USD(v, 2) }
 
 func signedDollars(v float64) string {
 	if v < 0 {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/keel-desk/keel/engine/portfolio"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // Params are one layer's tactical rules (see the package doc).
@@ -255,7 +257,7 @@ func Step(p Params, st State, tk Tick) (State, Result, error) {
 			inputs = map[string]float64{}
 		}
 		inputs["price"], inputs["layer_delta"] = tk.Price, tk.LayerDelta
-		res.Orders = append(res.Orders, Order{ClientOrderID: fmt.Sprintf("%s-tac-c%d-s%d", slug(st.Layer), st.Cycle, st.Seq),
+		res.Orders = append(res.Orders, Order{ClientOrderID: fmt.Sprintf("%s-tac-c%d-s%d", Slug(st.Layer), st.Cycle, st.Seq),
 			Symbol: p.Symbol, Side: side, Quantity: math.Abs(units), Price: ip, Opens: opens, Rule: rule, Inputs: inputs})
 		if opens {
 			st.AvgEntry = (st.AvgEntry*st.Position + ip*units) / (st.Position + units)
@@ -392,29 +394,13 @@ func price(x, tick float64) string {
 			dec = 2
 		}
 	}
-	s := strconv.FormatFloat(math.Abs(x), 'f', dec, 64)
-	intPart, frac := s, ""
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		intPart, frac = s[:i], s[i:]
-	}
-	var out []byte
-	for i := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, intPart[i])
-	}
-	sign := ""
-	if x < 0 {
-		sign = "−"
-	}
-	return sign + string(out) + frac
+	return format.Num(x, dec)
 }
 
-// slug is a layer name fit for a client order id: lower case letters and digits, others
+// Slug is a layer name fit for a client order id: lower case letters and digits, others
 // '-', then 8 hex digits of the exact name's FNV-1a hash so two names that read alike
 // ("ES strangle", "ES-strangle") never share ids.
-func slug(s string) string {
+func Slug(s string) string {
 	h := fnv.New32a()
 	h.Write([]byte(s))
 	var b strings.Builder

@@ -44,6 +44,8 @@ import (
 
 	"github.com/keel-desk/keel/brokers/paper"
 	"github.com/keel-desk/keel/engine/autopilot"
+
+	"github.com/keel-desk/keel/format"
 )
 
 // Config says what to replay. Store, when set, is where the copy of the paper account
@@ -240,25 +242,7 @@ func (r Result) Text() string {
 // money is dollars with thousands separators and a true minus sign.
 func money(x float64) string { return num(x, 2) }
 
-func num(x float64, dec int) string {
-	s := fmt.Sprintf("%.*f", dec, math.Abs(x))
-	intPart, frac := s, ""
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		intPart, frac = s[:i], s[i:]
-	}
-	var out []byte
-	for i := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, intPart[i])
-	}
-	sign := ""
-	if x < 0 && math.Round(math.Abs(x)*math.Pow10(dec)) != 0 {
-		sign = "−"
-	}
-	return sign + string(out) + frac
-}
+func num(x float64, dec int) string { return format.Num(x, dec) }
 
 // OpenStore opens the journal file of --db as a paper.Store, read only as far as the
 // replay goes (it copies the account and writes nothing). The command line sets it; nil
