@@ -280,15 +280,21 @@ func ReplayCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "keel replay: %v\n", err)
 		return 1
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(stderr, "keel replay: %v\n", err)
-			return 1
-		}
+	return printResult(stdout, stderr, "keel replay", res, *asJSON)
+}
+
+// printResult prints a command's result as indented JSON or as its table and returns the
+// command's exit status.
+func printResult(stdout, stderr io.Writer, command string, res interface{ Text() string }, asJSON bool) int {
+	if !asJSON {
+		fmt.Fprint(stdout, res.Text())
 		return 0
 	}
-	fmt.Fprint(stdout, res.Text())
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", command, err)
+		return 1
+	}
 	return 0
 }

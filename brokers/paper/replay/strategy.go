@@ -3,7 +3,6 @@ package replay
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -363,15 +362,5 @@ func LabStrategyCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "keel lab strategy: %v\n", err)
 		return 1
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(stderr, "keel lab strategy: %v\n", err)
-			return 1
-		}
-		return 0
-	}
-	fmt.Fprint(stdout, res.Text())
-	return 0
+	return printResult(stdout, stderr, "keel lab strategy", res, *asJSON)
 }
