@@ -151,6 +151,21 @@ func TestLayerSizesAlertWhenSizeGrowsWhileImbalanced(t *testing.T) {
 		}
 		return false
 	})
+	// The checklist lists it once: its size step reads the monitor, and the snapshot's copy
+	// of the same alert is not listed again among the limits.
+	res, err := r.desk.RunChecklist(ctx, ChecklistConfig{Now: t0.Add(3 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for _, f := range append(res.Run.Positions, res.Run.Limits...) {
+		if strings.Contains(f.Text, "SPY options: contracts grew from 4 to 8") {
+			listed++
+		}
+	}
+	if listed != 1 || len(res.Sizes) != 1 || res.Sizes[0] != alerts[0] {
+		t.Errorf("the size alert is listed %d times in the checklist (sizes %+v), want once, as the monitor gave it", listed, res.Sizes)
+	}
 	// The desk samples the live layers too.
 	if err := r.desk.RecordLayerSizes(ctx, r.desk.Latest()); err != nil {
 		t.Fatal(err)
