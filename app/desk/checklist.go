@@ -73,7 +73,7 @@ type ChecklistResult struct {
 	Run    hedge.Run
 	Orders []ChecklistOrder
 	Notes  []string // layers the hedge steps treat specially, and why
-	Sizes  []hedge.SizeAlert
+	Sizes  []portfolio.Alert
 	NetLiq float64
 	Units  string // what the deltas are in ("SPY shares, beta-weighted")
 }
@@ -174,7 +174,7 @@ func (s *Service) RunChecklist(ctx context.Context, cfg ChecklistConfig) (Checkl
 	}
 	for _, a := range res.Sizes {
 		res.Run.Positions = append(res.Run.Positions, hedge.Finding{Symbol: a.Layer, Rule: "spiral", Severity: hedge.Warn,
-			Text: a.Layer + ": " + a.Text + " — roll the untested side closer instead of adding size"})
+			Text: a.Message + " — roll the untested side closer instead of adding size"})
 	}
 	summarize(&res.Run)
 	return res, nil
@@ -208,8 +208,7 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 		if len(l.Positions) == 0 {
 			continue
 		}
-		ls := hedge.LayerState{Name: l.Layer.Name, Rate: s.cfg.Rate}
-		ls.Exposure.Spot = spot
+		ls := hedge.LayerState{Name: l.Layer.Name, Rate: s.cfg.Rate, Spot: spot}
 		var largest float64
 		hasOptions := false
 		for _, i := range l.Positions {
@@ -225,11 +224,7 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 				continue
 			}
 			hasOptions = true
-			ls.Exposure.Delta += p.BetaDelta
-			ls.Exposure.Gamma += p.BetaGamma / (0.01 * spot * spot)
-			ls.Exposure.Vega += p.Vega
-			ls.Exposure.Theta += p.Theta
-			ls.Exposure.Notional += p.Notional
+			ls.Exposure = ls.Exposure.Plus(p.Exposure)
 			if ls.Underlying == "" {
 				ls.Underlying = p.Instrument.Root
 				ls.Vol = p.Vol
@@ -284,6 +279,9 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 		}
 	}
 	for _, a := range snap.Alerts {
+		if a.Kind == portfolio.AlertLayerSize {
+			continue // the size step reads the monitor afresh (res.Sizes)
+		}
 		sev := hedge.Warn
 		switch a.Kind {
 		case portfolio.AlertDelta, portfolio.AlertVega, portfolio.AlertTheta, portfolio.AlertLayerDelta:

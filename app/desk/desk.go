@@ -11,7 +11,6 @@ import (
 
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/data"
-	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
 )
@@ -94,7 +93,7 @@ type state struct {
 	lastSample    time.Time
 	limits        portfolio.Limits
 	benchmark     string            // the symbol the book is weighed to; "" is Benchmark
-	sizeAlerts    []hedge.SizeAlert // the size monitor's, from WatchLayerSizes
+	sizeAlerts    []portfolio.Alert // the size monitor's, from WatchLayerSizes
 	quoteWaiting  time.Time         // wall time the oldest quote not yet published arrived
 }
 

@@ -275,24 +275,10 @@ func (s *Service) WatchLayerSizes(ctx context.Context) {
 	})
 }
 
-// AlertLayerSize is the kind of the snapshot alert raised when a layer's size grows while
-// its imbalance persists: the rebalancing spiral.
-const AlertLayerSize portfolio.AlertKind = "layer size growing while imbalanced"
-
-// sizeAlerts are the size monitor's alerts as snapshot alerts.
-func sizeAlerts(in []hedge.SizeAlert) []portfolio.Alert {
-	out := make([]portfolio.Alert, 0, len(in))
-	for _, a := range in {
-		out = append(out, portfolio.Alert{Kind: AlertLayerSize, Layer: a.Layer, Value: a.End, Limit: a.Start,
-			Message: a.Layer + ": " + a.Text})
-	}
-	return out
-}
-
 // SizeAlerts runs the size monitor on every layer's samples of the last SizeWindow before
-// now: an alert (the monitor's, with its layer named) when a layer's contract count grew
-// while its call/put imbalance persisted.
-func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]hedge.SizeAlert, error) {
+// now: an alert (the monitor's, as it is: kind portfolio.AlertLayerSize) when a layer's
+// contract count grew while its call/put imbalance persisted.
+func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]portfolio.Alert, error) {
 	j := s.cfg.Journal
 	if j == nil {
 		return nil, nil
@@ -301,7 +287,7 @@ func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]hedge.SizeAl
 	if err != nil {
 		return nil, err
 	}
-	var out []hedge.SizeAlert
+	var out []portfolio.Alert
 	for _, l := range layers {
 		rows, err := j.LayerSizes(ctx, s.Book(), l.Name, now.Add(-SizeWindow))
 		if err != nil {
@@ -312,12 +298,11 @@ func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]hedge.SizeAl
 			samples[i] = hedge.SizeSample{At: r.At, Contracts: r.Contracts, Imbalance: r.Imbalance}
 		}
 		sort.SliceStable(samples, func(a, b int) bool { return samples[a].At.Before(samples[b].At) })
-		a, err := hedge.SizeMonitor{}.Check(samples)
+		a, alert, err := hedge.SizeMonitor{}.Check(l.Name, samples)
 		if err != nil {
 			return nil, fmt.Errorf("size monitor, %s: %w", l.Name, err)
 		}
-		if a.Alert {
-			a.Layer = l.Name
+		if alert {
 			out = append(out, a)
 		}
 	}

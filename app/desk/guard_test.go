@@ -137,19 +137,35 @@ func TestLayerSizesAlertWhenSizeGrowsWhileImbalanced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(alerts) != 1 || alerts[0].Layer != "SPY options" || alerts[0].Start != 4 || alerts[0].End != 8 {
+	if len(alerts) != 1 || alerts[0].Kind != portfolio.AlertLayerSize || alerts[0].Layer != "SPY options" ||
+		alerts[0].Limit != 4 || alerts[0].Value != 8 || !alerts[0].From.Equal(t0) || !alerts[0].To.Equal(t0.Add(48*time.Hour)) {
 		t.Fatalf("alerts %+v", alerts)
 	}
 	// The alerts reach the snapshot's alerts strip (WatchLayerSizes hands them over).
 	r.desk.post(func() { r.desk.st.sizeAlerts = alerts; r.desk.st.dirty = true })
-	r.waitFor(t, "the size alert in the snapshot", func(s *Snapshot) bool {
+	r.waitFor(t, "the size alert in the snapshot, as the monitor gave it", func(s *Snapshot) bool {
 		for _, a := range s.Alerts {
-			if a.Kind == AlertLayerSize && a.Layer == "SPY options" && strings.HasPrefix(a.Message, "SPY options: ") {
+			if a == alerts[0] && strings.HasPrefix(a.Message, "SPY options: ") {
 				return true
 			}
 		}
 		return false
 	})
+	// The checklist lists it once: its size step reads the monitor, and the snapshot's copy
+	// of the same alert is not listed again among the limits.
+	res, err := r.desk.RunChecklist(ctx, ChecklistConfig{Now: t0.Add(3 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for _, f := range append(res.Run.Positions, res.Run.Limits...) {
+		if strings.Contains(f.Text, "SPY options: contracts grew from 4 to 8") {
+			listed++
+		}
+	}
+	if listed != 1 || len(res.Sizes) != 1 || res.Sizes[0] != alerts[0] {
+		t.Errorf("the size alert is listed %d times in the checklist (sizes %+v), want once, as the monitor gave it", listed, res.Sizes)
+	}
 	// The desk samples the live layers too.
 	if err := r.desk.RecordLayerSizes(ctx, r.desk.Latest()); err != nil {
 		t.Fatal(err)

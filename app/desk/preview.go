@@ -84,7 +84,7 @@ func (s *Service) Preview(ctx context.Context, o brokers.Order) (Preview, error)
 	}
 	p.Before = snap.Book.Total
 	p.Change, p.GreeksErr = s.orderExposure(snap, o, quotes)
-	p.After = addExposure(p.Before, p.Change)
+	p.After = p.Before.Plus(p.Change)
 	return p, nil
 }
 
@@ -102,16 +102,6 @@ func (s *Service) orderExposure(snap *Snapshot, o brokers.Order, quotes map[stri
 		return portfolio.Exposure{}, err
 	}
 	return book.Total, nil
-}
-
-func addExposure(a, b portfolio.Exposure) portfolio.Exposure {
-	return portfolio.Exposure{
-		Delta: a.Delta + b.Delta, DollarDelta: a.DollarDelta + b.DollarDelta,
-		BetaDollarDelta: a.BetaDollarDelta + b.BetaDollarDelta, BetaDelta: a.BetaDelta + b.BetaDelta,
-		Gamma: a.Gamma + b.Gamma, BetaGamma: a.BetaGamma + b.BetaGamma, Theta: a.Theta + b.Theta,
-		Vega: a.Vega + b.Vega, Notional: a.Notional + b.Notional, Value: a.Value + b.Value,
-		Bull: a.Bull + b.Bull, Bear: a.Bear + b.Bear,
-	}
 }
 
 // Confirmation is the exact order in words, as the trader confirms it: every leg with its

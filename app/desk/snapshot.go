@@ -97,7 +97,7 @@ func (s *Service) publish() {
 	snap.Limits = st.limits
 	if snap.Synced && !book.Now.IsZero() {
 		snap.Alerts = portfolio.CheckLimits(book, snap.Account.NetLiquidation.InexactFloat64(), st.limits)
-		snap.Alerts = append(snap.Alerts, sizeAlerts(st.sizeAlerts)...)
+		snap.Alerts = append(snap.Alerts, st.sizeAlerts...)
 	}
 	s.latest.Store(snap)
 	st.lastPub = now

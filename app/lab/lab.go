@@ -39,6 +39,7 @@ const MaxSteps = 2000
 // View is the Lab window's content.
 type View struct {
 	ui.Work
+	*runner
 	env ui.Env
 
 	choices     []choice
@@ -50,9 +51,6 @@ type View struct {
 	model       *widget.RadioGroup
 	costs       *widget.RadioGroup
 	paths       *widget.Entry
-	run, cancel *widget.Button
-	progress    *widget.ProgressBar
-	status      *widget.Label
 
 	table    *widget.Table
 	frontier *widgets.XYChart
@@ -64,8 +62,6 @@ type View struct {
 	points   []lab.Point
 	ran      Subject
 	selected int // row of points, −1 for none
-	runID    int
-	stopRun  context.CancelFunc
 	// selectWhenDone is the row Autorun selects when the run ends (−1: none).
 	selectWhenDone int
 
@@ -118,12 +114,7 @@ func New(env ui.Env) *View {
 	v.costs.SetSelected(costsReal)
 	v.paths = widget.NewEntry()
 	v.paths.SetText("2000")
-	v.run = widget.NewButton("Run", v.Run)
-	v.run.Importance = widget.HighImportance
-	v.cancel = widget.NewButton("Cancel", v.Cancel)
-	v.cancel.Disable()
-	v.progress = widget.NewProgressBar()
-	v.status = ui.Wrapped("Pick a subject and the policies, then Run.", widget.MediumImportance)
+	v.runner = newRunner(v.Run, "Pick a subject and the policies, then Run.")
 
 	v.table = widget.NewTable(func() (int, int) { return len(v.points), len(columns) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -166,8 +157,7 @@ func New(env ui.Env) *View {
 		widget.NewFormItem("Costs", v.costs),
 		widget.NewFormItem("Number of paths", v.paths),
 	)
-	left := container.NewBorder(nil, container.NewVBox(container.NewHBox(v.run, v.cancel), v.progress, v.status),
-		nil, nil, container.NewVScroll(form))
+	left := container.NewBorder(nil, v.strip(), nil, nil, container.NewVScroll(form))
 	results := container.NewBorder(nil, container.NewBorder(nil, nil, nil, v.use, v.useNote), nil, nil, v.table)
 	charts := container.NewGridWithColumns(2, v.frontier, v.hist)
 	right := container.NewVSplit(results, charts)
@@ -323,42 +313,16 @@ func (v *View) Run() {
 		ui.SetLabel(v.status, err.Error(), widget.DangerImportance)
 		return
 	}
-	v.Cancel()
-	v.runID++
-	id := v.runID
-	ctx, cancel := context.WithCancel(context.Background())
-	v.stopRun = cancel
 	v.points, v.ran, v.selected = nil, s, -1
 	v.table.UnselectAll()
 	v.table.Refresh()
-	v.progress.SetValue(0)
-	v.run.Disable()
-	v.cancel.Enable()
 	v.use.Disable()
 	v.redraw()
-	ui.SetLabel(v.status, fmt.Sprintf("Running %s paths × %d steps …", ui.Num(float64(e.Paths), 0), e.Steps), widget.MediumImportance)
-	v.Background(func() func() {
-		rep, err := lab.Run(ctx, e, func(p lab.Point) {
-			ui.Apply(func() {
-				if id == v.runID {
-					v.addPoint(p)
-				}
-			})
-		})
-		return func() {
-			if id != v.runID {
-				return
-			}
-			cancel()
-			v.stopRun = nil
-			v.run.Enable()
-			v.cancel.Disable()
-			switch {
-			case errors.Is(err, context.Canceled):
-				ui.SetLabel(v.status, fmt.Sprintf("Cancelled after %d results.", len(v.points)), widget.WarningImportance)
-			case err != nil:
-				ui.SetLabel(v.status, err.Error(), widget.DangerImportance)
-			default:
+	v.launch(&v.Work, fmt.Sprintf("Running %s paths × %d steps …", ui.Num(float64(e.Paths), 0), e.Steps),
+		func() string { return fmt.Sprintf("Cancelled after %d results.", len(v.points)) },
+		func(ctx context.Context, live func(func())) (func() string, error) {
+			rep, err := lab.Run(ctx, e, func(p lab.Point) { live(func() { v.addPoint(p) }) })
+			return func() string {
 				v.points = v.points[:0]
 				for _, pr := range rep.Policies {
 					v.points = append(v.points, pr.Points...)
@@ -370,12 +334,11 @@ func (v *View) Run() {
 					v.selected = r
 					v.redraw()
 				}
-				ui.SetLabel(v.status, fmt.Sprintf("%d results: %s %s paths, %d steps of %.2g days, seed %d; %s; value %s, vega %s per vol point.",
+				return fmt.Sprintf("%d results: %s %s paths, %d steps of %.2g days, seed %d; %s; value %s, vega %s per vol point.",
 					len(v.points), ui.Num(float64(rep.Paths), 0), rep.Model, rep.Steps, rep.StepDays, rep.Seed,
-					hedgeWords(rep), ui.SignedUSD(rep.Value), ui.WholeUSD(rep.Vega)), widget.MediumImportance)
-			}
-		}
-	})
+					hedgeWords(rep), ui.SignedUSD(rep.Value), ui.WholeUSD(rep.Vega))
+			}, err
+		})
 }
 
 func hedgeWords(r lab.Report) string {
@@ -383,13 +346,6 @@ func hedgeWords(r lab.Report) string {
 		return "hedged without costs in any size"
 	}
 	return fmt.Sprintf("hedged with %s at %.2g%% of value traded", r.Hedge, 100*r.Lambda)
-}
-
-// Cancel stops the running experiment, if any.
-func (v *View) Cancel() {
-	if v.stopRun != nil {
-		v.stopRun()
-	}
 }
 
 // addPoint shows one more finished point, marking each policy's efficient points so far.

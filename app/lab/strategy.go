@@ -2,7 +2,6 @@ package lab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,19 +24,15 @@ const balanceExperiment = "restore balance"
 // closed) over many seeds, run through the desk.
 type StrategyView struct {
 	ui.Work
+	*runner
 	env ui.Env
 
 	seeds, days *widget.Entry
-	run, cancel *widget.Button
-	progress    *widget.ProgressBar
-	status      *widget.Label
 	table       *widget.Table
 	chart       *widgets.XYChart
 
 	// The run shown, touched on the UI goroutine only.
-	result  *desk.StrategyResult
-	runID   int
-	stopRun context.CancelFunc
+	result *desk.StrategyResult
 
 	content fyne.CanvasObject
 }
@@ -58,13 +53,8 @@ func NewStrategy(env ui.Env) *StrategyView {
 	v.seeds.SetText("20")
 	v.days = widget.NewEntry()
 	v.days.SetText("20")
-	v.run = widget.NewButton("Run", v.Run)
-	v.run.Importance = widget.HighImportance
-	v.cancel = widget.NewButton("Cancel", v.Cancel)
-	v.cancel.Disable()
-	v.progress = widget.NewProgressBar()
-	v.status = ui.Wrapped("Each seed is a simulated market the demo book lives through with every rule armed, "+
-		"once per way of running it. Choose how many, then Run.", widget.MediumImportance)
+	v.runner = newRunner(v.Run, "Each seed is a simulated market the demo book lives through with every rule armed, "+
+		"once per way of running it. Choose how many, then Run.")
 	v.table = widget.NewTable(func() (int, int) { return v.rows(), len(strategyColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) { v.cell(id, o.(*widget.Label)) })
@@ -80,8 +70,7 @@ func NewStrategy(env ui.Env) *StrategyView {
 	note := ui.Wrapped("Figures are the median (10th – 90th percentile) over the seeds. Contracts count the book's "+
 		"option contracts; most contracts is the largest count at any close; max drawdown is the largest fall of "+
 		"net liquidation from its peak; P&L is net liquidation at the end less at the start.", widget.LowImportance)
-	left := container.NewBorder(nil, container.NewVBox(container.NewHBox(v.run, v.cancel), v.progress, v.status),
-		nil, nil, container.NewVScroll(container.NewVBox(form, note)))
+	left := container.NewBorder(nil, v.strip(), nil, nil, container.NewVScroll(container.NewVBox(form, note)))
 	right := container.NewVSplit(v.table, v.chart)
 	right.Offset = 0.4
 	split := container.NewHSplit(left, right)
@@ -138,55 +127,27 @@ func (v *StrategyView) start(seeds, days int) {
 		ui.SetLabel(v.status, "No desk to run the experiments on.", widget.DangerImportance)
 		return
 	}
-	v.Cancel()
-	v.runID++
-	id := v.runID
-	ctx, cancel := context.WithCancel(context.Background())
-	v.stopRun = cancel
 	v.result = nil
 	v.table.Refresh()
 	v.chart.SetSpec(v.chartSpec())
-	v.progress.SetValue(0)
-	v.run.Disable()
-	v.cancel.Enable()
-	ui.SetLabel(v.status, fmt.Sprintf("Running %s seeds × %s trading days …", ui.Num(float64(seeds), 0), ui.Num(float64(days), 0)), widget.MediumImportance)
-	v.Background(func() func() {
-		res, err := d.RunStrategy(ctx, seeds, days, func(done, total int) {
-			ui.Apply(func() {
-				if id == v.runID && total > 0 {
-					v.progress.SetValue(float64(done) / float64(total))
-				}
+	v.launch(&v.Work, fmt.Sprintf("Running %s seeds × %s trading days …", ui.Num(float64(seeds), 0), ui.Num(float64(days), 0)),
+		func() string { return "Cancelled: no figures from a partial run (each seed must run every variant)." },
+		func(ctx context.Context, live func(func())) (func() string, error) {
+			res, err := d.RunStrategy(ctx, seeds, days, func(done, total int) {
+				live(func() {
+					if total > 0 {
+						v.progress.SetValue(float64(done) / float64(total))
+					}
+				})
 			})
-		})
-		return func() {
-			if id != v.runID {
-				return
-			}
-			cancel()
-			v.stopRun = nil
-			v.run.Enable()
-			v.cancel.Disable()
-			switch {
-			case errors.Is(err, context.Canceled):
-				ui.SetLabel(v.status, "Cancelled: no figures from a partial run (each seed must run every variant).", widget.WarningImportance)
-			case err != nil:
-				ui.SetLabel(v.status, err.Error(), widget.DangerImportance)
-			default:
+			return func() string {
 				v.result = &res
 				v.table.Refresh()
 				v.chart.SetSpec(v.chartSpec())
-				ui.SetLabel(v.status, fmt.Sprintf("%s seeds × %s trading days from %s, every rule armed on the demo book.",
-					ui.Num(float64(res.Seeds), 0), ui.Num(float64(res.Days), 0), res.Start.Format("2 Jan 2006")), widget.MediumImportance)
-			}
-		}
-	})
-}
-
-// Cancel stops the running experiments, if any.
-func (v *StrategyView) Cancel() {
-	if v.stopRun != nil {
-		v.stopRun()
-	}
+				return fmt.Sprintf("%s seeds × %s trading days from %s, every rule armed on the demo book.",
+					ui.Num(float64(res.Seeds), 0), ui.Num(float64(res.Days), 0), res.Start.Format("2 Jan 2006"))
+			}, err
+		})
 }
 
 // spread is a figure's median with its 10th–90th percentile range, whole numbers.

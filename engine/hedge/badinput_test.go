@@ -60,13 +60,13 @@ func TestMaxPositionSizeRefusesAbsurdSizes(t *testing.T) {
 func TestLimitsRefuseNonFiniteGreeks(t *testing.T) {
 	for _, tc := range []struct {
 		field string
-		e     Exposure
+		e     portfolio.Exposure
 	}{
-		{"Delta", Exposure{Delta: math.NaN()}},
-		{"Delta", Exposure{Delta: math.Inf(1)}},
-		{"Vega", Exposure{Vega: math.NaN()}},
-		{"Theta", Exposure{Theta: math.NaN(), Notional: 1e6}},
-		{"Notional", Exposure{Theta: -10, Notional: math.NaN()}},
+		{"Delta", portfolio.Exposure{BetaDelta: math.NaN()}},
+		{"Delta", portfolio.Exposure{BetaDelta: math.Inf(1)}},
+		{"Vega", portfolio.Exposure{Vega: math.NaN()}},
+		{"Theta", portfolio.Exposure{Theta: math.NaN(), Notional: 1e6}},
+		{"Notional", portfolio.Exposure{Theta: -10, Notional: math.NaN()}},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
 			f, err := CheckLimits(portfolio.DefaultLimits(), "SPY options", tc.e, 100000)

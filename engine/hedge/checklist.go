@@ -10,14 +10,18 @@ import (
 )
 
 // LayerState is one layer as the daily checklist sees it. Exposure holds the options'
-// Greeks only (money units, see Exposure); HedgeHeld is the delta of the hedges held
-// (futures, shares, ETFs) in the same underlying units; Target the delta the layer
-// wants. Vol, Years and Rate feed the band policies (Years: time to the options' expiry).
-// Underlying names what the layer is on, to match user-entered events.
+// Greeks only, in portfolio.Exposure's units; the checklist reads its beta-weighted
+// figures: BetaDelta (benchmark units, SPY shares), BetaGamma (dollars per 1% move of
+// the benchmark), Vega, Theta and Notional. HedgeHeld is the delta of the hedges held
+// (futures, shares, ETFs) and Target the delta the layer wants, both in BetaDelta's
+// units. Spot is the benchmark's price, Vol, Years and Rate feed the band policies
+// (Years: time to the options' expiry). Underlying names what the layer is on, to match
+// user-entered events.
 type LayerState struct {
 	Name       string
 	Underlying string
-	Exposure   Exposure
+	Exposure   portfolio.Exposure
+	Spot       float64
 	HedgeHeld  float64
 	Target     float64
 	Policy     Policy
@@ -121,16 +125,12 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 		if f, ok := narrowBand(l.Name, step, l.Hedge); ok {
 			r.Limits = append(r.Limits, f)
 		}
-		book.Exposure.Delta += l.Exposure.Delta
-		book.Exposure.Gamma += l.Exposure.Gamma
-		book.Exposure.Vega += l.Exposure.Vega
-		book.Exposure.Theta += l.Exposure.Theta
-		book.Exposure.Notional += l.Exposure.Notional
+		book.Exposure = book.Exposure.Plus(l.Exposure)
 		book.HedgeHeld += l.HedgeHeld
 		book.LayerOrders += step.Adjustment // the book step decides on the book as the layers' orders leave it
 		book.Target += l.Target
-		if book.Exposure.Spot == 0 {
-			book.Exposure.Spot, book.Vol, book.Years, book.Rate = l.Exposure.Spot, l.Vol, l.Years, l.Rate
+		if book.Spot == 0 {
+			book.Spot, book.Vol, book.Years, book.Rate = l.Spot, l.Vol, l.Years, l.Rate
 		}
 
 		r.Positions = append(r.Positions, c.Rules.Check(l.Positions)...)
@@ -168,9 +168,9 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 			}
 		} else {
 			held := book.HedgeHeld + book.LayerOrders
-			r.Hedges = append(r.Hedges, HedgeStep{Layer: "book", OptionsDelta: book.Exposure.Delta,
-				HedgeRequired: book.Target - book.Exposure.Delta, HedgeHeld: book.HedgeHeld, LayerOrders: book.LayerOrders,
-				Difference: book.Target - book.Exposure.Delta - held, NetDelta: book.Exposure.Delta + held,
+			r.Hedges = append(r.Hedges, HedgeStep{Layer: "book", OptionsDelta: book.Exposure.BetaDelta,
+				HedgeRequired: book.Target - book.Exposure.BetaDelta, HedgeHeld: book.HedgeHeld, LayerOrders: book.LayerOrders,
+				Difference: book.Target - book.Exposure.BetaDelta - held, NetDelta: book.Exposure.BetaDelta + held,
 				Action: "no book policy: the layers are hedged one by one"})
 		}
 		if in.NetLiq > 0 {
@@ -206,10 +206,21 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 
 // net is the layer's exposure with its hedges (and, for the book, the layers' orders)
 // included.
-func net(l LayerState) Exposure {
+func net(l LayerState) portfolio.Exposure {
 	e := l.Exposure
-	e.Delta += l.HedgeHeld + l.LayerOrders
+	e.BetaDelta += l.HedgeHeld + l.LayerOrders
 	return e
+}
+
+// policyGamma is the one place where the checklist converts units for the policies: the
+// exposure's gamma, dollars of delta per 1% move (portfolio.Exposure), becomes Input's
+// units per 1.00 move of spot, dividing by 0.01·spot². A spot that is not positive gives 0;
+// the policy then refuses the spot itself, by name.
+func policyGamma(perPercent, spot float64) float64 {
+	if !(spot > 0) {
+		return 0
+	}
+	return perPercent / (0.01 * spot * spot)
 }
 
 // narrowBand is the finding for a step whose band is narrower than its hedge's smallest
@@ -230,19 +241,19 @@ func minus(s string) string { return strings.Replace(s, "-", "−", 1) }
 
 func hedgeStep(l LayerState, p Policy, h Instrument, in ChecklistInput) (HedgeStep, error) {
 	held := l.HedgeHeld + l.LayerOrders
-	netDelta := l.Exposure.Delta + held
+	netDelta := l.Exposure.BetaDelta + held
 	step := HedgeStep{
 		Layer:         l.Name,
-		OptionsDelta:  l.Exposure.Delta,
-		HedgeRequired: l.Target - l.Exposure.Delta,
+		OptionsDelta:  l.Exposure.BetaDelta,
+		HedgeRequired: l.Target - l.Exposure.BetaDelta,
 		HedgeHeld:     l.HedgeHeld,
 		LayerOrders:   l.LayerOrders,
-		Difference:    l.Target - l.Exposure.Delta - held,
+		Difference:    l.Target - l.Exposure.BetaDelta - held,
 		NetDelta:      netDelta,
 	}
 	d, err := p.Decide(Input{
-		Now: in.Now, LastHedge: l.LastHedge, Delta: netDelta, Target: l.Target, Gamma: l.Exposure.Gamma,
-		Spot: l.Exposure.Spot, Vol: l.Vol, Years: l.Years, Rate: l.Rate, NetLiq: in.NetLiq, Hedge: h,
+		Now: in.Now, LastHedge: l.LastHedge, Delta: netDelta, Target: l.Target, Gamma: policyGamma(l.Exposure.BetaGamma, l.Spot),
+		Spot: l.Spot, Vol: l.Vol, Years: l.Years, Rate: l.Rate, NetLiq: in.NetLiq, Hedge: h,
 	})
 	if err != nil {
 		return HedgeStep{}, err

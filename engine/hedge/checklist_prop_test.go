@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/keel-desk/keel/engine/portfolio"
 )
 
 // The issue's example (issue 11, item 1): net liquidation $250k, SPY 680, ES 6800 (one
@@ -21,7 +23,7 @@ func TestChecklistDoesNotHedgeTheSameDeltaTwice(t *testing.T) {
 	c.Limits = Limits{}
 	c.BookPolicy, c.BookHedge = FixedBand{Width: 10, Unit: BandPercentNAV}, es
 	in := ChecklistInput{Now: ny(2026, 12, 2, 15, 45), NetLiq: 250000, Layers: []LayerState{{
-		Name: "SPY options", Underlying: "SPY", Exposure: Exposure{Delta: -773, Spot: 680},
+		Name: "SPY options", Underlying: "SPY", Exposure: portfolio.Exposure{BetaDelta: -773}, Spot: 680,
 		Policy: FixedBand{Width: 5, Unit: BandPercentNAV}, Hedge: es, Vol: 0.2, Years: 0.1,
 	}}}
 	r, err := c.Run(in)
@@ -97,7 +99,7 @@ func TestChecklistOrdersFilledTogetherLandInsideEveryBand(t *testing.T) {
 		for i, n := 0, 1+rng.Intn(4); i < n; i++ {
 			h := hedges[rng.Intn(len(hedges))]
 			in.Layers = append(in.Layers, LayerState{Name: string(rune('A' + i)), Underlying: "SPY",
-				Exposure:  Exposure{Delta: scale * rng.NormFloat64() * 0.2, Spot: spot},
+				Exposure: portfolio.Exposure{BetaDelta: scale * rng.NormFloat64() * 0.2}, Spot: spot,
 				HedgeHeld: math.Round(scale*rng.NormFloat64()*0.1/h.Lots[0].Delta) * h.Lots[0].Delta,
 				Policy:    policy(), Hedge: h, Vol: 0.2, Years: 0.1})
 		}
@@ -108,7 +110,7 @@ func TestChecklistOrdersFilledTogetherLandInsideEveryBand(t *testing.T) {
 		bookAfter := 0.0
 		for i, l := range in.Layers {
 			s := r.Hedges[i]
-			after := l.Exposure.Delta + l.HedgeHeld + s.Adjustment
+			after := l.Exposure.BetaDelta + l.HedgeHeld + s.Adjustment
 			landed("layer "+l.Name, s.Decision, l.Hedge, after)
 			bookAfter += after
 		}

@@ -1,10 +1,13 @@
 package hedge
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keel-desk/keel/engine/portfolio"
 )
 
 func checklistInput(t *testing.T) ChecklistInput {
@@ -15,14 +18,15 @@ func checklistInput(t *testing.T) ChecklistInput {
 		Layers: []LayerState{
 			{ // quiet: options −180 + hedge +50 = −130, inside ±250
 				Name: "SPY strangle", Underlying: "SPY",
-				Exposure:  Exposure{Delta: -180, Gamma: -12, Vega: -900, Theta: 120, Spot: 500, Notional: 1e6},
+				// gamma −12 shares per $1 at 500 is −12 × 0.01 × 500² = −$30,000 per 1% move
+				Exposure: portfolio.Exposure{BetaDelta: -180, BetaGamma: -30000, Vega: -900, Theta: 120, Notional: 1e6}, Spot: 500,
 				HedgeHeld: 50, Policy: FixedBand{Width: 250}, Hedge: esmes(t), Vol: 0.18, Years: 30.0 / 365,
 				Positions: []Position{{Symbol: "SPY 520C", Quantity: -10, DTE: 30, Delta: 0.2, Gamma: 0.01}},
 			},
 			{ // breach: options +420, no hedge; ±250 band → sell 8 MES (−400) to +20
 				Name: "SPY puts", Underlying: "SPY",
-				Exposure: Exposure{Delta: 420, Gamma: -8, Vega: -600, Theta: 80, Spot: 500, Notional: 5e5},
-				Policy:   FixedBand{Width: 250}, Hedge: esmes(t), Vol: 0.18, Years: 12.0 / 365,
+				Exposure: portfolio.Exposure{BetaDelta: 420, BetaGamma: -20000, Vega: -600, Theta: 80, Notional: 5e5}, Spot: 500,
+				Policy: FixedBand{Width: 250}, Hedge: esmes(t), Vol: 0.18, Years: 12.0 / 365,
 				Positions: []Position{{Symbol: "SPY 480P", Quantity: -10, DTE: 12, Delta: -0.42, Gamma: 0.02}},
 			},
 		},
@@ -117,7 +121,7 @@ func TestChecklistBookPolicyAndErrors(t *testing.T) {
 		t.Errorf("missing policy: %v", err)
 	}
 	in = checklistInput(t)
-	in.Layers[1].Exposure.Spot = 0
+	in.Layers[1].Spot = 0
 	if _, err := c.Run(in); err == nil || !strings.Contains(err.Error(), "SPY puts") {
 		t.Errorf("zero spot: %v", err)
 	}
@@ -192,5 +196,44 @@ func TestWeeklyReview(t *testing.T) {
 	}
 	if _, err := (ReviewRules{}).Review(ReviewInput{HedgeCost: -1}); err == nil {
 		t.Error("negative cost accepted")
+	}
+}
+
+// The checklist reads portfolio.Exposure's units (gamma in dollars per 1% move of the
+// benchmark) and converts them once for the policies, which want gamma per 1.00 move:
+// −20 shares per $1 at 500 is −20 × 0.01 × 500² = −$50,000 per 1%. With it the layer gets
+// the Whalley–Wilmott band of TestPolicies: (3·e^(−0.05·0.1)·0.0002·500·20²/(2·0.01))^(1/3)
+// = 18.1409 shares, and +30 is sold to the edge, +18.
+func TestChecklistGammaUnits(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		betaGamma float64
+		band      float64
+		after     float64
+	}{
+		{"−$50,000 per 1%", -50000, 18.1409, 18},
+		// A per-1.00 figure passed by mistake (−20) would give a band of
+		// 18.1409 × (20/50000)^(2/3) ≈ 0.0985 shares: the whole delta would be traded.
+		{"−$20 per 1%", -20, 18.1409 * math.Pow(20.0/50000, 2.0/3), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := DefaultChecklist()
+			c.Limits = Limits{}
+			r, err := c.Run(ChecklistInput{Now: ny(2026, 11, 20, 15, 50), NetLiq: 100000, Layers: []LayerState{{
+				Name: "SPY strangle", Underlying: "SPY", Exposure: portfolio.Exposure{BetaDelta: 30, BetaGamma: tc.betaGamma},
+				Spot: 500, Vol: 0.2, Years: 0.1, Rate: 0.05, Hedge: spy(),
+				Policy: WhalleyWilmott{RiskAversion: 0.01, Lambda: 0.0002},
+			}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := r.Hedges[0].Decision
+			if !d.Hedge || math.Abs(d.Band.Hi-tc.band) > 1e-4 || math.Abs(d.Band.Lo+tc.band) > 1e-4 || d.After != tc.after {
+				t.Errorf("band %+v, after %g; want ±%.4f, after %g", d.Band, d.After, tc.band, tc.after)
+			}
+		})
+	}
+	if g := policyGamma(-50000, 0); g != 0 {
+		t.Errorf("policyGamma at spot 0 = %g, want 0 (the policy refuses the spot)", g)
 	}
 }

@@ -12,8 +12,10 @@
 // order in whole lots (a mix of ES and MES, whole shares), the delta after it, the cost.
 //
 // Units: deltas are in units of the hedged underlying (SPY shares for a SPY layer; a
-// hedge lot's Delta converts: one ES ≈ 500 SPY shares). Gamma is the change of that delta
-// per 1.00 move of the underlying price. Money is dollars: costs, budgets, Vega per
+// hedge lot's Delta converts: one ES ≈ 500 SPY shares). A policy's Input.Gamma is the
+// change of that delta per 1.00 move of the underlying price; the checklist's layers carry
+// the one exposure type, portfolio.Exposure (gamma in dollars per 1% move), and the
+// checklist converts it for the policies in one place. Money is dollars: costs, budgets, Vega per
 // volatility point, Theta per calendar day. Volatility is annualised (0.20), Years and
 // Rate are as in engine/pricing (ACT/365, continuously compounded), DTE is calendar days.
 // Risk aversion γ is per dollar. Time is passed in; nothing here reads a clock. Two

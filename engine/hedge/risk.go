@@ -150,36 +150,24 @@ func MaxPositionSize(portfolio, riskFraction, maxLoss float64) (int, Finding, er
 		"max size %d = $%.0f × %.2g%% ÷ $%.2f worst Greek loss per unit", n, portfolio, 100*riskFraction, maxLoss)}, nil
 }
 
-// Exposure is a layer's (or the book's) Greeks in money units: Delta in underlying units,
-// Gamma in underlying units per 1.00 move, Vega in dollars per volatility point, Theta in
-// dollars per calendar day, Spot the underlying price and Notional the dollars the
-// options control (|quantity| × multiplier × spot, summed).
-type Exposure struct {
-	Delta    float64
-	Gamma    float64
-	Vega     float64
-	Theta    float64
-	Spot     float64
-	Notional float64
-}
-
 // Limits are the book's risk limits: there is one limits type, portfolio.Limits (vega and
 // theta as fractions: 0.02 of net liquidation per vol point, 0.001 of notional a day); the
 // checklist checks its delta, vega and theta limits with CheckLimits.
 type Limits = portfolio.Limits
 
 // CheckLimits returns one finding per limit of l that is set: Info when inside, Act when
-// breached. |delta| at most DeltaSharesPer100k underlying units per $100k of net
-// liquidation; |vega| at most VegaPerPoint × net liquidation per vol point; theta paid
-// (negative theta) at most ThetaPerDay × the notional per day. A zero limit is not checked.
-func CheckLimits(l Limits, name string, e Exposure, netLiq float64) ([]Finding, error) {
+// breached. |delta| (e.BetaDelta, benchmark shares) at most DeltaSharesPer100k per $100k
+// of net liquidation; |vega| at most VegaPerPoint × net liquidation per vol point; theta
+// paid (negative theta) at most ThetaPerDay × the notional per day. A zero limit is not
+// checked.
+func CheckLimits(l Limits, name string, e portfolio.Exposure, netLiq float64) ([]Finding, error) {
 	if !(netLiq > 0) || math.IsInf(netLiq, 0) {
 		return nil, fmt.Errorf("hedge: limits need a positive net liquidation (got %g)", netLiq)
 	}
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"Delta", e.Delta}, {"Vega", e.Vega}, {"Theta", e.Theta}, {"Notional", e.Notional}} {
+	}{{"Delta", e.BetaDelta}, {"Vega", e.Vega}, {"Theta", e.Theta}, {"Notional", e.Notional}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return nil, fmt.Errorf("hedge: limits of %s: %s %g must be finite", name, f.name, f.v)
 		}
@@ -194,7 +182,7 @@ func CheckLimits(l Limits, name string, e Exposure, netLiq float64) ([]Finding, 
 		out = append(out, f)
 	}
 	if l.DeltaSharesPer100k > 0 {
-		add("|delta|", math.Abs(e.Delta), l.DeltaSharesPer100k*netLiq/100000, " shares")
+		add("|delta|", math.Abs(e.BetaDelta), l.DeltaSharesPer100k*netLiq/100000, " shares")
 	}
 	if l.VegaPerPoint > 0 {
 		add("|vega|", math.Abs(e.Vega), l.VegaPerPoint*netLiq, " $/vol pt")

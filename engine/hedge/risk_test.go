@@ -78,13 +78,13 @@ func TestLimits(t *testing.T) {
 	l := portfolio.DefaultLimits()
 	tests := []struct {
 		name string
-		e    Exposure
+		e    portfolio.Exposure
 		acts []string
 	}{
-		{"inside", Exposure{Delta: -400, Vega: -1500, Theta: 40, Notional: 50000}, nil},
-		{"delta over", Exposure{Delta: 520, Vega: -1500, Theta: 40, Notional: 50000}, []string{"|delta|"}},
-		{"vega and theta over", Exposure{Delta: 0, Vega: -2100, Theta: -60, Notional: 50000}, []string{"|vega|", "theta paid"}},
-		{"theta collected is not bleed", Exposure{Theta: 500, Notional: 50000}, nil},
+		{"inside", portfolio.Exposure{BetaDelta: -400, Vega: -1500, Theta: 40, Notional: 50000}, nil},
+		{"delta over", portfolio.Exposure{BetaDelta: 520, Vega: -1500, Theta: 40, Notional: 50000}, []string{"|delta|"}},
+		{"vega and theta over", portfolio.Exposure{BetaDelta: 0, Vega: -2100, Theta: -60, Notional: 50000}, []string{"|vega|", "theta paid"}},
+		{"theta collected is not bleed", portfolio.Exposure{Theta: 500, Notional: 50000}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,7 +106,7 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
-	if _, err := CheckLimits(l, "L", Exposure{}, 0); err == nil {
+	if _, err := CheckLimits(l, "L", portfolio.Exposure{}, 0); err == nil {
 		t.Error("zero net liq accepted")
 	}
 }

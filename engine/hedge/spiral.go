@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 )
 
@@ -333,52 +334,46 @@ type SizeMonitor struct {
 	Growth    float64
 }
 
-// SizeAlert is the monitor's answer: the imbalanced run from From to To, with the
-// contract counts at its start and end. Layer names the layer the samples were of; Check
-// leaves it empty for its caller (the desk) to fill, which then passes the alert on as it is.
-type SizeAlert struct {
-	Layer      string
-	Alert      bool
-	From, To   time.Time
-	Start, End float64
-	Text       string
-}
-
-// Check scans samples, which must be in time order.
-func (m SizeMonitor) Check(samples []SizeSample) (SizeAlert, error) {
+// Check scans one layer's samples, which must be in time order. It answers with
+// portfolio.Alert, the one alert type (kind portfolio.AlertLayerSize), and whether it is
+// one: From and To bound the imbalanced run, Value is the contract count at its end and
+// Limit the count above which it alerts (the count at its start × (1 + Growth)). When it
+// is not an alert the Message says why, for the record.
+func (m SizeMonitor) Check(layer string, samples []SizeSample) (portfolio.Alert, bool, error) {
 	th := m.Threshold
 	if th == 0 {
 		th = 0.25
 	}
 	if !(m.Growth >= 0) {
-		return SizeAlert{}, fmt.Errorf("hedge: size monitor Growth %g must not be negative", m.Growth)
+		return portfolio.Alert{}, false, fmt.Errorf("hedge: size monitor Growth %g must not be negative", m.Growth)
 	}
 	for i := 1; i < len(samples); i++ {
 		if samples[i].At.Before(samples[i-1].At) {
-			return SizeAlert{}, fmt.Errorf("hedge: size samples out of order at %d (%s before %s)", i, samples[i].At, samples[i-1].At)
+			return portfolio.Alert{}, false, fmt.Errorf("hedge: size samples out of order at %d (%s before %s)", i, samples[i].At, samples[i-1].At)
 		}
 	}
 	first := len(samples)
 	for first > 0 && samples[first-1].Imbalance >= th {
 		first--
 	}
+	a := portfolio.Alert{Kind: portfolio.AlertLayerSize, Layer: layer}
 	if len(samples)-first < 2 {
-		return SizeAlert{Text: "no persisting imbalance"}, nil
+		a.Message = layer + ": no persisting imbalance"
+		return a, false, nil
 	}
 	s, e := samples[first], samples[len(samples)-1]
-	a := SizeAlert{From: s.At, To: e.At, Start: s.Contracts, End: e.Contracts}
-	if e.Contracts > s.Contracts*(1+m.Growth) {
-		a.Alert = true
-		growth := ""
-		if s.Contracts > 0 {
-			growth = fmt.Sprintf(" (%+.0f%%)", 100*(e.Contracts/s.Contracts-1))
-		}
-		a.Text = fmt.Sprintf("contracts grew from %s to %s%s between %s and %s while the layer stayed imbalanced (imbalance ≥ %.0f%% at all %d samples): roll, don't add size",
-			count(s.Contracts), count(e.Contracts), growth, s.At.Format("2006-01-02"), e.At.Format("2006-01-02"), 100*th, len(samples)-first)
-	} else {
-		a.Text = fmt.Sprintf("imbalanced since %s, but contracts did not grow (%s → %s)", s.At.Format("2006-01-02"), count(s.Contracts), count(e.Contracts))
+	a.From, a.To, a.Value, a.Limit = s.At, e.At, e.Contracts, s.Contracts*(1+m.Growth)
+	if !(e.Contracts > a.Limit) {
+		a.Message = fmt.Sprintf("%s: imbalanced since %s, but contracts did not grow (%s → %s)", layer, s.At.Format("2006-01-02"), count(s.Contracts), count(e.Contracts))
+		return a, false, nil
 	}
-	return a, nil
+	growth := ""
+	if s.Contracts > 0 {
+		growth = fmt.Sprintf(" (%+.0f%%)", 100*(e.Contracts/s.Contracts-1))
+	}
+	a.Message = fmt.Sprintf("%s: contracts grew from %s to %s%s between %s and %s while the layer stayed imbalanced (imbalance ≥ %.0f%% at all %d samples): roll, don't add size",
+		layer, count(s.Contracts), count(e.Contracts), growth, s.At.Format("2006-01-02"), e.At.Format("2006-01-02"), 100*th, len(samples)-first)
+	return a, true, nil
 }
 
 // count formats a number of contracts: 5, 2.5.

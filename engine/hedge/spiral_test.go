@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/pricing"
 )
 
@@ -188,16 +189,26 @@ func TestSizeMonitor(t *testing.T) {
 		{"single sample", SizeMonitor{}, []SizeSample{{day(16), 20, 0.9}}, false, 0, 0, "no persisting imbalance"},
 	}
 	for _, tc := range tests {
-		a, err := tc.m.Check(tc.samples)
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		if a.Alert != tc.alert || a.Start != tc.start || a.End != tc.end || !strings.Contains(a.Text, tc.text) {
-			t.Errorf("%s: %+v, want alert %v %g→%g %q", tc.name, a, tc.alert, tc.start, tc.end, tc.text)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			a, alert, err := tc.m.Check("SPY options", tc.samples)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Limit is the count at the run's start × (1 + Growth); Value the count at its end.
+			if alert != tc.alert || a.Limit != tc.start*(1+tc.m.Growth) || a.Value != tc.end || !strings.Contains(a.Message, tc.text) {
+				t.Errorf("%+v %v, want alert %v %g→%g %q", a, alert, tc.alert, tc.start, tc.end, tc.text)
+			}
+			if a.Kind != portfolio.AlertLayerSize || a.Layer != "SPY options" || !strings.HasPrefix(a.Message, "SPY options: ") {
+				t.Errorf("%+v: want the layer size kind, the layer named and the message starting with it", a)
+			}
+		})
 	}
-	if _, err := (SizeMonitor{}).Check([]SizeSample{{day(17), 1, 1}, {day(16), 2, 1}}); err == nil {
+	// The run the alert measured: day 16 (imbalance 0.10) is before it, days 17–19 are in it.
+	a, _, err := SizeMonitor{}.Check("L", tests[0].samples)
+	if err != nil || !a.From.Equal(day(17)) || !a.To.Equal(day(19)) {
+		t.Errorf("run %s…%s (%v), want %s…%s", a.From, a.To, err, day(17), day(19))
+	}
+	if _, _, err := (SizeMonitor{}).Check("L", []SizeSample{{day(17), 1, 1}, {day(16), 2, 1}}); err == nil {
 		t.Error("samples out of order accepted")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/keel-desk/keel/engine/instrument"
 )
@@ -59,10 +60,16 @@ const (
 	AlertLayerOutside  AlertKind = "position outside its layer's underlyings"
 	AlertUnpriced      AlertKind = "position not valued"
 	AlertUnchecked     AlertKind = "limit not checked"
+	// AlertLayerSize is engine/hedge's size monitor: a layer's contract count grew while
+	// its imbalance persisted — the rebalancing spiral.
+	AlertLayerSize AlertKind = "layer size growing while imbalanced"
 )
 
 // Alert is one limit breach or warning, with the measured value, the limit and a sentence
-// for the alerts strip. Layer or Position say where, when it is not the whole book.
+// for the alerts strip. It is Keel's one alert type: the limits here and engine/hedge's
+// size monitor return it, and the desk passes it on as it is. Layer or Position say where,
+// when it is not the whole book. From and To bound the span of time an alert measured (the
+// size monitor's imbalanced run); both are zero for an alert about the book as it is now.
 type Alert struct {
 	Kind     AlertKind
 	Layer    string
@@ -70,6 +77,7 @@ type Alert struct {
 	Value    float64
 	Limit    float64
 	Message  string
+	From, To time.Time
 }
 
 // CheckLimits checks book against l for an account of netLiq dollars, and every layer

@@ -65,9 +65,23 @@ type Config struct {
 	Workers int
 }
 
-// Exposure is the risk of a position or of a sum of positions, in the units of the package
-// doc: Delta in underlying units (meaningful within one underlying only), dollar figures in
-// money, Gamma per 1% move, Theta per calendar day, Vega per vol point.
+// Exposure is the risk of a position or of a sum of positions, as the trader reads it. It is
+// Keel's one exposure type: the book, its layers, underlyings and expiries, an order's
+// preview and the hedging checklist (engine/hedge's LayerState) all carry it. Units (the
+// package doc says more):
+//
+//   - Delta: underlying units (shares; futures contracts for futures and their options),
+//     meaningful within one underlying only. BetaDelta: benchmark units (SPY shares, or ES
+//     contracts when the benchmark is ESZ6), beta and leverage included.
+//   - DollarDelta, BetaDollarDelta: dollars of the underlying (of the benchmark) held; a
+//     +1% move gains about a hundredth of it.
+//   - Gamma: dollar gamma, the delta a +1% move of the underlying adds, in dollars at
+//     today's price: (0.01·S·Γ·quantity·multiplier units) × S = 0.01·S²·Γ·quantity·multiplier;
+//     BetaGamma the same for a +1% move of the benchmark (Gamma·beta²).
+//     A policy that wants gamma in units per 1.00 move divides by 0.01·S² (hedge does,
+//     in one place).
+//   - Theta: dollars per calendar day. Vega: dollars per vol point. Notional, Value:
+//     dollars. Bull, Bear: the positive and negative parts of BetaDollarDelta.
 type Exposure struct {
 	Delta           float64
 	DollarDelta     float64
@@ -94,6 +108,12 @@ func (e Exposure) Balance() float64 {
 		return 0
 	}
 	return (e.Bull + e.Bear) / gross
+}
+
+// Plus is e and o summed, field by field: the exposure of the two together.
+func (e Exposure) Plus(o Exposure) Exposure {
+	e.accumulate(&o)
+	return e
 }
 
 func (e *Exposure) add(o Exposure) { e.accumulate(&o) }
