@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	chart "github.com/wcharczuk/go-chart/v2"
 )
 
 // cpuMeter reports the CPU time per op of a benchmark ("cpu-ns/op"), which, unlike the
@@ -28,6 +30,22 @@ func (c cpuMeter) report(b *testing.B) {
 	}
 }
 
+// benchDraw draws the chart build makes, as a chart widget redraws: each time into the
+// same 800×400 raster.
+func benchDraw(b *testing.B, build func(w, h int) (chart.Chart, error)) {
+	r, err := newRaster(800, 400)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu := startCPU()
+	for b.Loop() {
+		if _, err := drawInto(r, build); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+}
+
 // BenchmarkRenderGreekChart800x400 draws a day of samples every 15 s (book and two layers,
 // 3 × 5,760 points, downsampled to the pixel width) into an 800×400 image.
 func BenchmarkRenderGreekChart800x400(b *testing.B) {
@@ -35,13 +53,7 @@ func BenchmarkRenderGreekChart800x400(b *testing.B) {
 	mes := spec.Series[1]
 	mes.Name = "MES futures"
 	spec.Series = append(spec.Series, mes)
-	cpu := startCPU()
-	for b.Loop() {
-		if _, err := RenderGreekChart(spec, 800, 400, lineColors); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu.report(b)
+	benchDraw(b, func(w, h int) (chart.Chart, error) { return greekGraph(spec, w, h, lineColors) })
 }
 
 // BenchmarkRenderProfileChart800x400 draws three P&L curves of 101 points with a delta
@@ -50,13 +62,7 @@ func BenchmarkRenderProfileChart800x400(b *testing.B) {
 	spec := strangleSpec()
 	c := spec.Curves[0]
 	spec.Curves = []ProfileCurve{{Name: "T+0", Values: c.Values}, {Name: "T+7", Values: c.Values}, c}
-	cpu := startCPU()
-	for b.Loop() {
-		if _, err := RenderProfileChart(spec, 800, 400, lineColors); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu.report(b)
+	benchDraw(b, func(w, h int) (chart.Chart, error) { return profileGraph(spec, w, h, lineColors) })
 }
 
 // journalSpec is the journal's Stats chart of a year of trading days: cumulative realized
@@ -77,13 +83,7 @@ func journalSpec(n int) ChartSpec {
 // dots into an 800×400 image.
 func BenchmarkChartRender800x400(b *testing.B) {
 	spec := journalSpec(250)
-	cpu := startCPU()
-	for b.Loop() {
-		if _, err := RenderChart(spec, 800, 400, testColors); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu.report(b)
+	benchDraw(b, func(w, h int) (chart.Chart, error) { return chartGraph(spec, w, h, testColors) })
 }
 
 // labSpec is the lab's histogram of hedged P&L at expiry: four policies, 60 bins each.
@@ -105,13 +105,7 @@ func labSpec() XYSpec {
 // image.
 func BenchmarkXYChartRender800x400(b *testing.B) {
 	spec := labSpec()
-	cpu := startCPU()
-	for b.Loop() {
-		if _, err := RenderXYChart(spec, 800, 400, lineColors); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu.report(b)
+	benchDraw(b, func(w, h int) (chart.Chart, error) { return xyGraph(spec, w, h, lineColors) })
 }
 
 // TestWriteSampleCharts writes the two charts to KEEL_CHART_DIR for looking at.
