@@ -1,12 +1,10 @@
 package widgets
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"sync"
 	"time"
@@ -45,23 +43,32 @@ type ChartColors struct {
 // between.
 var ErrTooFewPoints = errors.New("too few points to chart (need at least two)")
 
-// RenderChart draws spec into a width×height pixel image with go-chart. It returns an
+// RenderChart draws spec into a new width×height pixel image with go-chart. It returns an
 // error, never an empty picture, when the data cannot be drawn (non-finite values,
 // mismatched lengths, fewer than two points).
 func RenderChart(spec ChartSpec, width, height int, colors ChartColors) (image.Image, error) {
+	graph, err := chartGraph(spec, width, height, colors)
+	if err != nil {
+		return nil, err
+	}
+	return drawNew(graph)
+}
+
+// chartGraph is the go-chart chart RenderChart draws.
+func chartGraph(spec ChartSpec, width, height int, colors ChartColors) (chart.Chart, error) {
 	if width < 50 || height < 50 {
-		return nil, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
+		return chart.Chart{}, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
 	}
 	fg, bg, grid := drawColor(colors.Foreground), drawColor(colors.Background), drawColor(colors.Grid)
 	var series []chart.Series
 	enough := false
 	for i, s := range spec.Series {
 		if len(s.Times) != len(s.Values) {
-			return nil, fmt.Errorf("series %q: %d times but %d values", s.Name, len(s.Times), len(s.Values))
+			return chart.Chart{}, fmt.Errorf("series %q: %d times but %d values", s.Name, len(s.Times), len(s.Values))
 		}
 		for j, v := range s.Values {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("series %q: value %d is %v", s.Name, j, v)
+				return chart.Chart{}, fmt.Errorf("series %q: value %d is %v", s.Name, j, v)
 			}
 		}
 		if len(s.Times) >= 2 {
@@ -79,7 +86,7 @@ func RenderChart(spec ChartSpec, width, height int, colors ChartColors) (image.I
 		series = append(series, chart.TimeSeries{Name: s.Name, XValues: s.Times, YValues: s.Values, Style: style})
 	}
 	if !enough {
-		return nil, ErrTooFewPoints
+		return chart.Chart{}, ErrTooFewPoints
 	}
 	axis := chart.Style{FontColor: fg, StrokeColor: fg, FontSize: 9}
 	gridStyle := chart.Style{StrokeColor: grid, StrokeWidth: 1}
@@ -104,7 +111,7 @@ func RenderChart(spec ChartSpec, width, height int, colors ChartColors) (image.I
 	}
 	font, err := defaultFont()
 	if err != nil {
-		return nil, err
+		return chart.Chart{}, err
 	}
 	graph.Font = font
 	if len(series) > 1 {
@@ -113,15 +120,7 @@ func RenderChart(spec ChartSpec, width, height int, colors ChartColors) (image.I
 		graph.Background.Padding.Top = 40
 		graph.Elements = []chart.Renderable{lineKey(series, fg)}
 	}
-	var buf bytes.Buffer
-	if err := graph.Render(chart.PNG, &buf); err != nil {
-		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
-	}
-	img, err := png.Decode(&buf)
-	if err != nil {
-		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
-	}
-	return img, nil
+	return graph, nil
 }
 
 // lineKey draws each series' name beside a short stroke of its colour, in one row just
@@ -178,11 +177,11 @@ type Chart struct {
 // NewChart returns a chart widget showing spec.
 func NewChart(spec ChartSpec) *Chart {
 	c := &Chart{spec: spec}
-	c.init(c, func(w, h int, colors ChartColors) (image.Image, error) {
+	c.init(c, func(dst *raster, colors ChartColors) (image.Image, error) {
 		c.mu.Lock()
 		s := c.spec
 		c.mu.Unlock()
-		img, err := RenderChart(s, w, h, colors)
+		img, err := drawInto(dst, func(w, h int) (chart.Chart, error) { return chartGraph(s, w, h, colors) })
 		if err != nil {
 			return nil, errors.New(errorNote(s, err))
 		}

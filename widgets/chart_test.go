@@ -110,18 +110,3 @@ func TestChartWidgetRendersToItsSize(t *testing.T) {
 		t.Fatal("a one-point series should show the note, not an image")
 	}
 }
-
-func BenchmarkRenderChart800x400(b *testing.B) {
-	n := 250
-	s := Series{Name: "P&L", Times: make([]time.Time, n), Values: make([]float64, n)}
-	for i := range n {
-		s.Times[i] = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
-		s.Values[i] = float64(i*37%500) - 200
-	}
-	spec := ChartSpec{Title: "Cumulative realized P&L", Unit: "$", DateLabel: "Date", Series: []Series{s}}
-	for b.Loop() {
-		if _, err := RenderChart(spec, 800, 400, testColors); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 	"sort"
 	"sync"
@@ -87,17 +88,26 @@ func Downsample(s Series, from, to time.Time, buckets int) Series {
 // naming the lines. It returns an error, never an empty picture, when there is nothing to
 // draw.
 func RenderGreekChart(spec GreekChartSpec, width, height int, colors ChartColors) (image.Image, error) {
+	graph, err := greekGraph(spec, width, height, colors)
+	if err != nil {
+		return nil, err
+	}
+	return drawNew(graph)
+}
+
+// greekGraph is the go-chart chart RenderGreekChart draws.
+func greekGraph(spec GreekChartSpec, width, height int, colors ChartColors) (chart.Chart, error) {
 	if width < 50 || height < 50 {
-		return nil, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
+		return chart.Chart{}, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
 	}
 	from, to := spec.From, spec.To
 	for _, s := range spec.Series {
 		if len(s.Times) != len(s.Values) {
-			return nil, fmt.Errorf("series %q: %d times but %d values", s.Name, len(s.Times), len(s.Values))
+			return chart.Chart{}, fmt.Errorf("series %q: %d times but %d values", s.Name, len(s.Times), len(s.Values))
 		}
 		for j, v := range s.Values {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("series %q: value %d is %v", s.Name, j, v)
+				return chart.Chart{}, fmt.Errorf("series %q: value %d is %v", s.Name, j, v)
 			}
 		}
 		if n := len(s.Times); n > 0 {
@@ -110,7 +120,7 @@ func RenderGreekChart(spec GreekChartSpec, width, height int, colors ChartColors
 		}
 	}
 	if !to.After(from) {
-		return nil, ErrTooFewPoints
+		return chart.Chart{}, ErrTooFewPoints
 	}
 	st := newChartStyle(colors)
 	lines := make([]keyEntry, 0, len(spec.Series))
@@ -138,7 +148,7 @@ func RenderGreekChart(spec GreekChartSpec, width, height int, colors ChartColors
 		lines = append(lines, keyEntry{s.Name, line})
 	}
 	if len(series) == 0 {
-		return nil, ErrTooFewPoints
+		return chart.Chart{}, ErrTooFewPoints
 	}
 	x0, x1 := float64(from.UnixNano())/1e9, float64(to.UnixNano())/1e9
 	yr := niceRange(ymin, ymax, height/60+2)
@@ -160,7 +170,7 @@ func RenderGreekChart(spec GreekChartSpec, width, height int, colors ChartColors
 		zeroLine(yr, st.fg),
 		st.key(lines, width),
 	}
-	return st.render(graph)
+	return st.withFont(graph)
 }
 
 // GreekChart is a widget showing a GreekChartSpec drawn to exactly its pixel size, off the
@@ -173,11 +183,11 @@ type GreekChart struct {
 // NewGreekChart returns a Greeks-over-time chart showing spec.
 func NewGreekChart(spec GreekChartSpec) *GreekChart {
 	c := &GreekChart{spec: spec}
-	c.init(c, func(w, h int, colors ChartColors) (image.Image, error) {
+	c.init(c, func(dst *raster, colors ChartColors) (image.Image, error) {
 		c.mu.Lock()
 		s := c.spec
 		c.mu.Unlock()
-		img, err := RenderGreekChart(s, w, h, colors)
+		img, err := drawInto(dst, func(w, h int) (chart.Chart, error) { return greekGraph(s, w, h, colors) })
 		if errors.Is(err, ErrTooFewPoints) {
 			err = fmt.Errorf("%s: no samples in this window yet", s.Title)
 		}
@@ -205,11 +215,13 @@ func (c *GreekChart) SetSpec(spec GreekChartSpec) {
 // pixel size with a render function on a worker goroutine and swaps it in with fyne.Do.
 // A data change (changed) or a theme change (Refresh) redraws at once; a resize waits
 // for resizeSettle of quiet first, so dragging a window edge draws once at the end. One
-// worker per chart renders the newest request; stale results are dropped.
+// worker per chart renders the newest request; stale results are dropped. The worker
+// draws into one of two images it keeps, the one not shown, so a redraw allocates nothing
+// and never touches the pixels Fyne is showing.
 type imageChart struct {
 	widget.BaseWidget
 	self   fyne.Widget
-	render func(w, h int, colors ChartColors) (image.Image, error)
+	render func(dst *raster, colors ChartColors) (image.Image, error)
 
 	mu     sync.Mutex
 	gen    int    // bumped by every data or theme change
@@ -226,6 +238,7 @@ type imageChart struct {
 	message string // shown instead of a chart when set (SetNote)
 	noted   string // the note's text as last set, for Note (the label belongs to the UI goroutine)
 	renders int    // images drawn so far, for tests
+	frames  [2]*raster
 
 	image *canvas.Image
 	note  *widget.Label
@@ -234,7 +247,7 @@ type imageChart struct {
 // resizeSettle is how long a chart waits after the last resize before drawing.
 const resizeSettle = 120 * time.Millisecond
 
-func (c *imageChart) init(self fyne.Widget, render func(w, h int, colors ChartColors) (image.Image, error)) {
+func (c *imageChart) init(self fyne.Widget, render func(dst *raster, colors ChartColors) (image.Image, error)) {
 	c.self, c.render = self, render
 	c.shown.gen = -1
 	c.image = canvas.NewImageFromImage(nil)
@@ -247,11 +260,37 @@ func (c *imageChart) init(self fyne.Widget, render func(w, h int, colors ChartCo
 	c.ExtendBaseWidget(self)
 }
 
-// Image is the image shown, nil while none is.
+// Image is a copy of the image shown, nil while none is (the chart draws its next images
+// into the memory of the ones it showed before).
 func (c *imageChart) Image() image.Image {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.current
+	if c.current == nil {
+		return nil
+	}
+	b := c.current.Bounds()
+	out := image.NewRGBA(b)
+	draw.Draw(out, b, c.current, b.Min, draw.Src)
+	return out
+}
+
+// frame (with mu held) is a raster of px pixels whose image is not the one shown, made
+// anew when there is none of that size.
+func (c *imageChart) frame(px [2]int) (*raster, error) {
+	for i, f := range c.frames {
+		if f != nil && image.Image(f.img) == c.current {
+			continue
+		}
+		if f == nil || !f.fits(px[0], px[1]) {
+			r, err := newRaster(px[0], px[1])
+			if err != nil {
+				return nil, err
+			}
+			c.frames[i] = r
+		}
+		return c.frames[i], nil
+	}
+	return nil, errors.New("no free image to draw the chart into") // two frames, one shown: unreachable
 }
 
 // Note is the text shown instead of an image ("" when an image is shown).
@@ -385,13 +424,14 @@ func (c *imageChart) work() {
 	for {
 		c.mu.Lock()
 		gen, px, colors, message := c.gen, c.px, c.colors, c.message
+		dst, err := c.frame(px)
 		c.mu.Unlock()
 		var img image.Image
-		var err error
-		if message != "" {
+		switch {
+		case message != "":
 			err = errors.New(message)
-		} else {
-			img, err = c.render(px[0], px[1], colors)
+		case err == nil:
+			img, err = c.render(dst, colors)
 		}
 		c.mu.Lock()
 		c.renders++
@@ -570,23 +610,14 @@ func withEnds(ticks []chart.Tick, lo, hi float64, label bool) []chart.Tick {
 	return append(append([]chart.Tick{first}, out...), last)
 }
 
-// render draws graph into an image. The raster is taken as drawn (go-chart hands it to a
-// chart.RGBACollector instead of encoding a PNG), which halves the time of a render.
-func (s chartStyle) render(graph chart.Chart) (image.Image, error) {
+// withFont gives graph go-chart's bundled font.
+func (s chartStyle) withFont(graph chart.Chart) (chart.Chart, error) {
 	font, err := defaultFont()
 	if err != nil {
-		return nil, err
+		return chart.Chart{}, err
 	}
 	graph.Font = font
-	var out chart.ImageWriter
-	if err := graph.Render(chart.PNG, &out); err != nil {
-		return nil, fmt.Errorf("chart %q: %w", graph.Title, err)
-	}
-	img, err := out.Image()
-	if err != nil {
-		return nil, fmt.Errorf("chart %q: %w", graph.Title, err)
-	}
-	return img, nil
+	return graph, nil
 }
 
 type keyEntry struct {

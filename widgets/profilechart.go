@@ -125,16 +125,25 @@ var ErrNoProfile = errors.New("no risk profile to chart")
 // a vertical line, each breakeven marked on the zero line and labelled in its curve's
 // colour, and a key naming the lines.
 func RenderProfileChart(spec ProfileChartSpec, width, height int, colors ChartColors) (image.Image, error) {
+	graph, err := profileGraph(spec, width, height, colors)
+	if err != nil {
+		return nil, err
+	}
+	return drawNew(graph)
+}
+
+// profileGraph is the go-chart chart RenderProfileChart draws.
+func profileGraph(spec ProfileChartSpec, width, height int, colors ChartColors) (chart.Chart, error) {
 	if width < 50 || height < 50 {
-		return nil, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
+		return chart.Chart{}, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
 	}
 	n := len(spec.X)
 	if n < 2 || len(spec.Curves) == 0 {
-		return nil, ErrNoProfile
+		return chart.Chart{}, ErrNoProfile
 	}
 	for i, x := range spec.X {
 		if math.IsNaN(x) || math.IsInf(x, 0) || (i > 0 && x <= spec.X[i-1]) {
-			return nil, fmt.Errorf("profile X %d is %v: X must be finite and increasing", i, x)
+			return chart.Chart{}, fmt.Errorf("profile X %d is %v: X must be finite and increasing", i, x)
 		}
 	}
 	check := func(c ProfileCurve) error {
@@ -156,7 +165,7 @@ func RenderProfileChart(spec ProfileChartSpec, width, height int, colors ChartCo
 	curveStyle := map[string]chart.Style{}
 	for i, c := range spec.Curves {
 		if err := check(c); err != nil {
-			return nil, err
+			return chart.Chart{}, err
 		}
 		for _, v := range c.Values {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
@@ -200,7 +209,7 @@ func RenderProfileChart(spec ProfileChartSpec, width, height int, colors ChartCo
 	graph.YAxis = chart.YAxis{Style: chart.Style{Hidden: true}, Ticks: graph.YAxisSecondary.Ticks}
 	if len(spec.Overlay.Values) > 0 {
 		if err := check(spec.Overlay); err != nil {
-			return nil, err
+			return chart.Chart{}, err
 		}
 		olo, ohi := math.Inf(1), math.Inf(-1)
 		for _, v := range spec.Overlay.Values {
@@ -272,7 +281,7 @@ func RenderProfileChart(spec ProfileChartSpec, width, height int, colors ChartCo
 		},
 		st.key(key, width),
 	}
-	return st.render(graph)
+	return st.withFont(graph)
 }
 
 // ProfileChart is a widget showing a ProfileChartSpec drawn to exactly its pixel size,
@@ -285,11 +294,11 @@ type ProfileChart struct {
 // NewProfileChart returns a risk-profile chart showing spec.
 func NewProfileChart(spec ProfileChartSpec) *ProfileChart {
 	c := &ProfileChart{spec: spec}
-	c.init(c, func(w, h int, colors ChartColors) (image.Image, error) {
+	c.init(c, func(dst *raster, colors ChartColors) (image.Image, error) {
 		c.mu.Lock()
 		s := c.spec
 		c.mu.Unlock()
-		return RenderProfileChart(s, w, h, colors)
+		return drawInto(dst, func(w, h int) (chart.Chart, error) { return profileGraph(s, w, h, colors) })
 	})
 	return c
 }

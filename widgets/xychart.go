@@ -1,12 +1,10 @@
 package widgets
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"slices"
 
@@ -38,23 +36,32 @@ type XYSpec struct {
 	Series []XYSeries
 }
 
-// RenderXYChart draws spec into a width×height image with go-chart. It returns an error,
-// never an empty picture, when the data cannot be drawn (non-finite values, mismatched
-// lengths, no points).
+// RenderXYChart draws spec into a new width×height image with go-chart. It returns an
+// error, never an empty picture, when the data cannot be drawn (non-finite values,
+// mismatched lengths, no points).
 func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Image, error) {
+	graph, err := xyGraph(spec, width, height, colors)
+	if err != nil {
+		return nil, err
+	}
+	return drawNew(graph)
+}
+
+// xyGraph is the go-chart chart RenderXYChart draws.
+func xyGraph(spec XYSpec, width, height int, colors ChartColors) (chart.Chart, error) {
 	if width < 50 || height < 50 {
-		return nil, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
+		return chart.Chart{}, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
 	}
 	fg, bg, grid := drawColor(colors.Foreground), drawColor(colors.Background), drawColor(colors.Grid)
 	var series []chart.Series
 	points := 0
 	for i, s := range spec.Series {
 		if len(s.X) != len(s.Y) {
-			return nil, fmt.Errorf("series %q: %d x values but %d y values", s.Name, len(s.X), len(s.Y))
+			return chart.Chart{}, fmt.Errorf("series %q: %d x values but %d y values", s.Name, len(s.X), len(s.Y))
 		}
 		for j := range s.X {
 			if math.IsNaN(s.X[j]) || math.IsInf(s.X[j], 0) || math.IsNaN(s.Y[j]) || math.IsInf(s.Y[j], 0) {
-				return nil, fmt.Errorf("series %q: point %d is (%v, %v)", s.Name, j, s.X[j], s.Y[j])
+				return chart.Chart{}, fmt.Errorf("series %q: point %d is (%v, %v)", s.Name, j, s.X[j], s.Y[j])
 			}
 		}
 		if len(s.X) == 0 {
@@ -76,7 +83,7 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		series = append(series, chart.ContinuousSeries{Name: s.Name, XValues: x, YValues: y, Style: style})
 	}
 	if points == 0 {
-		return nil, ErrTooFewPoints
+		return chart.Chart{}, ErrTooFewPoints
 	}
 	format := func(m bool, span float64) chart.ValueFormatter {
 		if m && span < 20 {
@@ -127,7 +134,7 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 	}
 	font, err := defaultFont()
 	if err != nil {
-		return nil, err
+		return chart.Chart{}, err
 	}
 	graph.Font = font
 	if len(series) > 1 {
@@ -135,15 +142,7 @@ func RenderXYChart(spec XYSpec, width, height int, colors ChartColors) (image.Im
 		graph.Background.Padding.Top = 34 + 14*len(rows)
 		graph.Elements = []chart.Renderable{wrappedKey(series, rows, fg)}
 	}
-	var buf bytes.Buffer
-	if err := graph.Render(chart.PNG, &buf); err != nil {
-		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
-	}
-	img, err := png.Decode(&buf)
-	if err != nil {
-		return nil, fmt.Errorf("chart %q: %w", spec.Title, err)
-	}
-	return img, nil
+	return graph, nil
 }
 
 // xyPalette is the theme's line colours without repeats (a theme may give two roles one
@@ -239,11 +238,11 @@ type XYChart struct {
 // NewXYChart returns a chart widget showing spec.
 func NewXYChart(spec XYSpec) *XYChart {
 	c := &XYChart{spec: spec}
-	c.init(c, func(w, h int, colors ChartColors) (image.Image, error) {
+	c.init(c, func(dst *raster, colors ChartColors) (image.Image, error) {
 		c.mu.Lock()
 		s := c.spec
 		c.mu.Unlock()
-		img, err := RenderXYChart(s, w, h, colors)
+		img, err := drawInto(dst, func(w, h int) (chart.Chart, error) { return xyGraph(s, w, h, colors) })
 		if errors.Is(err, ErrTooFewPoints) {
 			return nil, errors.New(s.Title + ": no results yet")
 		}
