@@ -74,7 +74,7 @@ func baselineImpliedVol(o Option, price float64) (vol float64, ok bool) {
 	fwd := s * math.Exp(b*t)
 	df := math.Exp(-r * t)
 	sd, kd := fwd*df, k*df // discounted forward and strike
-	call := price           // the call's price, by put–call parity
+	call := price          // the call's price, by put–call parity
 	if o.Right == Put {
 		call = price + sd - kd
 	}
