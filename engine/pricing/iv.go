@@ -193,8 +193,8 @@ func impliedVolEuropean(o Option, price float64) (float64, error) {
 	if b != 0 {
 		growth = fastExp(b * o.Years)
 	}
-	df := o.Spot * (disc * growth)             // discounted forward
-	dk := o.Strike * disc                      // discounted strike
+	df := o.Spot * (disc * growth)            // discounted forward
+	dk := o.Strike * disc                     // discounted strike
 	x := fastLog(o.Spot/o.Strike) + b*o.Years // ln(F/K)
 	if !(df > 0) || !(dk > 0) || math.IsInf(df, 0) || math.IsInf(dk, 0) || math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0, errNoVol(o, price, "the discounted forward or strike is not representable")
