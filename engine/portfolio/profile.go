@@ -658,11 +658,15 @@ func (g *grid) addHorizon(l *profileLeg, h int, sums []pointSums, ls *legScratch
 	o.Years, o.Style = years, pricing.European
 	o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
 	greeks := ls.greeks
-	for i, s := range spots {
-		o.Spot = s
-		if err := pricing.ValueTo(&greeks[i], o); err != nil {
-			return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
+	if err := pricing.ValuesTo(o, spots, greeks); err != nil {
+		// Find the move that fails, for the message.
+		for i, s := range spots {
+			o.Spot = s
+			if err := pricing.ValueTo(&greeks[i], o); err != nil {
+				return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
+			}
 		}
+		return fmt.Errorf("portfolio: profile at %g days: %w", dt*365, err)
 	}
 	if l.opt.Style == pricing.American {
 		if err := g.earlyExercise(l, o, ls); err != nil {
