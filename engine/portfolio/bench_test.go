@@ -363,10 +363,13 @@ func benchTickingImplied(b *testing.B, into bool) {
 		b.Fatal(err)
 	}
 	reused, solved := r.volReused+r.volStepped+r.volNewton, r.volSolved
+	var cpu time.Duration // the revaluations' CPU time, the market's steps left out
+	cpuKnown := true
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		step()
+		c0, ok0 := processCPU()
 		b.StartTimer()
 		var err error
 		if into {
@@ -377,8 +380,16 @@ func benchTickingImplied(b *testing.B, into bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.StopTimer()
+		c1, ok1 := processCPU()
+		cpu += c1 - c0
+		cpuKnown = cpuKnown && ok0 && ok1
+		b.StartTimer()
 	}
 	b.StopTimer()
+	if cpuKnown {
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
 	if n := r.volReused + r.volStepped + r.volNewton - reused + r.volSolved - solved; n > 0 {
 		b.ReportMetric(float64(r.volReused+r.volStepped+r.volNewton-reused)/float64(n), "vol-reuse")
 	}
