@@ -369,8 +369,8 @@ func benchTickingImplied(b *testing.B, into bool) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		step()
-		c0, ok0 := processCPU()
 		b.StartTimer()
+		c0, ok0 := processCPU()
 		var err error
 		if into {
 			err = r.RevalueInto(&book, ps, mk, cfg)
@@ -380,11 +380,9 @@ func benchTickingImplied(b *testing.B, into bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.StopTimer()
 		c1, ok1 := processCPU()
 		cpu += c1 - c0
 		cpuKnown = cpuKnown && ok0 && ok1
-		b.StartTimer()
 	}
 	b.StopTimer()
 	if cpuKnown {
