@@ -2,7 +2,9 @@ package pricing
 
 import (
 	"math"
+	"slices"
 	"testing"
+	"time"
 )
 
 // The baselines issue 19 measures the pricer against, written the plain way a Go
@@ -204,4 +206,74 @@ func BenchmarkImpliedVolBaselineCases(b *testing.B) {
 		}
 		sinkGreeks.Vega = v
 	}
+}
+
+// benchRatio runs pkg and base alternately, in runs of 256 calls each, and reports the
+// median over the pairs of runs of pkg's time over base's ("ratio"): each pair meets the
+// same load, which on a machine shared with other jobs moves each figure alone by tens of
+// per cent within seconds. ns/op is the time of one call of each.
+func benchRatio(b *testing.B, pkg, base func(i int)) {
+	const run = 256
+	var ratios []float64
+	b.ResetTimer()
+	for done := 0; done < b.N; done += run {
+		n := min(run, b.N-done)
+		t0 := time.Now()
+		for i := done; i < done+n; i++ {
+			pkg(i)
+		}
+		t1 := time.Now()
+		for i := done; i < done+n; i++ {
+			base(i)
+		}
+		t2 := time.Now()
+		if n == run {
+			ratios = append(ratios, float64(t1.Sub(t0))/float64(t2.Sub(t1)))
+		}
+	}
+	b.StopTimer()
+	if len(ratios) > 0 {
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "ratio")
+	}
+}
+
+// BenchmarkPriceGreeksRatio is Value against baselineGreeks on BenchmarkPriceGreeks'
+// options, side by side (issue 19: ≤ 0.8).
+func BenchmarkPriceGreeksRatio(b *testing.B) {
+	opts := benchOptions(1000, European)
+	benchRatio(b, func(i int) {
+		g, err := Value(opts[i%len(opts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks = g
+	}, func(i int) {
+		o := &opts[i%len(opts)]
+		if err := validate(*o); err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks = baselineGreeks(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol, o.Underlying == Futures)
+	})
+}
+
+// BenchmarkImpliedVolRatio is ImpliedVol against baselineImpliedVol on baselineIVCases,
+// side by side (issue 19: ≤ 0.4).
+func BenchmarkImpliedVolRatio(b *testing.B) {
+	opts, prices := baselineIVCases(b)
+	benchRatio(b, func(i int) {
+		j := i % len(opts)
+		v, err := ImpliedVol(opts[j], prices[j])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGreeks.Vega = v
+	}, func(i int) {
+		j := i % len(opts)
+		v, ok := baselineImpliedVol(opts[j], prices[j])
+		if !ok {
+			b.Fatal("baseline did not converge")
+		}
+		sinkGreeks.Vega = v
+	})
 }
