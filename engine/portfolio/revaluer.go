@@ -54,7 +54,9 @@ import (
 //     quoted at its model values, moved 0.05% and 10 s the worst errors were 8e-7 in vol
 //     and 1.6e-4 in delta; moved 0.15% and 4 minutes, 1.9e-5 and 1.5e-3 (15 shares on 100
 //     contracts; the value's own extrapolation error over vega dominates). Outside those
-//     bounds the vol is solved exactly and becomes the new starting point.
+//     bounds the vol is solved exactly — by secant steps on the price from the stepped vol
+//     (americanVolFrom), or from nothing where those do not settle — and valued afresh,
+//     and becomes the new starting point.
 //
 // A Revaluer is safe for use by several goroutines (calls are serialised while they read
 // its cache, not while they price). The zero value is ready to use.
