@@ -192,15 +192,16 @@ func (v *valuer) value(now time.Time, pos []brokers.Position, quotes map[string]
 		ids[i] = p.Symbol
 	}
 	// Without a benchmark quote yet Revalue returns an empty book and every row says so.
+	// The Book goes out in the snapshot, which other goroutines keep and read long after:
+	// it is a new one each time, never a Book revalued into again (RevalueInto).
 	book, _ := v.cached.Revalue(ps, v.market(now, quotes, ids), v.cfg)
-	risk := map[string]portfolio.PositionRisk{}
-	for _, r := range book.Positions {
-		risk[r.ID] = r
-	}
+	valued := len(book.Positions) == len(pos) // position i of the book is pos[i]
 	rows := make([]Position, len(pos))
 	for i, p := range pos {
-		row := Position{Position: p, Quote: quotes[p.Symbol], Risk: risk[p.Symbol]}
-		if _, ok := risk[p.Symbol]; !ok {
+		row := Position{Position: p, Quote: quotes[p.Symbol]}
+		if valued {
+			row.Risk = book.Positions[i]
+		} else {
 			row.Risk.Err = errNotValued
 		}
 		mark := p.Mark

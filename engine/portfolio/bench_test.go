@@ -363,11 +363,14 @@ func benchTickingImplied(b *testing.B, into bool) {
 		b.Fatal(err)
 	}
 	reused, solved := r.volReused+r.volStepped+r.volNewton, r.volSolved
+	var cpu time.Duration // the revaluations' CPU time, the market's steps left out
+	cpuKnown := true
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		step()
 		b.StartTimer()
+		c0, ok0 := processCPU()
 		var err error
 		if into {
 			err = r.RevalueInto(&book, ps, mk, cfg)
@@ -377,8 +380,14 @@ func benchTickingImplied(b *testing.B, into bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		c1, ok1 := processCPU()
+		cpu += c1 - c0
+		cpuKnown = cpuKnown && ok0 && ok1
 	}
 	b.StopTimer()
+	if cpuKnown {
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
 	if n := r.volReused + r.volStepped + r.volNewton - reused + r.volSolved - solved; n > 0 {
 		b.ReportMetric(float64(r.volReused+r.volStepped+r.volNewton-reused)/float64(n), "vol-reuse")
 	}

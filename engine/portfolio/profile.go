@@ -121,7 +121,9 @@ type profileLeg struct {
 	strike   float64
 	opt      pricing.Option // options still open; Years ≤ 0 for expired ones
 	base     float64        // value per unit today
-	id       string         // the first position's, for errors
+	// baseUnset: base is to be taken from the first horizon's prices (see addLeg).
+	baseUnset bool
+	id        string // the first position's, for errors
 }
 
 // legKey is what makes positions one leg: the same pricing inputs.
@@ -581,56 +583,101 @@ func (g *grid) run() ([][]ProfilePoint, error) {
 // addLeg adds leg l's P&L and Greeks at every horizon and move to sums ([horizon·moves +
 // move]), with ls's rows.
 func (g *grid) addLeg(l *profileLeg, sums []pointSums, ls *legScratch) error {
-	if l.option && l.opt.Years > 0 {
-		// Today's value as the profile itself prices it, so every T+0 curve is exactly 0 at
-		// today's price: the book's own figure may come from a Revaluer's extrapolation or
-		// an implied vol solved to a tolerance.
-		ls.sampleSpots = append(ls.sampleSpots[:0], l.opt.Spot)
-		ls.samplePrices = reuse(ls.samplePrices, 1)
-		if _, err := g.americanPrices(l.opt, ls, -1, 0); err != nil {
-			return fmt.Errorf("portfolio: profile of %s: %w", l.id, err)
-		}
-		l.base = ls.samplePrices[0]
-	}
 	spots := ls.spots
 	for i := range spots {
 		spots[i] = g.spot(l, i)
 	}
-	for h, dt := range g.shifts {
-		row := sums[h*g.nm : (h+1)*g.nm]
-		years := l.opt.Years - dt
-		open := l.option && l.opt.Years > 0 && years > 1e-9
-		if !open {
-			for i, s := range spots {
-				gk := pricing.Greeks{Price: s, Delta: 1}
-				if l.option {
-					gk = intrinsic(l.right, s, l.strike)
+	// Today's value as the profile itself prices it, so every T+0 curve is exactly 0 at
+	// today's price: the book's own figure may come from a Revaluer's extrapolation or an
+	// implied vol solved to a tolerance. An American option's is one of the prices of the
+	// horizon with no time passed (today's move, same vol), whose exercise boundary it
+	// shares: that horizon is drawn first and sets it (see earlyExercise).
+	first := -1
+	l.baseUnset = false
+	if l.option && l.opt.Years > 0 {
+		if l.opt.Style == pricing.American {
+			for h, dt := range g.shifts {
+				if dt == 0 {
+					first = h
+					break
 				}
-				g.accumulate(&row[i], l, &gk, s, i)
 			}
+		}
+		if first >= 0 {
+			l.baseUnset = true
+		} else if err := g.todayValue(l, ls); err != nil {
+			return err
+		}
+	}
+	if first >= 0 {
+		if err := g.addHorizon(l, first, sums, ls); err != nil {
+			return err
+		}
+	}
+	for h := range g.shifts {
+		if h == first {
 			continue
 		}
-		o := l.opt
-		o.Years, o.Style = years, pricing.European
-		o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
-		greeks := ls.greeks
+		if err := g.addHorizon(l, h, sums, ls); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// todayValue sets l.base, today's value of the option leg l, with pricing.Prices.
+func (g *grid) todayValue(l *profileLeg, ls *legScratch) error {
+	ls.sampleSpots = append(ls.sampleSpots[:0], l.opt.Spot)
+	ls.samplePrices = reuse(ls.samplePrices, 1)
+	if _, err := g.americanPrices(l.opt, ls, -1, 0); err != nil {
+		return fmt.Errorf("portfolio: profile of %s: %w", l.id, err)
+	}
+	l.base = ls.samplePrices[0]
+	l.baseUnset = false
+	return nil
+}
+
+// addHorizon adds leg l's figures at horizon h, its spots at each move in ls.spots.
+func (g *grid) addHorizon(l *profileLeg, h int, sums []pointSums, ls *legScratch) error {
+	spots := ls.spots
+	dt := g.shifts[h]
+	row := sums[h*g.nm : (h+1)*g.nm]
+	years := l.opt.Years - dt
+	open := l.option && l.opt.Years > 0 && years > 1e-9
+	if !open {
+		for i, s := range spots {
+			gk := pricing.Greeks{Price: s, Delta: 1}
+			if l.option {
+				gk = intrinsic(l.right, s, l.strike)
+			}
+			g.accumulate(&row[i], l, &gk, s, i)
+		}
+		return nil
+	}
+	o := l.opt
+	o.Years, o.Style = years, pricing.European
+	o.Vol = math.Max(o.Vol+g.spec.VolShift/100, volFloor)
+	greeks := ls.greeks
+	if err := pricing.ValuesTo(o, spots, greeks); err != nil {
+		// Find the move that fails, for the message.
 		for i, s := range spots {
 			o.Spot = s
 			if err := pricing.ValueTo(&greeks[i], o); err != nil {
 				return fmt.Errorf("portfolio: profile at %s, %g days: %w", formatMove(g.spec, i), dt*365, err)
 			}
 		}
-		if l.opt.Style == pricing.American {
-			if err := g.earlyExercise(l, o, ls); err != nil {
-				return err
-			}
-			for i := range greeks {
-				greeks[i].Price += ls.eep[i]
-			}
+		return fmt.Errorf("portfolio: profile at %g days: %w", dt*365, err)
+	}
+	if l.opt.Style == pricing.American {
+		if err := g.earlyExercise(l, o, ls); err != nil {
+			return err
 		}
-		for i, s := range spots {
-			g.accumulate(&row[i], l, &greeks[i], s, i)
+		for i := range greeks {
+			greeks[i].Price += ls.eep[i]
 		}
+	}
+	for i, s := range spots {
+		g.accumulate(&row[i], l, &greeks[i], s, i)
 	}
 	return nil
 }
@@ -671,8 +718,24 @@ func (g *grid) earlyExercise(l *profileLeg, eu pricing.Option, ls *legScratch) e
 		ls.sampleSpots = append(ls.sampleSpots, s)
 	}
 	ls.samplePrices = reuse(ls.samplePrices, len(g.samples))
-	if k, err := g.americanPrices(am, ls, today, l.base); err != nil {
+	known := today
+	if l.baseUnset {
+		known = -1 // today's value is one of these prices
+	}
+	if k, err := g.americanPrices(am, ls, known, l.base); err != nil {
 		return fmt.Errorf("portfolio: profile of %s at %s: %w", l.id, formatMove(g.spec, g.samples[k]), err)
+	}
+	if l.baseUnset {
+		if today >= 0 {
+			l.base, l.baseUnset = ls.samplePrices[today], false
+		} else {
+			// Today's move or vol is not among these: value it on its own, then the
+			// samples again (todayValue used their memory).
+			if err := g.todayValue(l, ls); err != nil {
+				return err
+			}
+			return g.earlyExercise(l, eu, ls)
+		}
 	}
 	eep := ls.eep
 	prev := -1

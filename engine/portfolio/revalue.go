@@ -166,13 +166,14 @@ func revalue(book *Book, positions []Position, m Market, cfg Config, cache *Reva
 			sc.settle(pr, ps, i, bench.UnitValue)
 			continue
 		}
+		var hint volHint
 		if cache != nil {
 			var g pricing.Greeks
 			var ok bool
 			if price == 0 {
 				g, ok = cache.extrapolate(&o, m.Now)
 			} else {
-				g, ok = cache.reuseVol(&o, price, m.Now)
+				g, ok = cache.reuseVol(&o, price, m.Now, &hint)
 				if ok {
 					pr.Vol = o.Vol
 				}
@@ -191,7 +192,7 @@ func revalue(book *Book, positions []Position, m Market, cfg Config, cache *Reva
 		if !ok {
 			j = int32(len(sc.jobs))
 			sc.jobIndex[k] = j
-			sc.jobs = append(sc.jobs, pricingJob{opt: o, price: price})
+			sc.jobs = append(sc.jobs, pricingJob{opt: o, price: price, hint: hint})
 		}
 		ps.job = j
 		sc.waiting = append(sc.waiting, int32(i))
@@ -264,6 +265,7 @@ func (sc *scratch) settle(pr *PositionRisk, ps *posScratch, i int, benchUnit flo
 type pricingJob struct {
 	opt    pricing.Option
 	price  float64
+	hint   volHint // where to start solving an American vol (a Revaluer's), when vol > 0
 	greeks pricing.Greeks
 	vol    float64
 	failed bool
@@ -311,7 +313,14 @@ func (e *jobErrors) get(i int) error {
 func (j *pricingJob) run(i int, errs *jobErrors) {
 	o := j.opt
 	if o.Vol == 0 {
-		iv, err := pricing.ImpliedVol(o, j.price)
+		iv, ok := 0.0, false
+		var err error
+		if j.hint.vol > 0 && o.Style == pricing.American {
+			iv, ok = americanVolFrom(o, j.price, j.hint)
+		}
+		if !ok {
+			iv, err = pricing.ImpliedVol(o, j.price)
+		}
 		if err != nil {
 			var pb *pricing.PriceBoundsError
 			var ue *pricing.VolUndeterminedError

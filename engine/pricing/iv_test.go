@@ -411,7 +411,7 @@ func FuzzImpliedVol(f *testing.F) {
 
 // ivBenchCases are 1000 European options: strikes 50..150% of spot, expiries 1 day..2
 // years, volatilities 5%..150%, calls and puts, spot and futures, priced by Price.
-func ivBenchCases(b *testing.B, style Style) ([]Option, []float64) {
+func ivBenchCases(b testing.TB, style Style) ([]Option, []float64) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var opts []Option
 	var prices []float64
@@ -435,6 +435,8 @@ func ivBenchCases(b *testing.B, style Style) ([]Option, []float64) {
 func BenchmarkImpliedVol(b *testing.B) {
 	opts, prices := ivBenchCases(b, European)
 	b.ResetTimer()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
 		j := i % len(opts)
 		if _, err := ImpliedVol(opts[j], prices[j]); err != nil {

@@ -185,3 +185,46 @@ func Prices(o Option, spots, out []float64) error {
 	}
 	return nil
 }
+
+// ValuesTo sets out[i] to Value(o) at Spot = spots[i], for every i, bit for bit: the way to
+// value one option with all its Greeks over a grid of spots (a risk profile). A European
+// option's terms that do not depend on the spot are computed once; an American option is
+// valued spot by spot. out must be at least as long as spots. Errors as for Value, naming
+// the first spot that fails; out is then undefined.
+func ValuesTo(o Option, spots []float64, out []Greeks) error {
+	if len(out) < len(spots) {
+		return fmt.Errorf("pricing: %d spots but room for %d values", len(spots), len(out))
+	}
+	if len(spots) == 0 {
+		return nil
+	}
+	if err := validate(o); err != nil {
+		return err
+	}
+	if o.Style != European {
+		for i, s := range spots {
+			o.Spot = s
+			if err := ValueTo(&out[i], o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, s := range spots {
+		if err := positive("Spot", s); err != nil {
+			return err
+		}
+	}
+	carry := o.Carry
+	if o.Underlying == Futures {
+		carry = 0
+	}
+	europeanGreeksAt(out, spots, o.Right, o.Strike, o.Years, o.Rate, carry, o.Vol, o.Underlying == Futures)
+	for i := range spots {
+		if !allFinite(&out[i]) {
+			o.Spot = spots[i]
+			return notFinite(o, nonFinite(out[i]))
+		}
+	}
+	return nil
+}
