@@ -59,12 +59,12 @@ type ticketLeg struct {
 
 	expiries  []time.Time
 	chain     *desk.ChainView
-	strikeRow int // the chosen row of chain; -1 when none
-	symbol   string // "" until the leg names one instrument
-	inst     instrument.Instrument
-	loading  string // what is being loaded, in words; "" when nothing
-	loadErr  error
-	gen      int // bumped by every load so a stale answer is dropped
+	strikeRow int    // the chosen row of chain; -1 when none
+	symbol    string // "" until the leg names one instrument
+	inst      instrument.Instrument
+	loading   string // what is being loaded, in words; "" when nothing
+	loadErr   error
+	gen       int // bumped by every load so a stale answer is dropped
 	// wantExpiry and wantStrike are what a prefilled leg should select once the lists load.
 	wantExpiry time.Time
 	wantStrike float64
@@ -110,10 +110,10 @@ type OrderTicket struct {
 	review, another                  *widget.Button
 	result                           *widget.Label
 
-	preview      *desk.Preview
-	previewKey   string // the legs and quantity the shown preview is of
-	previewGen   int
-	previewBusy  bool
+	preview     *desk.Preview
+	previewKey  string // the legs and quantity the shown preview is of
+	previewGen  int
+	previewBusy bool
 	// The limit follows the mid (followMid) until the trader touches the ticket: then it
 	// stays where it is, except that new legs get their mid once unless the trader typed the
 	// price (limitTyped). suggestedKey is the preview key the last suggestion was for.
@@ -126,17 +126,17 @@ type OrderTicket struct {
 	settingFollow bool
 	money         *widget.Label // the order's money at its limit in the journal's convention
 
-	fileUnder  *widget.Select // the layer a new trade is filed under
-	fileWords  *widget.Label
-	filing     desk.Filing
-	fileChosen  string // the trader's choice ("" none yet)
+	fileUnder    *widget.Select // the layer a new trade is filed under
+	fileWords    *widget.Label
+	filing       desk.Filing
+	fileChosen   string // the trader's choice ("" none yet)
 	settingFile  bool
 	fileRowCells []fyne.CanvasObject
 	filedUnder   string // the layer the placed order's new positions were filed under
 
-	picker    *chainPicker // the chain view open for pickLeg, nil when closed
-	pickLeg   *ticketLeg
-	pickerDlg dialog.Dialog
+	picker       *chainPicker // the chain view open for pickLeg, nil when closed
+	pickLeg      *ticketLeg
+	pickerDlg    dialog.Dialog
 	sending      bool
 	placed       brokers.OrderStatus // the order this ticket placed, as last seen; followed until done
 	sent         bool
