@@ -135,8 +135,10 @@ func (s *Service) chainDeltas(ctx context.Context, v *ChainView) (float64, error
 	if at.IsZero() {
 		at = s.marketNow()
 	}
+	// An option without a market (no bid far from the money) has no volatility to imply: it
+	// alone goes without a delta.
 	book, err := portfolio.Revalue(ps, val.market(at, quotes, ids), val.cfg)
-	if err != nil {
+	if err != nil && len(book.Positions) == 0 {
 		return price, fmt.Errorf("no deltas: %w", err)
 	}
 	delta := make(map[string]portfolio.PositionRisk, len(book.Positions))

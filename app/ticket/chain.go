@@ -60,11 +60,14 @@ type chainPicker struct {
 
 	selected widget.TableCellID
 	jumping  bool // the type-ahead is selecting: do not pick
+	// drawnFrom and drawnTo are the first and last rows the table drew cells for since
+	// resetDrawn: a virtual table draws only the rows on screen.
+	drawnFrom, drawnTo int
 	onPick   func(row int, put bool)
 }
 
 func newChainPicker(view *desk.ChainView, put bool, current float64, onPick func(row int, put bool)) *chainPicker {
-	p := &chainPicker{view: view, put: put, onPick: onPick, selected: widget.TableCellID{Row: -1, Col: -1}}
+	p := &chainPicker{view: view, put: put, onPick: onPick, selected: widget.TableCellID{Row: -1, Col: -1}, drawnFrom: -1, drawnTo: -1}
 	p.table = widget.NewTable(
 		func() (int, int) { return len(p.view.Rows), chainCols },
 		func() fyne.CanvasObject {
@@ -121,6 +124,9 @@ func (sidesLayout) Layout(o []fyne.CanvasObject, size fyne.Size) {
 	o[1].Resize(o[1].MinSize())
 }
 
+// resetDrawn forgets which rows were drawn.
+func (p *chainPicker) resetDrawn() { p.drawnFrom, p.drawnTo = -1, -1 }
+
 // setView shows a (new) chain view, keeping the selection on current's strike when it is not
 // 0, and says what it shows.
 func (p *chainPicker) setView(v *desk.ChainView, current float64) {
@@ -163,13 +169,15 @@ func (p *chainPicker) centre(row int) {
 	if row < 0 || row >= len(p.view.Rows) {
 		return
 	}
+	// Fyne's ScrollTo brings a row below the view to its bottom edge: from the top, scroll to
+	// the row half a view below this one, and this one sits in the middle.
 	rowH := p.table.CreateCell().MinSize().Height + theme.Padding()
-	viewH := p.table.Size().Height - rowH // less the header row
-	y := float32(row)*rowH - (viewH-rowH)/2
-	if y < 0 || viewH <= 0 {
-		y = max(0, float32(row)*rowH-rowH)
+	half := 0
+	if h := p.table.Size().Height; h > 2*rowH {
+		half = int((h-rowH)/rowH) / 2
 	}
-	p.table.ScrollToOffset(fyne.NewPos(0, y))
+	p.table.ScrollToTop()
+	p.table.ScrollTo(widget.TableCellID{Row: min(row+half, len(p.view.Rows)-1), Col: colStrike})
 }
 
 // centreAtOpen centres the chosen strike, or the at-the-money row.
@@ -308,6 +316,10 @@ func strikeText(k float64) string { return strconv.FormatFloat(k, 'f', -1, 64) }
 
 // updateCell fills one cell of the chain.
 func (p *chainPicker) updateCell(id widget.TableCellID, l *widget.Label) {
+	if p.drawnFrom < 0 || id.Row < p.drawnFrom {
+		p.drawnFrom = id.Row
+	}
+	p.drawnTo = max(p.drawnTo, id.Row)
 	if id.Row < 0 || id.Row >= len(p.view.Rows) {
 		ui.SetCell(l, "", widget.MediumImportance, fyne.TextAlignTrailing)
 		return
