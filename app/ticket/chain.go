@@ -63,7 +63,7 @@ type chainPicker struct {
 	// drawnFrom and drawnTo are the first and last rows the table drew cells for since
 	// resetDrawn: a virtual table draws only the rows on screen.
 	drawnFrom, drawnTo int
-	onPick   func(row int, put bool)
+	onPick             func(row int, put bool)
 }
 
 func newChainPicker(view *desk.ChainView, put bool, current float64, onPick func(row int, put bool)) *chainPicker {
