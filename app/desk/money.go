@@ -26,6 +26,9 @@ type OrderMoney struct {
 	// Futures is set when a leg is a future: its price × multiplier is a notional, not money
 	// that changes hands, so only the costs are said.
 	Futures bool
+	// Options is set when a leg is an option: the money is a premium; shares alone are an
+	// amount.
+	Options bool
 }
 
 // MoneyOf is the premium of a net price per unit (positive a debit, negative a credit) for
@@ -36,6 +39,9 @@ func MoneyOf(legs []brokers.Leg, net decimal.Decimal, units int64) OrderMoney {
 	for _, l := range legs {
 		if l.Instrument.Kind == instrument.Future {
 			m.Futures = true
+		}
+		if l.Instrument.IsOption() {
+			m.Options = true
 		}
 	}
 	if len(legs) > 0 && legs[0].Instrument.Multiplier > 0 {
@@ -68,8 +74,8 @@ func (m OrderMoney) Net() decimal.Decimal {
 
 // Words is m as the ticket, its confirmation and the fill's message say it: "premium $151.00
 // received, costs $2.00, net $149.00 received"; "premium $235.00 paid, before costs" when the
-// costs are not known; "futures: no premium changes hands, costs $3.00" for a future.
-// estimated says "est. costs".
+// costs are not known; "amount $660.00 paid, …" for shares alone; "futures: no premium
+// changes hands, costs $3.00" for a future. estimated says "est. costs".
 func (m OrderMoney) Words(estimated bool) string {
 	costs := "costs"
 	if estimated {
@@ -88,7 +94,11 @@ func (m OrderMoney) Words(estimated bool) string {
 	if m.Premium.IsZero() {
 		dir = ""
 	}
-	s := "premium " + money(m.Premium)
+	word := "amount"
+	if m.Options {
+		word = "premium"
+	}
+	s := word + " " + money(m.Premium)
 	if dir != "" {
 		s += " " + dir
 	}

@@ -63,6 +63,7 @@ type chainPicker struct {
 	// drawnFrom and drawnTo are the first and last rows the table drew cells for since
 	// resetDrawn: a virtual table draws only the rows on screen.
 	drawnFrom, drawnTo int
+	reasons            *widget.Label // the selected option's liquidity verdict and why
 	onPick             func(row int, put bool)
 }
 
@@ -101,7 +102,9 @@ func newChainPicker(view *desk.ChainView, put bool, current float64, onPick func
 	sides := container.New(&sidesLayout{}, ui.Bold("Calls"), ui.Bold("Puts"))
 	top := container.NewVBox(p.title,
 		container.NewBorder(nil, nil, widget.NewLabel("Jump to"), p.jumpMsg, p.jump), hint, sides)
-	p.content = container.NewBorder(top, p.status, nil, nil, p.table)
+	p.reasons = ui.Wrapped("", widget.LowImportance)
+	p.content = container.NewBorder(top, container.NewVBox(p.reasons, p.status), nil, nil,
+		container.New(&centreLayout{p: p}, p.table))
 	p.setView(view, current)
 	return p
 }
@@ -189,11 +192,61 @@ func (p *chainPicker) centreAtOpen() {
 	p.centre(p.view.ATM)
 }
 
+// centreLayout gives the table all its space and centres it again on the chosen strike (or
+// the money) whenever that space changes: the dialog settles its size after it shows.
+type centreLayout struct {
+	p    *chainPicker
+	last fyne.Size
+}
+
+func (c *centreLayout) MinSize(o []fyne.CanvasObject) fyne.Size { return o[0].MinSize() }
+
+func (c *centreLayout) Layout(o []fyne.CanvasObject, size fyne.Size) {
+	o[0].Move(fyne.NewPos(0, 0))
+	o[0].Resize(size)
+	if size != c.last && size.Height > 0 {
+		c.last = size
+		c.p.centreAtOpen()
+	}
+}
+
 func (p *chainPicker) selectQuietly(id widget.TableCellID) {
 	p.jumping = true
 	p.table.Select(id)
 	p.jumping = false
 	p.selected = id
+	p.showReasons()
+}
+
+// showReasons says the selected option's liquidity verdict and why.
+func (p *chainPicker) showReasons() {
+	id := p.selected
+	if id.Row < 0 || id.Row >= len(p.view.Rows) || id.Col == colStrike {
+		ui.SetLabel(p.reasons, "", widget.LowImportance)
+		return
+	}
+	o := p.view.Rows[id.Row].Call
+	if id.Col > colStrike {
+		o = p.view.Rows[id.Row].Put
+	}
+	text, imp := "", widget.LowImportance
+	switch {
+	case !o.Listed():
+	case !o.Judged:
+		text = o.Quote.Symbol + ": liquidity not judged"
+	default:
+		text = o.Quote.Symbol + ": liquidity " + o.Verdict.String()
+		if len(o.Reasons) > 0 {
+			text += " — " + strings.Join(o.Reasons, "; ")
+		}
+		switch o.Verdict {
+		case liquidity.Fail:
+			imp = widget.DangerImportance
+		case liquidity.Warn:
+			imp = widget.WarningImportance
+		}
+	}
+	ui.SetLabel(p.reasons, text, imp)
 }
 
 // pickCell sets the leg to the call or put of the cell.

@@ -126,14 +126,19 @@ func (t *OrderTicket) showFiling(o brokers.Order, legsOK bool) {
 	}
 	t.filing = f
 	show := len(f.Symbols) > 0
+	changed := false
 	for _, c := range t.fileRowCells {
 		if c.Visible() != show {
+			changed = true
 			if show {
 				c.Show()
 			} else {
 				c.Hide()
 			}
 		}
+	}
+	if changed && t.fieldGrid != nil {
+		t.fieldGrid.Refresh() // lays the rows out again: the row takes its place or gives it up
 	}
 	if !show {
 		ui.SetLabel(t.fileWords, "", widget.LowImportance)

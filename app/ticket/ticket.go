@@ -132,6 +132,7 @@ type OrderTicket struct {
 	fileChosen   string // the trader's choice ("" none yet)
 	settingFile  bool
 	fileRowCells []fyne.CanvasObject
+	fieldGrid    *fyne.Container
 	filedUnder   string // the layer the placed order's new positions were filed under
 
 	picker       *chainPicker // the chain view open for pickLeg, nil when closed
@@ -331,6 +332,7 @@ func (t *OrderTicket) build() {
 	)
 	fieldGrid.Objects = append(fieldGrid.Objects, t.fileRow()...)
 	fieldGrid.Objects = append(fieldGrid.Objects, widget.NewLabel("Note"), ui.Sized(t.note, 300), widget.NewLabel(""))
+	t.fieldGrid = fieldGrid
 	fields := container.NewVBox(fieldGrid, t.followWords, t.limitWords, t.money, t.fileWords)
 	t.limitWords.Wrapping = fyne.TextWrapWord
 
@@ -384,8 +386,11 @@ func (t *OrderTicket) build() {
 		widget.NewLabelWithStyle("Market", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), market, t.quoted,
 		widget.NewSeparator(), effect)
 	orderRow := container.NewBorder(nil, nil, nil, container.NewPadded(right), fields)
-	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
-	bottom := container.NewVBox(widget.NewSeparator(), t.liquidity, t.problems,
+	// The liquidity checklist scrolls with the order; the checks that stop it, the buttons and
+	// the result stay in view.
+	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow,
+		widget.NewSeparator(), t.liquidity)
+	bottom := container.NewVBox(widget.NewSeparator(), t.problems,
 		container.NewHBox(t.review, t.rollInstead, t.another), t.result)
 	t.banner = ui.NewAccountBanner(t.desk)
 	t.content = container.NewBorder(t.banner, bottom, nil, nil, container.NewVScroll(body))

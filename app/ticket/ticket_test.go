@@ -163,7 +163,7 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 		}
 		want := "Buy 10 × QQQ\nat the market (each), for today only.\n" +
 			"Estimated commission $0.00 and fees $0.00.\nAt the natural price now (" + desk.PriceWords(tk.preview.Natural) +
-			" per unit): premium " + ui.USD(tk.preview.Natural.Mul(decimal.NewFromInt(10))) +
+			" per unit): amount " + ui.USD(tk.preview.Natural.Mul(decimal.NewFromInt(10))) +
 			" paid, est. costs $0.00, net " + ui.USD(tk.preview.Natural.Mul(decimal.NewFromInt(10))) +
 			" paid.\nAccount paper (paper trading)."
 		if tk.confirmText != want {
