@@ -41,7 +41,7 @@ var chainColumns = [chainCols]struct {
 }
 
 // jumpHint says how to use the type-ahead.
-const jumpHint = "Type a strike (6000) or a delta (30d or .30, on the leg's side) to jump; Enter or a click on a call or put sets the leg."
+const jumpHint = "A strike (6000) or a delta (30d or .30, the leg's side) jumps there; Enter or a click sets the leg."
 
 // chainPicker is the ticket's option chain for one leg: strikes as rows around the money
 // (it opens centred on the at-the-money row, which is marked), calls and puts side by side

@@ -498,6 +498,9 @@ func (t *OrderTicket) showConfirmation(p desk.Preview) {
 	text := widget.NewLabel(t.confirmText)
 	text.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(text)
+	if layer := t.fileLayer(); layer != "" {
+		box.Add(widget.NewLabel("The new trade is filed under layer " + layer + "."))
+	}
 	if lw, imp := liquidityWords(p.Liquidity, t.desk.LiquiditySettings().Block); lw != "" {
 		l := widget.NewLabel(lw)
 		l.Importance, l.Wrapping = imp, fyne.TextWrapWord

@@ -17,7 +17,7 @@ import (
 )
 
 // chainDialogSize is the chain view's size; it shrinks to fit a small window.
-var chainDialogSize = fyne.NewSize(760, 600)
+var chainDialogSize = fyne.NewSize(760, 680)
 
 // openChain opens the chain view of a leg's expiry, centred on its strike or the money, and
 // takes a fresh view (quotes, deltas, liquidity for the leg's size) off the UI goroutine.
@@ -40,7 +40,7 @@ func (t *OrderTicket) openChain(l *ticketLeg) {
 		cs := w.Canvas().Size()
 		size := chainDialogSize
 		if cs.Width > 0 && cs.Height > 0 {
-			size = fyne.NewSize(min(size.Width, cs.Width-40), min(size.Height, cs.Height-40))
+			size = fyne.NewSize(min(size.Width, cs.Width-24), min(size.Height, cs.Height-24))
 		}
 		dlg.Resize(size)
 		t.pickerDlg = dlg
@@ -191,14 +191,18 @@ func (t *OrderTicket) fileLayer() string {
 
 // fillWords is the money of a filled order in the journal's convention and where it was
 // filed: " Premium $151.00 received, costs $2.00, net $149.00 received. Filed under layer
-// SPY options."
+// SPY options." (a working order: " Its fills go to layer SPY options.")
 func fillWords(st brokers.OrderStatus, m *desk.OrderMoney, filed string) string {
 	var b strings.Builder
 	if m != nil && st.Filled > 0 {
 		fmt.Fprintf(&b, " %s.", capitalize(m.Words(false)))
 	}
-	if filed != "" {
+	switch {
+	case filed == "":
+	case st.Filled > 0:
 		fmt.Fprintf(&b, " Filed under layer %s.", filed)
+	default:
+		fmt.Fprintf(&b, " Its fills go to layer %s.", filed)
 	}
 	return b.String()
 }
