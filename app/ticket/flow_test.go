@@ -231,11 +231,16 @@ func TestTicketLimitFreezesOnceTouched(t *testing.T) {
 		}
 		return true
 	})
-	// An edit freezes it.
+	// An edit freezes it: the new quantity's preview leaves the price alone.
+	var before, frozen string
+	tk.onUI(func() { before = tk.limit.Text })
 	typeText(tk, tk.quantity, "3")
-	var frozen string
+	tk.Wait()
 	tk.onUI(func() {
 		frozen = tk.limit.Text
+		if frozen != before {
+			t.Errorf("editing the quantity moved the limit from %s to %s", before, frozen)
+		}
 		if tk.followMid || tk.follow.Checked || !strings.Contains(tk.followWords.Text, "frozen") {
 			t.Errorf("editing the quantity did not freeze the limit: %q", tk.followWords.Text)
 		}

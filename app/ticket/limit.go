@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2/widget"
 
@@ -69,20 +70,31 @@ func (t *OrderTicket) suggestLimit(force bool) {
 	if p == nil || t.orderType.Selected != typeLimit {
 		return
 	}
-	if !force && !t.followMid && (t.limitTyped || t.suggestedKey == t.previewKey) {
-		return
-	}
 	o, _, legsOK := t.readOrder()
 	if !legsOK || len(o.Legs) == 0 || !sameLegs(o, p.Order) {
+		return
+	}
+	// The price is per unit: a new quantity keeps it; only new legs get their mid once.
+	key := legsKey(o)
+	if !force && !t.followMid && (t.limitTyped || t.suggestedKey == key) {
 		return
 	}
 	lim := roundedLimit(o, p.Mid)
 	if lim.IsZero() && len(o.Legs) == 1 {
 		lim = roundedLimit(o, p.Natural)
 	}
-	t.suggestedKey = t.previewKey
+	t.suggestedKey = key
 	t.setLimit(lim)
 	t.validate()
+}
+
+// legsKey identifies an order's legs (not its quantity).
+func legsKey(o brokers.Order) string {
+	var b strings.Builder
+	for _, l := range o.Legs {
+		fmt.Fprintf(&b, "%s×%d;", l.Symbol, l.Ratio)
+	}
+	return b.String()
 }
 
 // sameLegs says whether two orders have the same legs (the quantity may differ: the preview

@@ -116,7 +116,7 @@ type OrderTicket struct {
 	previewBusy bool
 	// The limit follows the mid (followMid) until the trader touches the ticket: then it
 	// stays where it is, except that new legs get their mid once unless the trader typed the
-	// price (limitTyped). suggestedKey is the preview key the last suggestion was for.
+	// price (limitTyped). suggestedKey is the legs (legsKey) the last suggestion was for.
 	follow        *widget.Check
 	followWords   *widget.Label
 	followMid     bool
