@@ -370,7 +370,11 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 		ui.SetLabel(t.costs, fmt.Sprintf("%s + %s = %s", ui.USD(p.Commission), ui.USD(p.Fees), ui.USD(p.Commission.Add(p.Fees))),
 			widget.MediumImportance)
 	} else {
-		ui.SetLabel(t.costs, "no estimate from the broker", widget.LowImportance)
+		why := "no estimate from the broker"
+		if len(p.Problems) > 0 {
+			why = "none while Keel's checks stop it"
+		}
+		ui.SetLabel(t.costs, why, widget.LowImportance)
 	}
 	at := t.marketNow()
 	if len(p.Legs) > 0 && !p.Legs[0].Quote.Time.IsZero() {

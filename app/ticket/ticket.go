@@ -399,7 +399,7 @@ func (t *OrderTicket) build() {
 }
 
 // legColumns are the headers of the leg grid.
-var legColumns = []string{"Underlying", "Type", "Expiry", "Strike (chain)", "Side", "Ratio", "Bid", "Ask", "Mid", "Δ per contract", "", ""}
+var legColumns = []string{"Underlying", "Type", "Expiry", "Strike (chain)", "Side", "Ratio", "Bid", "Ask", "Mid", "Δ/contract", "", ""}
 
 // layoutLegs rebuilds the leg grid's rows (after a leg is added or removed).
 func (t *OrderTicket) layoutLegs() {
@@ -412,8 +412,8 @@ func (t *OrderTicket) layoutLegs() {
 		cells = append(cells, widget.NewLabelWithStyle(h, align, fyne.TextStyle{Bold: true}))
 	}
 	for _, l := range t.legs {
-		cells = append(cells, ui.Sized(l.underlying, 104), ui.Sized(l.kind, 96), ui.Sized(l.expiry, 170), ui.Sized(l.strike, 120),
-			ui.Sized(l.side, 80), ui.Sized(l.ratio, 56), l.bid, l.ask, l.mid, l.delta, l.remove, l.msg)
+		cells = append(cells, ui.Sized(l.underlying, 100), ui.Sized(l.kind, 92), ui.Sized(l.expiry, 164), ui.Sized(l.strike, 108),
+			ui.Sized(l.side, 80), ui.Sized(l.ratio, 52), l.bid, l.ask, l.mid, l.delta, l.remove, l.msg)
 	}
 	t.legGrid.Objects = cells
 	t.legGrid.Refresh()
