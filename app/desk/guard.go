@@ -81,12 +81,17 @@ func spiral(snap *Snapshot, o brokers.Order, override *hedge.Override, rate floa
 	return out, nil
 }
 
-// layerOfLeg is the layer an order leg trades in ("" when none).
+// layerOfLeg is the layer an order leg trades in ("" when none): a held symbol's layer; for a
+// new one the first configured layer whose underlyings list it, else the layer holding
+// options on the same underlying. A new trade is filed under it (Filing.Default).
 func layerOfLeg(snap *Snapshot, leg brokers.Leg) string {
 	for _, p := range snap.Positions {
 		if p.Symbol == leg.Symbol {
 			return p.Risk.Layer
 		}
+	}
+	if ls := listingLayers(snap, leg.Instrument, leg.Symbol); len(ls) > 0 {
+		return ls[0]
 	}
 	under := underlyingSymbol(leg.Instrument)
 	for _, p := range snap.Positions {

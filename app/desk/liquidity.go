@@ -107,6 +107,12 @@ func (s *Service) LiquidityReport(ctx context.Context, underlying string, expiry
 	if err != nil {
 		return liquidity.Report{}, err
 	}
+	return s.liquidityReportOf(c, size)
+}
+
+// liquidityReportOf judges a chain already taken with the desk's rules, for LiquidityReport
+// and the ticket's ChainView.
+func (s *Service) liquidityReportOf(c brokers.Chain, size int64) (liquidity.Report, error) {
 	return liquidity.BuildReport(s.marketNow(), brokers.LiquidityChain(c), size, s.LiquiditySettings().Rules)
 }
 

@@ -38,6 +38,10 @@ type Preview struct {
 type LegQuote struct {
 	Leg   brokers.Leg
 	Quote brokers.Quote
+	// Delta is one contract's delta for the leg's side: the pricing engine's per-unit delta,
+	// negated for a sell (a sold put is +0.30); valid when HasDelta.
+	Delta    float64
+	HasDelta bool
 }
 
 // Preview quotes the legs and computes everything the ticket shows. It calls the broker,
@@ -83,13 +87,24 @@ func (s *Service) Preview(ctx context.Context, o brokers.Order) (Preview, error)
 		}
 	}
 	p.Before = snap.Book.Total
-	p.Change, p.GreeksErr = s.orderExposure(snap, o, quotes)
+	var risks map[string]portfolio.PositionRisk
+	p.Change, risks, p.GreeksErr = s.orderExposure(snap, o, quotes)
 	p.After = p.Before.Plus(p.Change)
+	for i := range p.Legs {
+		l := &p.Legs[i]
+		if r, ok := risks[l.Leg.Symbol]; ok && r.Err == nil && l.Leg.Ratio != 0 {
+			l.Delta, l.HasDelta = r.Greeks.Delta, true
+			if l.Leg.Ratio < 0 {
+				l.Delta = -l.Delta
+			}
+		}
+	}
 	return p, nil
 }
 
-// orderExposure values the order's legs as positions of ratio × quantity.
-func (s *Service) orderExposure(snap *Snapshot, o brokers.Order, quotes map[string]brokers.Quote) (portfolio.Exposure, error) {
+// orderExposure values the order's legs as positions of ratio × quantity: their total and
+// each leg's risk by symbol.
+func (s *Service) orderExposure(snap *Snapshot, o brokers.Order, quotes map[string]brokers.Quote) (portfolio.Exposure, map[string]portfolio.PositionRisk, error) {
 	ps := make([]portfolio.Position, len(o.Legs))
 	ids := make([]string, len(o.Legs))
 	for i, l := range o.Legs {
@@ -99,9 +114,13 @@ func (s *Service) orderExposure(snap *Snapshot, o brokers.Order, quotes map[stri
 	v := newValuer(s.cfg)
 	book, err := portfolio.Revalue(ps, v.market(snap.Time, quotes, ids), v.cfg)
 	if err != nil {
-		return portfolio.Exposure{}, err
+		return portfolio.Exposure{}, nil, err
 	}
-	return book.Total, nil
+	risks := make(map[string]portfolio.PositionRisk, len(book.Positions))
+	for _, r := range book.Positions {
+		risks[r.ID] = r
+	}
+	return book.Total, risks, nil
 }
 
 // Confirmation is the exact order in words, as the trader confirms it: every leg with its
@@ -134,6 +153,7 @@ func (p Preview) Confirmation(account string) string {
 	if p.CostsKnown {
 		fmt.Fprintf(&b, "Estimated commission %s and fees %s.\n", money(p.Commission), money(p.Fees))
 	}
+	fmt.Fprintf(&b, "%s.\n", capitalize(p.MoneyWords()))
 	fmt.Fprintf(&b, "Account %s.", account)
 	return b.String()
 }
@@ -150,3 +170,34 @@ func PriceWords(net decimal.Decimal) string {
 }
 
 func money(d decimal.Decimal) string { return format.Money(d) }
+
+// Money is the order's money in the journal's convention: at its limit, or for a market
+// order at the natural price now; with the estimated costs when the broker gave them.
+func (p Preview) Money() OrderMoney {
+	net := p.Order.Limit
+	if p.Order.Type == brokers.Market {
+		net = p.Natural
+	}
+	m := MoneyOf(p.Order.Legs, net, p.Order.Quantity)
+	if p.CostsKnown {
+		m = m.WithCosts(p.Commission, p.Fees)
+	}
+	return m
+}
+
+// MoneyWords is Money in words, saying where a market order's figure comes from: "premium
+// $151.00 received, est. costs $2.00, net $149.00 received".
+func (p Preview) MoneyWords() string {
+	w := p.Money().Words(true)
+	if p.Order.Type == brokers.Market {
+		w = "at the natural price now (" + PriceWords(p.Natural) + " per unit): " + w
+	}
+	return w
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

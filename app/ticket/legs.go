@@ -197,7 +197,7 @@ func (t *OrderTicket) underlyingChanged(l *ticketLeg) {
 	l.expiries, l.chain = nil, nil
 	l.wantExpiry, l.wantStrike = time.Time{}, 0
 	t.clearSelect(l, l.expiry)
-	t.clearSelect(l, l.strike)
+	t.clearStrike(l)
 	if l.kind.Selected == "" {
 		l.updating = true
 		l.kind.SetSelected(l.kind.Options[0])
@@ -222,7 +222,7 @@ func (t *OrderTicket) kindChanged(l *ticketLeg) {
 	case kindShares, kindFuture:
 		l.expiries, l.chain = nil, nil
 		t.clearSelect(l, l.expiry)
-		t.clearSelect(l, l.strike)
+		t.clearStrike(l)
 		l.expiry.Disable()
 		l.strike.Disable()
 		t.lookupLeg(l, u)
@@ -357,67 +357,84 @@ func (t *OrderTicket) expiryChanged(l *ticketLeg) {
 	}
 	u, exp := l.underlying.Selected, l.expiries[i]
 	l.chain, l.symbol, l.inst = nil, "", instrument.Instrument{}
+	size := t.legSize(l)
 	t.legCall(l, "loading the "+u+" chain", func(ctx context.Context, b *desk.Service) (func(), error) {
-		ch, err := b.Chain(ctx, u, exp)
+		v, err := b.ChainView(ctx, u, exp, size)
 		if err != nil {
 			return nil, fmt.Errorf("%s chain: %w", u, err)
 		}
 		return func() {
-			l.chain = &ch
+			l.chain = &v
 			t.showChain(l)
 			t.validate()
 		}, nil
 	})
 }
 
-// selectedStrike is the strike the leg shows now, 0 when none.
-func (t *OrderTicket) selectedStrike(l *ticketLeg) float64 {
-	k, err := strconv.ParseFloat(l.strike.Selected, 64)
-	if err != nil {
-		return 0
+// legSize is the contracts the leg trades (ratio × quantity), at least 1: the size the chain
+// view judges liquidity for.
+func (t *OrderTicket) legSize(l *ticketLeg) int64 {
+	r, err1 := wholeNumber(l.ratio.Text)
+	q, err2 := wholeNumber(t.quantity.Text)
+	if err1 != nil || err2 != nil {
+		return 1
 	}
-	return k
+	return r * q
 }
 
-// showChain lists the chain's strikes and selects the wanted one, or the one nearest the
-// underlying's price.
+// selectedStrike is the strike the leg shows now, 0 when none.
+func (t *OrderTicket) selectedStrike(l *ticketLeg) float64 {
+	if l.chain == nil || l.strikeRow < 0 || l.strikeRow >= len(l.chain.Rows) {
+		return 0
+	}
+	return l.chain.Rows[l.strikeRow].Strike
+}
+
+// clearStrike forgets the leg's chain and strike.
+func (t *OrderTicket) clearStrike(l *ticketLeg) {
+	l.strikeRow = -1
+	l.strike.SetText("strike")
+}
+
+// showChain chooses the wanted strike in the leg's (new) chain, or the at-the-money one.
 func (t *OrderTicket) showChain(l *ticketLeg) {
-	ch := l.chain
-	opts := make([]string, len(ch.Strikes))
+	v := l.chain
 	pick, best := -1, math.Inf(1)
 	want := l.wantStrike
 	if want == 0 {
-		want = ch.Price.InexactFloat64()
+		if v.ATM >= 0 {
+			want = v.Rows[v.ATM].Strike
+		} else {
+			want = v.Chain.Price.InexactFloat64()
+		}
 	}
-	for i, s := range ch.Strikes {
-		opts[i] = strconv.FormatFloat(s.Strike, 'f', -1, 64)
-		if d := math.Abs(s.Strike - want); d < best {
+	for i, r := range v.Rows {
+		if d := math.Abs(r.Strike - want); d < best {
 			pick, best = i, d
 		}
 	}
 	l.wantStrike = 0
-	l.updating = true
-	l.strike.Options = opts
-	if pick >= 0 {
-		l.strike.SetSelectedIndex(pick)
-	}
-	l.updating = false
+	l.strikeRow = pick
 	t.strikeChanged(l)
 }
 
+// strikeChanged resolves the leg to the call or put of its chosen row.
 func (t *OrderTicket) strikeChanged(l *ticketLeg) {
-	if l.updating {
+	i := l.strikeRow
+	if l.chain == nil || i < 0 || i >= len(l.chain.Rows) {
 		return
 	}
-	i := l.strike.SelectedIndex()
-	if l.chain == nil || i < 0 || i >= len(l.chain.Strikes) {
-		return
-	}
-	q := l.chain.Strikes[i].Call
+	r := l.chain.Rows[i]
+	o := r.Call
 	if l.kind.Selected == kindPut {
-		q = l.chain.Strikes[i].Put
+		o = r.Put
 	}
-	l.symbol, l.inst = q.Symbol, q.Instrument
+	l.symbol, l.inst = o.Quote.Symbol, o.Quote.Instrument
+	text := strikeText(r.Strike)
+	if i == l.chain.ATM {
+		text += " ATM"
+	}
+	l.strike.SetText(text + " ▸")
 	t.validate()
 }
 
@@ -438,7 +455,7 @@ func (t *OrderTicket) prefill(o brokers.Order) {
 	}
 	if !o.Limit.IsZero() {
 		t.setLimit(o.Limit)
-		t.limitEdited = true
+		t.limitTyped = true
 	}
 	t.note.SetText(o.Note)
 }

@@ -231,14 +231,18 @@ func (t *OrderTicket) validate() {
 		t.limit.Enable()
 		t.netDir.Enable()
 		words := ""
-		if _, err := parsePrice(t.limit.Text); err == nil {
+		_, perr := parsePrice(t.limit.Text)
+		if perr == nil {
 			words = "= " + desk.PriceWords(o.Limit) + " per unit"
-			if o.Quantity > 0 && len(o.Legs) > 0 {
-				words += fmt.Sprintf(", %s in all before costs", ui.USD(orderCash(o)))
-			}
 		}
 		ui.SetLabel(t.limitWords, words, widget.LowImportance)
+		t.showMoney(o, perr == nil && legsOK)
 	}
+	if o.Type == brokers.Market {
+		t.showMoney(o, false)
+	}
+	t.showFollowWords()
+	t.showFiling(o, legsOK)
 	var checks []string
 	var stops []desk.SpiralStop
 	if t.desk != nil && len(problems) == 0 {
@@ -267,16 +271,6 @@ func (t *OrderTicket) validate() {
 		t.previewGen++
 		t.clearPreview()
 	}
-}
-
-// orderCash is the money a limit order pays (negative: receives) before costs: net price ×
-// quantity × multiplier (the legs of a combination share one multiplier).
-func orderCash(o brokers.Order) decimal.Decimal {
-	mult := 1.0
-	if len(o.Legs) > 0 && o.Legs[0].Instrument.Multiplier > 0 {
-		mult = o.Legs[0].Instrument.Multiplier
-	}
-	return o.Limit.Mul(decimal.NewFromInt(o.Quantity)).Mul(decimal.NewFromFloat(mult))
 }
 
 // previewKey identifies what a preview depends on: the legs and the quantity.
@@ -336,6 +330,7 @@ func (t *OrderTicket) clearPreview() {
 		ui.SetLabel(l.bid, ui.NoValue, widget.MediumImportance)
 		ui.SetLabel(l.ask, ui.NoValue, widget.MediumImportance)
 		ui.SetLabel(l.mid, ui.NoValue, widget.MediumImportance)
+		ui.SetLabel(l.delta, ui.NoValue, widget.MediumImportance)
 	}
 	for _, w := range []*widget.Label{t.natural, t.mid, t.far, t.costs} {
 		ui.SetLabel(w, ui.NoValue, widget.MediumImportance)
@@ -362,6 +357,11 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 		ui.SetLabel(l.bid, ui.QuotedPrice(lq.Quote.Bid), widget.MediumImportance)
 		ui.SetLabel(l.ask, ui.QuotedPrice(lq.Quote.Ask), widget.MediumImportance)
 		ui.SetLabel(l.mid, ui.QuotedPrice(lq.Quote.Mid()), widget.MediumImportance)
+		d := ui.NoValue
+		if lq.HasDelta {
+			d = ui.SignedNum(lq.Delta, 2)
+		}
+		ui.SetLabel(l.delta, d, widget.MediumImportance)
 	}
 	ui.SetLabel(t.natural, desk.PriceWords(p.Natural), widget.MediumImportance)
 	ui.SetLabel(t.mid, desk.PriceWords(p.Mid), widget.MediumImportance)
@@ -370,7 +370,11 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 		ui.SetLabel(t.costs, fmt.Sprintf("%s + %s = %s", ui.USD(p.Commission), ui.USD(p.Fees), ui.USD(p.Commission.Add(p.Fees))),
 			widget.MediumImportance)
 	} else {
-		ui.SetLabel(t.costs, "no estimate from the broker", widget.LowImportance)
+		why := "no estimate from the broker"
+		if len(p.Problems) > 0 {
+			why = "none while Keel's checks stop it"
+		}
+		ui.SetLabel(t.costs, why, widget.LowImportance)
 	}
 	at := t.marketNow()
 	if len(p.Legs) > 0 && !p.Legs[0].Quote.Time.IsZero() {
@@ -402,16 +406,9 @@ func (t *OrderTicket) showPreview(p *desk.Preview) {
 		ui.SetLabel(t.effect[i][1], f(change), widget.MediumImportance)
 		ui.SetLabel(t.effect[i][2], f(after), widget.MediumImportance)
 	}
-	if !t.limitEdited && t.orderType.Selected == typeLimit {
-		o, _, legsOK := t.readOrder()
-		if legsOK && len(o.Legs) > 0 {
-			lim := roundedLimit(o, p.Mid)
-			if lim.IsZero() && len(o.Legs) == 1 {
-				lim = roundedLimit(o, p.Natural)
-			}
-			t.setLimit(lim)
-			t.validate()
-		}
+	t.suggestLimit(false)
+	if o, _, legsOK := t.readOrder(); legsOK && o.Type == brokers.Limit {
+		t.showMoney(o, true) // the costs estimate arrived
 	}
 }
 
@@ -445,6 +442,10 @@ func accountWords(ref data.AccountRef) string {
 // startReview takes a fresh preview of exactly the order on the ticket and shows its
 // confirmation with a Send button.
 func (t *OrderTicket) startReview() {
+	// The price reviewed is the price in the field and the price sent: it stops following.
+	if t.followMid {
+		t.setFollow(false)
+	}
 	o, problems, _ := t.readOrder()
 	if len(problems) > 0 || t.desk == nil || t.sending || t.sent {
 		return
@@ -501,6 +502,9 @@ func (t *OrderTicket) showConfirmation(p desk.Preview) {
 	text := widget.NewLabel(t.confirmText)
 	text.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(text)
+	if layer := t.fileLayer(); layer != "" {
+		box.Add(widget.NewLabel("The new trade is filed under layer " + layer + "."))
+	}
 	if lw, imp := liquidityWords(p.Liquidity, t.desk.LiquiditySettings().Block); lw != "" {
 		l := widget.NewLabel(lw)
 		l.Importance, l.Wrapping = imp, fyne.TextWrapWord
@@ -541,14 +545,21 @@ func (t *OrderTicket) send(o brokers.Order) {
 	t.review.Disable()
 	t.setResult("Sending…", widget.LowImportance)
 	d := t.desk
+	f, layer := t.filing, t.fileLayer()
 	t.background(func(ctx context.Context) func() {
-		st, err := d.Place(ctx, o)
+		st, filed, err := d.PlaceFiled(ctx, o, f, layer)
+		var m *desk.OrderMoney
+		if err == nil {
+			m = fillMoney(ctx, d, st)
+		}
 		return func() {
 			t.sending = false
 			text, imp, placed := placeResult(st, err)
 			t.sent = placed
 			if placed {
 				t.placed = st
+				t.filedUnder = filed
+				text += fillWords(st, m, filed)
 			}
 			t.setResult(text, imp)
 			if placed {
@@ -569,7 +580,19 @@ func (t *OrderTicket) followOrder() {
 		if o.ID == t.placed.ID && (o.State != t.placed.State || o.Filled != t.placed.Filled) {
 			t.placed = o
 			text, imp, _ := placeResult(o, nil)
-			t.setResult(text, imp)
+			filed := t.filedUnder
+			t.setResult(text+fillWords(o, nil, filed), imp)
+			if o.Filled > 0 {
+				d, st := t.desk, o
+				t.background(func(ctx context.Context) func() {
+					m := fillMoney(ctx, d, st)
+					return func() {
+						if t.placed.ID == st.ID && t.placed.Filled == st.Filled && m != nil {
+							t.setResult(text+fillWords(st, m, filed), imp)
+						}
+					}
+				})
+			}
 		}
 	}
 }
@@ -594,7 +617,7 @@ func placeResult(st brokers.OrderStatus, err error) (string, widget.Importance, 
 	}
 	switch st.State {
 	case brokers.Filled:
-		return fmt.Sprintf("Filled: order %s, %d at %s.", st.ID, st.Filled, desk.PriceWords(st.AvgPrice)),
+		return fmt.Sprintf("Filled: order %s, %d at %s per unit.", st.ID, st.Filled, desk.PriceWords(st.AvgPrice)),
 			widget.SuccessImportance, true
 	case brokers.Working:
 		msg := fmt.Sprintf("Accepted: order %s is working (%d of %d filled).", st.ID, st.Filled, st.Order.Quantity)
@@ -612,6 +635,7 @@ func (t *OrderTicket) startAnother() {
 	t.clientID = desk.NewClientID()
 	t.sent = false
 	t.placed = brokers.OrderStatus{}
+	t.filedUnder = ""
 	t.confirmOrder = nil
 	t.another.Hide()
 	t.setResult("", widget.MediumImportance)
@@ -621,7 +645,7 @@ func (t *OrderTicket) startAnother() {
 func (t *OrderTicket) setResult(text string, imp widget.Importance) { ui.SetLabel(t.result, text, imp) }
 
 // ticketSize is the order ticket's opening size.
-var ticketSize = fyne.NewSize(1280, 860)
+var ticketSize = fyne.NewSize(1280, 720)
 
 // buildTicket is the order ticket's Build: env.Arg may carry a prefilled order
 // (*brokers.Order or brokers.Order).

@@ -50,19 +50,21 @@ const (
 // ticketLeg is one leg row of the ticket: what the trader chose, and the instrument it
 // resolved to.
 type ticketLeg struct {
-	underlying, kind, expiry, strike, side *widget.Select
-	ratio                                  *widget.Entry
-	remove                                 *widget.Button
-	bid, ask, mid                          *widget.Label
-	msg                                    *widget.Label
+	underlying, kind, expiry, side *widget.Select
+	strike                         *widget.Button // opens the chain view; shows the chosen strike
+	ratio                          *widget.Entry
+	remove                         *widget.Button
+	bid, ask, mid, delta           *widget.Label
+	msg                            *widget.Label
 
-	expiries []time.Time
-	chain    *brokers.Chain
-	symbol   string // "" until the leg names one instrument
-	inst     instrument.Instrument
-	loading  string // what is being loaded, in words; "" when nothing
-	loadErr  error
-	gen      int // bumped by every load so a stale answer is dropped
+	expiries  []time.Time
+	chain     *desk.ChainView
+	strikeRow int    // the chosen row of chain; -1 when none
+	symbol    string // "" until the leg names one instrument
+	inst      instrument.Instrument
+	loading   string // what is being loaded, in words; "" when nothing
+	loadErr   error
+	gen       int // bumped by every load so a stale answer is dropped
 	// wantExpiry and wantStrike are what a prefilled leg should select once the lists load.
 	wantExpiry time.Time
 	wantStrike float64
@@ -108,12 +110,34 @@ type OrderTicket struct {
 	review, another                  *widget.Button
 	result                           *widget.Label
 
-	preview      *desk.Preview
-	previewKey   string // the legs and quantity the shown preview is of
-	previewGen   int
-	previewBusy  bool
-	limitEdited  bool
-	settingLimit bool
+	preview     *desk.Preview
+	previewKey  string // the legs and quantity the shown preview is of
+	previewGen  int
+	previewBusy bool
+	// The limit follows the mid (followMid) until the trader touches the ticket: then it
+	// stays where it is, except that new legs get their mid once unless the trader typed the
+	// price (limitTyped). suggestedKey is the legs (legsKey) the last suggestion was for.
+	follow        *widget.Check
+	followWords   *widget.Label
+	followMid     bool
+	limitTyped    bool
+	suggestedKey  string
+	settingLimit  bool
+	settingFollow bool
+	money         *widget.Label // the order's money at its limit in the journal's convention
+
+	fileUnder    *widget.Select // the layer a new trade is filed under
+	fileWords    *widget.Label
+	filing       desk.Filing
+	fileChosen   string // the trader's choice ("" none yet)
+	settingFile  bool
+	fileRowCells []fyne.CanvasObject
+	fieldGrid    *fyne.Container
+	filedUnder   string // the layer the placed order's new positions were filed under
+
+	picker       *chainPicker // the chain view open for pickLeg, nil when closed
+	pickLeg      *ticketLeg
+	pickerDlg    dialog.Dialog
 	sending      bool
 	placed       brokers.OrderStatus // the order this ticket placed, as last seen; followed until done
 	sent         bool
@@ -143,6 +167,7 @@ func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
 		}
 		t.setResult("No orders can be sent: "+why, widget.DangerImportance)
 		t.addLeg.Disable()
+		t.setFollow(false)
 		t.validate()
 		close(t.loopDone)
 		return t
@@ -153,6 +178,7 @@ func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
 	} else {
 		t.newLeg(nil)
 	}
+	t.setFollow(prefill == nil || prefill.Limit.IsZero())
 	t.validate()
 	go t.refreshLoop()
 	return t
@@ -243,11 +269,11 @@ func (t *OrderTicket) build() {
 	t.legsMsg = widget.NewLabel("")
 	t.legsMsg.Importance = widget.DangerImportance
 	t.addLeg = widget.NewButton("Add leg", func() { t.newLeg(nil); t.validate() })
-	t.legGrid = container.New(widgets.NewColumns(11, 10))
+	t.legGrid = container.New(widgets.NewColumns(len(legColumns), len(legColumns)-1))
 
 	t.quantity = widget.NewEntry()
 	t.quantity.SetText("1")
-	t.quantity.OnChanged = func(string) { t.validate() }
+	t.quantity.OnChanged = func(string) { t.touch(); t.validate() }
 	t.qtyMsg = widget.NewLabel("")
 	t.qtyMsg.Wrapping = fyne.TextWrapWord
 	t.orderType = widget.NewRadioGroup([]string{typeLimit, typeMarket}, func(string) { t.validate() })
@@ -258,13 +284,15 @@ func (t *OrderTicket) build() {
 	t.limit.SetPlaceHolder("net price")
 	t.limit.OnChanged = func(string) {
 		if !t.settingLimit {
-			t.limitEdited = true
+			t.limitTyped = true
+			t.touch()
 		}
 		t.validate()
 	}
 	t.netDir = widget.NewRadioGroup([]string{netDebit, netCredit}, func(string) {
 		if !t.settingLimit {
-			t.limitEdited = true
+			t.limitTyped = true
+			t.touch()
 		}
 		t.validate()
 	})
@@ -280,15 +308,33 @@ func (t *OrderTicket) build() {
 	t.tif.SetSelected(tifDay)
 	t.note = widget.NewEntry()
 	t.note.SetPlaceHolder("why (kept in the journal)")
+	t.follow = widget.NewCheck("Follow the mid", t.followChanged)
+	t.followWords = widget.NewLabel("")
+	t.followWords.Importance = widget.LowImportance
+	t.followWords.Wrapping = fyne.TextWrapWord
+	t.money = widget.NewLabel("")
+	t.money.Wrapping = fyne.TextWrapWord
+	t.fileUnder = widget.NewSelect(nil, func(s string) {
+		if !t.settingFile {
+			t.fileChosen = s
+		}
+	})
+	t.fileWords = widget.NewLabel("")
+	t.fileWords.Importance = widget.LowImportance
+	t.fileWords.Wrapping = fyne.TextWrapWord
 
-	fields := container.New(widgets.NewColumns(3, 2),
+	fieldGrid := container.New(widgets.NewColumns(3, 2),
 		widget.NewLabel("Quantity"), ui.Sized(t.quantity, 90), t.qtyMsg,
 		widget.NewLabel("Order type"), t.orderType, widget.NewLabel(""),
 		widget.NewLabel("Limit (net per unit)"), container.NewHBox(ui.Sized(t.limit, 110), t.netDir), t.limitMsg,
-		widget.NewLabel(""), t.limitWords, widget.NewLabel(""),
+		widget.NewLabel(""), t.follow, widget.NewLabel(""),
 		widget.NewLabel("Time in force"), t.tif, widget.NewLabel(""),
-		widget.NewLabel("Note"), ui.Sized(t.note, 320), widget.NewLabel(""),
 	)
+	fieldGrid.Objects = append(fieldGrid.Objects, t.fileRow()...)
+	fieldGrid.Objects = append(fieldGrid.Objects, widget.NewLabel("Note"), ui.Sized(t.note, 300), widget.NewLabel(""))
+	t.fieldGrid = fieldGrid
+	fields := container.NewVBox(fieldGrid, t.followWords, t.limitWords, t.money, t.fileWords)
+	t.limitWords.Wrapping = fyne.TextWrapWord
 
 	value := func() *widget.Label {
 		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
@@ -296,11 +342,12 @@ func (t *OrderTicket) build() {
 	t.natural, t.mid, t.far, t.costs = value(), value(), value(), value()
 	t.quoted = widget.NewLabel("")
 	t.quoted.Importance = widget.LowImportance
+	// The cells size to their content: any figure fits, at any quantity.
 	market := container.New(widgets.NewColumns(2, -1),
-		widget.NewLabel("Net natural (fills now)"), ui.Sized(t.natural, 200),
-		widget.NewLabel("Net mid"), ui.Sized(t.mid, 200),
-		widget.NewLabel("Net far"), ui.Sized(t.far, 200),
-		widget.NewLabel("Est. commission + fees"), ui.Sized(t.costs, 200),
+		widget.NewLabel("Net natural (fills now)"), t.natural,
+		widget.NewLabel("Net mid"), t.mid,
+		widget.NewLabel("Net far"), t.far,
+		widget.NewLabel("Est. commission + fees"), t.costs,
 	)
 
 	effectCells := []fyne.CanvasObject{widget.NewLabelWithStyle("Book (β-weighted to SPY)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -311,7 +358,7 @@ func (t *OrderTicket) build() {
 		effectCells = append(effectCells, widget.NewLabel(name))
 		for j := range 3 {
 			t.effect[i][j] = value()
-			effectCells = append(effectCells, ui.Sized(t.effect[i][j], 96))
+			effectCells = append(effectCells, t.effect[i][j])
 		}
 	}
 	t.effectNote = widget.NewLabel("")
@@ -339,31 +386,34 @@ func (t *OrderTicket) build() {
 		widget.NewLabelWithStyle("Market", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), market, t.quoted,
 		widget.NewSeparator(), effect)
 	orderRow := container.NewBorder(nil, nil, nil, container.NewPadded(right), fields)
-	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow)
-	bottom := container.NewVBox(widget.NewSeparator(), t.liquidity, t.problems,
+	// The liquidity checklist scrolls with the order; the checks that stop it, the buttons and
+	// the result stay in view.
+	body := container.NewVBox(legHeader, container.NewHScroll(t.legGrid), widget.NewSeparator(), orderRow,
+		widget.NewSeparator(), t.liquidity)
+	bottom := container.NewVBox(widget.NewSeparator(), t.problems,
 		container.NewHBox(t.review, t.rollInstead, t.another), t.result)
 	t.banner = ui.NewAccountBanner(t.desk)
 	t.content = container.NewBorder(t.banner, bottom, nil, nil, container.NewVScroll(body))
 	t.layoutLegs()
-	t.limitEdited = false // the defaults set above are not the trader's price
+	t.limitTyped = false // the defaults set above are not the trader's price
 }
 
 // legColumns are the headers of the leg grid.
-var legColumns = []string{"Underlying", "Type", "Expiry", "Strike", "Side", "Ratio", "Bid", "Ask", "Mid", "", ""}
+var legColumns = []string{"Underlying", "Type", "Expiry", "Strike (chain)", "Side", "Ratio", "Bid", "Ask", "Mid", "Δ/contract", "", ""}
 
 // layoutLegs rebuilds the leg grid's rows (after a leg is added or removed).
 func (t *OrderTicket) layoutLegs() {
 	var cells []fyne.CanvasObject
 	for i, h := range legColumns {
 		align := fyne.TextAlignLeading
-		if i >= 6 && i <= 8 {
+		if i >= 6 && i <= 9 {
 			align = fyne.TextAlignTrailing
 		}
 		cells = append(cells, widget.NewLabelWithStyle(h, align, fyne.TextStyle{Bold: true}))
 	}
 	for _, l := range t.legs {
-		cells = append(cells, ui.Sized(l.underlying, 104), ui.Sized(l.kind, 96), ui.Sized(l.expiry, 180), ui.Sized(l.strike, 100),
-			ui.Sized(l.side, 80), ui.Sized(l.ratio, 56), ui.Sized(l.bid, 72), ui.Sized(l.ask, 72), ui.Sized(l.mid, 72), l.remove, l.msg)
+		cells = append(cells, ui.Sized(l.underlying, 100), ui.Sized(l.kind, 92), ui.Sized(l.expiry, 164), ui.Sized(l.strike, 108),
+			ui.Sized(l.side, 80), ui.Sized(l.ratio, 52), l.bid, l.ask, l.mid, l.delta, l.remove, l.msg)
 	}
 	t.legGrid.Objects = cells
 	t.legGrid.Refresh()
@@ -371,32 +421,36 @@ func (t *OrderTicket) layoutLegs() {
 
 // newLeg adds a leg row; from is the instrument a prefilled leg starts as (nil: SPY shares).
 func (t *OrderTicket) newLeg(from *brokers.Leg) *ticketLeg {
-	l := &ticketLeg{}
+	l := &ticketLeg{strikeRow: -1}
 	l.underlying = widget.NewSelect(t.underlyings, nil)
 	l.kind = widget.NewSelect([]string{kindShares, kindCall, kindPut}, nil)
 	l.expiry = widget.NewSelect(nil, nil)
 	l.expiry.PlaceHolder = "expiry"
-	l.strike = widget.NewSelect(nil, nil)
-	l.strike.PlaceHolder = "strike"
+	l.strike = widget.NewButton("strike", func() { t.openChain(l) })
+	l.strike.Alignment = widget.ButtonAlignLeading
 	l.side = widget.NewSelect([]string{sideBuy, sideSell}, nil)
 	l.ratio = widget.NewEntry()
 	l.ratio.SetText("1")
 	quote := func() *widget.Label {
 		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	}
-	l.bid, l.ask, l.mid = quote(), quote(), quote()
+	l.bid, l.ask, l.mid, l.delta = quote(), quote(), quote(), quote()
 	l.msg = widget.NewLabel("")
 	l.remove = widget.NewButton("Remove", func() { t.removeLeg(l) })
 
 	l.updating = true
 	l.side.SetSelected(sideBuy)
 	l.updating = false
-	l.underlying.OnChanged = func(string) { t.underlyingChanged(l) }
-	l.kind.OnChanged = func(string) { t.kindChanged(l) }
-	l.expiry.OnChanged = func(string) { t.expiryChanged(l) }
-	l.strike.OnChanged = func(string) { t.strikeChanged(l) }
-	l.side.OnChanged = func(string) { t.validate() }
-	l.ratio.OnChanged = func(string) { t.validate() }
+	edit := func(l *ticketLeg) {
+		if !l.updating {
+			t.touch()
+		}
+	}
+	l.underlying.OnChanged = func(string) { edit(l); t.underlyingChanged(l) }
+	l.kind.OnChanged = func(string) { edit(l); t.kindChanged(l) }
+	l.expiry.OnChanged = func(string) { edit(l); t.expiryChanged(l) }
+	l.side.OnChanged = func(string) { edit(l); t.validate() }
+	l.ratio.OnChanged = func(string) { edit(l); t.validate() }
 	t.legs = append(t.legs, l)
 	if from == nil {
 		l.underlying.SetSelected(ticketUnderlyings[0])
@@ -415,6 +469,7 @@ func (t *OrderTicket) removeLeg(l *ticketLeg) {
 		}
 	}
 	l.gen++ // drop its answers still in flight
+	t.touch()
 	t.layoutLegs()
 	t.validate()
 }

@@ -162,7 +162,10 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 			t.Fatal("no confirmation dialog")
 		}
 		want := "Buy 10 × QQQ\nat the market (each), for today only.\n" +
-			"Estimated commission $0.00 and fees $0.00.\nAccount paper (paper trading)."
+			"Estimated commission $0.00 and fees $0.00.\nAt the natural price now (" + desk.PriceWords(tk.preview.Natural) +
+			" per unit): amount " + ui.USD(tk.preview.Natural.Mul(decimal.NewFromInt(10))) +
+			" paid, est. costs $0.00, net " + ui.USD(tk.preview.Natural.Mul(decimal.NewFromInt(10))) +
+			" paid.\nAccount paper (paper trading)."
 		if tk.confirmText != want {
 			t.Errorf("confirmation\n%s\nwant\n%s", tk.confirmText, want)
 		}
@@ -263,9 +266,9 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 			}
 			if l.symbol != legs[i].Symbol || l.underlying.Selected != in.Underlying || l.kind.Selected != kind ||
 				!strings.HasPrefix(l.expiry.Selected, in.Expiry.Format("2006-01-02")) ||
-				l.strike.Selected != strconvFloat(in.Strike) || l.side.Selected != sideBuy {
-				t.Errorf("leg %d shows %s %s %s %s %s for %s", i, l.underlying.Selected, l.kind.Selected,
-					l.expiry.Selected, l.strike.Selected, l.side.Selected, legs[i].Symbol)
+				tk.selectedStrike(l) != in.Strike || l.side.Selected != sideBuy {
+				t.Errorf("leg %d shows %s %s %s %v %s for %s", i, l.underlying.Selected, l.kind.Selected,
+					l.expiry.Selected, tk.selectedStrike(l), l.side.Selected, legs[i].Symbol)
 			}
 			if l.bid.Text == ui.NoValue || l.ask.Text == ui.NoValue {
 				t.Errorf("leg %d has no market", i)
@@ -393,7 +396,7 @@ func TestPlaceResultInWords(t *testing.T) {
 		{brokers.OrderStatus{}, errors.Join(errors.New("place"), brokers.ErrDisconnected),
 			"Not sent: the broker is disconnected and Keel is reconnecting.", false},
 		{brokers.OrderStatus{ID: "PO-7", State: brokers.Filled, Filled: 2, AvgPrice: decimal.RequireFromString("-1.25")}, nil,
-			"Filled: order PO-7, 2 at 1.25 credit.", true},
+			"Filled: order PO-7, 2 at 1.25 credit per unit.", true},
 		{brokers.OrderStatus{ID: "PO-8", State: brokers.Working, Order: brokers.Order{Quantity: 3}}, nil,
 			"Accepted: order PO-8 is working (0 of 3 filled).", true},
 	}
@@ -419,7 +422,7 @@ func TestTicketOptionLegFromChain(t *testing.T) {
 	tk, _ := newTestTicket(t, d, nil)
 	tk.onUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
 	tk.Wait()
-	var strike string
+	var strike float64
 	tk.onUI(func() {
 		l := tk.legs[0]
 		if l.inst.Kind != instrument.Option || l.inst.Root != "SPY" || l.inst.Right != pricing.Put {
@@ -429,8 +432,8 @@ func TestTicketOptionLegFromChain(t *testing.T) {
 			t.Errorf("default expiry %s is %.0f days out, want the first ≥ 30", l.expiry.Selected, dte)
 		}
 		// The default strike is the one nearest the underlying's price.
-		price := l.chain.Price.InexactFloat64()
-		for _, s := range l.chain.Strikes {
+		price := l.chain.Chain.Price.InexactFloat64()
+		for _, s := range l.chain.Rows {
 			if math.Abs(s.Strike-price) < math.Abs(l.inst.Strike-price) {
 				t.Errorf("strike %v chosen, %v is nearer %v", l.inst.Strike, s.Strike, price)
 			}
@@ -438,10 +441,10 @@ func TestTicketOptionLegFromChain(t *testing.T) {
 		if l.bid.Text == ui.NoValue || l.ask.Text == ui.NoValue {
 			t.Error("the leg has no market")
 		}
-		strike = l.strike.Selected
+		strike = tk.selectedStrike(l)
 		l.kind.SetSelected(kindCall)
-		if l.inst.Right != pricing.Call || l.strike.Selected != strike {
-			t.Errorf("switching to a call gave %q at strike %q, want the %s call", l.symbol, l.strike.Selected, strike)
+		if l.inst.Right != pricing.Call || tk.selectedStrike(l) != strike {
+			t.Errorf("switching to a call gave %q at strike %v, want the %v call", l.symbol, tk.selectedStrike(l), strike)
 		}
 		for _, want := range []string{"ESZ6", "ESH7", "MESZ6", "MESH7"} {
 			found := false
