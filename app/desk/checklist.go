@@ -15,6 +15,7 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/portfolio"
 )
 
@@ -74,8 +75,11 @@ type ChecklistResult struct {
 	Orders []ChecklistOrder
 	Notes  []string // layers the hedge steps treat specially, and why
 	Sizes  []hedge.SizeAlert
-	NetLiq float64
-	Units  string // what the deltas are in ("SPY shares, beta-weighted")
+	// DeepITM is every short option's lifecycle decision (lifecycle.AssessBook): hold, plan
+	// a roll, or for a deep-ITM one let assign, roll or close, with its numbers. No P&L.
+	DeepITM []lifecycle.Assessment
+	NetLiq  float64
+	Units   string // what the deltas are in ("SPY shares, beta-weighted")
 }
 
 // LayerBand is a layer's checklist band as the layer editor shows it. Hedged says the
@@ -176,7 +180,11 @@ func (s *Service) RunChecklist(ctx context.Context, cfg ChecklistConfig) (Checkl
 		res.Run.Positions = append(res.Run.Positions, hedge.Finding{Symbol: a.Layer, Rule: "spiral", Severity: hedge.Warn,
 			Text: a.Layer + ": " + a.Text + " — roll the untested side closer instead of adding size"})
 	}
-	summarize(&res.Run)
+	if res.DeepITM, err = s.checklistDeepITM(ctx, snap); err != nil {
+		return res, fmt.Errorf("checklist: deep ITM: %w", err)
+	}
+	res.Run.Positions = append(res.Run.Positions, deepITMFindings(res.DeepITM)...)
+	res.Run.Conclude()
 	return res, nil
 }
 
@@ -323,29 +331,6 @@ func layerPolicyOf(in hedge.ChecklistInput, name string) hedge.Policy {
 		}
 	}
 	return nil
-}
-
-// summarize recounts the run's actions after the desk's findings were added.
-func summarize(r *hedge.Run) {
-	actions := 0
-	for _, h := range r.Hedges {
-		if h.Decision.Hedge {
-			actions++
-		}
-	}
-	for _, fs := range [][]hedge.Finding{r.Positions, r.Vega, r.Limits} {
-		for _, f := range fs {
-			if f.Severity == hedge.Act {
-				actions++
-			}
-		}
-	}
-	r.ActionNeeded = actions > 0
-	if r.ActionNeeded {
-		r.Summary = fmt.Sprintf("%d action(s) needed", actions)
-	} else {
-		r.Summary = "no action: every delta is inside its band and no rule is breached"
-	}
 }
 
 // hedgeInstrument is the hedge instrument of symbol in benchmark units: a future of the ES

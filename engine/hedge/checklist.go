@@ -79,12 +79,17 @@ type HedgeStep struct {
 // Run is one checklist run: every step's figures and decision, and whether anything
 // must be done. It carries no P&L by design — the rule while hedging is "ignore P&L".
 type Run struct {
-	At           time.Time
-	Hedges       []HedgeStep
-	Positions    []Finding // DTE, at-the-money and gamma checks: positions to roll or close
-	Vega         []Finding // each layer's vega, and events in the window
-	Limits       []Finding
+	At        time.Time
+	Hedges    []HedgeStep
+	Positions []Finding // DTE, at-the-money and gamma checks: positions to roll or close
+	Vega      []Finding // each layer's vega, and events in the window
+	Limits    []Finding
+	// Outcome is what the run concludes from every finding (Conclude): something to trade,
+	// warnings to attend to, or nothing to do. ActionNeeded is Outcome == OutcomeAction.
+	Outcome      Outcome
 	ActionNeeded bool
+	Actions      int         // hedge orders and act findings
+	Attention    []Attention // the warnings, each with what to do
 	Summary      string
 }
 
@@ -182,25 +187,7 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 		}
 	}
 	sort.SliceStable(r.Positions, func(i, j int) bool { return r.Positions[i].Severity > r.Positions[j].Severity })
-	actions := 0
-	for _, h := range r.Hedges {
-		if h.Decision.Hedge {
-			actions++
-		}
-	}
-	for _, fs := range [][]Finding{r.Positions, r.Vega, r.Limits} {
-		for _, f := range fs {
-			if f.Severity == Act {
-				actions++
-			}
-		}
-	}
-	r.ActionNeeded = actions > 0
-	if r.ActionNeeded {
-		r.Summary = fmt.Sprintf("%d action(s) needed", actions)
-	} else {
-		r.Summary = "no action: every delta is inside its band and no rule is breached"
-	}
+	r.Conclude()
 	return r, nil
 }
 

@@ -89,8 +89,9 @@ func TestChecklistQuietDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.ActionNeeded || !strings.HasPrefix(r.Summary, "no action") {
-		t.Fatalf("quiet day: %v %q", r.ActionNeeded, r.Summary)
+	// The FOMC in 3 days warns on both layers: no trade, but attention.
+	if r.ActionNeeded || r.Outcome != OutcomeAttention || !strings.HasPrefix(r.Summary, "no trade") {
+		t.Fatalf("quiet day: %v %s %q", r.ActionNeeded, r.Outcome, r.Summary)
 	}
 	for _, h := range r.Hedges {
 		if h.Action != "no action" && h.Layer != "book" {
