@@ -199,8 +199,12 @@ func WriteChecklist(w io.Writer, book string, at time.Time, res desk.ChecklistRe
 			}
 			lines = append(lines, desk.DeepITMWords(a))
 		}
-		lines = append(lines, format.Count(holding, "other short option", "other short options")+" collecting theta (|delta| below the tested threshold)")
-		section("Short options in the money (let assign, roll or close)", lines)
+		noun := "short option"
+		if len(lines) > 0 {
+			noun = "other short option"
+		}
+		lines = append(lines, format.Count(holding, noun, "")+" collecting theta (|delta| below the tested threshold)")
+		section("Tested and deep-ITM short options (plan a roll; let assign, roll or close)", lines)
 	}
 	fmt.Fprintf(w, "\n%s: %s\n", res.Run.Outcome, res.Run.Summary)
 }

@@ -80,6 +80,15 @@ type ChecklistResult struct {
 	DeepITM []lifecycle.Assessment
 	NetLiq  float64
 	Units   string // what the deltas are in ("SPY shares, beta-weighted")
+	// Decisions are the trader's decision at each step of the window's wizard, in order
+	// (the window sets them before logging the run; empty from the command line).
+	Decisions []ChecklistDecision
+}
+
+// ChecklistDecision is what the trader decided at one step of a checklist run.
+type ChecklistDecision struct {
+	Step     string
+	Decision string
 }
 
 // LayerBand is a layer's checklist band as the layer editor shows it. Hedged says the
@@ -461,8 +470,8 @@ func (s *Service) noteJournal(msg string) {
 const ChecklistClaimWindow = 12 * time.Hour
 
 // recordOrigin journals where a placed order came from: the checklist (it claims the
-// matching proposal and records the hedge once the fills are journaled) or, when it
-// adjusts the book, outside it.
+// matching proposal and records the hedge once the fills are journaled) or, when it is a
+// hedge adjustment (isHedgeAdjustment), outside it.
 func (s *Service) recordOrigin(ctx context.Context, snap *Snapshot, o brokers.Order, st brokers.OrderStatus) {
 	j := s.cfg.Journal
 	now := s.marketNow()
@@ -478,13 +487,54 @@ func (s *Service) recordOrigin(ctx context.Context, snap *Snapshot, o brokers.Or
 		}
 		return
 	}
-	if !isAdjustment(snap, o) {
+	if !s.isHedgeAdjustment(snap, o) {
 		return
 	}
 	if _, err := j.RecordOffChecklist(ctx, data.OffChecklistOrder{Book: s.Book(), Sent: now, OrderID: st.ID,
 		Words: OrderWords(o), Note: o.Note}); err != nil {
 		s.noteJournal("could not record the off-checklist order: " + err.Error())
 	}
+}
+
+// isHedgeAdjustment is the rule for "an adjustment outside the checklist": an order the
+// checklist could have proposed but did not. The checklist hedges delta with futures, shares
+// and ETFs only, so an order is a hedge adjustment when
+//   - it is not the desk's own rules' (an automated order, whose rule is in the audit log),
+//   - no leg is an option: opening, rolling or closing options is trading the strategy,
+//     not hedging it (a strangle sold from the ticket is never counted), and
+//   - a leg is a hedge instrument of the book: the checklist's book hedge, the benchmark,
+//     a layer's hedge instrument, a future or shares the book already holds, or a future of
+//     the ES family while the book holds ES-family positions.
+func (s *Service) isHedgeAdjustment(snap *Snapshot, o brokers.Order) bool {
+	if snap == nil || strings.HasPrefix(o.Note, autoNote) || len(o.Legs) == 0 {
+		return false
+	}
+	hedges := map[string]bool{snap.Book.Benchmark.Symbol: true}
+	if cs := s.checklistSettings.Load(); cs != nil {
+		hedges[cs.BookHedge] = true
+	} else {
+		hedges[DefaultChecklistSettings().BookHedge] = true
+	}
+	for _, l := range snap.Book.Layers {
+		if l.Layer.HedgeInstrument != "" {
+			hedges[l.Layer.HedgeInstrument] = true
+		}
+	}
+	for _, p := range snap.Positions {
+		if !p.Instrument.IsOption() {
+			hedges[p.Symbol] = true
+		}
+	}
+	hedgeLeg := false
+	for _, leg := range o.Legs {
+		if leg.Instrument.IsOption() {
+			return false
+		}
+		if hedges[leg.Symbol] || (leg.Instrument.Kind == instrument.Future && sameFuturesFamily(snap, leg.Instrument)) {
+			hedgeLeg = true
+		}
+	}
+	return hedgeLeg
 }
 
 // awaitHedge records a checklist order's hedge once its fills are in the journal, checking

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/liquidity"
 )
@@ -71,5 +73,49 @@ func TestChecklistDeepITMDecisions(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}
+	}
+}
+
+// An adjustment outside the checklist is a hedge trade the checklist could have proposed:
+// futures, shares or ETFs in a hedge instrument of the book, not the desk's own rules'.
+// Option trades from the ticket (a strangle, a roll, a buy-back) are trading, never counted.
+func TestHedgeAdjustmentRule(t *testing.T) {
+	r := layeredRig(t)
+	ctx := context.Background()
+	snap := r.desk.Latest()
+	call, ok := optionOf(snap, "SPY", "call")
+	if !ok {
+		t.Fatal("the demo book holds no SPY call")
+	}
+	put, _ := optionOf(snap, "SPY", "put")
+	look := func(sym string) instrument.Instrument {
+		in, err := r.broker.Lookup(ctx, sym)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	leg := func(sym string, ratio int64) brokers.Leg {
+		return brokers.Leg{Symbol: sym, Instrument: look(sym), Ratio: ratio}
+	}
+	for _, c := range []struct {
+		name string
+		o    brokers.Order
+		want bool
+	}{
+		{"SPY shares bought from the ticket", brokers.Order{Legs: []brokers.Leg{leg("SPY", 1)}}, true},
+		{"MES futures sold from the ticket", brokers.Order{Legs: []brokers.Leg{leg("MESZ6", -1)}}, true},
+		{"a strangle sold from the ticket", brokers.Order{Legs: []brokers.Leg{{Symbol: call.Symbol, Instrument: call.Instrument, Ratio: -1},
+			{Symbol: put.Symbol, Instrument: put.Instrument, Ratio: -1}}}, false},
+		{"a call bought back", brokers.Order{Legs: []brokers.Leg{{Symbol: call.Symbol, Instrument: call.Instrument, Ratio: 1}}}, false},
+		{"a covered hedge with an option leg", brokers.Order{Legs: []brokers.Leg{leg("SPY", 1), {Symbol: put.Symbol, Instrument: put.Instrument, Ratio: 1}}}, false},
+		{"an automated tactical MES buy", brokers.Order{Note: autoNote + "tactical", Legs: []brokers.Leg{leg("MESZ6", 1)}}, false},
+		{"shares of a stock the book does not hedge with", brokers.Order{Legs: []brokers.Leg{leg("QQQ", 1)}}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := r.desk.isHedgeAdjustment(snap, c.o); got != c.want {
+				t.Errorf("isHedgeAdjustment = %v, want %v", got, c.want)
+			}
+		})
 	}
 }

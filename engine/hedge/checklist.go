@@ -3,6 +3,7 @@ package hedge
 import (
 	"fmt"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 	"math"
 	"sort"
 	"strings"
@@ -281,8 +282,15 @@ type Review struct {
 	Overrides, OffChecklist         int
 	HedgeCost, ThetaCollected       float64
 	CostToTheta                     float64 // 0 when no theta was collected
-	Suggestion                      string
-	Text                            []string
+	// Suggestion is the week's verdict in words, always set. Keep says it is the green
+	// "keep the bands" (theta was collected, its cost in proportion, the checklist followed);
+	// NothingToJudge that the week holds nothing to judge the bands or the discipline by: no
+	// run was due, no hedging cost paid, no adjustment outside the checklist, no override
+	// (theta alone, as on a book's first day before the checklist's time, judges nothing).
+	Suggestion     string
+	Keep           bool
+	NothingToJudge bool
+	Text           []string
 }
 
 // Review computes the weekly review.
@@ -314,7 +322,7 @@ func (rr ReviewRules) Review(in ReviewInput) (Review, error) {
 	}
 	v.Text = append(v.Text,
 		fmt.Sprintf("checklist runs: %d of %d on time, %d late, %d missed", v.OnTime, v.Scheduled, v.Late, v.Missed),
-		fmt.Sprintf("overrides: %d; adjustments outside the checklist: %d", v.Overrides, v.OffChecklist))
+		format.Count(v.Overrides, "override", "")+"; "+format.Count(v.OffChecklist, "adjustment outside the checklist", "adjustments outside the checklist"))
 	if in.ThetaCollected > 0 {
 		v.CostToTheta = in.HedgeCost / in.ThetaCollected
 		v.Text = append(v.Text, fmt.Sprintf("hedging cost $%.2f against theta collected $%.2f (%.0f%%)", in.HedgeCost, in.ThetaCollected, 100*v.CostToTheta))
@@ -328,6 +336,14 @@ func (rr ReviewRules) Review(in ReviewInput) (Review, error) {
 		v.Suggestion = "follow the checklist: every adjustment outside it or overridden is a discretionary trade"
 	case v.Missed+v.Late > 0:
 		v.Suggestion = "run the checklist at its set time every day"
+	case v.Scheduled == 0 && in.HedgeCost == 0:
+		v.NothingToJudge = true
+		v.Suggestion = "nothing to judge: no checklist run was due and no hedging cost was paid this week"
+	case in.ThetaCollected > 0:
+		v.Keep = true
+		v.Suggestion = fmt.Sprintf("keep the bands: hedging cost is %.0f%% of the theta collected, within %.0f%%, and the checklist was followed", 100*v.CostToTheta, 100*limit)
+	default:
+		v.Suggestion = "the checklist was followed; no theta was collected, so there is nothing to judge the bands by"
 	}
 	return v, nil
 }
