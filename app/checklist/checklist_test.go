@@ -56,6 +56,9 @@ func labels(o fyne.CanvasObject) string {
 	var b strings.Builder
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
 		switch w := o.(type) {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")

@@ -79,6 +79,14 @@ func (v *ChecklistView) show(i int) {
 	if i < stepSummary {
 		v.nextBtn.Enable()
 	}
+	// Log run takes Next's place on the summary, always in view.
+	if i == stepSummary {
+		v.nextBtn.Hide()
+		v.logBtn.Show()
+	} else {
+		v.logBtn.Hide()
+		v.nextBtn.Show()
+	}
 	v.body.Refresh()
 }
 
@@ -138,6 +146,9 @@ func (v *ChecklistView) choicesFor(i int) []string {
 		return []string{decisionVegaOK, decisionVegaCut}
 	case stepLimits:
 		if !hasSeverity(res.Run.Limits, hedge.Act) {
+			if hasSeverity(res.Run.Limits, hedge.Warn) {
+				return []string{"no limit breached; the warnings are in the summary with what to do"}
+			}
 			return []string{"every limit respected"}
 		}
 		return []string{decisionReduce, decisionLimNot}
@@ -195,8 +206,12 @@ func (v *ChecklistView) deltasStep(res desk.ChecklistResult) []fyne.CanvasObject
 	out := []fyne.CanvasObject{ui.Wrapped(fmt.Sprintf("Each layer's and the book's delta, the hedge required (what would put it on target), "+
 		"the hedge held, the difference and the net delta, in %s.", res.Units), widget.MediumImportance)}
 	grid := container.NewGridWithColumns(7)
-	for _, h := range []string{"Layer", "Options Δ", "Hedge required", "Hedge held", "Difference", "Net Δ", "Band"} {
-		grid.Add(ui.Bold(h))
+	for i, h := range []string{"Layer", "Options Δ", "Hedge required", "Hedge held", "Difference", "Net Δ", "Band"} {
+		l := ui.Bold(h)
+		if i > 0 && i < 6 {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		grid.Add(l)
 	}
 	for _, h := range res.Run.Hedges {
 		band := "—"
@@ -342,7 +357,7 @@ func (v *ChecklistView) summaryStep(res desk.ChecklistResult) []fyne.CanvasObjec
 	case hedge.OutcomeAttention:
 		imp = widget.WarningImportance
 	}
-	verdict := widget.NewLabelWithStyle(strings.ToUpper(string(res.Run.Outcome)[:1])+string(res.Run.Outcome)[1:]+": "+res.Run.Summary+".",
+	verdict := widget.NewLabelWithStyle(strings.ToUpper(string(res.Run.Outcome)[:1])+string(res.Run.Outcome)[1:]+" — "+res.Run.Summary+".",
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	verdict.Wrapping, verdict.Importance = fyne.TextWrapWord, imp
 	out := []fyne.CanvasObject{verdict}
@@ -359,10 +374,9 @@ func (v *ChecklistView) summaryStep(res desk.ChecklistResult) []fyne.CanvasObjec
 	}
 	out = append(out, widget.NewSeparator(), ui.Bold("Your decisions"))
 	for i, d := range v.decisionList() {
-		out = append(out, ui.Wrapped(fmt.Sprintf("%d. %s: %s", i+1, d.Step, d.Decision), widget.MediumImportance))
+		out = append(out, ui.Wrapped(fmt.Sprintf("%d. %s — %s", i+1, d.Step, d.Decision), widget.MediumImportance))
 	}
-	out = append(out, widget.NewSeparator(), ui.Wrapped("Log the run — then done: don't think about it until tomorrow.", widget.MediumImportance),
-		container.NewHBox(v.logBtn))
+	out = append(out, widget.NewSeparator(), ui.Wrapped("Log the run (below) — then done: don't think about it until tomorrow.", widget.MediumImportance))
 	return out
 }
 

@@ -69,7 +69,7 @@ func TestChecklistRun(t *testing.T) {
 			events = append(events, f.Symbol+": "+f.Text)
 		}
 	}
-	if len(events) != 2 || !strings.Contains(events[0], "FOMC") || !strings.Contains(events[0], "vega -900") {
+	if len(events) != 2 || !strings.Contains(events[0], "FOMC") || !strings.Contains(events[0], "vega −900") {
 		t.Errorf("events %v", events)
 	}
 	// Limits on $200k: delta ±1000, vega $4000/pt: all inside.
