@@ -10,7 +10,6 @@ import (
 	"github.com/keel-desk/keel/widgets"
 )
 
-
 // TestOpenBringsTheChecklistForwardRerun: opening a window that is already open brings it
 // forward and, for content with Reopened (the checklist), calls it so it reruns.
 func TestOpenBringsTheChecklistForwardRerun(t *testing.T) {
