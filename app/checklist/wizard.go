@@ -130,7 +130,7 @@ func (v *ChecklistView) choicesFor(i int) []string {
 		}
 		return []string{decisionHedge, decisionLater, decisionAccept}
 	case stepRoll:
-		if len(res.Run.Positions) == 0 {
+		if len(desk.RollOrCloseFindings(res.Run.Positions)) == 0 {
 			return []string{"nothing to roll or close"}
 		}
 		return []string{decisionPlan, decisionRollWk, decisionHold}
@@ -277,8 +277,9 @@ func (v *ChecklistView) adjustStep(res desk.ChecklistResult) []fyne.CanvasObject
 // rollStep: positions to roll or close by days to expiry, at-the-money and gamma, with the
 // roll planner a tap away for each short option named.
 func (v *ChecklistView) rollStep(res desk.ChecklistResult) []fyne.CanvasObject {
-	out := findings(res.Run.Positions, "Nothing to roll or close.")
-	if r := v.planRolls(res.Run.Positions); r != nil {
+	fs := desk.RollOrCloseFindings(res.Run.Positions) // the tested and deep-ITM ones are the next step's
+	out := findings(fs, "Nothing to roll or close.")
+	if r := v.planRolls(fs); r != nil {
 		out = append(out, r)
 	}
 	return out

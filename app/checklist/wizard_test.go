@@ -16,6 +16,9 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/brokers"
+	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/lifecycle"
+	"github.com/keel-desk/keel/engine/liquidity"
 
 	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/app/ui"
@@ -316,5 +319,52 @@ func TestReviewWindowJudgesOnlyWhatItHas(t *testing.T) {
 	}
 	if strings.Contains(text, "Nothing to judge") {
 		t.Errorf("a week with a run and a hedge is judged:\n%s", text)
+	}
+}
+
+// TestChecklistDeepITMStep: the deep-ITM step shows each decision with its numbers — delta,
+// extrinsic value left, liquidity verdict, what the best roll collects — offers to follow
+// the decisions, and the summary points a let-assign at nothing to trade. No P&L.
+func TestChecklistDeepITMStep(t *testing.T) {
+	test.NewTempApp(t)
+	var v *ChecklistView
+	testkit.Locked(func() { v = NewChecklistView(ui.Env{Now: func() time.Time { return testkit.PaperStart }}) })
+	v.Settle()
+	res := desk.ChecklistResult{Units: "SPY shares, beta-weighted", DeepITM: []lifecycle.Assessment{
+		{ID: "ESZ6 P6400", Stage: lifecycle.DeepITM, Action: lifecycle.LetAssign,
+			Reason:    "deep ITM (|delta| 0.86 ≥ 0.80 and its liquidity fails (spread 18% of mid)): let it be assigned",
+			Numbers:   lifecycle.Numbers{"delta": -0.86, "extrinsic": 1.5, "extrinsic_dollars": 75, "roll_credit": 40},
+			Liquidity: liquidity.Result{Verdict: liquidity.Fail}},
+		{ID: "SPY C700", Stage: lifecycle.Tested, Action: lifecycle.PlanRoll, Reason: "|delta| 0.34 ≥ 0.30: tested, plan a roll",
+			Numbers: lifecycle.Numbers{"delta": 0.34, "extrinsic": 2.1, "extrinsic_dollars": 210}, Liquidity: liquidity.Result{Verdict: liquidity.Pass}},
+		{ID: "SPY P600", Stage: lifecycle.Options, Action: lifecycle.Hold},
+	}}
+	res.Run.Positions = append(res.Run.Positions, hedge.Finding{Symbol: "ESZ6 P6400", Rule: "deep ITM", Severity: hedge.Warn, Text: "ESZ6 P6400: let it be assigned"})
+	res.Run.Conclude()
+	testkit.Locked(func() {
+		v.result, v.decisions, v.choices = &res, map[int]string{}, map[int]*widget.RadioGroup{}
+		v.show(stepDeep)
+	})
+	got := v.text()
+	for _, want := range []string{"ESZ6 P6400 — let assign: delta −0.86, extrinsic left $75 (1.50 a unit), liquidity fail, best roll collects $40 at natural",
+		"SPY C700 — plan a roll: delta 0.34", "1 other short option collecting theta.", "Your decision"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("deep-ITM step lacks %q:\n%s", want, got)
+		}
+	}
+	if r := v.choices[stepDeep]; r == nil || strings.Join(r.Options, "|") != decisionFollow+"|"+decisionDeepNot+"|"+decisionHold || r.Selected != decisionFollow {
+		t.Errorf("deep-ITM decisions %+v", r)
+	}
+	testkit.Locked(func() { v.show(stepRoll) })
+	if got := v.text(); !strings.Contains(got, "Nothing to roll or close.") || strings.Contains(got, "ESZ6 P6400") {
+		t.Errorf("the roll step repeats the deep-ITM decisions:\n%s", got)
+	}
+	testkit.Locked(func() { v.show(stepSummary) })
+	got = v.text()
+	if !strings.Contains(got, "Attention — no trade") || !strings.Contains(got, "→ let ESZ6 P6400 be assigned as the deep-ITM step says: nothing to trade today") {
+		t.Errorf("summary:\n%s", got)
+	}
+	if strings.Contains(got, "P&L:") || strings.Contains(got, "profit") {
+		t.Errorf("the deep-ITM step shows P&L:\n%s", got)
 	}
 }

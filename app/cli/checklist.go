@@ -176,7 +176,7 @@ func WriteChecklist(w io.Writer, book string, at time.Time, res desk.ChecklistRe
 		}
 		return out
 	}
-	section("DTE and gamma (positions to roll or close)", words(texts(res.Run.Positions)))
+	section("DTE and gamma (positions to roll or close)", words(texts(desk.RollOrCloseFindings(res.Run.Positions))))
 	section("Vega and events", words(texts(res.Run.Vega)))
 	section("Limits", words(texts(res.Run.Limits)))
 	if len(res.Notes) > 0 {

@@ -73,6 +73,24 @@ func deepITMFindings(as []lifecycle.Assessment) []hedge.Finding {
 	return out
 }
 
+// LifecycleFinding says whether f is one of deepITMFindings' (shown with the deep-ITM
+// decisions, so the roll-or-close step leaves it out).
+func LifecycleFinding(f hedge.Finding) bool {
+	return f.Rule == "deep ITM" || f.Rule == "tested" || f.Rule == "lifecycle"
+}
+
+// RollOrCloseFindings are the run's position findings other than the lifecycle's: days to
+// expiry, at the money near expiry, gamma, the spiral.
+func RollOrCloseFindings(fs []hedge.Finding) []hedge.Finding {
+	var out []hedge.Finding
+	for _, f := range fs {
+		if !LifecycleFinding(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // DeepITMWords is one lifecycle decision in a line, with the numbers behind it: delta,
 // extrinsic value left, the liquidity verdict, what the best roll collects. No P&L.
 func DeepITMWords(a lifecycle.Assessment) string {
