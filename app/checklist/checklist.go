@@ -3,6 +3,7 @@ package checklist
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,9 @@ type ChecklistView struct {
 	props    []int64
 	actions  []string
 	logged   bool
-	runs     int // runs shown since the window opened
+	runs     int  // runs shown since the window opened
+	keep     bool // the next run keeps the step shown and the decisions (rerun)
+	startAt  int
 
 	step      int
 	decisions map[int]string // the decision of each step, by index
@@ -144,7 +147,7 @@ func (v *ChecklistView) applyBands() {
 		return
 	}
 	v.bands = s
-	v.run()
+	v.rerun(stepDeltas)
 }
 
 // saveSettings saves the settings through the desk (the scheduler's time and the bands of
@@ -200,8 +203,16 @@ func (v *ChecklistView) edited() bool {
 	return v.bands.LayerBand != v.settings.LayerBand || v.bands.BookBand != v.settings.BookBand || v.bands.BookHedge != v.settings.BookHedge
 }
 
+// rerun runs the checklist again after an edit inside the wizard (bands, events) and shows
+// step at: the decisions taken so far stand where the new run still offers them.
+func (v *ChecklistView) rerun(at int) {
+	v.keep = true
+	v.startAt = at
+	v.run()
+}
+
 // run runs the checklist off the UI goroutine and starts the wizard on its first step (a
-// new run, so the decisions start afresh).
+// new run, so the decisions start afresh), or, after rerun, on the step edited.
 func (v *ChecklistView) run() {
 	d := v.env.Desk
 	if d == nil {
@@ -230,11 +241,27 @@ func (v *ChecklistView) run() {
 				ui.SetLabel(v.status, "The checklist could not run: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			v.result, v.events, v.started, v.props, v.actions, v.logged = &res, events, started, nil, nil, false
+			keep, at := v.keep, v.startAt
+			v.keep, v.startAt = false, 0
+			props, actions := v.props, v.actions // orders prefilled in this sitting stay with the run edited
+			if !keep {
+				props, actions = nil, nil
+			}
+			v.result, v.events, v.started, v.props, v.actions, v.logged = &res, events, started, props, actions, false
+			old := v.decisions
 			v.decisions, v.choices = map[int]string{}, map[int]*widget.RadioGroup{}
+			if keep {
+				for i, d := range old {
+					if slices.Contains(v.choicesFor(i), d) {
+						v.decisions[i] = d
+					}
+				}
+			} else {
+				at = stepDeltas
+			}
 			v.runs++
 			v.logBtn.Enable()
-			v.show(0)
+			v.show(at)
 			text := fmt.Sprintf("Run at %s New York (market time), bands ±%s%% per layer, ±%s%% for the book, hedged with %s",
 				started.In(instrument.NewYork).Format("Mon 2 Jan 15:04"), ui.Num(v.bands.LayerBand, -1), ui.Num(v.bands.BookBand, -1), v.bands.BookHedge)
 			if v.edited() {
@@ -340,7 +367,7 @@ func (v *ChecklistView) addEvent() {
 			}
 			v.evName.SetText("")
 			v.evDate.SetText("")
-			v.run()
+			v.rerun(stepVega)
 		}
 	})
 }
@@ -358,7 +385,7 @@ func (v *ChecklistView) removeEvent(id int64) {
 				ui.SetLabel(v.status, "Event not removed: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			v.run()
+			v.rerun(stepVega)
 		}
 	})
 }

@@ -182,15 +182,35 @@ func TestChecklistWizardBandsRerunAndPrefill(t *testing.T) {
 		t.Errorf("applying saved the band: %v", s.LayerBand)
 	}
 
+	// An event added on step 5 reruns the checklist and stays on that step, its vega
+	// warning now asking for a decision.
+	testkit.Locked(func() { v.show(stepVega) })
+	testkit.Locked(func() {
+		v.evDate.SetText(testkit.PaperStart.AddDate(0, 0, 3).Format("2006-01-02"))
+		v.evName.SetText("FOMC decision")
+	})
+	runs := v.runs
+	v.tap(t, "Add event")
+	if st, _ := v.Step(); st != stepVega || v.runs != runs+1 {
+		t.Fatalf("after adding an event: step %d, %d runs (were %d)", st+1, v.runs, runs)
+	}
+	if got := v.text(); !strings.Contains(got, "FOMC decision (fomc, all layers)") || !strings.Contains(got, "[warn] FOMC decision on") {
+		t.Errorf("the event is not in the rerun:\n%s", got)
+	}
+	if r := v.choices[stepVega]; r == nil || r.Selected != decisionVegaOK {
+		t.Errorf("the event's vega asks for no decision: %+v", r)
+	}
+
 	// A breach while the window is open; bringing it forward reruns on the new book.
 	testkit.Locked(func() { v.layerBand.SetText("5") })
+	testkit.Locked(func() { v.show(stepDeltas) })
 	v.tap(t, "Apply to this run")
 	v.tap(t, "Next ▶")
 	if strings.Contains(v.text(), "Prefill order") {
 		t.Fatal("quiet book offers an order")
 	}
 	buyMES(t, d)
-	runs := v.runs
+	runs = v.runs
 	testkit.Locked(r.Reopened)
 	v.Settle()
 	if v.runs != runs+1 {
