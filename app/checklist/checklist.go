@@ -322,6 +322,9 @@ func (v *ChecklistView) logRun() {
 	}
 	d, res, started := v.env.Desk, *v.result, v.started
 	res.Decisions = v.decisionList()
+	if res.Decisions[stepAdjust].Decision == decisionHedge && len(v.actions) == 0 {
+		res.Decisions[stepAdjust].Decision += " (no order prefilled from the checklist)"
+	}
 	props := append([]int64(nil), v.props...)
 	action := strings.Join(v.actions, "; ")
 	if action == "" && v.result.Run.Outcome != hedge.OutcomeNothing {

@@ -41,7 +41,7 @@ var stepNames = [nSteps]string{
 
 // Decisions offered at the steps that have a choice; the first is the checklist's own.
 const (
-	decisionHedge   = "hedge as proposed (prefilled in the ticket)"
+	decisionHedge   = "hedge as proposed"
 	decisionLater   = "not now: hedge later today"
 	decisionAccept  = "do not hedge: I accept the delta outside the band"
 	decisionPlan    = "plan the rolls now (roll planner)"

@@ -253,6 +253,25 @@ func TestChecklistWizardBandsRerunAndPrefill(t *testing.T) {
 	if os.Getenv("KEEL_SHOTS") != "" {
 		testkit.Shot(t, v.Content(), fyne.NewSize(1100, 700), "/tmp/chk-adjust.png")
 	}
+	// The run logs the decision and the order it prefilled; the verdict was an action.
+	for i := stepAdjust; i < stepSummary; i++ {
+		v.tap(t, "Next ▶")
+	}
+	if !strings.Contains(v.text(), "Action — 1 action needed") {
+		t.Errorf("summary after a breach:\n%s", v.text())
+	}
+	v.tap(t, "Log run")
+	logged, err := j.ChecklistRuns(context.Background(), d.Book(), time.Time{}, testkit.PaperStart.AddDate(1, 0, 0))
+	if err != nil || len(logged) != 1 {
+		t.Fatalf("runs %+v %v", logged, err)
+	}
+	var lr desk.ChecklistResult
+	if err := json.Unmarshal([]byte(logged[0].Steps), &lr); err != nil {
+		t.Fatal(err)
+	}
+	if lr.Decisions[stepAdjust].Decision != decisionHedge || !strings.Contains(logged[0].Action, "book: sell") || !logged[0].ActionNeeded {
+		t.Errorf("logged %q, action %q", lr.Decisions[stepAdjust].Decision, logged[0].Action)
+	}
 }
 
 // TestChecklistWindowFitsSmallScreens: every step fits 1024×700 (readable) and so 1280×720.
