@@ -222,6 +222,9 @@ func (o *opener) open(name string, arg any) {
 		return
 	}
 	if w, ok := o.shown[name]; ok && !spec.Multiple {
+		if r, ok := w.Content().(interface{ Reopened() }); ok {
+			r.Reopened() // a window that must not show stale results (the checklist reruns)
+		}
 		w.Show()
 		w.RequestFocus()
 		return

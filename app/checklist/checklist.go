@@ -3,6 +3,7 @@ package checklist
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,59 +20,81 @@ import (
 	"github.com/keel-desk/keel/app/ui"
 )
 
-// ChecklistView is the daily hedging checklist window. Step by step, as in the guide: the
-// delta of each layer and the book, the hedge required, the hedge held, the difference and
-// the decision (inside the band "no action"; outside it the order, prefilled in the ticket);
-// the DTE and gamma checks; vega and the events the trader entered; the limits; then "Log
+// ChecklistView is the daily hedging checklist window: a wizard, one step at a time with
+// Back and Next, as in the guide — the deltas against their bands, the adjustments
+// (prefilled in the ticket), positions to roll or close, the deep-ITM decisions (let assign,
+// roll or close), vega and the events the trader entered, the limits — each step's decision
+// recorded, then a summary with the verdict (action, attention or nothing to do) and "Log
 // run". It shows no P&L anywhere: the rule while hedging is "ignore P&L".
 type ChecklistView struct {
 	env ui.Env
 	ctx context.Context
 	ui.Work
-	settings desk.ChecklistSettings
+	settings desk.ChecklistSettings // as saved
+	bands    desk.ChecklistSettings // as this run uses them (edited bands apply at once)
 	started  time.Time
 	result   *desk.ChecklistResult
+	events   []data.MarketEvent
 	props    []int64
 	actions  []string
 	logged   bool
+	runs     int  // runs shown since the window opened
+	keep     bool // the next run keeps the step shown and the decisions (rerun)
+	startAt  int
 
-	header, status        *widget.Label
-	steps                 *fyne.Container
-	timeEntry, layerBand  *widget.Entry
-	bookBand, bookHedge   *widget.Entry
-	evDate, evName, evSym *widget.Entry
-	evKind                *widget.Select
-	logBtn, runBtn        *widget.Button
-	content               fyne.CanvasObject
+	step      int
+	decisions map[int]string // the decision of each step, by index
+	choices   map[int]*widget.RadioGroup
+
+	header, status, stepTitle *widget.Label
+	body                      *fyne.Container
+	scroll                    *container.Scroll
+	timeEntry, layerBand      *widget.Entry
+	bookBand, bookHedge       *widget.Entry
+	evDate, evName, evSym     *widget.Entry
+	evKind                    *widget.Select
+	logBtn, runBtn            *widget.Button
+	backBtn, nextBtn          *widget.Button
+	content                   fyne.CanvasObject
 }
 
 // NewChecklistView builds the checklist and runs it at once on the desk's latest snapshot.
 func NewChecklistView(env ui.Env) *ChecklistView {
 	v := &ChecklistView{env: env, ctx: context.Background(), settings: desk.DefaultChecklistSettings()}
+	v.bands = v.settings
 	v.header = widget.NewLabelWithStyle("Daily hedging checklist — no emotion, just math. Ignore P&L — none is shown here.",
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.header.Wrapping = fyne.TextWrapWord
+	v.stepTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.stepTitle.Wrapping = fyne.TextWrapWord
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
-	v.steps = container.NewVBox()
+	v.body = container.NewVBox()
+	v.scroll = container.NewVScroll(v.body)
 	v.timeEntry, v.layerBand, v.bookBand, v.bookHedge = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	save := widget.NewButton("Save settings", v.saveSettings)
+	for _, e := range []*widget.Entry{v.layerBand, v.bookBand, v.bookHedge} {
+		e.OnSubmitted = func(string) { v.applyBands() }
+	}
 	v.runBtn = widget.NewButton("Run again", v.run)
 	v.logBtn = widget.NewButton("Log run", v.logRun)
 	v.logBtn.Importance = widget.HighImportance
 	v.logBtn.Disable()
-	settings := container.NewHBox(widget.NewLabel("Time (New York)"), ui.Sized(v.timeEntry, 70),
-		widget.NewLabel("Layer band ± % of net liq"), ui.Sized(v.layerBand, 60),
-		widget.NewLabel("Book band ± %"), ui.Sized(v.bookBand, 60),
-		widget.NewLabel("Book hedge"), ui.Sized(v.bookHedge, 90), save)
+	v.backBtn = widget.NewButton("◀ Back", func() { v.show(v.step - 1) })
+	v.nextBtn = widget.NewButton("Next ▶", func() { v.show(v.step + 1) })
+	v.nextBtn.Importance = widget.HighImportance
+	v.backBtn.Disable()
+	v.nextBtn.Disable()
 	v.evDate, v.evName, v.evSym = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	v.evDate.SetPlaceHolder("2026-12-16")
 	v.evName.SetPlaceHolder("FOMC decision")
 	v.evSym.SetPlaceHolder("all")
 	v.evKind = widget.NewSelect(data.MarketEventKinds, nil)
 	v.evKind.SetSelected("fomc")
-	top := container.NewVBox(v.header, settings)
-	bottom := container.NewVBox(v.status, container.NewHBox(v.runBtn, v.logBtn))
-	v.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(v.steps))
+	top := container.NewVBox(v.header, v.stepTitle)
+	v.logBtn.Hide()
+	nav := container.NewBorder(nil, nil, v.backBtn, container.NewHBox(v.runBtn, v.nextBtn, v.logBtn))
+	bottom := container.NewVBox(widget.NewSeparator(), v.status, nav)
+	v.content = container.NewBorder(top, bottom, nil, nil, v.scroll)
 	v.showSettings()
 	v.load()
 	return v
@@ -83,9 +106,13 @@ func (v *ChecklistView) Content() fyne.CanvasObject { return v.content }
 // Settle waits for the background work to be applied.
 func (v *ChecklistView) Settle() { v.Wait() }
 
+// Reopened reruns the checklist when the window, already open, is brought forward again:
+// it never shows a stale run.
+func (v *ChecklistView) Reopened() { v.run() }
+
 func (v *ChecklistView) showSettings() {
-	s := v.settings
-	v.timeEntry.SetText(fmt.Sprintf("%02d:%02d", s.Hour, s.Minute))
+	s := v.bands
+	v.timeEntry.SetText(fmt.Sprintf("%02d:%02d", v.settings.Hour, v.settings.Minute))
 	v.layerBand.SetText(strconv.FormatFloat(s.LayerBand, 'f', -1, 64))
 	v.bookBand.SetText(strconv.FormatFloat(s.BookBand, 'f', -1, 64))
 	v.bookHedge.SetText(s.BookHedge)
@@ -112,6 +139,19 @@ func (v *ChecklistView) readSettings() (desk.ChecklistSettings, error) {
 	return s, s.Validate()
 }
 
+// applyBands reruns the checklist with the bands as edited, without saving them.
+func (v *ChecklistView) applyBands() {
+	s, err := v.readSettings()
+	if err != nil {
+		ui.SetLabel(v.status, "Bands not applied: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	v.bands = s
+	v.rerun(stepDeltas)
+}
+
+// saveSettings saves the settings through the desk (the scheduler's time and the bands of
+// every later run) and reruns with them.
 func (v *ChecklistView) saveSettings() {
 	s, err := v.readSettings()
 	if err != nil {
@@ -130,7 +170,7 @@ func (v *ChecklistView) saveSettings() {
 				ui.SetLabel(v.status, "Settings not saved: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			v.settings = s
+			v.settings, v.bands = s, s
 			v.run()
 		}
 	})
@@ -148,7 +188,7 @@ func (v *ChecklistView) load() {
 			s, err = desk.LoadChecklistSettings(v.ctx, j)
 		}
 		return func() {
-			v.settings = s
+			v.settings, v.bands = s, s
 			v.showSettings()
 			if err != nil {
 				ui.SetLabel(v.status, err.Error()+" — using the defaults.", widget.WarningImportance)
@@ -158,7 +198,21 @@ func (v *ChecklistView) load() {
 	})
 }
 
-// run runs the checklist off the UI goroutine and shows its steps.
+// edited says whether this run's bands differ from the saved ones.
+func (v *ChecklistView) edited() bool {
+	return v.bands.LayerBand != v.settings.LayerBand || v.bands.BookBand != v.settings.BookBand || v.bands.BookHedge != v.settings.BookHedge
+}
+
+// rerun runs the checklist again after an edit inside the wizard (bands, events) and shows
+// step at: the decisions taken so far stand where the new run still offers them.
+func (v *ChecklistView) rerun(at int) {
+	v.keep = true
+	v.startAt = at
+	v.run()
+}
+
+// run runs the checklist off the UI goroutine and starts the wizard on its first step (a
+// new run, so the decisions start afresh), or, after rerun, on the step edited.
 func (v *ChecklistView) run() {
 	d := v.env.Desk
 	if d == nil {
@@ -169,7 +223,7 @@ func (v *ChecklistView) run() {
 		ui.SetLabel(v.status, "The checklist needs the desk: "+why+".", widget.DangerImportance)
 		return
 	}
-	cfg := v.settings.Config()
+	cfg := v.bands.Config()
 	v.runBtn.Disable()
 	ui.SetLabel(v.status, "Running the checklist…", widget.LowImportance)
 	v.Background(func() func() {
@@ -187,15 +241,34 @@ func (v *ChecklistView) run() {
 				ui.SetLabel(v.status, "The checklist could not run: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			v.result, v.started, v.props, v.actions, v.logged = &res, started, nil, nil, false
-			v.showRun(res, events)
-			v.logBtn.Enable()
-			imp := widget.SuccessImportance
-			if res.Run.ActionNeeded {
-				imp = widget.WarningImportance
+			keep, at := v.keep, v.startAt
+			v.keep, v.startAt = false, 0
+			props, actions := v.props, v.actions // orders prefilled in this sitting stay with the run edited
+			if !keep {
+				props, actions = nil, nil
 			}
-			text := fmt.Sprintf("Run at %s (market time): %s. Deltas in %s.", started.In(instrument.NewYork).Format("Mon 2 Jan 15:04"),
-				res.Run.Summary, res.Units)
+			v.result, v.events, v.started, v.props, v.actions, v.logged = &res, events, started, props, actions, false
+			old := v.decisions
+			v.decisions, v.choices = map[int]string{}, map[int]*widget.RadioGroup{}
+			if keep {
+				for i, d := range old {
+					if slices.Contains(v.choicesFor(i), d) {
+						v.decisions[i] = d
+					}
+				}
+			} else {
+				at = stepDeltas
+			}
+			v.runs++
+			v.logBtn.Enable()
+			v.show(at)
+			text := fmt.Sprintf("Run at %s New York (market time), bands ±%s%% per layer, ±%s%% for the book, hedged with %s",
+				started.In(instrument.NewYork).Format("Mon 2 Jan 15:04"), ui.Num(v.bands.LayerBand, -1), ui.Num(v.bands.BookBand, -1), v.bands.BookHedge)
+			if v.edited() {
+				text += " (edited for this run, not saved)"
+			}
+			text += ". Deltas in " + res.Units + "."
+			imp := widget.MediumImportance
 			if eventsErr != nil {
 				// The run stands; the events it shows may be missing some.
 				text += " The market events could not be read: " + eventsErr.Error()
@@ -216,120 +289,47 @@ func findingImportance(s hedge.Severity) widget.Importance {
 	return widget.MediumImportance
 }
 
-// showRun lays the steps out.
-func (v *ChecklistView) showRun(res desk.ChecklistResult, events []data.MarketEvent) {
-	v.steps.RemoveAll()
-	add := func(o ...fyne.CanvasObject) {
-		for _, x := range o {
-			v.steps.Add(x)
-		}
-	}
-	add(ui.Bold(fmt.Sprintf("1–4. Delta of each layer and the book, the hedge required, the hedge held, the difference (%s)", res.Units)))
-	grid := container.NewGridWithColumns(8)
-	for _, h := range []string{"Layer", "Options delta", "Hedge required", "Hedge held", "Difference", "Net delta", "Band", "Decision"} {
-		grid.Add(ui.Bold(h))
-	}
-	for _, h := range res.Run.Hedges {
-		band := "—"
-		if h.Decision.Band != (hedge.Band{}) {
-			band = ui.Num(h.Decision.Band.Lo, 1) + " … " + ui.Num(h.Decision.Band.Hi, 1)
-		}
-		act := widget.NewLabel(h.Action)
-		if h.Decision.Hedge {
-			act.Importance = widget.WarningImportance
-		}
-		grid.Add(widget.NewLabel(h.Layer))
-		for _, x := range []float64{h.OptionsDelta, h.HedgeRequired, h.HedgeHeld, h.Difference, h.NetDelta} {
-			grid.Add(widget.NewLabel(ui.SignedNum(x, 1)))
-		}
-		grid.Add(widget.NewLabel(band))
-		grid.Add(act)
-	}
-	add(grid)
-	for _, h := range res.Run.Hedges {
-		if h.Decision.Reason != "" {
-			add(ui.Wrapped(h.Layer+": "+h.Decision.Reason, widget.LowImportance))
-		}
-	}
-	add(widget.NewSeparator(), ui.Bold("5. Adjustments"))
-	if len(res.Orders) == 0 {
-		add(ui.Wrapped("No action: every delta is inside its band.", widget.SuccessImportance))
-	}
-	for _, o := range res.Orders {
-		o := o
-		btn := widget.NewButton("Prefill order", nil)
-		btn.OnTapped = func() { v.prefill(o, btn) }
-		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s: %s (market, day)", o.Scope, o.Words)), btn))
-		add(orderLiquidity(o))
-	}
-	add(widget.NewSeparator(), ui.Bold("6. DTE and gamma: positions to roll or close"))
-	v.findings(res.Run.Positions, "Nothing to roll or close.")
-	v.planRolls(res.Run.Positions)
-	add(widget.NewSeparator(), ui.Bold("7. Vega and upcoming events"))
-	v.findings(res.Run.Vega, "")
-	for _, e := range events {
-		e := e
-		who := e.Symbol
-		if who == "" {
-			who = "all layers"
-		}
-		rm := widget.NewButton("Remove", func() { v.removeEvent(e.ID) })
-		add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s  %s (%s, %s)", e.At.In(instrument.NewYork).Format("Mon 2 Jan 2006"), e.Name, e.Kind, who)), rm))
-	}
-	addBtn := widget.NewButton("Add event", v.addEvent)
-	add(container.NewHBox(widget.NewLabel("Date"), ui.Sized(v.evDate, 110), widget.NewLabel("Name"), ui.Sized(v.evName, 200),
-		widget.NewLabel("Kind"), v.evKind, widget.NewLabel("Symbol"), ui.Sized(v.evSym, 80), addBtn))
-	add(widget.NewSeparator(), ui.Bold("8. Limits"))
-	v.findings(res.Run.Limits, "Every limit is respected.")
-	if len(res.Notes) > 0 {
-		add(widget.NewSeparator(), ui.Bold("Notes"))
-		for _, n := range res.Notes {
-			add(ui.Wrapped(n, widget.LowImportance))
-		}
-	}
-	add(widget.NewSeparator(), ui.Bold("9. Log the run — then done: don't think about it until tomorrow"))
-}
-
-func (v *ChecklistView) findings(fs []hedge.Finding, none string) {
-	if len(fs) == 0 && none != "" {
-		v.steps.Add(ui.Wrapped(none, widget.SuccessImportance))
-	}
-	for _, f := range fs {
-		v.steps.Add(ui.Wrapped(fmt.Sprintf("[%s] %s", f.Severity, f.Text), findingImportance(f.Severity)))
-	}
-}
-
-// prefill records the proposal (so the desk knows the order is the checklist's) and opens
-// the ticket with it; the ticket shows the confirmation and sends it through the desk.
+// prefill opens the ticket with the order at once, then records the proposal (so the desk
+// knows the order is the checklist's when the trader sends it) off the UI goroutine. The
+// ticket shows the confirmation and sends through the desk.
 func (v *ChecklistView) prefill(o desk.ChecklistOrder, btn *widget.Button) {
 	d := v.env.Desk
 	btn.Disable()
+	if v.env.Open != nil {
+		order := o.Order
+		v.env.Open("ticket", &order)
+	}
+	btn.SetText("Prefilled in the ticket")
+	v.actions = append(v.actions, o.Scope+": "+o.Words)
+	v.decide(stepAdjust, decisionHedge)
 	v.Background(func() func() {
 		id, err := d.ProposeChecklistOrder(v.ctx, o)
 		return func() {
 			if err != nil {
-				btn.Enable()
-				ui.SetLabel(v.status, "Could not record the proposal: "+err.Error(), widget.DangerImportance)
+				ui.SetLabel(v.status, "Could not record the proposal (the order will count as outside the checklist): "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.props = append(v.props, id)
-			v.actions = append(v.actions, o.Scope+": "+o.Words)
-			if v.env.Open != nil {
-				order := o.Order
-				v.env.Open("ticket", &order)
-			}
-			btn.SetText("Prefilled in the ticket")
 		}
 	})
 }
 
-// logRun journals the run with every step's figures and what was done.
+// logRun journals the run with every step's figures, the decision taken at each step and
+// what was done.
 func (v *ChecklistView) logRun() {
 	if v.result == nil || v.logged || v.env.Desk == nil {
 		return
 	}
 	d, res, started := v.env.Desk, *v.result, v.started
-	props, action := append([]int64(nil), v.props...), strings.Join(v.actions, "; ")
+	res.Decisions = v.decisionList()
+	if res.Decisions[stepAdjust].Decision == decisionHedge && len(v.actions) == 0 {
+		res.Decisions[stepAdjust].Decision += " (no order prefilled from the checklist)"
+	}
+	props := append([]int64(nil), v.props...)
+	action := strings.Join(v.actions, "; ")
+	if action == "" && v.result.Run.Outcome != hedge.OutcomeNothing {
+		action = "none taken: " + v.decisions[stepAdjust]
+	}
 	sched := desk.ScheduledAt(started, v.settings.Hour, v.settings.Minute)
 	v.logBtn.Disable()
 	v.Background(func() func() {
@@ -370,7 +370,7 @@ func (v *ChecklistView) addEvent() {
 			}
 			v.evName.SetText("")
 			v.evDate.SetText("")
-			v.run()
+			v.rerun(stepVega)
 		}
 	})
 }
@@ -388,31 +388,50 @@ func (v *ChecklistView) removeEvent(id int64) {
 				ui.SetLabel(v.status, "Event not removed: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			v.run()
+			v.rerun(stepVega)
 		}
 	})
 }
 
-// Window is the daily hedging checklist window.
+// Window is the daily hedging checklist window. Fully usable at 1280×720 and readable at
+// 1024×700 (its content's minimum size fits both).
 func Window() ui.Window {
 	return ui.Window{
 		Name:  "checklist",
 		Title: "Keel — Daily hedging checklist",
-		Size:  fyne.NewSize(1280, 860),
+		Size:  fyne.NewSize(1100, 700),
 		Key:   fyne.KeyH,
-		Build: func(env ui.Env) fyne.CanvasObject {
-			v := NewChecklistView(env)
-			return ui.NewRoot(v.Content(), v.Settle, nil)
-		},
+		Build: func(env ui.Env) fyne.CanvasObject { return newRoot(NewChecklistView(env)) },
 	}
 }
+
+// root is the checklist window's content: the ui root's Settle, and Reopened for the app to
+// call when the open window is brought forward again (Ctrl+H, the scheduler).
+type root struct {
+	widget.BaseWidget
+	v *ChecklistView
+}
+
+func newRoot(v *ChecklistView) *root {
+	r := &root{v: v}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *root) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.v.Content()) }
+
+// Settle waits for the view's background work.
+func (r *root) Settle() { r.v.Settle() }
+
+// Reopened reruns the checklist.
+func (r *root) Reopened() { r.v.Reopened() }
 
 // ReviewWindow is the weekly hedging review window.
 func ReviewWindow() ui.Window {
 	return ui.Window{
 		Name:  "review",
 		Title: "Keel — Weekly hedging review",
-		Size:  fyne.NewSize(1180, 760),
+		Size:  fyne.NewSize(1100, 700),
 		Key:   fyne.KeyW,
 		Build: func(env ui.Env) fyne.CanvasObject {
 			v := NewReviewView(env)

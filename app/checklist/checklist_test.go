@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,9 @@ func labels(o fyne.CanvasObject) string {
 	var b strings.Builder
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
 		switch w := o.(type) {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
@@ -98,93 +102,6 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	return found
 }
 
-func TestChecklistWindowQuietDayThenPrefillsTheHedgeAndLogs(t *testing.T) {
-	d, j, _ := startChecklistDesk(t, filepath.Join(t.TempDir(), "keel.db"))
-	var opened []any
-	env := ui.Env{Now: func() time.Time { return testkit.PaperStart }, Desk: d, Journal: j,
-		Open: func(name string, arg any) {
-			if name == "ticket" {
-				opened = append(opened, arg)
-			}
-		}}
-	var v *ChecklistView
-	testkit.Locked(func() { v = NewChecklistView(env) })
-	v.Settle()
-	v.Settle()
-	var text string
-	testkit.Locked(func() { text = labels(v.Content()) })
-	for _, want := range []string{"no action", "book", "ES options", "Log run", "Ignore P&L"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("quiet checklist lacks %q:\n%s", want, text)
-		}
-	}
-	for _, banned := range []string{"P&L:", "PnL", "profit", "unrealized"} {
-		if strings.Contains(text, banned) {
-			t.Errorf("the checklist shows %q while it runs", banned)
-		}
-	}
-	testkit.Shot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-quiet.png")
-	testkit.Locked(func() { v.logRun() })
-	v.Settle()
-
-	buyMES(t, d)
-	testkit.Locked(func() { v.run() })
-	v.Settle()
-	var btn *widget.Button
-	testkit.Locked(func() { btn = findButton(v.Content(), "Prefill order") })
-	if btn == nil {
-		testkit.Locked(func() { text = labels(v.Content()) })
-		t.Fatalf("no Prefill order button after the breach:\n%s", text)
-	}
-	testkit.Shot(t, v.Content(), fyne.NewSize(1280, 860), "/tmp/h9-checklist-breach.png")
-	testkit.Locked(func() { test.Tap(btn) })
-	v.Settle()
-	if len(opened) != 1 {
-		t.Fatalf("ticket opened %d times", len(opened))
-	}
-	o, ok := opened[0].(*brokers.Order)
-	if !ok || len(o.Legs) != 1 || o.Legs[0].Symbol != "SPY" || o.Legs[0].Ratio != -1 {
-		t.Fatalf("prefilled order %+v", opened[0])
-	}
-	// The ticket confirms and sends through the desk with its own client id.
-	sent := *o
-	sent.ClientID = desk.NewClientID()
-	st, err := d.Place(context.Background(), sent)
-	if err != nil || st.State != brokers.Filled {
-		t.Fatalf("sending: %v %+v", err, st)
-	}
-	testkit.Locked(func() { v.logRun() })
-	v.Settle()
-	runs, err := env.Journal.ChecklistRuns(context.Background(), d.Book(), time.Time{}, testkit.PaperStart.AddDate(1, 0, 0))
-	if err != nil || len(runs) != 2 {
-		t.Fatalf("runs %+v %v", runs, err)
-	}
-	if runs[0].Action != "no action" || runs[1].OrderIDs[0] != st.ID || !strings.Contains(runs[1].Action, "sell") {
-		t.Errorf("runs %+v", runs)
-	}
-	testkit.WaitFor(t, "the hedge journaled", func() bool {
-		left, err := env.Journal.ChecklistOrdersAwaitingHedge(context.Background(), d.Book())
-		return err == nil && len(left) == 0
-	})
-
-	// The weekly review of that week: the book began that day, so one run is due and it was on
-	// time; the MES buy was off the checklist.
-	var rv *ReviewView
-	testkit.Locked(func() { rv = NewReviewView(env) })
-	rv.Settle()
-	testkit.Locked(func() { text = labels(rv.Content()) })
-	if !strings.Contains(text, "Adjustments outside the checklist: 1") || !strings.Contains(text, "Runs on time: 1 of 1 scheduled") {
-		t.Errorf("review:\n%s", text)
-	}
-	// The chart draws on its own goroutine: rendered only on request (KEEL_SHOTS=1, without
-	// -race), like the other windows' pictures.
-	if os.Getenv("KEEL_SHOTS") != "" {
-		testkit.Shot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
-		time.Sleep(500 * time.Millisecond)
-		testkit.Shot(t, rv.Content(), fyne.NewSize(1180, 760), "/tmp/h9-review.png")
-	}
-}
-
 // startChecklistDesk is startTestDesk keeping the journal: a new paper account with the
 // demo book (Friday 20 November 2026, 10:00 New York), every position quoted.
 func startChecklistDesk(t *testing.T, path string) (*desk.Service, *data.Journal, func()) {
@@ -216,28 +133,36 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	before := d.Latest().Time
 	stop() // the same account, closed so the command opens it
 	var out, errb bytes.Buffer
-	if code := cli.ChecklistCommand([]string{"--db", path}, &out, &errb); code != 0 {
-		t.Fatalf("quiet book: exit %d\n%s\n%s", code, out.String(), errb.String())
+	// The demo book is inside its bands, but all its gamma expires on one day: no trade, but
+	// attention (exit 3), the warning printed with what to do.
+	if code := cli.ChecklistCommand([]string{"--db", path}, &out, &errb); code != 3 {
+		t.Fatalf("quiet book with a gamma warning: exit %d, want 3\n%s\n%s", code, out.String(), errb.String())
 	}
-	if !strings.Contains(out.String(), "no action") || strings.Contains(out.String(), "P&L:") {
+	for _, want := range []string{"no action", "attention: no trade", "1 warning needs attention (gamma concentration)", "→ spread the expiries",
+		"5 short options collecting theta"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("text output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "P&L:") || strings.Contains(out.String(), "(s)") {
 		t.Errorf("text output:\n%s", out.String())
 	}
 	out.Reset()
-	if code := cli.ChecklistCommand([]string{"--db", path, "--json"}, &out, &errb); code != 0 {
+	if code := cli.ChecklistCommand([]string{"--db", path, "--json"}, &out, &errb); code != 3 {
 		t.Fatalf("--json: exit %d: %s", code, errb.String())
 	}
 	var got map[string]any
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("--json output is not JSON: %v\n%s", err, out.String())
 	}
-	for _, k := range []string{"book", "at", "action_needed", "summary", "units", "result", "run_id"} {
+	for _, k := range []string{"book", "at", "action_needed", "outcome", "summary", "units", "result", "run_id"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("--json lacks %q", k)
 		}
 	}
 	res := got["result"].(map[string]any)
 	run := res["Run"].(map[string]any)
-	if len(run["Hedges"].([]any)) < 2 || got["action_needed"] != false {
+	if len(run["Hedges"].([]any)) < 2 || got["action_needed"] != false || got["outcome"] != "attention" {
 		t.Errorf("--json run %v", run)
 	}
 	// The command does not move the account's market.
@@ -259,6 +184,15 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "book: sell") {
 		t.Errorf("breach output lacks the book's order:\n%s", out.String())
+	}
+	errb.Reset()
+	if code := cli.ChecklistCommand([]string{"--help"}, &out, &errb); code != 0 {
+		t.Errorf("--help: exit %d, want 0", code)
+	}
+	for _, c := range cli.ChecklistExitCodes {
+		if !strings.Contains(errb.String(), fmt.Sprintf("  %d  %s", c.Code, c.Means)) {
+			t.Errorf("--help does not document exit %d:\n%s", c.Code, errb.String())
+		}
 	}
 	if code := cli.ChecklistCommand([]string{"--nope"}, &out, &errb); code != 2 {
 		t.Errorf("bad flag: exit %d, want 2", code)

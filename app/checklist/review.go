@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -204,11 +206,7 @@ func (v *ReviewView) load() {
 
 func (v *ReviewView) show(r ReviewResult) {
 	ui.SetLabel(v.figures, ReviewFigures(r.Review), widget.MediumImportance)
-	if r.Suggestion != "" {
-		ui.SetLabel(v.suggestion, r.Suggestion, widget.WarningImportance)
-	} else {
-		ui.SetLabel(v.suggestion, "Hedging cost is in proportion to the theta collected: keep the bands.", widget.SuccessImportance)
-	}
+	ui.SetLabel(v.suggestion, SuggestionWords(r.Review), SuggestionImportance(r.Review))
 	var series []widgets.Series
 	for _, s := range []widgets.Series{r.Cost, r.Theta} {
 		if len(s.Times) > 0 {
@@ -218,9 +216,42 @@ func (v *ReviewView) show(r ReviewResult) {
 	v.chart.SetSpec(widgets.ChartSpec{Title: "Hedging cost against theta collected", Unit: "$", DateLabel: "day", Series: series, Dots: true})
 }
 
-// ReviewFigures is the review's figures in a sentence each.
+// SuggestionWords is the week's verdict as a sentence.
+func SuggestionWords(r hedge.Review) string {
+	s := r.Suggestion
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// SuggestionImportance colours the verdict: green only for "keep the bands", grey for a week
+// with nothing to judge, amber for anything to change.
+func SuggestionImportance(r hedge.Review) widget.Importance {
+	switch {
+	case r.Keep:
+		return widget.SuccessImportance
+	case r.NothingToJudge:
+		return widget.LowImportance
+	}
+	return widget.WarningImportance
+}
+
+// ReviewFigures is the review's figures in a sentence each. An adjustment outside the
+// checklist is a hedge trade (futures, shares, ETFs in a hedge instrument of the book) sent
+// from the ticket rather than proposed by a checklist run; option trades are not counted.
 func ReviewFigures(r hedge.Review) string {
-	return fmt.Sprintf("Runs on time: %d of %d scheduled (%.0f%%); late %d, missed %d.\nOverrides of the spiral guard: %d. "+
-		"Adjustments outside the checklist: %d.\nHedging cost $%.2f against theta collected $%.2f (%.0f%%).",
-		r.OnTime, r.Scheduled, 100*r.Adherence, r.Late, r.Missed, r.Overrides, r.OffChecklist, r.HedgeCost, r.ThetaCollected, 100*r.CostToTheta)
+	if r.NothingToJudge {
+		return fmt.Sprintf("No checklist run was due this week, and no hedging cost, override or hedge adjustment was recorded (theta collected %s).",
+			format.USD(r.ThetaCollected, 2))
+	}
+	ratio := "no theta collected"
+	if r.ThetaCollected > 0 {
+		ratio = fmt.Sprintf("%.0f%%", 100*r.CostToTheta)
+	}
+	return fmt.Sprintf("Runs on time: %d of %s (%.0f%%); late %d, missed %d.\n%s of the spiral guard; %s (hedge trades sent from the ticket, not from a run).\n"+
+		"Hedging cost %s against theta collected %s (%s).",
+		r.OnTime, format.Count(r.Scheduled, "scheduled run", ""), 100*r.Adherence, r.Late, r.Missed,
+		format.Count(r.Overrides, "override", ""), format.Count(r.OffChecklist, "adjustment outside the checklist", "adjustments outside the checklist"),
+		format.USD(r.HedgeCost, 2), format.USD(r.ThetaCollected, 2), ratio)
 }

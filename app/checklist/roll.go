@@ -39,10 +39,11 @@ func orderLiquidity(o desk.ChecklistOrder) fyne.CanvasObject {
 	return ui.Wrapped("Liquidity: "+strings.Join(lines, "; "), imp)
 }
 
-// planRolls offers the roll planner for every short option step 6 names.
-func (v *ChecklistView) planRolls(fs []hedge.Finding) {
+// planRolls offers the roll planner for every short option the findings name (nil when
+// none).
+func (v *ChecklistView) planRolls(fs []hedge.Finding) fyne.CanvasObject {
 	if v.env.Open == nil || v.env.Desk == nil {
-		return
+		return nil
 	}
 	short := map[string]bool{}
 	for _, p := range v.env.Desk.Latest().Positions {
@@ -57,11 +58,14 @@ func (v *ChecklistView) planRolls(fs []hedge.Finding) {
 		}
 	}
 	if len(syms) == 0 {
-		return
+		return nil
 	}
-	row := container.NewHBox(widget.NewLabel("Roll instead of holding into expiry:"))
+	box := container.NewVBox(widget.NewLabel("Roll instead of holding into expiry:"))
 	for _, sym := range syms {
-		row.Add(widget.NewButton("Plan roll of "+sym+"…", func() { v.env.Open("roll", desk.RollTarget{Position: sym}) }))
+		box.Add(container.NewHBox(widget.NewButton("Plan roll of "+sym+"…", func() {
+			v.decide(stepRoll, decisionPlan)
+			v.env.Open("roll", desk.RollTarget{Position: sym})
+		})))
 	}
-	v.steps.Add(container.NewHScroll(row))
+	return box
 }

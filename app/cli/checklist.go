@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lifecycle"
+	"github.com/keel-desk/keel/format"
 )
 
 // ChecklistJSON is what `keel checklist --json` prints: the run's steps and decisions
@@ -21,6 +24,7 @@ type ChecklistJSON struct {
 	Book    string               `json:"book"`
 	At      time.Time            `json:"at"`
 	Action  bool                 `json:"action_needed"`
+	Outcome hedge.Outcome        `json:"outcome"` // "action", "attention" or "nothing to do"
 	Summary string               `json:"summary"`
 	Units   string               `json:"units"`
 	Result  desk.ChecklistResult `json:"result"`
@@ -30,14 +34,25 @@ type ChecklistJSON struct {
 // ChecklistCommand is `keel checklist [--db PATH] [--json]`: it opens the journal and the
 // paper account kept in it with its market clock stopped (the account's market time does
 // not move), waits for the book to be valued, runs the daily hedging checklist, logs the run
-// (source "cli") and prints every step and decision — never P&L. Exit status: 0 no action
-// needed, 1 action needed, 2 an error. It needs no display.
+// (source "cli") and prints every step and decision — never P&L. Exit status: see
+// ChecklistExitCodes. It needs no display.
 func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("keel checklist", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: keel checklist [--db PATH] [--json]\n\nRuns the daily hedging checklist on the paper account, logs the run and prints every step (no P&L).\n\nflags:")
+		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), "\nexit status:")
+		for _, c := range ChecklistExitCodes {
+			fmt.Fprintf(fs.Output(), "  %d  %s\n", c.Code, c.Means)
+		}
+	}
 	dbPath := fs.String("db", "", "the journal file (default: the per-user Keel journal)")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -77,7 +92,7 @@ func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	at := d.Latest().Time
 	action := "no action"
-	if res.Run.ActionNeeded {
+	if res.Run.Outcome != hedge.OutcomeNothing {
 		action = "none taken: printed by keel checklist"
 	}
 	id, err := d.LogChecklistRun(ctx, res, desk.ScheduledAt(at, settings.Hour, settings.Minute), at, action, nil, "cli")
@@ -88,7 +103,7 @@ func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(ChecklistJSON{Book: d.Book(), At: at, Action: res.Run.ActionNeeded, Summary: res.Run.Summary,
+		if err := enc.Encode(ChecklistJSON{Book: d.Book(), At: at, Action: res.Run.ActionNeeded, Outcome: res.Run.Outcome, Summary: res.Run.Summary,
 			Units: res.Units, Result: res, RunID: id}); err != nil {
 			fmt.Fprintln(stderr, "keel checklist:", err)
 			return 2
@@ -96,8 +111,31 @@ func ChecklistCommand(args []string, stdout, stderr io.Writer) int {
 	} else {
 		WriteChecklist(stdout, d.Book(), at, res)
 	}
-	if res.Run.ActionNeeded {
+	return ChecklistExit(res.Run.Outcome)
+}
+
+// ChecklistExitCode is one exit status of `keel checklist` and what it means.
+type ChecklistExitCode struct {
+	Code  int
+	Means string
+}
+
+// ChecklistExitCodes are `keel checklist`'s exit statuses. 0, 1 and 2 keep their earlier
+// meanings (nothing to do, action, error); 3 is new: no trade, but warnings to attend to.
+var ChecklistExitCodes = []ChecklistExitCode{
+	{0, "nothing to do: every delta inside its band, no rule breached, nothing warns"},
+	{1, "action: a hedge to trade or a rule that says close, roll or hedge now"},
+	{2, "error: bad usage, or the checklist could not run or be logged"},
+	{3, "attention: no trade, but warnings to attend to (each printed with what to do)"},
+}
+
+// ChecklistExit is the exit status of a run with outcome o.
+func ChecklistExit(o hedge.Outcome) int {
+	switch o {
+	case hedge.OutcomeAction:
 		return 1
+	case hedge.OutcomeAttention:
+		return 3
 	}
 	return 0
 }
@@ -138,13 +176,37 @@ func WriteChecklist(w io.Writer, book string, at time.Time, res desk.ChecklistRe
 		}
 		return out
 	}
-	section("DTE and gamma (positions to roll or close)", words(texts(res.Run.Positions)))
+	section("DTE and gamma (positions to roll or close)", words(texts(desk.RollOrCloseFindings(res.Run.Positions))))
 	section("Vega and events", words(texts(res.Run.Vega)))
 	section("Limits", words(texts(res.Run.Limits)))
 	if len(res.Notes) > 0 {
 		section("Notes", res.Notes)
 	}
-	fmt.Fprintf(w, "\n%s\n", res.Run.Summary)
+	if len(res.Run.Attention) > 0 {
+		var att []string
+		for _, a := range res.Run.Attention {
+			att = append(att, a.Text+"\n    → "+a.Todo)
+		}
+		section("Attention (warnings, each with what to do)", att)
+	}
+	if len(res.DeepITM) > 0 {
+		var lines []string
+		holding := 0
+		for _, a := range res.DeepITM {
+			if a.Problem == "" && a.Action == lifecycle.Hold {
+				holding++
+				continue
+			}
+			lines = append(lines, desk.DeepITMWords(a))
+		}
+		noun := "short option"
+		if len(lines) > 0 {
+			noun = "other short option"
+		}
+		lines = append(lines, format.Count(holding, noun, "")+" collecting theta (|delta| below the tested threshold)")
+		section("Tested and deep-ITM short options (plan a roll; let assign, roll or close)", lines)
+	}
+	fmt.Fprintf(w, "\n%s: %s\n", res.Run.Outcome, res.Run.Summary)
 }
 
 type findingText struct{ sev, text string }

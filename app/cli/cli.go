@@ -30,7 +30,7 @@ type Command struct {
 // commands is the registry: one line per command.
 var commands = []Command{
 	{"journal", "import broker statements into the trade journal, export it as CSV", JournalCommand},
-	{"checklist", "run the daily hedging checklist headless (exit 1 when action is needed)", ChecklistCommand},
+	{"checklist", "run the daily hedging checklist headless (exit 0 nothing to do, 1 action, 3 attention)", ChecklistCommand},
 	{"liquidity", "the liquidity checklist of one expiry of a chain: SYMBOL [--expiry YYYY-MM-DD] [--size N]", LiquidityCommand},
 	{"roll", "ranked rolls for short options, never more contracts: [--position SYMBOL | --layer NAME]", RollCommand},
 	{"replay", "replay the desk's rules on a copy of the paper book over simulated days", ReplayCommand},

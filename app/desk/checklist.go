@@ -15,6 +15,7 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/portfolio"
 )
 
@@ -74,8 +75,20 @@ type ChecklistResult struct {
 	Orders []ChecklistOrder
 	Notes  []string // layers the hedge steps treat specially, and why
 	Sizes  []portfolio.Alert
-	NetLiq float64
-	Units  string // what the deltas are in ("SPY shares, beta-weighted")
+	// DeepITM is every short option's lifecycle decision (lifecycle.AssessBook): hold, plan
+	// a roll, or for a deep-ITM one let assign, roll or close, with its numbers. No P&L.
+	DeepITM []lifecycle.Assessment
+	NetLiq  float64
+	Units   string // what the deltas are in ("SPY shares, beta-weighted")
+	// Decisions are the trader's decision at each step of the window's wizard, in order
+	// (the window sets them before logging the run; empty from the command line).
+	Decisions []ChecklistDecision
+}
+
+// ChecklistDecision is what the trader decided at one step of a checklist run.
+type ChecklistDecision struct {
+	Step     string
+	Decision string
 }
 
 // LayerBand is a layer's checklist band as the layer editor shows it. Hedged says the
@@ -176,7 +189,11 @@ func (s *Service) RunChecklist(ctx context.Context, cfg ChecklistConfig) (Checkl
 		res.Run.Positions = append(res.Run.Positions, hedge.Finding{Symbol: a.Layer, Rule: "spiral", Severity: hedge.Warn,
 			Text: a.Message + " — roll the untested side closer instead of adding size"})
 	}
-	summarize(&res.Run)
+	if res.DeepITM, err = s.checklistDeepITM(ctx, snap); err != nil {
+		return res, fmt.Errorf("checklist: deep ITM: %w", err)
+	}
+	res.Run.Positions = append(res.Run.Positions, deepITMFindings(res.DeepITM)...)
+	res.Run.Conclude()
 	return res, nil
 }
 
@@ -323,29 +340,6 @@ func layerPolicyOf(in hedge.ChecklistInput, name string) hedge.Policy {
 	return nil
 }
 
-// summarize recounts the run's actions after the desk's findings were added.
-func summarize(r *hedge.Run) {
-	actions := 0
-	for _, h := range r.Hedges {
-		if h.Decision.Hedge {
-			actions++
-		}
-	}
-	for _, fs := range [][]hedge.Finding{r.Positions, r.Vega, r.Limits} {
-		for _, f := range fs {
-			if f.Severity == hedge.Act {
-				actions++
-			}
-		}
-	}
-	r.ActionNeeded = actions > 0
-	if r.ActionNeeded {
-		r.Summary = fmt.Sprintf("%d action(s) needed", actions)
-	} else {
-		r.Summary = "no action: every delta is inside its band and no rule is breached"
-	}
-}
-
 // hedgeInstrument is the hedge instrument of symbol in benchmark units: a future of the ES
 // family hedges with whole ES and MES contracts of its month, anything else with its own
 // lots (shares of an ETF, contracts of another future). Each lot's delta is its
@@ -474,8 +468,8 @@ func (s *Service) noteJournal(msg string) {
 const ChecklistClaimWindow = 12 * time.Hour
 
 // recordOrigin journals where a placed order came from: the checklist (it claims the
-// matching proposal and records the hedge once the fills are journaled) or, when it
-// adjusts the book, outside it.
+// matching proposal and records the hedge once the fills are journaled) or, when it is a
+// hedge adjustment (isHedgeAdjustment), outside it.
 func (s *Service) recordOrigin(ctx context.Context, snap *Snapshot, o brokers.Order, st brokers.OrderStatus) {
 	j := s.cfg.Journal
 	now := s.marketNow()
@@ -491,13 +485,54 @@ func (s *Service) recordOrigin(ctx context.Context, snap *Snapshot, o brokers.Or
 		}
 		return
 	}
-	if !isAdjustment(snap, o) {
+	if !s.isHedgeAdjustment(snap, o) {
 		return
 	}
 	if _, err := j.RecordOffChecklist(ctx, data.OffChecklistOrder{Book: s.Book(), Sent: now, OrderID: st.ID,
 		Words: OrderWords(o), Note: o.Note}); err != nil {
 		s.noteJournal("could not record the off-checklist order: " + err.Error())
 	}
+}
+
+// isHedgeAdjustment is the rule for "an adjustment outside the checklist": an order the
+// checklist could have proposed but did not. The checklist hedges delta with futures, shares
+// and ETFs only, so an order is a hedge adjustment when
+//   - it is not the desk's own rules' (an automated order, whose rule is in the audit log),
+//   - no leg is an option: opening, rolling or closing options is trading the strategy,
+//     not hedging it (a strangle sold from the ticket is never counted), and
+//   - a leg is a hedge instrument of the book: the checklist's book hedge, the benchmark,
+//     a layer's hedge instrument, a future or shares the book already holds, or a future of
+//     the ES family while the book holds ES-family positions.
+func (s *Service) isHedgeAdjustment(snap *Snapshot, o brokers.Order) bool {
+	if snap == nil || strings.HasPrefix(o.Note, autoNote) || len(o.Legs) == 0 {
+		return false
+	}
+	hedges := map[string]bool{snap.Book.Benchmark.Symbol: true}
+	if cs := s.checklistSettings.Load(); cs != nil {
+		hedges[cs.BookHedge] = true
+	} else {
+		hedges[DefaultChecklistSettings().BookHedge] = true
+	}
+	for _, l := range snap.Book.Layers {
+		if l.Layer.HedgeInstrument != "" {
+			hedges[l.Layer.HedgeInstrument] = true
+		}
+	}
+	for _, p := range snap.Positions {
+		if !p.Instrument.IsOption() {
+			hedges[p.Symbol] = true
+		}
+	}
+	hedgeLeg := false
+	for _, leg := range o.Legs {
+		if leg.Instrument.IsOption() {
+			return false
+		}
+		if hedges[leg.Symbol] || (leg.Instrument.Kind == instrument.Future && sameFuturesFamily(snap, leg.Instrument)) {
+			hedgeLeg = true
+		}
+	}
+	return hedgeLeg
 }
 
 // awaitHedge records a checklist order's hedge once its fills are in the journal, checking

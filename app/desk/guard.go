@@ -314,34 +314,6 @@ func (s *Service) SizeAlerts(ctx context.Context, now time.Time) ([]portfolio.Al
 	return out, nil
 }
 
-// isAdjustment says whether o changes the book's existing exposure: it trades a symbol the
-// book holds, an option on an underlying the book holds options on, or a layer's hedge
-// instrument. Orders that only open something new are not adjustments.
-func isAdjustment(snap *Snapshot, o brokers.Order) bool {
-	if snap == nil {
-		return false
-	}
-	for _, leg := range o.Legs {
-		for _, p := range snap.Positions {
-			if p.Symbol == leg.Symbol {
-				return true
-			}
-			if leg.Instrument.IsOption() && p.Instrument.IsOption() && underlyingSymbol(p.Instrument) == underlyingSymbol(leg.Instrument) {
-				return true
-			}
-		}
-		for _, l := range snap.Book.Layers {
-			if l.Layer.HedgeInstrument == leg.Symbol {
-				return true
-			}
-		}
-		if leg.Instrument.Kind == instrument.Future && sameFuturesFamily(snap, leg.Instrument) {
-			return true
-		}
-	}
-	return false
-}
-
 // sameFuturesFamily: a future of the ES family when the book holds ES-family positions.
 func sameFuturesFamily(snap *Snapshot, in instrument.Instrument) bool {
 	fam := func(root string) string { return strings.TrimPrefix(root, "M") }

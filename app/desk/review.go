@@ -18,8 +18,9 @@ type ReviewWeek struct {
 	Off        []data.OffChecklistOrder
 	HedgeCosts []data.HedgeCost
 	Theta      []data.GreekPoint // the book's Greeks history (theta in dollars per day)
-	// Since is when the desk began recording the book (its first Greeks sample): days
-	// before it were not the book's to run the checklist on. Zero counts every day.
+	// Since is when the desk began recording the book (its first Greeks sample; before the
+	// first sample, now or the first logged run): days before it were not the book's to run
+	// the checklist on. Zero counts every day.
 	Since time.Time
 }
 
@@ -66,8 +67,18 @@ func LoadReviewWeek(ctx context.Context, j *data.Journal, book string, acct data
 	if w.HedgeCosts, err = j.HedgeCosts(ctx, acct, w.From, w.To); err != nil {
 		return w, err
 	}
-	if w.Since, _, err = j.FirstGreekSample(ctx, book); err != nil {
+	var sampled bool
+	if w.Since, sampled, err = j.FirstGreekSample(ctx, book); err != nil {
 		return w, err
+	}
+	if !sampled {
+		// No sample yet: the book begins now (a new account), or at its first logged run.
+		w.Since = now
+		for _, r := range w.Runs {
+			if r.Scheduled.Before(w.Since) {
+				w.Since = r.Scheduled
+			}
+		}
 	}
 	w.Theta, err = j.GreekHistory(ctx, book, "", w.From)
 	return w, err

@@ -3,6 +3,7 @@ package hedge
 import (
 	"fmt"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 	"math"
 	"sort"
 	"strings"
@@ -83,12 +84,17 @@ type HedgeStep struct {
 // Run is one checklist run: every step's figures and decision, and whether anything
 // must be done. It carries no P&L by design — the rule while hedging is "ignore P&L".
 type Run struct {
-	At           time.Time
-	Hedges       []HedgeStep
-	Positions    []Finding // DTE, at-the-money and gamma checks: positions to roll or close
-	Vega         []Finding // each layer's vega, and events in the window
-	Limits       []Finding
+	At        time.Time
+	Hedges    []HedgeStep
+	Positions []Finding // DTE, at-the-money and gamma checks: positions to roll or close
+	Vega      []Finding // each layer's vega, and events in the window
+	Limits    []Finding
+	// Outcome is what the run concludes from every finding (Conclude): something to trade,
+	// warnings to attend to, or nothing to do. ActionNeeded is Outcome == OutcomeAction.
+	Outcome      Outcome
 	ActionNeeded bool
+	Actions      int         // hedge orders and act findings
+	Attention    []Attention // the warnings, each with what to do
 	Summary      string
 }
 
@@ -182,25 +188,7 @@ func (c Checklist) Run(in ChecklistInput) (Run, error) {
 		}
 	}
 	sort.SliceStable(r.Positions, func(i, j int) bool { return r.Positions[i].Severity > r.Positions[j].Severity })
-	actions := 0
-	for _, h := range r.Hedges {
-		if h.Decision.Hedge {
-			actions++
-		}
-	}
-	for _, fs := range [][]Finding{r.Positions, r.Vega, r.Limits} {
-		for _, f := range fs {
-			if f.Severity == Act {
-				actions++
-			}
-		}
-	}
-	r.ActionNeeded = actions > 0
-	if r.ActionNeeded {
-		r.Summary = fmt.Sprintf("%d action(s) needed", actions)
-	} else {
-		r.Summary = "no action: every delta is inside its band and no rule is breached"
-	}
+	r.Conclude()
 	return r, nil
 }
 
@@ -305,8 +293,15 @@ type Review struct {
 	Overrides, OffChecklist         int
 	HedgeCost, ThetaCollected       float64
 	CostToTheta                     float64 // 0 when no theta was collected
-	Suggestion                      string
-	Text                            []string
+	// Suggestion is the week's verdict in words, always set. Keep says it is the green
+	// "keep the bands" (theta was collected, its cost in proportion, the checklist followed);
+	// NothingToJudge that the week holds nothing to judge the bands or the discipline by: no
+	// run was due, no hedging cost paid, no adjustment outside the checklist, no override
+	// (theta alone, as on a book's first day before the checklist's time, judges nothing).
+	Suggestion     string
+	Keep           bool
+	NothingToJudge bool
+	Text           []string
 }
 
 // Review computes the weekly review.
@@ -338,7 +333,7 @@ func (rr ReviewRules) Review(in ReviewInput) (Review, error) {
 	}
 	v.Text = append(v.Text,
 		fmt.Sprintf("checklist runs: %d of %d on time, %d late, %d missed", v.OnTime, v.Scheduled, v.Late, v.Missed),
-		fmt.Sprintf("overrides: %d; adjustments outside the checklist: %d", v.Overrides, v.OffChecklist))
+		format.Count(v.Overrides, "override", "")+"; "+format.Count(v.OffChecklist, "adjustment outside the checklist", "adjustments outside the checklist"))
 	if in.ThetaCollected > 0 {
 		v.CostToTheta = in.HedgeCost / in.ThetaCollected
 		v.Text = append(v.Text, fmt.Sprintf("hedging cost $%.2f against theta collected $%.2f (%.0f%%)", in.HedgeCost, in.ThetaCollected, 100*v.CostToTheta))
@@ -352,6 +347,14 @@ func (rr ReviewRules) Review(in ReviewInput) (Review, error) {
 		v.Suggestion = "follow the checklist: every adjustment outside it or overridden is a discretionary trade"
 	case v.Missed+v.Late > 0:
 		v.Suggestion = "run the checklist at its set time every day"
+	case v.Scheduled == 0 && in.HedgeCost == 0:
+		v.NothingToJudge = true
+		v.Suggestion = "nothing to judge: no checklist run was due and no hedging cost was paid this week"
+	case in.ThetaCollected > 0:
+		v.Keep = true
+		v.Suggestion = fmt.Sprintf("keep the bands: hedging cost is %.0f%% of the theta collected, within %.0f%%, and the checklist was followed", 100*v.CostToTheta, 100*limit)
+	default:
+		v.Suggestion = "the checklist was followed; no theta was collected, so there is nothing to judge the bands by"
 	}
 	return v, nil
 }

@@ -73,7 +73,7 @@ func TestChecklistRun(t *testing.T) {
 			events = append(events, f.Symbol+": "+f.Text)
 		}
 	}
-	if len(events) != 2 || !strings.Contains(events[0], "FOMC") || !strings.Contains(events[0], "vega -900") {
+	if len(events) != 2 || !strings.Contains(events[0], "FOMC") || !strings.Contains(events[0], "vega −900") {
 		t.Errorf("events %v", events)
 	}
 	// Limits on $200k: delta ±1000, vega $4000/pt: all inside.
@@ -93,8 +93,9 @@ func TestChecklistQuietDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.ActionNeeded || !strings.HasPrefix(r.Summary, "no action") {
-		t.Fatalf("quiet day: %v %q", r.ActionNeeded, r.Summary)
+	// The FOMC in 3 days warns on both layers: no trade, but attention.
+	if r.ActionNeeded || r.Outcome != OutcomeAttention || !strings.HasPrefix(r.Summary, "no trade") {
+		t.Fatalf("quiet day: %v %s %q", r.ActionNeeded, r.Outcome, r.Summary)
 	}
 	for _, h := range r.Hedges {
 		if h.Action != "no action" && h.Layer != "book" {
@@ -191,7 +192,7 @@ func TestWeeklyReview(t *testing.T) {
 	}
 	clean := []RunRecord{{Scheduled: day(16, 15, 45), Completed: day(16, 15, 50)}}
 	v, _ := ReviewRules{}.Review(ReviewInput{Runs: clean, HedgeCost: 10, ThetaCollected: 500})
-	if v.Suggestion != "" || v.Adherence != 1 {
+	if !v.Keep || v.NothingToJudge || !strings.HasPrefix(v.Suggestion, "keep the bands") || v.Adherence != 1 {
 		t.Errorf("clean week: %+v", v)
 	}
 	if _, err := (ReviewRules{}).Review(ReviewInput{HedgeCost: -1}); err == nil {
@@ -235,5 +236,41 @@ func TestChecklistGammaUnits(t *testing.T) {
 	}
 	if g := policyGamma(-50000, 0); g != 0 {
 		t.Errorf("policyGamma at spot 0 = %g, want 0 (the policy refuses the spot)", g)
+	}
+}
+
+// TestWeeklyReviewVerdict: the green "keep the bands" needs theta collected at a cost in
+// proportion and the checklist followed; a week with no data is "nothing to judge" (issue 15
+// item 6: an empty week got the green verdict).
+func TestWeeklyReviewVerdict(t *testing.T) {
+	day := func(d, h, m int) time.Time { return ny(2026, 11, d, h, m) }
+	onTime := []RunRecord{{Scheduled: day(16, 15, 45), Completed: day(16, 15, 50)}}
+	for _, c := range []struct {
+		name         string
+		in           ReviewInput
+		keep, empty  bool
+		prefix, text string
+	}{
+		{name: "no data at all", in: ReviewInput{}, empty: true, prefix: "nothing to judge"},
+		{name: "runs on time but no theta and no cost", in: ReviewInput{Runs: onTime}, prefix: "the checklist was followed; no theta"},
+		{name: "theta at a small cost, followed", in: ReviewInput{Runs: onTime, HedgeCost: 10, ThetaCollected: 500}, keep: true,
+			prefix: "keep the bands: hedging cost is 2% of the theta collected"},
+		{name: "no run due, theta only", in: ReviewInput{ThetaCollected: 300}, empty: true, prefix: "nothing to judge"},
+		{name: "one adjustment outside, in the singular", in: ReviewInput{Runs: onTime, OffChecklist: 1, ThetaCollected: 300},
+			prefix: "follow the checklist", text: "0 overrides; 1 adjustment outside the checklist"},
+		{name: "a missed run", in: ReviewInput{Runs: []RunRecord{{Scheduled: day(16, 15, 45)}}}, prefix: "run the checklist at its set time"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v, err := ReviewRules{}.Review(c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Keep != c.keep || v.NothingToJudge != c.empty || !strings.HasPrefix(v.Suggestion, c.prefix) {
+				t.Errorf("keep %v, nothing to judge %v, %q; want %v, %v, %q…", v.Keep, v.NothingToJudge, v.Suggestion, c.keep, c.empty, c.prefix)
+			}
+			if c.text != "" && !strings.Contains(strings.Join(v.Text, "\n"), c.text) {
+				t.Errorf("text %q lacks %q", v.Text, c.text)
+			}
+		})
 	}
 }

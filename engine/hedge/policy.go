@@ -184,9 +184,9 @@ func signed(x float64) string {
 		return "0"
 	}
 	if math.Abs(x) >= 10 {
-		return fmt.Sprintf("%+.0f", x)
+		return minus(fmt.Sprintf("%+.0f", x))
 	}
-	return fmt.Sprintf("%+.2f", x)
+	return minus(fmt.Sprintf("%+.2f", x))
 }
 
 func num(x float64) string {
