@@ -1,0 +1,11 @@
+package format
+
+// Count writes n with its noun in the right number, thousands grouped: Count(1, "lesson",
+// "lessons") is "1 lesson", Count(0, …) "0 lessons", Count(1200, …) "1,200 lessons".
+func Count(n int, one, many string) string {
+	word := many
+	if n == 1 || n == -1 {
+		word = one
+	}
+	return Num(float64(n), 0) + " " + word
+}
