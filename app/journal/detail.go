@@ -75,7 +75,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	objs = append(objs, table(5, 1, []int{2, 3, 4}, fills...))
 
 	objs = append(objs, section("Roll chain"))
-	chain := []string{"Time (ET)", "Step", "Opened / closed · breakevens after", "Credit ($)", "Cumulative ($)"}
+	chain := []string{"Time (ET)", "Step", "Legs (+ opened, − closed)", "Credit ($)", "Cumulative ($)"}
 	for _, s := range d.Chain {
 		change := legChange(s, short)
 		if len(s.Breakevens) > 0 {
@@ -443,7 +443,7 @@ func table(cols, stretch int, right []int, cells ...string) fyne.CanvasObject {
 		if isRight[col] {
 			l.Alignment = fyne.TextAlignTrailing
 		}
-		if col == stretch && i >= cols {
+		if col == stretch {
 			l.Wrapping = fyne.TextWrapWord
 		}
 		objs[i] = l

@@ -105,15 +105,16 @@ type JournalView struct {
 	listGen   int // a new list: filter or sort changed
 	filterGen int // a new filter: the totals, stats and P&L by Greek are read again
 	total     int
-	pages    map[int][]data.TradeSummary
-	loading  map[int]bool
-	table    *widget.Table
-	totals   *widget.Label
-	selected int64
+	pages     map[int][]data.TradeSummary
+	loading   map[int]bool
+	table     *widget.Table
+	totals    *widget.Label
+	selected  int64
 
 	listedFilter int // the filterGen the list last started loading
 
-	detail *fyne.Container
+	detail       *fyne.Container
+	detailScroll *container.Scroll // the detail pane: up and down only
 
 	lessonSearch *widget.Entry
 	lessons      []data.Lesson
@@ -276,7 +277,8 @@ func (v *JournalView) build() {
 	list := container.NewBorder(nil, v.totals, nil, nil, v.table)
 	// The detail scrolls up and down only, as one: nothing in it is wider than detailWidth
 	// and nothing in it scrolls on its own, so the wheel moves the pane from anywhere.
-	split := container.NewHSplit(list, container.NewVScroll(container.NewPadded(v.detail)))
+	v.detailScroll = container.NewVScroll(container.NewPadded(v.detail))
+	split := container.NewHSplit(list, v.detailScroll)
 	split.Offset = 0.5
 	tradesTab := container.NewBorder(container.NewVBox(container.NewHScroll(filters), v.filterNote), nil, nil, nil, split)
 
@@ -318,6 +320,7 @@ func (v *JournalView) build() {
 	v.statsGrid = container.New(widgets.NewColumns(4, -1))
 	v.pnlChart = newChartPane("Cumulative realized P&L", "$", "Date closed")
 	v.costChart = newChartPane("Premium vs costs by month", "$", "Month opened")
+	v.costChart.monthly = true
 	statsTab := container.NewBorder(container.NewVBox(
 		widget.NewLabel("Stats of the trades the Trades tab's filter selects."), v.statsGrid), nil, nil, nil,
 		container.NewGridWithColumns(2, v.pnlChart.chart, v.costChart.chart))
