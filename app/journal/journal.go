@@ -132,10 +132,6 @@ type JournalView struct {
 
 	tabs    *container.AppTabs
 	content fyne.CanvasObject
-
-	// pageShown, when set (benchmarks), is called on the UI goroutine once the first page of a
-	// new list is in the table.
-	pageShown func()
 }
 
 // Writer is what the journal window changes in the journal: the desk's commands for tags,
@@ -549,9 +545,6 @@ func (v *JournalView) reloadList() {
 			v.table.UnselectAll()
 			v.table.Refresh()
 			v.table.ScrollToTop()
-			if v.pageShown != nil {
-				v.pageShown()
-			}
 			list := data.TradeList{Trades: trades}
 			if v.selected == 0 && len(list.Trades) > 0 {
 				// The detail pane is never empty: it shows the first trade until one is picked.
