@@ -113,7 +113,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 				spots = append(spots, g.UnderlyingPrice)
 			}
 		}
-		objs = append(objs, table(6, 0, []int{1, 2, 3, 4, 5}, greeks...))
+		objs = append(objs, table(6, -1, []int{1, 2, 3, 4, 5}, greeks...))
 		if len(spots) > 0 {
 			objs = append(objs, grid("Underlying at entry ($)", prices(spots)))
 		}
@@ -145,7 +145,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 		}
 		cells = append(cells, "Total", wholeDollars(sum.Delta), wholeDollars(sum.Gamma), wholeDollars(sum.Theta), wholeDollars(sum.Vega),
 			wholeDollars(sum.Unexplained), wholeDollars(sum.Actual))
-		objs = append(objs, table(7, 0, []int{1, 2, 3, 4, 5, 6}, cells...))
+		objs = append(objs, table(7, -1, []int{1, 2, 3, 4, 5, 6}, cells...))
 	}
 
 	objs = append(objs, section("Tags"))
@@ -210,6 +210,9 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 
 	v.detail.Objects = objs
 	v.detail.Refresh()
+	// The new content may need another width or height: lay the split out again so the
+	// pane gets the width its content needs and the scroll its new height.
+	v.split.Refresh()
 }
 
 // entryIV is the implied vol at entry the summary line shows: the whole trade's when Keel
@@ -400,12 +403,13 @@ func note(s string) *widget.Label {
 	return l
 }
 
-// grid lays out label/value pairs, one to a row; the value takes the rest of the width,
-// right-aligned (negatives in the danger colour), and a long one wraps.
+// grid lays out label/value pairs, one to a row; the value stands next to its label and
+// takes the rest of the width (negatives in the danger colour), a long one wrapping.
 func grid(kv ...string) fyne.CanvasObject {
 	var cells []fyne.CanvasObject
 	for i := 0; i+1 < len(kv); i += 2 {
 		v := valueLabel(kv[i+1])
+		v.Alignment = fyne.TextAlignLeading
 		v.Wrapping = fyne.TextWrapWord
 		cells = append(cells, widget.NewLabel(kv[i]), v)
 	}

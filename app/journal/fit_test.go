@@ -3,6 +3,8 @@ package journal
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +147,13 @@ func TestDetailFitsItsWindow(t *testing.T) {
 				})
 				drv := fyne.CurrentApp().Driver()
 				pane := drv.AbsolutePositionForObject(v.detailScroll).X + v.detailScroll.Size().Width
+				if pane > size.Width+0.5 {
+					t.Errorf("the detail pane ends at x=%.0f, past the window's %.0f", pane, size.Width)
+				}
+				if v.detail.Size().Width+0.5 < v.detail.MinSize().Width || v.detailScroll.Size().Width+0.5 < v.detailScroll.MinSize().Width {
+					t.Errorf("the detail is squeezed: %v of %v in a pane of %v (needs %v)", v.detail.Size(), v.detail.MinSize(),
+						v.detailScroll.Size(), v.detailScroll.MinSize())
+				}
 				inside := func(name string, o fyne.CanvasObject) {
 					if o == nil {
 						t.Errorf("%s is not shown", name)
@@ -195,6 +204,16 @@ func TestDetailFitsItsWindow(t *testing.T) {
 					}
 				}
 			})
+			if dir := os.Getenv("KEEL_JOURNAL_SHOTS"); dir != "" {
+				name := fmt.Sprintf("journal-detail-%.0f", size.Width)
+				onUI(v, func() { saveShot(t, w, filepath.Join(dir, name+"-top.png")) })
+				onUI(v, func() {
+					v.detailScroll.ScrollToOffset(fyne.NewPos(0, v.detail.MinSize().Height-v.detailScroll.Size().Height*1.6))
+				})
+				onUI(v, func() { saveShot(t, w, filepath.Join(dir, name+"-greeks.png")) })
+				onUI(v, func() { v.detailScroll.ScrollToBottom() })
+				onUI(v, func() { saveShot(t, w, filepath.Join(dir, name+"-lessons.png")) })
+			}
 			if !detailHas(v, "19.3%") || !detailHas(v, "18.1% to 19.3% across 2 legs") || detailHas(v, "not recorded\n") {
 				t.Error("the IV at entry line does not agree with the Greeks table")
 			}

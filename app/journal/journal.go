@@ -52,11 +52,14 @@ type tradeColumn struct {
 
 var tradeColumns = []tradeColumn{
 	{title: "Trade", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("#%d", t.ID) }},
-	{title: "Account", width: 130, text: nil}, // filled by the view, which knows the accounts (accountCell)
+	{title: "Account", width: 124, text: nil}, // filled by the view, which knows the accounts (accountCell)
 	{title: "Underlying", width: 110, text: func(t data.TradeSummary) string { return t.Underlying },
 		sorts: []data.SortBy{data.UnderlyingAToZ}},
 	{title: "Strategy", width: 130, text: func(t data.TradeSummary) string { return ui.OrDash(t.Strategy) }},
 	{title: "Status", width: 70, text: func(t data.TradeSummary) string { return string(t.Status) }},
+	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
+		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
+		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
 	{title: "Opened (ET)", width: 110, text: func(t data.TradeSummary) string { return dayText(t.OpenedAt) },
 		sorts: []data.SortBy{data.NewestFirst, data.OldestFirst}},
 	{title: "Closed (ET)", width: 110, text: func(t data.TradeSummary) string { return dayText(t.ClosedAt) },
@@ -64,9 +67,6 @@ var tradeColumns = []tradeColumn{
 	{title: "Days held", width: 80, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("%.1f", t.DaysHeld) }},
 	{title: "Premium ($)", width: 120, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.Premium) }},
 	{title: "Costs ($)", width: 100, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.Costs()) }},
-	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
-		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
-		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
 	{title: "Rolls", width: 56, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Rolls) }},
 	{title: "Hedges", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Hedges) }},
 }
@@ -115,6 +115,7 @@ type JournalView struct {
 
 	detail       *fyne.Container
 	detailScroll *container.Scroll // the detail pane: up and down only
+	split        *container.Split  // the list and the detail
 
 	lessonSearch *widget.Entry
 	lessons      []data.Lesson
@@ -175,7 +176,7 @@ func (v *JournalView) start() {
 		tags, tagErr := v.j.Tags(v.ctx)
 		return func() {
 			if err != nil {
-				v.filterNote.SetText("Could not read the accounts: " + err.Error())
+				v.setFilterNote("Could not read the accounts: " + err.Error())
 			}
 			if tagErr == nil {
 				v.setTags(tags)
@@ -206,6 +207,7 @@ func (v *JournalView) Content() fyne.CanvasObject { return ui.NewRoot(v.content,
 func (v *JournalView) build() {
 	v.banner = widget.NewLabelWithStyle(SampleBanner, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.banner.Importance = widget.WarningImportance
+	v.banner.Wrapping = fyne.TextWrapWord
 	v.banner.Hide()
 	v.importNote = widget.NewLabel("")
 	v.importNote.Wrapping = fyne.TextWrapWord
@@ -234,15 +236,18 @@ func (v *JournalView) build() {
 	v.to.OnSubmitted = func(string) { v.applyFilter() }
 	v.filterNote = widget.NewLabel("")
 	v.filterNote.Importance = widget.DangerImportance
+	v.filterNote.Wrapping = fyne.TextWrapWord
+	v.filterNote.Hide() // shown with a message only: an empty line costs a row at 720 px
 	apply := widget.NewButton("Apply filter", v.applyFilter)
 
-	filters := container.NewHBox(
-		widget.NewLabel("Account"), v.account,
-		widget.NewLabel("Underlying"), ui.Sized(v.underlying, 90),
-		widget.NewLabel("Tag"), v.tag,
-		widget.NewLabel("Status"), v.status,
-		widget.NewLabel("Opened from"), ui.Sized(v.from, 120),
-		widget.NewLabel("to"), ui.Sized(v.to, 120),
+	// Each label stays with its field when the bar wraps to a second row.
+	flow := &flowLayout{}
+	filters := container.New(flow,
+		container.NewHBox(widget.NewLabel("Account"), v.account),
+		container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 90)),
+		container.NewHBox(widget.NewLabel("Tag"), v.tag),
+		container.NewHBox(widget.NewLabel("Status"), v.status),
+		container.NewHBox(widget.NewLabel("Opened from"), ui.Sized(v.from, 120), widget.NewLabel("to"), ui.Sized(v.to, 120)),
 		apply,
 	)
 
@@ -276,7 +281,8 @@ func (v *JournalView) build() {
 	v.detailScroll = container.NewVScroll(container.NewPadded(v.detail))
 	split := container.NewHSplit(list, v.detailScroll)
 	split.Offset = 0.5
-	tradesTab := container.NewBorder(container.NewVBox(container.NewHScroll(filters), v.filterNote), nil, nil, nil, split)
+	v.split = split
+	tradesTab := container.New(barAbove{flow}, container.NewVBox(filters, v.filterNote), split)
 
 	v.lessonSearch = widget.NewEntry()
 	v.lessonSearch.SetPlaceHolder("Search lessons (text or layer)")
@@ -450,10 +456,10 @@ func (v *JournalView) readFilter() (data.Filter, error) {
 func (v *JournalView) applyFilter() {
 	f, err := v.readFilter()
 	if err != nil {
-		v.filterNote.SetText(err.Error())
+		v.setFilterNote(err.Error())
 		return
 	}
-	v.filterNote.SetText("")
+	v.setFilterNote("")
 	v.filter = f
 	v.filterGen++
 	v.showBanner()
@@ -487,6 +493,16 @@ func (v *JournalView) loadTotals() {
 			v.totals.SetText(totalsText(tot))
 		}
 	})
+}
+
+// setFilterNote shows why the filter was not applied, or hides the line when text is empty.
+func (v *JournalView) setFilterNote(text string) {
+	v.filterNote.SetText(text)
+	if text == "" {
+		v.filterNote.Hide()
+	} else {
+		v.filterNote.Show()
+	}
 }
 
 // showBanner says what is sample: the sample account alone, or, with every account shown,
