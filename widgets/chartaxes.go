@@ -70,7 +70,10 @@ func monthTicks(spec ChartSpec) (*chart.ContinuousRange, []chart.Tick) {
 	for months/every > 12 {
 		every++
 	}
-	var ticks []chart.Tick
+	half := 15 * 24 * time.Hour
+	// go-chart spans the axis from its first tick to its last, so the padding is two ticks
+	// without a label.
+	ticks := []chart.Tick{{Value: chart.TimeToFloat64(first.Add(-half))}}
 	i := 0
 	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
 		if i%every == 0 {
@@ -78,7 +81,7 @@ func monthTicks(spec ChartSpec) (*chart.ContinuousRange, []chart.Tick) {
 		}
 		i++
 	}
-	half := 15 * 24 * time.Hour
+	ticks = append(ticks, chart.Tick{Value: chart.TimeToFloat64(last.Add(half))})
 	return &chart.ContinuousRange{Min: chart.TimeToFloat64(first.Add(-half)), Max: chart.TimeToFloat64(last.Add(half))}, ticks
 }
 
