@@ -38,7 +38,7 @@ const (
 const SampleBanner = "Paper account — sample history, not real trades"
 
 // mixedBanner says which rows are the sample when the list also holds the trader's own.
-const mixedBanner = "Rows whose account says “sample” are the bundled sample history (paper, not real trades); the others are your own and imported trades. Choose an account above to see one alone."
+const mixedBanner = "Rows marked “sample” in the Account column are the bundled sample history (paper, not real trades); the others are your own and imported trades."
 
 // tradeColumn is one column of the trade list.
 type tradeColumn struct {
@@ -169,7 +169,7 @@ func (v *JournalView) start() {
 	v.Failed = func(err error) {
 		v.importBtn.Enable()
 		v.importNote.Importance = widget.DangerImportance
-		v.importNote.SetText("Stopped: " + err.Error())
+		v.showImportNote("Stopped: " + err.Error())
 	}
 	v.Background(func() func() {
 		accts, err := v.j.Accounts(v.ctx)
@@ -211,6 +211,7 @@ func (v *JournalView) build() {
 	v.banner.Hide()
 	v.importNote = widget.NewLabel("")
 	v.importNote.Wrapping = fyne.TextWrapWord
+	v.importNote.Hide() // until there is something to say: an empty line costs a row at 720 px
 	v.importBtn = widget.NewButton("Import statement…", v.chooseStatement)
 	v.importSkip = widget.NewCheck("Skip rows it does not understand", nil)
 	v.skipped = widget.NewLabel("")
@@ -495,6 +496,12 @@ func (v *JournalView) loadTotals() {
 	})
 }
 
+// showImportNote says how an import went.
+func (v *JournalView) showImportNote(text string) {
+	v.importNote.SetText(text)
+	v.importNote.Show()
+}
+
 // setFilterNote shows why the filter was not applied, or hides the line when text is empty.
 func (v *JournalView) setFilterNote(text string) {
 	v.filterNote.SetText(text)
@@ -766,7 +773,7 @@ func (v *JournalView) chooseStatement() {
 	}
 	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			v.importNote.SetText("Could not open the file: " + err.Error())
+			v.showImportNote("Could not open the file: " + err.Error())
 			return
 		}
 		if r == nil {
@@ -788,7 +795,7 @@ func (v *JournalView) ImportFile(path string) {
 	}
 	v.importBtn.Disable()
 	v.importNote.Importance = widget.MediumImportance
-	v.importNote.SetText("Importing " + path + "…")
+	v.showImportNote("Importing " + path + "…")
 	v.showNotImported(nil)
 	opts := statement.Options{SkipUnknown: v.importSkip.Checked}
 	v.Background(func() func() {
@@ -808,7 +815,7 @@ func (v *JournalView) ImportFile(path string) {
 			v.importBtn.Enable()
 			if err != nil {
 				v.importNote.Importance = widget.DangerImportance
-				v.importNote.SetText("Nothing imported: " + err.Error())
+				v.showImportNote("Nothing imported: " + err.Error())
 				return
 			}
 			v.importNote.Importance = widget.SuccessImportance
@@ -822,7 +829,7 @@ func (v *JournalView) ImportFile(path string) {
 			if len(st.Warnings) > 0 {
 				msg += " Warnings: " + strings.Join(st.Warnings, "; ")
 			}
-			v.importNote.SetText(msg)
+			v.showImportNote(msg)
 			v.setAccounts(accts)
 			v.applyFilter()
 			v.loadLessons()
