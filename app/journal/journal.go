@@ -292,7 +292,7 @@ func (v *JournalView) build() {
 	v.lessonList = widget.NewList(
 		func() int { return len(v.lessons) },
 		func() fyne.CanvasObject {
-			when := widget.NewLabel("2006-01-02 15:04")
+			when := widget.NewLabel("2006-01-02 15:04 ET")
 			trade := widget.NewLabelWithStyle("Trade #00000 XXXXX", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			text := widget.NewLabel("")
 			text.Truncation = fyne.TextTruncateEllipsis
