@@ -52,12 +52,12 @@ type tradeColumn struct {
 
 var tradeColumns = []tradeColumn{
 	{title: "Trade", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("#%d", t.ID) }},
-	{title: "Account", width: 124, text: nil}, // filled by the view, which knows the accounts (accountCell)
-	{title: "Underlying", width: 110, text: func(t data.TradeSummary) string { return t.Underlying },
+	{title: "Account", width: 120, text: nil}, // filled by the view, which knows the accounts (accountCell)
+	{title: "Underlying", width: 100, text: func(t data.TradeSummary) string { return t.Underlying },
 		sorts: []data.SortBy{data.UnderlyingAToZ}},
-	{title: "Strategy", width: 130, text: func(t data.TradeSummary) string { return ui.OrDash(t.Strategy) }},
+	{title: "Strategy", width: 124, text: func(t data.TradeSummary) string { return ui.OrDash(t.Strategy) }},
 	{title: "Status", width: 70, text: func(t data.TradeSummary) string { return string(t.Status) }},
-	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
+	{title: "Realized P&L ($)", width: 132, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
 		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
 		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
 	{title: "Opened (ET)", width: 110, text: func(t data.TradeSummary) string { return dayText(t.OpenedAt) },
