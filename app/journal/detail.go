@@ -69,7 +69,11 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	objs = append(objs, section("Fills"))
 	fills := []string{"Time (ET)", "Fill", "Costs ($)", "Cash ($)", "Realized ($)"}
 	for _, f := range d.Fills {
-		fills = append(fills, etTime(f.Time), fillText(f.Kind, f.Effect, qty(f.Quantity), short(f.Symbol), f.Price.String()),
+		sym := f.Symbol // the broker's own text; the leg's symbol is Keel's, shorter and the same for every broker
+		if f.LegID != 0 {
+			sym = legSymbol(d.Legs, f.LegID)
+		}
+		fills = append(fills, etTime(f.Time), fillText(f.Kind, f.Effect, qty(f.Quantity), short(sym), f.Price.String()),
 			ui.USD(f.Commission.Add(f.Fees)), ui.USD(f.Cash), ui.USD(f.RealizedPnL))
 	}
 	objs = append(objs, table(5, 1, []int{2, 3, 4}, fills...))
