@@ -16,12 +16,12 @@ import (
 // exportHeader is the first row of ExportCSV.
 var exportHeader = []string{"trade_id", "broker", "account", "underlying", "strategy", "status", "opened_at", "closed_at",
 	"days_held", "legs", "premium", "commission", "fees", "hedge_cost", "costs", "realized_pnl", "cost_share_of_premium",
-	"rolls", "hedges", "tags", "lessons"}
+	"rolls", "hedges", "tags", "lessons", "sample"}
 
 // ExportCSV writes the trades the filter selects, oldest first, one row per trade: its legs
 // ("short 2 SPY 2026-12-18 450 P (open 1)" joined by "; "), money as decimal text, costs,
-// realized P&L, tags ("mistake:late roll") and lessons (joined by " | "). Times are RFC 3339
-// UTC. Free text that a spreadsheet would run as a formula is prefixed with an apostrophe.
+// realized P&L, tags ("mistake:late roll"), lessons (joined by " | ") and sample ("yes" for a
+// trade of the bundled sample history, "no" for the trader's own). Times are RFC 3339 UTC. Free text that a spreadsheet would run as a formula is prefixed with an apostrophe.
 func (j *Journal) ExportCSV(ctx context.Context, w io.Writer, f Filter) error {
 	where, args, err := f.where()
 	if err != nil {
@@ -33,18 +33,21 @@ func (j *Journal) ExportCSV(ctx context.Context, w io.Writer, f Filter) error {
 	}
 	defer tx.Rollback()
 	accounts := map[int64][2]string{}
-	rows, err := tx.QueryContext(ctx, "SELECT id, broker, account FROM accounts")
+	sample := map[int64]bool{}
+	rows, err := tx.QueryContext(ctx, "SELECT id, broker, account, sample FROM accounts")
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var id int64
 		var b, a string
-		if err := rows.Scan(&id, &b, &a); err != nil {
+		var s bool
+		if err := rows.Scan(&id, &b, &a, &s); err != nil {
 			rows.Close()
 			return err
 		}
 		accounts[id] = [2]string{b, a}
+		sample[id] = s
 	}
 	rows.Close()
 	legs, err := exportLegs(ctx, tx, where, args)
@@ -87,7 +90,7 @@ func (j *Journal) ExportCSV(ctx context.Context, w io.Writer, f Filter) error {
 			string(t.Status), t.OpenedAt.UTC().Format(time.RFC3339), closed, strconv.FormatFloat(t.DaysHeld, 'f', 1, 64),
 			safeText(strings.Join(legs[t.ID], "; ")), t.Premium.String(), t.Commission.String(), t.Fees.String(),
 			t.HedgeCost.String(), t.Costs().String(), t.RealizedPnL.String(), share, strconv.Itoa(t.Rolls), strconv.Itoa(t.Hedges),
-			safeText(strings.Join(tags[t.ID], ", ")), safeText(strings.Join(lessons[t.ID], " | "))}
+			safeText(strings.Join(tags[t.ID], ", ")), safeText(strings.Join(lessons[t.ID], " | ")), yesNo(sample[t.AccountID])}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -97,6 +100,13 @@ func (j *Journal) ExportCSV(ctx context.Context, w io.Writer, f Filter) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 // safeText keeps a spreadsheet from running free text as a formula.

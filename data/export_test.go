@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"reflect"
 	"strings"
@@ -158,6 +159,94 @@ func TestExportLegsReadOnce(t *testing.T) {
 			}
 			if bad := perRow(t, exportLegsSQLBefore(where), args); len(bad) == 0 {
 				t.Error("the check does not catch the old per-leg subquery")
+			}
+		})
+	}
+}
+
+// TestExportMarksSampleRows checks the export's last column: "yes" for a trade of the sample
+// history account, "no" for the trader's own, so a spreadsheet can tell them apart.
+func TestExportMarksSampleRows(t *testing.T) {
+	j := openTemp(t)
+	ctx := context.Background()
+	st, err := statement.ParseFile(testdata("sample_history.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range st.Events { // filed as the desk files the bundled sample history
+		st.Events[i].Broker, st.Events[i].Account = "", ""
+	}
+	st.Cash, st.Account = nil, ""
+	if _, err := j.Import(ctx, AccountRef{Broker: "paper", Account: "Paper", Kind: Paper, Sample: true}, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Import(ctx, AccountRef{}, strangles(3)); err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := j.ExportCSV(ctx, &buf, Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(exportHeader) - 1
+	if recs[0][last] != "sample" {
+		t.Fatalf("last column %q, want sample", recs[0][last])
+	}
+	counts := map[string]map[string]int{} // account → sample → rows
+	for _, r := range recs[1:] {
+		if counts[r[2]] == nil {
+			counts[r[2]] = map[string]int{}
+		}
+		counts[r[2]][r[last]]++
+	}
+	for acct, want := range map[string]string{"Paper": "yes"} {
+		if counts[acct][want] == 0 || len(counts[acct]) != 1 {
+			t.Errorf("account %s: sample column %v, want only %q", acct, counts[acct], want)
+		}
+	}
+	own := 0
+	for acct, c := range counts {
+		if acct != "Paper" {
+			if c["yes"] != 0 {
+				t.Errorf("account %s: %d rows marked sample", acct, c["yes"])
+			}
+			own += c["no"]
+		}
+	}
+	if own == 0 {
+		t.Errorf("no row of the trader's own account: %v", counts)
+	}
+}
+
+// TestImportSaysWhereItFiled checks FiledUnder and its sentence for each way an account is
+// named: by the caller, by the statement (IBKR's Flex carries the account id) and by nothing
+// (DefaultAccount, with the hint how to choose one).
+func TestImportSaysWhereItFiled(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		ref        AccountRef
+		want       string
+	}{
+		{"given", "tastytrade_current.csv", AccountRef{Account: "5WT0001"}, "Filed under tastytrade 5WT0001 (as asked)."},
+		{"ibkr names it", "ibkr_flex.xml", AccountRef{}, "Filed under ibkr U7654321 (named in the statement's rows)."},
+		{"nothing names it", "tastytrade_current.csv", AccountRef{},
+			"Filed under tastytrade default (the statement names no account; use --account)."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := openTemp(t)
+			st, err := statement.ParseFile(testdata(tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := j.Import(context.Background(), tc.ref, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Filed("use --account"); got != tc.want {
+				t.Errorf("Filed = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"github.com/keel-desk/keel/format"
+
 	"cmp"
 	"context"
 	"database/sql"
@@ -269,14 +271,15 @@ func (im *importer) account(ev *statement.Event) (int64, error) {
 	if broker == "" {
 		broker = ev.Broker
 	}
+	from := AccountGiven
 	if acct == "" {
-		acct = ev.Account
+		acct, from = ev.Account, AccountInRows
 	}
 	if acct == "" {
-		acct = im.stAccount
+		acct, from = im.stAccount, AccountStatement
 	}
 	if acct == "" {
-		acct = DefaultAccount
+		acct, from = DefaultAccount, AccountDefault
 	}
 	if broker == "" || acct == "" {
 		return 0, eventError(ev, "no broker or account to file it under")
@@ -285,6 +288,7 @@ func (im *importer) account(ev *statement.Event) (int64, error) {
 	if id, ok := im.accounts[key]; ok {
 		return id, nil
 	}
+	im.res.FiledUnder = append(im.res.FiledUnder, FiledAccount{Broker: broker, Account: acct, From: from})
 	kind := im.ref.Kind
 	if kind == "" {
 		kind = Live
@@ -1407,12 +1411,10 @@ func decimals(s ...string) ([]decimal.Decimal, error) {
 // imported now (trades and money movements) against the journal's, the legs open at the end,
 // and how many rows were not imported, in dollars with the true minus sign.
 func (r ImportResult) Reconciliation() string {
-	money := func(d decimal.Decimal) string { return strings.Replace(d.StringFixed(2), "-", "−", 1) + " $" }
-	tail := fmt.Sprintf("%d legs open at the end", r.OpenLegs)
-	if n := len(r.NotImported); n == 1 {
-		tail += "; 1 row not imported (listed below)"
-	} else if n > 1 {
-		tail += fmt.Sprintf("; %d rows not imported (listed below)", n)
+	money := format.Money
+	tail := format.Count(r.OpenLegs, "leg", "legs") + " open at the end"
+	if n := len(r.NotImported); n > 0 {
+		tail += "; " + format.Count(n, "row", "rows") + " not imported (listed below)"
 	}
 	switch {
 	case r.CashRows == 0 && r.New+r.CashNew > 0:
@@ -1424,9 +1426,10 @@ func (r ImportResult) Reconciliation() string {
 	if diff := r.StatementCash.Sub(r.JournalCash); diff.Abs().GreaterThanOrEqual(decimal.New(1, -2)) {
 		verdict = "they DIFFER by " + money(diff)
 	}
-	rows := fmt.Sprintf("%d new rows", r.CashRows)
+	rows := format.Count(r.CashRows, "new row", "new rows")
 	if r.CashNew > 0 {
-		rows = fmt.Sprintf("%d new rows (%d trade rows, %d money movements)", r.CashRows, r.CashRows-r.CashNew, r.CashNew)
+		rows += " (" + format.Count(r.CashRows-r.CashNew, "trade row", "trade rows") + ", " +
+			format.Count(r.CashNew, "money movement", "money movements") + ")"
 	}
 	return fmt.Sprintf("Reconciliation: net cash of the %s %s on the statement, %s in the journal (%s); %s.",
 		rows, money(r.StatementCash), money(r.JournalCash), verdict, tail)

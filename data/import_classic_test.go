@@ -31,7 +31,7 @@ func TestImportTastyworksClassic(t *testing.T) {
 	if res.CashRows != 9 || res.CashNew != 2 || res.OpenLegs != 1 {
 		t.Errorf("cash rows, money movements, open legs = %d, %d, %d; want 9, 2, 1", res.CashRows, res.CashNew, res.OpenLegs)
 	}
-	if got, want := res.Reconciliation(), "Reconciliation: net cash of the 9 new rows (7 trade rows, 2 money movements) −55499.00 $ on the statement, −55499.00 $ in the journal (they agree); 1 legs open at the end."; got != want {
+	if got, want := res.Reconciliation(), "Reconciliation: net cash of the 9 new rows (7 trade rows, 2 money movements) −$55,499.00 on the statement, −$55,499.00 in the journal (they agree); 1 leg open at the end."; got != want {
 		t.Errorf("reconciliation\n got %s\nwant %s", got, want)
 	}
 	again, err := j.Import(context.Background(), AccountRef{}, st)

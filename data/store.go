@@ -15,6 +15,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/keel-desk/keel/engine/instrument"
 )
 
 //go:embed migrations/*.sql
@@ -90,7 +92,9 @@ type Option func(*Journal)
 func WithClock(now func() time.Time) Option { return func(j *Journal) { j.now = now } }
 
 // WithLocation sets the time zone that decides which calendar day and month a trade
-// closed in (Stats series, day lessons). The default is time.Local.
+// closed in (Stats series, day lessons). The default is New York time, the market's
+// and the journal window's (a trade closed at 21:00 in New York closed that day, wherever
+// the trader sits).
 func WithLocation(loc *time.Location) Option { return func(j *Journal) { j.loc = loc } }
 
 // DefaultPath is where the journal lives unless --db says otherwise:
@@ -135,7 +139,7 @@ func openWith(ctx context.Context, path string, ms []migration, opts []Option) (
 	if path == "" {
 		return nil, errors.New("journal path is empty")
 	}
-	j = &Journal{path: path, now: time.Now, loc: time.Local}
+	j = &Journal{path: path, now: time.Now, loc: instrument.NewYork}
 	for _, o := range opts {
 		o(j)
 	}

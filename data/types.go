@@ -1,6 +1,8 @@
 package data
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -57,6 +59,53 @@ type ImportResult struct {
 	// NotImported lists the statement's rows that are neither a position change nor a money
 	// movement — file, line, text and why — so none is dropped in silence.
 	NotImported []statement.SkippedRow
+	// FiledUnder lists the accounts the new and already-recorded events were filed under,
+	// in the order first met, each with where its name came from.
+	FiledUnder []FiledAccount
+}
+
+// Where an imported event's account name came from.
+const (
+	AccountGiven     = "given"     // the caller named it (--account or the account selected in the window)
+	AccountInRows    = "rows"      // the statement's rows name it
+	AccountStatement = "statement" // the statement names it (its file name or header)
+	AccountDefault   = "default"   // nothing named one: DefaultAccount
+)
+
+// FiledAccount is one account an import filed events under and where its name came from
+// (AccountGiven, AccountInRows, AccountStatement or AccountDefault).
+type FiledAccount struct {
+	Broker, Account string
+	From            string
+}
+
+// Filed says where an import filed its events, for the import's summary line:
+// "filed under tastytrade 5WT12345 (named by the statement)" or, when nothing named an
+// account, "filed under tastytrade default (the statement names no account; choose one
+// with --account)". chooseHint is how the caller picks one (a flag or a menu).
+func (r ImportResult) Filed(chooseHint string) string {
+	if len(r.FiledUnder) == 0 {
+		return ""
+	}
+	parts := make([]string, len(r.FiledUnder))
+	for i, a := range r.FiledUnder {
+		why := ""
+		switch a.From {
+		case AccountGiven:
+			why = "as asked"
+		case AccountInRows:
+			why = "named in the statement's rows"
+		case AccountStatement:
+			why = "named by the statement"
+		case AccountDefault:
+			why = "the statement names no account"
+			if chooseHint != "" {
+				why += "; " + chooseHint
+			}
+		}
+		parts[i] = fmt.Sprintf("%s %s (%s)", a.Broker, a.Account, why)
+	}
+	return "Filed under " + strings.Join(parts, ", ") + "."
 }
 
 // Status is whether a trade still has open legs.

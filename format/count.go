@@ -1,18 +1,15 @@
 package format
 
-import "strconv"
-
-// Count writes a count n ≥ 0 with its noun in the right number: "1 action", "2 actions",
-// "0 actions", "1,200 runs". many is the plural; "" means one + "s".
+// Count writes n with its noun in the right number, thousands grouped and with a true minus:
+// Count(1, "lesson", "lessons") is "1 lesson", Count(0, …) "0 lessons", Count(1200, …)
+// "1,200 lessons". many "" means one + "s".
 func Count(n int, one, many string) string {
 	if many == "" {
 		many = one + "s"
 	}
+	word := many
 	if n == 1 {
-		return "1 " + one
+		word = one
 	}
-	if n < 0 {
-		return strconv.Itoa(n) + " " + many
-	}
-	return Group(strconv.Itoa(n)) + " " + many
+	return Num(float64(n), 0) + " " + word
 }

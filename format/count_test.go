@@ -14,6 +14,10 @@ func TestCount(t *testing.T) {
 		{1, "adjustment outside the checklist", "adjustments outside the checklist", "1 adjustment outside the checklist"},
 		{3, "adjustment outside the checklist", "adjustments outside the checklist", "3 adjustments outside the checklist"},
 		{1200, "run", "", "1,200 runs"},
+		{0, "roll", "rolls", "0 rolls"},
+		{1, "roll", "rolls", "1 roll"},
+		{1200, "roll", "rolls", "1,200 rolls"},
+		{-2, "roll", "rolls", "−2 rolls"},
 	} {
 		t.Run(c.want, func(t *testing.T) {
 			if got := Count(c.n, c.one, c.many); got != c.want {

@@ -24,13 +24,16 @@ type Series struct {
 }
 
 // ChartSpec says what a chart draws: lines over dates, a value axis labelled Unit (e.g. "$")
-// and a date axis labelled DateLabel. Dots marks each point, for sparse series.
+// and a date axis labelled DateLabel. Dots marks each point, for sparse series. Monthly
+// draws each series as bars, side by side, one group per month, with a tick per month
+// ("Jan 26"). The value axis steps by round amounts ($250, $500, $1,000).
 type ChartSpec struct {
 	Title     string
 	Unit      string
 	DateLabel string
 	Series    []Series
 	Dots      bool
+	Monthly   bool
 }
 
 // ChartColors are the colours a chart is drawn with, normally the current Fyne theme's.
@@ -79,11 +82,19 @@ func chartGraph(spec ChartSpec, width, height int, colors ChartColors) (chart.Ch
 			line = drawColor(colors.Lines[i%len(colors.Lines)])
 		}
 		style := chart.Style{StrokeColor: line, StrokeWidth: 2}
-		if spec.Dots {
+		if spec.Dots && !spec.Monthly {
 			style.DotColor = line
 			style.DotWidth = 3
 		}
-		series = append(series, chart.TimeSeries{Name: s.Name, XValues: s.Times, YValues: s.Values, Style: style})
+		ts := chart.TimeSeries{Name: s.Name, XValues: s.Times, YValues: s.Values, Style: style}
+		if spec.Monthly {
+			series = append(series, barSeries{TimeSeries: ts, slot: i, slots: len(spec.Series)})
+			if len(s.Times) >= 1 {
+				enough = true // one month is a bar
+			}
+			continue
+		}
+		series = append(series, ts)
 	}
 	if !enough {
 		return chart.Chart{}, ErrTooFewPoints
@@ -108,6 +119,11 @@ func chartGraph(spec ChartSpec, width, height int, colors ChartColors) (chart.Ch
 			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle,
 		},
 		Series: series,
+	}
+	graph.YAxis.Range, graph.YAxis.Ticks = valueTicks(spec, axisValue(spec.Unit))
+	if spec.Monthly {
+		graph.XAxis.Range, graph.XAxis.Ticks = monthTicks(spec)
+		graph.XAxis.GridMajorStyle, graph.XAxis.GridMinorStyle = chart.Style{}, chart.Style{}
 	}
 	font, err := defaultFont()
 	if err != nil {

@@ -10,11 +10,12 @@ import (
 
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
+	"github.com/keel-desk/keel/format"
 )
 
 const journalUsage = `usage:
   keel journal import [--db PATH] [--account ID] [--skip-unknown] FILE...
-  keel journal export [--db PATH] --format csv [--out FILE]
+  keel journal export [--db PATH] [--format csv] [--out FILE]
   keel journal backup [--db FILE] [--keep N]
   keel journal backups [--db FILE]
   keel journal restore FILE [--db FILE]`
@@ -25,9 +26,12 @@ const journalUsage = `usage:
 // the journal reports it, e.g. `statement.csv line 14: Quantity "1O" is not a number`); the
 // other files are still imported. A row that looks like a trade but that the importer does
 // not understand refuses the file unless --skip-unknown; every row not imported is listed
-// after the file's summary line. export writes the trades as CSV to stdout or --out (a file
-// only its owner can read). import writes, so it waits a few seconds for a running Keel to
-// release the journal and then refuses, naming it; export only reads and works beside it.
+// after the file's summary line. export writes the trades as CSV (the default and only format)
+// to stdout or --out (a file only its owner can read), with a sample column marking the
+// bundled sample history. Each import line says which account the file was filed under and
+// why (asked with --account, named by the statement, or "default" when nothing names one).
+// import writes, so it waits a few seconds for a running Keel to release the journal and then
+// refuses, naming it; export only reads and works beside it.
 func JournalCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, journalUsage)
@@ -127,8 +131,11 @@ func journalImport(args []string, stdout, stderr io.Writer) int {
 			status = 1
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %d events, %d new, %d already in the journal; %d money movements, %d new; %d trades opened, %d closed, %d rolls. %s\n",
-			path, res.Events, res.New, res.Skipped, res.CashEvents, res.CashNew, res.TradesOpened, res.TradesClosed, res.Rolls, res.Reconciliation())
+		fmt.Fprintf(stdout, "%s: %s, %d new, %d already in the journal; %s, %d new; %s opened, %d closed, %s. %s %s\n",
+			path, format.Count(res.Events, "event", "events"), res.New, res.Skipped,
+			format.Count(res.CashEvents, "money movement", "money movements"), res.CashNew,
+			format.Count(res.TradesOpened, "trade", "trades"), res.TradesClosed, format.Count(res.Rolls, "roll", "rolls"),
+			res.Filed("name one with --account"), res.Reconciliation())
 		for _, row := range res.NotImported {
 			fmt.Fprintf(stdout, "%s: %s\n", path, row)
 		}
@@ -140,7 +147,7 @@ func journalExport(args []string, stdout, stderr io.Writer) (status int) {
 	fs := flag.NewFlagSet("keel journal export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", "", "journal file (default: the per-user config dir, Keel/keel.db)")
-	format := fs.String("format", "", "output format: csv")
+	outFormat := fs.String("format", "csv", "output format: csv (the default and only one)")
 	out := fs.String("out", "", "output file (default: standard output)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -150,8 +157,8 @@ func journalExport(args []string, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "keel journal export: unexpected %q\n%s\n", strings.Join(rest, " "), journalUsage)
 		return 2
 	}
-	if *format != "csv" {
-		fmt.Fprintf(stderr, "keel journal export: --format must be csv (got %q)\n", *format)
+	if !strings.EqualFold(*outFormat, "csv") {
+		fmt.Fprintf(stderr, "keel journal export: --format must be csv, the only format (got %q)\n", *outFormat)
 		return 2
 	}
 	j, ok := openForCommand(*db, stderr, data.Shared())

@@ -11,6 +11,7 @@ import (
 	"github.com/keel-desk/keel/app/ui"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/format"
 )
 
 // auditTab is the journal's audit log of the desk's automated orders (migration 0009):
@@ -77,7 +78,7 @@ func (v *JournalView) loadAudit() {
 				rows[i], rows[j] = rows[j], rows[i]
 			}
 			t.rows = rows
-			msg := fmt.Sprintf("%s: %d automated orders, newest first — each written here before it was sent.", name, len(rows))
+			msg := fmt.Sprintf("%s: %s, newest first — each written here before it was sent.", name, format.Count(len(rows), "automated order", "automated orders"))
 			if len(rows) == 0 {
 				msg = name + ": no automated order yet. Arm a layer on the desk to let its rules trade."
 			}

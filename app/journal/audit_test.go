@@ -33,7 +33,7 @@ func TestJournalShowsAuditLog(t *testing.T) {
 	var rows []data.AuditEntry
 	var note string
 	onUI(v, func() { rows, note = v.audit.rows, v.audit.note.Text })
-	if len(rows) != 1 || !strings.Contains(note, "1 automated orders") {
+	if len(rows) != 1 || !strings.Contains(note, "1 automated order,") {
 		t.Fatalf("audit tab: %d rows, note %q", len(rows), note)
 	}
 	text := auditText(rows[0])

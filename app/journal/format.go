@@ -6,6 +6,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/keel-desk/keel/engine/instrument"
+
 	"github.com/keel-desk/keel/app/ui"
 )
 
@@ -17,20 +19,31 @@ func qty(d decimal.Decimal) string {
 	return d.String()
 }
 
-// day formats a time as its calendar date in the local zone, or "—" when zero.
+// The journal shows every time in New York time, as the other windows do (the market's
+// clock; a trader abroad still reads the same day and hour as the broker's statement).
+
+// dayText formats a time as its calendar date in New York, or "—" when zero.
 func dayText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02")
+	return t.In(instrument.NewYork).Format("2006-01-02")
 }
 
-// stamp formats a time to the minute in the local zone.
+// etTime formats a time to the minute in New York, for a column headed "(ET)".
+func etTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(instrument.NewYork).Format("2006-01-02 15:04")
+}
+
+// stamp formats a time to the minute in New York with its zone: "2026-11-20 16:00 ET".
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return etTime(t) + " ET"
 }
 
 // pct formats a fraction as a percentage with one decimal: 0.1234 → "12.3%".

@@ -10,6 +10,7 @@ import (
 
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 )
 
@@ -104,8 +105,8 @@ func greekNote(account string, days []data.AttributionRow) string {
 		tot.Delta, tot.Gamma, tot.Theta, tot.Vega = tot.Delta+d.Delta, tot.Gamma+d.Gamma, tot.Theta+d.Theta, tot.Vega+d.Vega
 		tot.Unexplained, tot.Actual = tot.Unexplained+d.Unexplained, tot.Actual+d.Actual
 	}
-	return fmt.Sprintf("%s, %d days from %s: delta %s · gamma %s · theta %s · vega %s · unexplained %s · actual %s",
-		account, len(days), days[0].Day, dollars(tot.Delta), dollars(tot.Gamma), dollars(tot.Theta), dollars(tot.Vega),
+	return fmt.Sprintf("%s, %s from %s: delta %s · gamma %s · theta %s · vega %s · unexplained %s · actual %s",
+		account, format.Count(len(days), "day", "days"), days[0].Day, dollars(tot.Delta), dollars(tot.Gamma), dollars(tot.Theta), dollars(tot.Vega),
 		dollars(tot.Unexplained), dollars(tot.Actual))
 }
 

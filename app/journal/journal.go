@@ -15,6 +15,8 @@ import (
 
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/data/statement"
+	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -32,8 +34,11 @@ const (
 	closedOnly  = "Closed"
 )
 
-// SampleBanner labels the sample history wherever it is shown.
+// SampleBanner labels the sample history wherever it is shown alone.
 const SampleBanner = "Paper account — sample history, not real trades"
+
+// mixedBanner says which rows are the sample when the list also holds the trader's own.
+const mixedBanner = "Rows marked “sample” in the Account column are the bundled sample history (paper, not real trades); the others are your own and imported trades."
 
 // tradeColumn is one column of the trade list.
 type tradeColumn struct {
@@ -47,20 +52,21 @@ type tradeColumn struct {
 
 var tradeColumns = []tradeColumn{
 	{title: "Trade", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("#%d", t.ID) }},
-	{title: "Underlying", width: 110, text: func(t data.TradeSummary) string { return t.Underlying },
+	{title: "Account", width: 120, text: nil}, // filled by the view, which knows the accounts (accountCell)
+	{title: "Underlying", width: 100, text: func(t data.TradeSummary) string { return t.Underlying },
 		sorts: []data.SortBy{data.UnderlyingAToZ}},
-	{title: "Strategy", width: 130, text: func(t data.TradeSummary) string { return ui.OrDash(t.Strategy) }},
+	{title: "Strategy", width: 124, text: func(t data.TradeSummary) string { return ui.OrDash(t.Strategy) }},
 	{title: "Status", width: 70, text: func(t data.TradeSummary) string { return string(t.Status) }},
-	{title: "Opened", width: 110, text: func(t data.TradeSummary) string { return dayText(t.OpenedAt) },
+	{title: "Realized P&L ($)", width: 132, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
+		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
+		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
+	{title: "Opened (ET)", width: 110, text: func(t data.TradeSummary) string { return dayText(t.OpenedAt) },
 		sorts: []data.SortBy{data.NewestFirst, data.OldestFirst}},
-	{title: "Closed", width: 110, text: func(t data.TradeSummary) string { return dayText(t.ClosedAt) },
+	{title: "Closed (ET)", width: 110, text: func(t data.TradeSummary) string { return dayText(t.ClosedAt) },
 		sorts: []data.SortBy{data.RecentlyClosed}},
 	{title: "Days held", width: 80, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprintf("%.1f", t.DaysHeld) }},
 	{title: "Premium ($)", width: 120, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.Premium) }},
 	{title: "Costs ($)", width: 100, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.Costs()) }},
-	{title: "Realized P&L ($)", width: 140, trailing: true, text: func(t data.TradeSummary) string { return ui.USD(t.RealizedPnL) },
-		negative: func(t data.TradeSummary) bool { return t.RealizedPnL.IsNegative() },
-		sorts:    []data.SortBy{data.BestPnLFirst, data.WorstPnLFirst}},
 	{title: "Rolls", width: 56, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Rolls) }},
 	{title: "Hedges", width: 64, trailing: true, text: func(t data.TradeSummary) string { return fmt.Sprint(t.Hedges) }},
 }
@@ -94,17 +100,22 @@ type JournalView struct {
 	skipped    *widget.Label     // the rows the last import did not import, one a line
 	skippedBox *widget.Accordion // "Rows not imported (n)", hidden when none
 
-	filter   data.Filter
-	sortBy   data.SortBy
-	listGen  int
-	total    int
-	pages    map[int][]data.TradeSummary
-	loading  map[int]bool
-	table    *widget.Table
-	totals   *widget.Label
-	selected int64
+	filter    data.Filter
+	sortBy    data.SortBy
+	listGen   int // a new list: filter or sort changed
+	filterGen int // a new filter: the totals, stats and P&L by Greek are read again
+	total     int
+	pages     map[int][]data.TradeSummary
+	loading   map[int]bool
+	table     *widget.Table
+	totals    *widget.Label
+	selected  int64
 
-	detail *fyne.Container
+	listedFilter int // the filterGen the list last started loading
+
+	detail       *fyne.Container
+	detailScroll *container.Scroll // the detail pane: up and down only
+	split        *container.Split  // the list and the detail
 
 	lessonSearch *widget.Entry
 	lessons      []data.Lesson
@@ -139,20 +150,33 @@ type Writer interface {
 // it. w makes the changes (tags, lessons, imports); with w nil they are refused and say
 // whyNoWriter. win is the window dialogs open over (nil when rendered headlessly).
 func NewJournalView(j *data.Journal, w Writer, whyNoWriter string, win fyne.Window) *JournalView {
+	v := newJournalView(j, w, whyNoWriter, win)
+	v.start()
+	return v
+}
+
+// newJournalView builds the window's content; start loads it.
+func newJournalView(j *data.Journal, w Writer, whyNoWriter string, win fyne.Window) *JournalView {
 	v := &JournalView{j: j, w: w, whyNoWriter: whyNoWriter, win: win, ctx: context.Background(),
 		pages: map[int][]data.TradeSummary{}, loading: map[int]bool{}}
 	v.build()
+	return v
+}
+
+// start reads the accounts and tags, then the first page of trades (and, once it is shown,
+// the rest: totals, stats, lessons).
+func (v *JournalView) start() {
 	v.Failed = func(err error) {
 		v.importBtn.Enable()
 		v.importNote.Importance = widget.DangerImportance
-		v.importNote.SetText("Stopped: " + err.Error())
+		v.showImportNote("Stopped: " + err.Error())
 	}
 	v.Background(func() func() {
-		accts, err := j.Accounts(v.ctx)
-		tags, tagErr := j.Tags(v.ctx)
+		accts, err := v.j.Accounts(v.ctx)
+		tags, tagErr := v.j.Tags(v.ctx)
 		return func() {
 			if err != nil {
-				v.filterNote.SetText("Could not read the accounts: " + err.Error())
+				v.setFilterNote("Could not read the accounts: " + err.Error())
 			}
 			if tagErr == nil {
 				v.setTags(tags)
@@ -162,7 +186,6 @@ func NewJournalView(j *data.Journal, w Writer, whyNoWriter string, win fyne.Wind
 			v.loadLessons()
 		}
 	})
-	return v
 }
 
 // writable says why the window cannot change the journal, or nil when it can.
@@ -184,9 +207,11 @@ func (v *JournalView) Content() fyne.CanvasObject { return ui.NewRoot(v.content,
 func (v *JournalView) build() {
 	v.banner = widget.NewLabelWithStyle(SampleBanner, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.banner.Importance = widget.WarningImportance
+	v.banner.Wrapping = fyne.TextWrapWord
 	v.banner.Hide()
 	v.importNote = widget.NewLabel("")
 	v.importNote.Wrapping = fyne.TextWrapWord
+	v.importNote.Hide() // until there is something to say: an empty line costs a row at 720 px
 	v.importBtn = widget.NewButton("Import statement…", v.chooseStatement)
 	v.importSkip = widget.NewCheck("Skip rows it does not understand", nil)
 	v.skipped = widget.NewLabel("")
@@ -212,15 +237,18 @@ func (v *JournalView) build() {
 	v.to.OnSubmitted = func(string) { v.applyFilter() }
 	v.filterNote = widget.NewLabel("")
 	v.filterNote.Importance = widget.DangerImportance
+	v.filterNote.Wrapping = fyne.TextWrapWord
+	v.filterNote.Hide() // shown with a message only: an empty line costs a row at 720 px
 	apply := widget.NewButton("Apply filter", v.applyFilter)
 
-	filters := container.NewHBox(
-		widget.NewLabel("Account"), v.account,
-		widget.NewLabel("Underlying"), ui.Sized(v.underlying, 90),
-		widget.NewLabel("Tag"), v.tag,
-		widget.NewLabel("Status"), v.status,
-		widget.NewLabel("Opened from"), ui.Sized(v.from, 120),
-		widget.NewLabel("to"), ui.Sized(v.to, 120),
+	// Each label stays with its field when the bar wraps to a second row.
+	flow := &flowLayout{}
+	filters := container.New(flow,
+		container.NewHBox(widget.NewLabel("Account"), v.account),
+		container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 90)),
+		container.NewHBox(widget.NewLabel("Tag"), v.tag),
+		container.NewHBox(widget.NewLabel("Status"), v.status),
+		container.NewHBox(widget.NewLabel("Opened from"), ui.Sized(v.from, 120), widget.NewLabel("to"), ui.Sized(v.to, 120)),
 		apply,
 	)
 
@@ -249,10 +277,13 @@ func (v *JournalView) build() {
 
 	v.detail = container.NewVBox(widget.NewLabel("Select a trade to see its legs, fills, rolls, hedges and lessons."))
 	list := container.NewBorder(nil, v.totals, nil, nil, v.table)
-	// The detail scrolls both ways so its wide tables never squeeze the trade list.
-	split := container.NewHSplit(list, container.NewScroll(container.NewPadded(v.detail)))
-	split.Offset = 0.58
-	tradesTab := container.NewBorder(container.NewVBox(container.NewHScroll(filters), v.filterNote), nil, nil, nil, split)
+	// The detail scrolls up and down only, as one: nothing in it is wider than detailWidth
+	// and nothing in it scrolls on its own, so the wheel moves the pane from anywhere.
+	v.detailScroll = container.NewVScroll(container.NewPadded(v.detail))
+	split := container.NewHSplit(list, v.detailScroll)
+	split.Offset = 0.5
+	v.split = split
+	tradesTab := container.New(barAbove{flow}, container.NewVBox(filters, v.filterNote), split)
 
 	v.lessonSearch = widget.NewEntry()
 	v.lessonSearch.SetPlaceHolder("Search lessons (text or layer)")
@@ -261,7 +292,7 @@ func (v *JournalView) build() {
 	v.lessonList = widget.NewList(
 		func() int { return len(v.lessons) },
 		func() fyne.CanvasObject {
-			when := widget.NewLabel("2006-01-02 15:04")
+			when := widget.NewLabel("2006-01-02 15:04 ET")
 			trade := widget.NewLabelWithStyle("Trade #00000 XXXXX", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			text := widget.NewLabel("")
 			text.Truncation = fyne.TextTruncateEllipsis
@@ -292,6 +323,7 @@ func (v *JournalView) build() {
 	v.statsGrid = container.New(widgets.NewColumns(4, -1))
 	v.pnlChart = newChartPane("Cumulative realized P&L", "$", "Date closed")
 	v.costChart = newChartPane("Premium vs costs by month", "$", "Month opened")
+	v.costChart.monthly = true
 	statsTab := container.NewBorder(container.NewVBox(
 		widget.NewLabel("Stats of the trades the Trades tab's filter selects."), v.statsGrid), nil, nil, nil,
 		container.NewGridWithColumns(2, v.pnlChart.chart, v.costChart.chart))
@@ -408,7 +440,7 @@ func (v *JournalView) readFilter() (data.Filter, error) {
 		if s == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+		t, err := time.ParseInLocation("2006-01-02", s, instrument.NewYork) // the days the list shows
 		if err != nil {
 			return f, fmt.Errorf("%s date %q is not a date like 2026-03-31", d.name, s)
 		}
@@ -425,29 +457,84 @@ func (v *JournalView) readFilter() (data.Filter, error) {
 func (v *JournalView) applyFilter() {
 	f, err := v.readFilter()
 	if err != nil {
-		v.filterNote.SetText(err.Error())
+		v.setFilterNote(err.Error())
 		return
 	}
-	v.filterNote.SetText("")
+	v.setFilterNote("")
 	v.filter = f
+	v.filterGen++
 	v.showBanner()
 	v.reloadList()
+}
+
+// loadFiltered reads what depends on the filter but not on the sort or the page: the totals
+// of the selection, the stats, the P&L by Greek and the audit. It starts once the first page
+// of a new filter is shown, so those queries never delay it, and once per filter change (a
+// new sort or a later page reads none of them again).
+func (v *JournalView) loadFiltered() {
+	v.loadTotals()
 	v.loadStats()
 	v.loadGreekPnL()
 	v.loadAudit()
 }
 
+// loadTotals adds up the filtered trades off the UI goroutine and shows them under the list.
+func (v *JournalView) loadTotals() {
+	gen, f := v.filterGen, v.filter
+	v.Background(func() func() {
+		tot, err := v.j.TradeTotals(v.ctx, f)
+		return func() {
+			if gen != v.filterGen {
+				return
+			}
+			if err != nil {
+				v.totals.SetText("Could not add up the trades: " + err.Error())
+				return
+			}
+			v.totals.SetText(totalsText(tot))
+		}
+	})
+}
+
+// showImportNote says how an import went.
+func (v *JournalView) showImportNote(text string) {
+	v.importNote.SetText(text)
+	v.importNote.Show()
+}
+
+// setFilterNote shows why the filter was not applied, or hides the line when text is empty.
+func (v *JournalView) setFilterNote(text string) {
+	v.filterNote.SetText(text)
+	if text == "" {
+		v.filterNote.Hide()
+	} else {
+		v.filterNote.Show()
+	}
+}
+
+// showBanner says what is sample: the sample account alone, or, with every account shown,
+// which rows are the sample among the trader's own.
 func (v *JournalView) showBanner() {
-	show := false
+	sample, own := false, false
 	a := v.selectedAccount()
 	for _, acct := range v.accounts {
-		if acct.Sample && (a == nil || a.ID == acct.ID) {
-			show = true
+		if a != nil && a.ID != acct.ID {
+			continue
+		}
+		if acct.Sample {
+			sample = true
+		} else {
+			own = true
 		}
 	}
-	if show {
+	switch {
+	case sample && own:
+		v.banner.SetText(mixedBanner)
 		v.banner.Show()
-	} else {
+	case sample:
+		v.banner.SetText(SampleBanner)
+		v.banner.Show()
+	default:
 		v.banner.Hide()
 	}
 }
@@ -455,10 +542,16 @@ func (v *JournalView) showBanner() {
 // reloadList fetches the first page and the totals of the current filter and sort.
 func (v *JournalView) reloadList() {
 	v.listGen++
-	gen, f, by := v.listGen, v.filter, v.sortBy
+	gen, fgen, f, by := v.listGen, v.filterGen, v.filter, v.sortBy
+	newFilter := fgen != v.listedFilter
+	v.listedFilter = fgen
 	v.Background(func() func() {
-		list, err := v.j.ListTrades(v.ctx, f, data.Page{Sort: by, Limit: journalPage})
+		trades, n, err := v.j.TradesPage(v.ctx, f, data.Page{Sort: by, Limit: journalPage})
 		return func() {
+			if newFilter && fgen == v.filterGen {
+				// Totals, stats and P&L by Greek of this filter, once, after its first page.
+				defer v.loadFiltered()
+			}
 			if gen != v.listGen {
 				return
 			}
@@ -466,13 +559,16 @@ func (v *JournalView) reloadList() {
 				v.totals.SetText("Could not read the trades: " + err.Error())
 				return
 			}
-			v.pages = map[int][]data.TradeSummary{0: list.Trades}
+			v.pages = map[int][]data.TradeSummary{0: trades}
 			v.loading = map[int]bool{}
-			v.total = list.Totals.Trades
-			v.totals.SetText(totalsText(list.Totals))
+			v.total = n
+			if newFilter {
+				v.totals.SetText(format.Count(n, "trade", "trades") + " · adding up…")
+			}
 			v.table.UnselectAll()
 			v.table.Refresh()
 			v.table.ScrollToTop()
+			list := data.TradeList{Trades: trades}
 			if v.selected == 0 && len(list.Trades) > 0 {
 				// The detail pane is never empty: it shows the first trade until one is picked.
 				// (Selecting the row itself before the table is laid out leaves Fyne's table
@@ -484,8 +580,8 @@ func (v *JournalView) reloadList() {
 }
 
 func totalsText(t data.Totals) string {
-	return fmt.Sprintf("%d trades (%d open, %d closed) · premium %s · costs %s (commission %s, fees %s, hedges %s) · realized P&L %s",
-		t.Trades, t.Open, t.Closed, ui.USD(t.Premium), ui.USD(t.Costs), ui.USD(t.Commission), ui.USD(t.Fees), ui.USD(t.HedgeCost),
+	return fmt.Sprintf("%s (%d open, %d closed) · premium %s · costs %s (commission %s, fees %s, hedges %s) · realized P&L %s",
+		format.Count(t.Trades, "trade", "trades"), t.Open, t.Closed, ui.USD(t.Premium), ui.USD(t.Costs), ui.USD(t.Commission), ui.USD(t.Fees), ui.USD(t.HedgeCost),
 		ui.USD(t.RealizedPnL))
 }
 
@@ -511,7 +607,7 @@ func (v *JournalView) loadPage(p int) {
 	v.loading[p] = true
 	gen, f, by := v.listGen, v.filter, v.sortBy
 	v.Background(func() func() {
-		list, err := v.j.ListTrades(v.ctx, f, data.Page{Sort: by, Limit: journalPage, Offset: p * journalPage})
+		trades, _, err := v.j.TradesPage(v.ctx, f, data.Page{Sort: by, Limit: journalPage, Offset: p * journalPage})
 		return func() {
 			if gen != v.listGen {
 				return
@@ -521,7 +617,7 @@ func (v *JournalView) loadPage(p int) {
 				v.totals.SetText("Could not read the trades: " + err.Error())
 				return
 			}
-			v.pages[p] = list.Trades
+			v.pages[p] = trades
 			v.table.Refresh()
 		}
 	})
@@ -545,7 +641,29 @@ func (v *JournalView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if c.negative != nil && c.negative(t) {
 		l.Importance = widget.DangerImportance
 	}
+	if c.text == nil {
+		text, sample := v.accountCell(t.AccountID)
+		if sample {
+			l.Importance = widget.WarningImportance
+		}
+		l.SetText(text)
+		return
+	}
 	l.SetText(c.text(t))
+}
+
+// accountCell names a trade's account in the list: "Paper · sample" for the bundled sample
+// history (shown in the warning colour, like the banner), else "tastytrade 5WT0001".
+func (v *JournalView) accountCell(id int64) (string, bool) {
+	for _, a := range v.accounts {
+		if a.ID == id {
+			if a.Sample {
+				return a.Account + " · sample", true
+			}
+			return a.Broker + " " + a.Account, false
+		}
+	}
+	return fmt.Sprintf("account %d", id), false
 }
 
 func (v *JournalView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
@@ -641,7 +759,7 @@ func (v *JournalView) loadLessons() {
 			case len(ls) == 0:
 				v.lessonCount.SetText(fmt.Sprintf("No lesson contains %q.", q))
 			default:
-				v.lessonCount.SetText(fmt.Sprintf("%d lessons, newest first. Click one to open its trade.", len(ls)))
+				v.lessonCount.SetText(format.Count(len(ls), "lesson", "lessons") + ", newest first. Click one to open its trade. Times are New York time (ET).")
 			}
 			v.lessonList.Refresh()
 		}
@@ -655,7 +773,7 @@ func (v *JournalView) chooseStatement() {
 	}
 	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			v.importNote.SetText("Could not open the file: " + err.Error())
+			v.showImportNote("Could not open the file: " + err.Error())
 			return
 		}
 		if r == nil {
@@ -677,7 +795,7 @@ func (v *JournalView) ImportFile(path string) {
 	}
 	v.importBtn.Disable()
 	v.importNote.Importance = widget.MediumImportance
-	v.importNote.SetText("Importing " + path + "…")
+	v.showImportNote("Importing " + path + "…")
 	v.showNotImported(nil)
 	opts := statement.Options{SkipUnknown: v.importSkip.Checked}
 	v.Background(func() func() {
@@ -697,18 +815,21 @@ func (v *JournalView) ImportFile(path string) {
 			v.importBtn.Enable()
 			if err != nil {
 				v.importNote.Importance = widget.DangerImportance
-				v.importNote.SetText("Nothing imported: " + err.Error())
+				v.showImportNote("Nothing imported: " + err.Error())
 				return
 			}
 			v.importNote.Importance = widget.SuccessImportance
-			msg := fmt.Sprintf("%s: %d new fills, %d already in the journal; %d new money movements; %d trades opened, %d closed, %d rolls.",
-				shortName(path), res.New, res.Skipped, res.CashNew, res.TradesOpened, res.TradesClosed, res.Rolls)
+			msg := fmt.Sprintf("%s: %s, %d already in the journal; %s; %s opened, %d closed, %s.",
+				shortName(path), format.Count(res.New, "new fill", "new fills"), res.Skipped,
+				format.Count(res.CashNew, "new money movement", "new money movements"),
+				format.Count(res.TradesOpened, "trade", "trades"), res.TradesClosed, format.Count(res.Rolls, "roll", "rolls"))
+			msg += " " + res.Filed("choose the account in the Account filter before importing to file it there")
 			msg += " " + res.Reconciliation()
 			v.showNotImported(res.NotImported)
 			if len(st.Warnings) > 0 {
 				msg += " Warnings: " + strings.Join(st.Warnings, "; ")
 			}
-			v.importNote.SetText(msg)
+			v.showImportNote(msg)
 			v.setAccounts(accts)
 			v.applyFilter()
 			v.loadLessons()

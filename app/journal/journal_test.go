@@ -172,7 +172,7 @@ func TestJournalFilterNarrows(t *testing.T) {
 
 func TestJournalSortByHeader(t *testing.T) {
 	v, _, _ := newTestView(t)
-	pnl := tradeColumns[9]
+	pnl := columnTitled(t, "Realized P&L ($)")
 	onUI(v, func() { v.sortOn(pnl) })
 	v.Wait()
 	rows := v.pages[0]
@@ -403,4 +403,16 @@ func TestParseTags(t *testing.T) {
 func saveShot(t *testing.T, w fyne.Window, path string) {
 	t.Helper()
 	testkit.SavePNG(t, w.Canvas().Capture(), path)
+}
+
+// columnTitled is the trade list's column with that title.
+func columnTitled(t *testing.T, title string) tradeColumn {
+	t.Helper()
+	for _, c := range tradeColumns {
+		if c.title == title {
+			return c
+		}
+	}
+	t.Fatalf("no column %q", title)
+	return tradeColumn{}
 }

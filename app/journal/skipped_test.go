@@ -29,7 +29,7 @@ func TestImportListsRowsNotImported(t *testing.T) {
 	}
 	onUI(v, func() { v.importSkip.SetChecked(true); v.ImportFile(path) })
 	v.Wait()
-	if !strings.HasPrefix(v.importNote.Text, "classic.csv: 1 new fills") || !strings.Contains(v.importNote.Text, "2 rows not imported") {
+	if !strings.HasPrefix(v.importNote.Text, "classic.csv: 1 new fill,") || !strings.Contains(v.importNote.Text, "2 rows not imported") {
 		t.Fatalf("with skipping: %q", v.importNote.Text)
 	}
 	rows := strings.Split(v.skipped.Text, "\n")

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/keel-desk/keel/data"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -16,6 +17,7 @@ import (
 // chartPane is one chart of the Stats tab.
 type chartPane struct {
 	title, unit, dates string
+	monthly            bool // bars by month, a tick per month
 	chart              *widgets.Chart
 }
 
@@ -25,7 +27,7 @@ func newChartPane(title, unit, dates string) *chartPane {
 }
 
 func (p *chartPane) set(series ...widgets.Series) {
-	p.chart.SetSpec(widgets.ChartSpec{Title: p.title, Unit: p.unit, DateLabel: p.dates, Series: series, Dots: true})
+	p.chart.SetSpec(widgets.ChartSpec{Title: p.title, Unit: p.unit, DateLabel: p.dates, Series: series, Dots: true, Monthly: p.monthly})
 }
 
 // money converts journal money to a float for drawing only.
@@ -73,7 +75,7 @@ func (v *JournalView) showStats(st data.Stats) {
 		widget.NewLabel("Hedging costs ($)"), figureLabel(ui.USD(st.HedgingCosts)),
 		widget.NewLabel("Average days held (days)"), figureLabel(avgDays),
 		widget.NewLabel("Costs / premium (%)"), figureLabel(costShare),
-		widget.NewLabel("Hedges / rolls (count)"), figureLabel(fmt.Sprintf("%d / %d", st.Hedges, st.Rolls)),
+		widget.NewLabel("Hedges / rolls"), figureLabel(format.Count(st.Hedges, "hedge", "hedges") + " / " + format.Count(st.Rolls, "roll", "rolls")),
 		widget.NewLabel("Realized P&L ($)"), pnl,
 		widget.NewLabel(""), widget.NewLabel(""),
 	}

@@ -34,7 +34,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "journal",
 		Title: "Keel — Trade journal",
-		Size:  fyne.NewSize(1360, 820),
+		Size:  fyne.NewSize(1280, 720), // fits a 1366×768 laptop screen; usable down to 1024×700 (fit_test.go)
 		Key:   fyne.KeyJ,
 		Build: buildJournal,
 	}
