@@ -226,6 +226,7 @@ type imageChart struct {
 	message string // shown instead of a chart when set (SetNote)
 	noted   string // the note's text as last set, for Note (the label belongs to the UI goroutine)
 	renders int    // images drawn so far, for tests
+	source  string // the window whose UI time the chart's updates count as (SetSource)
 
 	image *canvas.Image
 	note  *widget.Label
@@ -290,6 +291,13 @@ func (c *imageChart) Drawn() <-chan struct{} {
 // current size, with no resize waiting.
 func (c *imageChart) drawnUpTo(gen int) bool {
 	return c.px[0] < 50 || c.px[1] < 50 || (c.timer == nil && c.shown.gen >= gen && c.shown.px == c.px)
+}
+
+// SetSource names the window whose UI time the chart's image updates count as (UIStats).
+func (c *imageChart) SetSource(window string) {
+	c.mu.Lock()
+	c.source = window
+	c.mu.Unlock()
 }
 
 // MinSize keeps the chart readable: 320×200.
@@ -395,8 +403,9 @@ func (c *imageChart) work() {
 		}
 		c.mu.Lock()
 		c.renders++
+		source := c.source
 		c.mu.Unlock()
-		DoAndWait(func() {
+		DoAndWaitFrom(source, func() {
 			// An image of older data is still shown when the data moved on while it was
 			// drawn (the next one follows at once), so a chart whose data changes faster
 			// than it draws shows something; one of the wrong size is not.

@@ -17,13 +17,18 @@ var UIMu sync.Mutex
 
 // DoAndWait runs f on the UI goroutine with fyne.DoAndWait and waits for it, holding UIMu.
 // Never call it from the UI goroutine itself, or while holding UIMu.
-// The time f takes on the UI goroutine is recorded (LongestUICallback).
-func DoAndWait(f func()) {
+// The time f takes on the UI goroutine and the time it waited before it ran are recorded
+// (UIStats, LongestUICallback) under the source "" (DoAndWaitFrom names one).
+func DoAndWait(f func()) { DoAndWaitFrom("", f) }
+
+// DoAndWaitFrom is DoAndWait recording its times under source (a window's name).
+func DoAndWaitFrom(source string, f func()) {
+	called := time.Now()
 	UIMu.Lock()
 	defer UIMu.Unlock()
 	fyne.DoAndWait(func() {
 		start := time.Now()
-		defer func() { noteUICallback(time.Since(start)) }()
+		defer func() { noteUI(source, start.Sub(called), time.Since(start)) }()
 		f()
 	})
 }

@@ -369,6 +369,8 @@ func (v *ChartsView) build() {
 	v.inputNote.Importance = widget.DangerImportance
 	v.inputNote.Hide()
 	v.profileChart = widgets.NewProfileChart(widgets.ProfileChartSpec{})
+	v.greekChart.SetSource("charts")
+	v.profileChart.SetSource("charts")
 	v.breakevens = widget.NewLabel("")
 	v.breakevens.Wrapping = fyne.TextWrapWord
 	v.status = widget.NewLabel("")
@@ -521,7 +523,7 @@ func (v *ChartsView) ask(reload, greeks, profile bool) {
 
 // apply runs f on the UI goroutine and waits for it, one at a time with the charts' own
 // updates (never call it from the UI goroutine).
-func (v *ChartsView) apply(f func()) { ui.Apply(f) }
+func (v *ChartsView) apply(f func()) { ui.ApplyFrom("charts", f) }
 
 // redrawEvery is the shortest time between two redraws caused by snapshots.
 const redrawEvery = time.Second

@@ -173,7 +173,7 @@ func NewDeskView(env ui.Env) *DeskView {
 		for s := range snaps {
 			f := buildDeskFrame(s)
 			av := v.desk.Automation()
-			ui.Apply(func() {
+			ui.ApplyFrom("desk", func() {
 				if !v.frozen {
 					v.applyFrame(f)
 					v.auto.apply(av)

@@ -232,7 +232,7 @@ func NewPositionsView(env ui.Env) *PositionsView {
 	go func() {
 		defer close(v.done)
 		for s := range snaps {
-			ui.Apply(func() {
+			ui.ApplyFrom("positions", func() {
 				if !v.frozen {
 					v.apply(s)
 				}

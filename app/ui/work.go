@@ -184,9 +184,12 @@ func (w *Work) Done() <-chan struct{} {
 
 // Apply runs f on the UI goroutine and waits for it: the one way a result computed off the
 // UI goroutine reaches the widgets. It holds widgets.UIMu (see there), so never call it from
-// the UI goroutine itself or while holding that lock. The time f takes is recorded: see
-// LongestCallback.
+// the UI goroutine itself or while holding that lock. The time f takes and the time it
+// waited are recorded: see Stats and LongestCallback. ApplyFrom names the window.
 func Apply(f func()) { widgets.DoAndWait(f) }
+
+// ApplyFrom is Apply with f's times recorded under window (Stats).
+func ApplyFrom(window string, f func()) { widgets.DoAndWaitFrom(window, f) }
 
 // LongestCallback is the longest time one callback passed to Apply (or widgets.DoAndWait)
 // has spent on the UI goroutine since the last ResetLongestCallback: what a trader feels as
