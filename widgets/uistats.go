@@ -109,16 +109,19 @@ func (d *Durations) Reset() {
 
 // UIStat is what the bridge measured for one source of UI callbacks (a window, or "" for
 // callers that did not say): how many callbacks ran, how long each ran on the UI goroutine
-// and how long each waited before it ran (from the call to DoAndWait to its start).
+// (wall time), the CPU time each used (what the callback costs whatever else the machine
+// runs; zero where the system cannot say), and how long each waited before it ran (from
+// the call to DoAndWait to its start).
 type UIStat struct {
 	Source                   string
 	Count                    uint64
 	CallbackP99, CallbackMax time.Duration
+	CPUP99, CPUMax           time.Duration
 	WaitP99, WaitMax         time.Duration
 }
 
-// uiSource is the two records of one source.
-type uiSource struct{ callback, wait Durations }
+// uiSource is the records of one source.
+type uiSource struct{ callback, cpu, wait Durations }
 
 var (
 	uiStatsMu sync.Mutex
@@ -137,18 +140,23 @@ func sourceOf(name string) *uiSource {
 	return s
 }
 
-func noteUI(source string, wait, took time.Duration) {
+// noteUI records one callback; cpu < 0 when its CPU time could not be read.
+func noteUI(source string, wait, took, cpu time.Duration) {
 	s := sourceOf(source)
-	s.callback.Add(took)
-	s.wait.Add(wait)
-	uiAll.callback.Add(took)
-	uiAll.wait.Add(wait)
+	for _, r := range []*uiSource{s, &uiAll} {
+		r.callback.Add(took)
+		r.wait.Add(wait)
+		if cpu >= 0 {
+			r.cpu.Add(cpu)
+		}
+	}
 	noteUICallback(took)
 }
 
 func statOf(name string, s *uiSource) UIStat {
 	return UIStat{Source: name, Count: s.callback.Count(),
 		CallbackP99: s.callback.Percentile(99), CallbackMax: s.callback.Max(),
+		CPUP99: s.cpu.Percentile(99), CPUMax: s.cpu.Max(),
 		WaitP99: s.wait.Percentile(99), WaitMax: s.wait.Max()}
 }
 
@@ -177,10 +185,12 @@ func ResetUIStats() {
 	uiStatsMu.Lock()
 	for _, s := range uiSources {
 		s.callback.Reset()
+		s.cpu.Reset()
 		s.wait.Reset()
 	}
 	uiStatsMu.Unlock()
 	uiAll.callback.Reset()
+	uiAll.cpu.Reset()
 	uiAll.wait.Reset()
 	ResetLongestUICallback()
 }

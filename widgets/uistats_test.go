@@ -105,6 +105,10 @@ func TestUIStatsBySource(t *testing.T) {
 	ResetUIStats()
 	t.Cleanup(ResetUIStats)
 	DoAndWaitFrom("slow", func() { time.Sleep(20 * time.Millisecond) })
+	DoAndWaitFrom("busy", func() {
+		for start := time.Now(); time.Since(start) < 20*time.Millisecond; {
+		}
+	})
 	DoAndWaitFrom("quick", func() {})
 	DoAndWaitFrom("quick", func() {})
 	by, all := UIStats()
@@ -112,7 +116,7 @@ func TestUIStatsBySource(t *testing.T) {
 	for _, s := range by {
 		got[s.Source] = s
 	}
-	if got["slow"].Count != 1 || got["quick"].Count != 2 || all.Count != 3 {
+	if got["slow"].Count != 1 || got["quick"].Count != 2 || all.Count != 4 {
 		t.Fatalf("counts: %+v, all %+v", by, all)
 	}
 	if got["slow"].CallbackMax < 20*time.Millisecond || all.CallbackMax < 20*time.Millisecond {
@@ -120,6 +124,15 @@ func TestUIStatsBySource(t *testing.T) {
 	}
 	if got["quick"].CallbackMax >= 20*time.Millisecond {
 		t.Errorf("quick callback max %v", got["quick"].CallbackMax)
+	}
+	// Sleeping costs no CPU, spinning does (Linux reads a thread's CPU time).
+	if _, ok := threadCPU(); ok {
+		if c := got["slow"].CPUMax; c > 10*time.Millisecond {
+			t.Errorf("a sleeping callback used %v of CPU", c)
+		}
+		if c := got["busy"].CPUMax; c < 5*time.Millisecond {
+			t.Errorf("a spinning callback of 20 ms used only %v of CPU", c)
+		}
 	}
 	if LongestUICallback() < 20*time.Millisecond {
 		t.Errorf("LongestUICallback %v", LongestUICallback())

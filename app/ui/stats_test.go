@@ -29,6 +29,17 @@ func TestBudgetBroken(t *testing.T) {
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("Broken = %q, want %q", got, tc.want)
 			}
+			// The same figures as CPU times: the callback limits only, never the wait.
+			cpu := Stat{CPUP99: tc.s.CallbackP99, CPUMax: tc.s.CallbackMax, WaitP99: time.Hour}
+			var want []string
+			for _, w := range tc.want {
+				if strings.HasPrefix(w, "callback") {
+					want = append(want, strings.Replace(w, "callback", "callback CPU", 1))
+				}
+			}
+			if got := UIBudget.BrokenCPU(cpu); strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("BrokenCPU = %q, want %q", got, want)
+			}
 		})
 	}
 }
