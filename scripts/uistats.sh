@@ -48,10 +48,10 @@ for _ in $(seq 1 200); do
 done
 sleep 3
 desk=$(xdotool search --name "Keel — Desk" | head -1)
-xdotool windowactivate --sync "$desk" 2>/dev/null || xdotool windowfocus "$desk"
+xdotool windowactivate --sync "$desk" >/dev/null 2>&1 || xdotool windowfocus "$desk"
 xdotool key --window "$desk" ctrl+p
 sleep 2
-xdotool windowactivate --sync "$desk" 2>/dev/null || xdotool windowfocus "$desk"
+xdotool windowactivate --sync "$desk" >/dev/null 2>&1 || xdotool windowfocus "$desk"
 xdotool key --window "$desk" ctrl+g
 sleep 2
 for w in "Keel — Positions" "Keel — Greek charts"; do
@@ -64,9 +64,16 @@ t0=$(ticks); s0=$(date +%s.%N)
 sleep "$secs"
 t1=$(ticks); s1=$(date +%s.%N)
 [ -n "${UISTATS_SHOT:-}" ] && import -window root "$UISTATS_SHOT"
-xdotool windowactivate --sync "$desk" 2>/dev/null || xdotool windowfocus "$desk"
-xdotool key --window "$desk" ctrl+q
-for _ in $(seq 1 150); do kill -0 "$keel_pid" 2>/dev/null || break; sleep 0.1; done
+# Ctrl+Q in any of Keel's windows quits (each window found by its title; retried, since a
+# window can come or go meanwhile — the checklist opens itself at its time of day)
+for _ in $(seq 1 10); do
+	kill -0 "$keel_pid" 2>/dev/null || break
+	for w in $(xdotool search --name "^Keel — " 2>/dev/null); do
+		xdotool windowactivate --sync "$w" >/dev/null 2>&1 || xdotool windowfocus "$w" >/dev/null 2>&1 || continue
+		xdotool key --window "$w" ctrl+q >/dev/null 2>&1 && break
+	done
+	for _ in $(seq 1 30); do kill -0 "$keel_pid" 2>/dev/null || break; sleep 0.1; done
+done
 if kill -0 "$keel_pid" 2>/dev/null; then
 	echo "uistats: keel did not quit" >&2
 	exit 1
