@@ -332,7 +332,8 @@ func (v *PositionsView) build() {
 
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.rows), len(positionColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		// A figure for what changes with the market, a label for words that may need "…".
+		func() fyne.CanvasObject { return container.NewStack(widget.NewLabel(""), ui.NewFigure()) },
 		v.updateCell,
 	)
 	ui.SetHeaders(v.table, len(positionColumns), func(i int) (string, float32, bool) {
@@ -671,14 +672,32 @@ func setCell(l *widget.Label, c cell) {
 	ui.SetCell(l, c.text, c.imp, c.align)
 }
 
-// updateCell fills one cell of the positions table.
+// updateCell fills one cell of the positions table: long words in its label, everything
+// else in its figure, which is cheaper to change.
 func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row < 0 || id.Row >= len(v.cells) || id.Col < 0 || id.Col >= len(v.cells[id.Row]) {
-		ui.SetCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
+	stack := o.(*fyne.Container)
+	l, f := stack.Objects[0].(*widget.Label), stack.Objects[1].(*ui.Figure)
+	c := cell{align: fyne.TextAlignLeading}
+	if id.Row >= 0 && id.Row < len(v.cells) && id.Col >= 0 && id.Col < len(v.cells[id.Row]) {
+		c = v.cells[id.Row][id.Col]
+	}
+	if c.long {
+		if f.Visible() {
+			f.Hide()
+		}
+		if !l.Visible() {
+			l.Show()
+		}
+		setCell(l, c)
 		return
 	}
-	setCell(l, v.cells[id.Row][id.Col])
+	if l.Visible() {
+		l.Hide()
+	}
+	if !f.Visible() {
+		f.Show()
+	}
+	f.Set(c.text, c.imp, c.align)
 }
 
 // orderCells formats an order's row (any goroutine); the last cell, the Cancel button's,
@@ -709,7 +728,7 @@ func orderCells(o *brokers.OrderStatus) []cell {
 				imp = widget.SuccessImportance
 			}
 		}
-		long := c.title == "Legs" || c.title == "Reason"
+		long := c.title == "Order" || c.title == "Legs" || c.title == "Reason" // ids grew past the column
 		out[i] = cell{text: c.text(o), imp: imp, align: align, long: long}
 	}
 	return out

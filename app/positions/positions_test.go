@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -53,8 +54,11 @@ func newTestPositions(t *testing.T, d *desk.Service, open func(string, any)) (*P
 
 // cellText is what the positions table shows in one cell.
 func cellText(v *PositionsView, row, col int) (string, widget.Importance) {
-	l := widget.NewLabel("")
-	v.updateCell(widget.TableCellID{Row: row, Col: col}, l)
+	l, f := widget.NewLabel(""), ui.NewFigure()
+	v.updateCell(widget.TableCellID{Row: row, Col: col}, container.NewStack(l, f))
+	if f.Visible() {
+		return f.Text(), f.Importance()
+	}
 	return l.Text, l.Importance
 }
 
