@@ -313,13 +313,15 @@ func (v *DeskView) build() {
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
 
-// newDeskTable is a read-only table with a bold header whose cells come from row.
+// newDeskTable is a read-only table with a bold header whose cells come from row: words in
+// a label (they may end in "…"), figures in a ui.Figure (cheaper to change, never cut).
 func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bool)) *widget.Table {
 	t := widget.NewTable(
 		func() (int, int) { return rows(), len(cols) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return container.NewStack(widget.NewLabel(""), ui.NewFigure()) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			stack := o.(*fyne.Container)
+			l, fig := stack.Objects[0].(*widget.Label), stack.Objects[1].(*ui.Figure)
 			align := fyne.TextAlignLeading
 			words := false
 			if id.Col >= 0 && id.Col < len(cols) {
@@ -333,13 +335,24 @@ func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bo
 			if ok && id.Col >= 0 && id.Col < len(r.cells) {
 				text, imp = r.cells[id.Col], r.imps[id.Col]
 			}
-			// One refresh at most, and only when something shown changed: words may
-			// truncate, figures never do (SetCell, SetLongCell).
+			// One refresh at most, and only when something shown changed.
 			if words {
+				if fig.Visible() {
+					fig.Hide()
+				}
+				if !l.Visible() {
+					l.Show()
+				}
 				ui.SetLongCell(l, text, imp)
-			} else {
-				ui.SetCell(l, text, imp, align)
+				return
 			}
+			if l.Visible() {
+				l.Hide()
+			}
+			if !fig.Visible() {
+				fig.Show()
+			}
+			fig.Set(text, imp, align)
 		})
 	ui.SetHeaders(t, len(cols), func(i int) (string, float32, bool) {
 		return cols[i].title, cols[i].width, cols[i].trailing
