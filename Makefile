@@ -1,4 +1,4 @@
-# Keel — make run · make test · make bench · make fuzz · make package · make screenshots
+# Keel — make run · make test · make bench · make fuzz · make soak · make package · make screenshots
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
@@ -9,7 +9,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO   ?= go
 TAGS := -tags migrated_fynedo
 
-.PHONY: run test deps-run deps-test fmt vet unit smoke bench fuzz package screenshots
+.PHONY: run test deps-run deps-test fmt vet unit smoke bench fuzz soak uistats package screenshots
 
 run: deps-run
 	$(GO) run $(TAGS) .
@@ -41,6 +41,17 @@ bench:
 # Every fuzz target a few seconds (FUZZTIME=30s make fuzz for longer); CI runs it after make test.
 fuzz:
 	bash scripts/fuzz.sh
+
+# The desk at 600× with 500 instruments streaming and three windows open, 30 minutes (SOAK=2m
+# for a short run): fails when heap or goroutines grow or the UI budget is broken.
+SOAK ?= 30m
+soak:
+	SOAK=$(SOAK) bash scripts/soak.sh
+
+# The UI budget on the real app under Xvfb: desk, positions and charts at 600× for 60 s;
+# prints `keel --ui-stats` and the process's CPU.
+uistats: deps-test
+	bash scripts/uistats.sh
 
 # A Linux desktop package (icon, .desktop entry, metadata from FyneApp.toml) built with the fyne
 # CLI, installed into a scratch directory and checked: dist/keel-<version>-linux-<arch>.tar.xz.

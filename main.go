@@ -1,6 +1,7 @@
 // Command keel is a desktop hedging desk for an options trader. Without arguments it opens
 // the main window; `keel --screenshots DIR` renders every window into DIR/<window>.png
-// without a display; `keel --version` prints the version; `keel journal ...` works with the
+// without a display; `keel --version` prints the version; `keel --ui-stats` prints, on quit, how long the
+// windows' updates held the UI goroutine; `keel journal ...` works with the
 // trade journal from the command line (`keel journal help`); `keel checklist` runs the daily
 // hedging checklist headless (exit status 1 when action is needed); `keel help` lists the
 // commands (package app/cli).
@@ -17,6 +18,7 @@ import (
 
 	"github.com/keel-desk/keel/app"
 	"github.com/keel-desk/keel/app/cli"
+	"github.com/keel-desk/keel/app/ui"
 )
 
 func main() {
@@ -26,6 +28,8 @@ func main() {
 	screenshots := flag.String("screenshots", "", "render every window into `DIR`/<window>.png and exit")
 	version := flag.Bool("version", false, "print the version and exit")
 	db := flag.String("db", "", "the trade journal `FILE` (default: the user config dir's Keel/keel.db)")
+	uiStats := flag.Bool("ui-stats", false, "on quit, print how long the windows' updates ran on the UI goroutine and waited for it (p99 and max per window)")
+	flag.Float64Var(&app.PaperSpeed, "paper-speed", 0, "start the paper market's clock at `N`× (1, 10, 60 or 600; 0 keeps the saved speed)")
 	flag.Parse()
 
 	switch {
@@ -42,5 +46,10 @@ func main() {
 			os.Exit(1)
 		}
 		app.Run(fyneapp.NewWithID(app.ID), *db)
+		if *uiStats {
+			if err := ui.WriteStats(os.Stdout); err != nil {
+				fmt.Fprintln(os.Stderr, "keel:", err)
+			}
+		}
 	}
 }

@@ -129,6 +129,7 @@ func Run(a fyne.App, dbPath string) {
 		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
 	} else {
 		defer stop()
+		setPaperSpeed(env.Desk, PaperSpeed)
 	}
 	open := newOpener(a, env)
 	env.Open = open.open

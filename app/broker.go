@@ -33,3 +33,18 @@ func startDesk(j *data.Journal) (*desk.Service, func(), error) {
 	}
 	return d, stop, perr
 }
+
+// PaperSpeed, when above zero, is the paper market's clock speed Run starts it at (the
+// --paper-speed flag: measuring the UI at 600×); 0 keeps the speed the market had.
+var PaperSpeed float64
+
+// setPaperSpeed sets the paper market's clock to speed (nothing on a real broker or at 0).
+func setPaperSpeed(d *desk.Service, speed float64) {
+	p := d.Paper()
+	if speed <= 0 || p == nil {
+		return
+	}
+	if err := p.SetSpeed(speed); err != nil {
+		fmt.Fprintln(os.Stderr, "keel: paper market speed:", err)
+	}
+}

@@ -239,6 +239,7 @@ type imageChart struct {
 	noted   string // the note's text as last set, for Note (the label belongs to the UI goroutine)
 	renders int    // images drawn so far, for tests
 	frames  [2]*raster
+	source  string // the window whose UI time the chart's updates count as (SetSource)
 
 	image *canvas.Image
 	note  *widget.Label
@@ -329,6 +330,13 @@ func (c *imageChart) Drawn() <-chan struct{} {
 // current size, with no resize waiting.
 func (c *imageChart) drawnUpTo(gen int) bool {
 	return c.px[0] < 50 || c.px[1] < 50 || (c.timer == nil && c.shown.gen >= gen && c.shown.px == c.px)
+}
+
+// SetSource names the window whose UI time the chart's image updates count as (UIStats).
+func (c *imageChart) SetSource(window string) {
+	c.mu.Lock()
+	c.source = window
+	c.mu.Unlock()
 }
 
 // MinSize keeps the chart readable: 320×200.
@@ -435,8 +443,9 @@ func (c *imageChart) work() {
 		}
 		c.mu.Lock()
 		c.renders++
+		source := c.source
 		c.mu.Unlock()
-		DoAndWait(func() {
+		DoAndWaitFrom(source, func() {
 			// An image of older data is still shown when the data moved on while it was
 			// drawn (the next one follows at once), so a chart whose data changes faster
 			// than it draws shows something; one of the wrong size is not.

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,13 +18,32 @@ var UIMu sync.Mutex
 
 // DoAndWait runs f on the UI goroutine with fyne.DoAndWait and waits for it, holding UIMu.
 // Never call it from the UI goroutine itself, or while holding UIMu.
-// The time f takes on the UI goroutine is recorded (LongestUICallback).
-func DoAndWait(f func()) {
+// The time f takes on the UI goroutine and the time it waited before it ran are recorded
+// (UIStats, LongestUICallback) under the source "" (DoAndWaitFrom names one).
+func DoAndWait(f func()) { DoAndWaitFrom("", f) }
+
+// DoAndWaitFrom is DoAndWait recording its times under source (a window's name): the wall
+// time f ran, the CPU time of the thread it ran on (what f costs, whatever else the machine
+// runs; Linux only) and how long it waited.
+func DoAndWaitFrom(source string, f func()) {
+	called := time.Now()
 	UIMu.Lock()
 	defer UIMu.Unlock()
+	// Under the test and software drivers f runs on this goroutine: keep it on one thread
+	// so that the thread's CPU time is f's. (The app's UI goroutine is locked already.)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	fyne.DoAndWait(func() {
 		start := time.Now()
-		defer func() { noteUICallback(time.Since(start)) }()
+		cpu0, ok := threadCPU()
+		defer func() {
+			took := time.Since(start)
+			cpu := time.Duration(-1)
+			if cpu1, ok1 := threadCPU(); ok && ok1 {
+				cpu = cpu1 - cpu0
+			}
+			noteUI(source, start.Sub(called), took, cpu)
+		}()
 		f()
 	})
 }

@@ -106,9 +106,10 @@ func defaultChartsSettings() chartsSettings {
 // ChartsView is the charts window: the book's and its layers' Greeks over time, sampled by
 // the desk into the journal and extended live from its snapshots, and the risk profile of
 // the book, a layer or an underlying. Everything is computed and drawn off the UI
-// goroutine; the charts redraw at most once a second from snapshots and at once when an
-// input changes.
+// goroutine through the one bridge (ui.Work): the charts redraw from the desk's snapshots
+// at most once a second (FollowFrames) and at once when an input changes (Background).
 type ChartsView struct {
+	ui.Work
 	env  ui.Env
 	d    *desk.Service
 	book string
@@ -116,16 +117,13 @@ type ChartsView struct {
 	mu       sync.Mutex
 	settings chartsSettings
 	wants    struct{ reload, greeks, profile bool }
-	asked    int // requests not yet served; each is one count of pending
-	signal   chan struct{}
-	quit     chan struct{}
-	stopped  chan struct{} // closed when the loop goroutine has returned
-	toSave   string        // settings JSON waiting to be stored
-	saving   bool          // a goroutine is storing settings
-	stopOnce sync.Once
-	pending  ui.Pending
+	toSave   string // settings JSON waiting to be stored
+	saving   bool   // a goroutine is storing settings
 
-	// Owned by the loop goroutine.
+	// Under dataMu, which also makes one computation at a time.
+	dataMu  sync.Mutex
+	latest  *desk.Snapshot
+	loaded  bool                         // the history was read once: snapshots may draw it
 	history map[string][]data.GreekPoint // committed samples by scope ("" the book)
 	live    map[string]data.GreekPoint   // the newest snapshot's figures by scope
 
@@ -154,8 +152,8 @@ type ChartsView struct {
 // the desk's snapshots. Stop ends that.
 func NewChartsView(env ui.Env) *ChartsView {
 	v := &ChartsView{env: env, d: env.Desk, settings: defaultChartsSettings(),
-		signal: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{}),
 		history: map[string][]data.GreekPoint{}, live: map[string]data.GreekPoint{}}
+	v.Name, v.Every, v.Seen = "charts", redrawEvery, v.seen
 	if v.d != nil {
 		v.book = v.d.Book()
 	}
@@ -168,27 +166,27 @@ func NewChartsView(env ui.Env) *ChartsView {
 		v.setStatus("No live book to chart — " + why + ".")
 		v.greekChart.SetNote("Greeks over time: " + why + ".")
 		v.profileChart.SetNote("Risk profile: " + why + ".")
-		close(v.stopped)
 		return v
 	}
 	// Nothing is read from the journal on the UI goroutine: the window opens with the
-	// default choices and says it is loading; the loop reads the saved choices and the
-	// history, then draws.
+	// default choices and says it is loading; background work reads the saved choices and
+	// the history, then draws.
 	v.greekChart.SetNote("Loading the Greeks history…")
 	v.profileChart.SetNote("Loading the book…")
-	snaps, cancel := v.d.Subscribe()
-	v.ask(true, true, true)
-	go func() {
-		defer close(v.stopped)
-		defer cancel()
+	v.mu.Lock()
+	v.wants.reload, v.wants.greeks, v.wants.profile = true, true, true
+	v.mu.Unlock()
+	v.Background(func() func() {
 		v.loadSettings()
-		v.run(snaps)
-	}()
+		return v.serve()
+	})
+	v.FollowFrames(v.d, v.frame)
 	return v
 }
 
-// loadSettings reads the saved choices from the journal and shows them (loop goroutine,
-// before the first load). Choices that cannot be read leave the defaults, and say why.
+// loadSettings reads the saved choices from the journal and shows them (off the UI
+// goroutine, before the first load). Choices that cannot be read leave the defaults, and
+// say why.
 func (v *ChartsView) loadSettings() {
 	j := v.env.Journal
 	if j == nil {
@@ -256,14 +254,10 @@ func (v *ChartsView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, 
 
 // Settle waits until every change asked so far is computed and drawn.
 func (v *ChartsView) Settle() {
-	v.pending.Wait()
+	v.Wait()
 	<-v.greekChart.Drawn()
 	<-v.profileChart.Drawn()
 }
-
-// Stop stops following the desk (it does not wait: the loop may be applying a result on
-// the UI goroutine).
-func (v *ChartsView) Stop() { v.stopOnce.Do(func() { close(v.quit) }) }
 
 // showSettings sets the choices' widgets to s without acting on them (UI goroutine).
 func (v *ChartsView) showSettings(s chartsSettings) {
@@ -369,6 +363,8 @@ func (v *ChartsView) build() {
 	v.inputNote.Importance = widget.DangerImportance
 	v.inputNote.Hide()
 	v.profileChart = widgets.NewProfileChart(widgets.ProfileChartSpec{})
+	v.greekChart.SetSource("charts")
+	v.profileChart.SetSource("charts")
 	v.breakevens = widget.NewLabel("")
 	v.breakevens.Wrapping = fyne.TextWrapWord
 	v.status = widget.NewLabel("")
@@ -414,7 +410,7 @@ func scopeLabels(scopes []string) []string {
 	return out
 }
 
-// change applies edit to the settings, stores them and asks the loop for the work named
+// change applies edit to the settings, stores them and asks for the work named
 // (UI goroutine).
 func (v *ChartsView) change(edit func(*chartsSettings), reload, greeks, profile bool) {
 	if v.building {
@@ -449,9 +445,7 @@ func (v *ChartsView) save(s chartsSettings) {
 		return
 	}
 	v.saving = true
-	v.pending.Add(1)
-	go func() {
-		defer v.pending.Add(-1)
+	v.Background(func() func() {
 		for {
 			v.mu.Lock()
 			raw := v.toSave
@@ -459,7 +453,7 @@ func (v *ChartsView) save(s chartsSettings) {
 			if raw == "" {
 				v.saving = false
 				v.mu.Unlock()
-				return
+				return nil
 			}
 			v.mu.Unlock()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -469,7 +463,7 @@ func (v *ChartsView) save(s chartsSettings) {
 				v.apply(func() { v.setStatus("Could not save the chart settings: " + err.Error()) })
 			}
 		}
-	}()
+	})
 }
 
 // profileInputs reads the risk profile's fields; valid ones replace the settings and
@@ -504,81 +498,86 @@ func (v *ChartsView) profileInputs() {
 	}, false, false, true)
 }
 
-// ask requests work of the loop; Settle waits for it.
+// ask asks for work off the UI goroutine: reading the history again, drawing the Greeks,
+// the risk profile. Asks that come while one is served are served together; Settle waits
+// for them.
 func (v *ChartsView) ask(reload, greeks, profile bool) {
-	v.pending.Add(1)
 	v.mu.Lock()
 	v.wants.reload = v.wants.reload || reload
 	v.wants.greeks = v.wants.greeks || greeks || reload
 	v.wants.profile = v.wants.profile || profile
-	v.asked++
 	v.mu.Unlock()
-	select {
-	case v.signal <- struct{}{}:
-	default:
-	}
+	v.Background(v.serve)
 }
 
-// apply runs f on the UI goroutine and waits for it, one at a time with the charts' own
-// updates (never call it from the UI goroutine).
-func (v *ChartsView) apply(f func()) { ui.Apply(f) }
+// apply runs f on the UI goroutine and waits for it, recorded as the charts' time (never
+// call it from the UI goroutine).
+func (v *ChartsView) apply(f func()) { ui.ApplyFrom("charts", f) }
 
 // redrawEvery is the shortest time between two redraws caused by snapshots.
 const redrawEvery = time.Second
 
-// run is the loop goroutine: it follows the snapshots, loads history and computes the
-// charts. Asked work is done at once; snapshots cause at most one redraw per redrawEvery.
-func (v *ChartsView) run(snaps <-chan *desk.Snapshot) {
-	latest := v.d.Latest()
-	v.absorb(latest)
-	snapGreeks, snapProfile := false, false
-	var lastGreeks, lastProfile time.Time
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		v.mu.Lock()
-		w, served := v.wants, v.asked
-		v.wants.reload, v.wants.greeks, v.wants.profile = false, false, false
-		v.asked = 0
-		s := v.settings
-		v.mu.Unlock()
-		if w.reload {
-			v.loadHistory(latest, s)
+// serve does the work asked so far (none when another call took it) and returns what
+// shows it on the UI goroutine (off the UI goroutine).
+func (v *ChartsView) serve() func() {
+	v.dataMu.Lock()
+	defer v.dataMu.Unlock()
+	v.mu.Lock()
+	w, s := v.wants, v.settings
+	v.wants.reload, v.wants.greeks, v.wants.profile = false, false, false
+	v.mu.Unlock()
+	if w.reload {
+		v.loadHistory(v.latest, s)
+		v.loaded = true
+	}
+	var show []func()
+	if w.greeks {
+		show = append(show, v.drawGreeks(v.latest, s))
+	}
+	if w.profile {
+		show = append(show, v.drawProfile(v.latest, s))
+	}
+	return joined(show...)
+}
+
+// seen takes every snapshot's figures as the newest point (off the UI goroutine).
+func (v *ChartsView) seen(s *desk.Snapshot) {
+	v.dataMu.Lock()
+	defer v.dataMu.Unlock()
+	v.latest = s
+	v.absorb(s)
+}
+
+// frame redraws both charts from the newest snapshot, at most once per redrawEvery (off
+// the UI goroutine). Before the history is read the Greeks chart keeps saying so.
+func (v *ChartsView) frame(s *desk.Snapshot) func() {
+	v.dataMu.Lock()
+	defer v.dataMu.Unlock()
+	v.mu.Lock()
+	st := v.settings
+	v.mu.Unlock()
+	var show []func()
+	if v.loaded {
+		show = append(show, v.drawGreeks(s, st))
+	}
+	show = append(show, v.drawProfile(s, st))
+	return joined(show...)
+}
+
+// joined runs every f that is not nil, in order; nil when there is none.
+func joined(fs ...func()) func() {
+	var run []func()
+	for _, f := range fs {
+		if f != nil {
+			run = append(run, f)
 		}
-		now := time.Now()
-		if w.greeks || (snapGreeks && now.Sub(lastGreeks) >= redrawEvery) {
-			v.drawGreeks(latest, s)
-			lastGreeks, snapGreeks = now, false
-		}
-		if w.profile || (snapProfile && now.Sub(lastProfile) >= redrawEvery) {
-			v.drawProfile(latest, s)
-			lastProfile, snapProfile = now, false
-		}
-		for range served {
-			v.pending.Add(-1)
-		}
-		if snapGreeks || snapProfile {
-			wait := redrawEvery
-			if snapGreeks {
-				wait = min(wait, redrawEvery-now.Sub(lastGreeks))
-			}
-			if snapProfile {
-				wait = min(wait, redrawEvery-now.Sub(lastProfile))
-			}
-			timer.Reset(max(wait, 10*time.Millisecond))
-		}
-		select {
-		case snap, ok := <-snaps:
-			if !ok {
-				return
-			}
-			latest = snap
-			v.absorb(snap)
-			snapGreeks, snapProfile = true, true
-		case <-v.signal:
-		case <-timer.C:
-		case <-v.quit:
-			return
+	}
+	if len(run) == 0 {
+		return nil
+	}
+	return func() {
+		for _, f := range run {
+			f()
 		}
 	}
 }
@@ -601,8 +600,8 @@ func windowSpan(key string) time.Duration {
 	return 24 * time.Hour
 }
 
-// loadHistory reads the chosen scopes' samples of the window from the journal (loop
-// goroutine).
+// loadHistory reads the chosen scopes' samples of the window from the journal (under
+// dataMu).
 func (v *ChartsView) loadHistory(snap *desk.Snapshot, s chartsSettings) {
 	j := v.env.Journal
 	since := v.marketTime(snap).Add(-windowSpan(s.Window))
@@ -630,8 +629,8 @@ func (v *ChartsView) loadHistory(snap *desk.Snapshot, s chartsSettings) {
 }
 
 // absorb takes a snapshot's figures as the newest point of every scope, and keeps one as
-// a sample each desk.SampleEvery of market time, as the desk does in the journal (loop
-// goroutine).
+// a sample each desk.SampleEvery of market time, as the desk does in the journal (under
+// dataMu).
 func (v *ChartsView) absorb(snap *desk.Snapshot) {
 	if snap == nil || !snap.Synced || snap.Book.Now.IsZero() {
 		return
@@ -655,9 +654,9 @@ func (v *ChartsView) absorb(snap *desk.Snapshot) {
 	}
 }
 
-// drawGreeks sets the Greeks chart from the history and the live figures, and the scope
-// choices from the snapshot's layers (loop goroutine).
-func (v *ChartsView) drawGreeks(snap *desk.Snapshot, s chartsSettings) {
+// drawGreeks sets the Greeks chart from the history and the live figures and returns what
+// sets the scope choices from the snapshot's layers on the UI goroutine (under dataMu).
+func (v *ChartsView) drawGreeks(snap *desk.Snapshot, s chartsSettings) func() {
 	g := greekByKey(s.Greek)
 	benchmark := desk.Benchmark
 	var layers []string
@@ -699,7 +698,7 @@ func (v *ChartsView) drawGreeks(snap *desk.Snapshot, s chartsSettings) {
 	v.greekChart.SetSpec(spec)
 	options := append([]string{bookScope}, layers...)
 	chosen := scopeLabels(s.Scopes)
-	v.apply(func() {
+	return func() {
 		if !slices.Equal(v.scopeChecks.Options, options) {
 			v.building = true
 			v.scopeChecks.Options = options
@@ -707,7 +706,7 @@ func (v *ChartsView) drawGreeks(snap *desk.Snapshot, s chartsSettings) {
 			v.scopeChecks.Refresh()
 			v.building = false
 		}
-	})
+	}
 }
 
 func windowLabel(key string) string {

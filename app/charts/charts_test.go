@@ -253,7 +253,7 @@ func chartsAdvanceSamples(t *testing.T, d *desk.Service, b *paper.Broker, n int)
 // stopCharts stops v and waits until nothing of it runs any more.
 func stopCharts(v *ChartsView) {
 	v.Stop()
-	<-v.stopped
+	<-v.Done()
 	v.Settle()
 }
 

@@ -31,11 +31,12 @@ func profileChoices(b portfolio.Book) []profileChoice {
 }
 
 // drawProfile computes the risk profile of the chosen selection on snap's book and sets
-// the chart and the breakevens line (loop goroutine).
-func (v *ChartsView) drawProfile(snap *desk.Snapshot, s chartsSettings) {
+// the chart, and returns what sets the selection and the breakevens line on the UI
+// goroutine (under dataMu).
+func (v *ChartsView) drawProfile(snap *desk.Snapshot, s chartsSettings) func() {
 	if snap == nil || !snap.Synced || snap.Book.Now.IsZero() {
 		v.profileChart.SetNote("Risk profile: waiting for the book…")
-		return
+		return nil
 	}
 	choices := profileChoices(snap.Book)
 	key := s.Profile.Selection
@@ -50,7 +51,7 @@ func (v *ChartsView) drawProfile(snap *desk.Snapshot, s chartsSettings) {
 		v.profileChart.SetSpec(spec)
 		text = breakevenText(spec)
 	}
-	v.apply(func() {
+	return func() {
 		var labels, keys []string
 		selected := ""
 		for _, c := range choices {
@@ -68,8 +69,10 @@ func (v *ChartsView) drawProfile(snap *desk.Snapshot, s chartsSettings) {
 			v.selection.SetSelected(selected)
 		}
 		v.building = false
-		v.breakevens.SetText(text)
-	})
+		if v.breakevens.Text != text {
+			v.breakevens.SetText(text)
+		}
+	}
 }
 
 // profileChartSpec draws the risk profile of one selection of b: the book against its

@@ -113,19 +113,17 @@ var deskGlanceTitles = [5]string{
 
 // DeskView is the desk window, Keel's main window: the book's Greeks at a glance, the
 // bull/bear gauge, the layers with their Greeks, bias check and limit use, the positions of
-// the selected layer, the alerts and the connection. It follows the desk's snapshots: a
-// goroutine formats each one and applies it with fyne.Do, changing only what changed.
+// the selected layer, the alerts and the connection. It follows the desk's snapshots
+// through the one bridge (ui.Work.FollowFrames): at most four a second, each formatted off
+// the UI goroutine, so applying one only sets the cells that changed.
 type DeskView struct {
-	ui.Work // onUI; the desk is followed by the goroutine that formats its snapshots
-	env     ui.Env
-	desk    *desk.Service
+	ui.Work
+	env  ui.Env
+	desk *desk.Service
 
-	frozen   bool // Settle was called: no more frames are applied (under widgets.UIMu)
-	stopOnce sync.Once
-	stop     func()
-	settled  chan struct{}
-	settle   sync.Once
-	done     chan struct{} // closed when the goroutine reading snapshots has returned
+	frozen  bool // Settle was called: no more frames are applied (under widgets.UIMu)
+	settled chan struct{}
+	settle  sync.Once
 
 	// Everything below is touched only on the UI goroutine.
 	frame      *deskFrame
@@ -152,10 +150,10 @@ type DeskView struct {
 // NewDeskView builds the desk window over env.Desk and starts following its snapshots.
 // Without a desk it says why the broker is not running.
 func NewDeskView(env ui.Env) *DeskView {
-	v := &DeskView{env: env, desk: env.Desk, settled: make(chan struct{}), done: make(chan struct{})}
+	v := &DeskView{env: env, desk: env.Desk, settled: make(chan struct{})}
+	v.Name = "desk"
 	v.build()
 	if v.desk == nil {
-		close(v.done)
 		why := "the broker was not started"
 		if env.DeskErr != nil {
 			why = env.DeskErr.Error()
@@ -166,21 +164,16 @@ func NewDeskView(env ui.Env) *DeskView {
 	}
 	v.applyFrame(buildDeskFrame(v.desk.Latest()))
 	v.auto.apply(v.desk.Automation())
-	snaps, cancel := v.desk.Subscribe()
-	v.stop = cancel
-	go func() {
-		defer close(v.done)
-		for s := range snaps {
-			f := buildDeskFrame(s)
-			av := v.desk.Automation()
-			ui.Apply(func() {
-				if !v.frozen {
-					v.applyFrame(f)
-					v.auto.apply(av)
-				}
-			})
+	v.FollowFrames(v.desk, func(s *desk.Snapshot) func() {
+		f := buildDeskFrame(s)
+		av := v.desk.Automation()
+		return func() {
+			if !v.frozen {
+				v.applyFrame(f)
+				v.auto.apply(av)
+			}
 		}
-	}()
+	})
 	return v
 }
 
@@ -207,15 +200,6 @@ func (v *DeskView) WaitValued(timeout time.Duration) bool {
 	case <-time.After(timeout):
 		return false
 	}
-}
-
-// Stop stops following the desk.
-func (v *DeskView) Stop() {
-	v.stopOnce.Do(func() {
-		if v.stop != nil {
-			v.stop()
-		}
-	})
 }
 
 func (v *DeskView) closeSettled() { v.settle.Do(func() { close(v.settled) }) }
@@ -329,33 +313,46 @@ func (v *DeskView) build() {
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
 
-// newDeskTable is a read-only table with a bold header whose cells come from row.
+// newDeskTable is a read-only table with a bold header whose cells come from row: words in
+// a label (they may end in "…"), figures in a ui.Figure (cheaper to change, never cut).
 func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bool)) *widget.Table {
 	t := widget.NewTable(
 		func() (int, int) { return rows(), len(cols) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return container.NewStack(widget.NewLabel(""), ui.NewFigure()) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			stack := o.(*fyne.Container)
+			l, fig := stack.Objects[0].(*widget.Label), stack.Objects[1].(*ui.Figure)
 			align := fyne.TextAlignLeading
-			trunc := fyne.TextTruncateOff
+			words := false
 			if id.Col >= 0 && id.Col < len(cols) {
 				if cols[id.Col].trailing {
 					align = fyne.TextAlignTrailing
 				}
-				if cols[id.Col].words {
-					trunc = fyne.TextTruncateEllipsis
-				}
-			}
-			if l.Truncation != trunc {
-				l.Truncation = trunc
-				l.Refresh()
+				words = cols[id.Col].words
 			}
 			r, ok := row(id.Row)
-			if !ok || id.Col < 0 || id.Col >= len(r.cells) {
-				ui.SetCell(l, "", widget.MediumImportance, align)
+			text, imp := "", widget.MediumImportance
+			if ok && id.Col >= 0 && id.Col < len(r.cells) {
+				text, imp = r.cells[id.Col], r.imps[id.Col]
+			}
+			// One refresh at most, and only when something shown changed.
+			if words {
+				if fig.Visible() {
+					fig.Hide()
+				}
+				if !l.Visible() {
+					l.Show()
+				}
+				ui.SetLongCell(l, text, imp)
 				return
 			}
-			ui.SetCell(l, r.cells[id.Col], r.imps[id.Col], align)
+			if l.Visible() {
+				l.Hide()
+			}
+			if !fig.Visible() {
+				fig.Show()
+			}
+			fig.Set(text, imp, align)
 		})
 	ui.SetHeaders(t, len(cols), func(i int) (string, float32, bool) {
 		return cols[i].title, cols[i].width, cols[i].trailing
@@ -384,8 +381,26 @@ func (v *DeskView) showPositions(force bool) {
 	if !force && deskRowsEqual(rows, v.posRows) {
 		return
 	}
+	old := v.posRows
 	v.posRows = rows
-	v.posTable.Refresh()
+	if force {
+		v.posTable.Refresh()
+		return
+	}
+	refreshChangedRows(v.posTable, old, rows, len(deskPositionColumns))
+}
+
+// refreshChangedRows refreshes the cells of t that differ between the rows it showed and
+// the rows it shows now (all of them when rows came, went or moved).
+func refreshChangedRows(t *widget.Table, old, rows []deskRow, cols int) {
+	wasRows := len(old)
+	if !slices.EqualFunc(old, rows, func(a, b deskRow) bool { return a.key == b.key }) {
+		wasRows = -1 // a row came, went or moved: every row is new
+	}
+	ui.RefreshCells(t, wasRows, len(rows), cols, func(r, c int) bool {
+		a, b := old[r], rows[r]
+		return c < len(a.cells) && c < len(b.cells) && a.cells[c] == b.cells[c] && a.imps[c] == b.imps[c]
+	})
 }
 
 // applyFrame shows a formatted snapshot, touching only what changed (UI goroutine).
@@ -396,8 +411,11 @@ func (v *DeskView) applyFrame(f *deskFrame) {
 		ui.SetLabel(l, f.glance[i], f.glanceImps[i])
 	}
 	v.gauge.Set(f.bear, f.bull, f.gaugeText[0], f.gaugeText[1], f.gaugeText[2])
-	if old == nil || !deskRowsEqual(old.layers, f.layers) {
+	switch {
+	case old == nil:
 		v.layerTable.Refresh()
+	case !deskRowsEqual(old.layers, f.layers):
+		refreshChangedRows(v.layerTable, old.layers, f.layers, len(deskLayerColumns))
 	}
 	if v.selected == "" && len(f.layers) > 0 && f.valued {
 		// The first layer's positions show until the trader picks one. (Selecting the row

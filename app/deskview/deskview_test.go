@@ -62,7 +62,7 @@ func openDesk(t *testing.T, dt *testkit.Desk, env ui.Env) *DeskView {
 // nothing is applied after the test app is gone.
 func stopDesk(v *DeskView) {
 	v.Stop()
-	<-v.done
+	<-v.Done()
 }
 
 // layerRow is the desk's row of a layer, as shown.

@@ -168,26 +168,26 @@ func orderPriceText(o brokers.Order) string {
 
 // PositionsView is the positions window: the connection, the account, the paper market's
 // clock, the book's Greeks, every position with its market and risk, and the orders. It
-// follows the desk's snapshots (a goroutine reads them and applies the newest with fyne.Do);
-// broker calls (cancel, clock changes) run in goroutines.
+// follows the desk's snapshots through the one bridge (ui.Work.FollowFrames: at most four
+// a second, formatted off the UI goroutine, only the cells that changed are refreshed);
+// broker calls (cancel, clock changes) run through ui.Work.Background.
 type PositionsView struct {
 	ui.Work
 	env  ui.Env
 	desk *desk.Service
 
-	stopOnce sync.Once
-	stop     func()
-	settled  chan struct{}
-	settle   sync.Once
-	done     chan struct{} // closed when the snapshot goroutine has ended
-	frozen   bool          // Settle was called: no more snapshots are applied (touched under widgets.UIMu)
+	settled chan struct{}
+	settle  sync.Once
+	frozen  bool // Settle was called: no more snapshots are applied (touched under widgets.UIMu)
 
 	// Everything below is touched only on the UI goroutine.
 	snap        *desk.Snapshot
 	rows        []desk.Position
+	cells       [][]cell // rows' cells as shown
 	orders      []brokers.OrderStatus
-	selected    string // the selected position's symbol
-	selectedRow int    // its row in the table, -1 when none
+	orderCells  [][]cell // orders' cells as shown
+	selected    string   // the selected position's symbol
+	selectedRow int      // its row in the table, -1 when none
 
 	status, journaled                                *widget.Label
 	reconnect                                        *widget.Button
@@ -213,7 +213,8 @@ type PositionsView struct {
 // NewPositionsView builds the positions window over env.Desk and starts following its
 // snapshots. Without a desk it says why the broker is not running.
 func NewPositionsView(env ui.Env) *PositionsView {
-	v := &PositionsView{env: env, desk: env.Desk, settled: make(chan struct{}), done: make(chan struct{}), selectedRow: -1}
+	v := &PositionsView{env: env, desk: env.Desk, settled: make(chan struct{}), selectedRow: -1}
+	v.Name = "positions"
 	v.build()
 	if v.desk == nil {
 		why := "the broker was not started"
@@ -223,22 +224,17 @@ func NewPositionsView(env ui.Env) *PositionsView {
 		ui.SetLabel(v.status, "Not connected: "+why, widget.DangerImportance)
 		v.newOrder.Disable()
 		v.closeSettled()
-		close(v.done)
 		return v
 	}
 	v.apply(v.desk.Latest())
-	snaps, cancel := v.desk.Subscribe()
-	v.stop = cancel
-	go func() {
-		defer close(v.done)
-		for s := range snaps {
-			ui.Apply(func() {
-				if !v.frozen {
-					v.apply(s)
-				}
-			})
+	v.FollowFrames(v.desk, func(s *desk.Snapshot) func() {
+		f := newFrame(s)
+		return func() {
+			if !v.frozen {
+				v.show(f)
+			}
 		}
-	}()
+	})
 	return v
 }
 
@@ -271,15 +267,6 @@ func (v *PositionsView) Settle() {
 	widgets.UIMu.Unlock()
 }
 
-// Stop stops following the desk.
-func (v *PositionsView) Stop() {
-	v.stopOnce.Do(func() {
-		if v.stop != nil {
-			v.stop()
-		}
-	})
-}
-
 func (v *PositionsView) closeSettled() { v.settle.Do(func() { close(v.settled) }) }
 
 func (v *PositionsView) build() {
@@ -297,11 +284,14 @@ func (v *PositionsView) build() {
 		// The paper broker can drop the session as a network fault would, to see the desk
 		// show it, reconnect and resynchronise.
 		outage := widget.NewButton(fmt.Sprintf("Simulate outage (%.0f s)", simulatedOutage.Seconds()), func() {
-			go func() {
-				if err := o.SimulateDisconnect(simulatedOutage); err != nil {
-					ui.Apply(func() { ui.SetLabel(v.status, "Could not simulate an outage: "+err.Error(), widget.DangerImportance) })
+			v.Background(func() func() {
+				err := o.SimulateDisconnect(simulatedOutage)
+				v.Prompt()
+				if err == nil {
+					return nil
 				}
-			}()
+				return func() { ui.SetLabel(v.status, "Could not simulate an outage: "+err.Error(), widget.DangerImportance) }
+			})
 		})
 		outage.Importance = widget.LowImportance
 		v.outage = outage
@@ -342,7 +332,8 @@ func (v *PositionsView) build() {
 
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.rows), len(positionColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		// A figure for what changes with the market, a label for words that may need "…".
+		func() fyne.CanvasObject { return container.NewStack(widget.NewLabel(""), ui.NewFigure()) },
 		v.updateCell,
 	)
 	ui.SetHeaders(v.table, len(positionColumns), func(i int) (string, float32, bool) {
@@ -401,8 +392,50 @@ func (v *PositionsView) build() {
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 }
 
-// apply shows one snapshot (UI goroutine).
-func (v *PositionsView) apply(s *desk.Snapshot) {
+// cell is one table cell as shown: its text, colour and alignment; long text may be
+// wider than its column and ends in "…".
+type cell struct {
+	text  string
+	imp   widget.Importance
+	align fyne.TextAlign
+	long  bool
+}
+
+// frame is a snapshot with its tables' cells formatted, built off the UI goroutine.
+type frame struct {
+	snap   *desk.Snapshot
+	cells  [][]cell
+	orders [][]cell
+}
+
+// newFrame formats a snapshot's tables (any goroutine).
+func newFrame(s *desk.Snapshot) *frame {
+	f := &frame{snap: s}
+	if s == nil {
+		return f
+	}
+	f.cells = make([][]cell, len(s.Positions))
+	for i := range s.Positions {
+		f.cells[i] = positionCells(&s.Positions[i], s.Time)
+	}
+	f.orders = make([][]cell, len(s.Orders))
+	for i := range s.Orders {
+		f.orders[i] = orderCells(&s.Orders[i])
+	}
+	return f
+}
+
+// apply shows one snapshot (UI goroutine): the tests' and the first snapshot's way.
+func (v *PositionsView) apply(s *desk.Snapshot) { v.show(newFrame(s)) }
+
+// sameCell reports whether row r, column c is the same in a and b.
+func sameCell(a, b [][]cell) func(r, c int) bool {
+	return func(r, c int) bool { return a[r][c] == b[r][c] }
+}
+
+// show shows one formatted snapshot, refreshing only the cells that changed (UI goroutine).
+func (v *PositionsView) show(f *frame) {
+	s := f.snap
 	if s == nil {
 		return
 	}
@@ -426,6 +459,8 @@ func (v *PositionsView) apply(s *desk.Snapshot) {
 	v.showProblems(s)
 
 	v.rows = s.Positions
+	oldCells := v.cells
+	v.cells = f.cells
 	valued := 0
 	for i := range v.rows {
 		if v.rows[i].Risk.Err == nil {
@@ -438,10 +473,19 @@ func (v *PositionsView) apply(s *desk.Snapshot) {
 	}
 	ui.SetLabel(v.count, count, widget.MediumImportance)
 	v.keepSelection()
-	v.table.Refresh()
+	wasRows := len(oldCells)
+	if !samePositions(oldCells, f.cells) {
+		wasRows = -1 // positions came, went or moved: refresh the whole table
+	}
+	ui.RefreshCells(v.table, wasRows, len(f.cells), len(positionColumns), sameCell(oldCells, f.cells))
 
-	v.orders = s.Orders
-	v.orderTable.Refresh()
+	oldOrders := v.orderCells
+	v.orders, v.orderCells = s.Orders, f.orders
+	wasOrders := len(oldOrders)
+	if !samePositions(oldOrders, f.orders) {
+		wasOrders = -1
+	}
+	ui.RefreshCells(v.orderTable, wasOrders, len(f.orders), len(orderColumns), sameCell(oldOrders, f.orders))
 	if s.Synced && s.AllQuoted() {
 		v.closeSettled()
 	}
@@ -551,6 +595,7 @@ func (v *PositionsView) togglePause() {
 	v.pause.Disable()
 	v.Background(func() func() {
 		c.SetPaused(paused)
+		v.Prompt() // the next snapshot, which shows it, at once
 		return func() { v.pause.Enable() }
 	})
 }
@@ -570,6 +615,7 @@ func (v *PositionsView) setSpeed(label string) {
 		speed := s.speed
 		v.Background(func() func() {
 			err := c.SetSpeed(speed)
+			v.Prompt()
 			return func() {
 				if err != nil {
 					ui.SetLabel(v.orderNote, "Could not change the market speed: "+err.Error(), widget.DangerImportance)
@@ -579,36 +625,113 @@ func (v *PositionsView) setSpeed(label string) {
 	}
 }
 
-// updateCell fills one cell of the positions table.
-func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row < 0 || id.Row >= len(v.rows) || id.Col < 0 || id.Col >= len(positionColumns) {
-		ui.SetCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
-		return
+// samePositions reports whether a and b have the same rows in the same order (their first
+// cells, the symbol or the order id, are equal).
+func samePositions(a, b [][]cell) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	p := &v.rows[id.Row]
-	c := positionColumns[id.Col]
-	align := fyne.TextAlignLeading
-	if c.trailing {
-		align = fyne.TextAlignTrailing
-	}
-	if c.greek && p.Risk.Err != nil {
-		if id.Col == firstGreek {
-			ui.SetLongCell(l, "not valued: "+p.Risk.Err.Error(), widget.WarningImportance)
-		} else {
-			ui.SetCell(l, "", widget.MediumImportance, align)
+	for i := range a {
+		if len(a[i]) == 0 || len(b[i]) == 0 || a[i][0] != b[i][0] {
+			return false
 		}
+	}
+	return true
+}
+
+// positionCells formats a position's row (any goroutine).
+func positionCells(p *desk.Position, now time.Time) []cell {
+	out := make([]cell, len(positionColumns))
+	for i, c := range positionColumns {
+		align := fyne.TextAlignLeading
+		if c.trailing {
+			align = fyne.TextAlignTrailing
+		}
+		switch {
+		case c.greek && p.Risk.Err != nil && i == firstGreek:
+			out[i] = cell{text: "not valued: " + p.Risk.Err.Error(), imp: widget.WarningImportance, long: true}
+		case c.greek && p.Risk.Err != nil:
+			out[i] = cell{imp: widget.MediumImportance, align: align}
+		default:
+			imp := widget.MediumImportance
+			if c.negative != nil && c.negative(p) {
+				imp = widget.DangerImportance
+			}
+			out[i] = cell{text: c.text(p, now), imp: imp, align: align}
+		}
+	}
+	return out
+}
+
+// setCell shows c in l.
+func setCell(l *widget.Label, c cell) {
+	if c.long {
+		ui.SetLongCell(l, c.text, c.imp)
 		return
 	}
-	var now time.Time
-	if v.snap != nil {
-		now = v.snap.Time
+	ui.SetCell(l, c.text, c.imp, c.align)
+}
+
+// updateCell fills one cell of the positions table: long words in its label, everything
+// else in its figure, which is cheaper to change.
+func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	stack := o.(*fyne.Container)
+	l, f := stack.Objects[0].(*widget.Label), stack.Objects[1].(*ui.Figure)
+	c := cell{align: fyne.TextAlignLeading}
+	if id.Row >= 0 && id.Row < len(v.cells) && id.Col >= 0 && id.Col < len(v.cells[id.Row]) {
+		c = v.cells[id.Row][id.Col]
 	}
-	imp := widget.MediumImportance
-	if c.negative != nil && c.negative(p) {
-		imp = widget.DangerImportance
+	if c.long {
+		if f.Visible() {
+			f.Hide()
+		}
+		if !l.Visible() {
+			l.Show()
+		}
+		setCell(l, c)
+		return
 	}
-	ui.SetCell(l, c.text(p, now), imp, align)
+	if l.Visible() {
+		l.Hide()
+	}
+	if !f.Visible() {
+		f.Show()
+	}
+	f.Set(c.text, c.imp, c.align)
+}
+
+// orderCells formats an order's row (any goroutine); the last cell, the Cancel button's,
+// says "working" when the order can be cancelled.
+func orderCells(o *brokers.OrderStatus) []cell {
+	out := make([]cell, len(orderColumns))
+	for i, c := range orderColumns {
+		if c.text == nil {
+			if o.State == brokers.Working {
+				out[i] = cell{text: "working " + o.ID}
+			}
+			continue
+		}
+		align := fyne.TextAlignLeading
+		if c.trailing {
+			align = fyne.TextAlignTrailing
+		}
+		imp := widget.MediumImportance
+		if c.title == "State" {
+			switch o.State {
+			case brokers.Working:
+				imp = widget.HighImportance
+			case brokers.Rejected:
+				imp = widget.DangerImportance
+			case brokers.Cancelled:
+				imp = widget.LowImportance
+			case brokers.Filled:
+				imp = widget.SuccessImportance
+			}
+		}
+		long := c.title == "Order" || c.title == "Legs" || c.title == "Reason" // ids grew past the column
+		out[i] = cell{text: c.text(o), imp: imp, align: align, long: long}
+	}
+	return out
 }
 
 // updateOrderCell fills one cell of the orders table; the last column is a Cancel button
@@ -622,42 +745,30 @@ func (v *PositionsView) updateOrderCell(id widget.TableCellID, o fyne.CanvasObje
 		return
 	}
 	ord := &v.orders[id.Row]
-	c := orderColumns[id.Col]
-	if c.text == nil {
-		l.Hide()
+	if orderColumns[id.Col].text == nil {
+		if l.Visible() {
+			l.Hide()
+		}
 		if ord.State == brokers.Working {
 			orderID := ord.ID
 			b.OnTapped = func() { v.cancel(orderID) }
-			b.Show()
-		} else {
+			if !b.Visible() {
+				b.Show()
+			}
+		} else if b.Visible() {
 			b.Hide()
 		}
 		return
 	}
-	b.Hide()
-	l.Show()
-	align := fyne.TextAlignLeading
-	if c.trailing {
-		align = fyne.TextAlignTrailing
+	if b.Visible() {
+		b.Hide()
 	}
-	imp := widget.MediumImportance
-	if c.title == "State" {
-		switch ord.State {
-		case brokers.Working:
-			imp = widget.HighImportance
-		case brokers.Rejected:
-			imp = widget.DangerImportance
-		case brokers.Cancelled:
-			imp = widget.LowImportance
-		case brokers.Filled:
-			imp = widget.SuccessImportance
-		}
+	if !l.Visible() {
+		l.Show()
 	}
-	if c.title == "Legs" || c.title == "Reason" {
-		ui.SetLongCell(l, c.text(ord), imp)
-		return
+	if id.Row < len(v.orderCells) && id.Col < len(v.orderCells[id.Row]) {
+		setCell(l, v.orderCells[id.Row][id.Col])
 	}
-	ui.SetCell(l, c.text(ord), imp, align)
 }
 
 // cancel cancels a working order off the UI goroutine and says how it went.
@@ -671,6 +782,7 @@ func (v *PositionsView) cancel(orderID string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err := d.Cancel(ctx, orderID)
+		v.Prompt() // the cancelled order shows at once
 		return func() {
 			if err != nil {
 				ui.SetLabel(v.orderNote, "Order "+orderID+" not cancelled: "+err.Error(), widget.DangerImportance)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -47,14 +48,17 @@ func newTestPositions(t *testing.T, d *desk.Service, open func(string, any)) (*P
 		w = test.NewTempWindow(t, v.Content())
 		w.Resize(positionsSize)
 	})
-	t.Cleanup(func() { v.Stop(); <-v.done })
+	t.Cleanup(func() { v.Stop(); <-v.Done() })
 	return v, w
 }
 
 // cellText is what the positions table shows in one cell.
 func cellText(v *PositionsView, row, col int) (string, widget.Importance) {
-	l := widget.NewLabel("")
-	v.updateCell(widget.TableCellID{Row: row, Col: col}, l)
+	l, f := widget.NewLabel(""), ui.NewFigure()
+	v.updateCell(widget.TableCellID{Row: row, Col: col}, container.NewStack(l, f))
+	if f.Visible() {
+		return f.Text(), f.Importance()
+	}
 	return l.Text, l.Importance
 }
 
@@ -294,7 +298,7 @@ func TestPositionsScreenshot(t *testing.T) {
 		v = NewPositionsView(ui.Env{Now: func() time.Time { return paperStart }, Desk: d, Open: func(string, any) {}})
 		content = v.Content()
 	})
-	t.Cleanup(func() { v.Stop(); <-v.done })
+	t.Cleanup(func() { v.Stop(); <-v.Done() })
 	v.Settle()
 	if m := content.MinSize(); m.Width > positionsSize.Width || m.Height > positionsSize.Height {
 		t.Errorf("positions need %v, more than the window's %v", m, positionsSize)
@@ -337,7 +341,8 @@ func benchSnapshot(seed int) *desk.Snapshot {
 }
 
 // BenchmarkPositionsApply measures the UI goroutine's work to apply one 500-position
-// snapshot to an open positions window (1500×880, the table scrolled to the top).
+// snapshot to an open positions window (1500×880, the table scrolled to the top): the
+// snapshot is formatted off the UI goroutine first (newFrame), as the window does.
 func BenchmarkPositionsApply(b *testing.B) {
 	a := test.NewApp()
 	defer a.Quit()
@@ -346,12 +351,12 @@ func BenchmarkPositionsApply(b *testing.B) {
 	w := test.NewWindow(v.Content())
 	defer w.Close()
 	w.Resize(positionsSize)
-	snaps := []*desk.Snapshot{benchSnapshot(1), benchSnapshot(2)}
-	v.apply(snaps[0])
+	frames := []*frame{newFrame(benchSnapshot(1)), newFrame(benchSnapshot(2))}
+	v.show(frames[0])
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		v.apply(snaps[i%2])
+		v.show(frames[i%2])
 	}
 }
 

@@ -53,29 +53,52 @@ func (r *root) Stop() {
 // (OnUI), and following the desk's snapshots until the window closes (Follow, Stop, Done).
 // Every result reaches the widgets through Apply, the one bridge onto the UI goroutine.
 type Work struct {
+	// Name is the window's name, under which Stats records the time its callbacks take.
+	Name string
 	// Failed shows, on the UI goroutine, a panic of background work turned into an error;
 	// nil shows it in a dialog over the app's first window.
-	Failed   func(error)
-	pending  Pending
-	stopOnce sync.Once
-	cancel   func()
-	done     chan struct{}
+	Failed func(error)
+	// Every is the least time between two snapshots applied (0: SnapshotEvery).
+	Every time.Duration
+	// Seen, when set, is called off the UI goroutine with every snapshot followed, also
+	// those coalesced away (a chart keeping samples of each).
+	Seen func(*desk.Snapshot)
+
+	pending    Pending
+	stopOnce   sync.Once
+	cancel     func()
+	done       chan struct{}
+	promptOnce sync.Once
+	prompt     chan struct{}
 }
 
-// Background runs work off the UI goroutine and applies its result on it. A panic in either
+// SnapshotEvery is the least time between two snapshots one window applies: four a second,
+// what the eye can use while the desk publishes ten. A user action lets the next one
+// through at once (Prompt).
+const SnapshotEvery = 250 * time.Millisecond
+
+// Background runs work off the UI goroutine and applies its result on it (a nil result
+// applies nothing). A panic in either
 // (a bug, or a malformed input no parser foresaw) becomes an error the user sees instead of
 // ending the app.
 func (w *Work) Background(work func() func()) {
 	w.pending.Add(1)
 	go func() {
 		defer w.pending.Add(-1)
-		var apply func()
-		if err := Recovered(func() { apply = work() }); err != nil {
-			Apply(func() { w.showFailure(err) })
-			return
-		}
-		Apply(func() { w.applySafely(apply) })
+		w.run(work)
 	}()
+}
+
+// run runs work and applies its result (nil: nothing to apply), showing a panic as an error.
+func (w *Work) run(work func() func()) {
+	var apply func()
+	if err := Recovered(func() { apply = work() }); err != nil {
+		ApplyFrom(w.Name, func() { w.showFailure(err) })
+		return
+	}
+	if apply != nil {
+		ApplyFrom(w.Name, func() { w.applySafely(apply) })
+	}
 }
 
 // applySafely runs apply on the UI goroutine, showing a panic as an error.
@@ -151,16 +174,100 @@ func (w *Work) OnUI(f func()) {
 	f()
 }
 
-// Follow applies every snapshot of d with apply on the UI goroutine until Stop.
+// Follow applies the snapshots of d with apply on the UI goroutine until Stop: the newest,
+// at most one per Every (SnapshotEvery), at once after Prompt.
 func (w *Work) Follow(d *desk.Service, apply func(*desk.Snapshot)) {
+	w.FollowFrames(d, func(s *desk.Snapshot) func() { return func() { apply(s) } })
+}
+
+// FollowFrames follows d as Follow does, but formats each snapshot it applies off the UI
+// goroutine first: frame turns a snapshot into what shows it (run on the UI goroutine;
+// nil shows nothing), so the UI goroutine only sets what changed.
+func (w *Work) FollowFrames(d *desk.Service, frame func(*desk.Snapshot) func()) {
 	snaps, cancel := d.Subscribe()
 	w.cancel, w.done = cancel, make(chan struct{})
+	every := w.Every
+	if every <= 0 {
+		every = SnapshotEvery
+	}
+	seen := w.Seen
 	go func() {
 		defer close(w.done)
-		for s := range snaps {
-			Apply(func() { w.applySafely(func() { apply(s) }) })
-		}
+		coalesce(snaps, every, w.prompts(), seen, func(s *desk.Snapshot) {
+			w.run(func() func() { return frame(s) })
+		})
 	}()
+}
+
+// Prompt lets the next snapshot through at once (the held one, if any, or the next to
+// come): call it on a user action whose effect the trader waits to see. Any goroutine.
+func (w *Work) Prompt() {
+	select {
+	case w.prompts() <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Work) prompts() chan struct{} {
+	w.promptOnce.Do(func() { w.prompt = make(chan struct{}, 1) })
+	return w.prompt
+}
+
+// coalesce calls apply with the values of in, at most one per every: a value that comes
+// when the last apply is at least every ago is applied at once; one that comes sooner is
+// held, replaced by any newer one, and applied when every has passed. A prompt applies
+// the held value at once, or the next one to come. seen (when not nil) sees every value.
+// It returns when in is closed, dropping a held value.
+func coalesce[T any](in <-chan T, every time.Duration, prompt <-chan struct{}, seen func(T), apply func(T)) {
+	var (
+		held     T
+		have     bool
+		prompted bool
+		last     time.Time
+		timer    = time.NewTimer(time.Hour)
+		armed    bool
+	)
+	timer.Stop()
+	defer timer.Stop()
+	fire := func() {
+		if armed {
+			timer.Stop()
+			armed = false
+		}
+		v := held
+		var zero T
+		held, have, prompted = zero, false, false
+		apply(v)
+		last = time.Now()
+	}
+	for {
+		select {
+		case v, ok := <-in:
+			if !ok {
+				return
+			}
+			if seen != nil {
+				seen(v)
+			}
+			held, have = v, true
+			if wait := every - time.Since(last); prompted || wait <= 0 {
+				fire()
+			} else if !armed {
+				timer.Reset(wait)
+				armed = true
+			}
+		case <-prompt:
+			prompted = true
+			if have {
+				fire()
+			}
+		case <-timer.C:
+			armed = false
+			if have {
+				fire()
+			}
+		}
+	}
 }
 
 // Stop stops following the desk; call it when the window closes.
@@ -184,9 +291,12 @@ func (w *Work) Done() <-chan struct{} {
 
 // Apply runs f on the UI goroutine and waits for it: the one way a result computed off the
 // UI goroutine reaches the widgets. It holds widgets.UIMu (see there), so never call it from
-// the UI goroutine itself or while holding that lock. The time f takes is recorded: see
-// LongestCallback.
+// the UI goroutine itself or while holding that lock. The time f takes and the time it
+// waited are recorded: see Stats and LongestCallback. ApplyFrom names the window.
 func Apply(f func()) { widgets.DoAndWait(f) }
+
+// ApplyFrom is Apply with f's times recorded under window (Stats).
+func ApplyFrom(window string, f func()) { widgets.DoAndWaitFrom(window, f) }
 
 // LongestCallback is the longest time one callback passed to Apply (or widgets.DoAndWait)
 // has spent on the UI goroutine since the last ResetLongestCallback: what a trader feels as

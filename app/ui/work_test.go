@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+// recorder keeps what coalesce applied and when.
+type recorder struct {
+	mu     sync.Mutex
+	values []int
+	times  []time.Time
+	seen   int
+}
+
+func (r *recorder) apply(v int) {
+	r.mu.Lock()
+	r.values = append(r.values, v)
+	r.times = append(r.times, time.Now())
+	r.mu.Unlock()
+}
+
+func (r *recorder) saw(int) {
+	r.mu.Lock()
+	r.seen++
+	r.mu.Unlock()
+}
+
+func (r *recorder) applied() ([]int, []time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]int(nil), r.values...), append([]time.Time(nil), r.times...)
+}
+
+// TestCoalesceKeepsTheBudget sends bursts of snapshots and checks that no more are applied
+// than the budget allows — the first at once, then at most one per interval, so a burst
+// spread over D gives at most 1 + ⌈D/every⌉ — that two applies are never closer than the
+// interval, that the newest value is always the last applied (nothing the trader should
+// see is lost), and that every value was seen.
+func TestCoalesceKeepsTheBudget(t *testing.T) {
+	const every = 100 * time.Millisecond
+	tests := []struct {
+		name   string
+		n      int
+		spread time.Duration // the time between two values sent
+	}{
+		{"a burst of 200 at once", 200, 0},
+		{"100 two ms apart", 100, 2 * time.Millisecond},
+		{"20 at 40 ms (25 a second)", 20, 40 * time.Millisecond},
+		{"5 slower than the budget", 5, 150 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := make(chan int)
+			var r recorder
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				coalesce(in, every, nil, r.saw, r.apply)
+			}()
+			began := time.Now()
+			for i := 1; i <= tc.n; i++ {
+				in <- i
+				if tc.spread > 0 {
+					time.Sleep(tc.spread)
+				}
+			}
+			sent := time.Since(began)
+			time.Sleep(2 * every) // the held one is applied
+			close(in)
+			<-done
+			values, times := r.applied()
+			budget := 1 + int((sent+every-1)/every)
+			if len(values) > budget {
+				t.Errorf("%d applies for %d values over %v: more than the budget %d", len(values), tc.n, sent, budget)
+			}
+			if len(values) == 0 || values[len(values)-1] != tc.n {
+				t.Fatalf("applied %v: the newest value %d was not the last applied", values, tc.n)
+			}
+			if values[0] != 1 {
+				t.Errorf("the first value applied is %d, want 1 at once", values[0])
+			}
+			for i := 1; i < len(times); i++ {
+				if gap := times[i].Sub(times[i-1]); gap < every-5*time.Millisecond {
+					t.Errorf("applies %d and %d only %v apart", i-1, i, gap)
+				}
+			}
+			if tc.spread > every && len(values) != tc.n {
+				t.Errorf("values slower than the budget: %d of %d applied", len(values), tc.n)
+			}
+			if r.seen != tc.n {
+				t.Errorf("seen %d of %d", r.seen, tc.n)
+			}
+		})
+	}
+}
+
+// TestCoalescePrompt checks that a prompt (a user action) applies the held value at once,
+// and the next one to come at once when none is held.
+func TestCoalescePrompt(t *testing.T) {
+	const every = time.Hour // without a prompt, nothing after the first would be applied
+	in := make(chan int)
+	prompt := make(chan struct{}, 1)
+	var r recorder
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		coalesce(in, every, prompt, nil, r.apply)
+	}()
+	waitFor := func(n int) []int {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if v, _ := r.applied(); len(v) >= n {
+				return v
+			}
+			time.Sleep(time.Millisecond)
+		}
+		v, _ := r.applied()
+		t.Fatalf("applied %v, want %d applies", v, n)
+		return nil
+	}
+	in <- 1 // at once: nothing applied before
+	waitFor(1)
+	in <- 2 // held: the hour has not passed
+	in <- 3
+	prompt <- struct{}{} // the held 3 at once
+	if v := waitFor(2); v[1] != 3 {
+		t.Errorf("after a prompt with 3 held: %v", v)
+	}
+	prompt <- struct{}{} // nothing held: the next one goes through
+	time.Sleep(20 * time.Millisecond)
+	in <- 4
+	if v := waitFor(3); v[2] != 4 {
+		t.Errorf("after a prompt with nothing held: %v", v)
+	}
+	in <- 5 // held again: the prompt was used
+	time.Sleep(20 * time.Millisecond)
+	close(in)
+	<-done
+	if v, _ := r.applied(); len(v) != 3 {
+		t.Errorf("applied %v: 5 came within the hour without a prompt", v)
+	}
+}
