@@ -86,7 +86,7 @@ func TestMoneyAxis(t *testing.T) {
 }
 
 func TestChartWidgetRendersToItsSize(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	c := NewChart(ChartSpec{Title: "P&L", Unit: "$", Series: []Series{{Name: "P&L", Times: days(4), Values: []float64{1, 2, 3, 4}}}})
 	w := test.NewTempWindow(t, c)
 	w.Resize(fyne.NewSize(400, 300))

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -18,7 +17,7 @@ func box(w, h float32) *canvas.Rectangle {
 }
 
 func TestColumnsSizesCellsByColumnAndRow(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	pad := theme.Padding()
 	a, b := box(40, 10), box(20, 30)
 	c, d := box(10, 20), box(60, 5)
@@ -39,7 +38,7 @@ func TestColumnsSizesCellsByColumnAndRow(t *testing.T) {
 }
 
 func TestColumnsStretchAndHiddenRows(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	pad := theme.Padding()
 	a, b := box(40, 10), box(20, 10)
 	c, d := box(40, 50), box(20, 50)

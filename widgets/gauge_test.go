@@ -25,7 +25,7 @@ func TestBalanceGaugeFractions(t *testing.T) {
 		{"not a number counts as zero", math.NaN(), 40, 0, 1},
 		{"negative counts as zero", -5, math.Inf(1), 0, 0},
 	}
-	test.NewTempApp(t)
+	newTestApp(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewBalanceGauge()
@@ -41,7 +41,7 @@ func TestBalanceGaugeFractions(t *testing.T) {
 // TestBalanceGaugeDrawsBars lays the gauge out and measures its bars: each grows from the
 // middle, the heavier one fills its half.
 func TestBalanceGaugeDrawsBars(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	g := NewBalanceGauge()
 	g.Set(300, 100, "Bear $300", "Balance −50%", "Bull $100")
 	w := test.NewWindow(g)

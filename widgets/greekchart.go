@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -389,20 +390,32 @@ func (c *imageChart) request(debounce bool) {
 			c.timer.Reset(resizeSettle)
 			return
 		}
-		c.timer = time.AfterFunc(resizeSettle, func() {
+		var tm *time.Timer
+		tm = time.AfterFunc(resizeSettle, func() {
 			c.mu.Lock()
-			c.timer = nil
-			c.start()
+			if c.timer == tm { // not stopped or replaced while it waited for mu
+				c.timer = nil
+				chartsAtWork.Add(-1)
+				c.start()
+			}
 			c.mu.Unlock()
 		})
+		c.timer = tm
+		chartsAtWork.Add(1)
 		return
 	}
 	if c.timer != nil {
 		c.timer.Stop()
 		c.timer = nil
+		chartsAtWork.Add(-1)
 	}
 	c.start()
 }
+
+// chartsAtWork counts the chart workers running and the resize timers pending, in every
+// chart: a test waits for it to reach zero before the next test (whose widgets share Fyne's
+// caches) begins.
+var chartsAtWork atomic.Int64
 
 // start (with mu held) starts the worker unless it runs, nothing changed or the chart has
 // no size yet.
@@ -412,6 +425,7 @@ func (c *imageChart) start() {
 		return
 	}
 	c.busy = true
+	chartsAtWork.Add(1)
 	go c.work()
 }
 
@@ -476,6 +490,7 @@ func (c *imageChart) work() {
 		c.wake()
 		if c.shown.gen == c.gen && c.shown.px == c.px {
 			c.busy = false
+			chartsAtWork.Add(-1)
 			c.mu.Unlock()
 			return
 		}

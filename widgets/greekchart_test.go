@@ -209,7 +209,7 @@ func TestNiceRange(t *testing.T) {
 
 // The widget draws at its own size, again after a resize, in the theme's colours.
 func TestGreekChartWidgetRendersAtItsSize(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	test.ApplyTheme(t, variantTheme{theme.DefaultTheme(), theme.VariantLight})
 	c := NewGreekChart(greekSpec(120))
 	w := test.NewTempWindow(t, c)
@@ -247,7 +247,7 @@ func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Co
 // A burst of resizes (a window edge dragged) draws once, at the last size, after the
 // resize has settled.
 func TestGreekChartResizeIsDebounced(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	c := NewGreekChart(greekSpec(120))
 	w := test.NewTempWindow(t, c)
 	w.SetPadded(false)

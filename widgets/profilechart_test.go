@@ -111,7 +111,7 @@ func TestRenderProfileChart(t *testing.T) {
 }
 
 func TestProfileChartWidgetDarkTheme(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	test.ApplyTheme(t, variantTheme{theme.DefaultTheme(), theme.VariantDark})
 	c := NewProfileChart(strangleSpec())
 	w := test.NewTempWindow(t, c)
