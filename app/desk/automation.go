@@ -48,8 +48,9 @@ type AutoAction struct {
 
 // AutomationView is what the windows show of the desk's rules.
 type AutomationView struct {
-	Live      bool // a real broker: arming needs Confirmed
-	Confirmed bool // the trader confirmed arming for this session
+	Layers    []string // the book's layers, to arm
+	Live      bool     // a real broker: arming needs Confirmed
+	Confirmed bool     // the trader confirmed arming for this session
 	Armed     map[string][]automation.Kind
 	Next      map[string]string // per armed layer, its next action in words
 	Last      []AutoAction      // newest first
@@ -262,6 +263,9 @@ func (s *Service) Automation() AutomationView {
 	v.Chains = a.ext.chainsWords()
 	if snap := s.Latest(); snap != nil {
 		for _, lr := range snap.Book.Layers {
+			if lr.Configured {
+				v.Layers = append(v.Layers, lr.Layer.Name)
+			}
 			if ks := a.gate.ArmedKinds(lr.Layer.Name); len(ks) > 0 {
 				v.Armed[lr.Layer.Name] = ks
 			}

@@ -2,6 +2,7 @@ package deskview
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,15 +53,23 @@ func TestDeskArmAndKillSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var killText string
-	dt.Until(t, "the arming check of "+layer, func() bool {
+	dt.Until(t, "the layer to arm", func() bool {
 		var c bool
-		v.OnUI(func() { _, c = v.auto.checks[layer]; killText = v.auto.kill.Text })
+		v.OnUI(func() { c = slices.Contains(v.auto.layer.Options, layer); killText = v.auto.kill.Text })
 		return c
 	})
 	if !strings.Contains(killText, "KILL SWITCH") {
 		t.Fatalf("kill switch button says %q", killText)
 	}
-	v.OnUI(func() { v.auto.checks[layer].SetChecked(true) }) // as a click does
+	v.OnUI(func() {
+		v.auto.layer.SetSelected(layer)
+		for _, k := range automation.Kinds() {
+			if c := v.auto.checks[k]; c.Disabled() || c.Checked {
+				t.Errorf("%s: the %s check is disabled or checked before arming", layer, k)
+			}
+		}
+		v.auto.checks[automation.Tactical].SetChecked(true) // as a click does
+	})
 	v.Wait()
 	dt.Until(t, "the layer armed", func() bool {
 		var s string
