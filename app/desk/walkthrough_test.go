@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/internal/testkit"
 	"github.com/keel-desk/keel/brokers"
@@ -386,5 +388,52 @@ func TestHedgesAndRollsArmed(t *testing.T) {
 	roll := audited(t, k, automation.Roll)[0]
 	if !strings.HasPrefix(roll.Rule, "tested: the roll planner's top candidate") || !strings.Contains(roll.Legs, sym) {
 		t.Errorf("the roll's audit: %+v", roll)
+	}
+}
+
+// TestKillCancelsWorkingAutomatedOrders: the kill switch cancels the automated orders the
+// broker still works — here one left from before a restart (the gate no longer knows it),
+// recognised by its note — and leaves the trader's own orders alone.
+func TestKillCancelsWorkingAutomatedOrders(t *testing.T) {
+	k := testkit.NewDesk(t, testkit.PaperStart)
+	k.Quoted(t)
+	ctx := context.Background()
+	in, err := k.Desk.Lookup(ctx, "SPY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	place := func(id, note string) string {
+		o := brokers.Order{ClientID: id, Type: brokers.Limit, Limit: decimal.NewFromInt(400), TIF: brokers.Day, Quantity: 1, Note: note,
+			Legs: []brokers.Leg{{Symbol: "SPY", Instrument: in, Ratio: 1}}}
+		st, err := k.Desk.Place(ctx, o)
+		if err != nil || st.State != brokers.Working {
+			t.Fatalf("placing %s: %v %v", id, err, st.State)
+		}
+		return st.ID
+	}
+	auto := place("hedge-hedge-20261120T150000-SPY", "automation: hedge: a limit far below the market")
+	own := place(desk.NewClientID(), "the trader's own bid")
+	if err := k.Desk.ArmAutomation(mesLayer, automation.Tactical, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Desk.Kill(ctx); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]brokers.OrderState{}
+	all, err := k.Desk.Orders(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range all {
+		states[o.ID] = o.State
+	}
+	if states[auto] != brokers.Cancelled {
+		t.Errorf("the automated order is %v after the kill switch, want cancelled", states[auto])
+	}
+	if states[own] != brokers.Working {
+		t.Errorf("the trader's own order is %v after the kill switch, want working", states[own])
+	}
+	if k.Desk.IsArmed(mesLayer, automation.Tactical) {
+		t.Error("armed after the kill switch")
 	}
 }
