@@ -35,7 +35,7 @@ type lifecycleBox struct {
 var lifecycleColumns = []struct {
 	title string
 	width float32
-}{{"Layer", 130}, {"Option", 190}, {"Stage", 140}, {"Since (New York)", 120}, {"Why", 330}, {"Next", 330}}
+}{{"Layer", 95}, {"Option", 165}, {"Stage", 115}, {"Since (NY)", 102}, {"Why", 193}, {"Next", 185}}
 
 func (v *LayerEditor) newLifecycleBox() *lifecycleBox {
 	b := &lifecycleBox{v: v, chosen: -1}
@@ -55,7 +55,9 @@ func (v *LayerEditor) newLifecycleBox() *lifecycleBox {
 		b.chosen = id.Row
 		b.showDetail()
 	}
-	b.content = container.NewBorder(b.summary, b.detail, nil, nil, b.table)
+	split := container.NewVSplit(b.table, container.NewVScroll(b.detail))
+	split.Offset = 0.55
+	b.content = container.NewBorder(b.summary, nil, nil, nil, split)
 	return b
 }
 
@@ -85,6 +87,10 @@ func (b *lifecycleBox) cell(id widget.TableCellID, o fyne.CanvasObject) {
 		text, imp = r.Reason, widget.MediumImportance
 	case 5:
 		text = ui.OrDash(r.Next)
+	}
+	if id.Col >= 3 || id.Col <= 1 {
+		ui.SetLongCell(l, text, imp) // words that may be wider than the cell: the row's detail has them in full
+		return
 	}
 	ui.SetCell(l, text, imp, fyne.TextAlignLeading)
 }
@@ -185,7 +191,7 @@ func (b *lifecycleBox) showDetail() {
 	sort.Strings(keys)
 	var nums []string
 	for _, k := range keys {
-		nums = append(nums, strings.ReplaceAll(k, "_", " ")+" "+ui.SignedNum(r.Numbers[k], 2))
+		nums = append(nums, strings.ReplaceAll(k, "_", " ")+" "+ui.Num(r.Numbers[k], 2))
 	}
 	text := fmt.Sprintf("%s — %s: %s", r.Symbol, r.Stage, r.Reason)
 	if r.Next != "" {

@@ -2,9 +2,11 @@ package layers
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/app/desk"
@@ -76,6 +78,13 @@ func TestLayerEditorLifecycle(t *testing.T) {
 	if !found || len(rows) != 3 {
 		t.Fatalf("rows %+v, want the demo's strangle and the put", rows)
 	}
+	if os.Getenv("KEEL_SHOTS") != "" {
+		content := v.Content()
+		v.OnUI(func() {
+			v.tabs.SelectIndex(2)
+			testkit.Shot(t, container.NewStack(content), layerEditorSize, "/tmp/auto-layers-lifecycle.png")
+		})
+	}
 }
 
-func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 1} }
+func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }
