@@ -44,6 +44,7 @@ type AutoAction struct {
 	Rule          string
 	Order         string // "buy 1 MESZ6"
 	Outcome       string // "filled", "working", "blocked: …", "not sent: …"
+	Legs          []autopilot.Leg
 }
 
 // AutomationView is what the windows show of the desk's rules.
@@ -456,10 +457,7 @@ func (s *Service) autoSend(ctx context.Context, a *autoState, now time.Time, it 
 		}
 		o.Legs = append(o.Legs, brokers.Leg{Symbol: l.Symbol, Instrument: in, Ratio: ratio})
 	}
-	if len(o.Legs) == 1 { // one leg: the quantity is the order's, the ratio its side
-		q := o.Legs[0].Ratio
-		o.Quantity, o.Legs[0].Ratio = abs64(q), q/abs64(max(abs64(q), 1))
-	}
+	oneLeg(&o)
 	// no duplicate after a reconnect or a restart: the broker must not know the id already
 	if known, err := s.broker.Orders(ctx); err == nil {
 		for _, k := range known {

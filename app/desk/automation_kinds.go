@@ -351,7 +351,8 @@ func (s *Service) autoDescribe(a *autoState, in autopilot.Input, step autopilot.
 		if onlyUnarmed(b.Verdict) {
 			it := b.Intent
 			staged[it.Layer] = append(staged[it.Layer], AutoAction{At: in.Market.Now, Layer: it.Layer, Kind: it.Kind,
-				ClientOrderID: it.ClientOrderID, Rule: it.Rule, Order: legWords(it.Legs), Outcome: "staged: arm " + string(it.Kind) + " to place it"})
+				ClientOrderID: it.ClientOrderID, Rule: it.Rule, Order: legWords(it.Legs), Outcome: "staged: arm " + string(it.Kind) + " to place it",
+				Legs: it.Legs})
 		}
 	}
 	if !chains { // the staged checklist orders stand until the next chains
@@ -552,4 +553,38 @@ func (s *Service) fileInLayer(ctx context.Context, layer string, symbols []strin
 func (s *Service) autoJudged(clientID string) bool {
 	_, ok := s.auto.ext.judged.Load(clientID)
 	return ok
+}
+
+// oneLeg makes a one-leg order's quantity the order's and its ratio the side.
+func oneLeg(o *brokers.Order) {
+	if len(o.Legs) != 1 {
+		return
+	}
+	q := o.Legs[0].Ratio
+	o.Quantity, o.Legs[0].Ratio = abs64(q), q/abs64(max(abs64(q), 1))
+}
+
+// StagedOrder is a staged action (AutomationView.Staged) as an order for the ticket: its
+// legs looked up, a day limit order the ticket prices, a new client order id (the trader's
+// order, not the rule's), the rule in its note. Nothing is sent. It looks the legs up: run
+// it off the UI goroutine.
+func (s *Service) StagedOrder(ctx context.Context, a AutoAction) (brokers.Order, error) {
+	if len(a.Legs) == 0 {
+		return brokers.Order{}, fmt.Errorf("%s: the staged action has no legs", a.Rule)
+	}
+	o := brokers.Order{ClientID: NewClientID(), Type: brokers.Limit, TIF: brokers.Day, Quantity: 1,
+		Note: "staged by the desk's rules (" + string(a.Kind) + ", " + a.Layer + "): " + a.Rule}
+	for _, l := range a.Legs {
+		in, err := s.broker.Lookup(ctx, l.Symbol)
+		if err != nil {
+			return brokers.Order{}, fmt.Errorf("look up %s: %w", l.Symbol, err)
+		}
+		r := int64(math.Round(l.Quantity))
+		if l.Side == "sell" {
+			r = -r
+		}
+		o.Legs = append(o.Legs, brokers.Leg{Symbol: l.Symbol, Instrument: in, Ratio: r})
+	}
+	oneLeg(&o)
+	return o, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/keel-desk/keel/engine/automation"
 	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/engine/pricing"
 )
 
 const esLayer = "ES options" // the demo book's short-biased ES options layer
@@ -238,6 +239,22 @@ func TestDeepITMWalkThrough(t *testing.T) {
 	if n := len(audited(t, k, automation.ReEntry)); n != 0 {
 		t.Fatalf("%d re-entries sent while not armed", n)
 	}
+	t.Run("the staged re-entry goes to the ticket as an order", func(t *testing.T) {
+		var staged desk.AutoAction
+		for _, x := range k.Desk.Automation().Staged[walk] {
+			if x.Kind == automation.ReEntry {
+				staged = x
+			}
+		}
+		o, err := k.Desk.StagedOrder(ctx, staged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Legs) != 1 || o.Quantity != 1 || o.Legs[0].Ratio != -1 || o.Legs[0].Instrument.Root != "ES" ||
+			o.Legs[0].Instrument.Right != pricing.Put || o.ClientID == staged.ClientOrderID || !strings.Contains(o.Note, "re-enter") {
+			t.Fatalf("the staged re-entry as an order: %+v", o)
+		}
+	})
 	r, _ = row(k, put)
 	if !strings.HasPrefix(r.Next, "re-enter: sell 1 ES") {
 		t.Errorf("re-enter: next %q", r.Next)

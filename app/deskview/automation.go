@@ -41,6 +41,8 @@ type autoPanel struct {
 	next    *widget.Label
 	life    *widget.Label
 	last    *widget.Label
+	stage   *widget.Button // the first staged order to the ticket
+	staged  *desk.AutoAction
 	av      desk.AutomationView
 	content fyne.CanvasObject
 }
@@ -62,6 +64,9 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 	p.next = ui.Wrapped("", widget.MediumImportance)
 	p.life = ui.Wrapped("", widget.MediumImportance)
 	p.last = ui.Wrapped("", widget.LowImportance)
+	p.stage = widget.NewButton("", p.toTicket)
+	p.stage.Hide()
+	arms.Add(p.stage)
 	if v.desk == nil {
 		p.kill.Disable()
 		p.layer.Disable()
@@ -138,6 +143,25 @@ func (p *autoPanel) arm(layer string, kind automation.Kind, on bool) {
 	try(false)
 }
 
+// toTicket opens the ticket on the staged order shown, for the trader to send by hand.
+func (p *autoPanel) toTicket() {
+	d, a := p.v.desk, p.staged
+	if d == nil || a == nil || p.v.env.Open == nil {
+		return
+	}
+	act := *a
+	p.v.Background(func() func() {
+		o, err := d.StagedOrder(context.Background(), act)
+		return func() {
+			if err != nil {
+				ui.SetLabel(p.status, "Staged order: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			p.v.env.Open("ticket", &o)
+		}
+	})
+}
+
 // showChecks shows which kinds the chosen layer is armed for (UI goroutine).
 func (p *autoPanel) showChecks() {
 	layer := p.layer.Selected
@@ -168,6 +192,23 @@ func (p *autoPanel) apply(av desk.AutomationView) {
 		}
 	}
 	p.showChecks()
+	p.staged = nil
+	for _, name := range layers {
+		if xs := av.Staged[name]; len(xs) > 0 && p.staged == nil {
+			x := xs[0]
+			p.staged = &x
+		}
+	}
+	if p.staged != nil {
+		words := []rune(p.staged.Order)
+		if len(words) > 36 { // the button stays within the desk window's width
+			words = append(words[:35], '…')
+		}
+		p.stage.SetText(fmt.Sprintf("Ticket ← staged %s: %s", p.staged.Kind, string(words)))
+		p.stage.Show()
+	} else {
+		p.stage.Hide()
+	}
 	var armed []string
 	for name, ks := range av.Armed {
 		var w []string
