@@ -191,6 +191,14 @@ func (p *autoPanel) apply(av desk.AutomationView) {
 			p.layer.ClearSelected()
 		}
 	}
+	if p.layer.Selected == "" { // show the first armed layer's checks
+		for _, name := range layers {
+			if len(av.Armed[name]) > 0 {
+				p.layer.SetSelected(name)
+				break
+			}
+		}
+	}
 	p.showChecks()
 	p.staged = nil
 	for _, name := range layers {
