@@ -159,10 +159,13 @@ func closeESStrangle(s *desk.Snapshot) *brokers.Order {
 }
 
 // armForPicture arms the demo MES layer's tactical cycles on the paper account (its
-// defaults) and runs the rules once on the still market, so the desk shows the kill
-// switch, an armed layer and what it will do next.
+// defaults), gathers the chains and runs the rules once on the still market, so the desk
+// shows the kill switch, an armed layer, what it will do next and the lifecycle.
 func armForPicture(d *desk.Service) error {
 	if err := d.ArmAutomation("MES futures", automation.Tactical, false); err != nil {
+		return err
+	}
+	if err := d.GatherChains(context.Background()); err != nil {
 		return err
 	}
 	return d.AutomationStep(context.Background())

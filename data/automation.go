@@ -125,3 +125,54 @@ func (j *Journal) RecordTacticalCycle(ctx context.Context, book, layer string, a
 		return err
 	})
 }
+
+// SaveAutomationState keeps the desk's rules' memory for a book (JSON), replacing what
+// was kept before.
+func (j *Journal) SaveAutomationState(ctx context.Context, book string, at time.Time, state string) error {
+	if book == "" || strings.TrimSpace(state) == "" {
+		return errors.New("automation state: the book and the state are required")
+	}
+	return j.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO automation_state (book, at, state) VALUES (?, ?, ?)
+			ON CONFLICT (book) DO UPDATE SET at = excluded.at, state = excluded.state`, book, formatTime(at), state)
+		return err
+	})
+}
+
+// AutomationState is the rules' memory kept for a book and when it was kept; ok is false
+// when nothing was kept.
+func (j *Journal) AutomationState(ctx context.Context, book string) (state string, at time.Time, ok bool, err error) {
+	var ts string
+	err = j.read.QueryRowContext(ctx, "SELECT state, at FROM automation_state WHERE book = ?", book).Scan(&state, &ts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, false, nil
+	}
+	if err != nil {
+		return "", time.Time{}, false, err
+	}
+	at, err = parseTime(ts)
+	return state, at, err == nil, err
+}
+
+// LifecycleEvents lists a book's lifecycle transitions in [from, to), oldest first.
+func (j *Journal) LifecycleEvents(ctx context.Context, book string, from, to time.Time) ([]LifecycleEvent, error) {
+	rows, err := j.read.QueryContext(ctx, `SELECT at, layer, symbol, from_stage, to_stage, reason
+		FROM automation_transitions WHERE book = ? AND at >= ? AND at < ? ORDER BY at, id`, book, formatTime(from), formatTime(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LifecycleEvent
+	for rows.Next() {
+		e := LifecycleEvent{Book: book}
+		var at string
+		if err := rows.Scan(&at, &e.Layer, &e.Symbol, &e.From, &e.To, &e.Reason); err != nil {
+			return nil, err
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -45,6 +45,8 @@
 //	                        sent: rule, inputs, client order id (unique), outcome (0009)
 //	automation_transitions  lifecycle steps of a short option, with their reasons (0009)
 //	tactical_cycles         each tactical counter-trade cycle: open, close, P&L (0009)
+//	automation_state        the rules' memory per book as JSON: tactical states, lifecycle
+//	                        tracks, tactical parameters — a restart resumes them (0010)
 //
 // # Units
 //

@@ -17,6 +17,7 @@ import (
 	"github.com/keel-desk/keel/engine/automation"
 	"github.com/keel-desk/keel/engine/autopilot"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/liquidity"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/tactical"
@@ -29,10 +30,10 @@ const AutomationEvery = time.Second
 // ErrConfirmLive is arming on a real broker without the session's explicit confirmation.
 var ErrConfirmLive = errors.New("arming the desk's rules on a real broker needs this session's explicit confirmation")
 
-// AutoKinds are the kinds of action the desk can arm today: tactical cycles. Hedges, rolls,
-// let-assign decisions and re-entries are decided by engine/autopilot (and run in `keel
-// replay`) but need the checklist's chains on the desk, which it does not gather yet.
-func AutoKinds() []automation.Kind { return []automation.Kind{automation.Tactical} }
+// AutoKinds are the kinds of action the desk can arm, per layer: hedges inside the
+// checklist's book band, tactical cycles, rolls to the roll planner's top candidate,
+// let-assign decisions (with the assigned position's profit exit) and re-entries.
+func AutoKinds() []automation.Kind { return automation.Kinds() }
 
 // AutoAction is one thing the desk's rules did: an order sent, refused or blocked.
 type AutoAction struct {
@@ -43,12 +44,14 @@ type AutoAction struct {
 	Rule          string
 	Order         string // "buy 1 MESZ6"
 	Outcome       string // "filled", "working", "blocked: …", "not sent: …"
+	Legs          []autopilot.Leg
 }
 
 // AutomationView is what the windows show of the desk's rules.
 type AutomationView struct {
-	Live      bool // a real broker: arming needs Confirmed
-	Confirmed bool // the trader confirmed arming for this session
+	Layers    []string // the book's layers, to arm
+	Live      bool     // a real broker: arming needs Confirmed
+	Confirmed bool     // the trader confirmed arming for this session
 	Armed     map[string][]automation.Kind
 	Next      map[string]string // per armed layer, its next action in words
 	Last      []AutoAction      // newest first
@@ -57,6 +60,16 @@ type AutomationView struct {
 	Cycles    []autopilot.Cycle
 	Problems  []string
 	Params    map[string]tactical.Params // the tactical parameters each layer trades with
+	// Lifecycle is every short option's stage (and what it became: a future, shares, a
+	// re-entry), with its reason and numbers; LayerStages the furthest stage of each layer.
+	Lifecycle   []LifecycleRow
+	LayerStages map[string]LifecycleRow
+	// Staged are the orders a rule would send if its layer were armed for its kind (a
+	// re-entry, a roll, a profit exit), by layer: what arming would do.
+	Staged map[string][]AutoAction
+	// Chains says when the desk last gathered the option chains rolls and re-entries
+	// trade into (market time), or why it could not.
+	Chains string
 }
 
 // ArmedAny says whether any layer is armed for anything.
@@ -88,6 +101,7 @@ type autoState struct {
 	dayStart  string
 	dayNetLiq float64
 	exposure  atomic.Pointer[map[string]float64] // layer → tactical exposure, beta-weighted dollars
+	ext       autoExtra                          // automation_kinds.go
 }
 
 // tacticalExposure is each layer's open tactical exposure in beta-weighted dollars, as the
@@ -126,6 +140,7 @@ func (s *Service) autoInit() *autoState {
 		}
 		a.gate, a.params, a.orders, a.next, a.connected = g, map[string]tactical.Params{}, map[string]string{}, map[string]string{}, true
 		a.st = autopilot.State{Tactical: map[string]tactical.State{}}
+		s.autoRestore(a)
 		go s.autoRun()
 	})
 	return a
@@ -144,7 +159,12 @@ func (s *Service) ArmAutomation(layer string, kind automation.Kind, confirm bool
 		a.confirmed = true
 	}
 	if !isAutoKind(kind) {
-		return fmt.Errorf("the desk cannot run %s rules yet (only %v)", kind, AutoKinds())
+		return fmt.Errorf("the desk cannot run %s rules (only %v)", kind, AutoKinds())
+	}
+	if kind == automation.Hedge {
+		if other := a.hedgeLayer(); other != "" && other != layer {
+			return fmt.Errorf("layer %q already hedges the book: one layer holds the book's hedge (disarm its hedges first)", other)
+		}
 	}
 	if err := a.gate.Arm(layer, kind, s.marketNow()); err != nil {
 		return err
@@ -180,6 +200,7 @@ func (s *Service) SetTacticalParams(layer string, p tactical.Params) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.params[layer] = p
+	s.autoSave(context.Background(), a, s.marketNow())
 	return nil
 }
 
@@ -234,8 +255,18 @@ func (s *Service) Automation() AutomationView {
 	for k, x := range a.st.Tactical {
 		v.Tactical[k] = x
 	}
+	v.Lifecycle = append([]LifecycleRow(nil), a.ext.rows...)
+	v.LayerStages = LayerStages(v.Lifecycle)
+	v.Staged = map[string][]AutoAction{}
+	for k, x := range a.ext.staged {
+		v.Staged[k] = append([]AutoAction(nil), x...)
+	}
+	v.Chains = a.ext.chainsWords()
 	if snap := s.Latest(); snap != nil {
 		for _, lr := range snap.Book.Layers {
+			if lr.Configured {
+				v.Layers = append(v.Layers, lr.Layer.Name)
+			}
 			if ks := a.gate.ArmedKinds(lr.Layer.Name); len(ks) > 0 {
 				v.Armed[lr.Layer.Name] = ks
 			}
@@ -273,6 +304,7 @@ func (s *Service) autoRun() {
 			s.autoWatch(a, snap)
 			due := s.cfg.Wall().Sub(a.lastRun) >= AutomationEvery
 			a.mu.Unlock()
+			s.chainsIfDue(snap)
 			if due {
 				if err := s.AutomationStep(context.Background()); err != nil {
 					a.mu.Lock()
@@ -319,12 +351,6 @@ func (s *Service) AutomationStep(ctx context.Context) error {
 		return nil
 	}
 	s.autoWatch(a, snap)
-	armed := false
-	for _, lr := range snap.Book.Layers {
-		if len(a.gate.ArmedKinds(lr.Layer.Name)) > 0 {
-			armed = true
-		}
-	}
 	for id, oid := range a.orders { // working orders that are done now
 		for _, o := range snap.Orders {
 			if o.ID == oid && o.State.Done() {
@@ -333,28 +359,42 @@ func (s *Service) AutomationStep(ctx context.Context) error {
 			}
 		}
 	}
-	if !armed {
-		a.next = map[string]string{}
-		return nil
-	}
 	kills := a.kills.Load()
+	a.next = map[string]string{}
 	in, err := s.autoInput(ctx, a, snap)
 	if err != nil {
 		return err
 	}
+	settles := a.ext.takeSettlements()
+	in.Market.Settlements = settlementsFor(settles)
+	chains, chainsAt := a.ext.takeChains()
+	in.Market.Chains = chains
 	next, step, err := autopilot.Decide(in, a.st, a.gate)
 	if err != nil {
+		a.ext.putBack(settles, chains, chainsAt)
 		return err
 	}
 	a.st = next
 	syms := map[string]string{}
 	for _, l := range in.Layers {
-		syms[l.Name] = l.Tactical.Symbol
+		if l.Tactical != nil {
+			syms[l.Name] = l.Tactical.Symbol
+		}
 	}
 	s.setExposure(a, snap, syms)
-	a.next = step.Next
+	for k, x := range step.Next {
+		a.next[k] = x
+	}
 	a.problems = step.Problems
+	var blocked []autopilot.Blocked
 	for _, b := range step.Blocked {
+		if onlyUnarmed(b.Verdict) { // what arming would do: shown as staged, not as blocked
+			continue
+		}
+		blocked = append(blocked, b)
+	}
+	s.autoDescribe(a, in, step, chains != nil)
+	for _, b := range blocked {
 		a.record(AutoAction{At: in.Market.Now, Layer: b.Intent.Layer, Kind: b.Intent.Kind, ClientOrderID: b.Intent.ClientOrderID,
 			Rule: b.Intent.Rule, Order: legWords(b.Intent.Legs), Outcome: "blocked: " + b.Verdict.Why()})
 	}
@@ -369,6 +409,13 @@ func (s *Service) AutomationStep(ctx context.Context) error {
 		}
 	}
 	for _, tr := range step.Transitions {
+		if tr.To == lifecycle.Future || tr.To == lifecycle.Shares {
+			for _, t := range a.st.Tracks {
+				if t.Symbol == tr.Symbol && t.Layer == tr.Layer && t.Held.Symbol != "" {
+					s.fileInLayer(ctx, tr.Layer, []string{t.Held.Symbol})
+				}
+			}
+		}
 		if j != nil {
 			if err := j.RecordLifecycle(ctx, data.LifecycleEvent{Book: s.Book(), Layer: tr.Layer, Symbol: tr.Symbol,
 				From: string(tr.From), To: string(tr.To), Reason: tr.Reason, At: tr.At}); err != nil {
@@ -385,6 +432,7 @@ func (s *Service) AutomationStep(ctx context.Context) error {
 		}
 		s.autoSend(ctx, a, in.Market.Now, it)
 	}
+	s.autoSave(ctx, a, in.Market.Now)
 	return nil
 }
 
@@ -409,10 +457,7 @@ func (s *Service) autoSend(ctx context.Context, a *autoState, now time.Time, it 
 		}
 		o.Legs = append(o.Legs, brokers.Leg{Symbol: l.Symbol, Instrument: in, Ratio: ratio})
 	}
-	if len(o.Legs) == 1 { // one leg: the quantity is the order's, the ratio its side
-		q := o.Legs[0].Ratio
-		o.Quantity, o.Legs[0].Ratio = abs64(q), q/abs64(max(abs64(q), 1))
-	}
+	oneLeg(&o)
 	// no duplicate after a reconnect or a restart: the broker must not know the id already
 	if known, err := s.broker.Orders(ctx); err == nil {
 		for _, k := range known {
@@ -436,10 +481,19 @@ func (s *Service) autoSend(ctx context.Context, a *autoState, now time.Time, it 
 		}
 		audit = id
 	}
+	a.ext.judged.Store(it.ClientOrderID, true)
 	st, err := s.Place(ctx, o)
+	a.ext.judged.Delete(it.ClientOrderID)
 	outcome := st.State.String()
 	if err != nil {
 		outcome = "not sent: " + err.Error()
+	}
+	if err == nil && (st.State == brokers.Filled || st.State == brokers.Working) {
+		var syms []string
+		for _, l := range it.Legs {
+			syms = append(syms, l.Symbol)
+		}
+		s.fileInLayer(ctx, it.Layer, syms)
 	}
 	if st.ID != "" && st.State == brokers.Working {
 		a.orders[it.ClientOrderID] = st.ID
@@ -525,14 +579,26 @@ func (s *Service) autoInput(ctx context.Context, a *autoState, snap *Snapshot) (
 	for sym, q := range snap.Quotes {
 		quotes[sym] = brokers.LiquidityQuote(q)
 	}
+	in.Settings.Lifecycle.Liquidity = s.LiquiditySettings().Rules
+	in.Settings.Roll = s.RollSettings()
 	for _, lr := range snap.Book.Layers {
-		if !lr.Configured || !a.gate.IsArmed(lr.Layer.Name, automation.Tactical) {
+		if !lr.Configured || len(a.gate.ArmedKinds(lr.Layer.Name)) == 0 {
 			continue
 		}
 		l := autopilot.Layer{Name: lr.Layer.Name, Bias: lr.Layer.Bias}
+		if a.gate.IsArmed(lr.Layer.Name, automation.Hedge) {
+			if err := s.hedgeRule(ctx, snap, &l); err != nil {
+				a.next[lr.Layer.Name] = "no hedge rule: " + err.Error()
+			}
+		}
+		if !a.gate.IsArmed(lr.Layer.Name, automation.Tactical) {
+			in.Layers = append(in.Layers, l)
+			continue
+		}
 		p, under, err := s.tacticalParams(a, snap, lr)
 		if err != nil {
 			a.next[lr.Layer.Name] = "no tactical rule: " + err.Error()
+			in.Layers = append(in.Layers, l)
 			continue
 		}
 		for _, sym := range []string{under, p.Symbol} {
@@ -555,6 +621,9 @@ func (s *Service) autoInput(ctx context.Context, a *autoState, snap *Snapshot) (
 		in.Layers = append(in.Layers, l)
 	}
 	sort.Slice(in.Layers, func(i, j int) bool { return in.Layers[i].Name < in.Layers[j].Name })
+	if err := s.heldQuotes(ctx, a, quotes); err != nil {
+		return in, err
+	}
 	ny := snap.Time.In(instrument.NewYork)
 	lim := a.gate.Limits()
 	in.Market = autopilot.Market{Now: snap.Time, Quotes: quotes, NetLiq: snap.Account.NetLiquidation.InexactFloat64(),

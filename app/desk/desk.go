@@ -283,10 +283,10 @@ func (s *Service) Subscribe() (snapshots <-chan *Snapshot, cancel func()) {
 	id := s.nextID
 	s.nextID++
 	s.subs[id] = ch
-	s.subMu.Unlock()
 	if p := s.latest.Load(); p != nil {
-		ch <- p
+		ch <- p // under subMu: Close may close ch as soon as it is listed (the buffer takes it)
 	}
+	s.subMu.Unlock()
 	return ch, func() {
 		s.subMu.Lock()
 		defer s.subMu.Unlock()

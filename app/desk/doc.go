@@ -20,6 +20,15 @@
 // (nil on paper); BrokerSettings keeps the broker's credentials in the OS keyring and the
 // broker the desk starts on (LoadBroker) in the journal. ScheduleChecklist tells the app when the daily checklist is due.
 //
+// The desk's own rules (automation.go, automation_kinds.go): ArmAutomation and
+// DisarmAutomation per layer and kind (hedges, tactical, rolls, let assign, re-entries),
+// Kill (the kill switch), SetTacticalParams; Automation reads what they do — armed layers,
+// next actions, the last actions, each short option's lifecycle row, the staged orders —
+// and StagedOrder turns a staged one into an order for the ticket. The rules run
+// engine/autopilot on the snapshots, gather the option chains through the broker every
+// ChainsEvery of market time (GatherChains), follow the broker's settlements, audit every
+// order before it is sent and keep their memory in the journal.
+//
 // Units are engine/portfolio's: delta in underlying units and beta-weighted dollars, gamma
 // as dollar delta per 1% move, theta in dollars per calendar day, vega in dollars per vol
 // point; money from the broker stays decimal.

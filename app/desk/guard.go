@@ -154,6 +154,9 @@ func strikeStep(strikes []float64) float64 {
 // guardCheck runs the spiral guard for Check and Place: the stopped legs of o, or the
 // overridden ones when override is given.
 func (s *Service) guardCheck(o brokers.Order, override *hedge.Override) ([]SpiralStop, error) {
+	if s.autoJudged(o.ClientID) { // an automated order: its rule ran the guard on its own layer
+		return nil, nil
+	}
 	return spiral(s.Latest(), o, override, s.cfg.Rate, s.tacticalExposure())
 }
 

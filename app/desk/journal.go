@@ -57,6 +57,7 @@ func (s *Service) recordSettlement(se brokers.Settlement) {
 		return
 	}
 	s.st.seenSettle[se.ID] = true
+	s.queueSettlement(se) // the desk's rules follow assignments (automation_kinds.go)
 	kind := map[brokers.SettlementKind]statement.Kind{
 		brokers.Expired: statement.Expiration, brokers.Assigned: statement.Assignment, brokers.Exercised: statement.Exercise,
 	}[se.Kind]

@@ -3,6 +3,7 @@ package deskview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,40 +17,62 @@ import (
 	"github.com/keel-desk/keel/app/ui"
 	"github.com/keel-desk/keel/engine/automation"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lifecycle"
 )
 
 // KillShortcut is the kill switch's keyboard shortcut: Ctrl+Shift+K (Cmd+Shift+K on macOS).
 // The windows' own shortcuts are Ctrl+letter without Shift, so it clashes with none.
 var KillShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 
-// autoPanel is the desk's rules on the desk window: the kill switch (always visible), which
-// layers are armed for tactical cycles, what each armed layer will do next and what the
-// rules did last.
+// kindWords are the kinds of rule as the arming checks say them.
+var kindWords = map[automation.Kind]string{automation.Hedge: "Hedges", automation.Tactical: "Tactical",
+	automation.Roll: "Rolls", automation.LetAssign: "Let assign", automation.ReEntry: "Re-entries"}
+
+// autoPanel is the desk's rules on the desk window: the kill switch (always visible), a
+// layer and the kinds of rule it is armed for (off by default), what each armed layer will
+// do next, each layer's lifecycle stage past "options", and what the rules did last.
 type autoPanel struct {
 	v       *DeskView
 	kill    *widget.Button
 	status  *widget.Label
-	arms    *fyne.Container
-	checks  map[string]*widget.Check
+	layer   *widget.Select
+	checks  map[automation.Kind]*widget.Check
 	layers  []string
 	next    *widget.Label
+	life    *widget.Label
 	last    *widget.Label
+	stage   *widget.Button // the first staged order to the ticket
+	staged  *desk.AutoAction
+	av      desk.AutomationView
 	content fyne.CanvasObject
 }
 
 func (v *DeskView) newAutoPanel() *autoPanel {
-	p := &autoPanel{v: v, checks: map[string]*widget.Check{}}
+	p := &autoPanel{v: v, checks: map[automation.Kind]*widget.Check{}}
 	p.kill = widget.NewButton("KILL SWITCH — disarm all (Ctrl+Shift+K)", p.killAll)
 	p.kill.Importance = widget.DangerImportance
 	p.status = ui.Wrapped("Rules: nothing armed", widget.MediumImportance)
-	p.arms = container.NewHBox(widget.NewLabel("Arm tactical cycles:"))
+	p.layer = widget.NewSelect(nil, func(string) { p.showChecks() })
+	p.layer.PlaceHolder = "choose a layer"
+	arms := container.NewHBox(widget.NewLabel("Arm"), p.layer)
+	for _, k := range desk.AutoKinds() {
+		c := widget.NewCheck(kindWords[k], nil)
+		c.Disable()
+		p.checks[k] = c
+		arms.Add(c)
+	}
 	p.next = ui.Wrapped("", widget.MediumImportance)
+	p.life = ui.Wrapped("", widget.MediumImportance)
 	p.last = ui.Wrapped("", widget.LowImportance)
+	p.stage = widget.NewButton("", p.toTicket)
+	p.stage.Hide()
+	arms.Add(p.stage)
 	if v.desk == nil {
 		p.kill.Disable()
+		p.layer.Disable()
 	}
-	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, p.arms, p.status),
-		container.NewGridWithColumns(2, p.next, p.last))
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, nil, p.status), arms,
+		container.NewGridWithColumns(3, p.next, p.life, p.last))
 	if w := v.env.Window; w != nil {
 		w.Canvas().AddShortcut(KillShortcut, func(fyne.Shortcut) { p.killAll() })
 	}
@@ -77,20 +100,24 @@ func (p *autoPanel) killAll() {
 	})
 }
 
-// arm arms or disarms a layer's tactical cycles; on a real broker the first arming of the
-// session asks for the trader's explicit confirmation.
-func (p *autoPanel) arm(layer string, on bool) {
+// arm arms or disarms a layer for a kind of rule; on a real broker the first arming of
+// the session asks for the trader's explicit confirmation.
+func (p *autoPanel) arm(layer string, kind automation.Kind, on bool) {
 	d := p.v.desk
 	if d == nil {
 		return
 	}
 	if !on {
-		d.DisarmAutomation(layer, automation.Tactical)
+		p.v.Background(func() func() {
+			d.DisarmAutomation(layer, kind)
+			av := d.Automation()
+			return func() { p.apply(av) }
+		})
 		return
 	}
 	try := func(confirm bool) {
 		p.v.Background(func() func() {
-			err := d.ArmAutomation(layer, automation.Tactical, confirm)
+			err := d.ArmAutomation(layer, kind, confirm)
 			av := d.Automation()
 			return func() {
 				p.apply(av)
@@ -100,15 +127,15 @@ func (p *autoPanel) arm(layer string, on bool) {
 			}
 		})
 	}
-	av := d.Automation()
-	if av.Live && !av.Confirmed && p.v.env.Window != nil {
+	if p.av.Live && !p.av.Confirmed && p.v.env.Window != nil {
 		dialog.ShowConfirm("Arm the desk's rules on a real account?",
-			fmt.Sprintf("The desk will place orders on %s by itself for %s until you disarm it or press the kill switch (Ctrl+Shift+K).\nConfirm for this session?", d.BrokerName(), layer),
+			fmt.Sprintf("The desk will place orders on %s by itself (%s for %s) until you disarm it or press the kill switch (Ctrl+Shift+K).\nConfirm for this session?",
+				d.BrokerName(), kind, layer),
 			func(ok bool) {
 				if ok {
 					try(true)
 				} else {
-					p.apply(d.Automation())
+					p.apply(p.av)
 				}
 			}, p.v.env.Window)
 		return
@@ -116,33 +143,79 @@ func (p *autoPanel) arm(layer string, on bool) {
 	try(false)
 }
 
+// toTicket opens the ticket on the staged order shown, for the trader to send by hand.
+func (p *autoPanel) toTicket() {
+	d, a := p.v.desk, p.staged
+	if d == nil || a == nil || p.v.env.Open == nil {
+		return
+	}
+	act := *a
+	p.v.Background(func() func() {
+		o, err := d.StagedOrder(context.Background(), act)
+		return func() {
+			if err != nil {
+				ui.SetLabel(p.status, "Staged order: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			p.v.env.Open("ticket", &o)
+		}
+	})
+}
+
+// showChecks shows which kinds the chosen layer is armed for (UI goroutine).
+func (p *autoPanel) showChecks() {
+	layer := p.layer.Selected
+	for k, c := range p.checks {
+		c.OnChanged = nil
+		if layer == "" || p.v.desk == nil {
+			c.SetChecked(false)
+			c.Disable()
+			continue
+		}
+		c.Enable()
+		c.SetChecked(slices.Contains(p.av.Armed[layer], k))
+		kind := k
+		c.OnChanged = func(on bool) { p.arm(layer, kind, on) }
+	}
+}
+
 // apply shows av (UI goroutine).
 func (p *autoPanel) apply(av desk.AutomationView) {
-	var layers []string
-	for name := range av.Params {
-		layers = append(layers, name)
-	}
+	p.av = av
+	layers := append([]string(nil), av.Layers...)
 	sort.Strings(layers)
 	if strings.Join(layers, "\x00") != strings.Join(p.layers, "\x00") {
 		p.layers = layers
-		p.arms.RemoveAll()
-		p.arms.Add(widget.NewLabel("Arm tactical cycles:"))
-		p.checks = map[string]*widget.Check{}
-		for _, name := range layers {
-			c := widget.NewCheck(name, nil)
-			p.checks[name] = c
-			p.arms.Add(c)
+		p.layer.SetOptions(layers)
+		if !slices.Contains(layers, p.layer.Selected) {
+			p.layer.ClearSelected()
 		}
 	}
-	for name, c := range p.checks {
-		armed := false
-		for _, k := range av.Armed[name] {
-			armed = armed || k == automation.Tactical
+	if p.layer.Selected == "" { // show the first armed layer's checks
+		for _, name := range layers {
+			if len(av.Armed[name]) > 0 {
+				p.layer.SetSelected(name)
+				break
+			}
 		}
-		c.OnChanged = nil
-		c.SetChecked(armed)
-		n := name
-		c.OnChanged = func(on bool) { p.arm(n, on) }
+	}
+	p.showChecks()
+	p.staged = nil
+	for _, name := range layers {
+		if xs := av.Staged[name]; len(xs) > 0 && p.staged == nil {
+			x := xs[0]
+			p.staged = &x
+		}
+	}
+	if p.staged != nil {
+		words := []rune(p.staged.Order)
+		if len(words) > 36 { // the button stays within the desk window's width
+			words = append(words[:35], '…')
+		}
+		p.stage.SetText(fmt.Sprintf("Ticket ← staged %s: %s", p.staged.Kind, string(words)))
+		p.stage.Show()
+	} else {
+		p.stage.Hide()
 	}
 	var armed []string
 	for name, ks := range av.Armed {
@@ -168,6 +241,23 @@ func (p *autoPanel) apply(av desk.AutomationView) {
 		}
 	}
 	ui.SetLabel(p.next, "Next: "+ui.OrDash(strings.Join(next, " · ")), widget.MediumImportance)
+	var life []string
+	imp := widget.MediumImportance
+	for _, name := range layers {
+		r, ok := av.LayerStages[name]
+		if !ok || r.Stage == lifecycle.Options {
+			continue
+		}
+		w := fmt.Sprintf("%s %s (%s)", name, r.Stage, r.Symbol)
+		if r.Next != "" {
+			w += ": " + r.Next
+		}
+		life = append(life, w)
+		if r.Stage != lifecycle.Tested {
+			imp = widget.WarningImportance
+		}
+	}
+	ui.SetLabel(p.life, "Lifecycle: "+ui.OrDash(strings.Join(life, " · ")), imp)
 	var last []string
 	for i, a := range av.Last {
 		if i == 3 {

@@ -2,6 +2,7 @@ package deskview
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +10,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/internal/testkit"
+	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/automation"
+	"github.com/keel-desk/keel/engine/autopilot"
 )
 
 func automatedOrders(t *testing.T, dt *testkit.Desk) int {
@@ -52,15 +56,23 @@ func TestDeskArmAndKillSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var killText string
-	dt.Until(t, "the arming check of "+layer, func() bool {
+	dt.Until(t, "the layer to arm", func() bool {
 		var c bool
-		v.OnUI(func() { _, c = v.auto.checks[layer]; killText = v.auto.kill.Text })
+		v.OnUI(func() { c = slices.Contains(v.auto.layer.Options, layer); killText = v.auto.kill.Text })
 		return c
 	})
 	if !strings.Contains(killText, "KILL SWITCH") {
 		t.Fatalf("kill switch button says %q", killText)
 	}
-	v.OnUI(func() { v.auto.checks[layer].SetChecked(true) }) // as a click does
+	v.OnUI(func() {
+		v.auto.layer.SetSelected(layer)
+		for _, k := range automation.Kinds() {
+			if c := v.auto.checks[k]; c.Disabled() || c.Checked {
+				t.Errorf("%s: the %s check is disabled or checked before arming", layer, k)
+			}
+		}
+		v.auto.checks[automation.Tactical].SetChecked(true) // as a click does
+	})
 	v.Wait()
 	dt.Until(t, "the layer armed", func() bool {
 		var s string
@@ -108,4 +120,48 @@ func TestDeskArmAndKillSwitch(t *testing.T) {
 		v.OnUI(func() { s = v.auto.status.Text })
 		return strings.Contains(s, "disarmed: kill switch")
 	})
+}
+
+// TestDeskStagedOrderToTicket: an order the rules would send if its layer were armed (here a
+// re-entry of one ESH7 put) is offered on the desk; the button opens the ticket on it.
+func TestDeskStagedOrderToTicket(t *testing.T) {
+	dt := testkit.NewDesk(t, deskTestStart)
+	dt.Quoted(t)
+	env := deskEnv(dt)
+	var opened []any
+	env.Open = func(name string, arg any) {
+		if name == "ticket" {
+			opened = append(opened, arg)
+		}
+	}
+	v := NewDeskView(env)
+	t.Cleanup(func() { stopDesk(v) })
+	av := dt.Desk.Automation()
+	av.Staged = map[string][]desk.AutoAction{"ES options": {{Layer: "ES options", Kind: automation.ReEntry,
+		Rule: "re-enter: sell 1 ESH7 P6420", Order: "sell 1 ESH7 P6420 2026-12-31",
+		Legs: []autopilot.Leg{{Symbol: "ESH7 P6420 2026-12-31", Side: "sell", Quantity: 1}}}}}
+	var text string
+	var visible bool
+	v.OnUI(func() {
+		v.auto.apply(av)
+		text, visible = v.auto.stage.Text, v.auto.stage.Visible()
+		test.Tap(v.auto.stage)
+	})
+	if !visible || text != "Ticket ← staged re-entry: sell 1 ESH7 P6420 2026-12-31" {
+		t.Fatalf("the staged button: %q visible %v", text, visible)
+	}
+	testkit.WaitFor(t, "the ticket", func() bool { var n int; v.OnUI(func() { n = len(opened) }); return n == 1 })
+	var o *brokers.Order
+	v.OnUI(func() { o, _ = opened[0].(*brokers.Order) })
+	if o == nil || len(o.Legs) != 1 || o.Legs[0].Symbol != "ESH7 P6420 2026-12-31" || o.Legs[0].Ratio != -1 || o.Quantity != 1 {
+		t.Fatalf("the ticket opened on %+v", o)
+	}
+	v.OnUI(func() {
+		av.Staged = nil
+		v.auto.apply(av)
+		visible = v.auto.stage.Visible()
+	})
+	if visible {
+		t.Error("the staged button stays with nothing staged")
+	}
 }

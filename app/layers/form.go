@@ -106,6 +106,9 @@ func (v *LayerEditor) clearForm() {
 	if v.tac != nil {
 		v.tac.show("")
 	}
+	if v.life != nil {
+		v.life.show("")
+	}
 }
 
 // edit fills the form with the layer called name (Unassigned: nothing to edit).
@@ -143,6 +146,7 @@ func (v *LayerEditor) edit(name string) {
 	ui.SetLabel(v.formTitle, "Layer "+l.Name, widget.MediumImportance)
 	v.showBand(l)
 	v.tac.show(l.Name)
+	v.life.show(l.Name)
 }
 
 // layerLimitText shows a limit for editing: "" for none.

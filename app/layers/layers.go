@@ -73,7 +73,8 @@ type LayerEditor struct {
 	moveBtn                                *widget.Button
 	moveNote                               *widget.Label
 
-	tac  *tacticalBox // the selected layer's tactical counter-trades (tactical.go)
+	tac  *tacticalBox  // the selected layer's tactical counter-trades (tactical.go)
+	life *lifecycleBox // the lifecycle of the selected layer's short options (lifecycle.go)
 	tabs *container.AppTabs
 
 	deleteChoice *widget.Select // the open delete dialog's "move to" choice, for tests
@@ -221,8 +222,10 @@ func (v *LayerEditor) build() {
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.tac = v.newTacticalBox()
+	v.life = v.newLifecycleBox()
 	v.tabs = container.NewAppTabs(container.NewTabItem("Positions", positions),
-		container.NewTabItem("Tactical counter-trades", container.NewVScroll(v.tac.content)))
+		container.NewTabItem("Tactical counter-trades", container.NewVScroll(v.tac.content)),
+		container.NewTabItem("Lifecycle", v.life.content))
 	right := container.NewBorder(formBox, nil, nil, nil, v.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.24
@@ -335,6 +338,7 @@ func (v *LayerEditor) applyPositions(s *desk.Snapshot) {
 		return
 	}
 	v.tac.refresh()
+	v.life.refresh()
 	if v.bandWaiting && bookValued(s) {
 		if i := slices.IndexFunc(v.layers, func(l portfolio.Layer) bool { return l.Name == v.current }); i >= 0 {
 			v.showBand(v.layers[i])

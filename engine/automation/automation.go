@@ -225,6 +225,21 @@ func (g *Gate) ArmedKinds(layer string) []Kind {
 	return out
 }
 
+// ArmedLayers lists the layers armed for anything, sorted.
+func (g *Gate) ArmedLayers() []string {
+	var out []string
+	for l, ks := range g.armed {
+		for _, on := range ks {
+			if on {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func (g *Gate) disarmAll(why string) {
 	g.armed = map[string]map[Kind]bool{}
 	g.Disarmed = why

@@ -2,6 +2,7 @@ package automation
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -269,4 +270,34 @@ func contains(gs []Guardrail, g Guardrail) bool {
 		}
 	}
 	return false
+}
+
+func TestArmedLayers(t *testing.T) {
+	g, err := NewGate(DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, instrument.NewYork)
+	for _, tc := range []struct {
+		name string
+		do   func()
+		want []string
+	}{
+		{"nothing armed", func() {}, nil},
+		{"two layers, sorted", func() {
+			_ = g.Arm("VXX", Tactical, at)
+			_ = g.Arm("ES options", LetAssign, at)
+			_ = g.Arm("ES options", ReEntry, at)
+		}, []string{"ES options", "VXX"}},
+		{"one kind disarmed, another left", func() { g.Disarm("ES options", LetAssign) }, []string{"ES options", "VXX"}},
+		{"every kind disarmed", func() { g.Disarm("ES options", ReEntry) }, []string{"VXX"}},
+		{"the kill switch", func() { g.Kill(at) }, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.do()
+			if got := g.ArmedLayers(); !slices.Equal(got, tc.want) {
+				t.Fatalf("ArmedLayers = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }

@@ -171,6 +171,7 @@ type decider struct {
 	risk     map[string]*portfolio.LayerRisk
 	tacExp   map[string]float64 // the layer's tactical exposure, beta-weighted dollars
 	chainIdx map[string]liquidity.Quote
+	settled  map[string]bool // options whose settlement this step brought
 }
 
 // Decide is one step of the rules (package doc). It returns the new state; st is not
@@ -289,7 +290,9 @@ func optionStage(s lifecycle.Stage) bool {
 
 // settle applies the settlements to the tracks.
 func (d *decider) settle() error {
+	d.settled = map[string]bool{}
 	for _, s := range d.in.Market.Settlements {
+		d.settled[s.Symbol] = true
 		tr := d.track(s.Symbol)
 		if tr == nil || !optionStage(tr.Stage) {
 			continue
@@ -321,8 +324,14 @@ func (d *decider) settle() error {
 	return nil
 }
 
+// SettleWait is how long after its expiry the track of an option no longer held waits for
+// its settlement: a broker may report the positions without the option before the
+// settlement that says whether it was assigned.
+const SettleWait = 4 * 24 * time.Hour
+
 // syncTracks starts a track for every new short option and drops those of options no
-// longer held (rolled, closed or expired) that were not assigned.
+// longer held (rolled, closed or expired) that were not assigned. An expired option's
+// track stays until its settlement comes (at most SettleWait).
 func (d *decider) syncTracks() {
 	held := map[string]bool{}
 	for _, p := range d.in.Book.Positions {
@@ -347,12 +356,16 @@ func (d *decider) syncTracks() {
 	keep := d.st.Tracks[:0]
 	for _, t := range d.st.Tracks {
 		if optionStage(t.Stage) && !held[t.ID] {
-			continue
+			expired := !t.Option.Expiry.After(d.now())
+			if !expired || d.settled[t.ID] || d.now().After(t.Option.Expiry.Add(SettleWait)) {
+				continue
+			}
 		}
 		if optionStage(t.Stage) {
 			for _, p := range d.in.Book.Positions {
 				if p.ID == t.ID {
 					t.Contracts = -p.Quantity
+					t.Layer = p.Layer // the trader may file it in another layer
 				}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/keel-desk/keel/engine/automation"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/liquidity"
 	"github.com/keel-desk/keel/engine/portfolio"
 	"github.com/keel-desk/keel/engine/tactical"
@@ -300,4 +301,71 @@ func TestSpiralJudgesTheWholeOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSettlementAfterThePositions: a broker may report the positions without an expired
+// option before the settlement that says it was assigned. The track waits for the
+// settlement (at most SettleWait); an option closed before its expiry is dropped at once.
+func TestSettlementAfterThePositions(t *testing.T) {
+	put := option(t, "SPY   261106P00690000") // expires Friday 6 November 2026, 16:00 New York
+	closed := option(t, "SPY   261218P00650000")
+	f := newFixture(t, 50)
+	track := func(id string, in instrument.Instrument, stage lifecycle.Stage) lifecycle.Track {
+		tr, err := lifecycle.NewTrack(id, "SPY options", id, in, 1, 12.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Stage = stage
+		return *tr
+	}
+	st := State{Tracks: []lifecycle.Track{track("SPY   261106P00690000", put, lifecycle.AwaitingAssignment),
+		track("SPY   261218P00650000", closed, lifecycle.Tested)}}
+	after := time.Date(2026, 11, 6, 16, 30, 0, 0, instrument.NewYork)
+	in := Input{Book: f.book, Market: Market{Now: after, Quotes: f.quotes}, Settings: DefaultSettings()}
+	g := armedGate(t)
+	stage := func(s State, id string) lifecycle.Stage {
+		for _, tr := range s.Tracks {
+			if tr.ID == id {
+				return tr.Stage
+			}
+		}
+		return ""
+	}
+	s1, _, err := Decide(in, st, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("expired, not yet settled: the track waits", func(t *testing.T) {
+		if got := stage(s1, "SPY   261106P00690000"); got != lifecycle.AwaitingAssignment {
+			t.Fatalf("stage %q, want awaiting assignment", got)
+		}
+	})
+	t.Run("closed before its expiry: dropped", func(t *testing.T) {
+		if got := stage(s1, "SPY   261218P00650000"); got != "" {
+			t.Fatalf("the closed option's track is still at %q", got)
+		}
+	})
+	t.Run("the settlement comes: assigned into shares", func(t *testing.T) {
+		in2 := in
+		in2.Market.Now = after.Add(time.Minute)
+		in2.Market.Settlements = []Settlement{{At: after, Symbol: "SPY   261106P00690000", Assigned: true, Units: 100, Price: 690}}
+		s2, step, err := Decide(in2, s1, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stage(s2, "SPY   261106P00690000"); got != lifecycle.Shares || len(step.Transitions) != 1 {
+			t.Fatalf("stage %q, transitions %+v; want shares", got, step.Transitions)
+		}
+	})
+	t.Run("no settlement within SettleWait: dropped", func(t *testing.T) {
+		in3 := in
+		in3.Market.Now = put.Expiry.Add(SettleWait + time.Minute)
+		s3, _, err := Decide(in3, s1, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stage(s3, "SPY   261106P00690000"); got != "" {
+			t.Fatalf("stage %q after SettleWait, want the track dropped", got)
+		}
+	})
 }
