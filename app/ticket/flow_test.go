@@ -414,18 +414,21 @@ func TestTicketFollowsTheDeskByItself(t *testing.T) {
 		})
 		return moved
 	})
-	callbacks := func() uint64 {
+	stat := func() ui.Stat {
 		byWindow, _ := ui.Stats()
 		for _, s := range byWindow {
 			if s.Source == "ticket" {
-				return s.Count
+				return s
 			}
 		}
-		return 0
+		return ui.Stat{}
 	}
+	callbacks := func() uint64 { return stat().Count }
 	if callbacks() == 0 {
 		t.Fatal("no UI callback recorded under the ticket's name")
 	}
+	s := stat()
+	t.Logf("ticket on the UI goroutine: %d callbacks, p99 %v, longest %v", s.Count, s.CallbackP99, s.CallbackMax)
 
 	tk.Settle()
 	settled := callbacks()
