@@ -53,10 +53,10 @@ func TestParseJump(t *testing.T) {
 func TestTicketChainViewAroundTheMoney(t *testing.T) {
 	d, _ := startTestDesk(t)
 	tk, w := newTestTicket(t, d, nil)
-	tk.onUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
+	tk.OnUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
 	tk.Wait()
 	var atm int
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		l := tk.legs[0]
 		v := l.chain
 		if v == nil || len(v.Rows) < 20 {
@@ -99,7 +99,7 @@ func TestTicketChainViewAroundTheMoney(t *testing.T) {
 		test.Tap(l.strike)
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		p := tk.picker
 		if p == nil || tk.pickerDlg == nil {
 			t.Fatal("the strike button opened no chain view")
@@ -157,7 +157,7 @@ func TestTicketChainViewAroundTheMoney(t *testing.T) {
 		test.Tap(l.strike)
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		p := tk.picker
 		k := p.view.Rows[atm+2].Strike
 		p.jump.SetText(strikeText(k))

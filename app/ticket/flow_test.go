@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -24,9 +25,9 @@ import (
 // symbol the demo book does not hold), priced at the natural so it fills at once.
 func sellNewPut(t *testing.T, tk *OrderTicket) {
 	t.Helper()
-	tk.onUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
+	tk.OnUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		l := tk.legs[0]
 		if l.chain == nil || l.chain.ATM < 5 {
 			t.Fatalf("no chain for the leg: %q", l.msg.Text)
@@ -36,14 +37,14 @@ func sellNewPut(t *testing.T, tk *OrderTicket) {
 	})
 	tk.Wait()
 	var nat decimal.Decimal
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if tk.preview == nil || !sameLegs(tk.preview.Order, brokers.Order{Legs: []brokers.Leg{{Symbol: tk.legs[0].symbol, Ratio: -1}}}) {
 			t.Fatal("no preview of the put")
 		}
 		nat = tk.preview.Natural
 	})
 	typeText(tk, tk.limit, nat.Abs().StringFixed(2))
-	tk.onUI(func() { tk.netDir.SetSelected(netCredit) })
+	tk.OnUI(func() { tk.netDir.SetSelected(netCredit) })
 }
 
 // TestTicketMoneyReconcilesWithTheJournal sells a put through the ticket on the paper desk
@@ -57,7 +58,7 @@ func TestTicketMoneyReconcilesWithTheJournal(t *testing.T) {
 	sellNewPut(t, tk)
 	tk.Wait()
 	var limit decimal.Decimal
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		limit = decimal.RequireFromString(tk.limit.Text)
 		premium := limit.Mul(decimal.NewFromInt(100))
 		if want := "= " + limit.StringFixed(2) + " credit per unit"; tk.limitWords.Text != want {
@@ -75,7 +76,7 @@ func TestTicketMoneyReconcilesWithTheJournal(t *testing.T) {
 		test.Tap(tk.review)
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if tk.confirmOrder == nil {
 			t.Fatalf("no confirmation: %q", tk.result.Text)
 		}
@@ -88,7 +89,7 @@ func TestTicketMoneyReconcilesWithTheJournal(t *testing.T) {
 	tk.Wait()
 	var st brokers.OrderStatus
 	var result string
-	tk.onUI(func() { st, result = tk.placed, tk.result.Text })
+	tk.OnUI(func() { st, result = tk.placed, tk.result.Text })
 	if st.State != brokers.Filled {
 		t.Fatalf("the put did not fill: %q", result)
 	}
@@ -156,7 +157,7 @@ func TestTicketAsksWhenTwoLayersListTheUnderlying(t *testing.T) {
 	tk, _ := newTestTicket(t, d, nil)
 	sellNewPut(t, tk)
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		opts := tk.fileUnder.Options
 		if len(opts) < 3 || opts[0] != "SPY options" || opts[len(opts)-1] != portfolio.Unassigned || !strings.Contains(strings.Join(opts, ","), "SPY wings") {
 			t.Errorf("file under offers %v", opts)
@@ -181,7 +182,7 @@ func TestTicketAsksWhenTwoLayersListTheUnderlying(t *testing.T) {
 	tk.Wait()
 	var st brokers.OrderStatus
 	var result string
-	tk.onUI(func() { st, result = tk.placed, tk.result.Text })
+	tk.OnUI(func() { st, result = tk.placed, tk.result.Text })
 	if !strings.HasSuffix(result, "Filed under layer SPY wings.") {
 		t.Errorf("fill message %q", result)
 	}
@@ -204,17 +205,17 @@ func TestTicketLimitFreezesOnceTouched(t *testing.T) {
 	d := k.Desk
 	tk, _ := newTestTicket(t, d, nil)
 	mid := func() (field, rounded string) {
-		tk.onUI(func() {
+		tk.OnUI(func() {
 			tk.requestPreview(false)
 		})
 		tk.Wait()
-		tk.onUI(func() {
+		tk.OnUI(func() {
 			o, _, _ := tk.readOrder()
 			field, rounded = tk.limit.Text, roundedLimit(o, tk.preview.Mid).StringFixed(2)
 		})
 		return field, rounded
 	}
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if !tk.followMid || !tk.follow.Checked || !strings.Contains(tk.followWords.Text, "follows the mid") {
 			t.Errorf("a new ticket does not follow the mid: %v %q", tk.followMid, tk.followWords.Text)
 		}
@@ -233,10 +234,10 @@ func TestTicketLimitFreezesOnceTouched(t *testing.T) {
 	})
 	// An edit freezes it: the new quantity's preview leaves the price alone.
 	var before, frozen string
-	tk.onUI(func() { before = tk.limit.Text })
+	tk.OnUI(func() { before = tk.limit.Text })
 	typeText(tk, tk.quantity, "3")
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		frozen = tk.limit.Text
 		if frozen != before {
 			t.Errorf("editing the quantity moved the limit from %s to %s", before, frozen)
@@ -252,9 +253,9 @@ func TestTicketLimitFreezesOnceTouched(t *testing.T) {
 		}
 		return rounded != frozen
 	})
-	tk.onUI(func() { test.Tap(tk.review) })
+	tk.OnUI(func() { test.Tap(tk.review) })
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if tk.confirmOrder == nil {
 			t.Fatalf("no confirmation: %q", tk.result.Text)
 		}
@@ -282,7 +283,7 @@ func TestTicketLimitFreezesOnceTouched(t *testing.T) {
 		t.Errorf("%d orders sent", sent)
 	}
 	// Ticking "Follow the mid" again re-prices at once.
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		tk.startAnother()
 		tk.follow.SetChecked(true)
 		o, _, _ := tk.readOrder()
@@ -315,7 +316,7 @@ func TestTicketBookEffectFitsAtLargeQuantities(t *testing.T) {
 	tk, w := newTestTicket(t, d, esStrangle500(t, d))
 	for _, size := range []fyne.Size{ticketSize, fyne.NewSize(1024, 700)} {
 		t.Run(fmt.Sprintf("%v×%v", size.Width, size.Height), func(t *testing.T) {
-			tk.onUI(func() {
+			tk.OnUI(func() {
 				// A new size lays the window out again, as the driver does when a figure grows.
 				w.Resize(size.SubtractWidthHeight(1, 1))
 				w.Resize(size)
@@ -380,10 +381,66 @@ func TestTicketFitsSmallScreens(t *testing.T) {
 	}
 	for _, prefill := range []*brokers.Order{nil, esStrangle500(t, d)} {
 		tk, w := newTestTicket(t, d, prefill)
-		tk.onUI(func() {
+		tk.OnUI(func() {
 			if m := w.Content().MinSize(); m.Width > 1024 || m.Height > 700 {
 				t.Errorf("the ticket needs %v, more than 1024×700", m)
 			}
 		})
+	}
+}
+
+// TestTicketFollowsTheDeskByItself: with nobody asking, the open ticket quotes its legs again
+// as the market moves and its limit follows the new mid, through the one bridge (its time on
+// the UI goroutine is recorded as the ticket's); once settled it no longer follows the desk.
+func TestTicketFollowsTheDeskByItself(t *testing.T) {
+	k := testkit.QuotedDesk(t, testkit.PaperStart)
+	ui.ResetStats()
+	tk, _ := newTestTicket(t, k.Desk, nil)
+	var first string
+	tk.OnUI(func() {
+		if tk.preview == nil {
+			t.Fatal("no preview after the ticket opened")
+		}
+		first = tk.preview.Mid.String()
+	})
+	k.Until(t, "the ticket to quote SPY again and move its limit to the new mid", func() bool {
+		moved := false
+		tk.OnUI(func() {
+			if tk.preview == nil || tk.preview.Mid.String() == first {
+				return
+			}
+			o, _, _ := tk.readOrder()
+			moved = tk.limit.Text == roundedLimit(o, tk.preview.Mid).StringFixed(2)
+		})
+		return moved
+	})
+	stat := func() ui.Stat {
+		byWindow, _ := ui.Stats()
+		for _, s := range byWindow {
+			if s.Source == "ticket" {
+				return s
+			}
+		}
+		return ui.Stat{}
+	}
+	callbacks := func() uint64 { return stat().Count }
+	if callbacks() == 0 {
+		t.Fatal("no UI callback recorded under the ticket's name")
+	}
+	s := stat()
+	t.Logf("ticket on the UI goroutine: %d callbacks, p99 %v, longest %v", s.Count, s.CallbackP99, s.CallbackMax)
+
+	tk.Settle()
+	settled := callbacks()
+	for range 5 {
+		if err := k.Paper.Advance(time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The desk publishes while the market moves and at every sync (each second): a second
+	// without a callback is the ticket having stopped, not a quiet desk.
+	time.Sleep(time.Second)
+	if got := callbacks(); got != settled {
+		t.Errorf("the settled ticket applied %d more callbacks", got-settled)
 	}
 }

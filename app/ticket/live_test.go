@@ -51,7 +51,7 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 
 	banner := func(wantText string, wantColour color.Color) {
 		t.Helper()
-		tk.onUI(func() {
+		tk.OnUI(func() {
 			tk.banner.Update()
 			if got := tk.banner.Text(); !strings.Contains(got, wantText) || !strings.Contains(got, tastytradetest.Account) {
 				t.Errorf("banner %q, want %q and the account number", got, wantText)
@@ -62,7 +62,7 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 		})
 	}
 	banner("read-only", ui.LiveOffColour)
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if !tk.review.Disabled() || !strings.Contains(tk.problems.Text, desk.LiveTradingOff) {
 			t.Errorf("live trading off: review enabled %v, problems %q; want it refused with the reason",
 				!tk.review.Disabled(), tk.problems.Text)
@@ -70,18 +70,24 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 		test.Tap(tk.review)
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if tk.confirm != nil || tk.confirmOrder != nil {
 			t.Error("a confirmation opened while live trading is off")
 		}
 	})
 
 	d.EnableLiveTrading()
-	tk.onUI(tk.followLive) // what the ticket's refresh does every few seconds
+	// The ticket sees it by itself at the next snapshot it follows (the desk publishes one
+	// at least every second while it syncs).
+	testkit.WaitFor(t, "the ticket to let the order be reviewed once live trading is on", func() bool {
+		var ok bool
+		tk.OnUI(func() { ok = !tk.review.Disabled() })
+		return ok
+	})
 	banner("LIVE TRADING ON", ui.LiveOnColour)
-	tk.onUI(func() { test.Tap(tk.review) })
+	tk.OnUI(func() { test.Tap(tk.review) })
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if tk.confirm == nil {
 			t.Fatalf("no confirmation; result %q", tk.result.Text)
 		}
@@ -100,7 +106,7 @@ func TestLiveTicketRefusesUntilOptedInThenConfirmsWithTheDryRun(t *testing.T) {
 		tk.confirmSend()
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if !tk.sent {
 			t.Errorf("not placed: %q", tk.result.Text)
 		}

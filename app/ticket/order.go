@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -304,6 +305,7 @@ func (t *OrderTicket) requestPreview(periodic bool) {
 	t.previewGen++
 	gen := t.previewGen
 	t.previewBusy = true
+	t.previewAsked = time.Now()
 	d := t.desk
 	t.background(func(ctx context.Context) func() {
 		p, err := d.Preview(ctx, o)
@@ -564,6 +566,7 @@ func (t *OrderTicket) send(o brokers.Order) {
 			t.setResult(text, imp)
 			if placed {
 				t.another.Show()
+				t.Prompt() // the next snapshot, with the order's fills, at once
 			}
 			t.validate()
 		}
@@ -571,12 +574,13 @@ func (t *OrderTicket) send(o brokers.Order) {
 }
 
 // followOrder updates the result line when the order this ticket placed changes at the
-// broker: a working order that fills, is cancelled or expires (UI goroutine).
-func (t *OrderTicket) followOrder() {
-	if t.placed.ID == "" || t.desk == nil {
+// broker, as snapshot s shows it: a working order that fills, is cancelled or expires (UI
+// goroutine).
+func (t *OrderTicket) followOrder(s *desk.Snapshot) {
+	if t.placed.ID == "" || t.desk == nil || s == nil {
 		return
 	}
-	for _, o := range t.desk.Latest().Orders {
+	for _, o := range s.Orders {
 		if o.ID == t.placed.ID && (o.State != t.placed.State || o.Filled != t.placed.Filled) {
 			t.placed = o
 			text, imp, _ := placeResult(o, nil)

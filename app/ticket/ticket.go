@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,7 +24,9 @@ var ticketUnderlyings = []string{"SPY", "QQQ", "VXX", "SQQQ", "SH"}
 // ticketFuturesRoots are the futures whose front quarterly contracts the ticket offers.
 var ticketFuturesRoots = []string{"ES", "MES"}
 
-// previewEvery is how often the ticket refreshes the legs' market while it is open.
+// previewEvery is how often the ticket asks the desk to quote the legs again while it is
+// open (a broker call per leg on a real account; the desk's snapshots, followed four times a
+// second, pace it).
 const previewEvery = 2 * time.Second
 
 // brokerTimeout bounds one broker call made for the ticket.
@@ -73,19 +74,18 @@ type ticketLeg struct {
 
 // OrderTicket is the order ticket window: single or multi-leg, each leg's market and the
 // order's net, the estimated costs, the effect on the book's Greeks, and a confirmation that
-// says exactly what will be sent. Every broker call runs off the UI goroutine; the ticket's
-// client order id is made once, so a retry or a double click never sends twice.
+// says exactly what will be sent. Every broker call runs off the UI goroutine through the one
+// bridge (ui.Work.Background); the ticket follows the desk's snapshots (ui.Work.Follow) to
+// show the account and the order it placed, and to quote the legs again every previewEvery.
+// The ticket's client order id is made once, so a retry or a double click never sends twice.
 type OrderTicket struct {
+	ui.Work
 	env      ui.Env
 	desk     *desk.Service
 	clientID string
 
-	work     ui.Pending
-	stopOnce sync.Once
-	stopped  chan struct{}
-	loopDone chan struct{} // closed when the refresh goroutine has ended
-	building bool          // the constructor is running: background calls wait for it
-	deferred []func()      // background calls started while building
+	building bool            // the constructor is running: background calls wait for it
+	deferred []func() func() // background calls started while building
 
 	// Everything below is touched only on the UI goroutine.
 	legs        []*ticketLeg
@@ -110,10 +110,11 @@ type OrderTicket struct {
 	review, another                  *widget.Button
 	result                           *widget.Label
 
-	preview     *desk.Preview
-	previewKey  string // the legs and quantity the shown preview is of
-	previewGen  int
-	previewBusy bool
+	preview      *desk.Preview
+	previewKey   string // the legs and quantity the shown preview is of
+	previewGen   int
+	previewBusy  bool
+	previewAsked time.Time // when the last preview was asked for
 	// The limit follows the mid (followMid) until the trader touches the ticket: then it
 	// stays where it is, except that new legs get their mid once unless the trader typed the
 	// price (limitTyped). suggestedKey is the legs (legsKey) the last suggestion was for.
@@ -154,7 +155,8 @@ type OrderTicket struct {
 // NewOrderTicket builds an order ticket on env.Desk, prefilled with prefill's legs,
 // quantity, type, price and time in force when it is not nil.
 func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
-	t := &OrderTicket{env: env, desk: env.Desk, stopped: make(chan struct{}), loopDone: make(chan struct{}), clientID: desk.NewClientID()}
+	t := &OrderTicket{env: env, desk: env.Desk, clientID: desk.NewClientID()}
+	t.Name = "ticket"
 	// The look-ups started while the ticket is built start when it is complete.
 	t.building = true
 	defer t.startDeferred()
@@ -169,7 +171,6 @@ func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
 		t.addLeg.Disable()
 		t.setFollow(false)
 		t.validate()
-		close(t.loopDone)
 		return t
 	}
 	t.addFuturesUnderlyings()
@@ -180,89 +181,57 @@ func NewOrderTicket(env ui.Env, prefill *brokers.Order) *OrderTicket {
 	}
 	t.setFollow(prefill == nil || prefill.Limit.IsZero())
 	t.validate()
-	go t.refreshLoop()
+	t.Follow(t.desk, t.followDesk)
 	return t
 }
 
-// Content is the ticket's content. It has Settle (wait for the look-ups and the preview in
-// flight, then stop refreshing, for screenshots) and Stop (stop refreshing; call it when the
-// window closes).
+// Content is the ticket's content. It has Settle (stop following the desk and wait for the
+// look-ups and the preview in flight, for screenshots) and Stop (stop following the desk;
+// call it when the window closes).
 func (t *OrderTicket) Content() fyne.CanvasObject { return ui.NewRoot(t.content, t.Settle, t.Stop) }
 
-// Settle waits for the background calls in flight and stops the periodic refresh. It is for
-// screenshots and tests: it takes widgets.UIMu, so it must not run on the UI goroutine of a
-// running app.
+// Settle stops following the desk and waits until the last snapshot and the background calls
+// in flight have been applied. It is for screenshots and tests: it waits for the UI
+// goroutine, so it must not run on the UI goroutine of a running app.
 func (t *OrderTicket) Settle() {
 	t.Stop()
-	// A refresh already past its stop check finishes under widgets.UIMu (and counts its preview in
-	// t.work) before this returns; later ones see the ticket stopped.
-	widgets.UIMu.Lock()
-	widgets.UIMu.Unlock() //nolint:staticcheck // an empty critical section on purpose
-	t.work.Wait()
+	<-t.Done()
+	t.Wait()
 }
 
-// Stop stops the ticket's periodic refresh.
-func (t *OrderTicket) Stop() { t.stopOnce.Do(func() { close(t.stopped) }) }
-
-// Wait blocks until every background call started so far has been applied.
-func (t *OrderTicket) Wait() { t.work.Wait() }
-
-// onUI runs f the way the UI goroutine would, never while a result is being applied. For
-// tests.
-func (t *OrderTicket) onUI(f func()) {
-	widgets.UIMu.Lock()
-	defer widgets.UIMu.Unlock()
-	f()
+// followDesk shows a snapshot of the desk (UI goroutine): the account banner, the order this
+// ticket placed, and the legs quoted again when the last quote is previewEvery old.
+func (t *OrderTicket) followDesk(s *desk.Snapshot) {
+	t.followLive()
+	t.followOrder(s)
+	if time.Since(t.previewAsked) >= previewEvery {
+		t.requestPreview(true)
+	}
 }
 
-// background runs call off the UI goroutine and applies the function it returns through
-// ui.Apply, the one bridge back onto the UI goroutine.
+// background runs call off the UI goroutine, with a context bounded by brokerTimeout, and
+// applies the function it returns on the UI goroutine (ui.Work.Background). Calls made while
+// the ticket is being built start once it is complete.
 func (t *OrderTicket) background(call func(ctx context.Context) func()) {
-	t.work.Add(1)
-	run := func() {
-		defer t.work.Add(-1)
+	work := func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), brokerTimeout)
-		apply := call(ctx)
-		cancel()
-		ui.Apply(apply)
+		defer cancel()
+		return call(ctx)
 	}
 	if t.building {
-		t.deferred = append(t.deferred, run)
+		t.deferred = append(t.deferred, work)
 		return
 	}
-	go run()
+	t.Background(work)
 }
 
 // startDeferred starts the background calls the constructor made.
 func (t *OrderTicket) startDeferred() {
 	t.building = false
-	for _, run := range t.deferred {
-		go run()
+	for _, work := range t.deferred {
+		t.Background(work)
 	}
 	t.deferred = nil
-}
-
-// refreshLoop re-quotes the legs every previewEvery until the ticket stops.
-func (t *OrderTicket) refreshLoop() {
-	defer close(t.loopDone)
-	tick := time.NewTicker(previewEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-t.stopped:
-			return
-		case <-tick.C:
-			ui.Apply(func() {
-				select {
-				case <-t.stopped:
-				default:
-					t.followLive()
-					t.followOrder()
-					t.requestPreview(true)
-				}
-			})
-		}
-	}
 }
 
 func (t *OrderTicket) build() {

@@ -44,18 +44,17 @@ func newTestTicket(t *testing.T, d *desk.Service, prefill *brokers.Order) (*Orde
 // stopTicket stops a ticket and waits until nothing of it runs any more.
 func stopTicket(tk *OrderTicket) {
 	tk.Settle()
-	<-tk.loopDone
 }
 
 // typeText sets an entry's text as typing would (OnChanged runs).
 func typeText(tk *OrderTicket, e *widget.Entry, s string) {
-	tk.onUI(func() { e.SetText(s) })
+	tk.OnUI(func() { e.SetText(s) })
 }
 
 func TestTicketValidatesBadInput(t *testing.T) {
 	d, _ := startTestDesk(t)
 	tk, _ := newTestTicket(t, d, nil)
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if len(tk.legs) != 1 || tk.legs[0].symbol != "SPY" {
 			t.Fatalf("a new ticket starts with %d legs (%q), want one SPY shares leg", len(tk.legs), tk.legs[0].symbol)
 		}
@@ -97,7 +96,7 @@ func TestTicketValidatesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tk.onUI(func() {
+			tk.OnUI(func() {
 				tt.set()
 				if got := tt.msg().Text; got != tt.want {
 					t.Errorf("%s: message %q, want %q", tt.name, got, tt.want)
@@ -119,7 +118,7 @@ func TestTicketValidatesBadInput(t *testing.T) {
 		})
 	}
 
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		test.Tap(tk.legs[0].remove)
 		if tk.legsMsg.Text != "add at least one leg" || !tk.review.Disabled() {
 			t.Errorf("no legs: message %q, review disabled %v", tk.legsMsg.Text, tk.review.Disabled())
@@ -146,10 +145,10 @@ func ordersWithClientID(t *testing.T, d *desk.Service, id string) int {
 func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 	d, _ := startTestDesk(t)
 	tk, _ := newTestTicket(t, d, nil)
-	tk.onUI(func() { tk.legs[0].underlying.SetSelected("QQQ") })
+	tk.OnUI(func() { tk.legs[0].underlying.SetSelected("QQQ") })
 	tk.Wait()
 	typeText(tk, tk.quantity, "10")
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		tk.orderType.SetSelected(typeMarket)
 		if !tk.limit.Disabled() {
 			t.Error("the limit stays editable for a market order")
@@ -157,7 +156,7 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 		test.Tap(tk.review)
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if tk.confirm == nil {
 			t.Fatal("no confirmation dialog")
 		}
@@ -172,7 +171,7 @@ func TestTicketPlacesMarketableOrderThatShowsInPositions(t *testing.T) {
 		tk.confirmSend()
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if !strings.HasPrefix(tk.result.Text, "Filled: order ") || tk.result.Importance != widget.SuccessImportance {
 			t.Errorf("result %q", tk.result.Text)
 		}
@@ -205,7 +204,7 @@ func TestTicketDoubleSendPlacesOneOrder(t *testing.T) {
 	tk, _ := newTestTicket(t, d, &brokers.Order{Quantity: 5, Type: brokers.Limit, Limit: q.Ask,
 		Legs: []brokers.Leg{{Symbol: "QQQ", Ratio: 1}}})
 	var o brokers.Order
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		var problems []fieldProblem
 		o, problems, _ = tk.readOrder()
 		if len(problems) > 0 {
@@ -215,7 +214,7 @@ func TestTicketDoubleSendPlacesOneOrder(t *testing.T) {
 		tk.send(o) // a double click
 	})
 	tk.Wait()
-	tk.onUI(func() { tk.send(o) }) // and once more after it filled
+	tk.OnUI(func() { tk.send(o) }) // and once more after it filled
 	tk.Wait()
 	if n := ordersWithClientID(t, d, tk.clientID); n != 1 {
 		t.Fatalf("%d orders placed, want 1", n)
@@ -232,7 +231,7 @@ func TestTicketDoubleSendPlacesOneOrder(t *testing.T) {
 	if n := ordersWithClientID(t, d, tk.clientID); n != 1 {
 		t.Errorf("%d orders after a retry, want 1", n)
 	}
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if !strings.HasPrefix(tk.result.Text, "Filled: order "+first.ID) {
 			t.Errorf("result %q", tk.result.Text)
 		}
@@ -257,7 +256,7 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 		t.Fatalf("the demo book has %d ES options, want a strangle", len(legs))
 	}
 	tk, w := newTestTicket(t, d, &brokers.Order{Legs: legs, Quantity: 1, Type: brokers.Limit, Note: "close the ES strangle"})
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		for i, l := range tk.legs {
 			in := legs[i].Instrument
 			kind := kindCall
@@ -303,7 +302,7 @@ func TestTicketPrefilledCloseOfStrangle(t *testing.T) {
 		test.Tap(tk.review)
 	})
 	tk.Wait()
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		if !strings.Contains(tk.confirmText, "per unit of the combination, all legs together or none") ||
 			!strings.Contains(tk.confirmText, "limit "+tk.limit.Text+" debit") {
 			t.Errorf("confirmation %q", tk.confirmText)
@@ -420,10 +419,10 @@ func TestTicketWithoutDeskSaysWhy(t *testing.T) {
 func TestTicketOptionLegFromChain(t *testing.T) {
 	d, _ := startTestDesk(t)
 	tk, _ := newTestTicket(t, d, nil)
-	tk.onUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
+	tk.OnUI(func() { tk.legs[0].kind.SetSelected(kindPut) })
 	tk.Wait()
 	var strike float64
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		l := tk.legs[0]
 		if l.inst.Kind != instrument.Option || l.inst.Root != "SPY" || l.inst.Right != pricing.Put {
 			t.Fatalf("leg resolved to %+v (%q), want an SPY put; msg %q", l.inst, l.symbol, l.msg.Text)
@@ -487,7 +486,7 @@ func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
 	low := q.Bid.Mul(decimal.RequireFromString("0.9")).Round(2)
 	tk, _ := newTestTicket(t, d, &brokers.Order{Quantity: 3, Type: brokers.Limit, Limit: low,
 		Legs: []brokers.Leg{{Symbol: "QQQ", Ratio: 1}}})
-	tk.onUI(func() {
+	tk.OnUI(func() {
 		o, problems, _ := tk.readOrder()
 		if len(problems) > 0 {
 			t.Fatalf("problems: %v", problems)
@@ -496,7 +495,7 @@ func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
 	})
 	tk.Wait()
 	var id string
-	tk.onUI(func() { id = tk.placed.ID })
+	tk.OnUI(func() { id = tk.placed.ID })
 	if id == "" {
 		t.Fatal("the ticket did not keep the order it placed")
 	}
@@ -505,10 +504,7 @@ func TestTicketFollowsItsWorkingOrderUntilDone(t *testing.T) {
 	}
 	testkit.WaitFor(t, "the ticket to say the order was cancelled", func() bool {
 		var text string
-		tk.onUI(func() {
-			tk.followOrder()
-			text = tk.result.Text
-		})
+		tk.OnUI(func() { text = tk.result.Text }) // the ticket follows the desk's snapshots by itself
 		return strings.Contains(text, "cancelled")
 	})
 }
