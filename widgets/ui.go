@@ -15,18 +15,70 @@ import (
 // lock is what keeps them from racing each other and the drawing.
 var UIMu sync.Mutex
 
-// DoAndWait runs f on the UI goroutine with fyne.DoAndWait and waits for it, holding UIMu.
+// DoAndWait runs f on the UI goroutine and waits for it, holding UIMu.
 // Never call it from the UI goroutine itself, or while holding UIMu.
 // The time f takes on the UI goroutine is recorded (LongestUICallback).
+//
+// Once StopUI has been called it drops f instead, and a caller already waiting returns: at
+// shutdown Fyne's event loop stops taking work, and a sender that queued just before it
+// stopped would otherwise wait for ever (the hang on quit of issue 15). It queues f with
+// fyne.Do and waits on its own signal for the same reason: fyne.DoAndWait cannot be told to
+// give up.
 func DoAndWait(f func()) {
+	st := stopping.Load()
+	if st.stopped.Load() {
+		return
+	}
 	UIMu.Lock()
 	defer UIMu.Unlock()
-	fyne.DoAndWait(func() {
+	if st.stopped.Load() {
+		return
+	}
+	done := make(chan struct{})
+	fyne.Do(func() {
+		defer close(done)
+		if st.stopped.Load() {
+			return
+		}
 		start := time.Now()
 		defer func() { noteUICallback(time.Since(start)) }()
 		f()
 	})
+	select {
+	case <-done:
+	case <-st.stop:
+	}
 }
+
+// uiSession is one run of the UI: stopped once StopUI is called.
+type uiSession struct {
+	stopped atomic.Bool
+	stop    chan struct{}
+	once    sync.Once
+}
+
+// stopping is the current run of the UI.
+var stopping atomic.Pointer[uiSession]
+
+func init() { StartUI() }
+
+// StartUI starts a new run of the UI: DoAndWait applies results again. The app calls it
+// before its windows open (tests that quit an app call it before the next one).
+func StartUI() { stopping.Store(&uiSession{stop: make(chan struct{})}) }
+
+// StopUI begins the shutdown of the UI: from now on DoAndWait drops what it is given and
+// callers waiting for the UI goroutine return. Safe to call more than once, from any
+// goroutine.
+func StopUI() {
+	st := stopping.Load()
+	st.once.Do(func() {
+		st.stopped.Store(true)
+		close(st.stop)
+	})
+}
+
+// UIStopped reports whether StopUI has been called since the last StartUI.
+func UIStopped() bool { return stopping.Load().stopped.Load() }
 
 // longestUI is the longest UI callback (nanoseconds) since the last reset.
 var longestUI atomic.Int64

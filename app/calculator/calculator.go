@@ -220,6 +220,7 @@ func (c *Calculator) build() {
 	}
 	c.model = widget.NewLabel("")
 	c.model.Importance = widget.LowImportance
+	c.model.Wrapping = fyne.TextWrapWord // the model's name and inputs: long, and the window fits 1024 px
 	c.status = widget.NewLabel("")
 	c.status.Wrapping = fyne.TextWrapWord
 	outputs := widget.NewCard("Value and Greeks", "", container.NewVBox(
@@ -237,7 +238,8 @@ func (c *Calculator) build() {
 
 	left := container.NewVBox(inputs, implied, c.status)
 	right := container.NewVBox(outputs)
-	c.content = container.NewBorder(nil, nil, left, nil, right)
+	// Inputs beside the values on a wide window, above them on a narrow one (1024 px).
+	c.content = container.NewVScroll(ui.SideBySide(left, right))
 }
 
 // monthlyExpiryNextMonth is the standard monthly equity option expiry date (the third

@@ -28,7 +28,7 @@ import (
 const chartsSettingKey = "charts.v1"
 
 // Size is the charts window's opening size.
-var Size = fyne.NewSize(1280, 900)
+var Size = fyne.NewSize(1280, 720)
 
 // greek is one figure the Greeks chart can draw, in the desk's units.
 type greek struct {
@@ -378,13 +378,16 @@ func (v *ChartsView) build() {
 	greekBar := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle("Greeks over time", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			v.greekSelect, v.windowRadio),
-		container.NewHBox(widget.NewLabel("Show"), v.scopeChecks),
+		// The book and its layers: as many as the trader has, scrolled sideways rather than
+		// widening the window.
+		container.NewBorder(nil, nil, widget.NewLabel("Show"), nil, container.NewHScroll(v.scopeChecks)),
 	)
 	profileBar := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle("Risk profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			ui.Sized(v.selection, 240),
-			widget.NewLabel("Range ±"), ui.Sized(v.span, 64), ui.Sized(v.spanUnit, 104),
-			widget.NewLabel("Curves: T+0, T+"), ui.Sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
+			widget.NewLabel("Range ±"), ui.Sized(v.span, 64), ui.Sized(v.spanUnit, 104)),
+		// Two rows, so the window fits a 1024-px screen.
+		container.NewHBox(widget.NewLabel("Curves: T+0, T+"), ui.Sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
 			widget.NewLabel("IV shift"), ui.Sized(v.volShift, 56), widget.NewLabel("vol pts"),
 			widget.NewLabel("Overlay"), ui.Sized(v.overlay, 110)),
 		v.inputNote,

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -316,16 +315,18 @@ func (v *DeskView) build() {
 			}
 		})
 	strut := canvas.NewRectangle(color.Transparent)
-	strut.SetMinSize(fyne.NewSize(10, 3*38))
-	alerts := container.NewBorder(v.alertTitle, nil, nil, nil, container.NewStack(strut, v.alertList))
-
+	strut.SetMinSize(fyne.NewSize(10, 2*38))
 	v.status = widget.NewLabel("Connecting…")
+	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.clock = widget.NewLabel("")
-	statusRow := container.NewHBox(v.status, layout.NewSpacer(), v.clock)
+	// The connection's state and the market clock share the alerts' title row, so the desk
+	// fits a 1024×700 screen.
+	alerts := container.NewBorder(container.NewBorder(nil, nil, v.alertTitle, v.clock, v.status), nil, nil, nil,
+		container.NewStack(strut, v.alertList))
 
 	v.auto = v.newAutoPanel()
 	top := container.NewVBox(v.accountBar(), toolbar, v.auto.content, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
-	bottom := container.NewVBox(widget.NewSeparator(), alerts, widget.NewSeparator(), statusRow)
+	bottom := container.NewVBox(widget.NewSeparator(), alerts)
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
 
@@ -640,7 +641,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "desk",
 		Title: "Keel — Desk",
-		Size:  fyne.NewSize(1400, 860),
+		Size:  fyne.NewSize(1280, 720),
 		Key:   fyne.KeyD,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewDeskView(env).Content() },
 	}

@@ -223,7 +223,9 @@ func (v *LayerEditor) build() {
 	v.tac = v.newTacticalBox()
 	v.tabs = container.NewAppTabs(container.NewTabItem("Positions", positions),
 		container.NewTabItem("Tactical counter-trades", container.NewVScroll(v.tac.content)))
-	right := container.NewBorder(formBox, nil, nil, nil, v.tabs)
+	// The form scrolls above the tabs, so the window fits a 1024×700 screen.
+	right := container.NewVSplit(container.NewVScroll(formBox), v.tabs)
+	right.Offset = 0.4
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.24
 	v.content = container.NewBorder(nil, v.status, nil, nil, split)
@@ -464,7 +466,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "layers",
 		Title: "Keel — Layers",
-		Size:  fyne.NewSize(1200, 780),
+		Size:  fyne.NewSize(1200, 720),
 		Key:   fyne.KeyL,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
 	}

@@ -108,10 +108,12 @@ func New(env ui.Env) *View {
 			v.open.Enable()
 		}
 	}
-	bar := container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 150),
-		widget.NewLabel("Expiry"), ui.Sized(v.expiry, 150),
-		widget.NewLabel("Size (contracts)"), ui.Sized(v.size, 60),
-		widget.NewLabel("Sort"), ui.Sized(v.sortBy, 190), v.passesOnly, v.open)
+	// Two rows, what to look at and how to sort it, so the window fits a 1024-px screen.
+	bar := container.NewVBox(
+		container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 150),
+			widget.NewLabel("Expiry"), ui.Sized(v.expiry, 150),
+			widget.NewLabel("Size (contracts)"), ui.Sized(v.size, 60)),
+		container.NewHBox(widget.NewLabel("Sort"), ui.Sized(v.sortBy, 190), v.passesOnly, v.open))
 	top := container.NewVBox(bar, v.rulesText, v.status)
 	v.content = container.NewBorder(top, nil, nil, nil, v.table)
 	if v.desk == nil {

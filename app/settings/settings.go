@@ -86,6 +86,7 @@ type SettingsView struct {
 	commErrs  []*widget.Label
 	liq       *liquidityForm
 	roll      *rollForm
+	theme     *widget.Select
 	clockText *widget.Label
 	speed     *widget.Select
 	pause     *widget.Button
@@ -207,7 +208,11 @@ func (v *SettingsView) build() {
 	v.speed.PlaceHolder = "speed"
 	v.pause = widget.NewButton("Pause", v.togglePause)
 	clock := container.NewVBox(v.clockText, container.NewHBox(widget.NewLabel("Speed"), v.speed, v.pause))
+	v.theme = widget.NewSelect(themeLabels, nil)
+	appearance := container.NewHBox(widget.NewLabel("Theme"), v.theme, quietLabel("applied when saved"))
 	left := container.NewVBox(
+		settingsTitle("Appearance"), appearance,
+		widget.NewSeparator(),
 		settingsTitle("Benchmark and betas"),
 		container.NewHBox(widget.NewLabel("Weigh the book to"), v.benchmark, v.benchNote),
 		betaGrid,
@@ -242,12 +247,15 @@ func (v *SettingsView) build() {
 		}
 	})
 	bottom := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(v.save, defaults), brokersBtn, v.status)
-	body := container.New(widgets.NewColumns(3, 2), left, widget.NewSeparator(), right)
+	// Side by side on a wide window, one above the other on a narrow one; the sections
+	// scroll and the buttons stay in sight.
+	body := ui.SideBySide(left, right)
 	v.content = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 }
 
 // show puts s in the form and clears every problem.
 func (v *SettingsView) show(s desk.Settings) {
+	v.theme.SetSelected(themeLabel(s.Theme))
 	v.benchmark.SetSelected(s.Benchmark)
 	for t, e := range v.betas {
 		b, ok := s.Betas[t]
@@ -289,6 +297,7 @@ func (v *SettingsView) showDerived() {
 func (v *SettingsView) readForm() (desk.Settings, bool) {
 	s := desk.DefaultSettings()
 	ok := true
+	s.Theme = themeChoice(v.theme.Selected)
 	s.Benchmark = v.benchmark.Selected
 	for t, e := range v.betas {
 		b, msg := parseSetting(e.Text)
@@ -369,6 +378,9 @@ func (v *SettingsView) saveAndApply() {
 				return
 			}
 			v.saved = s
+			if a := fyne.CurrentApp(); a != nil {
+				a.Settings().SetTheme(ui.ThemeFor(s.Theme))
+			}
 			msg := "Saved. The desk uses the betas and limits from its next snapshot."
 			if commsChanged {
 				msg += " The new commissions apply from the next start of Keel."
@@ -470,7 +482,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "settings",
 		Title: "Keel — Settings",
-		Size:  fyne.NewSize(1280, 820),
+		Size:  fyne.NewSize(1280, 720),
 		Key:   fyne.KeyComma,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
 	}
