@@ -163,16 +163,6 @@ func Run(a fyne.App, dbPath string, openAtStart ...string) {
 	// the desk and the bridge stop before the windows close.
 	w.SetCloseIntercept(open.quit)
 	w.CenterOnScreen()
-	var items []*fyne.MenuItem
-	for _, spec := range Windows() {
-		spec := spec
-		item := &fyne.MenuItem{Label: strings.TrimPrefix(spec.Title, "Keel — "), Action: func() { open.open(spec.Name, nil) }}
-		if spec.Key != "" {
-			item.Shortcut = &desktop.CustomShortcut{KeyName: spec.Key, Modifier: fyne.KeyModifierShortcutDefault}
-		}
-		items = append(items, item)
-	}
-	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Keel", items...)))
 	if len(openAtStart) == 1 && openAtStart[0] == "all" {
 		openAtStart = nil
 		for _, spec := range Windows()[1:] {
@@ -188,6 +178,25 @@ func Run(a fyne.App, dbPath string, openAtStart ...string) {
 		})
 	}
 	w.ShowAndRun()
+}
+
+// menu is the Keel menu every window carries: each window with its Ctrl shortcut, and Quit
+// (Ctrl+Q). Shortcuts in a window's menu reach the window before a focused text field
+// takes them, so Ctrl+Q and Ctrl+J work while the trader types in a field.
+func (o *opener) menu() *fyne.MainMenu {
+	var items []*fyne.MenuItem
+	for _, spec := range Windows() {
+		spec := spec
+		item := &fyne.MenuItem{Label: strings.TrimPrefix(spec.Title, "Keel — "), Action: func() { o.open(spec.Name, nil) }}
+		if spec.Key != "" {
+			item.Shortcut = &desktop.CustomShortcut{KeyName: spec.Key, Modifier: fyne.KeyModifierShortcutDefault}
+		}
+		items = append(items, item)
+	}
+	quit := &fyne.MenuItem{Label: "Quit", IsQuit: true, Action: o.quit,
+		Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}}
+	items = append(items, fyne.NewMenuItemSeparator(), quit)
+	return fyne.NewMainMenu(fyne.NewMenu("Keel", items...))
 }
 
 // alreadyRunning says that another Keel owns the journal — naming its pid — and exits with
@@ -318,6 +327,7 @@ func (o *opener) show(spec ui.Window, arg any) fyne.Window {
 	e.Window, e.Arg, e.Open = w, arg, o.open
 	content := spec.Build(e)
 	w.SetContent(content)
+	w.SetMainMenu(o.menu())
 	w.Resize(o.size(spec))
 	for _, other := range Windows() {
 		if other.Key == "" {

@@ -60,7 +60,7 @@ var futuresPresets = func() []futuresPreset {
 // problem in red).
 type field struct {
 	label *widget.Label
-	entry *widget.Entry
+	entry *ui.Entry
 	msg   *widget.Label
 }
 
@@ -124,7 +124,7 @@ func (c *Calculator) Content() fyne.CanvasObject { return c.content }
 func (c *Calculator) newField(label, placeholder string) *field {
 	f := &field{
 		label: widget.NewLabel(label),
-		entry: widget.NewEntry(),
+		entry: ui.NewEntry(),
 		msg:   widget.NewLabel(""),
 	}
 	f.entry.PlaceHolder = placeholder

@@ -136,11 +136,11 @@ type ChartsView struct {
 	greekChart    *widgets.GreekChart
 	selection     *widget.Select
 	selectionKeys []string
-	span          *widget.Entry
+	span          *ui.Entry
 	spanUnit      *widget.Select
-	days          *widget.Entry
+	days          *ui.Entry
 	expiry        *widget.Check
-	volShift      *widget.Entry
+	volShift      *ui.Entry
 	overlay       *widget.Select
 	inputNote     *widget.Label
 	profileChart  *widgets.ProfileChart
@@ -202,6 +202,7 @@ func (v *ChartsView) loadSettings() {
 		return
 	}
 	if !ok {
+		v.fitWindow()
 		return
 	}
 	s := defaultChartsSettings() // what the stored JSON lacks keeps its default
@@ -214,6 +215,43 @@ func (v *ChartsView) loadSettings() {
 	v.settings = s
 	v.mu.Unlock()
 	v.apply(func() { v.showSettings(s) })
+}
+
+// fitWindow opens the Greeks chart, when the trader never chose a window, on the smallest
+// one that holds the book's whole recorded history: "Last hour" on a fresh account, whose
+// samples would be a sliver at the right edge of "Last day" (loop goroutine).
+func (v *ChartsView) fitWindow() {
+	j := v.env.Journal
+	if j == nil || v.book == "" {
+		return
+	}
+	now := v.marketTime(v.d.Latest())
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	pts, err := j.GreekHistory(ctx, v.book, "", now.Add(-chartWindows[len(chartWindows)-1].span))
+	cancel()
+	if err != nil {
+		return // loadHistory says so
+	}
+	key := fittingWindow(now, pts)
+	v.mu.Lock()
+	v.settings.Window = key
+	s := v.settings
+	v.mu.Unlock()
+	v.apply(func() { v.showSettings(s) })
+}
+
+// fittingWindow is the smallest chart window holding every sample of pts up to now, the
+// last when none does, the first when there are none (pts oldest first).
+func fittingWindow(now time.Time, pts []data.GreekPoint) string {
+	if len(pts) == 0 {
+		return chartWindows[0].key
+	}
+	for _, w := range chartWindows {
+		if !pts[0].Time.Before(now.Add(-w.span)) {
+			return w.key
+		}
+	}
+	return chartWindows[len(chartWindows)-1].key
 }
 
 // normalized fills in what a stored setting lacks and drops what is not understood.
@@ -341,11 +379,17 @@ func (v *ChartsView) build() {
 		i := slices.Index(v.selection.Options, label)
 		if i >= 0 && i < len(v.selectionKeys) {
 			key := v.selectionKeys[i]
+			if !v.building {
+				// The old curve and title go at once: the new profile shows as soon as it is
+				// computed, and until then the chart says what it is computing.
+				v.profileChart.SetNote("Risk profile of " + label + ": computing…")
+				v.breakevens.SetText("")
+			}
 			v.change(func(s *chartsSettings) { s.Profile.Selection = key }, false, false, true)
 		}
 	})
 	v.selection.PlaceHolder = "Loading the book…"
-	v.span = widget.NewEntry()
+	v.span = ui.NewEntry()
 	v.span.SetText(strconv.FormatFloat(s.Profile.Span, 'f', -1, 64))
 	v.spanUnit = widget.NewSelect([]string{"%", "points"}, func(string) { v.profileInputs() })
 	if s.Profile.Points {
@@ -353,13 +397,13 @@ func (v *ChartsView) build() {
 	} else {
 		v.spanUnit.SetSelected("%")
 	}
-	v.days = widget.NewEntry()
+	v.days = ui.NewEntry()
 	v.days.SetText(strconv.FormatFloat(s.Profile.Days, 'f', -1, 64))
 	v.expiry = widget.NewCheck("Expiry", func(bool) { v.profileInputs() })
 	v.expiry.SetChecked(s.Profile.Expiry)
-	v.volShift = widget.NewEntry()
+	v.volShift = ui.NewEntry()
 	v.volShift.SetText(strconv.FormatFloat(s.Profile.VolShift, 'f', -1, 64))
-	for _, e := range []*widget.Entry{v.span, v.days, v.volShift} {
+	for _, e := range []*ui.Entry{v.span, v.days, v.volShift} {
 		e.OnSubmitted = func(string) { v.profileInputs() }
 		e.OnChanged = func(string) { v.profileInputs() }
 	}
@@ -482,7 +526,7 @@ func (v *ChartsView) profileInputs() {
 		return
 	}
 	var problems []string
-	num := func(e *widget.Entry, what string, ok func(float64) bool, rule string) float64 {
+	num := func(e *ui.Entry, what string, ok func(float64) bool, rule string) float64 {
 		f, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(e.Text, "−", "-")), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || !ok(f) {
 			problems = append(problems, fmt.Sprintf("%s %q: %s", what, e.Text, rule))

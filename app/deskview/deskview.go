@@ -18,6 +18,7 @@ import (
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -144,6 +145,8 @@ type DeskView struct {
 	banner     *ui.AccountBanner // which account, in colour (live.go)
 	liveButton *widget.Button    // turns live trading on or off on a real account
 	auto       *autoPanel        // the desk's rules and the kill switch (automation.go)
+	hint       startHere         // the first-launch hint on the checklist button (starthere.go)
+	layersHint *widget.Label
 
 	content fyne.CanvasObject
 }
@@ -172,10 +175,14 @@ func NewDeskView(env ui.Env) *DeskView {
 		for s := range snaps {
 			f := buildDeskFrame(s)
 			av := v.desk.Automation()
+			pending, known := v.hint.check(v)
 			ui.Apply(func() {
 				if !v.frozen {
 					v.applyFrame(f)
 					v.auto.apply(av)
+					if known {
+						v.showStartHere(pending)
+					}
 				}
 			})
 		}
@@ -279,9 +286,9 @@ func (v *DeskView) build() {
 		}
 	}
 	layersTitle := widget.NewLabelWithStyle("Layers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	layersHint := widget.NewLabel("select a layer to see its positions")
-	layersHint.Importance = widget.LowImportance
-	layers := container.NewBorder(container.NewHBox(layersTitle, layersHint), nil, nil, nil, v.layerTable)
+	v.layersHint = widget.NewLabel(layersHintNone)
+	v.layersHint.Importance = widget.LowImportance
+	layers := container.NewBorder(container.NewHBox(layersTitle, v.layersHint), nil, nil, nil, v.layerTable)
 
 	// Positions of the selected layer.
 	v.posTable = newDeskTable(deskPositionColumns,
@@ -364,6 +371,13 @@ func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bo
 	return t
 }
 
+// The hint beside the layers' title: what selecting a layer does, in the state the desk
+// is in.
+const (
+	layersHintNone  = "select a layer to see its positions"
+	layersHintShown = "its positions are below; select another layer to see its own"
+)
+
 // selectLayer shows the positions of the layer called name (UI goroutine).
 func (v *DeskView) selectLayer(name string) {
 	v.selected = name
@@ -377,11 +391,13 @@ func (v *DeskView) showPositions(force bool) {
 	if v.frame != nil {
 		rows = v.frame.positions[v.selected]
 	}
-	title := "Positions — select a layer above"
+	title, hint := "Positions — select a layer above", layersHintNone
 	if v.selected != "" {
-		title = fmt.Sprintf("Positions of %s (%d)", v.selected, len(rows))
+		title = "Positions of " + v.selected + " (" + format.Count(len(rows), "position", "positions") + ")"
+		hint = layersHintShown
 	}
 	ui.SetLabel(v.posTitle, title, widget.MediumImportance)
+	ui.SetLabel(v.layersHint, hint, widget.LowImportance)
 	if !force && deskRowsEqual(rows, v.posRows) {
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -259,12 +260,7 @@ func (v *LayerEditor) listText(id int) string {
 }
 
 // layerPositionsWord counts positions in words: "1 position", "3 positions".
-func layerPositionsWord(n int) string {
-	if n == 1 {
-		return "1 position"
-	}
-	return fmt.Sprintf("%d positions", n)
-}
+func layerPositionsWord(n int) string { return format.Count(n, "position", "positions") }
 
 // layerOf is the layer a position is in, as the journal says.
 func (v *LayerEditor) layerOf(symbol string) string {

@@ -77,12 +77,12 @@ type SettingsView struct {
 	saved     desk.Settings
 	benchmark *widget.Select
 	benchNote *widget.Label
-	betas     map[string]*widget.Entry
+	betas     map[string]*ui.Entry
 	betaErrs  map[string]*widget.Label
 	derived   map[string]*widget.Label // leveraged funds' betas, from their reference
-	limits    []*widget.Entry
+	limits    []*ui.Entry
 	limitErrs []*widget.Label
-	comms     []*widget.Entry
+	comms     []*ui.Entry
 	commErrs  []*widget.Label
 	liq       *liquidityForm
 	roll      *rollForm
@@ -100,7 +100,7 @@ type SettingsView struct {
 // NewSettingsView builds the desk.Settings window and loads the saved settings.
 func NewSettingsView(env ui.Env) *SettingsView {
 	v := &SettingsView{env: env, ctx: context.Background(),
-		betas: map[string]*widget.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
+		betas: map[string]*ui.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
 	v.build()
 	v.show(desk.DefaultSettings())
 	// Everything on this goroutine first: the loads below apply their results on others.
@@ -165,7 +165,7 @@ func (v *SettingsView) build() {
 			v.derived[t] = d
 			cells = append(cells, d, quietLabel(fmt.Sprintf("%s× %s (leverage)", displayNumber(p.Leverage), p.Reference)), widget.NewLabel(""))
 		default:
-			e := widget.NewEntry()
+			e := ui.NewEntry()
 			e.OnChanged = func(string) { v.showDerived() }
 			v.betas[t] = e
 			v.betaErrs[t] = ui.ProblemLabel()
@@ -177,7 +177,7 @@ func (v *SettingsView) build() {
 	// Risk limits.
 	cells = nil
 	for _, f := range desk.LimitFields {
-		e := widget.NewEntry()
+		e := ui.NewEntry()
 		v.limits = append(v.limits, e)
 		l := ui.ProblemLabel()
 		v.limitErrs = append(v.limitErrs, l)
@@ -188,7 +188,7 @@ func (v *SettingsView) build() {
 	// Commissions and fees.
 	cells = nil
 	for _, f := range desk.CommissionFields {
-		e := widget.NewEntry()
+		e := ui.NewEntry()
 		v.comms = append(v.comms, e)
 		l := ui.ProblemLabel()
 		v.commErrs = append(v.commErrs, l)
