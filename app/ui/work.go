@@ -203,6 +203,9 @@ func StartBridge() { widgets.StartUI() }
 // has stopped. Safe to call more than once.
 func StopBridge() { widgets.StopUI() }
 
+// BridgeStopped reports whether StopBridge was called since the last StartBridge.
+func BridgeStopped() bool { return widgets.UIStopped() }
+
 // LongestCallback is the longest time one callback passed to Apply (or widgets.DoAndWait)
 // has spent on the UI goroutine since the last ResetLongestCallback: what a trader feels as
 // a frozen window.
