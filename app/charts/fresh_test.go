@@ -14,7 +14,9 @@ import (
 // history ("Last hour" for minutes of samples, not "Last day" where they are a sliver).
 func TestFittingWindow(t *testing.T) {
 	now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-	at := func(ago time.Duration) []data.GreekPoint { return []data.GreekPoint{{Time: now.Add(-ago)}, {Time: now}} }
+	at := func(ago time.Duration) []data.GreekPoint {
+		return []data.GreekPoint{{Time: now.Add(-ago)}, {Time: now}}
+	}
 	for _, c := range []struct {
 		name string
 		pts  []data.GreekPoint
