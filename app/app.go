@@ -97,8 +97,9 @@ func noDisplay(goos string, getenv func(string) string) string {
 // the main window). dbPath is the journal file; "" means data.DefaultPath(). The desk runs
 // on the paper broker, whose account lives in the same file.
 //
-// openAtStart names windows to open once the desk shows ("all" for every window but the
-// multiple ones): `keel --open all` is how the smoke test opens every window before it quits.
+// openAtStart names windows to open once the desk shows ("all" for every window, one order
+// ticket and one roll planner among them): `keel --open all` is how the smoke test opens
+// every window before it quits.
 func Run(a fyne.App, dbPath string, openAtStart ...string) {
 	defer func() {
 		// The driver panics when it cannot open a window (no display, no OpenGL): say so

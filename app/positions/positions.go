@@ -380,6 +380,8 @@ func (v *PositionsView) build() {
 		func() (int, int) { return len(v.orders), len(orderColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
+			// A long order id or leg list ends in "…" instead of running into the next column.
+			l.Truncation = fyne.TextTruncateEllipsis
 			b := widget.NewButton("Cancel", nil)
 			b.Importance = widget.DangerImportance
 			return container.NewStack(l, b)

@@ -209,7 +209,7 @@ func (v *SettingsView) build() {
 	v.pause = widget.NewButton("Pause", v.togglePause)
 	clock := container.NewVBox(v.clockText, container.NewHBox(widget.NewLabel("Speed"), v.speed, v.pause))
 	v.theme = widget.NewSelect(themeLabels, nil)
-	appearance := container.NewHBox(widget.NewLabel("Theme"), v.theme, quietLabel("applied when saved"))
+	appearance := container.NewHBox(widget.NewLabel("Theme"), ui.Sized(v.theme, 210), quietLabel("applied when saved"))
 	left := container.NewVBox(
 		settingsTitle("Appearance"), appearance,
 		widget.NewSeparator(),

@@ -8,23 +8,24 @@ import (
 
 // SideBySide shows a and b side by side when the width holds both and one above the other
 // when it does not, so a window with two columns of fields fits a 1024-px screen and uses a
-// wide one. Put it in a vertical scroll: its MinSize is that of the narrow arrangement, so
-// the wide one leaves some empty room below the shorter column.
+// wide one. Put it in a vertical scroll: its MinSize is as narrow as the narrow arrangement,
+// and as tall as the arrangement of its last layout.
 func SideBySide(a, b fyne.CanvasObject) *fyne.Container {
-	return container.New(sideBySide{}, a, b)
+	return container.New(&sideBySide{}, a, b)
 }
 
-// sideBySide is SideBySide's layout.
-type sideBySide struct{}
+// sideBySide is SideBySide's layout; width is the width it last laid out at.
+type sideBySide struct{ width float32 }
 
-func (sideBySide) wide(objects []fyne.CanvasObject, width float32) bool {
+func (*sideBySide) wide(objects []fyne.CanvasObject, width float32) bool {
 	return len(objects) == 2 && objects[0].MinSize().Width+objects[1].MinSize().Width+4*theme.Padding() <= width
 }
 
-func (l sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (l *sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	if len(objects) != 2 {
 		return
 	}
+	l.width = size.Width
 	a, b := objects[0], objects[1]
 	if l.wide(objects, size.Width) {
 		gap := 4 * theme.Padding()
@@ -41,8 +42,16 @@ func (l sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	b.Resize(fyne.NewSize(size.Width, b.MinSize().Height))
 }
 
-func (sideBySide) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (l *sideBySide) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
+	if l.width > 0 && l.wide(objects, l.width) {
+		for _, o := range objects {
+			m := o.MinSize()
+			s.Width = max(s.Width, m.Width)
+			s.Height = max(s.Height, m.Height)
+		}
+		return s
+	}
 	for i, o := range objects {
 		m := o.MinSize()
 		s.Width = max(s.Width, m.Width)
