@@ -62,6 +62,14 @@ func TestEveryWindowFitsSmallScreens(t *testing.T) {
 					s.Stop()
 				}
 			}()
+			// A window opens at least as big as its content's MinSize before its first layout
+			// (a word-wrapped label that has no width yet is one word a line): the window
+			// would open taller than the screen.
+			var first fyne.Size
+			testkit.Locked(func() { first = content.MinSize().AddWidthHeight(pad, pad+menu) })
+			if first.Width > 1280 || first.Height > 720 {
+				t.Errorf("before its first layout it needs %v: the window would open bigger than 1280×720", first)
+			}
 			for _, screen := range smallScreens {
 				var min fyne.Size
 				var clipped []string

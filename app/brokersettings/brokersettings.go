@@ -334,7 +334,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "brokers",
 		Title: "Keel — Settings → Brokers",
-		Size:  fyne.NewSize(1180, 680),
+		Size:  fyne.NewSize(1180, 670),
 		Build: func(env ui.Env) fyne.CanvasObject { return NewBrokersView(env).Content() },
 	}
 }

@@ -671,7 +671,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "calculator",
 		Title: "Keel — Option calculator",
-		Size:  fyne.NewSize(1180, 680),
+		Size:  fyne.NewSize(1180, 670),
 		Key:   fyne.KeyK,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
 	}

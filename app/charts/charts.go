@@ -28,7 +28,7 @@ import (
 const chartsSettingKey = "charts.v1"
 
 // Size is the charts window's opening size.
-var Size = fyne.NewSize(1280, 720)
+var Size = fyne.NewSize(1270, 670)
 
 // greek is one figure the Greeks chart can draw, in the desk's units.
 type greek struct {

@@ -332,7 +332,9 @@ func (v *DeskView) build() {
 		container.NewStack(strut, v.alertList))
 
 	v.auto = v.newAutoPanel()
-	top := container.NewVBox(v.accountBar(), toolbar, v.auto.content, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
+	// No rule between the rules panel and the figures, nor above the layers' title: the desk
+	// fits a 1024×700 screen with the menu bar.
+	top := container.NewVBox(v.accountBar(), toolbar, v.auto.content, glance, v.gauge)
 	bottom := container.NewVBox(widget.NewSeparator(), alerts)
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
@@ -657,7 +659,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "desk",
 		Title: "Keel — Desk",
-		Size:  fyne.NewSize(1280, 720),
+		Size:  fyne.NewSize(1270, 670),
 		Key:   fyne.KeyD,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewDeskView(env).Content() },
 	}

@@ -21,7 +21,7 @@ import (
 )
 
 // Size is the Lab window's opening size.
-var Size = fyne.NewSize(1280, 720)
+var Size = fyne.NewSize(1270, 670)
 
 // Choices of the path model and costs.
 const (

@@ -462,7 +462,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "layers",
 		Title: "Keel — Layers",
-		Size:  fyne.NewSize(1200, 720),
+		Size:  fyne.NewSize(1200, 670),
 		Key:   fyne.KeyL,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
 	}

@@ -575,7 +575,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "liquidity",
 		Title: "Keel — Liquidity checklist",
-		Size:  fyne.NewSize(1280, 720),
+		Size:  fyne.NewSize(1270, 670),
 		Build: func(env ui.Env) fyne.CanvasObject { return New(env).Content() },
 	}
 }

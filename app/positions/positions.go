@@ -782,7 +782,7 @@ func (v *PositionsView) open(o *brokers.Order) {
 }
 
 // positionsSize is the positions window's opening size.
-var positionsSize = fyne.NewSize(1280, 720)
+var positionsSize = fyne.NewSize(1270, 670)
 
 // buildPositions is the positions window's Build.
 func buildPositions(env ui.Env) fyne.CanvasObject { return NewPositionsView(env).Content() }

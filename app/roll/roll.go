@@ -366,7 +366,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:     "roll",
 		Title:    "Keel — Roll planner",
-		Size:     fyne.NewSize(1280, 720),
+		Size:     fyne.NewSize(1270, 670),
 		Multiple: true,
 		Build:    func(env ui.Env) fyne.CanvasObject { return New(env).Content() },
 	}

@@ -482,7 +482,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "settings",
 		Title: "Keel — Settings",
-		Size:  fyne.NewSize(1280, 720),
+		Size:  fyne.NewSize(1270, 670),
 		Key:   fyne.KeyComma,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
 	}
