@@ -41,10 +41,13 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 	p := &autoPanel{v: v, checks: map[string]*widget.Check{}}
 	p.kill = widget.NewButton("KILL SWITCH — disarm all (Ctrl+Shift+K)", p.killAll)
 	p.kill.Importance = widget.DangerImportance
-	p.status = ui.Wrapped("Rules: nothing armed", widget.MediumImportance)
+	// One line each, cut with "…" rather than wrapped: a wrapped label between the kill
+	// switch and the checks is a word a line while the window lays itself out, and the
+	// desk window opened taller than the screen.
+	p.status = oneLine("Rules: nothing armed", widget.MediumImportance)
 	p.arms = container.NewHBox(widget.NewLabel("Arm tactical cycles:"))
-	p.next = ui.Wrapped("", widget.MediumImportance)
-	p.last = ui.Wrapped("", widget.LowImportance)
+	p.next = oneLine("", widget.MediumImportance)
+	p.last = oneLine("", widget.LowImportance)
 	if v.desk == nil {
 		p.kill.Disable()
 	}
@@ -54,6 +57,14 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 		w.Canvas().AddShortcut(KillShortcut, func(fyne.Shortcut) { p.killAll() })
 	}
 	return p
+}
+
+// oneLine is a label of importance imp that cuts its text with "…" to its width.
+func oneLine(s string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.Importance = imp
+	return l
 }
 
 // killAll is the kill switch: it disarms everything and cancels the working automated

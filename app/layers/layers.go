@@ -225,8 +225,9 @@ func (v *LayerEditor) build() {
 	v.tabs = container.NewAppTabs(container.NewTabItem("Positions", positions),
 		container.NewTabItem("Tactical counter-trades", container.NewVScroll(v.tac.content)))
 	// The form scrolls above the tabs, so the window fits a 1024×700 screen.
-	right := container.NewVSplit(container.NewVScroll(formBox), v.tabs)
-	right.Offset = 0.4
+	formScroll := container.NewVScroll(formBox)
+	formScroll.SetMinSize(fyne.NewSize(0, 250))
+	right := container.NewBorder(formScroll, nil, nil, nil, v.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.24
 	v.content = container.NewBorder(nil, v.status, nil, nil, split)

@@ -112,7 +112,7 @@ func New(env ui.Env) *View {
 	// Two rows, what to look at and how to sort it, so the window fits a 1024-px screen.
 	bar := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 150),
-			widget.NewLabel("Expiry"), ui.Sized(v.expiry, 150),
+			widget.NewLabel("Expiry"), ui.Sized(v.expiry, 200),
 			widget.NewLabel("Size (contracts)"), ui.Sized(v.size, 60)),
 		container.NewHBox(widget.NewLabel("Sort"), ui.Sized(v.sortBy, 190), v.passesOnly, v.open))
 	top := container.NewVBox(bar, v.rulesText, v.status)
