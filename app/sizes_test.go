@@ -34,7 +34,9 @@ var otherBranch = map[string]string{
 // MinSize plus the window's padding) or when something it shows lies outside the window
 // instead of in a scrolled pane. It also checks each window opens no bigger than 1280×720.
 func TestEveryWindowFitsSmallScreens(t *testing.T) {
-	t.Cleanup(ui.StartBridge) // last: the next test's windows apply their results again
+	if alone(t) {
+		return
+	}
 	k := testkit.QuotedDesk(t, testkit.PaperStart)
 	// First: the windows' background work stops reaching the widgets before the desk stops
 	// and the test app is torn down.
