@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	_ "github.com/keel-desk/keel/app/cli/locale" // before Fyne initialises: no locale warning under LANG=C.UTF-8
 
@@ -27,6 +28,8 @@ func main() {
 	}
 	screenshots := flag.String("screenshots", "", "render every window into `DIR`/<window>.png and exit")
 	version := flag.Bool("version", false, "print the version and exit")
+	open := flag.String("open", "", "open these windows with the desk: comma-separated `NAMES` (desk, positions, charts …) or \"all\"")
+	theme := flag.String("theme", "", "the screenshots' `THEME`: dark, light or system (default: the one saved in Settings)")
 	db := flag.String("db", "", "the trade journal `FILE` (default: the user config dir's Keel/keel.db)")
 	uiStats := flag.Bool("ui-stats", false, "on quit, print how long the windows' updates ran on the UI goroutine and waited for it (p99 and max per window)")
 	flag.Float64Var(&app.PaperSpeed, "paper-speed", 0, "start the paper market's clock at `N`× (1, 10, 60 or 600; 0 keeps the saved speed)")
@@ -36,7 +39,11 @@ func main() {
 	case *version:
 		fmt.Println("keel", app.Version)
 	case *screenshots != "":
-		if err := app.Screenshots(*screenshots); err != nil {
+		th := *theme
+		if th == "" {
+			th = app.SavedTheme(*db)
+		}
+		if err := app.Screenshots(*screenshots, th); err != nil {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 			os.Exit(1)
 		}
@@ -45,7 +52,11 @@ func main() {
 			fmt.Fprintln(os.Stderr, "keel:", why)
 			os.Exit(1)
 		}
-		app.Run(fyneapp.NewWithID(app.ID), *db)
+		var names []string
+		if *open != "" {
+			names = strings.Split(*open, ",")
+		}
+		app.Run(fyneapp.NewWithID(app.ID), *db, names...)
 		if *uiStats {
 			if err := ui.WriteStats(os.Stdout); err != nil {
 				fmt.Fprintln(os.Stderr, "keel:", err)

@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // expiries are in New York time; embed the zone database for machines without one
 
@@ -94,7 +96,11 @@ func noDisplay(goos string, getenv func(string) string) string {
 // Run opens the main window on a and runs the app until the user quits (Ctrl+Q or closing
 // the main window). dbPath is the journal file; "" means data.DefaultPath(). The desk runs
 // on the paper broker, whose account lives in the same file.
-func Run(a fyne.App, dbPath string) {
+//
+// openAtStart names windows to open once the desk shows ("all" for every window, one order
+// ticket and one roll planner among them): `keel --open all` is how the smoke test opens
+// every window before it quits.
+func Run(a fyne.App, dbPath string, openAtStart ...string) {
 	defer func() {
 		// The driver panics when it cannot open a window (no display, no OpenGL): say so
 		// instead of a GLFW stack trace.
@@ -122,16 +128,26 @@ func Run(a fyne.App, dbPath string) {
 		if _, err := desk.SeedSampleHistory(context.Background(), env.Journal); err != nil {
 			fmt.Fprintln(os.Stderr, "keel:", err)
 		}
+		// The theme chosen in Settings (the settings' own problems show in that window).
+		if st, err := desk.LoadSettings(context.Background(), env.Journal); err == nil {
+			a.Settings().SetTheme(ui.ThemeFor(st.Theme))
+		}
 	}
+	ui.StartBridge()
+	// However the app ends, the bridge stops before the desk does: a view's result on its way
+	// to the UI goroutine is dropped instead of waiting for an event loop that has stopped.
+	defer ui.StopBridge()
 	var stop func()
 	env.Desk, stop, env.DeskErr = startDesk(env.Journal)
 	if env.DeskErr != nil {
 		fmt.Fprintln(os.Stderr, "keel:", env.DeskErr)
 	} else {
+		stop = sync.OnceFunc(stop)
 		defer stop()
 		setPaperSpeed(env.Desk, PaperSpeed)
 	}
 	open := newOpener(a, env)
+	open.stopDesk = stop
 	env.Open = open.open
 	if env.Desk != nil {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -145,18 +161,44 @@ func Run(a fyne.App, dbPath string) {
 	main := Windows()[0]
 	w := open.show(main, nil)
 	w.SetMaster()
+	// Closing the desk quits the app the way Ctrl+Q does: every window's size is kept and
+	// the desk and the bridge stop before the windows close.
+	w.SetCloseIntercept(open.quit)
 	w.CenterOnScreen()
+	if len(openAtStart) == 1 && openAtStart[0] == "all" {
+		openAtStart = nil
+		for _, spec := range Windows()[1:] {
+			openAtStart = append(openAtStart, spec.Name)
+		}
+	}
+	if len(openAtStart) > 0 {
+		a.Lifecycle().SetOnStarted(func() {
+			for _, name := range openAtStart {
+				open.open(name, nil)
+			}
+			w.RequestFocus()
+		})
+	}
+	w.ShowAndRun()
+}
+
+// menu is the Keel menu every window carries: each window with its Ctrl shortcut, and Quit
+// (Ctrl+Q). Shortcuts in a window's menu reach the window before a focused text field
+// takes them, so Ctrl+Q and Ctrl+J work while the trader types in a field.
+func (o *opener) menu() *fyne.MainMenu {
 	var items []*fyne.MenuItem
 	for _, spec := range Windows() {
 		spec := spec
-		item := &fyne.MenuItem{Label: strings.TrimPrefix(spec.Title, "Keel — "), Action: func() { open.open(spec.Name, nil) }}
+		item := &fyne.MenuItem{Label: strings.TrimPrefix(spec.Title, "Keel — "), Action: func() { o.open(spec.Name, nil) }}
 		if spec.Key != "" {
 			item.Shortcut = &desktop.CustomShortcut{KeyName: spec.Key, Modifier: fyne.KeyModifierShortcutDefault}
 		}
 		items = append(items, item)
 	}
-	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Keel", items...)))
-	w.ShowAndRun()
+	quit := &fyne.MenuItem{Label: "Quit", IsQuit: true, Action: o.quit,
+		Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}}
+	items = append(items, fyne.NewMenuItemSeparator(), quit)
+	return fyne.NewMainMenu(fyne.NewMenu("Keel", items...))
 }
 
 // alreadyRunning says that another Keel owns the journal — naming its pid — and exits with
@@ -179,39 +221,88 @@ type opener struct {
 	a     fyne.App
 	env   ui.Env
 	shown map[string]fyne.Window
+	views map[fyne.Window]func() // each open window's Stop
+	// stopDesk stops the desk (nil when none was started); quit calls it.
+	stopDesk func()
+	quitting bool
 }
 
 func newOpener(a fyne.App, env ui.Env) *opener {
-	return &opener{a: a, env: env, shown: map[string]fyne.Window{}}
+	return &opener{a: a, env: env, shown: map[string]fyne.Window{}, views: map[fyne.Window]func(){}}
 }
 
-// size is the size a window had when the trader last closed it (kept in the app's
-// preferences), or its opening size. Fyne lets an app size its windows but not place them,
-// so where a window opens is the system's choice.
+// windowSizeKey is the journal setting a window's size is kept under, as JSON
+// {"width":…,"height":…} in Fyne units.
+func windowSizeKey(name string) string { return "window." + name + ".size" }
+
+// savedSize is a window's size as the journal keeps it.
+type savedSize struct {
+	Width  float32 `json:"width"`
+	Height float32 `json:"height"`
+}
+
+// usable reports whether a kept size is one to open at (not a window shrunk to nothing).
+func (s savedSize) usable() bool { return s.Width >= 320 && s.Height >= 240 }
+
+// size is the size a window had when the trader last closed it (kept in the journal through
+// the desk, or in the app's preferences when there is no desk), or its opening size. Fyne
+// lets an app size its windows but not place them, so where a window opens is the system's
+// choice.
 func (o *opener) size(spec ui.Window) fyne.Size {
+	if j := o.env.Journal; j != nil {
+		if raw, ok, err := j.Setting(context.Background(), windowSizeKey(spec.Name)); err == nil && ok {
+			var s savedSize
+			if json.Unmarshal([]byte(raw), &s) == nil && s.usable() {
+				return fyne.NewSize(s.Width, s.Height)
+			}
+		}
+	}
 	p := o.a.Preferences()
-	w, h := p.Float("window."+spec.Name+".width"), p.Float("window."+spec.Name+".height")
-	if w < 320 || h < 240 {
+	s := savedSize{float32(p.Float("window." + spec.Name + ".width")), float32(p.Float("window." + spec.Name + ".height"))}
+	if !s.usable() {
 		return spec.Size
 	}
-	return fyne.NewSize(float32(w), float32(h))
+	return fyne.NewSize(s.Width, s.Height)
 }
 
-// remember keeps a window's size for the next time it opens.
+// remember keeps a window's size for the next time it opens: through the desk's
+// SaveWindowChoices into the journal, or in the app's preferences when there is no desk.
 func (o *opener) remember(name string, w fyne.Window) {
 	sz := w.Canvas().Size()
-	if sz.Width < 320 || sz.Height < 240 {
+	s := savedSize{sz.Width, sz.Height}
+	if !s.usable() {
+		return
+	}
+	if d := o.env.Desk; d != nil {
+		raw, _ := json.Marshal(s)
+		if err := d.SaveWindowChoices(context.Background(), windowSizeKey(name), string(raw)); err != nil {
+			fmt.Fprintln(os.Stderr, "keel: keeping the window size:", err)
+		}
 		return
 	}
 	p := o.a.Preferences()
-	p.SetFloat("window."+name+".width", float64(sz.Width))
-	p.SetFloat("window."+name+".height", float64(sz.Height))
+	p.SetFloat("window."+name+".width", float64(s.Width))
+	p.SetFloat("window."+name+".height", float64(s.Height))
 }
 
-// quit remembers the open windows' sizes and quits (Ctrl+Q).
+// quit remembers the open windows' sizes and quits (Ctrl+Q, or closing the desk). Nothing
+// may wait on the UI goroutine while the app shuts down, so before any window closes it
+// stops the bridge (results on their way are dropped), every view's subscriptions and then
+// the desk; only then does Fyne close the windows.
 func (o *opener) quit() {
+	if o.quitting {
+		return
+	}
+	o.quitting = true
 	for name, w := range o.shown {
 		o.remember(name, w)
+	}
+	ui.StopBridge()
+	for _, stop := range o.views {
+		stop()
+	}
+	if o.stopDesk != nil {
+		o.stopDesk()
 	}
 	o.a.Quit()
 }
@@ -241,6 +332,7 @@ func (o *opener) show(spec ui.Window, arg any) fyne.Window {
 	e.Window, e.Arg, e.Open = w, arg, o.open
 	content := spec.Build(e)
 	w.SetContent(content)
+	w.SetMainMenu(o.menu())
 	w.Resize(o.size(spec))
 	for _, other := range Windows() {
 		if other.Key == "" {
@@ -259,8 +351,12 @@ func (o *opener) show(spec ui.Window, arg any) fyne.Window {
 	if !spec.Multiple {
 		o.shown[spec.Name] = w
 	}
+	o.views[w] = stop
 	w.SetOnClosed(func() {
-		o.remember(spec.Name, w)
+		delete(o.views, w)
+		if !o.quitting {
+			o.remember(spec.Name, w)
+		}
 		stop()
 		if o.shown[spec.Name] == w {
 			delete(o.shown, spec.Name)

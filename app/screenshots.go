@@ -27,13 +27,18 @@ import (
 var ScreenshotTime = time.Date(2026, time.November, 20, 15, 30, 0, 0, time.UTC)
 
 // Screenshots renders every window in Windows with Fyne's software renderer, at its opening
-// size and with Keel's theme, into dir/<name>.png. It needs no display.
-func Screenshots(dir string) error {
+// size and with Keel's theme in the choice theme ("dark", "light" or "system"; see
+// SavedTheme), into dir/<name>.png. It needs no display.
+func Screenshots(dir string, theme ...string) error {
+	th := ui.Theme()
+	if len(theme) > 0 {
+		th = ui.ThemeFor(theme[0])
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("screenshots: %w", err)
 	}
 	a := test.NewApp()
-	a.Settings().SetTheme(ui.Theme())
+	a.Settings().SetTheme(th)
 	defer a.Quit()
 	// The journal window shows a temporary journal seeded with the sample history.
 	tmp, err := os.MkdirTemp("", "keel-screenshots-")
@@ -99,7 +104,7 @@ func Screenshots(dir string) error {
 		// that arrived while the content had no size.
 		widgets.UIMu.Lock()
 		content.Refresh()
-		img := software.RenderCanvas(c, ui.Theme())
+		img := software.RenderCanvas(c, th)
 		widgets.UIMu.Unlock()
 		if s, ok := content.(interface{ Stop() }); ok {
 			s.Stop()
@@ -109,6 +114,32 @@ func Screenshots(dir string) error {
 		}
 	}
 	return nil
+}
+
+// SavedTheme is the theme chosen in Settings in the journal at dbPath ("" for the default
+// journal): what `keel --screenshots` draws with unless --theme says otherwise. It is
+// "system" when the journal cannot be read (Keel running holds it, or it does not exist).
+func SavedTheme(dbPath string) string {
+	if dbPath == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			return ui.ThemeSystem
+		}
+		dbPath = p
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return ui.ThemeSystem
+	}
+	j, err := data.Open(context.Background(), dbPath)
+	if err != nil {
+		return ui.ThemeSystem
+	}
+	defer j.Close()
+	s, err := desk.LoadSettings(context.Background(), j)
+	if err != nil {
+		return ui.ThemeSystem
+	}
+	return s.Theme
 }
 
 // writePNG writes img to path as a PNG.

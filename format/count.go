@@ -8,7 +8,7 @@ func Count(n int, one, many string) string {
 		many = one + "s"
 	}
 	word := many
-	if n == 1 {
+	if n == 1 || n == -1 {
 		word = one
 	}
 	return Num(float64(n), 0) + " " + word

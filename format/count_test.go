@@ -18,6 +18,7 @@ func TestCount(t *testing.T) {
 		{1, "roll", "rolls", "1 roll"},
 		{1200, "roll", "rolls", "1,200 rolls"},
 		{-2, "roll", "rolls", "−2 rolls"},
+		{-1, "roll", "rolls", "−1 roll"},
 	} {
 		t.Run(c.want, func(t *testing.T) {
 			if got := Count(c.n, c.one, c.many); got != c.want {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # smoke.sh — the UI smoke test: build the real binary, start it on a private Xvfb display,
 # wait for its window, check a screenshot is not blank, quit with Ctrl+Q and expect exit
-# status 0 within 10 s. Everything it starts is stopped on the way out, pass or fail.
+# status 0 within 10 s. Then, KEEL_SMOKE_QUITS times (8 by default), start it with every
+# window open (keel --open all), wait for them all and quit with Ctrl+Q typed into the desk:
+# a quit that hangs (issue 15: once in eight) fails with the goroutine dump SIGQUIT prints.
+# Everything it starts is stopped on the way out, pass or fail.
 #
 # Needs Xvfb, xdotool, xdpyinfo/xwininfo (x11-utils) and ImageMagick (scripts/install-deps.sh test).
 # KEEL_SMOKE_SHOT=path.png keeps the screenshot.
@@ -63,8 +66,41 @@ export DISPLAY=$display
 
 # a private home so the run leaves no preferences behind
 mkdir -p "$tmp/home"
-HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" "$tmp/keel" >"$tmp/keel.log" 2>&1 &
-keel_pid=$!
+run_keel() {
+	HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" "$tmp/keel" --db "$tmp/keel.db" "$@" >"$tmp/keel.log" 2>&1 &
+	keel_pid=$!
+}
+
+# quit_keel types Ctrl+Q into window $1 and waits up to 10 s for keel to exit with status 0;
+# when it hangs, SIGQUIT makes the Go runtime print every goroutine into the log.
+quit_keel() {
+	xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1" 2>/dev/null || true
+	xdotool key --clearmodifiers ctrl+q
+	status=""
+	for _ in $(seq 1 100); do
+		if ! kill -0 "$keel_pid" 2>/dev/null; then
+			set +e
+			wait "$keel_pid"
+			status=$?
+			set -e
+			break
+		fi
+		sleep 0.1
+	done
+	if [ -z "$status" ]; then
+		kill -QUIT "$keel_pid" 2>/dev/null || true
+		sleep 1
+		echo "smoke: keel did not quit within 10 s of Ctrl+Q ($2); its goroutines:" >&2
+		grep -v "locale C\|tag is not well-formed\|lang/locale.go" "$tmp/keel.log" | head -400 >&2
+		keel_pid=""
+		result=FAIL
+		exit 1
+	fi
+	keel_pid=""
+	[ "$status" -eq 0 ] || fail "keel exited with status $status ($2)"
+}
+
+run_keel
 
 window=""
 for _ in $(seq 1 600); do
@@ -85,22 +121,28 @@ echo "smoke: screenshot standard deviation $sd, $colours colours"
 awk -v sd="$sd" 'BEGIN { exit !(sd > 0.02) }' || fail "the screen looks blank (standard deviation $sd)"
 [ "$colours" -gt 64 ] || fail "the screen looks blank ($colours colours)"
 
-xdotool windowfocus --sync "$window" 2>/dev/null || xdotool windowfocus "$window"
-xdotool key --clearmodifiers ctrl+q
-status=""
-for _ in $(seq 1 100); do
-	if ! kill -0 "$keel_pid" 2>/dev/null; then
-		set +e
-		wait "$keel_pid"
-		status=$?
-		set -e
-		break
-	fi
-	sleep 0.1
+quit_keel "$window" "the desk alone"
+
+# Every window open, then Ctrl+Q, many times. Each round the quit comes a little later
+# after the last window showed, so it meets the views at different points of their work.
+quits=${KEEL_SMOKE_QUITS:-8}
+want=${KEEL_SMOKE_WINDOWS:-14} # every window of app.Windows()
+for round in $(seq 1 "$quits"); do
+	run_keel --open all
+	n=0
+	for _ in $(seq 1 600); do
+		n=$(xdotool search --onlyvisible --name '^Keel' 2>/dev/null | wc -l || true)
+		[ "$n" -ge "$want" ] && break
+		kill -0 "$keel_pid" 2>/dev/null || fail "keel exited before opening every window (round $round)"
+		sleep 0.1
+	done
+	[ "$n" -ge "$want" ] || fail "only $n of $want windows within 60 s (round $round)"
+	desk=$(xdotool search --onlyvisible --name '^Keel — Desk' 2>/dev/null | head -1 || true)
+	[ -n "$desk" ] || desk=$(xdotool search --onlyvisible --name '^Keel' | head -1)
+	sleep "0.$((round % 8))"
+	quit_keel "$desk" "round $round of $quits, $n windows open"
+	echo "smoke: round $round: $n windows open, quit cleanly"
 done
-[ -n "$status" ] || fail "keel did not quit within 10 s of Ctrl+Q"
-keel_pid=""
-[ "$status" -eq 0 ] || fail "keel exited with status $status"
 
 kill "$xvfb_pid"
 for _ in $(seq 1 50); do kill -0 "$xvfb_pid" 2>/dev/null || break; sleep 0.1; done

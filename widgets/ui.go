@@ -16,10 +16,16 @@ import (
 // lock is what keeps them from racing each other and the drawing.
 var UIMu sync.Mutex
 
-// DoAndWait runs f on the UI goroutine with fyne.DoAndWait and waits for it, holding UIMu.
+// DoAndWait runs f on the UI goroutine and waits for it, holding UIMu.
 // Never call it from the UI goroutine itself, or while holding UIMu.
 // The time f takes on the UI goroutine and the time it waited before it ran are recorded
 // (UIStats, LongestUICallback) under the source "" (DoAndWaitFrom names one).
+//
+// Once StopUI has been called it drops f instead, and a caller already waiting returns: at
+// shutdown Fyne's event loop stops taking work, and a sender that queued just before it
+// stopped would otherwise wait for ever (the hang on quit of issue 15). It queues f with
+// fyne.Do and waits on its own signal for the same reason: fyne.DoAndWait cannot be told to
+// give up.
 func DoAndWait(f func()) { DoAndWaitFrom("", f) }
 
 // DoAndWaitFrom is DoAndWait recording its times under source (a window's name): the wall
@@ -27,13 +33,25 @@ func DoAndWait(f func()) { DoAndWaitFrom("", f) }
 // runs; Linux only) and how long it waited.
 func DoAndWaitFrom(source string, f func()) {
 	called := time.Now()
+	st := stopping.Load()
+	if st.stopped.Load() {
+		return
+	}
 	UIMu.Lock()
 	defer UIMu.Unlock()
+	if st.stopped.Load() {
+		return
+	}
 	// Under the test and software drivers f runs on this goroutine: keep it on one thread
 	// so that the thread's CPU time is f's. (The app's UI goroutine is locked already.)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	fyne.DoAndWait(func() {
+	done := make(chan struct{})
+	fyne.Do(func() {
+		defer close(done)
+		if st.stopped.Load() {
+			return
+		}
 		start := time.Now()
 		cpu0, ok := threadCPU()
 		defer func() {
@@ -46,7 +64,41 @@ func DoAndWaitFrom(source string, f func()) {
 		}()
 		f()
 	})
+	select {
+	case <-done:
+	case <-st.stop:
+	}
 }
+
+// uiSession is one run of the UI: stopped once StopUI is called.
+type uiSession struct {
+	stopped atomic.Bool
+	stop    chan struct{}
+	once    sync.Once
+}
+
+// stopping is the current run of the UI.
+var stopping atomic.Pointer[uiSession]
+
+func init() { StartUI() }
+
+// StartUI starts a new run of the UI: DoAndWait applies results again. The app calls it
+// before its windows open (tests that quit an app call it before the next one).
+func StartUI() { stopping.Store(&uiSession{stop: make(chan struct{})}) }
+
+// StopUI begins the shutdown of the UI: from now on DoAndWait drops what it is given and
+// callers waiting for the UI goroutine return. Safe to call more than once, from any
+// goroutine.
+func StopUI() {
+	st := stopping.Load()
+	st.once.Do(func() {
+		st.stopped.Store(true)
+		close(st.stop)
+	})
+}
+
+// UIStopped reports whether StopUI has been called since the last StartUI.
+func UIStopped() bool { return stopping.Load().stopped.Load() }
 
 // longestUI is the longest UI callback (nanoseconds) since the last reset.
 var longestUI atomic.Int64

@@ -13,6 +13,7 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/app/ui"
+	"github.com/keel-desk/keel/format"
 )
 
 // Choices of the broker the desk starts on, as the page names them.
@@ -251,13 +252,13 @@ func CheckText(rep desk.CheckReport) string {
 		return "Logged in, but tastytrade lists no open account."
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Logged in. %d account(s), no order placed:", len(rep.Accounts))
+	fmt.Fprintf(&b, "Logged in. %s, no order placed:", format.Count(len(rep.Accounts), "account", "accounts"))
 	for _, a := range rep.Accounts {
-		fmt.Fprintf(&b, "\n%s — net liquidation %s, cash %s, %d position(s)", a.Account,
-			ui.USD(a.NetLiquidation), ui.USD(a.Cash), len(a.Positions))
+		fmt.Fprintf(&b, "\n%s — net liquidation %s, cash %s, %s", a.Account,
+			ui.USD(a.NetLiquidation), ui.USD(a.Cash), format.Count(len(a.Positions), "position", "positions"))
 	}
 	if n := len(rep.Quotes); n > 0 {
-		fmt.Fprintf(&b, "\nQuotes streamed for %d symbol(s).", n)
+		fmt.Fprintf(&b, "\nQuotes streamed for %s.", format.Count(n, "symbol", "symbols"))
 	}
 	return b.String()
 }
@@ -333,7 +334,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "brokers",
 		Title: "Keel — Settings → Brokers",
-		Size:  fyne.NewSize(1180, 680),
+		Size:  fyne.NewSize(1180, 670),
 		Build: func(env ui.Env) fyne.CanvasObject { return NewBrokersView(env).Content() },
 	}
 }

@@ -60,7 +60,7 @@ var futuresPresets = func() []futuresPreset {
 // problem in red).
 type field struct {
 	label *widget.Label
-	entry *widget.Entry
+	entry *ui.Entry
 	msg   *widget.Label
 }
 
@@ -124,7 +124,7 @@ func (c *Calculator) Content() fyne.CanvasObject { return c.content }
 func (c *Calculator) newField(label, placeholder string) *field {
 	f := &field{
 		label: widget.NewLabel(label),
-		entry: widget.NewEntry(),
+		entry: ui.NewEntry(),
 		msg:   widget.NewLabel(""),
 	}
 	f.entry.PlaceHolder = placeholder
@@ -220,6 +220,7 @@ func (c *Calculator) build() {
 	}
 	c.model = widget.NewLabel("")
 	c.model.Importance = widget.LowImportance
+	c.model.Wrapping = fyne.TextWrapWord // the model's name and inputs: long, and the window fits 1024 px
 	c.status = widget.NewLabel("")
 	c.status.Wrapping = fyne.TextWrapWord
 	outputs := widget.NewCard("Value and Greeks", "", container.NewVBox(
@@ -237,7 +238,8 @@ func (c *Calculator) build() {
 
 	left := container.NewVBox(inputs, implied, c.status)
 	right := container.NewVBox(outputs)
-	c.content = container.NewBorder(nil, nil, left, nil, right)
+	// Inputs beside the values on a wide window, above them on a narrow one (1024 px).
+	c.content = container.NewVScroll(ui.SideBySide(left, right))
 }
 
 // monthlyExpiryNextMonth is the standard monthly equity option expiry date (the third
@@ -669,7 +671,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "calculator",
 		Title: "Keel — Option calculator",
-		Size:  fyne.NewSize(1180, 680),
+		Size:  fyne.NewSize(1180, 670),
 		Key:   fyne.KeyK,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewCalculator(env.Now).Content() },
 	}

@@ -27,7 +27,7 @@ func newTestCalculator(t *testing.T) *Calculator {
 }
 
 // typeInto replaces an entry's text the way a user does: clear it, then type.
-func typeInto(e *widget.Entry, text string) {
+func typeInto(e *ui.Entry, text string) {
 	e.SetText("")
 	test.Type(e, text)
 }

@@ -28,7 +28,7 @@ import (
 const chartsSettingKey = "charts.v1"
 
 // Size is the charts window's opening size.
-var Size = fyne.NewSize(1280, 900)
+var Size = fyne.NewSize(1270, 670)
 
 // greek is one figure the Greeks chart can draw, in the desk's units.
 type greek struct {
@@ -134,11 +134,11 @@ type ChartsView struct {
 	greekChart    *widgets.GreekChart
 	selection     *widget.Select
 	selectionKeys []string
-	span          *widget.Entry
+	span          *ui.Entry
 	spanUnit      *widget.Select
-	days          *widget.Entry
+	days          *ui.Entry
 	expiry        *widget.Check
-	volShift      *widget.Entry
+	volShift      *ui.Entry
 	overlay       *widget.Select
 	inputNote     *widget.Label
 	profileChart  *widgets.ProfileChart
@@ -200,6 +200,7 @@ func (v *ChartsView) loadSettings() {
 		return
 	}
 	if !ok {
+		v.fitWindow()
 		return
 	}
 	s := defaultChartsSettings() // what the stored JSON lacks keeps its default
@@ -212,6 +213,43 @@ func (v *ChartsView) loadSettings() {
 	v.settings = s
 	v.mu.Unlock()
 	v.apply(func() { v.showSettings(s) })
+}
+
+// fitWindow opens the Greeks chart, when the trader never chose a window, on the smallest
+// one that holds the book's whole recorded history: "Last hour" on a fresh account, whose
+// samples would be a sliver at the right edge of "Last day" (loop goroutine).
+func (v *ChartsView) fitWindow() {
+	j := v.env.Journal
+	if j == nil || v.book == "" {
+		return
+	}
+	now := v.marketTime(v.d.Latest())
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	pts, err := j.GreekHistory(ctx, v.book, "", now.Add(-chartWindows[len(chartWindows)-1].span))
+	cancel()
+	if err != nil {
+		return // loadHistory says so
+	}
+	key := fittingWindow(now, pts)
+	v.mu.Lock()
+	v.settings.Window = key
+	s := v.settings
+	v.mu.Unlock()
+	v.apply(func() { v.showSettings(s) })
+}
+
+// fittingWindow is the smallest chart window holding every sample of pts up to now, the
+// last when none does, the first when there are none (pts oldest first).
+func fittingWindow(now time.Time, pts []data.GreekPoint) string {
+	if len(pts) == 0 {
+		return chartWindows[0].key
+	}
+	for _, w := range chartWindows {
+		if !pts[0].Time.Before(now.Add(-w.span)) {
+			return w.key
+		}
+	}
+	return chartWindows[len(chartWindows)-1].key
 }
 
 // normalized fills in what a stored setting lacks and drops what is not understood.
@@ -335,11 +373,17 @@ func (v *ChartsView) build() {
 		i := slices.Index(v.selection.Options, label)
 		if i >= 0 && i < len(v.selectionKeys) {
 			key := v.selectionKeys[i]
+			if !v.building {
+				// The old curve and title go at once: the new profile shows as soon as it is
+				// computed, and until then the chart says what it is computing.
+				v.profileChart.SetNote("Risk profile of " + label + ": computing…")
+				v.breakevens.SetText("")
+			}
 			v.change(func(s *chartsSettings) { s.Profile.Selection = key }, false, false, true)
 		}
 	})
 	v.selection.PlaceHolder = "Loading the book…"
-	v.span = widget.NewEntry()
+	v.span = ui.NewEntry()
 	v.span.SetText(strconv.FormatFloat(s.Profile.Span, 'f', -1, 64))
 	v.spanUnit = widget.NewSelect([]string{"%", "points"}, func(string) { v.profileInputs() })
 	if s.Profile.Points {
@@ -347,13 +391,13 @@ func (v *ChartsView) build() {
 	} else {
 		v.spanUnit.SetSelected("%")
 	}
-	v.days = widget.NewEntry()
+	v.days = ui.NewEntry()
 	v.days.SetText(strconv.FormatFloat(s.Profile.Days, 'f', -1, 64))
 	v.expiry = widget.NewCheck("Expiry", func(bool) { v.profileInputs() })
 	v.expiry.SetChecked(s.Profile.Expiry)
-	v.volShift = widget.NewEntry()
+	v.volShift = ui.NewEntry()
 	v.volShift.SetText(strconv.FormatFloat(s.Profile.VolShift, 'f', -1, 64))
-	for _, e := range []*widget.Entry{v.span, v.days, v.volShift} {
+	for _, e := range []*ui.Entry{v.span, v.days, v.volShift} {
 		e.OnSubmitted = func(string) { v.profileInputs() }
 		e.OnChanged = func(string) { v.profileInputs() }
 	}
@@ -374,13 +418,16 @@ func (v *ChartsView) build() {
 	greekBar := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle("Greeks over time", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			v.greekSelect, v.windowRadio),
-		container.NewHBox(widget.NewLabel("Show"), v.scopeChecks),
+		// The book and its layers: as many as the trader has, scrolled sideways rather than
+		// widening the window.
+		container.NewBorder(nil, nil, widget.NewLabel("Show"), nil, container.NewHScroll(v.scopeChecks)),
 	)
 	profileBar := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle("Risk profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			ui.Sized(v.selection, 240),
-			widget.NewLabel("Range ±"), ui.Sized(v.span, 64), ui.Sized(v.spanUnit, 104),
-			widget.NewLabel("Curves: T+0, T+"), ui.Sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
+			widget.NewLabel("Range ±"), ui.Sized(v.span, 64), ui.Sized(v.spanUnit, 104)),
+		// Two rows, so the window fits a 1024-px screen.
+		container.NewHBox(widget.NewLabel("Curves: T+0, T+"), ui.Sized(v.days, 56), widget.NewLabel("days,"), v.expiry,
 			widget.NewLabel("IV shift"), ui.Sized(v.volShift, 56), widget.NewLabel("vol pts"),
 			widget.NewLabel("Overlay"), ui.Sized(v.overlay, 110)),
 		v.inputNote,
@@ -473,7 +520,7 @@ func (v *ChartsView) profileInputs() {
 		return
 	}
 	var problems []string
-	num := func(e *widget.Entry, what string, ok func(float64) bool, rule string) float64 {
+	num := func(e *ui.Entry, what string, ok func(float64) bool, rule string) float64 {
 		f, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(e.Text, "−", "-")), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || !ok(f) {
 			problems = append(problems, fmt.Sprintf("%s %q: %s", what, e.Text, rule))

@@ -13,6 +13,7 @@ import (
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/liquidity"
+	"github.com/keel-desk/keel/format"
 )
 
 // LiquidityCommand is `keel liquidity SYMBOL [--expiry YYYY-MM-DD] [--size N] [--db FILE]
@@ -157,8 +158,8 @@ func dates(ts []time.Time) string {
 
 // WriteLiquidity prints a liquidity report as a table, the at-the-money rows marked.
 func WriteLiquidity(w io.Writer, rep liquidity.Report, price float64, how string) {
-	fmt.Fprintf(w, "Liquidity checklist — %s options expiring %s, an order of %d contract(s); underlying %.2f, quotes of %s New York (market time).\n",
-		rep.Underlying, rep.Expiry, rep.Size, price, rep.AsOf.In(instrument.NewYork).Format("Mon 2 Jan 2006 15:04"))
+	fmt.Fprintf(w, "Liquidity checklist — %s options expiring %s, an order of %s; underlying %.2f, quotes of %s New York (market time).\n",
+		rep.Underlying, rep.Expiry, format.Count(int(rep.Size), "contract", "contracts"), price, rep.AsOf.In(instrument.NewYork).Format("Mon 2 Jan 2006 15:04"))
 	fmt.Fprintf(w, "Expiry: %s.\n", how)
 	r := rep.Rules
 	fmt.Fprintf(w, "Rules: open interest ≥ %d, daily volume ≥ %d, spread ≤ %g%% of mid (one tick always passes), order ≤ %g%% of volume.\n\n",

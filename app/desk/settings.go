@@ -37,14 +37,19 @@ type Settings struct {
 	Liquidity LiquiditySettings `json:"liquidity"`
 	// Roll is the roll planner's window, debit rule and weights.
 	Roll RollPlannerSettings `json:"roll"`
+	// Theme is the windows' colours: "dark", "light" or "system" (the system's preference).
+	Theme string `json:"theme"`
 }
+
+// Themes are the choices of Settings.Theme.
+var Themes = []string{"dark", "light", "system"}
 
 // DefaultSettings are Keel's defaults: SPY, the registry's betas, the delta-hedging
 // guide's limits and typical US retail commissions.
 func DefaultSettings() Settings {
 	s := Settings{Benchmark: "SPY", Betas: map[string]float64{}, Limits: portfolio.DefaultLimits(),
 		Commissions: paper.DefaultCommissions(), Liquidity: DefaultLiquiditySettings(),
-		Roll: DefaultRollPlannerSettings()}
+		Roll: DefaultRollPlannerSettings(), Theme: "system"}
 	for _, t := range BetaTickers() {
 		s.Betas[t] = instrument.DefaultStocks()[t].Beta
 	}
@@ -127,6 +132,9 @@ func (s Settings) Validate() error {
 	}
 	if err := s.Roll.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if !slices.Contains(Themes, s.Theme) {
+		errs = append(errs, fmt.Errorf("theme %q is not dark, light or system", s.Theme))
 	}
 	return errors.Join(errs...)
 }

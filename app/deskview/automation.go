@@ -51,7 +51,10 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 	p := &autoPanel{v: v, checks: map[automation.Kind]*widget.Check{}}
 	p.kill = widget.NewButton("KILL SWITCH — disarm all (Ctrl+Shift+K)", p.killAll)
 	p.kill.Importance = widget.DangerImportance
-	p.status = ui.Wrapped("Rules: nothing armed", widget.MediumImportance)
+	// One line each, cut with "…" rather than wrapped: a wrapped label between the kill
+	// switch and the checks is a word a line while the window lays itself out, and the
+	// desk window opened taller than the screen.
+	p.status = oneLine("Rules: nothing armed", widget.MediumImportance)
 	p.layer = widget.NewSelect(nil, func(string) { p.showChecks() })
 	p.layer.PlaceHolder = "choose a layer"
 	arms := container.NewHBox(widget.NewLabel("Arm"), p.layer)
@@ -61,9 +64,9 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 		p.checks[k] = c
 		arms.Add(c)
 	}
-	p.next = ui.Wrapped("", widget.MediumImportance)
-	p.life = ui.Wrapped("", widget.MediumImportance)
-	p.last = ui.Wrapped("", widget.LowImportance)
+	p.next = oneLine("", widget.MediumImportance)
+	p.life = oneLine("", widget.MediumImportance)
+	p.last = oneLine("", widget.LowImportance)
 	p.stage = widget.NewButton("", p.toTicket)
 	p.stage.Hide()
 	arms.Add(p.stage)
@@ -77,6 +80,14 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 		w.Canvas().AddShortcut(KillShortcut, func(fyne.Shortcut) { p.killAll() })
 	}
 	return p
+}
+
+// oneLine is a label of importance imp that cuts its text with "…" to its width.
+func oneLine(s string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.Importance = imp
+	return l
 }
 
 // killAll is the kill switch: it disarms everything and cancels the working automated

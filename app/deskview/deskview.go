@@ -12,13 +12,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -143,6 +143,8 @@ type DeskView struct {
 	banner     *ui.AccountBanner // which account, in colour (live.go)
 	liveButton *widget.Button    // turns live trading on or off on a real account
 	auto       *autoPanel        // the desk's rules and the kill switch (automation.go)
+	hint       startHere         // the first-launch hint on the checklist button (starthere.go)
+	layersHint *widget.Label
 
 	content fyne.CanvasObject
 }
@@ -167,10 +169,14 @@ func NewDeskView(env ui.Env) *DeskView {
 	v.FollowFrames(v.desk, func(s *desk.Snapshot) func() {
 		f := buildDeskFrame(s)
 		av := v.desk.Automation()
+		pending, known := v.hint.check(v)
 		return func() {
 			if !v.frozen {
 				v.applyFrame(f)
 				v.auto.apply(av)
+				if known {
+					v.showStartHere(pending)
+				}
 			}
 		}
 	})
@@ -264,9 +270,9 @@ func (v *DeskView) build() {
 		}
 	}
 	layersTitle := widget.NewLabelWithStyle("Layers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	layersHint := widget.NewLabel("select a layer to see its positions")
-	layersHint.Importance = widget.LowImportance
-	layers := container.NewBorder(container.NewHBox(layersTitle, layersHint), nil, nil, nil, v.layerTable)
+	v.layersHint = widget.NewLabel(layersHintNone)
+	v.layersHint.Importance = widget.LowImportance
+	layers := container.NewBorder(container.NewHBox(layersTitle, v.layersHint), nil, nil, nil, v.layerTable)
 
 	// Positions of the selected layer.
 	v.posTable = newDeskTable(deskPositionColumns,
@@ -300,16 +306,20 @@ func (v *DeskView) build() {
 			}
 		})
 	strut := canvas.NewRectangle(color.Transparent)
-	strut.SetMinSize(fyne.NewSize(10, 3*38))
-	alerts := container.NewBorder(v.alertTitle, nil, nil, nil, container.NewStack(strut, v.alertList))
-
+	strut.SetMinSize(fyne.NewSize(10, 2*38))
 	v.status = widget.NewLabel("Connecting…")
+	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.clock = widget.NewLabel("")
-	statusRow := container.NewHBox(v.status, layout.NewSpacer(), v.clock)
+	// The connection's state and the market clock share the alerts' title row, so the desk
+	// fits a 1024×700 screen.
+	alerts := container.NewBorder(container.NewBorder(nil, nil, v.alertTitle, v.clock, v.status), nil, nil, nil,
+		container.NewStack(strut, v.alertList))
 
 	v.auto = v.newAutoPanel()
-	top := container.NewVBox(v.accountBar(), toolbar, v.auto.content, widget.NewSeparator(), glance, v.gauge, widget.NewSeparator())
-	bottom := container.NewVBox(widget.NewSeparator(), alerts, widget.NewSeparator(), statusRow)
+	// No rule between the rules panel and the figures, nor above the layers' title: the desk
+	// fits a 1024×700 screen with the menu bar.
+	top := container.NewVBox(v.accountBar(), toolbar, v.auto.content, glance, v.gauge)
+	bottom := container.NewVBox(widget.NewSeparator(), alerts)
 	v.content = container.NewBorder(top, bottom, nil, nil, split)
 }
 
@@ -360,6 +370,13 @@ func newDeskTable(cols []deskColumn, rows func() int, row func(int) (deskRow, bo
 	return t
 }
 
+// The hint beside the layers' title: what selecting a layer does, in the state the desk
+// is in.
+const (
+	layersHintNone  = "select a layer to see its positions"
+	layersHintShown = "its positions are below; select another layer to see its own"
+)
+
 // selectLayer shows the positions of the layer called name (UI goroutine).
 func (v *DeskView) selectLayer(name string) {
 	v.selected = name
@@ -373,11 +390,13 @@ func (v *DeskView) showPositions(force bool) {
 	if v.frame != nil {
 		rows = v.frame.positions[v.selected]
 	}
-	title := "Positions — select a layer above"
+	title, hint := "Positions — select a layer above", layersHintNone
 	if v.selected != "" {
-		title = fmt.Sprintf("Positions of %s (%d)", v.selected, len(rows))
+		title = "Positions of " + v.selected + " (" + format.Count(len(rows), "position", "positions") + ")"
+		hint = layersHintShown
 	}
 	ui.SetLabel(v.posTitle, title, widget.MediumImportance)
+	ui.SetLabel(v.layersHint, hint, widget.LowImportance)
 	if !force && deskRowsEqual(rows, v.posRows) {
 		return
 	}
@@ -658,7 +677,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "desk",
 		Title: "Keel — Desk",
-		Size:  fyne.NewSize(1400, 860),
+		Size:  fyne.NewSize(1270, 670),
 		Key:   fyne.KeyD,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewDeskView(env).Content() },
 	}

@@ -27,7 +27,7 @@ import (
 var deskTestStart = time.Date(2026, time.November, 20, 10, 0, 0, 0, instrument.NewYork)
 
 // deskWindowSize is the desk window's opening size.
-var deskWindowSize = fyne.NewSize(1400, 860)
+var deskWindowSize = fyne.NewSize(1280, 720)
 
 // deskEnv is what a window of the test desk is built from.
 func deskEnv(dt *testkit.Desk) ui.Env {

@@ -16,11 +16,12 @@ import (
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/lab"
 	"github.com/keel-desk/keel/engine/pricing"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 )
 
 // Size is the Lab window's opening size.
-var Size = fyne.NewSize(1280, 720)
+var Size = fyne.NewSize(1270, 670)
 
 // Choices of the path model and costs.
 const (
@@ -334,8 +335,8 @@ func (v *View) Run() {
 					v.selected = r
 					v.redraw()
 				}
-				return fmt.Sprintf("%d results: %s %s paths, %d steps of %.2g days, seed %d; %s; value %s, vega %s per vol point.",
-					len(v.points), ui.Num(float64(rep.Paths), 0), rep.Model, rep.Steps, rep.StepDays, rep.Seed,
+				return fmt.Sprintf("%s: %s %s paths, %d steps of %.2g days, seed %d; %s; value %s, vega %s per vol point.",
+					format.Count(len(v.points), "result", "results"), ui.Num(float64(rep.Paths), 0), rep.Model, rep.Steps, rep.StepDays, rep.Seed,
 					hedgeWords(rep), ui.SignedUSD(rep.Value), ui.WholeUSD(rep.Vega))
 			}, err
 		})

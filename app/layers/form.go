@@ -14,6 +14,7 @@ import (
 
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 
 	"github.com/keel-desk/keel/app/ui"
 )
@@ -333,7 +334,7 @@ func (v *LayerEditor) askDelete() {
 	choice := widget.NewSelect(opts, nil)
 	choice.SetSelected(portfolio.Unassigned)
 	v.deleteChoice = choice
-	msg := widget.NewLabel(fmt.Sprintf("%s holds %d position(s): %s.\nWhere should they go?", name, len(held), strings.Join(held, ", ")))
+	msg := widget.NewLabel(fmt.Sprintf("%s holds %s: %s.\nWhere should they go?", name, format.Count(len(held), "position", "positions"), strings.Join(held, ", ")))
 	msg.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(msg, container.NewHBox(widget.NewLabel("Move them to"), choice))
 	v.deleteDialog = dialog.NewCustomConfirm("Delete layer "+name, "Delete and move", "Cancel", content, func(ok bool) {

@@ -15,6 +15,7 @@ import (
 	"github.com/keel-desk/keel/app/desk"
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 
 	"github.com/keel-desk/keel/app/ui"
@@ -226,7 +227,10 @@ func (v *LayerEditor) build() {
 	v.tabs = container.NewAppTabs(container.NewTabItem("Positions", positions),
 		container.NewTabItem("Tactical counter-trades", container.NewVScroll(v.tac.content)),
 		container.NewTabItem("Lifecycle", v.life.content))
-	right := container.NewBorder(formBox, nil, nil, nil, v.tabs)
+	// The form scrolls above the tabs, so the window fits a 1024×700 screen.
+	formScroll := container.NewVScroll(formBox)
+	formScroll.SetMinSize(fyne.NewSize(0, 250))
+	right := container.NewBorder(formScroll, nil, nil, nil, v.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.24
 	v.content = container.NewBorder(nil, v.status, nil, nil, split)
@@ -260,12 +264,7 @@ func (v *LayerEditor) listText(id int) string {
 }
 
 // layerPositionsWord counts positions in words: "1 position", "3 positions".
-func layerPositionsWord(n int) string {
-	if n == 1 {
-		return "1 position"
-	}
-	return fmt.Sprintf("%d positions", n)
-}
+func layerPositionsWord(n int) string { return format.Count(n, "position", "positions") }
 
 // layerOf is the layer a position is in, as the journal says.
 func (v *LayerEditor) layerOf(symbol string) string {
@@ -468,7 +467,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "layers",
 		Title: "Keel — Layers",
-		Size:  fyne.NewSize(1200, 780),
+		Size:  fyne.NewSize(1200, 670),
 		Key:   fyne.KeyL,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewLayerEditor(env).Content() },
 	}

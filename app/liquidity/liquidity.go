@@ -18,6 +18,7 @@ import (
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/liquidity"
+	"github.com/keel-desk/keel/format"
 )
 
 // MyPositions is the underlying choice that lists the book's options instead of a chain.
@@ -62,7 +63,7 @@ type View struct {
 	desk *desk.Service
 
 	underlying, expiry, sortBy *widget.Select
-	size                       *widget.Entry
+	size                       *ui.Entry
 	passesOnly                 *widget.Check
 	open                       *widget.Button
 	status, rulesText          *widget.Label
@@ -86,7 +87,7 @@ func New(env ui.Env) *View {
 	v.rulesText = ui.Wrapped("", widget.LowImportance)
 	v.underlying = widget.NewSelect(nil, func(string) { v.loadExpiries() })
 	v.expiry = widget.NewSelect(nil, func(string) { v.load() })
-	v.size = widget.NewEntry()
+	v.size = ui.NewEntry()
 	v.size.SetText("1")
 	v.size.OnSubmitted = func(string) { v.load() }
 	v.sortBy = widget.NewSelect([]string{byStrike, bySpread, byOI, byVolume, byVerdict}, nil)
@@ -108,10 +109,12 @@ func New(env ui.Env) *View {
 			v.open.Enable()
 		}
 	}
-	bar := container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 150),
-		widget.NewLabel("Expiry"), ui.Sized(v.expiry, 150),
-		widget.NewLabel("Size (contracts)"), ui.Sized(v.size, 60),
-		widget.NewLabel("Sort"), ui.Sized(v.sortBy, 190), v.passesOnly, v.open)
+	// Two rows, what to look at and how to sort it, so the window fits a 1024-px screen.
+	bar := container.NewVBox(
+		container.NewHBox(widget.NewLabel("Underlying"), ui.Sized(v.underlying, 150),
+			widget.NewLabel("Expiry"), ui.Sized(v.expiry, 200),
+			widget.NewLabel("Size (contracts)"), ui.Sized(v.size, 60)),
+		container.NewHBox(widget.NewLabel("Sort"), ui.Sized(v.sortBy, 190), v.passesOnly, v.open))
 	top := container.NewVBox(bar, v.rulesText, v.status)
 	v.content = container.NewBorder(top, nil, nil, nil, v.table)
 	if v.desk == nil {
@@ -224,8 +227,8 @@ func (v *View) loadExpiries() {
 			opts := make([]string, len(exps))
 			pick := -1
 			for i, e := range exps {
-				opts[i] = fmt.Sprintf("%s (%dd)", e.In(instrument.NewYork).Format(time.DateOnly), dte(now, e))
-				if pick < 0 && dte(now, e) > 7 {
+				opts[i] = fmt.Sprintf("%s (%s)", e.In(instrument.NewYork).Format(time.DateOnly), format.ExpiryDays(days(now, e)))
+				if pick < 0 && days(now, e) > 7 {
 					pick = i
 				}
 			}
@@ -236,14 +239,8 @@ func (v *View) loadExpiries() {
 	})
 }
 
-// dte is calendar days from now to expiry.
-func dte(now, expiry time.Time) int {
-	d := int(expiry.Sub(now).Hours() / 24)
-	if d < 0 {
-		return 0
-	}
-	return d
-}
+// days is the days, with their fraction, from now to expiry.
+func days(now, expiry time.Time) float64 { return expiry.Sub(now).Hours() / 24 }
 
 // orderSize is the size entry as contracts, or a problem.
 func (v *View) orderSize() (int64, error) {
@@ -323,8 +320,8 @@ func (v *View) load() {
 					fail++
 				}
 			}
-			ui.SetLabel(v.status, fmt.Sprintf("%s %s for %d contract(s), quoted %s: %d pass, %d warn, %d fail. Double-click a row to open it in the ticket (a sale: the strategy sells premium).",
-				rep.Underlying, rep.Expiry, size, rep.AsOf.In(instrument.NewYork).Format("15:04:05 ET"), pass, warn, fail), widget.MediumImportance)
+			ui.SetLabel(v.status, fmt.Sprintf("%s %s for %s, quoted %s: %d pass, %d warn, %d fail. Double-click a row to open it in the ticket (a sale: the strategy sells premium).",
+				rep.Underlying, rep.Expiry, format.Count(int(size), "contract", "contracts"), rep.AsOf.In(instrument.NewYork).Format("15:04:05 ET"), pass, warn, fail), widget.MediumImportance)
 		}
 	})
 }
@@ -341,10 +338,10 @@ func (v *View) showHeldStatus(held []desk.HeldLiquidity) {
 	case len(held) == 0:
 		ui.SetLabel(v.status, "The book holds no options.", widget.MediumImportance)
 	case len(bad) == 0:
-		ui.SetLabel(v.status, fmt.Sprintf("%d option positions, each checked for closing it whole today: none has become illiquid. Double-click a row to close it in the ticket.", len(held)), widget.SuccessImportance)
+		ui.SetLabel(v.status, fmt.Sprintf("%s, each checked for closing it whole today: none has become illiquid. Double-click a row to close it in the ticket.", format.Count(len(held), "option position", "option positions")), widget.SuccessImportance)
 	default:
-		ui.SetLabel(v.status, fmt.Sprintf("%d of %d option positions became illiquid (closing them whole fails a rule today): %s. Double-click a row to close it in the ticket.",
-			len(bad), len(held), strings.Join(bad, ", ")), widget.DangerImportance)
+		ui.SetLabel(v.status, fmt.Sprintf("%d of %s became illiquid (closing them whole fails a rule today): %s. Double-click a row to close it in the ticket.",
+			len(bad), format.Count(len(held), "option position", "option positions"), strings.Join(bad, ", ")), widget.DangerImportance)
 	}
 }
 
@@ -578,7 +575,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "liquidity",
 		Title: "Keel — Liquidity checklist",
-		Size:  fyne.NewSize(1280, 720),
+		Size:  fyne.NewSize(1270, 670),
 		Build: func(env ui.Env) fyne.CanvasObject { return New(env).Content() },
 	}
 }

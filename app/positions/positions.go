@@ -313,14 +313,15 @@ func (v *PositionsView) build() {
 		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	}
 	v.netLiq, v.cash, v.buyingPower, v.maintenance, v.realized = money(), money(), money(), money(), money()
-	// Figures keep fixed widths so the row does not shift as they tick.
-	account := container.New(widgets.NewColumns(10, -1),
+	// Figures keep fixed widths so the row does not shift as they tick; three to a row so
+	// the window fits a 1024-px screen.
+	account := container.New(widgets.NewColumns(6, -1),
 		widget.NewLabel("Net liq"), ui.Sized(v.netLiq, 140), widget.NewLabel("Cash"), ui.Sized(v.cash, 140),
 		widget.NewLabel("Buying power"), ui.Sized(v.buyingPower, 140), widget.NewLabel("Maintenance"), ui.Sized(v.maintenance, 140),
 		widget.NewLabel("Realized P&L"), ui.Sized(v.realized, 130))
 
 	v.bookDelta, v.bookDollars, v.bookGamma, v.bookTheta, v.bookVega = money(), money(), money(), money(), money()
-	book := container.New(widgets.NewColumns(10, -1),
+	book := container.New(widgets.NewColumns(6, -1),
 		widget.NewLabel("Book Δ (SPY sh, β-wtd)"), ui.Sized(v.bookDelta, 100), widget.NewLabel("Δ ($, β-wtd)"), ui.Sized(v.bookDollars, 110),
 		widget.NewLabel("Γ ($ per 1% SPY)"), ui.Sized(v.bookGamma, 110), widget.NewLabel("Θ ($/day)"), ui.Sized(v.bookTheta, 100),
 		widget.NewLabel("V ($/vol pt)"), ui.Sized(v.bookVega, 100))
@@ -370,6 +371,8 @@ func (v *PositionsView) build() {
 		func() (int, int) { return len(v.orders), len(orderColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
+			// A long order id or leg list ends in "…" instead of running into the next column.
+			l.Truncation = fyne.TextTruncateEllipsis
 			b := widget.NewButton("Cancel", nil)
 			b.Importance = widget.DangerImportance
 			return container.NewStack(l, b)
@@ -891,7 +894,7 @@ func (v *PositionsView) open(o *brokers.Order) {
 }
 
 // positionsSize is the positions window's opening size.
-var positionsSize = fyne.NewSize(1600, 900)
+var positionsSize = fyne.NewSize(1270, 670)
 
 // buildPositions is the positions window's Build.
 func buildPositions(env ui.Env) fyne.CanvasObject { return NewPositionsView(env).Content() }

@@ -409,6 +409,7 @@ func TestPositionsClockControls(t *testing.T) {
 	if c := d.Paper().Clock(); !c.Paused || c.Speed != 60 {
 		t.Errorf("broker clock %+v, want paused at 60×", c)
 	}
+	v.Wait() // the pause button's result lands before the test app is torn down
 }
 
 func TestPositionsSelectionFollowsItsSymbol(t *testing.T) {

@@ -3,7 +3,6 @@ package roll
 import (
 	"context"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/liquidity"
 	"github.com/keel-desk/keel/engine/roll"
+	"github.com/keel-desk/keel/format"
 	"github.com/keel-desk/keel/widgets"
 )
 
@@ -174,8 +174,8 @@ func (v *View) load() {
 			if len(plans) > 0 {
 				v.plan.SetSelected(names[max(pick, 0)])
 			}
-			ui.SetLabel(v.status, fmt.Sprintf("%d short option(s) planned in %s. Candidates never open more contracts than they close; ones with a failing leg rank last.",
-				len(plans), took.Round(time.Millisecond)), widget.LowImportance)
+			ui.SetLabel(v.status, fmt.Sprintf("%s planned in %s. Candidates never open more contracts than they close; ones with a failing leg rank last.",
+				format.Count(len(plans), "short option", "short options"), took.Round(time.Millisecond)), widget.LowImportance)
 		}
 	})
 }
@@ -273,7 +273,7 @@ func legsWords(c roll.Candidate) string {
 func newDTE(c roll.Candidate) string {
 	for _, l := range c.Legs {
 		if l.Effect == roll.Open {
-			return ui.Num(math.Floor(l.DTE), 0)
+			return format.ExpiryDays(l.DTE)
 		}
 	}
 	return "—"
@@ -366,7 +366,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:     "roll",
 		Title:    "Keel — Roll planner",
-		Size:     fyne.NewSize(1280, 900),
+		Size:     fyne.NewSize(1270, 670),
 		Multiple: true,
 		Build:    func(env ui.Env) fyne.CanvasObject { return New(env).Content() },
 	}

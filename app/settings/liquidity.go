@@ -40,7 +40,7 @@ var liquidityFields = []liquidityField{
 
 // liquidityForm is the Settings window's liquidity section.
 type liquidityForm struct {
-	entries []*widget.Entry
+	entries []*ui.Entry
 	errs    []*widget.Label
 	block   *widget.Check
 }
@@ -49,7 +49,7 @@ func newLiquidityForm() (*liquidityForm, fyne.CanvasObject) {
 	f := &liquidityForm{block: widget.NewCheck("A failing leg blocks the order (unchecked: the ticket warns)", nil)}
 	var cells []fyne.CanvasObject
 	for _, fld := range liquidityFields {
-		e := widget.NewEntry()
+		e := ui.NewEntry()
 		l := ui.ProblemLabel()
 		f.entries, f.errs = append(f.entries, e), append(f.errs, l)
 		cells = append(cells, widget.NewLabel(fld.label), ui.Sized(e, 90), quietLabel(fld.unit), l)

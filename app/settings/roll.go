@@ -32,7 +32,7 @@ var rollFields = []rollField{
 
 // rollForm is the Settings window's roll planner section.
 type rollForm struct {
-	entries []*widget.Entry
+	entries []*ui.Entry
 	errs    []*widget.Label
 	debit   *widget.Check
 	problem *widget.Label
@@ -43,7 +43,7 @@ func newRollForm() (*rollForm, fyne.CanvasObject) {
 		problem: ui.ProblemLabel()}
 	var cells []fyne.CanvasObject
 	for _, fld := range rollFields {
-		e := widget.NewEntry()
+		e := ui.NewEntry()
 		l := ui.ProblemLabel()
 		f.entries, f.errs = append(f.entries, e), append(f.errs, l)
 		cells = append(cells, widget.NewLabel(fld.label), ui.Sized(e, 90), quietLabel(fld.unit), l)

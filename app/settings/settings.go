@@ -77,15 +77,16 @@ type SettingsView struct {
 	saved     desk.Settings
 	benchmark *widget.Select
 	benchNote *widget.Label
-	betas     map[string]*widget.Entry
+	betas     map[string]*ui.Entry
 	betaErrs  map[string]*widget.Label
 	derived   map[string]*widget.Label // leveraged funds' betas, from their reference
-	limits    []*widget.Entry
+	limits    []*ui.Entry
 	limitErrs []*widget.Label
-	comms     []*widget.Entry
+	comms     []*ui.Entry
 	commErrs  []*widget.Label
 	liq       *liquidityForm
 	roll      *rollForm
+	theme     *widget.Select
 	clockText *widget.Label
 	speed     *widget.Select
 	pause     *widget.Button
@@ -99,7 +100,7 @@ type SettingsView struct {
 // NewSettingsView builds the desk.Settings window and loads the saved settings.
 func NewSettingsView(env ui.Env) *SettingsView {
 	v := &SettingsView{env: env, ctx: context.Background(),
-		betas: map[string]*widget.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
+		betas: map[string]*ui.Entry{}, betaErrs: map[string]*widget.Label{}, derived: map[string]*widget.Label{}}
 	v.build()
 	v.show(desk.DefaultSettings())
 	// Everything on this goroutine first: the loads below apply their results on others.
@@ -164,7 +165,7 @@ func (v *SettingsView) build() {
 			v.derived[t] = d
 			cells = append(cells, d, quietLabel(fmt.Sprintf("%s× %s (leverage)", displayNumber(p.Leverage), p.Reference)), widget.NewLabel(""))
 		default:
-			e := widget.NewEntry()
+			e := ui.NewEntry()
 			e.OnChanged = func(string) { v.showDerived() }
 			v.betas[t] = e
 			v.betaErrs[t] = ui.ProblemLabel()
@@ -176,7 +177,7 @@ func (v *SettingsView) build() {
 	// Risk limits.
 	cells = nil
 	for _, f := range desk.LimitFields {
-		e := widget.NewEntry()
+		e := ui.NewEntry()
 		v.limits = append(v.limits, e)
 		l := ui.ProblemLabel()
 		v.limitErrs = append(v.limitErrs, l)
@@ -187,7 +188,7 @@ func (v *SettingsView) build() {
 	// Commissions and fees.
 	cells = nil
 	for _, f := range desk.CommissionFields {
-		e := widget.NewEntry()
+		e := ui.NewEntry()
 		v.comms = append(v.comms, e)
 		l := ui.ProblemLabel()
 		v.commErrs = append(v.commErrs, l)
@@ -207,7 +208,11 @@ func (v *SettingsView) build() {
 	v.speed.PlaceHolder = "speed"
 	v.pause = widget.NewButton("Pause", v.togglePause)
 	clock := container.NewVBox(v.clockText, container.NewHBox(widget.NewLabel("Speed"), v.speed, v.pause))
+	v.theme = widget.NewSelect(themeLabels, nil)
+	appearance := container.NewHBox(widget.NewLabel("Theme"), ui.Sized(v.theme, 210), quietLabel("applied when saved"))
 	left := container.NewVBox(
+		settingsTitle("Appearance"), appearance,
+		widget.NewSeparator(),
 		settingsTitle("Benchmark and betas"),
 		container.NewHBox(widget.NewLabel("Weigh the book to"), v.benchmark, v.benchNote),
 		betaGrid,
@@ -242,12 +247,15 @@ func (v *SettingsView) build() {
 		}
 	})
 	bottom := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(v.save, defaults), brokersBtn, v.status)
-	body := container.New(widgets.NewColumns(3, 2), left, widget.NewSeparator(), right)
+	// Side by side on a wide window, one above the other on a narrow one; the sections
+	// scroll and the buttons stay in sight.
+	body := ui.SideBySide(left, right)
 	v.content = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 }
 
 // show puts s in the form and clears every problem.
 func (v *SettingsView) show(s desk.Settings) {
+	v.theme.SetSelected(themeLabel(s.Theme))
 	v.benchmark.SetSelected(s.Benchmark)
 	for t, e := range v.betas {
 		b, ok := s.Betas[t]
@@ -289,6 +297,7 @@ func (v *SettingsView) showDerived() {
 func (v *SettingsView) readForm() (desk.Settings, bool) {
 	s := desk.DefaultSettings()
 	ok := true
+	s.Theme = themeChoice(v.theme.Selected)
 	s.Benchmark = v.benchmark.Selected
 	for t, e := range v.betas {
 		b, msg := parseSetting(e.Text)
@@ -369,6 +378,9 @@ func (v *SettingsView) saveAndApply() {
 				return
 			}
 			v.saved = s
+			if a := fyne.CurrentApp(); a != nil {
+				a.Settings().SetTheme(ui.ThemeFor(s.Theme))
+			}
 			msg := "Saved. The desk uses the betas and limits from its next snapshot."
 			if commsChanged {
 				msg += " The new commissions apply from the next start of Keel."
@@ -470,7 +482,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "settings",
 		Title: "Keel — Settings",
-		Size:  fyne.NewSize(1280, 820),
+		Size:  fyne.NewSize(1270, 670),
 		Key:   fyne.KeyComma,
 		Build: func(env ui.Env) fyne.CanvasObject { return NewSettingsView(env).Content() },
 	}

@@ -21,7 +21,7 @@ import (
 )
 
 // settingsSize is the Settings window's opening size.
-var settingsSize = fyne.NewSize(1280, 820)
+var settingsSize = fyne.NewSize(1280, 720)
 
 func openSettings(t *testing.T, dt *testkit.Desk) *SettingsView {
 	t.Helper()

@@ -8,12 +8,34 @@ import (
 )
 
 // keelTheme is a calm navy theme with a teal accent, the colours of the icon. It follows
-// the system's light or dark preference; dark is the default a desk screen is looked at
-// all day with.
-type keelTheme struct{}
+// the system's light or dark preference unless the trader chose one in Settings (fixed);
+// dark is the default a desk screen is looked at all day with.
+type keelTheme struct {
+	fixed  bool
+	forced fyne.ThemeVariant
+}
 
-// Theme returns Keel's theme.
+// Theme returns Keel's theme, following the system's light or dark preference.
 func Theme() fyne.Theme { return keelTheme{} }
+
+// The theme choices of Settings (desk.Settings.Theme).
+const (
+	ThemeDark   = "dark"
+	ThemeLight  = "light"
+	ThemeSystem = "system"
+)
+
+// ThemeFor is Keel's theme for a choice in Settings: "dark" or "light" whatever the system
+// prefers, "system" (or "") following it.
+func ThemeFor(choice string) fyne.Theme {
+	switch choice {
+	case ThemeDark:
+		return keelTheme{fixed: true, forced: theme.VariantDark}
+	case ThemeLight:
+		return keelTheme{fixed: true, forced: theme.VariantLight}
+	}
+	return keelTheme{}
+}
 
 var darkPalette = map[fyne.ThemeColorName]color.Color{
 	theme.ColorNameBackground:        color.NRGBA{0x0E, 0x1B, 0x2A, 0xFF},
@@ -57,7 +79,10 @@ var lightPalette = map[fyne.ThemeColorName]color.Color{
 	theme.ColorNameSuccess:           color.NRGBA{0x1B, 0x7F, 0x3B, 0xFF},
 }
 
-func (keelTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+func (t keelTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.fixed {
+		v = t.forced
+	}
 	p := darkPalette
 	if v == theme.VariantLight {
 		p = lightPalette

@@ -81,7 +81,12 @@ const SnapshotEvery = 250 * time.Millisecond
 // applies nothing). A panic in either
 // (a bug, or a malformed input no parser foresaw) becomes an error the user sees instead of
 // ending the app.
+//
+// Once the app shuts down (StopBridge) the work is not started and results are dropped.
 func (w *Work) Background(work func() func()) {
+	if widgets.UIStopped() {
+		return
+	}
 	w.pending.Add(1)
 	go func() {
 		defer w.pending.Add(-1)
@@ -290,13 +295,26 @@ func (w *Work) Done() <-chan struct{} {
 }
 
 // Apply runs f on the UI goroutine and waits for it: the one way a result computed off the
-// UI goroutine reaches the widgets. It holds widgets.UIMu (see there), so never call it from
+// UI goroutine reaches the widgets; once StopBridge has been called it drops f. It holds widgets.UIMu (see there), so never call it from
 // the UI goroutine itself or while holding that lock. The time f takes and the time it
 // waited are recorded: see Stats and LongestCallback. ApplyFrom names the window.
 func Apply(f func()) { widgets.DoAndWait(f) }
 
 // ApplyFrom is Apply with f's times recorded under window (Stats).
 func ApplyFrom(window string, f func()) { widgets.DoAndWaitFrom(window, f) }
+
+// StartBridge opens the bridge onto the UI goroutine for a new run of the app (Run calls it
+// before the first window opens).
+func StartBridge() { widgets.StartUI() }
+
+// StopBridge begins the app's shutdown: from now on Apply drops what it is given, callers
+// waiting on the UI goroutine return at once and Background starts nothing. Quit calls it
+// before it stops the desk and closes the windows, so nothing waits on an event loop that
+// has stopped. Safe to call more than once.
+func StopBridge() { widgets.StopUI() }
+
+// BridgeStopped reports whether StopBridge was called since the last StartBridge.
+func BridgeStopped() bool { return widgets.UIStopped() }
 
 // LongestCallback is the longest time one callback passed to Apply (or widgets.DoAndWait)
 // has spent on the UI goroutine since the last ResetLongestCallback: what a trader feels as
