@@ -399,7 +399,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "checklist",
 		Title: "Keel — Daily hedging checklist",
-		Size:  fyne.NewSize(1100, 700),
+		Size:  fyne.NewSize(1100, 670),
 		Key:   fyne.KeyH,
 		Build: func(env ui.Env) fyne.CanvasObject { return newRoot(NewChecklistView(env)) },
 	}
@@ -431,7 +431,7 @@ func ReviewWindow() ui.Window {
 	return ui.Window{
 		Name:  "review",
 		Title: "Keel — Weekly hedging review",
-		Size:  fyne.NewSize(1100, 700),
+		Size:  fyne.NewSize(1100, 670),
 		Key:   fyne.KeyW,
 		Build: func(env ui.Env) fyne.CanvasObject {
 			v := NewReviewView(env)

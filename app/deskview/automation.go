@@ -74,8 +74,11 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 		p.kill.Disable()
 		p.layer.Disable()
 	}
-	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, nil, p.status), arms,
-		container.NewGridWithColumns(3, p.next, p.life, p.last))
+	// Two rows: the kill switch beside the arming checks (they scroll sideways on a narrow
+	// window), then the rules' state, what each armed layer does next, the lifecycle and the
+	// last actions — so the desk fits a 1024×700 screen with its menu bar.
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, nil, container.NewHScroll(arms)),
+		container.NewGridWithColumns(4, p.status, p.next, p.life, p.last))
 	if w := v.env.Window; w != nil {
 		w.Canvas().AddShortcut(KillShortcut, func(fyne.Shortcut) { p.killAll() })
 	}

@@ -34,7 +34,7 @@ func Window() ui.Window {
 	return ui.Window{
 		Name:  "journal",
 		Title: "Keel — Trade journal",
-		Size:  fyne.NewSize(1280, 720), // fits a 1366×768 laptop screen; usable down to 1024×700 (fit_test.go)
+		Size:  fyne.NewSize(1270, 670), // with its menu bar fits a 1366×768 laptop screen; usable down to 1024×700 (fit_test.go)
 		Key:   fyne.KeyJ,
 		Build: buildJournal,
 	}

@@ -649,7 +649,7 @@ func (t *OrderTicket) startAnother() {
 func (t *OrderTicket) setResult(text string, imp widget.Importance) { ui.SetLabel(t.result, text, imp) }
 
 // ticketSize is the order ticket's opening size.
-var ticketSize = fyne.NewSize(1280, 720)
+var ticketSize = fyne.NewSize(1270, 670)
 
 // buildTicket is the order ticket's Build: env.Arg may carry a prefilled order
 // (*brokers.Order or brokers.Order).
