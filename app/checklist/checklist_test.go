@@ -149,7 +149,7 @@ func TestChecklistCommandExitCodesAndJSON(t *testing.T) {
 	}
 	out.Reset()
 	if code := cli.ChecklistCommand([]string{"--db", path, "--json"}, &out, &errb); code != 3 {
-		t.Fatalf("--json: exit %d: %s", code, errb.String())
+		t.Fatalf("--json: exit %d: %s\n%s", code, errb.String(), out.String())
 	}
 	var got map[string]any
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {

@@ -42,6 +42,7 @@ type autoPanel struct {
 	life    *widget.Label
 	last    *widget.Label
 	stage   *widget.Button // the first staged order to the ticket
+	detail  fyne.CanvasObject // the row of status, next, lifecycle and last: hidden while there is nothing to say
 	staged  *desk.AutoAction
 	av      desk.AutomationView
 	content fyne.CanvasObject
@@ -77,8 +78,8 @@ func (v *DeskView) newAutoPanel() *autoPanel {
 	// Two rows: the kill switch beside the arming checks (they scroll sideways on a narrow
 	// window), then the rules' state, what each armed layer does next, the lifecycle and the
 	// last actions — so the desk fits a 1024×700 screen with its menu bar.
-	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, nil, container.NewHScroll(arms)),
-		container.NewGridWithColumns(4, p.status, p.next, p.life, p.last))
+	p.detail = container.NewGridWithColumns(4, p.status, p.next, p.life, p.last)
+	p.content = container.NewVBox(container.NewBorder(nil, nil, p.kill, nil, container.NewHScroll(arms)), p.detail)
 	if w := v.env.Window; w != nil {
 		w.Canvas().AddShortcut(KillShortcut, func(fyne.Shortcut) { p.killAll() })
 	}
@@ -280,4 +281,11 @@ func (p *autoPanel) apply(av desk.AutomationView) {
 		last = append(last, fmt.Sprintf("%s %s — %s: %s", a.At.In(instrument.NewYork).Format("15:04:05"), a.Order, a.Rule, a.Outcome))
 	}
 	ui.SetLabel(p.last, "Last: "+ui.OrDash(strings.Join(last, " · ")), widget.LowImportance)
+	// With nothing armed, nothing disarmed, no option past "options" and no action yet, the
+	// unticked boxes say it all: the row gives its height to the layers and positions.
+	if len(armed) > 0 || av.Disarmed != "" || len(life) > 0 || len(last) > 0 {
+		p.detail.Show()
+	} else {
+		p.detail.Hide()
+	}
 }
