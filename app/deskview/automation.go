@@ -41,7 +41,7 @@ type autoPanel struct {
 	next    *widget.Label
 	life    *widget.Label
 	last    *widget.Label
-	stage   *widget.Button // the first staged order to the ticket
+	stage   *widget.Button    // the first staged order to the ticket
 	detail  fyne.CanvasObject // the row of status, next, lifecycle and last: hidden while there is nothing to say
 	staged  *desk.AutoAction
 	av      desk.AutomationView
