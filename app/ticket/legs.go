@@ -14,6 +14,7 @@ import (
 	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/pricing"
+	"github.com/keel-desk/keel/format"
 )
 
 // underlyingOf is the underlying symbol and the type choice of an instrument.
@@ -338,10 +339,10 @@ func sameDay(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
-// expiryLabel is "2026-12-18 · 28 d".
+// expiryLabel is "2026-12-18 · 28 d": the days rounded as every expiry list rounds them
+// (format.ExpiryDays: 41.2 → "41 d", as the desk's 41.2; "today" on the day).
 func expiryLabel(e, now time.Time) string {
-	days := int(math.Ceil(e.Sub(now).Hours() / 24))
-	return fmt.Sprintf("%s · %d d", e.In(instrument.NewYork).Format("2006-01-02"), days)
+	return e.In(instrument.NewYork).Format("2006-01-02") + " · " + format.ExpiryDays(e.Sub(now).Hours()/24)
 }
 
 func (t *OrderTicket) expiryChanged(l *ticketLeg) {
