@@ -222,6 +222,9 @@ func walkObjects(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
 			}
 		}
 	case fyne.Widget:
+		if _, ok := x.(*ui.Entry); ok {
+			return true
+		}
 		if _, ok := x.(*widget.Entry); ok {
 			return true
 		}

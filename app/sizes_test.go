@@ -103,7 +103,7 @@ func outside(o fyne.CanvasObject, at fyne.Position, size fyne.Size) []string {
 		switch x := o.(type) {
 		case *layout.Spacer:
 			return
-		case *container.Scroll, *widget.Table, *widget.List, *widget.Tree, *widget.GridWrap, *widget.Entry, *widget.Select, *widget.SelectEntry:
+		case *container.Scroll, *widget.Table, *widget.List, *widget.Tree, *widget.GridWrap, *widget.Entry, *ui.Entry, *widget.Select, *widget.SelectEntry:
 			return
 		case *fyne.Container:
 			for _, c := range x.Objects {

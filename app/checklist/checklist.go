@@ -49,9 +49,9 @@ type ChecklistView struct {
 	header, status, stepTitle *widget.Label
 	body                      *fyne.Container
 	scroll                    *container.Scroll
-	timeEntry, layerBand      *widget.Entry
-	bookBand, bookHedge       *widget.Entry
-	evDate, evName, evSym     *widget.Entry
+	timeEntry, layerBand      *ui.Entry
+	bookBand, bookHedge       *ui.Entry
+	evDate, evName, evSym     *ui.Entry
 	evKind                    *widget.Select
 	logBtn, runBtn            *widget.Button
 	backBtn, nextBtn          *widget.Button
@@ -71,8 +71,8 @@ func NewChecklistView(env ui.Env) *ChecklistView {
 	v.status.Wrapping = fyne.TextWrapWord
 	v.body = container.NewVBox()
 	v.scroll = container.NewVScroll(v.body)
-	v.timeEntry, v.layerBand, v.bookBand, v.bookHedge = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	for _, e := range []*widget.Entry{v.layerBand, v.bookBand, v.bookHedge} {
+	v.timeEntry, v.layerBand, v.bookBand, v.bookHedge = ui.NewEntry(), ui.NewEntry(), ui.NewEntry(), ui.NewEntry()
+	for _, e := range []*ui.Entry{v.layerBand, v.bookBand, v.bookHedge} {
 		e.OnSubmitted = func(string) { v.applyBands() }
 	}
 	v.runBtn = widget.NewButton("Run again", v.run)
@@ -84,7 +84,7 @@ func NewChecklistView(env ui.Env) *ChecklistView {
 	v.nextBtn.Importance = widget.HighImportance
 	v.backBtn.Disable()
 	v.nextBtn.Disable()
-	v.evDate, v.evName, v.evSym = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.evDate, v.evName, v.evSym = ui.NewEntry(), ui.NewEntry(), ui.NewEntry()
 	v.evDate.SetPlaceHolder("2026-12-16")
 	v.evName.SetPlaceHolder("FOMC decision")
 	v.evSym.SetPlaceHolder("all")

@@ -153,7 +153,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	}
 
 	objs = append(objs, section("Tags"))
-	tags := widget.NewEntry()
+	tags := ui.NewEntry()
 	tags.SetText(sortedTagText(d.Tags))
 	tags.SetPlaceHolder("strategy: strangle, mistake: late roll")
 	tagNote := note("")
@@ -184,7 +184,7 @@ func (v *JournalView) showDetail(d data.TradeDetail) {
 	for _, l := range d.Lessons {
 		objs = append(objs, v.lessonEditor(d.ID, l))
 	}
-	add := widget.NewMultiLineEntry()
+	add := ui.NewMultiLineEntry()
 	add.SetPlaceHolder("What did this trade teach you?")
 	add.SetMinRowsVisible(2)
 	add.Wrapping = fyne.TextWrapWord
@@ -287,7 +287,7 @@ func (v *JournalView) lessonEditor(tradeID int64, l data.Lesson) fyne.CanvasObje
 	text.Wrapping = fyne.TextWrapWord
 	when := widget.NewLabel(stamp(l.CreatedAt)) // one line: never wrapped, never squeezed
 	when.Importance = widget.LowImportance
-	entry := widget.NewMultiLineEntry()
+	entry := ui.NewMultiLineEntry()
 	entry.Wrapping = fyne.TextWrapWord
 	entry.Hide()
 	msg := note("")

@@ -86,11 +86,11 @@ type JournalView struct {
 	// Everything below is touched only on the UI goroutine.
 	accounts   []data.Account
 	account    *widget.Select
-	underlying *widget.Entry
+	underlying *ui.Entry
 	tag        *widget.Select
 	tags       []data.Tag
 	status     *widget.Select
-	from, to   *widget.Entry
+	from, to   *ui.Entry
 	filterNote *widget.Label
 	banner     *widget.Label
 	importNote *widget.Label
@@ -116,7 +116,7 @@ type JournalView struct {
 	detailScroll *container.Scroll // the detail pane: up and down only
 	split        *container.Split  // the list and the detail
 
-	lessonSearch *widget.Entry
+	lessonSearch *ui.Entry
 	lessons      []data.Lesson
 	lessonList   *widget.List
 	lessonGen    int
@@ -220,7 +220,7 @@ func (v *JournalView) build() {
 
 	v.account = widget.NewSelect([]string{allAccounts}, nil)
 	v.account.SetSelectedIndex(0)
-	v.underlying = widget.NewEntry()
+	v.underlying = ui.NewEntry()
 	v.underlying.SetPlaceHolder("e.g. SPY")
 	v.underlying.OnSubmitted = func(string) { v.applyFilter() }
 	v.tag = widget.NewSelect([]string{anyTag}, nil)
@@ -229,7 +229,7 @@ func (v *JournalView) build() {
 	v.status.SetSelectedIndex(0)
 	onChange := func(string) { v.applyFilter() }
 	v.account.OnChanged, v.tag.OnChanged, v.status.OnChanged = onChange, onChange, onChange
-	v.from, v.to = widget.NewEntry(), widget.NewEntry()
+	v.from, v.to = ui.NewEntry(), ui.NewEntry()
 	v.from.SetPlaceHolder("YYYY-MM-DD")
 	v.to.SetPlaceHolder("YYYY-MM-DD")
 	v.from.OnSubmitted = func(string) { v.applyFilter() }
@@ -284,7 +284,7 @@ func (v *JournalView) build() {
 	v.split = split
 	tradesTab := container.New(barAbove{flow}, container.NewVBox(filters, v.filterNote), split)
 
-	v.lessonSearch = widget.NewEntry()
+	v.lessonSearch = ui.NewEntry()
 	v.lessonSearch.SetPlaceHolder("Search lessons (text or layer)")
 	v.lessonSearch.OnChanged = func(string) { v.loadLessons() }
 	v.lessonCount = widget.NewLabel("")
@@ -428,7 +428,7 @@ func (v *JournalView) readFilter() (data.Filter, error) {
 		f.Status = data.StatusClosed
 	}
 	for _, d := range []struct {
-		entry *widget.Entry
+		entry *ui.Entry
 		name  string
 		set   func(time.Time)
 	}{

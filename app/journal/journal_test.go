@@ -252,12 +252,12 @@ func TestJournalDetailAndLessonPersists(t *testing.T) {
 // addFromDetail types text into the detail's new-lesson entry and taps "Add lesson".
 func addFromDetail(t *testing.T, v *JournalView, text string) {
 	t.Helper()
-	var entry *widget.Entry
+	var entry *ui.Entry
 	var button *widget.Button
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *widget.Entry:
+		case *ui.Entry:
 			if x.MultiLine && x.PlaceHolder == "What did this trade teach you?" {
 				entry = x
 			}

@@ -47,11 +47,11 @@ type View struct {
 	subject     *widget.Select
 	subjectNote *widget.Label
 	families    *widget.CheckGroup
-	every       *widget.Entry
-	widths      *widget.Entry
+	every       *ui.Entry
+	widths      *ui.Entry
 	model       *widget.RadioGroup
 	costs       *widget.RadioGroup
-	paths       *widget.Entry
+	paths       *ui.Entry
 
 	table    *widget.Table
 	frontier *widgets.XYChart
@@ -103,9 +103,9 @@ func New(env ui.Env) *View {
 	}
 	v.families = widget.NewCheckGroup(fams, nil)
 	v.families.SetSelected(fams)
-	v.every = widget.NewEntry()
+	v.every = ui.NewEntry()
 	v.every.SetText("1, 2, 5, 10, 21")
-	v.widths = widget.NewEntry()
+	v.widths = ui.NewEntry()
 	v.widths.SetText("0.5, 1, 2, 4, 8")
 	v.model = widget.NewRadioGroup([]string{modelGBM, modelSVJ}, nil)
 	v.model.Required = true
@@ -113,7 +113,7 @@ func New(env ui.Env) *View {
 	v.costs = widget.NewRadioGroup([]string{costsReal, costsNone}, nil)
 	v.costs.Required = true
 	v.costs.SetSelected(costsReal)
-	v.paths = widget.NewEntry()
+	v.paths = ui.NewEntry()
 	v.paths.SetText("2000")
 	v.runner = newRunner(v.Run, "Pick a subject and the policies, then Run.")
 
@@ -176,7 +176,7 @@ func New(env ui.Env) *View {
 	return v
 }
 
-func labelled(e *widget.Entry, unit string) fyne.CanvasObject {
+func labelled(e *ui.Entry, unit string) fyne.CanvasObject {
 	l := widget.NewLabel(unit)
 	l.Importance = widget.LowImportance
 	return container.NewBorder(nil, nil, nil, l, e)

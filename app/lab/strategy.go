@@ -27,7 +27,7 @@ type StrategyView struct {
 	*runner
 	env ui.Env
 
-	seeds, days *widget.Entry
+	seeds, days *ui.Entry
 	table       *widget.Table
 	chart       *widgets.XYChart
 
@@ -49,9 +49,9 @@ var strategyColumns = []column{
 // NewStrategy builds the Strategy tab on env.
 func NewStrategy(env ui.Env) *StrategyView {
 	v := &StrategyView{env: env}
-	v.seeds = widget.NewEntry()
+	v.seeds = ui.NewEntry()
 	v.seeds.SetText("20")
-	v.days = widget.NewEntry()
+	v.days = ui.NewEntry()
 	v.days.SetText("20")
 	v.runner = newRunner(v.Run, "Each seed is a simulated market the demo book lives through with every rule armed, "+
 		"once per way of running it. Choose how many, then Run.")

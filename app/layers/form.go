@@ -23,7 +23,7 @@ import (
 // through the desk.
 
 func (v *LayerEditor) setFormEnabled(on bool) {
-	for _, e := range []*widget.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
+	for _, e := range []*ui.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
 		if on {
 			e.Enable()
 		} else {
@@ -94,7 +94,7 @@ func layerBandText(b desk.LayerBand, err error) (string, widget.Importance) {
 
 func (v *LayerEditor) clearForm() {
 	v.current, v.creating = "", false
-	for _, e := range []*widget.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
+	for _, e := range []*ui.Entry{v.name, v.unders, v.hedge, v.perLeg, v.perLayer, v.maxDelta, v.notes} {
 		e.SetText("")
 	}
 	v.bias.ClearSelected()

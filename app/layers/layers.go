@@ -58,9 +58,9 @@ type LayerEditor struct {
 	creating  bool
 
 	list                                   *widget.List
-	name, unders, hedge                    *widget.Entry
-	perLeg, perLayer, maxDelta             *widget.Entry
-	notes                                  *widget.Entry
+	name, unders, hedge                    *ui.Entry
+	perLeg, perLayer, maxDelta             *ui.Entry
+	notes                                  *ui.Entry
 	bias                                   *widget.Select
 	nameErr, undersErr, hedgeErr           *widget.Label
 	perLegErr, perLayerErr, maxDeltaErr    *widget.Label
@@ -150,18 +150,18 @@ func (v *LayerEditor) build() {
 
 	// The form: label, field, the field's problem.
 	v.formTitle = widget.NewLabelWithStyle("Select a layer, or make a new one", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.name = widget.NewEntry()
+	v.name = ui.NewEntry()
 	v.name.SetPlaceHolder("e.g. ES options")
 	v.bias = widget.NewSelect(layerBiases, nil)
-	v.unders = widget.NewEntry()
+	v.unders = ui.NewEntry()
 	v.unders.SetPlaceHolder("e.g. SPY QQQ ESZ6")
-	v.hedge = widget.NewEntry()
+	v.hedge = ui.NewEntry()
 	v.hedge.SetPlaceHolder("e.g. MESZ6")
-	v.perLeg, v.perLayer, v.maxDelta = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	for _, e := range []*widget.Entry{v.perLeg, v.perLayer, v.maxDelta} {
+	v.perLeg, v.perLayer, v.maxDelta = ui.NewEntry(), ui.NewEntry(), ui.NewEntry()
+	for _, e := range []*ui.Entry{v.perLeg, v.perLayer, v.maxDelta} {
 		e.SetPlaceHolder("0 = no limit")
 	}
-	v.notes = widget.NewMultiLineEntry()
+	v.notes = ui.NewMultiLineEntry()
 	v.notes.SetMinRowsVisible(2)
 	v.notes.Wrapping = fyne.TextWrapWord
 	v.nameErr, v.undersErr, v.hedgeErr = ui.ProblemLabel(), ui.ProblemLabel(), ui.ProblemLabel()

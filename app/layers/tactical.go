@@ -24,7 +24,7 @@ type tacticalBox struct {
 	layer                           string
 	params                          tactical.Params
 	title, stats, note              *widget.Label
-	step, exit, size, steps, capPct *widget.Entry
+	step, exit, size, steps, capPct *ui.Entry
 	unit                            *widget.Select
 	flat                            *widget.Check
 	save                            *widget.Button
@@ -41,12 +41,12 @@ func (v *LayerEditor) newTacticalBox() *tacticalBox {
 	t.title = widget.NewLabelWithStyle("Tactical counter-trades", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.stats = ui.Wrapped("", widget.MediumImportance)
 	t.note = ui.Wrapped("", widget.MediumImportance)
-	t.step, t.exit, t.size, t.steps, t.capPct = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	t.step, t.exit, t.size, t.steps, t.capPct = ui.NewEntry(), ui.NewEntry(), ui.NewEntry(), ui.NewEntry(), ui.NewEntry()
 	t.unit = widget.NewSelect([]string{unitPercent, unitPoints}, nil)
 	t.flat = widget.NewCheck("Flat by the session close", nil)
 	t.save = widget.NewButton("Save tactical", t.saveParams)
 	cell := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := o.(*ui.Entry); ok {
 			o = ui.Sized(e, 90)
 		}
 		return container.NewHBox(widget.NewLabel(label), o)
@@ -133,7 +133,7 @@ func tacticalStats(av desk.AutomationView, layer string) string {
 // saveParams reads the form and gives the parameters to the desk.
 func (t *tacticalBox) saveParams() {
 	p := t.params
-	num := func(e *widget.Entry, what string) (float64, bool) {
+	num := func(e *ui.Entry, what string) (float64, bool) {
 		f, err := strconv.ParseFloat(strings.TrimSpace(e.Text), 64)
 		if err != nil {
 			ui.SetLabel(t.note, what+": not a number", widget.DangerImportance)

@@ -52,7 +52,7 @@ type chainPicker struct {
 	view    *desk.ChainView
 	put     bool // the leg's side of the chain: a delta jump looks there
 	table   *widget.Table
-	jump    *widget.Entry
+	jump    *ui.Entry
 	jumpMsg *widget.Label
 	title   *widget.Label
 	status  *widget.Label
@@ -86,7 +86,7 @@ func newChainPicker(view *desk.ChainView, put bool, current float64, onPick func
 		}
 		p.pickCell(id)
 	}
-	p.jump = widget.NewEntry()
+	p.jump = ui.NewEntry()
 	p.jump.SetPlaceHolder("6000 or 30d")
 	p.jump.OnChanged = func(s string) { p.jumpTo(s) }
 	p.jump.OnSubmitted = func(string) {

@@ -53,7 +53,7 @@ const (
 type ticketLeg struct {
 	underlying, kind, expiry, side *widget.Select
 	strike                         *widget.Button // opens the chain view; shows the chosen strike
-	ratio                          *widget.Entry
+	ratio                          *ui.Entry
 	remove                         *widget.Button
 	bid, ask, mid, delta           *widget.Label
 	msg                            *widget.Label
@@ -94,11 +94,11 @@ type OrderTicket struct {
 	addLeg      *widget.Button
 	underlyings []string
 
-	quantity, limit        *widget.Entry
+	quantity, limit        *ui.Entry
 	qtyMsg, limitMsg       *widget.Label
 	orderType, tif, netDir *widget.RadioGroup
 	limitWords             *widget.Label
-	note                   *widget.Entry
+	note                   *ui.Entry
 
 	natural, mid, far, costs, quoted *widget.Label
 	effect                           [5][3]*widget.Label // Δ sh, Δ $, Γ, Θ, V × before, change, after
@@ -240,7 +240,7 @@ func (t *OrderTicket) build() {
 	t.addLeg = widget.NewButton("Add leg", func() { t.newLeg(nil); t.validate() })
 	t.legGrid = container.New(widgets.NewColumns(len(legColumns), len(legColumns)-1))
 
-	t.quantity = widget.NewEntry()
+	t.quantity = ui.NewEntry()
 	t.quantity.SetText("1")
 	t.quantity.OnChanged = func(string) { t.touch(); t.validate() }
 	t.qtyMsg = widget.NewLabel("")
@@ -249,7 +249,7 @@ func (t *OrderTicket) build() {
 	t.orderType.Horizontal = true
 	t.orderType.Required = true
 	t.orderType.SetSelected(typeLimit)
-	t.limit = widget.NewEntry()
+	t.limit = ui.NewEntry()
 	t.limit.SetPlaceHolder("net price")
 	t.limit.OnChanged = func(string) {
 		if !t.settingLimit {
@@ -275,7 +275,7 @@ func (t *OrderTicket) build() {
 	t.tif.Horizontal = true
 	t.tif.Required = true
 	t.tif.SetSelected(tifDay)
-	t.note = widget.NewEntry()
+	t.note = ui.NewEntry()
 	t.note.SetPlaceHolder("why (kept in the journal)")
 	t.follow = widget.NewCheck("Follow the mid", t.followChanged)
 	t.followWords = widget.NewLabel("")
@@ -398,7 +398,7 @@ func (t *OrderTicket) newLeg(from *brokers.Leg) *ticketLeg {
 	l.strike = widget.NewButton("strike", func() { t.openChain(l) })
 	l.strike.Alignment = widget.ButtonAlignLeading
 	l.side = widget.NewSelect([]string{sideBuy, sideSell}, nil)
-	l.ratio = widget.NewEntry()
+	l.ratio = ui.NewEntry()
 	l.ratio.SetText("1")
 	quote := func() *widget.Label {
 		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})

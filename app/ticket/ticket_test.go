@@ -47,7 +47,7 @@ func stopTicket(tk *OrderTicket) {
 }
 
 // typeText sets an entry's text as typing would (OnChanged runs).
-func typeText(tk *OrderTicket, e *widget.Entry, s string) {
+func typeText(tk *OrderTicket, e *ui.Entry, s string) {
 	tk.OnUI(func() { e.SetText(s) })
 }
 

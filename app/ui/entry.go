@@ -57,3 +57,12 @@ func WindowShortcut(s fyne.Shortcut) bool {
 	n := string(cs.KeyName)
 	return len(n) == 1 && (n[0] >= 'A' && n[0] <= 'Z' || n[0] >= '0' && n[0] <= '9' || n[0] == ',')
 }
+
+// NewMultiLineEntry is a multi-line Entry (Enter starts a new line; Escape still leaves).
+func NewMultiLineEntry() *Entry {
+	e := NewEntry()
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as Fyne's own multi-line entry
+	return e
+}
+
