@@ -1,10 +1,8 @@
 package positions
 
 import (
-	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,12 +22,6 @@ import (
 
 // settleTimeout bounds how long Settle waits for the desk's first valued snapshot.
 const settleTimeout = 15 * time.Second
-
-// clockSpeeds are the paper market speeds the positions window offers.
-var clockSpeeds = []struct {
-	label string
-	speed float64
-}{{"1×", 1}, {"10×", 10}, {"60×", 60}, {"600×", 600}}
 
 // positionColumn is one column of the positions table. text formats the cell of a row;
 // negative says when it shows in red.
@@ -122,50 +114,6 @@ func deltaText(p *desk.Position, _ time.Time) string {
 	return ui.Num(p.Risk.Delta, 1) + " sh"
 }
 
-// orderColumn is one column of the orders table.
-type orderColumn struct {
-	title    string
-	width    float32
-	trailing bool
-	text     func(o *brokers.OrderStatus) string
-}
-
-var orderColumns = []orderColumn{
-	{title: "Order", width: 100, text: func(o *brokers.OrderStatus) string { return o.ID }},
-	{title: "Legs", width: 380, text: func(o *brokers.OrderStatus) string { return legsText(o.Order) }},
-	{title: "Qty", width: 50, trailing: true, text: func(o *brokers.OrderStatus) string { return fmt.Sprint(o.Order.Quantity) }},
-	{title: "Price", width: 130, trailing: true, text: func(o *brokers.OrderStatus) string { return orderPriceText(o.Order) }},
-	{title: "TIF", width: 50, text: func(o *brokers.OrderStatus) string { return o.Order.TIF.String() }},
-	{title: "State", width: 84, text: func(o *brokers.OrderStatus) string { return o.State.String() }},
-	{title: "Filled", width: 64, trailing: true, text: func(o *brokers.OrderStatus) string {
-		return fmt.Sprintf("%d/%d", o.Filled, o.Order.Quantity)
-	}},
-	{title: "Avg fill", width: 130, trailing: true, text: func(o *brokers.OrderStatus) string {
-		if o.Filled == 0 {
-			return ui.NoValue
-		}
-		return desk.PriceWords(o.AvgPrice)
-	}},
-	{title: "Reason", width: 380, text: func(o *brokers.OrderStatus) string { return ui.OrDash(o.Reason) }},
-	{title: "", width: 90}, // the Cancel button of a working order
-}
-
-// legsText is an order's legs in words: "−1 ESZ6 C6000 …, −1 ESZ6 P5500 …".
-func legsText(o brokers.Order) string {
-	parts := make([]string, len(o.Legs))
-	for i, l := range o.Legs {
-		parts[i] = ui.SignedNum(float64(l.Ratio), 0) + " " + l.Symbol
-	}
-	return strings.Join(parts, ", ")
-}
-
-func orderPriceText(o brokers.Order) string {
-	if o.Type == brokers.Market {
-		return "market"
-	}
-	return desk.PriceWords(o.Limit)
-}
-
 // PositionsView is the positions window: the connection, the account, the paper market's
 // clock, the book's Greeks, every position with its market and risk, and the orders. It
 // follows the desk's snapshots through the one bridge (ui.Work.FollowFrames: at most four
@@ -242,18 +190,6 @@ func NewPositionsView(env ui.Env) *PositionsView {
 // hold the picture still, for screenshots) and Stop (stop following the desk; call it when
 // the window closes).
 func (v *PositionsView) Content() fyne.CanvasObject { return ui.NewRoot(v.content, v.Settle, v.Stop) }
-
-// simulatedOutage is how long the "Simulate outage" button keeps the paper broker down.
-var simulatedOutage = 10 * time.Second
-
-// outageBroker is the desk's broker when it can simulate a network outage (the paper one).
-func (v *PositionsView) outageBroker() (interface{ SimulateDisconnect(time.Duration) error }, bool) {
-	if v.desk == nil {
-		return nil, false
-	}
-	o := v.desk.Paper()
-	return o, o != nil
-}
 
 // Settle waits for the first synced, fully quoted snapshot (at most settleTimeout) and then
 // holds the picture still: for screenshots and tests, never the running app.
@@ -494,140 +430,6 @@ func (v *PositionsView) show(f *frame) {
 	}
 }
 
-func (v *PositionsView) showStatus(s *desk.Snapshot) {
-	text, imp := "● "+s.Broker+": "+s.Status, widget.SuccessImportance
-	if !s.Connected {
-		text, imp = "● "+s.Broker+": "+s.Status, widget.DangerImportance
-		v.reconnect.Show()
-	} else {
-		v.reconnect.Hide()
-		if !s.Synced {
-			imp = widget.WarningImportance
-		}
-	}
-	ui.SetLabel(v.status, text, imp)
-	j := "Fills are not journaled: no journal is open"
-	ji := widget.WarningImportance
-	if s.Journaling {
-		j, ji = "Journaling fills", widget.LowImportance
-		if s.Journaled != "" {
-			j = "Last journaled: " + s.Journaled
-		}
-	}
-	ui.SetLabel(v.journaled, j, ji)
-}
-
-// clockText is the paper market's clock in words:
-// "Paper market · Fri 20 Nov 2026 10:32:05 ET · open · 60×".
-func clockWords(c brokers.ClockState) string {
-	state := "closed"
-	if c.Open {
-		state = "open"
-	}
-	speed := strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", c.Speed), "0"), ".") + "×"
-	if c.Paused {
-		speed = "paused"
-	}
-	return fmt.Sprintf("Paper market · %s ET · %s · %s",
-		c.Now.In(instrument.NewYork).Format("Mon 2 Jan 2006 15:04:05"), state, speed)
-}
-
-func (v *PositionsView) showClock(c *brokers.ClockState) {
-	if c == nil {
-		v.clockRow.Hide()
-		return
-	}
-	v.clockRow.Show()
-	ui.SetLabel(v.clockText, clockWords(*c), widget.MediumImportance)
-	label := "Pause"
-	if c.Paused {
-		label = "Resume"
-	}
-	if v.pause.Text != label {
-		v.pause.SetText(label)
-	}
-	sel := ""
-	for _, s := range clockSpeeds {
-		if s.speed == c.Speed {
-			sel = s.label
-		}
-	}
-	if v.speed.Selected != sel {
-		v.updatingSpeed = true
-		if sel == "" {
-			v.speed.ClearSelected()
-		} else {
-			v.speed.SetSelected(sel)
-		}
-		v.updatingSpeed = false
-	}
-}
-
-func (v *PositionsView) showProblems(s *desk.Snapshot) {
-	var parts []string
-	for _, p := range s.Problems {
-		parts = append(parts, fmt.Sprintf("⚠ %s problem at %s: %s", p.Source, p.Time.Local().Format("15:04:05"), p.Text))
-	}
-	if len(parts) == 0 {
-		if v.problems.Visible() {
-			v.problems.Hide()
-		}
-		return
-	}
-	ui.SetLabel(v.problems, strings.Join(parts, "\n"), widget.WarningImportance)
-	if !v.problems.Visible() {
-		v.problems.Show()
-	}
-}
-
-// simulatedClock is the desk's broker's clock control, when it has one.
-func (v *PositionsView) simulatedClock() (brokers.SimulatedClock, bool) {
-	if v.desk == nil {
-		return nil, false
-	}
-	c := v.desk.Paper()
-	return c, c != nil
-}
-
-func (v *PositionsView) togglePause() {
-	c, ok := v.simulatedClock()
-	if !ok || v.snap == nil || v.snap.Clock == nil {
-		return
-	}
-	paused := !v.snap.Clock.Paused
-	v.pause.Disable()
-	v.Background(func() func() {
-		c.SetPaused(paused)
-		v.Prompt() // the next snapshot, which shows it, at once
-		return func() { v.pause.Enable() }
-	})
-}
-
-func (v *PositionsView) setSpeed(label string) {
-	if v.updatingSpeed {
-		return
-	}
-	c, ok := v.simulatedClock()
-	if !ok {
-		return
-	}
-	for _, s := range clockSpeeds {
-		if s.label != label {
-			continue
-		}
-		speed := s.speed
-		v.Background(func() func() {
-			err := c.SetSpeed(speed)
-			v.Prompt()
-			return func() {
-				if err != nil {
-					ui.SetLabel(v.orderNote, "Could not change the market speed: "+err.Error(), widget.DangerImportance)
-				}
-			}
-		})
-	}
-}
-
 // samePositions reports whether a and b have the same rows in the same order (their first
 // cells, the symbol or the order id, are equal).
 func samePositions(a, b [][]cell) bool {
@@ -701,99 +503,6 @@ func (v *PositionsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		f.Show()
 	}
 	f.Set(c.text, c.imp, c.align)
-}
-
-// orderCells formats an order's row (any goroutine); the last cell, the Cancel button's,
-// says "working" when the order can be cancelled.
-func orderCells(o *brokers.OrderStatus) []cell {
-	out := make([]cell, len(orderColumns))
-	for i, c := range orderColumns {
-		if c.text == nil {
-			if o.State == brokers.Working {
-				out[i] = cell{text: "working " + o.ID}
-			}
-			continue
-		}
-		align := fyne.TextAlignLeading
-		if c.trailing {
-			align = fyne.TextAlignTrailing
-		}
-		imp := widget.MediumImportance
-		if c.title == "State" {
-			switch o.State {
-			case brokers.Working:
-				imp = widget.HighImportance
-			case brokers.Rejected:
-				imp = widget.DangerImportance
-			case brokers.Cancelled:
-				imp = widget.LowImportance
-			case brokers.Filled:
-				imp = widget.SuccessImportance
-			}
-		}
-		long := c.title == "Order" || c.title == "Legs" || c.title == "Reason" // ids grew past the column
-		out[i] = cell{text: c.text(o), imp: imp, align: align, long: long}
-	}
-	return out
-}
-
-// updateOrderCell fills one cell of the orders table; the last column is a Cancel button
-// on working orders.
-func (v *PositionsView) updateOrderCell(id widget.TableCellID, o fyne.CanvasObject) {
-	stack := o.(*fyne.Container)
-	l, b := stack.Objects[0].(*widget.Label), stack.Objects[1].(*widget.Button)
-	if id.Row < 0 || id.Row >= len(v.orders) || id.Col < 0 || id.Col >= len(orderColumns) {
-		b.Hide()
-		ui.SetCell(l, "", widget.MediumImportance, fyne.TextAlignLeading)
-		return
-	}
-	ord := &v.orders[id.Row]
-	if orderColumns[id.Col].text == nil {
-		if l.Visible() {
-			l.Hide()
-		}
-		if ord.State == brokers.Working {
-			orderID := ord.ID
-			b.OnTapped = func() { v.cancel(orderID) }
-			if !b.Visible() {
-				b.Show()
-			}
-		} else if b.Visible() {
-			b.Hide()
-		}
-		return
-	}
-	if b.Visible() {
-		b.Hide()
-	}
-	if !l.Visible() {
-		l.Show()
-	}
-	if id.Row < len(v.orderCells) && id.Col < len(v.orderCells[id.Row]) {
-		setCell(l, v.orderCells[id.Row][id.Col])
-	}
-}
-
-// cancel cancels a working order off the UI goroutine and says how it went.
-func (v *PositionsView) cancel(orderID string) {
-	if v.desk == nil {
-		return
-	}
-	ui.SetLabel(v.orderNote, "Cancelling order "+orderID+"…", widget.MediumImportance)
-	d := v.desk
-	v.Background(func() func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		err := d.Cancel(ctx, orderID)
-		v.Prompt() // the cancelled order shows at once
-		return func() {
-			if err != nil {
-				ui.SetLabel(v.orderNote, "Order "+orderID+" not cancelled: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			ui.SetLabel(v.orderNote, "Order "+orderID+" cancelled.", widget.SuccessImportance)
-		}
-	})
 }
 
 // keepSelection moves the table's selection to where the selected symbol now is (a new
