@@ -148,10 +148,10 @@ func WriteChecklist(w io.Writer, book string, at time.Time, res desk.ChecklistRe
 	for _, h := range res.Run.Hedges {
 		band := "—"
 		if h.Decision.Band.Lo != 0 || h.Decision.Band.Hi != 0 {
-			band = fmt.Sprintf("%.1f … %.1f", h.Decision.Band.Lo, h.Decision.Band.Hi)
+			band = format.Num(h.Decision.Band.Lo, 1) + " … " + format.Num(h.Decision.Band.Hi, 1)
 		}
-		fmt.Fprintf(w, "%-14s %12.1f %14.1f %11.1f %11.1f %10.1f %21s  %s\n", h.Layer, h.OptionsDelta, h.HedgeRequired, h.HedgeHeld,
-			h.Difference, h.NetDelta, band, h.Action)
+		fmt.Fprintf(w, "%-14s %12s %14s %11s %11s %10s %21s  %s\n", h.Layer, format.Num(h.OptionsDelta, 1), format.Num(h.HedgeRequired, 1),
+			format.Num(h.HedgeHeld, 1), format.Num(h.Difference, 1), format.Num(h.NetDelta, 1), band, h.Action)
 	}
 	fmt.Fprintln(w, "\nAdjustments:")
 	if len(res.Orders) == 0 {
