@@ -4,9 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -57,23 +55,5 @@ func build() { _ = w.NewEntry(); _ = w.NewMultiLineEntry(); _ = w.NewPasswordEnt
 			t.Fatalf("found %q, want widget.NewEntry and widget.NewMultiLineEntry", found)
 		}
 	})
-	windows := windowPackages(t)
-	for _, l := range listed(t, `{{.ImportPath}} {{.Dir}} {{join .GoFiles ","}}`, "./app/...") {
-		f := strings.Fields(l)
-		if len(f) < 3 || !windows[f[0]] {
-			continue
-		}
-		t.Run(strings.TrimPrefix(f[0], module+"/"), func(t *testing.T) {
-			fset := token.NewFileSet()
-			for _, name := range strings.Split(f[2], ",") {
-				af, err := parser.ParseFile(fset, filepath.Join(f[1], name), nil, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, w := range plainEntries(fset, af) {
-					t.Errorf("%s: a window's text field is ui.NewEntry (Escape leaves it, shortcuts pass)", w)
-				}
-			}
-		})
-	}
+	checkWindowFiles(t, plainEntries, "a window's text field is ui.NewEntry (Escape leaves it, shortcuts pass)")
 }

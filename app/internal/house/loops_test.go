@@ -77,6 +77,13 @@ func shadowed() {
 			t.Fatalf("found %q, want two go statements, time.NewTicker, time.Ticker and time.AfterFunc only", found)
 		}
 	})
+	checkWindowFiles(t, ownLoops, "a window runs no loop of its own; use ui.Work.Background or Follow")
+}
+
+// checkWindowFiles runs check over every non-test file of every window package and reports
+// what it finds, with why, in a subtest per package.
+func checkWindowFiles(t *testing.T, check func(*token.FileSet, *ast.File) []string, why string) {
+	t.Helper()
 	windows := windowPackages(t)
 	for _, l := range listed(t, `{{.ImportPath}} {{.Dir}} {{join .GoFiles ","}}`, "./app/...") {
 		f := strings.Fields(l)
@@ -90,8 +97,8 @@ func shadowed() {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, w := range ownLoops(fset, af) {
-					t.Errorf("%s: a window runs no loop of its own; use ui.Work.Background or Follow", w)
+				for _, w := range check(fset, af) {
+					t.Errorf("%s: %s", w, why)
 				}
 			}
 		})
