@@ -65,4 +65,3 @@ func NewMultiLineEntry() *Entry {
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as Fyne's own multi-line entry
 	return e
 }
-
