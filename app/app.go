@@ -257,6 +257,11 @@ func (o *opener) size(spec ui.Window) fyne.Size {
 			}
 		}
 	}
+	if o.env.Desk != nil {
+		// With a desk the journal is where sizes are kept; the preferences may still hold a
+		// size from an older Keel (a desk once grew to 1400×1614 there) and are not read.
+		return spec.Size
+	}
 	p := o.a.Preferences()
 	s := savedSize{float32(p.Float("window." + spec.Name + ".width")), float32(p.Float("window." + spec.Name + ".height"))}
 	if !s.usable() {

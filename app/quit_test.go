@@ -130,6 +130,14 @@ func TestWindowSizesAreKeptThroughTheDesk(t *testing.T) {
 			t.Errorf("%s reopens at %v, want %v", name, got, want)
 		}
 	}
+	// A size an older Keel left in the preferences (the desk once grew to 1400×1614 and then
+	// opened off a laptop's screen) is not read while a desk keeps sizes in the journal.
+	a.Preferences().SetFloat("window.positions.width", 1400)
+	a.Preferences().SetFloat("window.positions.height", 1614)
+	pos, _ := window("positions")
+	if got := newOpener(a, env).size(pos); got != pos.Size {
+		t.Errorf("positions opens at %v from the old preferences, want its own %v", got, pos.Size)
+	}
 }
 
 // TestShortcutsWorkInsideTextFields types Ctrl+J and Ctrl+Q into a focused text field of
