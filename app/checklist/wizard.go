@@ -366,7 +366,7 @@ func (v *ChecklistView) summaryStep(res desk.ChecklistResult) []fyne.CanvasObjec
 		out = append(out, ui.Bold("Needs attention — what to do"))
 		for _, a := range res.Run.Attention {
 			a := a
-			row := []fyne.CanvasObject{ui.Wrapped(a.Text, widget.WarningImportance), ui.Wrapped("→ "+a.Todo, widget.MediumImportance)}
+			row := []fyne.CanvasObject{ui.Wrapped(a.Text, widget.WarningImportance), ui.Wrapped("→ "+a.Advice, widget.MediumImportance)}
 			if b := v.toolButton(a); b != nil {
 				row = append(row, container.NewHBox(b))
 			}

@@ -185,7 +185,7 @@ func WriteChecklist(w io.Writer, book string, at time.Time, res desk.ChecklistRe
 	if len(res.Run.Attention) > 0 {
 		var att []string
 		for _, a := range res.Run.Attention {
-			att = append(att, a.Text+"\n    → "+a.Todo)
+			att = append(att, a.Text+"\n    → "+a.Advice)
 		}
 		section("Attention (warnings, each with what to do)", att)
 	}

@@ -27,15 +27,15 @@ const (
 // and its tactical hedge), "settings" (the checklist's bands), "events" or "" (no tool:
 // the warning is to be read and weighed).
 type Attention struct {
-	Scope string // the layer, position or "book" the warning is about
-	Rule  string
-	Text  string
-	Todo  string
-	Tool  string
+	Scope  string // the layer, position or "book" the warning is about
+	Rule   string
+	Text   string
+	Advice string
+	Tool   string
 }
 
-// todo is what to do about a warning of rule on scope.
-func todo(f Finding) (string, string) {
+// adviceFor is what to do about a warning of rule on scope.
+func adviceFor(f Finding) (string, string) {
 	switch f.Rule {
 	case string(portfolio.AlertBias):
 		return fmt.Sprintf("bring %s back to its bias: let its tactical hedge trade inside the bias, or roll the tested side (roll planner)", f.Symbol), "layers"
@@ -81,8 +81,8 @@ func (r *Run) Conclude() {
 			case Act:
 				r.Actions++
 			case Warn:
-				what, tool := todo(f)
-				r.Attention = append(r.Attention, Attention{Scope: f.Symbol, Rule: f.Rule, Text: f.Text, Todo: what, Tool: tool})
+				what, tool := adviceFor(f)
+				r.Attention = append(r.Attention, Attention{Scope: f.Symbol, Rule: f.Rule, Text: f.Text, Advice: what, Tool: tool})
 			}
 		}
 	}

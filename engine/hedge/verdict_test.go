@@ -27,11 +27,11 @@ func TestChecklistOutcome(t *testing.T) {
 		warnings int
 		summary  string
 		tools    []string // each warning's tool, in order
-		todo     string   // a word the first warning's todo must hold
+		advice   string   // a word the first warning's advice must hold
 	}{
 		{name: "a hedge outside its band is an action, warnings listed too", in: checklistInput,
 			outcome: OutcomeAction, actions: 1, warnings: 3,
-			summary: "1 action needed, and 3 warnings to attend to", tools: []string{"roll", "events", "events"}, todo: "roll"},
+			summary: "1 action needed, and 3 warnings to attend to", tools: []string{"roll", "events", "events"}, advice: "roll"},
 		{name: "an act limit alone is an action", in: func(t *testing.T) ChecklistInput {
 			in := quiet(t)
 			in.Events = nil
@@ -42,7 +42,7 @@ func TestChecklistOutcome(t *testing.T) {
 			add:     []Finding{{Symbol: "book", Rule: string(portfolio.AlertVega), Severity: Act, Text: "vega beyond the limit"}},
 			outcome: OutcomeAction, actions: 2, warnings: 3, summary: "2 actions needed, and 3 warnings to attend to"},
 		{name: "events warn: attention", in: quiet, outcome: OutcomeAttention, warnings: 2,
-			summary: "no trade: every delta is inside its band, but 2 warnings need attention (event)", tools: []string{"events", "events"}, todo: "vega"},
+			summary: "no trade: every delta is inside its band, but 2 warnings need attention (event)", tools: []string{"events", "events"}, advice: "vega"},
 		{name: "wrong side of the bias points to the tactical hedge or a roll", in: func(t *testing.T) ChecklistInput {
 			in := quiet(t)
 			in.Events = nil
@@ -50,13 +50,13 @@ func TestChecklistOutcome(t *testing.T) {
 		}, add: []Finding{{Symbol: "SPY options", Rule: string(portfolio.AlertBias), Severity: Warn,
 			Text: "SPY options: short-biased but net long $7,996 beta-weighted: $7,996 on the wrong side"}},
 			outcome: OutcomeAttention, warnings: 1, summary: "no trade: every delta is inside its band, but 1 warning needs attention (layer bias)",
-			tools: []string{"layers"}, todo: "tactical hedge"},
+			tools: []string{"layers"}, advice: "tactical hedge"},
 		{name: "gamma concentration points to the roll planner", in: func(t *testing.T) ChecklistInput {
 			in := quiet(t)
 			in.Events = nil
 			return in
 		}, add: []Finding{{Symbol: "book", Rule: string(portfolio.AlertGammaExpiry), Severity: Warn, Text: "63% of the book's gamma expires on 2026-11-27"}},
-			outcome: OutcomeAttention, warnings: 1, tools: []string{"roll"}, todo: "roll planner"},
+			outcome: OutcomeAttention, warnings: 1, tools: []string{"roll"}, advice: "roll planner"},
 		{name: "info findings only: nothing to do", in: func(t *testing.T) ChecklistInput {
 			in := quiet(t)
 			in.Events = nil
@@ -85,12 +85,12 @@ func TestChecklistOutcome(t *testing.T) {
 				}
 			}
 			for _, a := range r.Attention {
-				if a.Todo == "" || a.Text == "" {
+				if a.Advice == "" || a.Text == "" {
 					t.Errorf("warning %+v says nothing to do", a)
 				}
 			}
-			if c.todo != "" && !strings.Contains(r.Attention[0].Todo, c.todo) {
-				t.Errorf("todo %q does not mention %q", r.Attention[0].Todo, c.todo)
+			if c.advice != "" && !strings.Contains(r.Attention[0].Advice, c.advice) {
+				t.Errorf("advice %q does not mention %q", r.Attention[0].Advice, c.advice)
 			}
 		})
 	}
