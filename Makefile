@@ -29,8 +29,10 @@ fmt:
 vet:
 	$(GO) vet $(TAGS) ./...
 
+# The replay's race tests take ~2.5 min on an idle 2-core machine and up to ~10 under load:
+# a package may take longer than go test's default 10 minutes on a slow CI machine.
 unit:
-	$(GO) test -race $(TAGS) ./...
+	$(GO) test -race -timeout 25m $(TAGS) ./...
 
 smoke:
 	bash scripts/smoke.sh
