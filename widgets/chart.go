@@ -62,7 +62,7 @@ func chartGraph(spec ChartSpec, width, height int, colors ChartColors) (chart.Ch
 	if width < 50 || height < 50 {
 		return chart.Chart{}, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
 	}
-	fg, bg, grid := drawColor(colors.Foreground), drawColor(colors.Background), drawColor(colors.Grid)
+	fg := drawColor(colors.Foreground)
 	var series []chart.Series
 	enough := false
 	for i, s := range spec.Series {
@@ -99,37 +99,17 @@ func chartGraph(spec ChartSpec, width, height int, colors ChartColors) (chart.Ch
 	if !enough {
 		return chart.Chart{}, ErrTooFewPoints
 	}
-	axis := chart.Style{FontColor: fg, StrokeColor: fg, FontSize: 9}
-	gridStyle := chart.Style{StrokeColor: grid, StrokeWidth: 1}
-	graph := chart.Chart{
-		Title:      spec.Title,
-		TitleStyle: chart.Style{FontColor: fg, FontSize: 10},
-		Width:      width,
-		Height:     height,
-		Background: chart.Style{FillColor: bg, Padding: chart.Box{Top: 24, Left: 8, Right: 16, Bottom: 8}},
-		Canvas:     chart.Style{FillColor: bg},
-		XAxis: chart.XAxis{
-			Name: spec.DateLabel, NameStyle: axis, Style: axis,
-			ValueFormatter: chart.TimeValueFormatterWithFormat("2006-01-02"),
-			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle,
-		},
-		YAxis: chart.YAxis{
-			Name: spec.Unit, NameStyle: axis, Style: axis,
-			ValueFormatter: func(v interface{}) string { return money(v) },
-			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle,
-		},
-		Series: series,
+	graph, err := plainChart(spec.Title, width, height, colors,
+		spec.DateLabel, chart.TimeValueFormatterWithFormat("2006-01-02"),
+		spec.Unit, func(v interface{}) string { return money(v) }, series)
+	if err != nil {
+		return chart.Chart{}, err
 	}
 	graph.YAxis.Range, graph.YAxis.Ticks = valueTicks(spec, axisValue(spec.Unit))
 	if spec.Monthly {
 		graph.XAxis.Range, graph.XAxis.Ticks = monthTicks(spec)
 		graph.XAxis.GridMajorStyle, graph.XAxis.GridMinorStyle = chart.Style{}, chart.Style{}
 	}
-	font, err := defaultFont()
-	if err != nil {
-		return chart.Chart{}, err
-	}
-	graph.Font = font
 	if len(series) > 1 {
 		// go-chart's own legends paint a white box that ignores the theme, so draw a line
 		// key in the top padding, left of the title.
@@ -137,6 +117,33 @@ func chartGraph(spec ChartSpec, width, height int, colors ChartColors) (chart.Ch
 		graph.Elements = []chart.Renderable{lineKey(series, fg)}
 	}
 	return graph, nil
+}
+
+// plainChart is the frame every Keel chart shares: the title, the size, the theme's
+// background, axes and grid, and the bundled font; the caller adds ticks and keys.
+func plainChart(title string, width, height int, colors ChartColors, xName string, xFormat chart.ValueFormatter,
+	yName string, yFormat chart.ValueFormatter, series []chart.Series) (chart.Chart, error) {
+	font, err := defaultFont()
+	if err != nil {
+		return chart.Chart{}, err
+	}
+	fg, bg := drawColor(colors.Foreground), drawColor(colors.Background)
+	axis := chart.Style{FontColor: fg, StrokeColor: fg, FontSize: 9}
+	grid := chart.Style{StrokeColor: drawColor(colors.Grid), StrokeWidth: 1}
+	return chart.Chart{
+		Title:      title,
+		TitleStyle: chart.Style{FontColor: fg, FontSize: 10},
+		Width:      width,
+		Height:     height,
+		Font:       font,
+		Background: chart.Style{FillColor: bg, Padding: chart.Box{Top: 24, Left: 8, Right: 16, Bottom: 8}},
+		Canvas:     chart.Style{FillColor: bg},
+		XAxis: chart.XAxis{Name: xName, NameStyle: axis, Style: axis, ValueFormatter: xFormat,
+			GridMajorStyle: grid, GridMinorStyle: grid},
+		YAxis: chart.YAxis{Name: yName, NameStyle: axis, Style: axis, ValueFormatter: yFormat,
+			GridMajorStyle: grid, GridMinorStyle: grid},
+		Series: series,
+	}, nil
 }
 
 // lineKey draws each series' name beside a short stroke of its colour, in one row just

@@ -52,7 +52,7 @@ func xyGraph(spec XYSpec, width, height int, colors ChartColors) (chart.Chart, e
 	if width < 50 || height < 50 {
 		return chart.Chart{}, fmt.Errorf("chart size %d×%d px is too small (at least 50×50)", width, height)
 	}
-	fg, bg, grid := drawColor(colors.Foreground), drawColor(colors.Background), drawColor(colors.Grid)
+	fg := drawColor(colors.Foreground)
 	var series []chart.Series
 	points := 0
 	for i, s := range spec.Series {
@@ -99,20 +99,11 @@ func xyGraph(spec XYSpec, width, height int, colors ChartColors) (chart.Chart, e
 			return fmt.Sprint(v)
 		}
 	}
-	axis := chart.Style{FontColor: fg, StrokeColor: fg, FontSize: 9}
-	gridStyle := chart.Style{StrokeColor: grid, StrokeWidth: 1}
-	graph := chart.Chart{
-		Title:      spec.Title,
-		TitleStyle: chart.Style{FontColor: fg, FontSize: 10},
-		Width:      width,
-		Height:     height,
-		Background: chart.Style{FillColor: bg, Padding: chart.Box{Top: 24, Left: 8, Right: 16, Bottom: 8}},
-		Canvas:     chart.Style{FillColor: bg},
-		XAxis: chart.XAxis{Name: spec.XLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.XMoney, span(spec.Series, true)),
-			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle},
-		YAxis: chart.YAxis{Name: spec.YLabel, NameStyle: axis, Style: axis, ValueFormatter: format(spec.YMoney, span(spec.Series, false)),
-			GridMajorStyle: gridStyle, GridMinorStyle: gridStyle},
-		Series: series,
+	graph, err := plainChart(spec.Title, width, height, colors,
+		spec.XLabel, format(spec.XMoney, span(spec.Series, true)),
+		spec.YLabel, format(spec.YMoney, span(spec.Series, false)), series)
+	if err != nil {
+		return chart.Chart{}, err
 	}
 	if spec.YFromZero || spec.XWhole {
 		xlo, xhi, yhi := math.Inf(1), math.Inf(-1), 0.0
@@ -132,11 +123,6 @@ func xyGraph(spec XYSpec, width, height int, colors ChartColors) (chart.Chart, e
 			graph.XAxis.Ticks = wholeTicks(xlo, xhi, 10, false)
 		}
 	}
-	font, err := defaultFont()
-	if err != nil {
-		return chart.Chart{}, err
-	}
-	graph.Font = font
 	if len(series) > 1 {
 		rows := xyKeyRows(series, width-40)
 		graph.Background.Padding.Top = 34 + 14*len(rows)
