@@ -297,11 +297,20 @@ func (s *Service) Subscribe() (snapshots <-chan *Snapshot, cancel func()) {
 	}
 }
 
-// do runs fn on the loop goroutine and waits for it (or ctx).
+// do runs fn on the loop goroutine and waits for it (or ctx). When ctx ends first, fn is
+// either finished or will never run, so the caller may read what fn writes once do
+// returns nil and never races with it otherwise: a queued fn that the caller gave up on
+// is skipped.
 func (s *Service) do(ctx context.Context, fn func()) error {
 	ran := make(chan struct{})
+	var state atomic.Int32 // 0 queued, 1 running, 2 given up
 	select {
-	case s.reqs <- func() { fn(); close(ran) }:
+	case s.reqs <- func() {
+		if state.CompareAndSwap(0, 1) {
+			fn()
+			close(ran)
+		}
+	}:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.done:
@@ -311,10 +320,16 @@ func (s *Service) do(ctx context.Context, fn func()) error {
 	case <-ran:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		if state.CompareAndSwap(0, 2) {
+			return ctx.Err()
+		}
 	case <-s.done:
-		return errors.New("desk: closed")
+		if state.CompareAndSwap(0, 2) {
+			return errors.New("desk: closed")
+		}
 	}
+	<-ran // fn started before the caller gave up: it finishes
+	return nil
 }
 
 // post runs fn on the loop goroutine without waiting.
