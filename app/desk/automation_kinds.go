@@ -299,9 +299,10 @@ func (a *autoState) hedgeLayer() string {
 	return ""
 }
 
-// hedgeRule makes l the layer that holds the book's hedge: the checklist's book band (±
-// BookBand % of net liquidation) on the book's beta-weighted delta, traded in the
-// checklist's book hedge instrument.
+// hedgeRule makes l the layer that holds the book's hedge: the checklist's book policy —
+// the one kept from the lab for the book, else the book band (± BookBand % of net
+// liquidation) — on the book's beta-weighted delta, traded in the checklist's book hedge
+// instrument.
 func (s *Service) hedgeRule(ctx context.Context, snap *Snapshot, l *autopilot.Layer) error {
 	cs, _ := s.ChecklistSettings(ctx) // unreadable settings: the defaults, said by the checklist
 	h, err := s.hedgeInstrument(ctx, snap, cs.BookHedge)
@@ -309,6 +310,13 @@ func (s *Service) hedgeRule(ctx context.Context, snap *Snapshot, l *autopilot.La
 		return fmt.Errorf("book hedge %s: %w", cs.BookHedge, err)
 	}
 	l.BookHedge, l.Policy, l.Hedge = true, hedge.FixedBand{Width: cs.BookBand, Unit: hedge.BandPercentNAV}, h
+	if ps, _ := s.HedgePolicies(ctx); ps != nil { // unreadable: the band, as the checklist says
+		if p, ok := ps[BookScope]; ok {
+			if rule, _ := s.labRule(snap, p, bookOptions(snap), cs.Config()); rule != nil {
+				l.Policy = rule
+			}
+		}
+	}
 	return nil
 }
 
@@ -452,6 +460,11 @@ func (s *Service) autoDescribe(a *autoState, in autopilot.Input, step autopilot.
 	if l := a.hedgeLayer(); l != "" {
 		cs, _ := s.ChecklistSettings(context.Background())
 		w := fmt.Sprintf("hedge the book in %s when its delta leaves ±%s%% of net liquidation", cs.BookHedge, format.Num(cs.BookBand, -1))
+		if ps, _ := s.HedgePolicies(context.Background()); ps != nil {
+			if p, ok := ps[BookScope]; ok {
+				w = fmt.Sprintf("hedge the book in %s by %s (unless the checklist's notes say it cannot apply)", cs.BookHedge, p.Words())
+			}
+		}
 		if x := a.next[l]; x != "" {
 			w = x + " · " + w
 		}

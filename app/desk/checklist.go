@@ -15,6 +15,7 @@ import (
 	"github.com/keel-desk/keel/data"
 	"github.com/keel-desk/keel/engine/hedge"
 	"github.com/keel-desk/keel/engine/instrument"
+	"github.com/keel-desk/keel/engine/lab"
 	"github.com/keel-desk/keel/engine/lifecycle"
 	"github.com/keel-desk/keel/engine/portfolio"
 )
@@ -36,6 +37,9 @@ type ChecklistConfig struct {
 	LayerBand float64   // ± % of net liquidation per neutral options layer; 0 means 5
 	BookBand  float64   // ± % of net liquidation for the book; 0 means 10
 	BookHedge string    // the symbol the book step hedges with; "" means SPY
+	// Hour and Minute are the checklist's time of day (New York): a time-based policy kept
+	// from the lab hedges then.
+	Hour, Minute int
 	// Checklist holds the risk rules (DTE, at the money, gamma) and the event window; the
 	// zero value means hedge.DefaultChecklist(). Its Limits are not used: the limits step
 	// shows the snapshot's alerts, the same ones the positions window shows.
@@ -96,7 +100,11 @@ type ChecklistDecision struct {
 // the band's half-width in benchmark shares (±Percent % of net liquidation); Lot and
 // LotDelta the hedge's smallest lot and its delta in the same units. Narrow says the band
 // is narrower than that lot, and Needed is the percentage at which it would be one lot wide.
+// Lab, when set, names the policy kept from the lab that the checklist hedges the layer by
+// instead (Percent and Needed are then 0; Half is its width for a fixed band, else 0: the
+// band moves with the layer's gamma and costs).
 type LayerBand struct {
+	Lab      string
 	Hedged   bool
 	Why      string
 	Percent  float64
@@ -132,15 +140,68 @@ func (s *Service) LayerBand(ctx context.Context, l portfolio.Layer, cfg Checklis
 	if err != nil {
 		return b, fmt.Errorf("hedge instrument %s: %w", sym, err)
 	}
-	if b.Half, err = (hedge.FixedBand{Width: cfg.LayerBand, Unit: hedge.BandPercentNAV}).HalfWidth(hedge.Input{NetLiq: netLiq, Spot: spot}); err != nil {
-		return b, err
-	}
 	small := h.Lots[len(h.Lots)-1]
 	b.Hedged, b.Units = true, snap.Book.Benchmark.Symbol+" shares"
 	b.Lot, b.LotDelta = small.Symbol, math.Abs(small.Delta)
+	if ps, err := s.HedgePolicies(ctx); err == nil {
+		if p, ok := ps[l.Name]; ok {
+			var idx []int
+			for _, g := range snap.Book.Layers {
+				if g.Layer.Name == l.Name {
+					idx = g.Positions
+				}
+			}
+			if rule, _ := s.labRule(snap, p, idx, cfg); rule != nil {
+				b.Lab, b.Percent = p.Words(), 0
+				if fb, ok := rule.(hedge.FixedBand); ok {
+					b.Half = fb.Width
+					b.Narrow = 2*b.Half < b.LotDelta
+				}
+				return b, nil
+			}
+		}
+	}
+	if b.Half, err = (hedge.FixedBand{Width: cfg.LayerBand, Unit: hedge.BandPercentNAV}).HalfWidth(hedge.Input{NetLiq: netLiq, Spot: spot}); err != nil {
+		return b, err
+	}
 	b.Narrow = 2*b.Half < b.LotDelta
 	b.Needed = cfg.LayerBand * b.LotDelta / (2 * b.Half)
 	return b, nil
+}
+
+// labRule is the engine policy of p, a policy kept from the lab, for the positions idx of
+// snap; nil and why not when it cannot apply (the settings' band then does).
+func (s *Service) labRule(snap *Snapshot, p HedgePolicy, idx []int, cfg ChecklistConfig) (hedge.Policy, string) {
+	toBench := 0.0
+	if lab.Family(p.Policy) == lab.FixedBand {
+		f, err := ToBenchmarkUnits(&snap.Book, idx)
+		if err != nil {
+			return nil, fmt.Sprintf("%s kept for %s is not applied (%v): the settings' band is", p.Words(), scopeName(p.Scope), err)
+		}
+		toBench = f
+	}
+	rule, err := p.Rule(toBench, cfg.Hour, cfg.Minute)
+	if err != nil {
+		return nil, fmt.Sprintf("%s kept for %s is not applied (%v): the settings' band is", p.Words(), scopeName(p.Scope), err)
+	}
+	return rule, ""
+}
+
+// bookOptions are the indexes of every position of snap's book.
+func bookOptions(snap *Snapshot) []int {
+	idx := make([]int, len(snap.Book.Positions))
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// scopeName is a policy's scope in words: "the book" or the layer's name.
+func scopeName(scope string) string {
+	if scope == BookScope {
+		return "the book"
+	}
+	return scope
 }
 
 // holdPolicy is the policy of a layer the checklist does not hedge on its own.
@@ -211,6 +272,18 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 	}
 	c.Limits = hedge.Limits{}
 	c.BookPolicy = hedge.FixedBand{Width: cfg.BookBand, Unit: hedge.BandPercentNAV}
+	labPolicies, err := s.HedgePolicies(ctx)
+	if err != nil {
+		res.Notes = append(res.Notes, "the policies kept from the lab could not be read, so the settings' bands apply: "+err.Error())
+	}
+	fromLab := map[string]HedgePolicy{} // the scopes hedged by a policy from the lab
+	if p, ok := labPolicies[BookScope]; ok {
+		if rule, why := s.labRule(snap, p, bookOptions(snap), cfg); rule != nil {
+			c.BookPolicy, fromLab["book"] = rule, p
+		} else {
+			res.Notes = append(res.Notes, why)
+		}
+	}
 	bookHedge, err := s.hedgeInstrument(ctx, snap, cfg.BookHedge)
 	if err != nil {
 		return res, fmt.Errorf("checklist: book hedge %s: %w", cfg.BookHedge, err)
@@ -263,10 +336,20 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 		case l.Layer.Bias != portfolio.Neutral:
 			why := fmt.Sprintf("%s is %s-biased: its delta is its intent, so it is not hedged to zero; the book step balances it",
 				l.Layer.Name, l.Layer.Bias)
+			if p, ok := labPolicies[l.Layer.Name]; ok {
+				why += " (" + p.Words() + " kept for it is not used)"
+			}
 			ls.Policy = holdPolicy{why}
 			res.Notes = append(res.Notes, why)
 		default:
 			ls.Policy = layerPolicy
+			if p, ok := labPolicies[l.Layer.Name]; ok {
+				if rule, why := s.labRule(snap, p, l.Positions, cfg); rule != nil {
+					ls.Policy, fromLab[l.Layer.Name] = rule, p
+				} else {
+					res.Notes = append(res.Notes, why)
+				}
+			}
 		}
 		sym := l.Layer.HedgeInstrument
 		if sym == "" {
@@ -293,6 +376,14 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 	for i, h := range run.Hedges {
 		if _, hold := layerPolicyOf(in, h.Layer).(holdPolicy); hold {
 			run.Hedges[i].Decision.Band = hedge.Band{} // ±Inf never leaves the desk
+		}
+		if p, ok := fromLab[h.Layer]; ok {
+			why := p.Words() + ", chosen in the lab"
+			if p.MeasuredOn != "" {
+				why += " on " + p.MeasuredOn
+			}
+			run.Hedges[i].Decision.Reason = why + ": " + h.Decision.Reason
+			res.Notes = append(res.Notes, h.Layer+" is hedged by "+why+", instead of the settings' band")
 		}
 	}
 	for _, a := range snap.Alerts {

@@ -46,7 +46,7 @@ func (s ChecklistSettings) Validate() error {
 
 // Config is the desk's checklist configuration for these settings.
 func (s ChecklistSettings) Config() ChecklistConfig {
-	return ChecklistConfig{LayerBand: s.LayerBand, BookBand: s.BookBand, BookHedge: s.BookHedge}
+	return ChecklistConfig{LayerBand: s.LayerBand, BookBand: s.BookBand, BookHedge: s.BookHedge, Hour: s.Hour, Minute: s.Minute}
 }
 
 // LoadChecklistSettings reads the settings (the defaults when never saved or j is nil).

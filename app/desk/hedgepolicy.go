@@ -6,6 +6,11 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/keel-desk/keel/engine/hedge"
+	"github.com/keel-desk/keel/engine/lab"
+	"github.com/keel-desk/keel/engine/portfolio"
+	"github.com/keel-desk/keel/format"
 )
 
 // HedgePolicySettingsKey is the journal setting the hedging policies chosen in the lab
@@ -18,7 +23,12 @@ const BookScope = "book"
 // HedgePolicy is a rebalancing policy the trader chose in the lab for a layer or the book:
 // the lab's family ("fixed band", "time-based" …), its parameter in the family's unit,
 // the delta band it starts with (underlying units: shares, or index units for ES) and
-// what it was measured on, in words.
+// what it was measured on, in words. StepDays is one step of the lab's time grid in days:
+// the horizon of the gamma-scaled and cost–benefit bands, and what a time-based policy's
+// parameter counts (0 in a policy kept before it was recorded: one calendar day).
+//
+// The daily checklist hedges a neutral layer (or the book) whose scope has a policy with
+// it instead of the settings' band (Rule), and so does the armed book hedge.
 type HedgePolicy struct {
 	Scope      string  `json:"scope"`
 	Policy     string  `json:"policy"`
@@ -27,6 +37,7 @@ type HedgePolicy struct {
 	Label      string  `json:"label"`
 	StartBand  float64 `json:"start_band"`
 	MeasuredOn string  `json:"measured_on"`
+	StepDays   float64 `json:"step_days,omitempty"`
 }
 
 // Validate names the first field no policy can be kept with.
@@ -83,4 +94,69 @@ func (s *Service) SaveHedgePolicy(ctx context.Context, p HedgePolicy) error {
 		return err
 	}
 	return j.SetSetting(ctx, HedgePolicySettingsKey, string(b))
+}
+
+// Words name the policy as the checklist says it: "the lab's fixed band ±12 units".
+func (p HedgePolicy) Words() string {
+	return strings.TrimSpace("the lab's " + p.Policy + " " + p.Label)
+}
+
+// Rule is the engine policy p stands for in the checklist, whose deltas are in benchmark
+// units (SPY shares, beta-weighted). toBench is one unit of the lab subject's underlying in
+// benchmark units (its beta × price ÷ the benchmark unit's value, ToBenchmarkUnits): only
+// the fixed band, set in underlying units, needs it — the other bands are set in dollars
+// and scale themselves. The checklist runs once a day at hour:minute, so a time-based
+// policy applies only when the lab hedged at least once a day: it then trades back to the
+// target at every run. An error says why p cannot be applied (the settings' band then is).
+func (p HedgePolicy) Rule(toBench float64, hour, minute int) (hedge.Policy, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	step := p.StepDays
+	if !(step > 0) || math.IsInf(step, 0) {
+		step = 1
+	}
+	horizon := step / 365 // the lab's grid is in ACT/365 days, as pricing's Years
+	switch lab.Family(p.Policy) {
+	case lab.FixedBand:
+		if !(toBench > 0) || math.IsInf(toBench, 0) {
+			return nil, fmt.Errorf("%s: %s holds no valued option to convert its band into benchmark units", p.Words(), p.Scope)
+		}
+		return hedge.FixedBand{Width: p.Param * toBench, Unit: hedge.BandShares}, nil
+	case lab.GammaScaled:
+		return hedge.GammaScaled{Budget: p.Param, Horizon: horizon}, nil
+	case lab.WhalleyWilmott:
+		return hedge.WhalleyWilmott{RiskAversion: p.Param}, nil
+	case lab.CostBenefit:
+		return hedge.CostBenefit{RiskAversion: p.Param, Multiple: 2, Horizon: horizon}, nil
+	case lab.TimeBased:
+		if days := p.Param * step; days > 1+1e-9 {
+			return nil, fmt.Errorf("%s hedges every %s days; the checklist runs once a day and does not count the days between hedges",
+				p.Words(), format.Num(days, -1))
+		}
+		return hedge.TimeBased{Hour: hour, Minute: minute}, nil
+	}
+	return nil, fmt.Errorf("%s: not a policy this Keel knows", p.Words())
+}
+
+// ToBenchmarkUnits is what one unit of the underlying of the valued options among idx (the
+// book's positions) is worth in benchmark units: beta × price ÷ the benchmark unit's value.
+// It fails when they are on more than one underlying (the lab hedges one at a time) or
+// none is valued.
+func ToBenchmarkUnits(b *portfolio.Book, idx []int) (float64, error) {
+	f, under := 0.0, ""
+	for _, i := range idx {
+		p := &b.Positions[i]
+		if p.Err != nil || !p.Instrument.IsOption() || !(p.UnderlyingPrice > 0) {
+			continue
+		}
+		if under != "" && p.Underlying != under {
+			return 0, fmt.Errorf("options on %s and %s: the lab's policy is for one underlying", under, p.Underlying)
+		}
+		under, f = p.Underlying, p.UnderlyingPrice*p.Beta/b.Benchmark.UnitValue
+	}
+	if under == "" || !(f > 0) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("no valued option")
+	}
+	return f, nil
 }

@@ -62,7 +62,8 @@ type View struct {
 	// The run shown, touched on the UI goroutine only.
 	points   []lab.Point
 	ran      Subject
-	selected int // row of points, −1 for none
+	stepDays float64 // one step of the last run's grid, days (kept with a chosen policy)
+	selected int     // row of points, −1 for none
 	// selectWhenDone is the row Autorun selects when the run ends (−1: none).
 	selectWhenDone int
 
@@ -319,6 +320,7 @@ func (v *View) Run() {
 	v.table.Refresh()
 	v.use.Disable()
 	v.redraw()
+	v.stepDays = e.Position.Years * 365 / float64(e.Steps) // as the report's StepDays
 	v.launch(&v.Work, fmt.Sprintf("Running %s paths × %d steps …", ui.Num(float64(e.Paths), 0), e.Steps),
 		func() string { return fmt.Sprintf("Cancelled after %d results.", len(v.points)) },
 		func(ctx context.Context, live func(func())) (func() string, error) {
@@ -411,7 +413,7 @@ func (v *View) UsePolicy() {
 	}
 	p := v.points[v.selected]
 	hp := desk.HedgePolicy{Scope: v.ran.Scope, Policy: string(p.Policy), Param: p.Param, ParamUnit: p.Policy.ParamUnit(),
-		Label: p.Label, StartBand: p.StartBand, MeasuredOn: v.ran.Name}
+		Label: p.Label, StartBand: p.StartBand, MeasuredOn: v.ran.Name, StepDays: v.stepDays}
 	d := v.env.Desk
 	v.Background(func() func() {
 		err := d.SaveHedgePolicy(context.Background(), hp)
@@ -420,7 +422,7 @@ func (v *View) UsePolicy() {
 				ui.SetLabel(v.useNote, err.Error(), widget.DangerImportance)
 				return
 			}
-			ui.SetLabel(v.useNote, "Kept "+hp.Policy+" "+hp.Label+" for "+scopeWords(hp.Scope)+".", widget.SuccessImportance)
+			ui.SetLabel(v.useNote, "Kept "+hp.Policy+" "+hp.Label+" for "+scopeWords(hp.Scope)+": the daily checklist hedges it by this policy (its notes say when it cannot).", widget.SuccessImportance)
 		}
 	})
 }

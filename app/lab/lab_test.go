@@ -132,7 +132,7 @@ func TestRunAndUsePolicy(t *testing.T) {
 	hp, ok := got["SPY options"]
 	var want lab.Point
 	testkit.Locked(func() { want = v.points[1] })
-	if !ok || hp.Policy != string(want.Policy) || hp.Param != want.Param || hp.StartBand != want.StartBand {
+	if !ok || hp.Policy != string(want.Policy) || hp.Param != want.Param || hp.StartBand != want.StartBand || !(hp.StepDays > 0 && hp.StepDays <= 1) {
 		t.Fatalf("kept %+v (found %v), want %s %v", hp, ok, want.Policy, want.Param)
 	}
 	if _, ok := got[desk.BookScope]; ok {

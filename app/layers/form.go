@@ -85,6 +85,14 @@ func layerBandText(b desk.LayerBand, err error) (string, widget.Importance) {
 		return "not known yet: " + err.Error(), widget.MediumImportance
 	case !b.Hedged:
 		return b.Why, widget.MediumImportance
+	case b.Lab != "" && b.Half > 0:
+		text := fmt.Sprintf("%s, chosen in the lab: ±%s %s; one %s is %s %s", b.Lab, ui.Num(b.Half, 1), b.Units, b.Lot, ui.Num(b.LotDelta, 1), b.Units)
+		if b.Narrow {
+			return text + " — narrower than one lot: the checklist hedges to the lot nearest zero", widget.WarningImportance
+		}
+		return text, widget.MediumImportance
+	case b.Lab != "":
+		return fmt.Sprintf("%s, chosen in the lab: its band moves with the layer's gamma, vol and costs; one %s is %s %s", b.Lab, b.Lot, ui.Num(b.LotDelta, 1), b.Units), widget.MediumImportance
 	case b.Narrow:
 		return fmt.Sprintf("±%s%% of net liq = ±%s %s, narrower than one %s (%s %s): no whole lot keeps this layer inside its band, so the checklist hedges to the lot nearest zero (up to %s off). Widen the layer band to %s%% or more in the checklist settings, or hedge with a smaller lot.",
 			ui.Num(b.Percent, 1), ui.Num(b.Half, 1), b.Units, b.Lot, ui.Num(b.LotDelta, 1), b.Units, ui.Num(b.LotDelta/2, 1), ui.Num(math.Ceil(b.Needed*10)/10, 1)), widget.WarningImportance
