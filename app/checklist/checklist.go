@@ -267,7 +267,7 @@ func (v *ChecklistView) run() {
 			if v.edited() {
 				text += " (edited for this run, not saved)"
 			}
-			text += ". Deltas in " + res.Units + "."
+			text += labWords(res) + ". Deltas in " + res.Units + "."
 			imp := widget.MediumImportance
 			if eventsErr != nil {
 				// The run stands; the events it shows may be missing some.
@@ -277,6 +277,21 @@ func (v *ChecklistView) run() {
 			ui.SetLabel(v.status, text, imp)
 		}
 	})
+}
+
+// labWords is "; by the lab's policies: SPY options (fixed band ±3 units)" for the scopes
+// a run hedged by a policy kept from the lab, "" for none.
+func labWords(res desk.ChecklistResult) string {
+	if len(res.FromLab) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, h := range res.Run.Hedges { // in the run's order
+		if w, ok := res.FromLab[h.Layer]; ok {
+			parts = append(parts, h.Layer+" ("+strings.TrimPrefix(w, "the lab's ")+")")
+		}
+	}
+	return "; by the lab's policies: " + strings.Join(parts, ", ")
 }
 
 func findingImportance(s hedge.Severity) widget.Importance {

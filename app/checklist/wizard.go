@@ -123,7 +123,7 @@ func (v *ChecklistView) choicesFor(i int) []string {
 		if v.edited() {
 			w += " (edited for this run)"
 		}
-		return []string{w}
+		return []string{w + labWords(*res)}
 	case stepAdjust:
 		if len(res.Orders) == 0 {
 			return []string{"no action: every delta is inside its band"}

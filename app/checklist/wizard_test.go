@@ -407,3 +407,26 @@ func TestChecklistDeepITMStep(t *testing.T) {
 		t.Errorf("the deep-ITM step shows P&L:\n%s", got)
 	}
 }
+
+// A policy kept from the lab for a layer shows in the run: the step's decision and the
+// status line name it beside the settings' bands, and the layer's decision starts with it.
+func TestChecklistSaysTheLabsPolicy(t *testing.T) {
+	d, j, _ := startChecklistDesk(t, filepath.Join(t.TempDir(), "keel.db"))
+	if err := d.SaveHedgePolicy(context.Background(), desk.HedgePolicy{Scope: "SPY options", Policy: "fixed band", Param: 3,
+		Label: "±3 units", StartBand: 3, MeasuredOn: "Layer SPY options", StepDays: 0.25}); err != nil {
+		t.Fatal(err)
+	}
+	env := ui.Env{Now: func() time.Time { return testkit.PaperStart }, Desk: d, Journal: j, Open: func(string, any) {}}
+	var v *ChecklistView
+	testkit.Locked(func() { v = NewChecklistView(env) })
+	v.Settle()
+	v.Settle()
+	got := v.text()
+	for _, want := range []string{"Decision: bands ±5% per layer, ±10% for the book, hedged with SPY; by the lab's policies: SPY options (fixed band ±3 units)",
+		" — the lab's fixed band ±3 units, chosen in the lab on Layer SPY options: delta ",
+		"; by the lab's policies: SPY options (fixed band ±3 units). Deltas in SPY shares"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("step 1 lacks %q:\n%s", want, got)
+		}
+	}
+}

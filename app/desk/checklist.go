@@ -84,6 +84,9 @@ type ChecklistResult struct {
 	DeepITM []lifecycle.Assessment
 	NetLiq  float64
 	Units   string // what the deltas are in ("SPY shares, beta-weighted")
+	// FromLab names, for each scope ("book" or a layer) hedged by a policy kept from the
+	// lab instead of the settings' band, that policy: "the lab's fixed band ±3 units".
+	FromLab map[string]string `json:",omitempty"`
 	// Decisions are the trader's decision at each step of the window's wizard, in order
 	// (the window sets them before logging the run; empty from the command line).
 	Decisions []ChecklistDecision
@@ -383,6 +386,10 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 				why += " on " + p.MeasuredOn
 			}
 			run.Hedges[i].Decision.Reason = why + ": " + h.Decision.Reason
+			if res.FromLab == nil {
+				res.FromLab = map[string]string{}
+			}
+			res.FromLab[h.Layer] = p.Words()
 			res.Notes = append(res.Notes, h.Layer+" is hedged by "+why+", instead of the settings' band")
 		}
 	}
