@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/keel-desk/keel/brokers/paper"
@@ -57,9 +58,9 @@ func StartPaper(j *data.Journal, opt PaperOptions) (d *Service, stop func(), err
 			if err != nil {
 				return nil, nil, fmt.Errorf("paper account: %w", err)
 			}
-			if len(saved) > 0 {
-				cfg.Store = observedStore{j}
-			}
+			o := &observedStore{j: j}
+			o.fresh.Store(len(saved) == 0)
+			cfg.Store = o
 		}
 	}
 	b, err := paper.New(cfg)
@@ -156,11 +157,22 @@ func seedDemoLayers(ctx context.Context, j *data.Journal, b *paper.Broker) error
 	return nil
 }
 
-// observedStore reads the paper account from the journal and never writes it back.
-type observedStore struct{ j *data.Journal }
+// observedStore reads the paper account from the journal and never writes it back — but
+// for a journal without one (fresh): its first save, the new account as paper.New makes
+// it, is kept, so the app later opens that account with its clock running, not in the
+// state the observer left it (paused, an hour on).
+type observedStore struct {
+	j     *data.Journal
+	fresh atomic.Bool
+}
 
-func (o observedStore) LoadPaper(ctx context.Context, account string) ([]paper.Row, error) {
+func (o *observedStore) LoadPaper(ctx context.Context, account string) ([]paper.Row, error) {
 	return o.j.LoadPaper(ctx, account)
 }
 
-func (observedStore) SavePaper(context.Context, string, []paper.Row) error { return nil }
+func (o *observedStore) SavePaper(ctx context.Context, account string, rows []paper.Row) error {
+	if o.fresh.CompareAndSwap(true, false) {
+		return o.j.SavePaper(ctx, account, rows)
+	}
+	return nil
+}
