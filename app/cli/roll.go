@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"github.com/keel-desk/keel/app/desk"
-	"github.com/keel-desk/keel/brokers"
 	"github.com/keel-desk/keel/engine/instrument"
 	"github.com/keel-desk/keel/engine/roll"
 )
@@ -18,9 +18,11 @@ import (
 // RollCommand is `keel roll [--position SYMBOL | --layer NAME] [--db FILE] [--json]`: the
 // roll planner's ranked candidates for one short option, every short option of a layer, or
 // (no target) every short option of the book, on the paper account kept in the journal as
-// the desk values it (observed with its clock stopped; nothing is written or sent). The
-// chains are each held option's underlying at its own expiry and every expiry in the roll
-// window the trader set in Settings → Roll planner (with their weights and debit rule).
+// the desk values it (observed with its clock stopped; nothing is written or sent), planned
+// by the desk as the roll planner window plans them (desk.Service.PlanRolls): the chains
+// are each held option's underlying at its own expiry and every expiry in the roll window
+// the trader set in Settings → Roll planner (with their weights and debit rule) — for a
+// futures option, of every futures month of its root the book holds.
 // Exit status: 0 printed, 2 bad usage, an unknown position or layer, or an error.
 func RollCommand(args []string, stdout, stderr io.Writer) int {
 	const name = "keel roll"
@@ -56,24 +58,11 @@ func RollCommand(args []string, stdout, stderr io.Writer) int {
 	o.d.SetRollPlanner(st.Roll)
 	o.d.SetLiquidity(st.Liquidity)
 	s := o.d.RollSettings()
-	m, err := rollMarket(ctx, o.d, o.snap, s)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return 2
-	}
-	var plans []roll.Plan
-	switch {
-	case *position != "":
-		p, err := roll.PlanPosition(o.snap.Book, *position, m, s)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
-			return 2
-		}
-		plans = []roll.Plan{p}
-	case *layer != "":
-		plans, err = roll.PlanLayer(o.snap.Book, *layer, m, s)
-	default:
-		plans, err = roll.PlanAll(o.snap.Book, m, s)
+	// The desk's own planning, as the roll planner window's: the chains of every futures
+	// month of a futures option's root inside the window, not only its own month's.
+	plans, err := o.d.PlanRolls(ctx, desk.RollTarget{Position: *position, Layer: *layer})
+	if errors.Is(err, desk.ErrNoShortOption) {
+		plans, err = nil, nil // an empty report: nothing to roll is not a failure
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -91,59 +80,6 @@ func RollCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	WriteRoll(stdout, o.d.Book(), rep, s)
 	return 0
-}
-
-// rollMarket is the chains the plans of snap's short options need: for each held option's
-// underlying, the held expiry (to quote the closing leg) and every expiry in the roll
-// window, read through the desk.
-func rollMarket(ctx context.Context, d *desk.Service, snap *desk.Snapshot, s roll.Settings) (roll.Market, error) {
-	m := roll.Market{DividendYield: desk.DividendYields}
-	type key struct {
-		underlying string
-		expiry     int64
-	}
-	seen := map[key]bool{}
-	add := func(underlying string, expiry time.Time) error {
-		k := key{underlying, expiry.Unix()}
-		if seen[k] {
-			return nil
-		}
-		seen[k] = true
-		ch, err := d.Chain(ctx, underlying, expiry)
-		if err != nil {
-			return fmt.Errorf("the %s chain of %s: %w", underlying, expiry.In(instrument.NewYork).Format(time.DateOnly), err)
-		}
-		m.Chains = append(m.Chains, brokers.LiquidityChain(ch))
-		return nil
-	}
-	lo := snap.Time.Add(time.Duration(s.RollByDays * 24 * float64(time.Hour)))
-	hi := snap.Time.Add(time.Duration(s.MaxDays * 24 * float64(time.Hour)))
-	listed := map[string]bool{}
-	for _, p := range snap.Book.Positions {
-		in := p.Instrument
-		if !in.IsOption() || !(p.Quantity < 0) {
-			continue
-		}
-		if err := add(in.Underlying, in.Expiry); err != nil {
-			return roll.Market{}, err
-		}
-		if listed[in.Underlying] {
-			continue
-		}
-		listed[in.Underlying] = true
-		exps, err := d.Expirations(ctx, in.Underlying)
-		if err != nil {
-			return roll.Market{}, fmt.Errorf("the expiries of %s: %w", in.Underlying, err)
-		}
-		for _, e := range exps {
-			if e.After(lo) && !e.After(hi) {
-				if err := add(in.Underlying, e); err != nil {
-					return roll.Market{}, err
-				}
-			}
-		}
-	}
-	return m, nil
 }
 
 // WriteRoll prints the plans as text: each short option, then its ranked candidates.

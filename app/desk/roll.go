@@ -64,9 +64,13 @@ func (r RollPlannerSettings) Validate() error {
 // SetRollPlanner makes r the roll planner's settings from the next plan on.
 func (s *Service) SetRollPlanner(r RollPlannerSettings) { s.rollPlanner.Store(&r) }
 
+// ErrNoShortOption says a roll target holds no short option to plan.
+var ErrNoShortOption = errors.New("nothing to roll")
+
 // PlanRolls plans the rolls of target on the latest snapshot: the chains of every
-// underlying of the same product (for futures options, every futures month of the root the
-// book holds) expiring inside the planner's window, plus each position's own expiry. It
+// underlying of the same product (for futures options, every futures month of the root
+// whose options can expire in the window) expiring inside the planner's window, plus each
+// position's own expiry. It
 // calls the broker once per chain: run it off the UI goroutine.
 func (s *Service) PlanRolls(ctx context.Context, target RollTarget) ([]roll.Plan, error) {
 	snap := s.Latest()
@@ -74,13 +78,24 @@ func (s *Service) PlanRolls(ctx context.Context, target RollTarget) ([]roll.Plan
 		return nil, errors.New("the desk has not loaded the book yet")
 	}
 	rs := s.RollSettings()
+	position := -1 // the target position's index, found as the planner finds it
+	if target.Position != "" {
+		i, err := roll.Find(&snap.Book, target.Position)
+		if err != nil {
+			return nil, err
+		}
+		position = i
+	}
+	if target.Layer != "" && !slices.ContainsFunc(snap.Book.Layers, func(l portfolio.LayerRisk) bool { return l.Name == layerName(target.Layer) }) {
+		return nil, fmt.Errorf("the book has no layer %q", target.Layer)
+	}
 	var held []portfolio.PositionRisk
-	for _, p := range snap.Book.Positions {
+	for i, p := range snap.Book.Positions {
 		if !p.Instrument.IsOption() || !(p.Quantity < 0) {
 			continue
 		}
 		switch {
-		case target.Position != "" && p.ID != target.Position:
+		case position >= 0 && i != position:
 			continue
 		case target.Layer != "" && layerName(p.Layer) != layerName(target.Layer):
 			continue
@@ -90,11 +105,11 @@ func (s *Service) PlanRolls(ctx context.Context, target RollTarget) ([]roll.Plan
 	if len(held) == 0 {
 		switch {
 		case target.Position != "":
-			return nil, fmt.Errorf("the book holds no short option %s", target.Position)
+			return nil, fmt.Errorf("%s is not a short option: %w", target.Position, ErrNoShortOption)
 		case target.Layer != "":
-			return nil, fmt.Errorf("layer %s holds no short option", target.Layer)
+			return nil, fmt.Errorf("layer %s holds no short option: %w", target.Layer, ErrNoShortOption)
 		}
-		return nil, errors.New("the book holds no short option")
+		return nil, fmt.Errorf("the book holds no short option: %w", ErrNoShortOption)
 	}
 	m, err := s.rollMarket(ctx, snap, held, rs)
 	if err != nil {
@@ -129,6 +144,7 @@ func (s *Service) rollMarket(ctx context.Context, snap *Snapshot, held []portfol
 	first, last := now.Add(time.Duration(rs.RollByDays*24)*time.Hour), now.Add(time.Duration(rs.MaxDays*24)*time.Hour)
 	own := map[string][]time.Time{} // underlying → the held expiries on it
 	var unders []string
+	other := map[string]bool{} // futures months no held option is on
 	addUnder := func(u string) {
 		if u != "" && !slices.Contains(unders, u) {
 			unders = append(unders, u)
@@ -137,24 +153,36 @@ func (s *Service) rollMarket(ctx context.Context, snap *Snapshot, held []portfol
 	for _, h := range held {
 		u := underlyingSymbol(h.Instrument)
 		addUnder(u)
+		delete(other, u)
 		own[u] = append(own[u], h.Instrument.Expiry)
-		if h.Instrument.Kind == instrument.FuturesOption {
-			for _, p := range snap.Positions {
-				if p.Instrument.Root != h.Instrument.Root {
-					continue
-				}
-				switch p.Instrument.Kind {
-				case instrument.Future:
-					addUnder(p.Symbol)
-				case instrument.FuturesOption:
-					addUnder(p.Instrument.Underlying)
-				}
+		if h.Instrument.Kind != instrument.FuturesOption {
+			continue
+		}
+		// Every futures month of the root whose options can expire in the window: from the
+		// front contract at the window's start to the first one trading past its end (ES
+		// options on ESH7 may roll closer in time to ones on ESZ6, and back).
+		for at := first; ; {
+			y, mo, err := instrument.NextContract(h.Instrument.Root, at)
+			if err != nil {
+				break
 			}
+			if m := instrument.FormatFutures(h.Instrument.Root, y, mo); !slices.Contains(unders, m) {
+				addUnder(m)
+				other[m] = true
+			}
+			exp, err := instrument.FuturesExpiry(h.Instrument.Root, y, mo)
+			if err != nil || exp.After(last) {
+				break
+			}
+			at = exp
 		}
 	}
 	m := roll.Market{DividendYield: s.cfg.DividendYield}
 	for _, u := range unders {
 		exps, err := s.broker.Expirations(ctx, u)
+		if err != nil && other[u] {
+			continue // a month the broker does not list options on: nothing to roll into there
+		}
 		if err != nil {
 			return roll.Market{}, fmt.Errorf("expiries of %s: %w", u, err)
 		}

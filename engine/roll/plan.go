@@ -27,7 +27,7 @@ func PlanPosition(book portfolio.Book, position string, m Market, s Settings) (P
 	if err := s.Validate(); err != nil {
 		return Plan{}, err
 	}
-	i, err := find(&book, position)
+	i, err := Find(&book, position)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -76,7 +76,9 @@ func planAll(book *portfolio.Book, m Market, s Settings, include func(portfolio.
 }
 
 // find is the index of the position named by ID or symbol.
-func find(book *portfolio.Book, name string) (int, error) {
+// Find is the index in book of the position named by its ID or its symbol (any notation
+// instrument.Parse reads), as PlanPosition finds it.
+func Find(book *portfolio.Book, name string) (int, error) {
 	for i := range book.Positions {
 		if book.Positions[i].ID == name {
 			return i, nil
