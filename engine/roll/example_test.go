@@ -390,3 +390,53 @@ func TestReportJSON(t *testing.T) {
 		t.Errorf("rank %s", r)
 	}
 }
+
+// A short option alone in its layer (no short option of the other right) is rolled the way
+// that moves the layer's delta toward its target: a lone short call in a short-biased layer
+// that is already shorter than its bias asks is rolled out and away (giving delta back),
+// never closer (adding more short delta), and one not short enough is rolled closer.
+func TestAloneRollsTowardTheTarget(t *testing.T) {
+	mk := spyMarket(645)
+	layers := []portfolio.Layer{{Name: "calls", Bias: portfolio.Short}}
+	m := Market{Chains: mk.chains([]int{14, 21, 28, 35, 42, 49, 56}, strikes(600, 720, 5)), DividendYield: map[string]float64{"SPY": mk.div}}
+	for _, tc := range []struct {
+		name   string
+		strike float64
+		want   Shape
+	}{
+		{"near the money: shorter than the bias asks", 650, OutAway},
+		{"far out of the money: not short enough", 715, Closer},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ps := []portfolio.Position{{ID: "call", Instrument: mk.option(expiry(14), pricing.Call, tc.strike), Quantity: -3, Layer: "calls"}}
+			book := revalue(t, mk, ps, layers)
+			p, err := PlanPosition(book, "call", m, DefaultSettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Tested != "alone" {
+				t.Fatalf("tested %q, want alone", p.Tested)
+			}
+			before := math.Abs(p.Before.LayerDelta - p.TargetDelta)
+			if tc.want == OutAway && !(p.Before.LayerDelta < p.TargetDelta) || tc.want == Closer && !(p.Before.LayerDelta > p.TargetDelta) {
+				t.Fatalf("layer delta %.2f against target %.2f: the case does not set up what it says", p.Before.LayerDelta, p.TargetDelta)
+			}
+			rolls := 0
+			for _, c := range p.Candidates {
+				if c.Shape == CloseOnly {
+					continue
+				}
+				rolls++
+				if c.Shape != tc.want {
+					t.Errorf("rank %d is %s, want only %s", c.Rank, c.Shape, tc.want)
+				}
+				if after := math.Abs(c.After.LayerDelta - p.TargetDelta); after > before+1e-9 && c.Rank == 1 {
+					t.Errorf("the best roll takes the layer from %.2f to %.2f off its target", before, after)
+				}
+			}
+			if rolls == 0 {
+				t.Fatalf("no roll offered: %+v", p.Candidates)
+			}
+		})
+	}
+}

@@ -193,7 +193,18 @@ func plan(book *portfolio.Book, i int, m Market, s Settings) (Plan, error) {
 	mine := math.Abs(p.Greeks.Delta)
 	switch {
 	case !hasOpposite:
+		// Alone, the shape is the one that moves the layer's delta toward its target: a
+		// short call adds negative delta rolled closer and gives it back rolled out and
+		// away, a short put the mirror. Rolling a lone short VXX call closer while the
+		// layer is already shorter than its bias asks was the top candidate before.
 		pl.tested = "alone"
+		gap := (pl.target - pl.before.LayerDelta) * p.Exposure.Delta // > 0: more of its own delta helps
+		switch {
+		case gap > 0:
+			shapes = []Shape{Closer}
+		case gap < 0:
+			shapes = []Shape{OutAway}
+		}
 	case mine > opposite:
 		pl.tested, shapes = "tested", []Shape{OutAway}
 	case mine < opposite:
