@@ -15,8 +15,8 @@
 //
 // A short option is tested when its |delta| is above that of every short option of the other
 // right in its layer on the same product; the others are untested. One with no such partner
-// ("alone") gets the shape that moves the layer's delta toward its target — closer when the
-// layer needs more of its delta, out and away when it needs less — and both when on target. New legs expire more than Settings.RollByDays (the guide's 7) and at
+// ("alone") gets both shapes, but only the rolls that leave the layer's delta no further
+// from its target than it is: without a partner, balance is all a roll is for. New legs expire more than Settings.RollByDays (the guide's 7) and at
 // most Settings.MaxDays (60) calendar days out. Each roll is offered with the same number of
 // contracts and, when Settings.FewerContracts, with the smaller number that brings the
 // layer's delta nearest its target.

@@ -193,18 +193,10 @@ func plan(book *portfolio.Book, i int, m Market, s Settings) (Plan, error) {
 	mine := math.Abs(p.Greeks.Delta)
 	switch {
 	case !hasOpposite:
-		// Alone, the shape is the one that moves the layer's delta toward its target: a
-		// short call adds negative delta rolled closer and gives it back rolled out and
-		// away, a short put the mirror. Rolling a lone short VXX call closer while the
-		// layer is already shorter than its bias asks was the top candidate before.
+		// Alone, both shapes, but only rolls that leave the layer's delta nearer its target
+		// (score): rolling a lone short VXX call closer while the layer was already shorter
+		// than its bias asks used to rank first.
 		pl.tested = "alone"
-		gap := (pl.target - pl.before.LayerDelta) * p.Exposure.Delta // > 0: more of its own delta helps
-		switch {
-		case gap > 0:
-			shapes = []Shape{Closer}
-		case gap < 0:
-			shapes = []Shape{OutAway}
-		}
 	case mine > opposite:
 		pl.tested, shapes = "tested", []Shape{OutAway}
 	case mine < opposite:
@@ -417,8 +409,9 @@ func (pl *planner) candidates(shapes []Shape) ([]Candidate, error) {
 		e exposure
 	}
 	values := map[*liquidity.Quote]exact{}
+	kept := list[:0]
 	for i := range list {
-		sc := &list[i]
+		sc := list[i]
 		x, ok := values[sc.q]
 		if !ok {
 			g, e, err := pl.greeks(sc.q, sc.s, true)
@@ -428,12 +421,13 @@ func (pl *planner) candidates(shapes []Shape) ([]Candidate, error) {
 			x = exact{g, e}
 			values[sc.q] = x
 		}
-		re, ok := pl.score(sc.q, sc.qty, x.e, sc.shape, closeVerdict, sc.s)
-		if !ok { // a debit at mid cannot appear from a re-valuation; keep the screen's
-			continue
+		// A debit at mid cannot appear from a re-valuation; a lone option's roll that the
+		// exact Greeks show moving the layer off its target can.
+		if re, ok := pl.score(sc.q, sc.qty, x.e, sc.shape, closeVerdict, sc.s); ok {
+			kept = append(kept, re)
 		}
-		*sc = re
 	}
+	list = kept
 	slices.SortStableFunc(list, func(a, b screen) int {
 		switch {
 		case better(&a, &b):
@@ -521,13 +515,16 @@ func (pl *planner) score(q *liquidity.Quote, qty int64, e exposure, shape Shape,
 	if !pl.s.AllowDebit && netMid < 0 {
 		return screen{}, false
 	}
+	after := e.times(float64(qty))
+	if pl.tested == "alone" && math.Abs(pl.after(after).LayerDelta-pl.target) > math.Abs(pl.before.LayerDelta-pl.target) {
+		return screen{}, false // alone, a roll is for balance: never one that leaves the layer further off
+	}
 	netNat := q.Bid*float64(qty)*mult - pl.closeQ.Ask*n*oldMult
 	v, err := pl.s.Liquidity.Verdict(*q, qty)
 	if err != nil {
 		return screen{}, false
 	}
 	sc := screen{q: q, s: s, qty: qty, shape: shape}
-	after := e.times(float64(qty))
 	sc.score = pl.components(netMid, netNat, pl.n+qty, after, closeVerdict, v)
 	sc.score.StrikeMove = 100 * math.Abs(q.Instrument.Strike-pl.in.Strike) / s
 	sc.score.DaysMoved = q.Instrument.Expiry.Sub(pl.in.Expiry).Hours() / 24
