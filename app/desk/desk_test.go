@@ -21,12 +21,20 @@ type rig struct {
 	journal *data.Journal
 }
 
-func newRig(t *testing.T) *rig {
+// tempJournal is a new journal in a temporary directory, closed when the test ends.
+func tempJournal(t *testing.T) *data.Journal {
 	t.Helper()
 	j, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "keel.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { j.Close() })
+	return j
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	j := tempJournal(t)
 	b, err := paper.New(paper.Config{Store: j, Seed: 7, Start: testStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +47,6 @@ func newRig(t *testing.T) *rig {
 	t.Cleanup(func() {
 		d.Close()
 		b.Close()
-		j.Close()
 	})
 	return &rig{desk: d, broker: b, journal: j}
 }

@@ -2,24 +2,19 @@ package desk
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/keel-desk/keel/brokers/paper"
-	"github.com/keel-desk/keel/data"
 )
+
+var paperStart = time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)
 
 func TestObservingThePaperAccountNeverWritesIt(t *testing.T) {
 	ctx := context.Background()
-	j, err := data.Open(ctx, filepath.Join(t.TempDir(), "keel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	start := time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)
-	_, stop, err := StartPaper(j, PaperOptions{Seed: 3, Start: start, Manual: true})
+	j := tempJournal(t)
+	_, stop, err := StartPaper(j, PaperOptions{Seed: 3, Start: paperStart, Manual: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,13 +42,8 @@ func TestObservingThePaperAccountNeverWritesIt(t *testing.T) {
 // then opens it running, not paused as the command left it.
 func TestObservingANewJournalSavesTheAccountRunning(t *testing.T) {
 	ctx := context.Background()
-	j, err := data.Open(ctx, filepath.Join(t.TempDir(), "keel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	start := time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)
-	d, stop, err := StartPaper(j, PaperOptions{Seed: 3, Start: start, Paused: true, Observe: true})
+	j := tempJournal(t)
+	d, stop, err := StartPaper(j, PaperOptions{Seed: 3, Start: paperStart, Paused: true, Observe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +63,7 @@ func TestObservingANewJournalSavesTheAccountRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if c := b.Clock(); c.Paused || !c.Now.Equal(start) {
-		t.Errorf("the app would open the account at %v, paused %v: want it as it was made, at %v and running", c.Now, c.Paused, start)
+	if c := b.Clock(); c.Paused || !c.Now.Equal(paperStart) {
+		t.Errorf("the app would open the account at %v, paused %v: want it as it was made, at %v and running", c.Now, c.Paused, paperStart)
 	}
 }
