@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,6 +23,10 @@ const (
 	startTastytrade = "tastytrade (read-only until you enable live trading)"
 )
 
+// noAccountChosen is what the page says while no tastytrade account is chosen.
+const noAccountChosen = "None chosen: a login with one open account trades it; with several, the desk will not " +
+	"start on tastytrade until you test and pick one here — Keel never trades the first one listed by chance."
+
 // BrokersView is the Brokers page.
 type BrokersView struct {
 	env ui.Env
@@ -34,6 +39,8 @@ type BrokersView struct {
 	banner     *ui.AccountBanner
 	state      *widget.Label
 	startsOn   *widget.RadioGroup
+	account    *widget.Select // the account to trade: the accounts the last test listed
+	accountMsg *widget.Label
 	refresh    *widget.Entry
 	secret     *widget.Entry
 	connect    *widget.Button
@@ -90,6 +97,10 @@ func (v *BrokersView) build() {
 
 	v.startsOn = widget.NewRadioGroup([]string{startPaper, startTastytrade}, nil)
 	v.startsOn.Required = true
+	v.account = widget.NewSelect(nil, nil)
+	v.account.PlaceHolder = "test the connection to list the accounts"
+	v.account.Disable()
+	v.accountMsg = note(noAccountChosen) // the longest it says: laid out for it from the start
 
 	v.result = widget.NewLabel("")
 	v.result.Wrapping = fyne.TextWrapWord
@@ -118,6 +129,8 @@ func (v *BrokersView) build() {
 	right := container.NewVBox(
 		bold("The desk starts on"), v.startsOn,
 		note("A change applies from the next start of Keel."),
+		widget.NewSeparator(),
+		bold("The account it trades"), v.account, v.accountMsg,
 		widget.NewSeparator(),
 		bold("What is stored where"), where,
 		widget.NewSeparator(),
@@ -169,7 +182,31 @@ func (v *BrokersView) show(st desk.BrokerStatus) {
 	if st.StartErr != nil {
 		ui.SetLabel(v.status, st.StartErr.Error(), widget.DangerImportance)
 	}
+	switch {
+	case st.AccountErr != nil:
+		ui.SetLabel(v.accountMsg, "The chosen account could not be read: "+st.AccountErr.Error(), widget.DangerImportance)
+	case st.AccountFromEnv:
+		ui.SetLabel(v.accountMsg, "Account "+st.Account+", from "+desk.EnvAccount+" in the environment (it takes precedence).", widget.MediumImportance)
+	case st.Account != "":
+		ui.SetLabel(v.accountMsg, "Account "+st.Account+", chosen here. Test, then pick another to change it.", widget.MediumImportance)
+	default:
+		ui.SetLabel(v.accountMsg, noAccountChosen, widget.LowImportance)
+	}
+	v.account.OnChanged = nil
+	if st.Account != "" {
+		if !slices.Contains(v.account.Options, st.Account) {
+			v.account.Options = append(v.account.Options, st.Account)
+		}
+		v.account.SetSelected(st.Account)
+	}
+	v.account.OnChanged = v.chooseAccount
 	v.setBusy(false)
+}
+
+// chooseAccount keeps the account the desk trades on tastytrade.
+func (v *BrokersView) chooseAccount(account string) {
+	v.write(func(ctx context.Context) error { return v.svc.ChooseAccount(ctx, account) },
+		"From the next start of Keel the desk trades tastytrade account "+account+".")
 }
 
 // setBusy disables the buttons while a keyring call or the check runs.
@@ -195,6 +232,11 @@ func (v *BrokersView) setBusy(b bool) {
 		v.startsOn.Disable()
 	} else {
 		v.startsOn.Enable()
+	}
+	if v.env.Journal == nil || v.shown.AccountFromEnv || len(v.account.Options) == 0 {
+		v.account.Disable()
+	} else {
+		v.account.Enable()
 	}
 }
 
@@ -242,6 +284,12 @@ func (v *BrokersView) Test() {
 				return
 			}
 			ui.SetLabel(v.result, CheckText(rep), widget.SuccessImportance)
+			v.account.Options = v.account.Options[:0]
+			for _, a := range rep.Accounts {
+				v.account.Options = append(v.account.Options, a.Account)
+			}
+			v.account.Refresh()
+			v.show(v.shown) // the saved choice among them, the select enabled
 		}
 	})
 }

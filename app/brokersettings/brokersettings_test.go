@@ -2,6 +2,7 @@ package brokersettings
 
 import (
 	"context"
+	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -140,5 +141,66 @@ func savePNG(t *testing.T, w fyne.Window, path string) {
 	defer f.Close()
 	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A login with two open accounts: until one is chosen the desk refuses to start on
+// tastytrade (it never trades the first listed by chance); the page's test lists both,
+// picking one keeps it in the journal (a number, no secret), and the desk then trades it.
+func TestBrokersPageChoosesTheAccount(t *testing.T) {
+	testkit.App(t)
+	keyring.MockInit()
+	srv := tastytradetest.New(tastytradetest.Options{OtherAccounts: []string{"5WT00002"}})
+	t.Cleanup(srv.Close)
+	t.Setenv(tastytrade.EnvRefreshToken, srv.RefreshToken())
+	t.Setenv(tastytrade.EnvClientSecret, srv.ClientSecret())
+	t.Setenv(tastytrade.EnvAPIURL, srv.URL())
+	t.Setenv(tastytrade.EnvStreamerURL, srv.StreamerURL())
+	t.Setenv(tastytrade.EnvAccount, "")
+	ctx := context.Background()
+	j, err := data.Open(ctx, filepath.Join(t.TempDir(), "keel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	if _, _, err := desk.StartTastytrade(j, desk.LiveOptions{}); !errors.Is(err, tastytrade.ErrChooseAccount) {
+		t.Fatalf("two accounts, none chosen: the desk started (%v)", err)
+	}
+
+	v := NewBrokersView(ui.Env{Journal: j})
+	v.svc.CheckFor = 100 * time.Millisecond
+	v.OnUI(func() { test.NewTempWindow(t, v.Content()).Resize(Window().Size) })
+	t.Cleanup(v.Stop)
+	v.Wait()
+	v.OnUI(func() {
+		if !v.account.Disabled() || !strings.Contains(v.accountMsg.Text, "None chosen") {
+			t.Errorf("before a test: select enabled %v, %q", !v.account.Disabled(), v.accountMsg.Text)
+		}
+		test.Tap(v.test)
+	})
+	v.Wait()
+	v.OnUI(func() {
+		if v.account.Disabled() || len(v.account.Options) != 2 || v.account.Options[1] != "5WT00002" {
+			t.Fatalf("after the test: options %v, disabled %v; result %q", v.account.Options, v.account.Disabled(), v.result.Text)
+		}
+		v.account.SetSelected(tastytradetest.Account)
+	})
+	v.Wait()
+	v.Wait() // the reload after the save
+	v.OnUI(func() {
+		if !strings.Contains(v.accountMsg.Text, "Account "+tastytradetest.Account+", chosen here") {
+			t.Errorf("after choosing: %q (status %q)", v.accountMsg.Text, v.status.Text)
+		}
+	})
+	if raw, ok, _ := j.Setting(ctx, desk.TastytradeAccountKey); !ok || raw != tastytradetest.Account {
+		t.Fatalf("the journal keeps %q under %s", raw, desk.TastytradeAccountKey)
+	}
+	d, stop, err := desk.StartTastytrade(j, desk.LiveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if a := d.Account(); !d.Live() || a.Account != tastytradetest.Account {
+		t.Errorf("the desk trades %+v", a)
 	}
 }

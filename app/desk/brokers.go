@@ -16,6 +16,10 @@ import (
 // default) or "tastytrade". It holds the name only — never a credential.
 const BrokerKey = "broker.v1"
 
+// TastytradeAccountKey is the journal setting that names the tastytrade account the desk
+// trades (an account number, never a credential). KEEL_TASTYTRADE_ACCOUNT takes precedence.
+const TastytradeAccountKey = "tastytrade_account.v1"
+
 // The brokers the desk can start on.
 const (
 	BrokerPaper      = "paper"
@@ -56,6 +60,12 @@ type BrokerStatus struct {
 	StartsOn   string // the broker the desk starts on next time
 	StartErr   error  // the saved choice could not be read
 	CredsError error  // the keyring could not be read (not "no credentials")
+	// Account is the tastytrade account the desk trades: from the environment
+	// (AccountFromEnv) or chosen on the page; empty when none is (a login with one open
+	// account then trades it, one with several refuses to start until one is chosen).
+	Account        string
+	AccountFromEnv bool
+	AccountErr     error // the saved choice could not be read
 }
 
 // Status reads where the credentials come from (never the secrets themselves) and the
@@ -71,7 +81,34 @@ func (b BrokerSettings) Status(ctx context.Context) BrokerStatus {
 	}
 	st.FromEnv = envSet(tastytrade.EnvRefreshToken) && envSet(tastytrade.EnvClientSecret)
 	st.StartsOn, st.StartErr = LoadBroker(ctx, b.Journal)
+	st.Account, st.AccountFromEnv, st.AccountErr = tastytradeAccount(ctx, b.Journal)
 	return st
+}
+
+// tastytradeAccount is the account the desk trades on tastytrade: the environment's, else
+// the one chosen on the Brokers page ("" for none).
+func tastytradeAccount(ctx context.Context, j *data.Journal) (account string, fromEnv bool, err error) {
+	if a := strings.TrimSpace(os.Getenv(tastytrade.EnvAccount)); a != "" {
+		return a, true, nil
+	}
+	if j == nil {
+		return "", false, nil
+	}
+	v, _, err := j.Setting(ctx, TastytradeAccountKey)
+	return strings.TrimSpace(v), false, err
+}
+
+// ChooseAccount keeps account (a number the read-only check listed) as the tastytrade
+// account the desk trades from the next start of Keel.
+func (b BrokerSettings) ChooseAccount(ctx context.Context, account string) error {
+	account = strings.TrimSpace(account)
+	switch {
+	case account == "":
+		return errors.New("settings: no account named")
+	case b.Journal == nil:
+		return errors.New("settings: no journal is open to keep the choice in")
+	}
+	return b.Journal.SetSetting(ctx, TastytradeAccountKey, account)
 }
 
 // Connect keeps the refresh token and client secret in the OS keyring. Nothing is written
@@ -140,6 +177,11 @@ func StartTastytrade(j *data.Journal, opt LiveOptions) (d *Service, stop func(),
 	} else if cfg, err = tastytrade.ConfigFromEnv(); err != nil {
 		return nil, nil, err
 	}
+	if cfg.Account == "" {
+		if cfg.Account, _, err = tastytradeAccount(context.Background(), j); err != nil {
+			return nil, nil, fmt.Errorf("the tastytrade account chosen in Settings → Brokers: %w", err)
+		}
+	}
 	b, err := tastytrade.New(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -171,6 +213,7 @@ type CheckReport = tastytrade.CheckReport
 // is pointed at the sandbox (named here for the Brokers page).
 const (
 	EnvRefreshToken = tastytrade.EnvRefreshToken
+	EnvAccount      = tastytrade.EnvAccount
 	EnvClientSecret = tastytrade.EnvClientSecret
 	EnvAPIURL       = tastytrade.EnvAPIURL
 )

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,6 +82,33 @@ func (b *Broker) AccountNumber() string {
 	return b.account
 }
 
+// ErrChooseAccount says the login has several open accounts and none was chosen: Keel
+// never trades the first one listed by chance.
+var ErrChooseAccount = errors.New("tastytrade: this login has several open accounts: choose the one to trade in " +
+	"Settings → Brokers (or set " + EnvAccount + ")")
+
+// pickAccount is the open account numbered want, or the login's only open account when want
+// is empty.
+func pickAccount(items []wireAccount, want string) (string, error) {
+	var open []string
+	for _, a := range items {
+		if !a.Account.IsClosed {
+			open = append(open, a.Account.AccountNumber)
+		}
+	}
+	switch {
+	case want != "" && slices.Contains(open, want):
+		return want, nil
+	case want != "":
+		return "", fmt.Errorf("tastytrade: account %s is not among this login's open accounts (%s)", want, strings.Join(open, ", "))
+	case len(open) == 0:
+		return "", errors.New("tastytrade: this login has no open account")
+	case len(open) > 1:
+		return "", fmt.Errorf("%w: %s", ErrChooseAccount, strings.Join(open, ", "))
+	}
+	return open[0], nil
+}
+
 // Connect logs in (refreshing the access token), picks the account, opens the account
 // streamer and the quote stream, and reconciles the orders the stream may have missed.
 func (b *Broker) Connect(ctx context.Context) error {
@@ -105,21 +134,9 @@ func (b *Broker) open(ctx context.Context) error {
 	if err := b.api.get(ctx, "/customers/me/accounts", nil, &accounts); err != nil {
 		return fmt.Errorf("tastytrade: listing accounts: %w", err)
 	}
-	account := ""
-	for _, a := range accounts.Items {
-		if a.Account.IsClosed {
-			continue
-		}
-		if b.cfg.Account == "" || a.Account.AccountNumber == b.cfg.Account {
-			account = a.Account.AccountNumber
-			break
-		}
-	}
-	if account == "" {
-		if b.cfg.Account != "" {
-			return fmt.Errorf("tastytrade: account %s is not among this login's open accounts", b.cfg.Account)
-		}
-		return errors.New("tastytrade: this login has no open account")
+	account, err := pickAccount(accounts.Items, b.cfg.Account)
+	if err != nil {
+		return err
 	}
 	sessCtx, cancel := context.WithCancel(context.Background())
 	st, err := dialStreamer(ctx, b, account)

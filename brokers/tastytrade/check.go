@@ -59,13 +59,22 @@ func Check(ctx context.Context, cfg Config, watch time.Duration) (CheckReport, e
 		return CheckReport{}, err
 	}
 	defer b.Close()
-	if err := b.Connect(ctx); err != nil {
-		return CheckReport{}, err
-	}
 	rep := CheckReport{Broker: b.Name(), Accounts: []CheckAccount{}, Quotes: []CheckQuote{}}
 	var accounts items[wireAccount]
 	if err := b.api.get(ctx, "/customers/me/accounts", nil, &accounts); err != nil {
 		return rep, fmt.Errorf("tastytrade: listing accounts: %w", err)
+	}
+	if b.cfg.Account == "" {
+		// The check reads every account; its session (the account streamer) needs one.
+		for _, a := range accounts.Items {
+			if !a.Account.IsClosed {
+				b.cfg.Account = a.Account.AccountNumber
+				break
+			}
+		}
+	}
+	if err := b.Connect(ctx); err != nil {
+		return rep, err
 	}
 	var refs []ref
 	for _, a := range accounts.Items {

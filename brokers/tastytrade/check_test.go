@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -127,5 +128,42 @@ func TestCheckOutlivesShortToken(t *testing.T) {
 	}
 	if n := srv.RefreshCalls(); n < 2 {
 		t.Errorf("%d token refreshes over a watch longer than the token's life", n)
+	}
+}
+
+// A login with several open accounts (a margin account and an IRA): the adapter never
+// trades the first one listed by chance — it asks for a choice, trades the chosen one, and
+// refuses one the login does not hold; the read-only check still lists them all.
+func TestSeveralAccountsNeedAChoice(t *testing.T) {
+	srv := tastytradetest.New(tastytradetest.Options{OtherAccounts: []string{"5WT00002"}, EmptyAccount: true})
+	t.Cleanup(srv.Close)
+	cfg := tastytrade.Config{APIURL: srv.URL(), StreamerURL: srv.StreamerURL(), RefreshToken: srv.RefreshToken(),
+		ClientSecret: srv.ClientSecret(), Keepalive: 200 * time.Millisecond}
+	connect := func(account string) (*tastytrade.Broker, error) {
+		t.Helper()
+		c := cfg
+		c.Account = account
+		b, err := tastytrade.New(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return b, b.Connect(ctx)
+	}
+	if _, err := connect(""); !errors.Is(err, tastytrade.ErrChooseAccount) || !strings.Contains(err.Error(), tastytradetest.Account+", 5WT00002") {
+		t.Errorf("no account chosen: %v, want ErrChooseAccount naming both", err)
+	}
+	if _, err := connect("5WT00009"); err == nil || !strings.Contains(err.Error(), "5WT00009 is not among") {
+		t.Errorf("an account the login does not hold: %v", err)
+	}
+	b, err := connect(tastytradetest.Account)
+	if err != nil || b.AccountNumber() != tastytradetest.Account {
+		t.Errorf("the chosen account: %v, trading %q", err, b.AccountNumber())
+	}
+	rep, err := tastytrade.Check(context.Background(), cfg, 10*time.Millisecond)
+	if err != nil || len(rep.Accounts) != 2 || rep.Accounts[1].Account != "5WT00002" {
+		t.Errorf("the check: %+v %v, want both accounts", rep.Accounts, err)
 	}
 }

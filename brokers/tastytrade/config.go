@@ -18,6 +18,7 @@ const (
 	EnvClientSecret = "KEEL_TASTYTRADE_CLIENT_SECRET"
 	EnvAPIURL       = "KEEL_TASTYTRADE_API_URL"
 	EnvStreamerURL  = "KEEL_TASTYTRADE_STREAMER_URL"
+	EnvAccount      = "KEEL_TASTYTRADE_ACCOUNT" // the account number to trade (else the one chosen in Settings)
 )
 
 // Production and sandbox endpoints, from tastytrade's developer documentation.
@@ -49,7 +50,7 @@ type Config struct {
 	RefreshToken string // a personal grant's refresh token (secret)
 	ClientSecret string // the OAuth client's secret (secret)
 
-	Account   string // account number to trade; empty: the first account listed
+	Account   string // account number to trade; empty: the login's only open account (ErrChooseAccount when several)
 	UserAgent string // product/version; default "keel/1"
 	// AcceptVersion, when set, is sent as the Accept-Version header to pin the production
 	// API version (a date, as tastytrade's release notes name versions).
@@ -122,7 +123,7 @@ func (c Config) withDefaults() Config {
 // gives: the URL variables override the endpoints, the credential variables take
 // precedence over the keyring. It returns ErrNoCredentials when neither has both secrets.
 func ConfigFromEnv() (Config, error) {
-	c := Config{APIURL: os.Getenv(EnvAPIURL), StreamerURL: os.Getenv(EnvStreamerURL)}
+	c := Config{APIURL: os.Getenv(EnvAPIURL), StreamerURL: os.Getenv(EnvStreamerURL), Account: strings.TrimSpace(os.Getenv(EnvAccount))}
 	refresh, secret, err := LoadCredentials()
 	if err != nil {
 		return c, err

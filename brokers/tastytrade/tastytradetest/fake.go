@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,8 +29,11 @@ type Options struct {
 	Start                      time.Time     // market clock (default Tuesday 2026-11-17 10:00 New York)
 	Keepalive                  time.Duration // DXLink server KEEPALIVE period (default 1 s)
 	EmptyAccount               bool          // no positions at the start
-	MaxSubscription            int           // entries per FEED_SUBSCRIPTION before the socket closes (default 500)
-	Seed                       uint64
+	// OtherAccounts are more open accounts the login lists (numbers), empty and not
+	// tradable here: a login with several accounts, as a trader with an IRA has.
+	OtherAccounts   []string
+	MaxSubscription int // entries per FEED_SUBSCRIPTION before the socket closes (default 500)
+	Seed            uint64
 }
 
 // Server is a running fake tastytrade.
@@ -399,9 +403,21 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) []map[string]any 
 	path := r.URL.Path
 	switch {
 	case r.Method == "GET" && path == "/customers/me/accounts":
-		data(w, map[string]any{"items": []any{map[string]any{"authority-level": "owner", "account": map[string]any{
+		items := []any{map[string]any{"authority-level": "owner", "account": map[string]any{
 			"account-number": Account, "nickname": "fake", "account-type-name": "Individual",
-			"margin-or-cash": "Margin", "is-closed": false}}}})
+			"margin-or-cash": "Margin", "is-closed": false}}}
+		for _, n := range s.opt.OtherAccounts {
+			items = append(items, map[string]any{"authority-level": "owner", "account": map[string]any{
+				"account-number": n, "nickname": "other", "account-type-name": "Roth IRA",
+				"margin-or-cash": "Cash", "is-closed": false}})
+		}
+		data(w, map[string]any{"items": items})
+	case r.Method == "GET" && len(p) == 3 && p[0] == "accounts" && slices.Contains(s.opt.OtherAccounts, p[1]) && p[2] == "positions":
+		data(w, map[string]any{"items": []any{}})
+	case r.Method == "GET" && len(p) == 3 && p[0] == "accounts" && slices.Contains(s.opt.OtherAccounts, p[1]) && p[2] == "balances":
+		data(w, map[string]any{"account-number": p[1], "currency": "USD", "net-liquidating-value": "1000.00",
+			"cash-balance": "1000.00", "derivative-buying-power": "1000.00", "equity-buying-power": "1000.00",
+			"maintenance-requirement": "0"})
 	case r.Method == "GET" && path == acct+"/balances":
 		nl, maint := s.netLiq()
 		data(w, map[string]any{"account-number": Account, "currency": "USD", "net-liquidating-value": nl.String(),
