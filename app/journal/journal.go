@@ -368,12 +368,27 @@ func (v *JournalView) setAccounts(accts []data.Account) {
 	v.account.Refresh()
 }
 
+// accountName names an account in the account filter and a trade's detail: "tastytrade
+// 5WT0001 (live)", "paper account" (the paper broker's one account, not "paper paper
+// (paper)").
 func accountName(a data.Account) string {
-	name := fmt.Sprintf("%s %s (%s)", a.Broker, a.Account, a.Kind)
+	name := accountWords(a)
+	if string(a.Kind) != a.Broker {
+		name += " (" + string(a.Kind) + ")"
+	}
 	if a.Sample {
 		name += " — sample"
 	}
 	return name
+}
+
+// accountWords is the broker and the account's number, or "paper account" when the broker
+// names its only account after itself.
+func accountWords(a data.Account) string {
+	if a.Account == a.Broker {
+		return a.Broker + " account"
+	}
+	return a.Broker + " " + a.Account
 }
 
 func containsString(ss []string, s string) bool {

@@ -133,7 +133,7 @@ func (v *JournalView) accountCell(id int64) (string, bool) {
 			if a.Sample {
 				return a.Account + " · sample", true
 			}
-			return a.Broker + " " + a.Account, false
+			return accountWords(a), false
 		}
 	}
 	return fmt.Sprintf("account %d", id), false
