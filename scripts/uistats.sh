@@ -62,7 +62,8 @@ for w in "Keel — Positions" "Keel — Greek charts"; do
 done
 
 split=""
-if "$bin" --help 2>&1 | grep -q SIGUSR1; then
+help=$("$bin" --help 2>&1 || true)
+if [[ $help == *SIGUSR1* ]]; then
 	split=1
 	sleep 1
 	kill -USR1 "$keel_pid"
