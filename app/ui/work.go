@@ -251,6 +251,17 @@ func (c slotClock) after(t time.Time) time.Time {
 	return s
 }
 
+// next is the slot for a value held at now when the last apply was at last: the first at
+// least every after last — or the first after now when that is further than two periods
+// (never, unless the wall clock was set back).
+func (c slotClock) next(last, now time.Time) time.Time {
+	s := c.after(last.Add(c.every))
+	if s.Sub(now.Round(0)) > 2*c.every {
+		s = c.after(now)
+	}
+	return s
+}
+
 // coalesce calls apply with the values of in, at most one per clock.every: a value that
 // comes when the last apply is at least every ago is applied at once (slot zero); one that
 // comes sooner is held, replaced by any newer one, and applied at the first slot of the
@@ -305,7 +316,7 @@ func coalesce[T any](in <-chan T, clock slotClock, prompt <-chan struct{}, seen 
 				disarm()
 				fire(time.Time{})
 			} else if !armed {
-				slot = clock.after(last.Add(clock.every))
+				slot = clock.next(last, time.Now())
 				timer.Reset(time.Until(slot))
 				armed = true
 				if clock.expect != nil {

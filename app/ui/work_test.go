@@ -269,3 +269,24 @@ func TestSlotResultsAppliedTogether(t *testing.T) {
 		t.Errorf("%d results applied, want 4", n)
 	}
 }
+
+// TestSlotClockNext checks the slot a held value waits for: the first at least a period
+// after the last apply, on the clock's grid; and, when the wall clock was set back (the last
+// apply seems an hour ahead), the first after now instead of an hour's wait.
+func TestSlotClockNext(t *testing.T) {
+	c := slotClock{every: 250 * time.Millisecond, phase: 125 * time.Millisecond}
+	base := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		last, now time.Time
+		want      time.Time
+	}{
+		{"on the grid", base.Add(125 * time.Millisecond), base.Add(150 * time.Millisecond), base.Add(375 * time.Millisecond)},
+		{"off the grid", base.Add(200 * time.Millisecond), base.Add(210 * time.Millisecond), base.Add(625 * time.Millisecond)},
+		{"clock set back", base.Add(time.Hour), base, base.Add(125 * time.Millisecond)},
+	} {
+		if got := c.next(tc.last, tc.now); !got.Equal(tc.want) {
+			t.Errorf("%s: next(%v, %v) = %v, want %v", tc.name, tc.last, tc.now, got, tc.want)
+		}
+	}
+}
