@@ -44,9 +44,10 @@ type UICall struct {
 }
 
 // DoAllAndWait runs calls on the UI goroutine one after the other in one trip, holding
-// UIMu, and waits for them: results of several windows applied between the same two frames
-// are painted in one. Each call's times are recorded as DoAndWaitFrom records them, its wait
-// counted from its Ready. A call that panics ends the others (callers recover their own).
+// UIMu, and waits for them: the windows they change are painted in the same frame, after
+// them, and none of them waits while another's window is painted. Each call's times are
+// recorded as DoAndWaitFrom records them, its wait counted from its Ready. A call that
+// panics ends the others (callers recover their own).
 func DoAllAndWait(calls []UICall) {
 	if len(calls) == 0 {
 		return
