@@ -31,7 +31,7 @@ func main() {
 	open := flag.String("open", "", "open these windows with the desk: comma-separated `NAMES` (desk, positions, charts …) or \"all\"")
 	theme := flag.String("theme", "", "the screenshots' `THEME`: dark, light or system (default: the one saved in Settings)")
 	db := flag.String("db", "", "the trade journal `FILE` (default: the user config dir's Keel/keel.db)")
-	uiStats := flag.Bool("ui-stats", false, "on quit, print how long the windows' updates ran on the UI goroutine and waited for it (p99 and max per window)")
+	uiStats := flag.Bool("ui-stats", false, "on quit, print how long the windows' updates ran on the UI goroutine and waited for it (p99 and max per window)"+statsSignal)
 	flag.Float64Var(&app.PaperSpeed, "paper-speed", 0, "start the paper market's clock at `N`× (1, 10, 60 or 600; 0 keeps the saved speed)")
 	flag.Parse()
 
@@ -51,6 +51,9 @@ func main() {
 		if why := app.NoDisplay(); why != "" {
 			fmt.Fprintln(os.Stderr, "keel:", why)
 			os.Exit(1)
+		}
+		if *uiStats {
+			watchStatsSignal()
 		}
 		var names []string
 		if *open != "" {

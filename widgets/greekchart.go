@@ -212,6 +212,16 @@ func (c *GreekChart) SetSpec(spec GreekChartSpec) {
 	c.changed()
 }
 
+// Update is SetSpec drawn on the calling goroutine (never the UI goroutine): it returns what
+// shows the new image, for the caller to run on the UI goroutine with the rest of its
+// update, or nil when the chart's worker draws it (see imageChart.drawHere).
+func (c *GreekChart) Update(spec GreekChartSpec) func() {
+	c.mu.Lock()
+	c.spec, c.message = spec, ""
+	c.mu.Unlock()
+	return c.drawHere()
+}
+
 // imageChart is the machinery the chart widgets share: it draws an image of the widget's
 // pixel size with a render function on a worker goroutine and swaps it in with fyne.Do.
 // A data change (changed) or a theme change (Refresh) redraws at once; a resize waits
@@ -236,11 +246,12 @@ type imageChart struct {
 	}
 	current image.Image
 	waiters []drawWaiter
-	message string // shown instead of a chart when set (SetNote)
-	noted   string // the note's text as last set, for Note (the label belongs to the UI goroutine)
-	renders int    // images drawn so far, for tests
-	frames  [2]*raster
-	source  string // the window whose UI time the chart's updates count as (SetSource)
+	message string     // shown instead of a chart when set (SetNote)
+	noted   string     // the note's text as last set, for Note (the label belongs to the UI goroutine)
+	renders int        // images drawn so far, for tests
+	frames  [2]*raster // the worker's
+	here    [2]*raster // drawHere's, so that neither draws into an image the other has yet to show
+	source  string     // the window whose UI time the chart's updates count as (SetSource)
 
 	image *canvas.Image
 	note  *widget.Label
@@ -277,9 +288,12 @@ func (c *imageChart) Image() image.Image {
 }
 
 // frame (with mu held) is a raster of px pixels whose image is not the one shown, made
-// anew when there is none of that size.
-func (c *imageChart) frame(px [2]int) (*raster, error) {
-	for i, f := range c.frames {
+// anew when there is none of that size: one of the worker's two.
+func (c *imageChart) frame(px [2]int) (*raster, error) { return c.freeOf(&c.frames, px) }
+
+// freeOf (with mu held) is the raster of frames whose image is not the one shown.
+func (c *imageChart) freeOf(frames *[2]*raster, px [2]int) (*raster, error) {
+	for i, f := range frames {
 		if f != nil && image.Image(f.img) == c.current {
 			continue
 		}
@@ -288,11 +302,51 @@ func (c *imageChart) frame(px [2]int) (*raster, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.frames[i] = r
+			frames[i] = r
 		}
-		return c.frames[i], nil
+		return frames[i], nil
 	}
 	return nil, errors.New("no free image to draw the chart into") // two frames, one shown: unreachable
+}
+
+// drawHere is changed for a caller off the UI goroutine that applies its own update there:
+// it draws the new data on the calling goroutine and returns what shows the image, to run
+// on the UI goroutine in the same trip as the rest of the update — one paint of the window
+// instead of one for the update and one for each chart's image after it. When the worker
+// runs, a resize is settling or the chart has no size yet, the worker draws as after
+// changed and drawHere returns nil.
+func (c *imageChart) drawHere() func() {
+	c.mu.Lock()
+	c.gen++
+	if c.busy || c.timer != nil || c.px[0] < 50 || c.px[1] < 50 {
+		if c.timer == nil {
+			c.start()
+		}
+		c.mu.Unlock()
+		return nil
+	}
+	gen, px, colors, message := c.gen, c.px, c.colors, c.message
+	dst, err := c.freeOf(&c.here, px)
+	c.mu.Unlock()
+	var img image.Image
+	switch {
+	case message != "":
+		err = errors.New(message)
+	case err == nil:
+		img, err = c.render(dst, colors)
+	}
+	c.mu.Lock()
+	c.renders++
+	c.mu.Unlock()
+	return func() {
+		c.show(gen, px, img, err)
+		c.mu.Lock()
+		c.wake()
+		if !c.busy && !c.drawnUpTo(c.gen) {
+			c.start() // the data moved on (or the size changed) meanwhile
+		}
+		c.mu.Unlock()
+	}
 }
 
 // Note is the text shown instead of an image ("" when an image is shown).
@@ -442,6 +496,37 @@ func (c *imageChart) wake() {
 	c.waiters = kept
 }
 
+// show shows an image of data generation gen drawn at px pixels, or err instead (UI
+// goroutine). An image of older data is still shown when the data moved on while it was
+// drawn (the next one follows at once), so a chart whose data changes faster than it draws
+// shows something; one of the wrong size is not.
+func (c *imageChart) show(gen int, px [2]int, img image.Image, err error) {
+	c.mu.Lock()
+	fits := px == c.px
+	if fits && gen >= c.shown.gen {
+		c.current = img
+		c.shown.gen, c.shown.px = gen, px
+		if err != nil {
+			c.noted = err.Error()
+		}
+	} else {
+		fits = false
+	}
+	c.mu.Unlock()
+	if !fits {
+		return
+	}
+	if err != nil {
+		c.image.Image = nil
+		c.note.SetText(err.Error())
+		c.note.Show()
+	} else {
+		c.image.Image = img
+		c.note.Hide()
+	}
+	c.image.Refresh()
+}
+
 func (c *imageChart) work() {
 	for {
 		c.mu.Lock()
@@ -459,33 +544,7 @@ func (c *imageChart) work() {
 		c.renders++
 		source := c.source
 		c.mu.Unlock()
-		DoAndWaitFrom(source, func() {
-			// An image of older data is still shown when the data moved on while it was
-			// drawn (the next one follows at once), so a chart whose data changes faster
-			// than it draws shows something; one of the wrong size is not.
-			c.mu.Lock()
-			fits := px == c.px
-			if fits {
-				c.current = img
-				c.shown.gen, c.shown.px = gen, px
-				if err != nil {
-					c.noted = err.Error()
-				}
-			}
-			c.mu.Unlock()
-			if !fits {
-				return
-			}
-			if err != nil {
-				c.image.Image = nil
-				c.note.SetText(err.Error())
-				c.note.Show()
-			} else {
-				c.image.Image = img
-				c.note.Hide()
-			}
-			c.image.Refresh()
-		})
+		DoAndWaitFrom(source, func() { c.show(gen, px, img, err) })
 		c.mu.Lock()
 		c.wake()
 		if c.shown.gen == c.gen && c.shown.px == c.px {

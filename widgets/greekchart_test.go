@@ -268,3 +268,69 @@ func TestGreekChartResizeIsDebounced(t *testing.T) {
 	}
 	nonBlank(t, c.Image(), 680, 300, 4)
 }
+
+// Update draws on the caller's goroutine and leaves showing the image to the caller's
+// UI callback: nothing is shown (and Drawn stays open) until that runs, then the new image
+// is, without the worker drawing it again; while the worker is at it, Update leaves the
+// drawing to it.
+func TestGreekChartUpdateShownByTheCaller(t *testing.T) {
+	newTestApp(t)
+	c := NewGreekChart(greekSpec(120))
+	w := test.NewTempWindow(t, c)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(640, 320))
+	<-c.Drawn()
+	first := c.Image()
+	c.mu.Lock()
+	before := c.renders
+	c.mu.Unlock()
+
+	show := c.Update(greekSpec(60))
+	if show == nil {
+		t.Fatal("Update with the worker idle left the drawing to it")
+	}
+	drawn := c.Drawn()
+	select {
+	case <-drawn:
+		t.Fatal("Drawn before the caller showed the new image")
+	case <-time.After(20 * time.Millisecond):
+	}
+	DoAndWait(show)
+	<-drawn
+	c.mu.Lock()
+	renders := c.renders - before
+	c.mu.Unlock()
+	if renders != 1 {
+		t.Errorf("%d renders for one Update, want 1", renders)
+	}
+	if img := c.Image(); img == nil || sameImage(img, first) {
+		t.Error("the image shown after Update is not a new one")
+	}
+
+	c.mu.Lock()
+	c.busy = true // the worker at work
+	c.mu.Unlock()
+	if show := c.Update(greekSpec(30)); show != nil {
+		t.Error("Update drew beside a busy worker")
+	}
+	c.mu.Lock()
+	c.busy = false
+	c.start()
+	c.mu.Unlock()
+	<-c.Drawn()
+}
+
+// sameImage reports whether a and b have the same pixels.
+func sameImage(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}

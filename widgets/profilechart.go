@@ -321,6 +321,16 @@ func (c *ProfileChart) SetSpec(spec ProfileChartSpec) {
 	c.changed()
 }
 
+// Update is SetSpec drawn on the calling goroutine (never the UI goroutine): it returns what
+// shows the new image, for the caller to run on the UI goroutine with the rest of its
+// update, or nil when the chart's worker draws it (see imageChart.drawHere).
+func (c *ProfileChart) Update(spec ProfileChartSpec) func() {
+	c.mu.Lock()
+	c.spec, c.message = spec, ""
+	c.mu.Unlock()
+	return c.drawHere()
+}
+
 // fillBox paints a rectangle, behind a label.
 func fillBox(r chart.Renderer, c drawing.Color, x0, y0, x1, y1 int) {
 	r.SetFillColor(c)

@@ -32,7 +32,26 @@ func DoAndWait(f func()) { DoAndWaitFrom("", f) }
 // time f ran, the CPU time of the thread it ran on (what f costs, whatever else the machine
 // runs; Linux only) and how long it waited.
 func DoAndWaitFrom(source string, f func()) {
-	called := time.Now()
+	DoAllAndWait([]UICall{{Source: source, Ready: time.Now(), F: f}})
+}
+
+// UICall is one callback for DoAllAndWait: F, recorded under Source, whose wait is counted
+// from Ready (when its result was ready to be shown).
+type UICall struct {
+	Source string
+	Ready  time.Time
+	F      func()
+}
+
+// DoAllAndWait runs calls on the UI goroutine one after the other in one trip, holding
+// UIMu, and waits for them: the windows they change are painted in the same frame, after
+// them, and none of them waits while another's window is painted. Each call's times are
+// recorded as DoAndWaitFrom records them, its wait counted from its Ready. A call that
+// panics ends the others (callers recover their own).
+func DoAllAndWait(calls []UICall) {
+	if len(calls) == 0 {
+		return
+	}
 	st := stopping.Load()
 	if st.stopped.Load() {
 		return
@@ -49,25 +68,32 @@ func DoAndWaitFrom(source string, f func()) {
 	done := make(chan struct{})
 	fyne.Do(func() {
 		defer close(done)
-		if st.stopped.Load() {
-			return
-		}
-		start := time.Now()
-		cpu0, ok := threadCPU()
-		defer func() {
-			took := time.Since(start)
-			cpu := time.Duration(-1)
-			if cpu1, ok1 := threadCPU(); ok && ok1 {
-				cpu = cpu1 - cpu0
+		for _, c := range calls {
+			if st.stopped.Load() {
+				return
 			}
-			noteUI(source, start.Sub(called), took, cpu)
-		}()
-		f()
+			runCall(c)
+		}
 	})
 	select {
 	case <-done:
 	case <-st.stop:
 	}
+}
+
+// runCall runs one call on the UI goroutine and records its times.
+func runCall(c UICall) {
+	start := time.Now()
+	cpu0, ok := threadCPU()
+	defer func() {
+		took := time.Since(start)
+		cpu := time.Duration(-1)
+		if cpu1, ok1 := threadCPU(); ok && ok1 {
+			cpu = cpu1 - cpu0
+		}
+		noteUI(c.Source, start.Sub(c.Ready), took, cpu)
+	}()
+	c.F()
 }
 
 // uiSession is one run of the UI: stopped once StopUI is called.
@@ -96,6 +122,9 @@ func StopUI() {
 		close(st.stop)
 	})
 }
+
+// UIStopping is closed once StopUI has been called (for the current run of the UI).
+func UIStopping() <-chan struct{} { return stopping.Load().stop }
 
 // UIStopped reports whether StopUI has been called since the last StartUI.
 func UIStopped() bool { return stopping.Load().stopped.Load() }

@@ -154,6 +154,9 @@ func NewChartsView(env ui.Env) *ChartsView {
 	v := &ChartsView{env: env, d: env.Desk, settings: defaultChartsSettings(),
 		history: map[string][]data.GreekPoint{}, live: map[string]data.GreekPoint{}}
 	v.Name, v.Every, v.Seen = "charts", redrawEvery, v.seen
+	// Half a period after the tables: the charts' images are drawn while the UI goroutine
+	// is idle and shown when it has painted the tables (see ui.Work.Phase).
+	v.Phase = ui.SnapshotEvery / 2
 	if v.d != nil {
 		v.book = v.d.Book()
 	}
@@ -742,10 +745,13 @@ func (v *ChartsView) drawGreeks(snap *desk.Snapshot, s chartsSettings) func() {
 		}
 		spec.Series = append(spec.Series, series)
 	}
-	v.greekChart.SetSpec(spec)
+	image := v.greekChart.Update(spec) // shown with the rest (nil: the chart's worker shows it)
 	options := append([]string{bookScope}, layers...)
 	chosen := scopeLabels(s.Scopes)
 	return func() {
+		if image != nil {
+			image()
+		}
 		if !slices.Equal(v.scopeChecks.Options, options) {
 			v.building = true
 			v.scopeChecks.Options = options

@@ -45,13 +45,17 @@ func (v *ChartsView) drawProfile(snap *desk.Snapshot, s chartsSettings) func() {
 	}
 	spec, err := profileChartSpec(snap.Book, key, s.Profile)
 	text := ""
+	var image func() // the new image, shown with the rest (nil: the chart's worker shows it)
 	if err != nil {
 		v.profileChart.SetNote("Risk profile: " + err.Error())
 	} else {
-		v.profileChart.SetSpec(spec)
+		image = v.profileChart.Update(spec)
 		text = breakevenText(spec)
 	}
 	return func() {
+		if image != nil {
+			image()
+		}
 		var labels, keys []string
 		selected := ""
 		for _, c := range choices {

@@ -61,6 +61,7 @@ type ChecklistView struct {
 // NewChecklistView builds the checklist and runs it at once on the desk's latest snapshot.
 func NewChecklistView(env ui.Env) *ChecklistView {
 	v := &ChecklistView{env: env, ctx: context.Background(), settings: desk.DefaultChecklistSettings()}
+	v.Name = "checklist" // its callbacks' line in keel --ui-stats
 	v.bands = v.settings
 	v.header = widget.NewLabelWithStyle("Daily hedging checklist — no emotion, just math. Ignore P&L — none is shown here.",
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -243,7 +243,8 @@ func (v *DeskView) build() {
 	for i := range v.glance {
 		v.glance[i] = widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
 		v.glance[i].SizeName = theme.SizeNameSubHeadingText
-		cells = append(cells, v.glance[i])
+		// Steady: the columns keep their widths as the figures tick.
+		cells = append(cells, ui.Steady(v.glance[i]))
 	}
 	glance := container.New(widgets.NewColumns(5, -1), cells...)
 

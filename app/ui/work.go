@@ -63,6 +63,12 @@ type Work struct {
 	// Seen, when set, is called off the UI goroutine with every snapshot followed, also
 	// those coalesced away (a chart keeping samples of each).
 	Seen func(*desk.Snapshot)
+	// Phase places the window's snapshots on the shared clock: they are applied at the
+	// multiples of Every after Phase (see coalesce), together with the other windows' of
+	// the same moment. A window whose results take long to make (the charts draw images)
+	// is given another phase than the tables so that its result does not wait while the
+	// UI goroutine paints theirs.
+	Phase time.Duration
 
 	pending    Pending
 	stopOnce   sync.Once
@@ -95,15 +101,22 @@ func (w *Work) Background(work func() func()) {
 }
 
 // run runs work and applies its result (nil: nothing to apply), showing a panic as an error.
-func (w *Work) run(work func() func()) {
+func (w *Work) run(work func() func()) { w.runAt(time.Time{}, work) }
+
+// runAt is run for the snapshot of a slot of the shared clock (zero: none): the result is
+// applied in one trip to the UI goroutine with the other windows' results of that slot
+// (see slotGroup).
+func (w *Work) runAt(slot time.Time, work func() func()) {
 	var apply func()
 	if err := Recovered(func() { apply = work() }); err != nil {
-		ApplyFrom(w.Name, func() { w.showFailure(err) })
+		deliver(slot, w.Name, func() { w.showFailure(err) })
 		return
 	}
-	if apply != nil {
-		ApplyFrom(w.Name, func() { w.applySafely(apply) })
+	if apply == nil {
+		deliver(slot, w.Name, nil)
+		return
 	}
+	deliver(slot, w.Name, func() { w.applySafely(apply) })
 }
 
 // applySafely runs apply on the UI goroutine, showing a panic as an error.
@@ -196,10 +209,11 @@ func (w *Work) FollowFrames(d *desk.Service, frame func(*desk.Snapshot) func()) 
 		every = SnapshotEvery
 	}
 	seen := w.Seen
+	clock := slotClock{every: every, phase: w.Phase, expect: expectSlot, cancel: cancelSlot}
 	go func() {
 		defer close(w.done)
-		coalesce(snaps, every, w.prompts(), seen, func(s *desk.Snapshot) {
-			w.run(func() func() { return frame(s) })
+		coalesce(snaps, clock, w.prompts(), seen, func(s *desk.Snapshot, slot time.Time) {
+			w.runAt(slot, func() func() { return frame(s) })
 		})
 	}()
 }
@@ -218,32 +232,75 @@ func (w *Work) prompts() chan struct{} {
 	return w.prompt
 }
 
-// coalesce calls apply with the values of in, at most one per every: a value that comes
-// when the last apply is at least every ago is applied at once; one that comes sooner is
-// held, replaced by any newer one, and applied when every has passed. A prompt applies
-// the held value at once, or the next one to come. seen (when not nil) sees every value.
-// It returns when in is closed, dropping a held value.
-func coalesce[T any](in <-chan T, every time.Duration, prompt <-chan struct{}, seen func(T), apply func(T)) {
+// slotClock is when coalesce may apply values: at most one per every, on the shared clock's
+// slots (the instants phase + k·every). expect is told when a value is held for a slot and
+// cancel when that slot will not get it after all (applied sooner on a prompt, or the input
+// closed); either may be nil.
+type slotClock struct {
+	every, phase   time.Duration
+	expect, cancel func(slot time.Time)
+}
+
+// after is the first slot at or after t.
+func (c slotClock) after(t time.Time) time.Time {
+	t = t.Round(0) // wall clock: every window's slots are the same instants
+	s := t.Add(-c.phase).Truncate(c.every).Add(c.phase)
+	if s.Before(t) {
+		s = s.Add(c.every)
+	}
+	return s
+}
+
+// next is the slot for a value held at now when the last apply was at last: the first at
+// least every after last — or the first after now when that is further than two periods
+// (never, unless the wall clock was set back).
+func (c slotClock) next(last, now time.Time) time.Time {
+	s := c.after(last.Add(c.every))
+	if s.Sub(now.Round(0)) > 2*c.every {
+		s = c.after(now)
+	}
+	return s
+}
+
+// coalesce calls apply with the values of in, at most one per clock.every: a value that
+// comes when the last apply is at least every ago is applied at once (slot zero); one that
+// comes sooner is held, replaced by any newer one, and applied at the first slot of the
+// clock at least every after the last apply — the same instant for every window following
+// the desk, so that their results reach the UI goroutine together and are painted in one
+// frame. A prompt applies the held value at once, or the next one to come. seen (when not
+// nil) sees every value. It returns when in is closed, dropping a held value.
+func coalesce[T any](in <-chan T, clock slotClock, prompt <-chan struct{}, seen func(T), apply func(T, time.Time)) {
 	var (
 		held     T
 		have     bool
 		prompted bool
 		last     time.Time
+		slot     time.Time // the slot the timer is armed for
 		timer    = time.NewTimer(time.Hour)
 		armed    bool
 	)
 	timer.Stop()
 	defer timer.Stop()
-	fire := func() {
+	disarm := func() {
 		if armed {
 			timer.Stop()
 			armed = false
+			if clock.cancel != nil {
+				clock.cancel(slot)
+			}
 		}
+	}
+	defer disarm()
+	fire := func(at time.Time) {
 		v := held
 		var zero T
 		held, have, prompted = zero, false, false
-		apply(v)
-		last = time.Now()
+		if at.IsZero() {
+			last = time.Now()
+		} else {
+			last = at // the slot, so that the next one is on the clock however late this was
+		}
+		apply(v, at)
 	}
 	for {
 		select {
@@ -255,23 +312,135 @@ func coalesce[T any](in <-chan T, every time.Duration, prompt <-chan struct{}, s
 				seen(v)
 			}
 			held, have = v, true
-			if wait := every - time.Since(last); prompted || wait <= 0 {
-				fire()
+			if prompted || (!armed && time.Since(last) >= clock.every) {
+				disarm()
+				fire(time.Time{})
 			} else if !armed {
-				timer.Reset(wait)
+				slot = clock.next(last, time.Now())
+				timer.Reset(time.Until(slot))
 				armed = true
+				if clock.expect != nil {
+					clock.expect(slot)
+				}
 			}
 		case <-prompt:
 			prompted = true
 			if have {
-				fire()
+				disarm()
+				fire(time.Time{})
 			}
 		case <-timer.C:
 			armed = false
 			if have {
-				fire()
+				fire(slot)
+			} else if clock.cancel != nil {
+				clock.cancel(slot)
 			}
 		}
+	}
+}
+
+// slotGroup is the windows' results for one slot of the shared clock: expected counts the
+// windows holding a snapshot for it whose result has not come yet; the results are applied
+// in one trip to the UI goroutine once the last has come (or slotGather after the first,
+// not to hold the others for a slow one).
+type slotGroup struct {
+	expected int
+	calls    []widgets.UICall
+	posted   bool
+	done     chan struct{}
+	timer    *time.Timer
+}
+
+// slotGather is the longest the first result of a slot waits for the others.
+const slotGather = 15 * time.Millisecond
+
+var (
+	slotMu sync.Mutex
+	slots  = map[int64]*slotGroup{} // by the slot's UnixNano
+)
+
+// slotOf is the group of slot, made when missing (slotMu held).
+func slotOf(slot time.Time) *slotGroup {
+	g := slots[slot.UnixNano()]
+	if g == nil {
+		g = &slotGroup{done: make(chan struct{})}
+		slots[slot.UnixNano()] = g
+	}
+	return g
+}
+
+// expectSlot counts one more window that will deliver a result for slot.
+func expectSlot(slot time.Time) {
+	slotMu.Lock()
+	slotOf(slot).expected++
+	slotMu.Unlock()
+}
+
+// cancelSlot counts one window fewer for slot; the group is applied if it was the last.
+func cancelSlot(slot time.Time) { deliver(slot, "", nil) }
+
+// deliver applies f (nil: nothing) under window's name: at once when slot is zero, else
+// with the other results of its slot, and returns once it has been applied.
+func deliver(slot time.Time, window string, f func()) {
+	if slot.IsZero() {
+		if f != nil {
+			ApplyFrom(window, f)
+		}
+		return
+	}
+	slotMu.Lock()
+	g := slots[slot.UnixNano()]
+	if g == nil || g.posted {
+		// Not expected (or too late for its group): on its own.
+		slotMu.Unlock()
+		if f != nil {
+			ApplyFrom(window, f)
+		}
+		return
+	}
+	g.expected--
+	if f != nil {
+		g.calls = append(g.calls, widgets.UICall{Source: window, Ready: time.Now(), F: f})
+	}
+	switch {
+	case g.expected <= 0:
+		post := g.take(slot)
+		slotMu.Unlock()
+		post()
+		return
+	case f != nil && g.timer == nil:
+		g.timer = time.AfterFunc(slotGather, func() {
+			slotMu.Lock()
+			if g.posted {
+				slotMu.Unlock()
+				return
+			}
+			post := g.take(slot)
+			slotMu.Unlock()
+			post()
+		})
+	}
+	slotMu.Unlock()
+	if f != nil {
+		select {
+		case <-g.done:
+		case <-widgets.UIStopping():
+		}
+	}
+}
+
+// take marks g posted and returns what applies its results (slotMu held).
+func (g *slotGroup) take(slot time.Time) func() {
+	g.posted = true
+	delete(slots, slot.UnixNano())
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	calls := g.calls
+	return func() {
+		defer close(g.done)
+		widgets.DoAllAndWait(calls)
 	}
 }
 
