@@ -1,0 +1,371 @@
+package pricing
+
+import "math"
+
+// The Greeks of an American option by a control variate: the American value is the
+// European value plus the early exercise premium, and the European Greeks are exact in
+// closed form, so only the premium's sensitivities are left to find. Spot does not move
+// the exercise boundary, so the premium's delta, gamma and speed are the exact spot
+// derivatives of its quadrature on the option's own boundary, at the standard setting;
+// the price is the standard one, bit for bit. Theta and charm follow from those by the
+// Black–Scholes equation, which the premium satisfies away from the boundary. Vega, volga,
+// vanna and rho need the boundary moved: their differences are taken on a coarse setting
+// of the solver (aloCoarse) whose boundaries near the option's come from one Newton step
+// or two (premiumFamily), a fraction of the work of solving them; the premium of the
+// options Keel meets most (days to a few months, rates a few percent) is a small part of
+// their value, and the coarse setting's error a share of the premium's own Greeks. Where
+// that premium is large or moves fast (long lives, and next to the exercise boundary),
+// americanGreeksFull takes differences of the full price instead.
+
+// aloCoarse is the setting on which the premium's volatility and rate differences are
+// taken: 3 nodes, 4-point boundary rules, a 12-point premium rule. Its counts, like
+// every level's, depend on nothing but the level, so the premium it gives is a smooth
+// function of the inputs, as differences need. It is never iterated (iterations 0): see
+// premiumFamily.
+var aloCoarse = newALOLevel(3, 0, 4, 12, 1, false)
+
+// fastGreeksYears is the longest life the control variate serves: the lives its accuracy
+// is measured on (TestAmericanFastGreeks). Beyond, the premium grows with the life and the
+// coarse setting's share of error with it.
+const fastGreeksYears = 0.2
+
+// nearBoundary is the least distance from the exercise boundary, ln(S/B) in standard
+// deviations σ√T of the put (see putSpace), at which the control variate serves: nearer,
+// the premium's Greeks change too fast for the coarse setting (vanna was 3e-3 of its
+// scale off, charm 1e-4, against 2e-4 and 3e-5 beyond), and the full method serves.
+const nearBoundary = 0.5
+
+// americanGreeksFast is the American value and Greeks by the control variate above, and
+// true; or false where it does not apply: lives beyond fastGreeksYears, spots within
+// nearBoundary of the exercise boundary, and where any bumped valuation would reach the
+// band in which aloFine takes over (long lives against the rates' pull, low
+// volatility), whose premium is large; there americanGreeks takes americanGreeksFull.
+func americanGreeksFast(o Option) (Greeks, bool) {
+	right, s, k, t, r, b, v := o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol
+	q := r - b
+	// aloFineWeight of every bumped valuation is 0 (the rate bump moves r, or r and q
+	// together on futures, by rateBump; the time and vol bumps by bumpShare).
+	if d := (math.Max(r, q) + 2*rateBump) * math.Sqrt(t*(1+2*bumpShare)) / (v * (1 - 2*bumpShare)); !(d < aloFineFrom) || !(t <= fastGreeksYears) {
+		return Greeks{}, false
+	}
+	eg := europeanGreeks(right, s, k, t, r, b, v, o.Underlying == Futures)
+	var std chebBoundary
+	ps, pk, pr, pq := putSpace(right, s, k, r, b)
+	aloBoundary(&std, aloStandard, nil, t, pr, pq, v)
+	if !((fastLog(ps/pk)-std.lnB(std.sqrtT))/(v*std.sqrtT) >= nearBoundary) {
+		return Greeks{}, false
+	}
+	p0, eP, eS, eSS, eSSS, floored := premiumOn(&std, right, s, k, t, r, b, v)
+	var fam premiumFamily
+	fam.init(&std, t, pr, pq, v)
+	hv := bumpShare * v
+	// One Newton step follows the boundary's first derivatives; the volatility bumps take
+	// two, so that volga also has its second.
+	f := func(t, r, b, v float64, steps int) (e, eS float64) {
+		_, _, pr, pq := putSpace(right, s, k, r, b)
+		fam.boundary(t, pr, pq, v, steps)
+		return coarsePremium(&fam.c, right, s, k, t, r, b, v)
+	}
+	fam.base(2)
+	e0, _ := coarsePremium(&fam.c, right, s, k, t, r, b, v)
+	fv := func(v float64) (e, eS float64) {
+		fam.vol(v, 2)
+		return coarsePremium(&fam.c, right, s, k, t, r, b, v)
+	}
+	vU, vUS := fv(v + hv)
+	vD, vDS := fv(v - hv)
+	bUp, bDown := b+rateBump, b-rateBump // q = r − b held fixed
+	if o.Underlying == Futures {
+		bUp, bDown = 0, 0 // the futures price held fixed
+	}
+	rU, _ := f(t, r+rateBump, bUp, v, 1)
+	rD, _ := f(t, r-rateBump, bDown, v, 1)
+	// Theta and charm of the premium from the Black–Scholes equation, which every term of
+	// the premium's integral satisfies in the continuation region, whatever the boundary:
+	// Θ = r·e − b·S·e_S − ½σ²S²·e_SS, and its derivative in S. In the exercise region
+	// the option is its intrinsic value, which time does not change.
+	thetaE := r*eP - b*s*eS - 0.5*v*v*s*s*eSS
+	charmE := (r-b)*eS - b*s*eSS - v*v*s*eSS - 0.5*v*v*s*s*eSSS
+	if floored {
+		thetaE, charmE = -eg.Theta, -eg.Charm
+	}
+	return Greeks{
+		Price: p0,
+		Delta: eg.Delta + eS,
+		Gamma: eg.Gamma + eSS,
+		Vega:  eg.Vega + (vU-vD)/(2*hv),
+		Volga: eg.Volga + (vU-2*e0+vD)/(hv*hv),
+		Theta: eg.Theta + thetaE,
+		Rho:   eg.Rho + (rU-rD)/(2*rateBump),
+		Vanna: eg.Vanna + (vUS-vDS)/(2*hv),
+		Charm: eg.Charm + charmE,
+	}, true
+}
+
+// putSpace is the put whose value is the option's: the option itself, or for a call the
+// put of the symmetry C(S, K, r, q) = P(K, S, q, r); q = r − b.
+func putSpace(right Right, s, k, r, b float64) (ps, pk, pr, pq float64) {
+	if right == Call {
+		return k, s, r - b, r
+	}
+	return s, k, r, r - b
+}
+
+// premiumFamily gives the coarse boundaries of the puts near one (the bumps of one
+// option's differences) by Newton steps for the fixed point of the coarse sweep,
+// from one start (the option's own standard boundary at the coarse nodes) with one
+// Jacobian (the sweep's at that start, for the option's own inputs): d = d₀ + (I − J)⁻¹
+// (sweep(d₀) − d₀). Every input of the step but the bumped one is the same for all the
+// bumps, so the boundary is a smooth function of the bump, and its change follows the
+// fixed point's to first order after one step (what vega, vanna and rho need) and to
+// second order after two (volga: with one, its error was 0.7 of its scale on a deep
+// in-the-money put): a sweep or two each instead of a solve.
+type premiumFamily struct {
+	d0 [aloMaxNodes]float64     // d = ln(X/B) at the coarse nodes
+	h0 [aloMaxNodes + 1]float64 // d0²
+	g0 [aloMaxNodes]float64     // the sweep of d0 for the put init was given
+	m  [aloMaxNodes][aloMaxNodes]float64
+	w  aloSweeper
+	c  chebBoundary // the last boundary
+}
+
+// premiumJacobianStep is the move of one node in the sweep's finite-difference Jacobian.
+const premiumJacobianStep = 1e-6
+
+// init sets the start from the put's standard boundary std, solved for t, r, q and v,
+// and the Newton step's matrix. Then base, vol (any number of times) and boundary are to
+// be called in that order: the first two reuse init's sweeper.
+func (f *premiumFamily) init(std *chebBoundary, t, r, q, v float64) {
+	lv := aloCoarse
+	n := lv.nodes
+	for i := 0; i < n; i++ {
+		f.d0[i] = math.Sqrt(math.Max(std.h(lv.cheb[i]), 0))
+		f.h0[i] = f.d0[i] * f.d0[i]
+	}
+	f.w.init(&f.c, lv, t, r, q, v)
+	var g [aloMaxNodes]float64
+	g0 := &f.g0
+	f.w.sweep(&f.h0, &f.d0, g0)
+	// a = I − J, by forward differences of the sweep.
+	var a [aloMaxNodes][aloMaxNodes]float64
+	for j := 0; j < n; j++ {
+		d, h := f.d0, f.h0
+		d[j] += premiumJacobianStep
+		h[j] = d[j] * d[j]
+		f.w.sweep(&h, &d, &g)
+		for i := 0; i < n; i++ {
+			a[i][j] = -(g[i] - g0[i]) / premiumJacobianStep
+		}
+		a[j][j]++
+	}
+	invert(&a, &f.m, n)
+}
+
+// base sets f.c to the coarse boundary of the put init was given, by steps Newton steps.
+func (f *premiumFamily) base(steps int) {
+	g := f.g0
+	f.newton(&g, steps, true)
+}
+
+// vol sets f.c to the coarse boundary of the put init was given at volatility v instead,
+// by steps Newton steps. The discount factors are those base prepared.
+func (f *premiumFamily) vol(v float64, steps int) {
+	f.w.setVol(v)
+	var g [aloMaxNodes]float64
+	f.w.sweep(&f.h0, &f.d0, &g)
+	f.newton(&g, steps, false)
+}
+
+// boundary sets f.c to the coarse boundary of the put with t, r, q and v, by steps Newton
+// steps.
+func (f *premiumFamily) boundary(t, r, q, v float64, steps int) {
+	f.w.init(&f.c, aloCoarse, t, r, q, v)
+	var g [aloMaxNodes]float64
+	f.w.sweep(&f.h0, &f.d0, &g)
+	f.newton(&g, steps, true)
+}
+
+// newton takes steps Newton steps from f.d0, whose sweep is g, with the sweeper f.w, and
+// sets f.c to the boundary reached, with the premium integral's discount factors anew
+// if discount.
+func (f *premiumFamily) newton(g *[aloMaxNodes]float64, steps int, discount bool) {
+	n := aloCoarse.nodes
+	d, h := f.d0, f.h0
+	for step := 0; step < steps; step++ {
+		if step > 0 {
+			f.w.sweep(&h, &d, g)
+		}
+		next := d
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				next[i] += f.m[i][j] * (g[j] - d[j])
+			}
+		}
+		for i := 0; i < n; i++ {
+			d[i] = math.Max(next[i], 0)
+			h[i] = d[i] * d[i]
+		}
+	}
+	f.c.fit(&h)
+	if discount {
+		f.c.preparePrice(f.w.r, f.w.q)
+		return
+	}
+	for j := range f.c.lv.px {
+		f.c.priceLnB[j] = f.c.lnBAt(f.c.lv.priceY[j])
+	}
+}
+
+// invert sets m to the inverse of the n×n matrix a (destroyed), by Gauss–Jordan
+// elimination with partial pivoting. A singular a gives the identity: the Newton step is
+// then a plain sweep.
+func invert(a, m *[aloMaxNodes][aloMaxNodes]float64, n int) {
+	*m = [aloMaxNodes][aloMaxNodes]float64{}
+	for i := 0; i < n; i++ {
+		m[i][i] = 1
+	}
+	for col := 0; col < n; col++ {
+		p := col
+		for i := col + 1; i < n; i++ {
+			if math.Abs(a[i][col]) > math.Abs(a[p][col]) {
+				p = i
+			}
+		}
+		if !(math.Abs(a[p][col]) > 0) {
+			*m = [aloMaxNodes][aloMaxNodes]float64{}
+			for i := 0; i < n; i++ {
+				m[i][i] = 1
+			}
+			return
+		}
+		a[col], a[p] = a[p], a[col]
+		m[col], m[p] = m[p], m[col]
+		inv := 1 / a[col][col]
+		for j := 0; j < n; j++ {
+			a[col][j] *= inv
+			m[col][j] *= inv
+		}
+		for i := 0; i < n; i++ {
+			if i == col || a[i][col] == 0 {
+				continue
+			}
+			c := a[i][col]
+			for j := 0; j < n; j++ {
+				a[i][j] -= c * a[col][j]
+				m[i][j] -= c * m[col][j]
+			}
+		}
+	}
+}
+
+// premiumOn is the American price of the option on the boundary bnd of its put (see
+// putSpace; americanPrice's, bit for bit, when bnd is the put's standard boundary), the
+// early exercise premium e (American less European) and e's first and second
+// derivatives in the spot.
+func premiumOn(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (price, e, eS, eSS, eSSS float64, floored bool) {
+	ps, pk, pr, pq := putSpace(right, s, k, r, b)
+	price, u, u1, u2, u3, floored := putGreeksOn(bnd, ps, pk, t, pr, pq, v)
+	if floored {
+		// Worth its intrinsic value: the premium is what that adds to the European value.
+		eg := europeanGreeks(right, s, k, t, r, b, v, false)
+		unit := -1.0
+		if right == Call {
+			unit = 1
+		}
+		return price, price - eg.Price, unit - eg.Delta, -eg.Gamma, 0, true
+	}
+	if right == Put {
+		return price, pk * u, u1, u2 / pk, u3 / (pk * pk), false
+	}
+	// The call is S·u(K/S) with u the put's premium per unit of its strike at x = K/S.
+	x := ps / pk
+	return price, pk * u, u - x*u1, x * x * u2 / pk, -x * x * (3*u2 + x*u3) / (pk * pk), false
+}
+
+// putGreeksOn is americanPutOn (the same price, bit for bit) with the early exercise
+// premium per unit of strike, u, and its first two derivatives in x = s/k, from the same
+// quadrature. floored reports a price at the intrinsic value (inside the exercise
+// region, or a premium that does not lift the European value above it), where u is not
+// the premium.
+func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 float64, floored bool) {
+	x := s / k
+	lnx := fastLog(x)
+	if lnx <= bnd.lnB(bnd.sqrtT) {
+		return k - s, 0, 0, 0, 0, true
+	}
+	drift := r - q + 0.5*v*v
+	var sum, sum1, sum2, sum3 float64
+	lv := bnd.lv
+	invX := 1 / x
+	for j, y := range lv.px {
+		w := 0.5 * (1 + y)
+		w2 := w * w
+		z := bnd.sqrtT * w2
+		tau := z * z
+		m := lnx - bnd.priceLnB[j] // ln(S/B(u))
+		vz := v * z
+		dp := (m + drift*tau) / vz
+		dm := dp - vz
+		em, ep := expHalfSquare(dm), expHalfSquare(dp)
+		rdf, qdf := r*bnd.priceDfR[j], q*bnd.priceDfQ[j]
+		nm, np := normCDFFromExp(-dm, em), normCDFFromExp(-dp, ep)
+		f := rdf*nm - q*x*bnd.priceDfQ[j]*np
+		// The integrand's derivatives in x: dd±/dx = 1/(x·σz).
+		invVz := 1 / vz
+		phiM, phiP := invSqrt2Pi*em, invSqrt2Pi*ep
+		f1 := -rdf*phiM*invVz*invX - qdf*np + qdf*phiP*invVz
+		f2 := (rdf*phiM*(1+dm*invVz)*invX + qdf*phiP*(1-dp*invVz)) * invVz * invX
+		gm, gp := 1+dm*invVz, 1-dp*invVz
+		f3 := (rdf*phiM*(invVz*invVz-dm*invVz*gm-2*gm)*invX + qdf*phiP*(-dp*invVz*gp-invVz*invVz-gp)) * invVz * invX * invX
+		wt := lv.pw[j] * w2 * w
+		sum += wt * f
+		sum1 += wt * f1
+		sum2 += wt * f2
+		sum3 += wt * f3
+	}
+	p = europeanPrice(Put, s, k, t, r, r-q, v) + 2*k*t*sum
+	if intrinsic := math.Max(k-s, 0); !(p > intrinsic) {
+		return math.Max(p, intrinsic), 0, 0, 0, 0, true
+	}
+	return p, 2 * t * sum, 2 * t * sum1, 2 * t * sum2, 2 * t * sum3, false
+}
+
+// coarsePremium is the early exercise premium of the option on the boundary bnd of its
+// put and the premium's derivative in the spot: premiumOn's, without the price and the
+// higher derivatives, and without the floor at the intrinsic value outside the exercise
+// region (a premium that does not lift the European value above intrinsic is an error of
+// the coarse boundary, smoother kept than floored).
+func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e, eS float64) {
+	ps, pk, pr, pq := putSpace(right, s, k, r, b)
+	x := ps / pk
+	lnx := fastLog(x)
+	if lnx <= bnd.lnB(bnd.sqrtT) {
+		eg := europeanGreeks(right, s, k, t, r, b, v, false)
+		if right == Call {
+			return s - k - eg.Price, 1 - eg.Delta
+		}
+		return k - s - eg.Price, -1 - eg.Delta
+	}
+	drift := pr - pq + 0.5*v*v
+	var sum, sum1 float64
+	lv := bnd.lv
+	for j, y := range lv.px {
+		w := 0.5 * (1 + y)
+		w2 := w * w
+		z := bnd.sqrtT * w2
+		vz := v * z
+		dp := (lnx - bnd.priceLnB[j] + drift*z*z) / vz
+		dm := dp - vz
+		em, ep := expHalfSquare(dm), expHalfSquare(dp)
+		rdf, qdf := pr*bnd.priceDfR[j], pq*bnd.priceDfQ[j]
+		np := normCDFFromExp(-dp, ep)
+		wt := lv.pw[j] * w2 * w
+		sum += wt * (rdf*normCDFFromExp(-dm, em) - qdf*x*np)
+		sum1 += wt * ((qdf*ep*x-rdf*em)*invSqrt2Pi/(vz*x) - qdf*np)
+	}
+	u, u1 := 2*t*sum, 2*t*sum1
+	if right == Put {
+		return pk * u, u1
+	}
+	return pk * u, u - x*u1
+}
