@@ -61,10 +61,11 @@ func americanGreeksFast(o Option) (Greeks, bool) {
 	hv := bumpShare * v
 	// One Newton step follows the boundary's first derivatives; the volatility bumps take
 	// two, so that volga also has its second.
-	f := func(t, r, b, v float64, steps int) (e, eS float64) {
+	f := func(r, b float64) float64 {
 		_, _, pr, pq := putSpace(right, s, k, r, b)
-		fam.boundary(t, pr, pq, v, steps)
-		return coarsePremium(&fam.c, right, s, k, t, r, b, v)
+		fam.rates(pr, pq, 1)
+		e, _ := coarsePremium(&fam.c, right, s, k, t, r, b, v)
+		return e
 	}
 	fam.base(2)
 	e0, _ := coarsePremium(&fam.c, right, s, k, t, r, b, v)
@@ -78,8 +79,8 @@ func americanGreeksFast(o Option) (Greeks, bool) {
 	if o.Underlying == Futures {
 		bUp, bDown = 0, 0 // the futures price held fixed
 	}
-	rU, _ := f(t, r+rateBump, bUp, v, 1)
-	rD, _ := f(t, r-rateBump, bDown, v, 1)
+	rU := f(r+rateBump, bUp)
+	rD := f(r-rateBump, bDown)
 	// Theta and charm of the premium from the Black–Scholes equation, which every term of
 	// the premium's integral satisfies in the continuation region, whatever the boundary:
 	// Θ = r·e − b·S·e_S − ½σ²S²·e_SS, and its derivative in S. In the exercise region
@@ -127,36 +128,43 @@ type premiumFamily struct {
 	m  [aloMaxNodes][aloMaxNodes]float64
 	w  aloSweeper
 	c  chebBoundary // the last boundary
+	// The put init was given: its rates and volatility, and its discount factors (the
+	// sweep's weights, at its nodes, at the premium's points), which rate bumps scale.
+	r0, q0, v0   float64
+	wR0, wQ0     [aloMaxNodes * aloMaxBoundaryGL]float64
+	dfR0, dfQ0   [aloMaxNodes]float64
+	pdfR0, pdfQ0 [aloMaxPriceGL]float64
 }
 
-// premiumJacobianStep is the move of one node in the sweep's finite-difference Jacobian.
-const premiumJacobianStep = 1e-6
-
 // init sets the start from the put's standard boundary std, solved for t, r, q and v,
-// and the Newton step's matrix. Then base, vol (any number of times) and boundary are to
-// be called in that order: the first two reuse init's sweeper.
+// and the Newton step's matrix. Then base, vol (any number of times) and rates are to be
+// called in that order: the first two reuse init's sweeper, which rates then changes.
 func (f *premiumFamily) init(std *chebBoundary, t, r, q, v float64) {
 	lv := aloCoarse
-	n := lv.nodes
+	n, nb := lv.nodes, len(lv.bx)
 	for i := 0; i < n; i++ {
 		f.d0[i] = math.Sqrt(math.Max(std.h(lv.cheb[i]), 0))
 		f.h0[i] = f.d0[i] * f.d0[i]
 	}
-	f.w.init(&f.c, lv, t, r, q, v)
-	var g [aloMaxNodes]float64
-	g0 := &f.g0
-	f.w.sweep(&f.h0, &f.d0, g0)
-	// a = I − J, by forward differences of the sweep.
+	w := &f.w
+	w.init(&f.c, lv, t, r, q, v)
+	f.r0, f.q0, f.v0 = r, q, v
+	for p := range n * nb {
+		f.wR0[p], f.wQ0[p] = w.pts[p].wR, w.pts[p].wQ
+	}
+	f.dfR0, f.dfQ0 = w.dfR, w.dfQ
+	for j, y := range lv.px {
+		z := f.c.sqrtT * 0.25 * (1 + y) * (1 + y)
+		f.pdfR0[j], f.pdfQ0[j] = fastExp(-r*z*z), fastExp(-q*z*z)
+	}
+	// a = I − J.
 	var a [aloMaxNodes][aloMaxNodes]float64
-	for j := 0; j < n; j++ {
-		d, h := f.d0, f.h0
-		d[j] += premiumJacobianStep
-		h[j] = d[j] * d[j]
-		f.w.sweep(&h, &d, &g)
-		for i := 0; i < n; i++ {
-			a[i][j] = -(g[i] - g0[i]) / premiumJacobianStep
+	w.sweepJacobian(&f.h0, &f.d0, &f.g0, &a)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			a[i][j] = -a[i][j]
 		}
-		a[j][j]++
+		a[i][i]++
 	}
 	invert(&a, &f.m, n)
 }
@@ -164,31 +172,61 @@ func (f *premiumFamily) init(std *chebBoundary, t, r, q, v float64) {
 // base sets f.c to the coarse boundary of the put init was given, by steps Newton steps.
 func (f *premiumFamily) base(steps int) {
 	g := f.g0
-	f.newton(&g, steps, true)
+	f.newton(&g, steps, 0, 0)
 }
 
 // vol sets f.c to the coarse boundary of the put init was given at volatility v instead,
-// by steps Newton steps. The discount factors are those base prepared.
+// by steps Newton steps.
 func (f *premiumFamily) vol(v float64, steps int) {
 	f.w.setVol(v)
 	var g [aloMaxNodes]float64
 	f.w.sweep(&f.h0, &f.d0, &g)
-	f.newton(&g, steps, false)
+	f.newton(&g, steps, 0, 0)
 }
 
-// boundary sets f.c to the coarse boundary of the put with t, r, q and v, by steps Newton
-// steps.
-func (f *premiumFamily) boundary(t, r, q, v float64, steps int) {
-	f.w.init(&f.c, aloCoarse, t, r, q, v)
+// rates sets f.c to the coarse boundary of the put init was given at rate r and dividend
+// yield q instead, by steps Newton steps. The discount factors are init's scaled by
+// e^(−Δr·τ), which expSmall gives to the last bit for the rate bumps of the Greeks.
+func (f *premiumFamily) rates(r, q float64, steps int) {
+	w := &f.w
+	lv := aloCoarse
+	n, nb := lv.nodes, len(lv.bx)
+	dr, dq := r-f.r0, q-f.q0
+	w.r, w.q, w.v = r, q, f.v0
+	w.xb = 1
+	if q > r {
+		w.xb = r / q
+	}
+	w.lnX = math.Log(w.xb)
+	f.c.lnX = w.lnX
+	w.drift = r - q + 0.5*f.v0*f.v0
+	for p := range n * nb {
+		pt := &w.pts[p]
+		s2 := pt.s * pt.s
+		pt.vs = f.v0 * pt.s
+		pt.invVs = 1 / pt.vs
+		pt.drift = w.drift * s2
+		pt.wR, pt.wQ = f.wR0[p]*expSmall(-dr*s2), f.wQ0[p]*expSmall(-dq*s2)
+	}
+	for i := 0; i < n; i++ {
+		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
+		w.dfR[i], w.dfQ[i] = f.dfR0[i]*expSmall(-dr*z*z), f.dfQ0[i]*expSmall(-dq*z*z)
+	}
 	var g [aloMaxNodes]float64
-	f.w.sweep(&f.h0, &f.d0, &g)
-	f.newton(&g, steps, true)
+	w.sweep(&f.h0, &f.d0, &g)
+	f.newton(&g, steps, dr, dq)
+}
+
+// expSmall is e^x for |x| below about 1e-4, to the last bit (the series' next term is
+// below x⁴/24).
+func expSmall(x float64) float64 {
+	return 1 + x*(1+0.5*x*(1+x/3))
 }
 
 // newton takes steps Newton steps from f.d0, whose sweep is g, with the sweeper f.w, and
-// sets f.c to the boundary reached, with the premium integral's discount factors anew
-// if discount.
-func (f *premiumFamily) newton(g *[aloMaxNodes]float64, steps int, discount bool) {
+// sets f.c to the boundary reached, its premium's discount factors init's scaled by
+// e^(−dr·τ) and e^(−dq·τ).
+func (f *premiumFamily) newton(g *[aloMaxNodes]float64, steps int, dr, dq float64) {
 	n := aloCoarse.nodes
 	d, h := f.d0, f.h0
 	for step := 0; step < steps; step++ {
@@ -206,13 +244,16 @@ func (f *premiumFamily) newton(g *[aloMaxNodes]float64, steps int, discount bool
 			h[i] = d[i] * d[i]
 		}
 	}
-	f.c.fit(&h)
-	if discount {
-		f.c.preparePrice(f.w.r, f.w.q)
-		return
-	}
-	for j := range f.c.lv.px {
-		f.c.priceLnB[j] = f.c.lnBAt(f.c.lv.priceY[j])
+	c := &f.c
+	c.fit(&h)
+	for j, y := range c.lv.px {
+		c.priceLnB[j] = c.lnBAt(c.lv.priceY[j])
+		c.priceDfR[j], c.priceDfQ[j] = f.pdfR0[j], f.pdfQ0[j]
+		if dr != 0 || dq != 0 {
+			z := c.sqrtT * 0.25 * (1 + y) * (1 + y)
+			c.priceDfR[j] *= expSmall(-dr * z * z)
+			c.priceDfQ[j] *= expSmall(-dq * z * z)
+		}
 	}
 }
 
@@ -368,4 +409,80 @@ func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e,
 		return pk * u, u1
 	}
 	return pk * u, u - x*u1
+}
+
+// sweepJacobian is sweep, with jac set to its Jacobian: jac[i][k] = ∂out[i]/∂cur[k], h
+// being cur² at the nodes (as it is in premiumFamily). Every derivative comes from the
+// normal densities the sweep has at hand: one pass for the sweep and all its derivatives.
+func (w *aloSweeper) sweepJacobian(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]float64, jac *[aloMaxNodes][aloMaxNodes]float64) {
+	lv := w.lv
+	n, nb := lv.nodes, len(lv.bx)
+	r, q, v, drift := w.r, w.q, w.v, w.drift
+	var sqrtHu [aloMaxNodes * aloMaxBoundaryGL]float64 // √H(u) = ln(X/B(u)) at every point u
+	for p := 0; p < n*nb; p++ {
+		row := lv.interp[p*n : p*n+n]
+		var hu float64
+		for k, wk := range row {
+			hu += wk * h[k]
+		}
+		sqrtHu[p] = math.Sqrt(math.Max(hu, 0))
+	}
+	for i := 0; i < n; i++ {
+		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
+		tau := z * z
+		old := cur[i]
+		lnBt := w.lnX - old
+		var nInt, dInt float64
+		var dN, dD [aloMaxNodes]float64 // the integrals' derivatives in cur[k]
+		for j := 0; j < nb; j++ {
+			p := i*nb + j
+			pt := &w.pts[p]
+			m := sqrtHu[p] - old // ln(B(τ)/B(u))
+			dp := (m + pt.drift) * pt.invVs
+			dm := dp - pt.vs
+			em, ep := expHalfSquare(dm), expHalfSquare(dp)
+			nInt += pt.wR * normCDFFromExp(dm, em)
+			dInt += pt.wQ * normCDFFromExp(dp, ep)
+			// ∂m/∂cur[k] = W[p][k]·cur[k]/√H(u) − δ_ik; ∂d±/∂cur[k] = that·invVs.
+			fm, fp := pt.wR*invSqrt2Pi*em*pt.invVs, pt.wQ*invSqrt2Pi*ep*pt.invVs
+			dN[i] -= fm
+			dD[i] -= fp
+			if sqrtHu[p] > 0 {
+				row := lv.interp[p*n : p*n+n]
+				for k, wk := range row {
+					dmk := wk * cur[k] / sqrtHu[p]
+					dN[k] += fm * dmk
+					dD[k] += fp * dmk
+				}
+			}
+		}
+		vz := v * z
+		dp := (lnBt + drift*tau) / vz
+		dm := dp - vz
+		em, ep := expHalfSquare(dm), expHalfSquare(dp)
+		num := w.dfR[i]*normCDFFromExp(dm, em) + r*z*nInt
+		den := w.dfQ[i]*normCDFFromExp(dp, ep) + q*z*dInt
+		g := old
+		lnNew := fastLog(num / den)
+		ok := !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0)
+		if ok {
+			g = w.lnX - lnNew
+		}
+		out[i] = g
+		for k := 0; k < n; k++ {
+			if !ok {
+				jac[i][k] = 0
+				if k == i {
+					jac[i][k] = 1
+				}
+				continue
+			}
+			dnum, dden := r*z*dN[k], q*z*dD[k]
+			if k == i { // ∂d±/∂cur[i] = −1/(σz) at the node itself
+				dnum -= w.dfR[i] * invSqrt2Pi * em / vz
+				dden -= w.dfQ[i] * invSqrt2Pi * ep / vz
+			}
+			jac[i][k] = dden/den - dnum/num
+		}
+	}
 }
