@@ -509,10 +509,20 @@ func americanGreeks(o Option) Greeks {
 	if isEuropean(o.Right, o.Rate, o.carry()) {
 		return europeanGreeks(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol, o.Underlying == Futures)
 	}
-	if g, ok := americanGreeksFast(o); ok {
+	var std chebBoundary
+	if g, ok := americanGreeksFast(o, &std); ok {
 		return g
 	}
-	return americanGreeksFull(o)
+	var cache boundaryCache
+	if std.lv != nil { // solved for the option's own inputs, where aloFineWeight is 0
+		q := o.Rate - o.carry()
+		r := o.Rate
+		if o.Right == Call {
+			r, q = q, r
+		}
+		cache.keys[0], cache.sols[0], cache.n = [4]float64{o.Years, r, q, o.Vol}, aloSolution{a: std}, 1
+	}
+	return differenceGreeks(o, cache.price) // americanGreeksFull's, bit for bit
 }
 
 // americanGreeksFull is the American value and its Greeks by differenceGreeks of

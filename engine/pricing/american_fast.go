@@ -40,7 +40,9 @@ const nearBoundary = 0.5
 // nearBoundary of the exercise boundary, and where any bumped valuation would reach the
 // band in which aloFine takes over (long lives against the rates' pull, low
 // volatility), whose premium is large; there americanGreeks takes americanGreeksFull.
-func americanGreeksFast(o Option) (Greeks, bool) {
+// std is set to the option's standard boundary (see putSpace) once it is solved, which
+// the full method can then reuse.
+func americanGreeksFast(o Option, std *chebBoundary) (Greeks, bool) {
 	right, s, k, t, r, b, v := o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol
 	q := r - b
 	// aloFineWeight of every bumped valuation is 0 (the rate bump moves r, or r and q
@@ -49,15 +51,14 @@ func americanGreeksFast(o Option) (Greeks, bool) {
 		return Greeks{}, false
 	}
 	eg := europeanGreeks(right, s, k, t, r, b, v, o.Underlying == Futures)
-	var std chebBoundary
 	ps, pk, pr, pq := putSpace(right, s, k, r, b)
-	aloBoundary(&std, aloStandard, nil, t, pr, pq, v)
+	aloBoundary(std, aloStandard, nil, t, pr, pq, v)
 	if !((fastLog(ps/pk)-std.lnB(std.sqrtT))/(v*std.sqrtT) >= nearBoundary) {
 		return Greeks{}, false
 	}
-	p0, eP, eS, eSS, eSSS, floored := premiumOn(&std, right, s, k, t, r, b, v)
+	p0, eP, eS, eSS, eSSS, floored := premiumOn(std, right, s, k, t, r, b, v)
 	var fam premiumFamily
-	fam.init(&std, t, pr, pq, v)
+	fam.init(std, t, pr, pq, v)
 	hv := bumpShare * v
 	// One Newton step follows the boundary's first derivatives; the volatility bumps take
 	// two, so that volga also has its second.

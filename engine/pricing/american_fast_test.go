@@ -50,7 +50,7 @@ func wideAmerican(n int) []Option {
 		if rng.IntN(4) == 0 {
 			o.Underlying = Futures
 		}
-		if _, ok := americanGreeksFast(o); ok && !isEuropean(o.Right, o.Rate, o.carry()) {
+		if _, ok := americanGreeksFast(o, new(chebBoundary)); ok && !isEuropean(o.Right, o.Rate, o.carry()) {
 			out = append(out, o)
 		}
 	}
@@ -166,7 +166,7 @@ func TestAmericanFastGreeks(t *testing.T) {
 		var vsConverged, vsFull, fullVsConverged greekErrors
 		declined := 0
 		for _, o := range c.opts {
-			fast, ok := americanGreeksFast(o)
+			fast, ok := americanGreeksFast(o, new(chebBoundary))
 			if !ok {
 				if g, full := americanGreeks(o), americanGreeksFull(o); g != full {
 					t.Errorf("%s: %+v: declined, but americanGreeks gives %+v, not the full method's %+v", c.name, o, g, full)
