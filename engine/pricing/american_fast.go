@@ -348,17 +348,26 @@ func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 
 		vz := v * z
 		dp := (m + drift*tau) / vz
 		dm := dp - vz
-		em, ep := expHalfSquare(dm), expHalfSquare(dp)
-		rdf, qdf := r*bnd.priceDfR[j], q*bnd.priceDfQ[j]
-		nm, np := normCDFFromExp(-dm, em), normCDFFromExp(-dp, ep)
-		f := rdf*nm - q*x*bnd.priceDfQ[j]*np
+		em := expHalfSquare(dm)
+		rdf := r * bnd.priceDfR[j]
+		f := rdf * normCDFFromExp(-dm, em)
 		// The integrand's derivatives in x: dd±/dx = 1/(x·σz).
 		invVz := 1 / vz
-		phiM, phiP := invSqrt2Pi*em, invSqrt2Pi*ep
-		f1 := -rdf*phiM*invVz*invX - qdf*np + qdf*phiP*invVz
-		f2 := (rdf*phiM*(1+dm*invVz)*invX + qdf*phiP*(1-dp*invVz)) * invVz * invX
-		gm, gp := 1+dm*invVz, 1-dp*invVz
-		f3 := (rdf*phiM*(invVz*invVz-dm*invVz*gm-2*gm)*invX + qdf*phiP*(-dp*invVz*gp-invVz*invVz-gp)) * invVz * invX * invX
+		phiM := invSqrt2Pi * em
+		gm := 1 + dm*invVz
+		f1 := -rdf * phiM * invVz * invX
+		f2 := rdf * phiM * gm * invVz * invX * invX
+		f3 := rdf * phiM * (invVz*invVz - dm*invVz*gm - 2*gm) * invVz * invX * invX * invX
+		if q != 0 { // the dividend yield's terms, 0 without one (f − 0 is f, bit for bit)
+			ep := expHalfSquare(dp)
+			qdf := q * bnd.priceDfQ[j]
+			np, phiP := normCDFFromExp(-dp, ep), invSqrt2Pi*ep
+			gp := 1 - dp*invVz
+			f -= q * x * bnd.priceDfQ[j] * np
+			f1 += qdf*phiP*invVz - qdf*np
+			f2 += qdf * phiP * gp * invVz * invX
+			f3 += qdf * phiP * (-dp*invVz*gp - invVz*invVz - gp) * invVz * invX * invX
+		}
 		wt := lv.pw[j] * w2 * w
 		sum += wt * f
 		sum1 += wt * f1
@@ -398,12 +407,19 @@ func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e,
 		vz := v * z
 		dp := (lnx - bnd.priceLnB[j] + drift*z*z) / vz
 		dm := dp - vz
-		em, ep := expHalfSquare(dm), expHalfSquare(dp)
-		rdf, qdf := pr*bnd.priceDfR[j], pq*bnd.priceDfQ[j]
-		np := normCDFFromExp(-dp, ep)
+		em := expHalfSquare(dm)
+		rdf := pr * bnd.priceDfR[j]
 		wt := lv.pw[j] * w2 * w
-		sum += wt * (rdf*normCDFFromExp(-dm, em) - qdf*x*np)
-		sum1 += wt * ((qdf*ep*x-rdf*em)*invSqrt2Pi/(vz*x) - qdf*np)
+		f, f1 := rdf*normCDFFromExp(-dm, em), -rdf*em*invSqrt2Pi/(vz*x)
+		if pq != 0 {
+			ep := expHalfSquare(dp)
+			qdf := pq * bnd.priceDfQ[j]
+			np := normCDFFromExp(-dp, ep)
+			f -= qdf * x * np
+			f1 += qdf*ep*invSqrt2Pi/vz - qdf*np
+		}
+		sum += wt * f
+		sum1 += wt * f1
 	}
 	u, u1 := 2*t*sum, 2*t*sum1
 	if right == Put {
@@ -441,11 +457,15 @@ func (w *aloSweeper) sweepJacobian(h *[aloMaxNodes + 1]float64, cur, out *[aloMa
 			m := sqrtHu[p] - old // ln(B(τ)/B(u))
 			dp := (m + pt.drift) * pt.invVs
 			dm := dp - pt.vs
-			em, ep := expHalfSquare(dm), expHalfSquare(dp)
+			em := expHalfSquare(dm)
 			nInt += pt.wR * normCDFFromExp(dm, em)
-			dInt += pt.wQ * normCDFFromExp(dp, ep)
 			// ∂m/∂cur[k] = W[p][k]·cur[k]/√H(u) − δ_ik; ∂d±/∂cur[k] = that·invVs.
-			fm, fp := pt.wR*invSqrt2Pi*em*pt.invVs, pt.wQ*invSqrt2Pi*ep*pt.invVs
+			fm, fp := pt.wR*invSqrt2Pi*em*pt.invVs, 0.0
+			if q != 0 { // else the denominator's integral counts for nothing
+				ep := expHalfSquare(dp)
+				dInt += pt.wQ * normCDFFromExp(dp, ep)
+				fp = pt.wQ * invSqrt2Pi * ep * pt.invVs
+			}
 			dN[i] -= fm
 			dD[i] -= fp
 			if sqrtHu[p] > 0 {
