@@ -263,7 +263,10 @@ func (c *chebBoundary) preparePrice(r, q float64) {
 		z := c.sqrtT * w * w
 		tau := z * z
 		c.priceLnB[j] = c.lnBAt(lv.priceY[j])
-		c.priceDfR[j], c.priceDfQ[j] = fastExp(-r*tau), fastExp(-q*tau)
+		c.priceDfR[j], c.priceDfQ[j] = fastExp(-r*tau), 1 // fastExp(−0) is 1
+		if q != 0 {
+			c.priceDfQ[j] = fastExp(-q * tau)
+		}
 	}
 }
 
@@ -402,7 +405,11 @@ func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
 	nb := len(lv.bx)
 	for i := 0; i < n; i++ {
 		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
-		w.dfR[i], w.dfQ[i] = fastExp(-r*z*z), fastExp(-q*z*z)
+		// e^(−q·τ) is 1 without a dividend yield, as fastExp(−0) gives it.
+		w.dfR[i], w.dfQ[i] = fastExp(-r*z*z), 1
+		if q != 0 {
+			w.dfQ[i] = fastExp(-q * z * z)
+		}
 		for j, y := range lv.bx {
 			sj := 0.5 * z * (1 + y) // τ − u = sj²
 			p := &w.pts[i*nb+j]
@@ -411,7 +418,10 @@ func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
 			p.invVs = 1 / p.vs
 			p.drift = drift * sj * sj
 			wt := lv.bw[j] * sj
-			p.wR, p.wQ = wt*fastExp(-r*sj*sj), wt*fastExp(-q*sj*sj)
+			p.wR, p.wQ = wt*fastExp(-r*sj*sj), wt
+			if q != 0 {
+				p.wQ = wt * fastExp(-q*sj*sj)
+			}
 		}
 	}
 }
