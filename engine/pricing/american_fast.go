@@ -24,10 +24,30 @@ import "math"
 // premiumFamily.
 var aloCoarse = newALOLevel(3, 0, 4, 12, 1, false)
 
-// fastGreeksYears is the longest life the control variate serves: the lives its accuracy
-// is measured on (TestAmericanFastGreeks). Beyond, the premium grows with the life and the
-// coarse setting's share of error with it.
-const fastGreeksYears = 0.2
+// fastGreeksMinYears and fastGreeksYears are the shortest and the longest life the
+// control variate serves: the lives its accuracy is measured on (TestAmericanFastGreeks).
+// Beyond a day to 0.2 years the premium grows with the life and the coarse setting's
+// share of error with it; in the last hours the boundary's integrals span too little time
+// for the coarse setting (a five-minute put's vega came out −630 against 0.13).
+const (
+	fastGreeksMinYears = 1.0 / 365
+	fastGreeksYears    = 0.2
+)
+
+// fastGreeksMinRate is the least rate of the put (see putSpace: the dividend yield of a
+// call) the control variate serves, and its dividend yield must not be negative: the
+// rates its accuracy is measured on. The premium grows from nothing with the rate, so
+// below it the premium's rho is large against the premium and the coarse setting's error
+// shows (a one-day put at r = 0.1% had rho 0.136 against 0.131).
+const fastGreeksMinRate = 0.005
+
+// fastGreeksMinVol and fastGreeksMaxVol bound the volatilities the control variate serves,
+// those its accuracy is measured on: at 300% a boundary three nodes carry is too coarse (a
+// two-day put's vega came out 0 against 2.8).
+const (
+	fastGreeksMinVol = 0.05
+	fastGreeksMaxVol = 1
+)
 
 // nearBoundary is the least distance from the exercise boundary, ln(S/B) in standard
 // deviations σ√T of the put (see putSpace), at which the control variate serves: nearer,
@@ -36,7 +56,9 @@ const fastGreeksYears = 0.2
 const nearBoundary = 0.5
 
 // americanGreeksFast is the American value and Greeks by the control variate above, and
-// true; or false where it does not apply: lives beyond fastGreeksYears, spots within
+// true; or false where it does not apply: lives outside fastGreeksMinYears to
+// fastGreeksYears or fastGreeksMinVol to fastGreeksMaxVol, put rates below
+// fastGreeksMinRate or negative dividend yields, spots within
 // nearBoundary of the exercise boundary, and where any bumped valuation would reach the
 // band in which aloFine takes over (long lives against the rates' pull, low
 // volatility), whose premium is large; there americanGreeks takes americanGreeksFull.
@@ -47,16 +69,26 @@ func americanGreeksFast(o Option, std *chebBoundary) (Greeks, bool) {
 	q := r - b
 	// aloFineWeight of every bumped valuation is 0 (the rate bump moves r, or r and q
 	// together on futures, by rateBump; the time and vol bumps by bumpShare).
-	if d := (math.Max(r, q) + 2*rateBump) * math.Sqrt(t*(1+2*bumpShare)) / (v * (1 - 2*bumpShare)); !(d < aloFineFrom) || !(t <= fastGreeksYears) {
+	if d := (math.Max(r, q) + 2*rateBump) * math.Sqrt(t*(1+2*bumpShare)) / (v * (1 - 2*bumpShare)); !(d < aloFineFrom) ||
+		!(t >= fastGreeksMinYears && t <= fastGreeksYears) || !(v >= fastGreeksMinVol && v <= fastGreeksMaxVol) {
+		return Greeks{}, false
+	}
+	ps, pk, pr, pq := putSpace(right, s, k, r, b)
+	if !(pr >= fastGreeksMinRate && pq >= 0) {
 		return Greeks{}, false
 	}
 	eg := europeanGreeks(right, s, k, t, r, b, v, o.Underlying == Futures)
-	ps, pk, pr, pq := putSpace(right, s, k, r, b)
 	aloBoundary(std, aloStandard, nil, t, pr, pq, v)
 	if !((fastLog(ps/pk)-std.lnB(std.sqrtT))/(v*std.sqrtT) >= nearBoundary) {
 		return Greeks{}, false
 	}
 	p0, eP, eS, eSS, eSSS, floored := premiumOn(std, right, s, k, t, r, b, v)
+	if floored {
+		// Worth its intrinsic value on the standard boundary though away from it (its
+		// premium short of lifting the European value): the full method's differences of
+		// that floored price are what Value has always given there.
+		return Greeks{}, false
+	}
 	var fam premiumFamily
 	fam.init(std, t, pr, pq, v)
 	hv := bumpShare * v
@@ -70,6 +102,11 @@ func americanGreeksFast(o Option, std *chebBoundary) (Greeks, bool) {
 	}
 	fam.base(2)
 	e0, _ := coarsePremium(&fam.c, right, s, k, t, r, b, v)
+	if !(math.Abs(e0-eP) <= 0.5*math.Abs(eP)+1e-6*k) {
+		// The coarse boundary has left the option's (a Newton step gone astray where the
+		// sweep is nearly singular, at tiny rates): its differences cannot be trusted.
+		return Greeks{}, false
+	}
 	fv := func(v float64) (e, eS float64) {
 		fam.vol(v, 2)
 		return coarsePremium(&fam.c, right, s, k, t, r, b, v)
@@ -84,13 +121,9 @@ func americanGreeksFast(o Option, std *chebBoundary) (Greeks, bool) {
 	rD := f(r-rateBump, bDown)
 	// Theta and charm of the premium from the Black–Scholes equation, which every term of
 	// the premium's integral satisfies in the continuation region, whatever the boundary:
-	// Θ = r·e − b·S·e_S − ½σ²S²·e_SS, and its derivative in S. In the exercise region
-	// the option is its intrinsic value, which time does not change.
+	// Θ = r·e − b·S·e_S − ½σ²S²·e_SS, and its derivative in S.
 	thetaE := r*eP - b*s*eS - 0.5*v*v*s*s*eSS
 	charmE := (r-b)*eS - b*s*eSS - v*v*s*eSS - 0.5*v*v*s*s*eSSS
-	if floored {
-		thetaE, charmE = -eg.Theta, -eg.Charm
-	}
 	return Greeks{
 		Price: p0,
 		Delta: eg.Delta + eS,
@@ -302,19 +335,13 @@ func invert(a, m *[aloMaxNodes][aloMaxNodes]float64, n int) {
 
 // premiumOn is the American price of the option on the boundary bnd of its put (see
 // putSpace; americanPrice's, bit for bit, when bnd is the put's standard boundary), the
-// early exercise premium e (American less European) and e's first and second
-// derivatives in the spot.
+// early exercise premium e (American less European) and e's first three derivatives in
+// the spot; or, floored, the price alone, where it is the intrinsic value.
 func premiumOn(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (price, e, eS, eSS, eSSS float64, floored bool) {
 	ps, pk, pr, pq := putSpace(right, s, k, r, b)
 	price, u, u1, u2, u3, floored := putGreeksOn(bnd, ps, pk, t, pr, pq, v)
 	if floored {
-		// Worth its intrinsic value: the premium is what that adds to the European value.
-		eg := europeanGreeks(right, s, k, t, r, b, v, false)
-		unit := -1.0
-		if right == Call {
-			unit = 1
-		}
-		return price, price - eg.Price, unit - eg.Delta, -eg.Gamma, 0, true
+		return price, 0, 0, 0, 0, true
 	}
 	if right == Put {
 		return price, pk * u, u1, u2 / pk, u3 / (pk * pk), false
@@ -393,9 +420,9 @@ func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e,
 	if lnx <= bnd.lnB(bnd.sqrtT) {
 		eg := europeanGreeks(right, s, k, t, r, b, v, false)
 		if right == Call {
-			return s - k - eg.Price, 1 - eg.Delta
+			return s - k - eg.Price, intrinsicDelta(right, s, k) - eg.Delta
 		}
-		return k - s - eg.Price, -1 - eg.Delta
+		return k - s - eg.Price, intrinsicDelta(right, s, k) - eg.Delta
 	}
 	drift := pr - pq + 0.5*v*v
 	var sum, sum1 float64
@@ -506,4 +533,16 @@ func (w *aloSweeper) sweepJacobian(h *[aloMaxNodes + 1]float64, cur, out *[aloMa
 			jac[i][k] = dden/den - dnum/num
 		}
 	}
+}
+
+// intrinsicDelta is the delta of the intrinsic value: ±1 in the money, 0 out of it (a
+// worthless option floored at an intrinsic value of 0 has none).
+func intrinsicDelta(right Right, s, k float64) float64 {
+	switch {
+	case right == Call && s > k:
+		return 1
+	case right == Put && s < k:
+		return -1
+	}
+	return 0
 }

@@ -206,3 +206,70 @@ func TestAmericanFastGreeks(t *testing.T) {
 		}
 	}
 }
+
+// TestAmericanFastGreeksEdges runs the control variate over the corners of where it
+// serves — a day to 0.2 years, vol 5% to 100%, the put's rate from 0.5% to 20%, dividend
+// yields to 8%, 20% in and out of the money, on spot and futures — against the full
+// method, and checks that it declines just outside them, where it was measured wrong:
+// hours to expiry (a five-minute put's vega −630 against 0.13), a vol of 300% (vega 0
+// against 2.8), a put rate of 0.1% (rho off by 7% of K·T), a negative dividend yield.
+func TestAmericanFastGreeksEdges(t *testing.T) {
+	// Worst differences from the full method allowed, in greekScales (measured: delta
+	// 1e-5, gamma 1.2e-4, vega 2.9e-4, theta 3.0e-4, rho 3.1e-2, vanna 3.6e-4, volga
+	// 7.6e-3, charm 7.4e-5). The rho is a two-day futures put 20% in the money at r =
+	// 0.5% and 100% vol, whose premium grows from nothing with the rate: −0.043 against
+	// the full method's −0.028 and the converged solver's −0.033, on a scale K·T of 0.5.
+	limit := [9]float64{0, 3e-5, 4e-4, 1e-3, 1e-3, 5e-2, 1e-3, 1.5e-2, 3e-4}
+	var errs greekErrors
+	served := 0
+	for _, years := range []float64{1.0 / 365, 0.005, 0.01, 0.05, 0.2} {
+		for _, m := range []float64{0.8, 0.95, 1, 1.05, 1.2} {
+			for _, vol := range []float64{0.05, 0.2, 1} {
+				for _, rq := range [][2]float64{{0.05, 0}, {0.05, 0.03}, {0.01, 0.08}, {0.2, 0}, {0.08, 0.06}, {0.005, 0}} {
+					for _, under := range []Underlying{Spot, Futures} {
+						for _, right := range []Right{Call, Put} {
+							o := Option{Style: American, Underlying: under, Right: right, Spot: 100 * m, Strike: 100,
+								Years: years, Rate: rq[0], Carry: rq[0] - rq[1], Vol: vol}
+							if isEuropean(o.Right, o.Rate, o.carry()) || (under == Futures && rq[1] != 0) {
+								continue
+							}
+							g, ok := americanGreeksFast(o, new(chebBoundary))
+							if !ok {
+								continue
+							}
+							served++
+							for i, x := range greekArray(g) {
+								if math.IsNaN(x) || math.IsInf(x, 0) {
+									t.Errorf("%+v: %s is %g", o, greekNames[i], x)
+								}
+							}
+							errs.add(o, g, americanGreeksFull(o))
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d options served", served)
+	if served < 500 {
+		t.Errorf("only %d options served by the control variate", served)
+	}
+	for i, name := range greekNames {
+		t.Logf("%s: worst %.2g against the full method", name, errs.worst[i])
+		if !(errs.worst[i] <= limit[i]) {
+			t.Errorf("%s: %.3g from the full method's (limit %g) at %+v", name, errs.worst[i], limit[i], errs.at[i])
+		}
+	}
+	outside := []Option{
+		{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 1e-5, Rate: 0.05, Carry: 0.05, Vol: 0.3},
+		{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 0.05, Rate: 0.05, Carry: 0.05, Vol: 3},
+		{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 0.05, Rate: 0.001, Carry: 0.001, Vol: 0.3},
+		{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 0.05, Rate: 0.05, Carry: 0.07, Vol: 0.3},
+		{Style: American, Right: Put, Spot: 100, Strike: 100, Years: 0.5, Rate: 0.05, Carry: 0.05, Vol: 0.3},
+	}
+	for _, o := range outside {
+		if _, ok := americanGreeksFast(o, new(chebBoundary)); ok {
+			t.Errorf("%+v: served by the control variate, outside where it was measured", o)
+		}
+	}
+}

@@ -27,8 +27,9 @@
 // Volga = dVega/dVol; Charm = dDelta/dt per year of calendar time passing.
 // Years is an ACT/365 year fraction; Rate and Carry are continuously compounded.
 //
-// European Greeks are analytic. American Greeks of lives up to 0.2 years, away from the
-// exercise boundary, are the European ones plus those of the early exercise premium:
+// European Greeks are analytic. American Greeks of lives from a day to 0.2 years, vol 5%
+// to 100%, the put's rate (a call's dividend yield) at least 0.5%, away from the exercise
+// boundary, are the European ones plus those of the early exercise premium:
 // delta and gamma exact derivatives of its quadrature, theta and charm from the
 // Black–Scholes equation, vega, volga, vanna and rho central differences on a coarser
 // boundary (american_fast.go; accuracy in TestAmericanFastGreeks); the price is the same
