@@ -263,7 +263,10 @@ func (c *chebBoundary) preparePrice(r, q float64) {
 		z := c.sqrtT * w * w
 		tau := z * z
 		c.priceLnB[j] = c.lnBAt(lv.priceY[j])
-		c.priceDfR[j], c.priceDfQ[j] = fastExp(-r*tau), fastExp(-q*tau)
+		c.priceDfR[j], c.priceDfQ[j] = fastExp(-r*tau), 1 // fastExp(−0) is 1
+		if q != 0 {
+			c.priceDfQ[j] = fastExp(-q * tau)
+		}
 	}
 }
 
@@ -298,8 +301,10 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 		vz := v * z
 		dp := (m + drift*tau) / vz
 		dm := dp - vz
-		f := r*bnd.priceDfR[j]*normCDFFromExp(-dm, expHalfSquare(dm)) -
-			q*x*bnd.priceDfQ[j]*normCDFFromExp(-dp, expHalfSquare(dp))
+		f := r * bnd.priceDfR[j] * normCDFFromExp(-dm, expHalfSquare(dm))
+		if q != 0 { // with q = 0 the term is 0, and f − 0 is f
+			f -= q * x * bnd.priceDfQ[j] * normCDFFromExp(-dp, expHalfSquare(dp))
+		}
 		sum += lv.pw[j] * w2 * w * f
 	}
 	p := europeanPrice(Put, s, k, t, r, r-q, v) + 2*k*t*sum
@@ -310,86 +315,24 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 // yield q and volatility v over a life t, at the accuracy lv, starting from start (a
 // boundary of the same put at another accuracy) or, if it is nil, from aloGuess.
 func aloBoundary(c *chebBoundary, lv *aloLevel, start *chebBoundary, t, r, q, v float64) {
-	c.lv = lv
+	var w aloSweeper
+	w.init(c, lv, t, r, q, v)
 	n := lv.nodes
-	c.sqrtT = math.Sqrt(t)
-	xb := 1.0
-	if q > r {
-		xb = r / q
-	}
-	c.lnX = math.Log(xb)
 	var h [aloMaxNodes + 1]float64
 	if start != nil {
 		for i := 0; i < n; i++ {
 			h[i] = math.Max(start.h(lv.cheb[i]), 0)
 		}
 	} else {
-		aloGuess(&h, lv, c.sqrtT, r, q, v, xb)
-	}
-	drift := r - q + 0.5*v*v
-	// The points u of every boundary integral, and all that does not depend on the
-	// boundary there, stay the same from one sweep to the next: σs, 1/(σs), the drift
-	// (r − q + ½σ²)s² and the quadrature weights times the discount factors.
-	nb := len(lv.bx)
-	var pts [aloMaxNodes * aloMaxBoundaryGL]struct{ vs, invVs, drift, wR, wQ float64 }
-	var dfR, dfQ [aloMaxNodes]float64 // e^(−rτ) and e^(−qτ) at the nodes
-	for i := 0; i < n; i++ {
-		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
-		dfR[i], dfQ[i] = fastExp(-r*z*z), fastExp(-q*z*z)
-		for j, y := range lv.bx {
-			sj := 0.5 * z * (1 + y) // τ − u = sj²
-			p := &pts[i*nb+j]
-			p.vs = v * sj
-			p.invVs = 1 / p.vs
-			p.drift = drift * sj * sj
-			w := lv.bw[j] * sj
-			p.wR, p.wQ = w*fastExp(-r*sj*sj), w*fastExp(-q*sj*sj)
-		}
+		aloGuess(&h, lv, c.sqrtT, r, q, v, w.xb)
 	}
 	// cur holds the iterate as d = √H = ln(X/B) at the nodes (d = 0 at τ = 0, node n).
 	var cur, sweep, sweepPrev, sweepPrev2, res, resPrev, resPrev2 [aloMaxNodes]float64
 	for i := 0; i < n; i++ {
 		cur[i] = math.Sqrt(h[i])
 	}
-	var lnBu [aloMaxNodes * aloMaxBoundaryGL]float64 // ln(B(u)) at every point u
 	for it := 0; it < lv.iterations; it++ {
-		for p := 0; p < n*nb; p++ {
-			row := lv.interp[p*n : p*n+n]
-			var hu float64
-			for k, wk := range row {
-				hu += wk * h[k]
-			}
-			if hu < 0 {
-				hu = 0
-			}
-			lnBu[p] = c.lnX - math.Sqrt(hu)
-		}
-		for i := 0; i < n; i++ {
-			z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
-			tau := z * z
-			old := cur[i]
-			lnBt := c.lnX - old
-			// The integrals over u ∈ [0, τ] with τ − u = s², du = 2s·ds, s = z(1 + y)/2.
-			var nInt, dInt float64
-			for j := 0; j < nb; j++ {
-				p := &pts[i*nb+j]
-				m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
-				dp := (m + p.drift) * p.invVs
-				dm := dp - p.vs
-				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
-				dInt += p.wQ * normCDFFromExp(dp, expHalfSquare(dp))
-			}
-			vz := v * z
-			dp := (lnBt + drift*tau) / vz
-			dm := dp - vz
-			num := dfR[i]*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
-			den := dfQ[i]*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
-			g := old // keep the old value where the sweep gives no number
-			if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
-				g = c.lnX - lnNew
-			}
-			sweep[i] = g
-		}
+		w.sweep(&h, &cur, &sweep)
 		// Anderson acceleration (type II) of depth up to two: the next iterate is the
 		// sweep minus a combination of the last changes of the sweep, fitted so that the
 		// same combination of the changes of the residual (sweep − iterate) cancels as
@@ -430,6 +373,129 @@ func aloBoundary(c *chebBoundary, lv *aloLevel, start *chebBoundary, t, r, q, v 
 	c.preparePrice(r, q)
 }
 
+// aloSweeper is what one fixed-point sweep of a put's boundary needs, for one t, r, q
+// and v at one level.
+type aloSweeper struct {
+	lv      *aloLevel
+	sqrtT   float64
+	xb, lnX float64 // X = min(1, r/q), the boundary's limit at expiry, and ln X
+	r, q, v float64
+	drift   float64 // r − q + ½σ²
+	// The points u of every boundary integral, and all that does not depend on the
+	// boundary there, stay the same from one sweep to the next: σs, 1/(σs), the drift
+	// (r − q + ½σ²)s² and the quadrature weights times the discount factors.
+	pts      [aloMaxNodes * aloMaxBoundaryGL]struct{ s, vs, invVs, drift, wR, wQ float64 }
+	dfR, dfQ [aloMaxNodes]float64 // e^(−rτ) and e^(−qτ) at the nodes
+}
+
+// init prepares the sweeps of the put's boundary and sets c's level, √T and ln X, X =
+// min(1, r/q) being the boundary's limit at expiry.
+func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
+	c.lv = lv
+	n := lv.nodes
+	c.sqrtT = math.Sqrt(t)
+	xb := 1.0
+	if q > r {
+		xb = r / q
+	}
+	c.lnX = math.Log(xb)
+	w.lv, w.sqrtT, w.xb, w.lnX, w.r, w.q, w.v = lv, c.sqrtT, xb, c.lnX, r, q, v
+	drift := r - q + 0.5*v*v
+	w.drift = drift
+	nb := len(lv.bx)
+	for i := 0; i < n; i++ {
+		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
+		// e^(−q·τ) is 1 without a dividend yield, as fastExp(−0) gives it.
+		w.dfR[i], w.dfQ[i] = fastExp(-r*z*z), 1
+		if q != 0 {
+			w.dfQ[i] = fastExp(-q * z * z)
+		}
+		for j, y := range lv.bx {
+			sj := 0.5 * z * (1 + y) // τ − u = sj²
+			p := &w.pts[i*nb+j]
+			p.s = sj
+			p.vs = v * sj
+			p.invVs = 1 / p.vs
+			p.drift = drift * sj * sj
+			wt := lv.bw[j] * sj
+			p.wR, p.wQ = wt*fastExp(-r*sj*sj), wt
+			if q != 0 {
+				p.wQ = wt * fastExp(-q*sj*sj)
+			}
+		}
+	}
+}
+
+// setVol changes the volatility of the sweeps to v: the discount factors stay.
+func (w *aloSweeper) setVol(v float64) {
+	w.v = v
+	w.drift = w.r - w.q + 0.5*v*v
+	for i := range w.lv.nodes * len(w.lv.bx) {
+		p := &w.pts[i]
+		p.vs = v * p.s
+		p.invVs = 1 / p.vs
+		p.drift = w.drift * p.s * p.s
+	}
+}
+
+// sweep sets out to one FP-A sweep of the iterate: d = ln(X/B) = cur and H = d² = h at
+// the nodes (node n, τ = 0, being 0).
+func (w *aloSweeper) sweep(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]float64) {
+	lv := w.lv
+	n, nb := lv.nodes, len(lv.bx)
+	r, q, v, drift := w.r, w.q, w.v, w.drift
+	var lnBu [aloMaxNodes * aloMaxBoundaryGL]float64 // ln(B(u)) at every point u
+	for p := 0; p < n*nb; p++ {
+		row := lv.interp[p*n : p*n+n]
+		var hu float64
+		for k, wk := range row {
+			hu += wk * h[k]
+		}
+		if hu < 0 {
+			hu = 0
+		}
+		lnBu[p] = w.lnX - math.Sqrt(hu)
+	}
+	for i := 0; i < n; i++ {
+		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
+		tau := z * z
+		old := cur[i]
+		lnBt := w.lnX - old
+		// The integrals over u ∈ [0, τ] with τ − u = s², du = 2s·ds, s = z(1 + y)/2.
+		var nInt, dInt float64
+		if q == 0 {
+			// No dividend yield: the denominator's integral is multiplied by q = 0, and
+			// left out (dInt = 0) it gives the same sum, bit for bit.
+			for j := 0; j < nb; j++ {
+				p := &w.pts[i*nb+j]
+				m := lnBt - lnBu[i*nb+j]
+				dp := (m + p.drift) * p.invVs
+				dm := dp - p.vs
+				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
+			}
+		} else {
+			for j := 0; j < nb; j++ {
+				p := &w.pts[i*nb+j]
+				m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
+				dp := (m + p.drift) * p.invVs
+				dm := dp - p.vs
+				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
+				dInt += p.wQ * normCDFFromExp(dp, expHalfSquare(dp))
+			}
+		}
+		vz := v * z
+		dp := (lnBt + drift*tau) / vz
+		dm := dp - vz
+		num := w.dfR[i]*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
+		den := w.dfQ[i]*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
+		g := old // keep the old value where the sweep gives no number
+		if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
+			g = w.lnX - lnNew
+		}
+		out[i] = g
+	}
+}
+
 // aloGuess is the starting boundary: the shape of the Bjerksund–Stensland (1993) trigger,
 // I(τ) = B₀ + (B∞ − B₀)(1 − e^(h(τ))) for the symmetric call, whose boundary is 1/B.
 // It runs from X at expiry towards the perpetual boundary.
@@ -461,14 +527,33 @@ const (
 
 // americanGreeks is the American value and its Greeks. Where early exercise is worth
 // nothing the analytic European Greeks are exact and returned instead; otherwise they are
-// differenceGreeks of americanPrice.
+// the control variate's (americanGreeksFast) where it applies, and americanGreeksFull's
+// elsewhere.
 func americanGreeks(o Option) Greeks {
 	if isEuropean(o.Right, o.Rate, o.carry()) {
 		return europeanGreeks(o.Right, o.Spot, o.Strike, o.Years, o.Rate, o.carry(), o.Vol, o.Underlying == Futures)
 	}
-	// Of the 17 valuations of differenceGreeks only 7 have a different time, rate or
-	// volatility; the others move spot alone and reuse the boundary solved for their
-	// twin, which is most of the work.
+	var std chebBoundary
+	if g, ok := americanGreeksFast(o, &std); ok {
+		return g
+	}
+	var cache boundaryCache
+	if std.lv != nil { // solved for the option's own inputs, where aloFineWeight is 0
+		q := o.Rate - o.carry()
+		r := o.Rate
+		if o.Right == Call {
+			r, q = q, r
+		}
+		cache.keys[0], cache.sols[0], cache.n = [4]float64{o.Years, r, q, o.Vol}, aloSolution{a: std}, 1
+	}
+	return differenceGreeks(o, cache.price) // americanGreeksFull's, bit for bit
+}
+
+// americanGreeksFull is the American value and its Greeks by differenceGreeks of
+// americanPrice. Of its 17 valuations only 7 have a different time, rate or volatility;
+// the others move spot alone and reuse the boundary solved for their twin, which is most
+// of the work.
+func americanGreeksFull(o Option) Greeks {
 	var cache boundaryCache
 	return differenceGreeks(o, cache.price)
 }

@@ -416,15 +416,15 @@ func TestMeasureReferenceTree(t *testing.T) {
 	t.Logf("n=%d vs ref(4000/8000): ref(1000/2000) worst %.2e at %+v mean %.2e; CRR1000avg worst %.2e; model worst %.2e", n, wRef, atRef, sRef/float64(n), wCRR, wALO)
 }
 
-// TestAmericanGreeksReuseBoundaries checks that americanGreeks, which reuses the exercise
-// boundary between valuations that move only spot, gives exactly the Greeks of
+// TestAmericanGreeksReuseBoundaries checks that americanGreeksFull, which reuses the
+// exercise boundary between valuations that move only spot, gives exactly the Greeks of
 // differenceGreeks on americanPrice, which solves it afresh for every valuation.
 func TestAmericanGreeksReuseBoundaries(t *testing.T) {
 	for i, o := range americanGrid() {
 		if i%5 != 0 || isEuropean(o.Right, o.Rate, o.carry()) {
 			continue
 		}
-		if got, want := americanGreeks(o), differenceGreeks(o, americanPrice); got != want {
+		if got, want := americanGreeksFull(o), differenceGreeks(o, americanPrice); got != want {
 			t.Errorf("%+v: %+v with reused boundaries, %+v without", o, got, want)
 		}
 	}
