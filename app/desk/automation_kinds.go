@@ -312,7 +312,7 @@ func (s *Service) hedgeRule(ctx context.Context, snap *Snapshot, l *autopilot.La
 	l.BookHedge, l.Policy, l.Hedge = true, hedge.FixedBand{Width: cs.BookBand, Unit: hedge.BandPercentNAV}, h
 	if ps, _ := s.HedgePolicies(ctx); ps != nil { // unreadable: the band, as the checklist says
 		if p, ok := ps[BookScope]; ok {
-			if rule, _ := s.labRule(snap, p, bookOptions(snap), cs.Config()); rule != nil {
+			if rule, _ := s.labRule(snap, p, everyPosition(snap), cs.Config()); rule != nil {
 				l.Policy = rule
 			}
 		}

@@ -190,8 +190,8 @@ func (s *Service) labRule(snap *Snapshot, p HedgePolicy, idx []int, cfg Checklis
 	return rule, ""
 }
 
-// bookOptions are the indexes of every position of snap's book.
-func bookOptions(snap *Snapshot) []int {
+// everyPosition is the index of every position of snap's book.
+func everyPosition(snap *Snapshot) []int {
 	idx := make([]int, len(snap.Book.Positions))
 	for i := range idx {
 		idx[i] = i
@@ -281,7 +281,7 @@ func (s *Service) checklist(ctx context.Context, snap *Snapshot, now time.Time, 
 	}
 	fromLab := map[string]HedgePolicy{} // the scopes hedged by a policy from the lab
 	if p, ok := labPolicies[BookScope]; ok {
-		if rule, why := s.labRule(snap, p, bookOptions(snap), cfg); rule != nil {
+		if rule, why := s.labRule(snap, p, everyPosition(snap), cfg); rule != nil {
 			c.BookPolicy, fromLab["book"] = rule, p
 		} else {
 			res.Notes = append(res.Notes, why)
