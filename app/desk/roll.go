@@ -70,8 +70,7 @@ var ErrNoShortOption = errors.New("nothing to roll")
 // PlanRolls plans the rolls of target on the latest snapshot: the chains of every
 // underlying of the same product (for futures options, every futures month of the root
 // whose options can expire in the window) expiring inside the planner's window, plus each
-// position's own expiry. It
-// calls the broker once per chain: run it off the UI goroutine.
+// position's own expiry. It calls the broker once per chain: run it off the UI goroutine.
 func (s *Service) PlanRolls(ctx context.Context, target RollTarget) ([]roll.Plan, error) {
 	snap := s.Latest()
 	if snap == nil || !snap.Synced {
