@@ -25,8 +25,16 @@ import (
 
 // ChainsEvery is how often (market time) the desk gathers the option chains its rules roll
 // and re-enter into: each gathering runs the daily checklist's lifecycle step once
-// (assessments, let-assign decisions, rolls, re-entries).
-const ChainsEvery = 5 * time.Minute
+// (assessments, let-assign decisions, rolls, re-entries). ChainsWallFloor is the least
+// wall time between two gatherings: on a market clock faster than 24× the rules then
+// act less often than every ChainsEvery of market time (at 600×, every 20 market minutes)
+// — a gathering prices every listed option of every expiry in the roll window, and twice
+// a wall second it was a quarter of the app's CPU at 600×. On a real broker (1×) it never
+// applies.
+const (
+	ChainsEvery     = 5 * time.Minute
+	ChainsWallFloor = 2 * time.Second
+)
 
 // LifecycleRow is one short option's lifecycle as the windows show it: its layer, symbol,
 // stage, why it is there and the numbers behind it (delta, extrinsic, breakeven, profit
@@ -64,6 +72,7 @@ type autoExtra struct {
 	settles   []brokers.Settlement
 	chains    []liquidity.Chain
 	chainsAt  time.Time // market time of the chains gathered last
+	wallAt    time.Time // wall time the desk last started a gathering on its own
 	fresh     bool      // chains not yet used by a step
 	chainsErr string
 	gathering atomic.Bool
@@ -142,6 +151,25 @@ func settlementsFor(ss []brokers.Settlement) []autopilot.Settlement {
 	return out
 }
 
+// due says a gathering is due at market time market and wall time wall — ChainsEvery of
+// market time and ChainsWallFloor of wall time since the last (a clock set back counts as
+// due) — and none is running; it then counts one as started at wall.
+func (x *autoExtra) due(market, wall time.Time) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.gathering.Load() {
+		return false
+	}
+	if !x.chainsAt.IsZero() && market.Sub(x.chainsAt) < ChainsEvery && !market.Before(x.chainsAt) {
+		return false
+	}
+	if !x.wallAt.IsZero() && wall.Sub(x.wallAt) < ChainsWallFloor && !wall.Before(x.wallAt) {
+		return false
+	}
+	x.wallAt = wall
+	return true
+}
+
 // chainsIfDue starts gathering the chains off the snapshot goroutine when the book holds
 // short options (or a track waits to re-enter) and the last gathering is ChainsEvery old.
 func (s *Service) chainsIfDue(snap *Snapshot) {
@@ -149,10 +177,7 @@ func (s *Service) chainsIfDue(snap *Snapshot) {
 		return
 	}
 	x := &s.auto.ext
-	x.mu.Lock()
-	due := x.chainsAt.IsZero() || snap.Time.Sub(x.chainsAt) >= ChainsEvery || snap.Time.Before(x.chainsAt)
-	x.mu.Unlock()
-	if !due || x.gathering.Load() {
+	if !x.due(snap.Time, s.cfg.Wall()) {
 		return
 	}
 	go func() {

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"testing"
+	"time"
 
 	"github.com/keel-desk/keel/engine/automation"
 	"github.com/keel-desk/keel/engine/lifecycle"
@@ -55,5 +56,39 @@ func TestOnlyUnarmed(t *testing.T) {
 				t.Fatalf("onlyUnarmed = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// A gathering of the chains is due ChainsEvery of market time after the last, but never
+// sooner than ChainsWallFloor of wall time: at 600× the market's 5 minutes pass in half a
+// wall second, and each gathering prices every option in the roll window.
+func TestChainsDue(t *testing.T) {
+	var x autoExtra
+	market := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	wall := time.Date(2026, 12, 7, 13, 0, 0, 0, time.UTC)
+	if !x.due(market, wall) {
+		t.Fatal("the first gathering is not due")
+	}
+	for _, tc := range []struct {
+		name         string
+		market, wall time.Duration // after the last gathering
+		want         bool
+	}{
+		{"a market minute later", time.Minute, 10 * time.Second, false},
+		{"5 market minutes in half a wall second (600×)", ChainsEvery, 500 * time.Millisecond, false},
+		{"5 market minutes and 2 wall seconds", ChainsEvery, ChainsWallFloor, true},
+		{"the market clock set back", -time.Hour, ChainsWallFloor, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			y := autoExtra{chainsAt: market, wallAt: wall}
+			if got := y.due(market.Add(tc.market), wall.Add(tc.wall)); got != tc.want {
+				t.Errorf("due %v, want %v", got, tc.want)
+			}
+		})
+	}
+	y := autoExtra{}
+	y.gathering.Store(true)
+	if y.due(market, wall) {
+		t.Error("due while a gathering runs")
 	}
 }
