@@ -328,16 +328,7 @@ func (c *imageChart) drawHere() func() {
 	gen, px, colors, message := c.gen, c.px, c.colors, c.message
 	dst, err := c.freeOf(&c.here, px)
 	c.mu.Unlock()
-	var img image.Image
-	switch {
-	case message != "":
-		err = errors.New(message)
-	case err == nil:
-		img, err = c.render(dst, colors)
-	}
-	c.mu.Lock()
-	c.renders++
-	c.mu.Unlock()
+	img, err := c.paint(dst, err, colors, message)
 	return func() {
 		c.show(gen, px, img, err)
 		c.mu.Lock()
@@ -527,23 +518,30 @@ func (c *imageChart) show(gen int, px [2]int, img image.Image, err error) {
 	c.image.Refresh()
 }
 
+// paint draws the chart into dst (taken from its frames with err) in colors, or the error
+// message instead, and counts the render; call it without c.mu.
+func (c *imageChart) paint(dst *raster, err error, colors ChartColors, message string) (image.Image, error) {
+	var img image.Image
+	switch {
+	case message != "":
+		err = errors.New(message)
+	case err == nil:
+		img, err = c.render(dst, colors)
+	}
+	c.mu.Lock()
+	c.renders++
+	c.mu.Unlock()
+	return img, err
+}
+
 func (c *imageChart) work() {
 	for {
 		c.mu.Lock()
 		gen, px, colors, message := c.gen, c.px, c.colors, c.message
 		dst, err := c.frame(px)
-		c.mu.Unlock()
-		var img image.Image
-		switch {
-		case message != "":
-			err = errors.New(message)
-		case err == nil:
-			img, err = c.render(dst, colors)
-		}
-		c.mu.Lock()
-		c.renders++
 		source := c.source
 		c.mu.Unlock()
+		img, err := c.paint(dst, err, colors, message)
 		DoAndWaitFrom(source, func() { c.show(gen, px, img, err) })
 		c.mu.Lock()
 		c.wake()

@@ -138,7 +138,10 @@ func chartsWait(t *testing.T, what string, cond func() bool) {
 // openCharts shows the charts window of d at its opening size in a software canvas.
 func openCharts(t *testing.T, d *desk.Service, j *data.Journal) (*ChartsView, fyne.Canvas) {
 	t.Helper()
-	v := NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j})
+	var v *ChartsView
+	// Built under the UI lock: another window's updates may be applying (Fyne's caches
+	// are the UI goroutine's).
+	testkit.Locked(func() { v = NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j}) })
 	t.Cleanup(func() { stopCharts(v) })
 	c := software.NewCanvas()
 	c.SetPadded(true)
@@ -210,7 +213,9 @@ func TestChartsViewDemoBookLive(t *testing.T) {
 	if err != nil || !ok || !strings.Contains(raw, `"window":"week"`) || !strings.Contains(raw, `"greek":"vega"`) {
 		t.Fatalf("stored settings %q (%v, %v)", raw, ok, err)
 	}
-	again := NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j})
+	var again *ChartsView
+	// Built under the UI lock: the first view's frames keep applying meanwhile.
+	testkit.Locked(func() { again = NewChartsView(ui.Env{Now: func() time.Time { return chartsNow }, Desk: d, Journal: j}) })
 	defer stopCharts(again)
 	// The saved choices are read off the UI goroutine: the window shows them once loaded.
 	again.Settle()

@@ -171,24 +171,18 @@ func BenchmarkAmericanPriceDesk(b *testing.B) {
 // BenchmarkAmericanRealistic values the American options of the realistic mix
 // (realisticAmerican) with all their Greeks, as a cold revaluation of the portfolio does:
 // the control variate for nearly all of them.
-func BenchmarkAmericanRealistic(b *testing.B) {
-	opts := realisticAmerican(1000)
-	b.ResetTimer()
-	cpu := startCPU()
-	defer cpu.report(b)
-	for i := 0; i < b.N; i++ {
-		sinkGreeks = americanGreeks(opts[i%len(opts)])
-	}
-}
+func BenchmarkAmericanRealistic(b *testing.B) { benchRealistic(b, americanGreeks) }
 
 // BenchmarkAmericanRealisticFull is BenchmarkAmericanRealistic by the full method
 // (differences of the full price), which Value used for all of them before.
-func BenchmarkAmericanRealisticFull(b *testing.B) {
+func BenchmarkAmericanRealisticFull(b *testing.B) { benchRealistic(b, americanGreeksFull) }
+
+func benchRealistic(b *testing.B, greeks func(Option) Greeks) {
 	opts := realisticAmerican(1000)
 	b.ResetTimer()
 	cpu := startCPU()
 	defer cpu.report(b)
 	for i := 0; i < b.N; i++ {
-		sinkGreeks = americanGreeksFull(opts[i%len(opts)])
+		sinkGreeks = greeks(opts[i%len(opts)])
 	}
 }
