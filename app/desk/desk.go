@@ -59,11 +59,14 @@ type Service struct {
 	layersStale atomic.Bool // the journal's layers must be read again
 	// checklistSettings are the checklist's settings once read or saved (ChecklistSettings).
 	checklistSettings atomic.Pointer[ChecklistSettings]
-	liquidity         atomic.Pointer[LiquiditySettings]   // the pre-trade liquidity rules (SetLiquidity)
-	rollPlanner       atomic.Pointer[RollPlannerSettings] // the roll planner's window and weights (SetRollPlanner)
-	subMu             sync.Mutex
-	subs              map[int]chan *Snapshot
-	nextID            int
+	// hedgePolicies are the lab's kept policies once read or saved (HedgePolicies): the
+	// checklist, the layer editor and the armed book hedge (each second) read them.
+	hedgePolicies atomic.Pointer[map[string]HedgePolicy]
+	liquidity     atomic.Pointer[LiquiditySettings]   // the pre-trade liquidity rules (SetLiquidity)
+	rollPlanner   atomic.Pointer[RollPlannerSettings] // the roll planner's window and weights (SetRollPlanner)
+	subMu         sync.Mutex
+	subs          map[int]chan *Snapshot
+	nextID        int
 
 	st state // owned by the loop goroutine
 

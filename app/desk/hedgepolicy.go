@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 
@@ -56,21 +57,28 @@ func (p HedgePolicy) Validate() error {
 }
 
 // HedgePolicies are the policies chosen for layers and the book, by scope (empty when none
-// was chosen).
+// was chosen): read from the journal once, then kept as SaveHedgePolicy changes them. The
+// map is the caller's.
 func (s *Service) HedgePolicies(ctx context.Context) (map[string]HedgePolicy, error) {
+	if p := s.hedgePolicies.Load(); p != nil {
+		return maps.Clone(*p), nil
+	}
 	j, err := s.journal()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]HedgePolicy{}
 	v, ok, err := j.Setting(ctx, HedgePolicySettingsKey)
-	if err != nil || !ok {
+	if err != nil {
 		return out, err
 	}
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		return map[string]HedgePolicy{}, fmt.Errorf("setting %s: %w", HedgePolicySettingsKey, err)
+	if ok {
+		if err := json.Unmarshal([]byte(v), &out); err != nil {
+			return map[string]HedgePolicy{}, fmt.Errorf("setting %s: %w", HedgePolicySettingsKey, err)
+		}
 	}
-	return out, nil
+	s.hedgePolicies.Store(&out)
+	return maps.Clone(out), nil
 }
 
 // SaveHedgePolicy keeps p as the policy of its scope, replacing the one chosen before.
@@ -93,7 +101,11 @@ func (s *Service) SaveHedgePolicy(ctx context.Context, p HedgePolicy) error {
 	if err != nil {
 		return err
 	}
-	return j.SetSetting(ctx, HedgePolicySettingsKey, string(b))
+	if err := j.SetSetting(ctx, HedgePolicySettingsKey, string(b)); err != nil {
+		return err
+	}
+	s.hedgePolicies.Store(&all)
+	return nil
 }
 
 // Words name the policy as the checklist says it: "the lab's fixed band ±12 units".
