@@ -211,11 +211,7 @@ func TestNiceRange(t *testing.T) {
 func TestGreekChartWidgetRendersAtItsSize(t *testing.T) {
 	newTestApp(t)
 	test.ApplyTheme(t, variantTheme{theme.DefaultTheme(), theme.VariantLight})
-	c := NewGreekChart(greekSpec(120))
-	w := test.NewTempWindow(t, c)
-	w.SetPadded(false)
-	w.Resize(fyne.NewSize(640, 320))
-	<-c.Drawn()
+	c, w := drawnGreekChart(t, 640, 320)
 	img := c.Image()
 	nonBlank(t, img, 640, 320, 4)
 	if !hasColor(img, theme.Color(theme.ColorNamePrimary)) {
@@ -248,11 +244,7 @@ func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Co
 // resize has settled.
 func TestGreekChartResizeIsDebounced(t *testing.T) {
 	newTestApp(t)
-	c := NewGreekChart(greekSpec(120))
-	w := test.NewTempWindow(t, c)
-	w.SetPadded(false)
-	w.Resize(fyne.NewSize(600, 300))
-	<-c.Drawn()
+	c, w := drawnGreekChart(t, 600, 300)
 	c.mu.Lock()
 	before := c.renders
 	c.mu.Unlock()
@@ -275,11 +267,7 @@ func TestGreekChartResizeIsDebounced(t *testing.T) {
 // drawing to it.
 func TestGreekChartUpdateShownByTheCaller(t *testing.T) {
 	newTestApp(t)
-	c := NewGreekChart(greekSpec(120))
-	w := test.NewTempWindow(t, c)
-	w.SetPadded(false)
-	w.Resize(fyne.NewSize(640, 320))
-	<-c.Drawn()
+	c, _ := drawnGreekChart(t, 640, 320)
 	first := c.Image()
 	c.mu.Lock()
 	before := c.renders
@@ -333,4 +321,15 @@ func sameImage(a, b image.Image) bool {
 		}
 	}
 	return true
+}
+
+// drawnGreekChart is a chart of 120 samples in a window of w×h, drawn once.
+func drawnGreekChart(t *testing.T, w, h float32) (*GreekChart, fyne.Window) {
+	t.Helper()
+	c := NewGreekChart(greekSpec(120))
+	win := test.NewTempWindow(t, c)
+	win.SetPadded(false)
+	win.Resize(fyne.NewSize(w, h))
+	<-c.Drawn()
+	return c, win
 }
