@@ -94,6 +94,7 @@ type state struct {
 	valuer        valuer
 	assigned      map[string]string // position symbol → layer name
 	lastSample    time.Time
+	history       historyBatch // sampled, not yet written
 	limits        portfolio.Limits
 	benchmark     string            // the symbol the book is weighed to; "" is Benchmark
 	sizeAlerts    []portfolio.Alert // the size monitor's, from WatchLayerSizes
@@ -361,6 +362,7 @@ func (s *Service) loop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
+			s.writeHistory(true)
 			close(s.writes)
 			return
 		case ev := <-events:
@@ -370,6 +372,8 @@ func (s *Service) loop(ctx context.Context) {
 		case <-tick.C:
 			if s.st.dirty {
 				s.publish()
+			} else {
+				s.writeHistory(false)
 			}
 		}
 	}

@@ -279,12 +279,20 @@ func (v *valuer) entryGreeks(f brokers.Fill, quotes map[string]brokers.Quote) (d
 }
 
 // SampleEvery is how much market time passes between two samples of the Greeks history.
-const SampleEvery = 15 * time.Second
+// HistoryWriteEvery is the least wall time between two writes of them: at a fast paper
+// clock the samples of a quarter second are written in one go (and the positions' end of
+// day once, as of the last of them), instead of a write per snapshot.
+const (
+	SampleEvery       = 15 * time.Second
+	HistoryWriteEvery = 250 * time.Millisecond
+)
 
-// sampleGreeks queues a sample of the book's and each layer's Greeks for the history the
-// charts draw, at most once per SampleEvery of market time (loop goroutine).
+// sampleGreeks takes a sample of the book's and each layer's Greeks for the history the
+// charts draw, at most once per SampleEvery of market time, and writes the samples taken
+// when HistoryWriteEvery has passed since the last write (loop goroutine).
 func (s *Service) sampleGreeks(snap *Snapshot) {
 	if s.cfg.Journal == nil || !snap.Synced || snap.Book.Now.IsZero() || snap.Time.Sub(s.st.lastSample) < SampleEvery {
+		s.writeHistory(false)
 		return
 	}
 	s.st.lastSample = snap.Time
@@ -293,18 +301,54 @@ func (s *Service) sampleGreeks(snap *Snapshot) {
 		return data.GreekPoint{Time: at, Scope: scope, BetaDelta: e.BetaDelta, BetaDollar: e.BetaDollarDelta,
 			Gamma: e.BetaGamma, Theta: e.Theta, Vega: e.Vega}
 	}
-	pts := []data.GreekPoint{point("", snap.Book.Total)}
+	h := &s.st.history
+	h.points = append(h.points, point("", snap.Book.Total))
 	for _, l := range snap.Book.Layers {
-		pts = append(pts, point(l.Layer.Name, l.Exposure))
+		h.points = append(h.points, point(l.Layer.Name, l.Exposure))
 	}
-	var days []data.PositionDay
 	for _, r := range snap.Book.Positions {
 		if r.Err != nil {
 			continue
 		}
-		days = append(days, positionDay(&r, at))
+		h.day(positionDay(&r, at))
 	}
-	s.queue(journalJob{history: pts, days: days, what: "the Greeks history"})
+	s.writeHistory(false)
+}
+
+// historyBatch is the Greeks history sampled and not yet written: every sample's points,
+// and each position's latest figures of each day.
+type historyBatch struct {
+	points  []data.GreekPoint
+	days    []data.PositionDay
+	written time.Time // wall time of the last write
+}
+
+// day keeps d as its position's figures of its day, replacing an earlier sample of the same
+// position and day.
+func (h *historyBatch) day(d data.PositionDay) {
+	date := d.Time.In(instrument.NewYork).Format(time.DateOnly)
+	for i := range h.days {
+		if h.days[i].Symbol == d.Symbol && h.days[i].Time.In(instrument.NewYork).Format(time.DateOnly) == date {
+			h.days[i] = d
+			return
+		}
+	}
+	h.days = append(h.days, d)
+}
+
+// writeHistory queues the samples not yet written, when HistoryWriteEvery has passed since
+// the last write or now is set (loop goroutine).
+func (s *Service) writeHistory(now bool) {
+	h := &s.st.history
+	if len(h.points) == 0 {
+		return
+	}
+	wall := s.cfg.Wall()
+	if !now && wall.Sub(h.written) < HistoryWriteEvery && !wall.Before(h.written) {
+		return
+	}
+	s.queue(journalJob{history: h.points, days: h.days, what: "the Greeks history"})
+	*h = historyBatch{written: wall}
 }
 
 // positionDay is a valued position as the journal's P&L by Greek reads it, every figure in
