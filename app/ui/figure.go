@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"image"
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
@@ -45,13 +48,25 @@ func (f *Figure) Set(text string, imp widget.Importance, align fyne.TextAlign) {
 // CreateRenderer draws the text.
 func (f *Figure) CreateRenderer() fyne.WidgetRenderer {
 	r := &figureRenderer{f: f, text: canvas.NewText("", nil)}
+	r.glyphs = canvas.NewRaster(r.draw)
+	r.glyphs.ScaleMode = canvas.ImageScalePixels
 	r.Refresh()
 	return r
 }
 
+// figureRenderer draws the figure from kept glyphs (glyphs.go), or as Fyne's text when
+// the font has no outline for one of its runes.
 type figureRenderer struct {
-	f    *Figure
-	text *canvas.Text
+	f      *Figure
+	text   *canvas.Text
+	glyphs *canvas.Raster
+
+	// what the raster draws, set by Refresh
+	shown string
+	col   color.Color
+	size  float32
+	align fyne.TextAlign
+	font  fyne.Resource
 }
 
 func (r *figureRenderer) pad() float32 {
@@ -66,8 +81,10 @@ func (r *figureRenderer) lineHeight() float32 {
 
 func (r *figureRenderer) Layout(size fyne.Size) {
 	p := r.pad()
-	r.text.Move(fyne.NewPos(p, p))
-	r.text.Resize(fyne.NewSize(max(size.Width-2*p, 0), r.lineHeight()))
+	for _, o := range []fyne.CanvasObject{r.text, r.glyphs} {
+		o.Move(fyne.NewPos(p, p))
+		o.Resize(fyne.NewSize(max(size.Width-2*p, 0), r.lineHeight()))
+	}
 }
 
 // MinSize is a Label's height; the width is the column's.
@@ -78,14 +95,63 @@ func (r *figureRenderer) MinSize() fyne.Size {
 func (r *figureRenderer) Refresh() {
 	th := r.f.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
-	r.text.Text = r.f.text
-	r.text.Alignment = r.f.align
-	r.text.TextSize = th.Size(theme.SizeNameText)
-	r.text.Color = th.Color(importanceColor(r.f.imp), v)
+	r.shown, r.align = r.f.text, r.f.align
+	r.size, r.col = th.Size(theme.SizeNameText), th.Color(importanceColor(r.f.imp), v)
+	r.font = th.Font(fyne.TextStyle{})
+	if r.glyphsDraw() {
+		r.text.Hide()
+		r.glyphs.Show()
+		r.glyphs.Refresh()
+		return
+	}
+	r.glyphs.Hide()
+	r.text.Show()
+	r.text.Text = r.shown
+	r.text.Alignment = r.align
+	r.text.TextSize = r.size
+	r.text.Color = r.col
 	r.text.Refresh()
 }
 
-func (r *figureRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.text} }
+// glyphsDraw says whether the kept glyphs draw the figure (at scale 1: whether a rune
+// has an outline does not depend on the scale).
+func (r *figureRenderer) glyphsDraw() bool {
+	glyphsMu.Lock()
+	defer glyphsMu.Unlock()
+	f := faceFor(r.font, r.size, 1)
+	return f != nil && f.draws(r.shown)
+}
+
+// draw is the raster of the figure, w × h pixels.
+func (r *figureRenderer) draw(w, h int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	if r.shown == "" || w <= 0 || h <= 0 {
+		return img
+	}
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(r.f); c != nil {
+		scale = c.Scale()
+	} else if lh := r.lineHeight(); lh > 0 {
+		scale = float32(h) / lh
+	}
+	glyphsMu.Lock()
+	defer glyphsMu.Unlock()
+	f := faceFor(r.font, r.size, scale)
+	if f == nil || !f.draws(r.shown) {
+		return img
+	}
+	x := float32(0)
+	switch r.align {
+	case fyne.TextAlignTrailing:
+		x = float32(w) - f.width(r.shown)
+	case fyne.TextAlignCenter:
+		x = (float32(w) - f.width(r.shown)) / 2
+	}
+	f.drawText(img, r.shown, x, r.col)
+	return img
+}
+
+func (r *figureRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.text, r.glyphs} }
 
 func (r *figureRenderer) Destroy() {}
 
