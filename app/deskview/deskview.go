@@ -129,7 +129,7 @@ type DeskView struct {
 	frame      *deskFrame
 	selected   string // the selected layer
 	posRows    []deskRow
-	glance     [5]*widget.Label
+	glance     [5]*ui.Figure
 	gauge      *widgets.BalanceGauge
 	layerTable *widget.Table
 	posTable   *widget.Table
@@ -138,7 +138,7 @@ type DeskView struct {
 	alertList  *widget.List
 	alertTitle *widget.Label
 	status     *widget.Label
-	clock      *widget.Label
+	clock      *ui.Figure
 	buttons    []*widget.Button
 	banner     *ui.AccountBanner // which account, in colour (live.go)
 	liveButton *widget.Button    // turns live trading on or off on a real account
@@ -241,8 +241,9 @@ func (v *DeskView) build() {
 		cells = append(cells, t)
 	}
 	for i := range v.glance {
-		v.glance[i] = widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+		v.glance[i] = ui.NewFigureWithStyle(fyne.TextStyle{Bold: true, Monospace: true})
 		v.glance[i].SizeName = theme.SizeNameSubHeadingText
+		v.glance[i].Set(ui.NoValue, widget.MediumImportance, fyne.TextAlignLeading)
 		// Steady: the columns keep their widths as the figures tick.
 		cells = append(cells, ui.Steady(v.glance[i]))
 	}
@@ -310,7 +311,7 @@ func (v *DeskView) build() {
 	strut.SetMinSize(fyne.NewSize(10, 2*38))
 	v.status = widget.NewLabel("Connecting…")
 	v.status.Truncation = fyne.TextTruncateEllipsis
-	v.clock = widget.NewLabel("")
+	v.clock = ui.NewFigure()
 	// The connection's state and the market clock share the alerts' title row, so the desk
 	// fits a 1024×700 screen.
 	alerts := container.NewBorder(container.NewBorder(nil, nil, v.alertTitle, v.clock, v.status), nil, nil, nil,
@@ -428,7 +429,7 @@ func (v *DeskView) applyFrame(f *deskFrame) {
 	old := v.frame
 	v.frame = f
 	for i, l := range v.glance {
-		ui.SetLabel(l, f.glance[i], f.glanceImps[i])
+		l.Set(f.glance[i], f.glanceImps[i], fyne.TextAlignLeading)
 	}
 	v.gauge.Set(f.bear, f.bull, f.gaugeText[0], f.gaugeText[1], f.gaugeText[2])
 	switch {
@@ -456,7 +457,7 @@ func (v *DeskView) applyFrame(f *deskFrame) {
 	ui.SetLabel(v.alertTitle, alertTitle, alertImp)
 	ui.SetLabel(v.status, f.status, f.statusImp)
 	v.showLive()
-	ui.SetLabel(v.clock, f.clock, widget.MediumImportance)
+	v.clock.Set(f.clock, widget.MediumImportance, fyne.TextAlignTrailing)
 	if f.valued {
 		v.closeSettled()
 	}

@@ -117,15 +117,15 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 		tot := snap.Book.Total
 		// The figures are the snapshot's, with their units.
 		wantDelta := fmt.Sprintf("%s SPY sh · %s", ui.Num(tot.BetaDelta, 1), ui.WholeUSD(tot.BetaDollarDelta))
-		if g := v.glance[glanceDelta].Text; !strings.Contains(g, "SPY sh · ") {
+		if g := v.glance[glanceDelta].Text(); !strings.Contains(g, "SPY sh · ") {
 			t.Errorf("delta glance %q, want SPY shares and dollars like %q", g, wantDelta)
 		}
-		if g := v.glance[glanceNetLiq].Text; !strings.HasPrefix(g, "$2") {
+		if g := v.glance[glanceNetLiq].Text(); !strings.HasPrefix(g, "$2") {
 			t.Errorf("net liquidation %q, want about $250,000", g)
 		}
 		for i, g := range v.glance {
-			if g.Text == ui.NoValue || strings.Contains(g.Text, "NaN") {
-				t.Errorf("glance %q shows %q", deskGlanceTitles[i], g.Text)
+			if g.Text() == ui.NoValue || strings.Contains(g.Text(), "NaN") {
+				t.Errorf("glance %q shows %q", deskGlanceTitles[i], g.Text())
 			}
 		}
 		lt, _, rt := v.gauge.Captions()
@@ -140,8 +140,8 @@ func TestDeskViewShowsDemoLayersAndTotals(t *testing.T) {
 		if len(v.posRows) != 1 || !strings.HasPrefix(v.posRows[0].cells[0], "MES") || v.posRows[0].cells[1] != "2" {
 			t.Errorf("MES futures positions = %v", v.posRows)
 		}
-		if !strings.Contains(v.status.Text, "connected") || !strings.Contains(v.clock.Text, "Paper market") {
-			t.Errorf("status %q, clock %q", v.status.Text, v.clock.Text)
+		if !strings.Contains(v.status.Text, "connected") || !strings.Contains(v.clock.Text(), "Paper market") {
+			t.Errorf("status %q, clock %q", v.status.Text, v.clock.Text())
 		}
 		for _, b := range v.buttons {
 			test.Tap(b)

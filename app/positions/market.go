@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keel-desk/keel/app/desk"
@@ -70,7 +71,7 @@ func (v *PositionsView) showClock(c *brokers.ClockState) {
 		return
 	}
 	v.clockRow.Show()
-	ui.SetLabel(v.clockText, clockWords(*c), widget.MediumImportance)
+	v.clockText.Set(clockWords(*c), widget.MediumImportance, fyne.TextAlignLeading)
 	label := "Pause"
 	if c.Paused {
 		label = "Resume"

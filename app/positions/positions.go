@@ -141,12 +141,12 @@ type PositionsView struct {
 	reconnect                                        *widget.Button
 	outage                                           *widget.Button // paper only
 	clockRow                                         *fyne.Container
-	clockText                                        *widget.Label
+	clockText                                        *ui.Figure
 	pause                                            *widget.Button
 	speed                                            *widget.Select
-	netLiq, cash, buyingPower, maintenance, realized *widget.Label
-	bookDelta, bookDollars, bookGamma                *widget.Label
-	bookTheta, bookVega                              *widget.Label
+	netLiq, cash, buyingPower, maintenance, realized *ui.Figure
+	bookDelta, bookDollars, bookGamma                *ui.Figure
+	bookTheta, bookVega                              *ui.Figure
 	problems                                         *widget.Label
 	table                                            *widget.Table
 	count, selection                                 *widget.Label
@@ -234,7 +234,7 @@ func (v *PositionsView) build() {
 		statusRow.Objects = append(statusRow.Objects[:2], outage, statusRow.Objects[2], statusRow.Objects[3])
 	}
 
-	v.clockText = widget.NewLabel("")
+	v.clockText = ui.NewFigure()
 	v.pause = widget.NewButton("Pause", v.togglePause)
 	opts := make([]string, len(clockSpeeds))
 	for i, s := range clockSpeeds {
@@ -245,8 +245,10 @@ func (v *PositionsView) build() {
 	v.clockRow = container.NewHBox(v.clockText, v.pause, widget.NewLabel("Speed"), v.speed)
 	v.clockRow.Hide()
 
-	money := func() *widget.Label {
-		return widget.NewLabelWithStyle(ui.NoValue, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	money := func() *ui.Figure {
+		f := ui.NewFigureWithStyle(fyne.TextStyle{Monospace: true})
+		f.Set(ui.NoValue, widget.MediumImportance, fyne.TextAlignTrailing)
+		return f
 	}
 	v.netLiq, v.cash, v.buyingPower, v.maintenance, v.realized = money(), money(), money(), money(), money()
 	// Figures keep fixed widths so the row does not shift as they tick; three to a row so
@@ -383,18 +385,18 @@ func (v *PositionsView) show(f *frame) {
 	v.showClock(s.Clock)
 	a := s.Account
 	if s.Synced {
-		ui.SetLabel(v.netLiq, ui.USD(a.NetLiquidation), ui.MoneyImportance(a.NetLiquidation.IsNegative()))
-		ui.SetLabel(v.cash, ui.USD(a.Cash), ui.MoneyImportance(a.Cash.IsNegative()))
-		ui.SetLabel(v.buyingPower, ui.USD(a.BuyingPower), ui.MoneyImportance(a.BuyingPower.IsNegative()))
-		ui.SetLabel(v.maintenance, ui.USD(a.Maintenance), widget.MediumImportance)
-		ui.SetLabel(v.realized, ui.USD(a.RealizedPnL), ui.MoneyImportance(a.RealizedPnL.IsNegative()))
+		v.netLiq.Set(ui.USD(a.NetLiquidation), ui.MoneyImportance(a.NetLiquidation.IsNegative()), fyne.TextAlignTrailing)
+		v.cash.Set(ui.USD(a.Cash), ui.MoneyImportance(a.Cash.IsNegative()), fyne.TextAlignTrailing)
+		v.buyingPower.Set(ui.USD(a.BuyingPower), ui.MoneyImportance(a.BuyingPower.IsNegative()), fyne.TextAlignTrailing)
+		v.maintenance.Set(ui.USD(a.Maintenance), widget.MediumImportance, fyne.TextAlignTrailing)
+		v.realized.Set(ui.USD(a.RealizedPnL), ui.MoneyImportance(a.RealizedPnL.IsNegative()), fyne.TextAlignTrailing)
 	}
 	t := s.Book.Total
-	ui.SetLabel(v.bookDelta, ui.SignedNum(t.BetaDelta, 1), widget.MediumImportance)
-	ui.SetLabel(v.bookDollars, ui.SignedUSD(t.BetaDollarDelta), widget.MediumImportance)
-	ui.SetLabel(v.bookGamma, ui.SignedUSD(t.BetaGamma), ui.MoneyImportance(t.BetaGamma < 0))
-	ui.SetLabel(v.bookTheta, ui.SignedUSD(t.Theta), ui.MoneyImportance(t.Theta < 0))
-	ui.SetLabel(v.bookVega, ui.SignedUSD(t.Vega), widget.MediumImportance)
+	v.bookDelta.Set(ui.SignedNum(t.BetaDelta, 1), widget.MediumImportance, fyne.TextAlignTrailing)
+	v.bookDollars.Set(ui.SignedUSD(t.BetaDollarDelta), widget.MediumImportance, fyne.TextAlignTrailing)
+	v.bookGamma.Set(ui.SignedUSD(t.BetaGamma), ui.MoneyImportance(t.BetaGamma < 0), fyne.TextAlignTrailing)
+	v.bookTheta.Set(ui.SignedUSD(t.Theta), ui.MoneyImportance(t.Theta < 0), fyne.TextAlignTrailing)
+	v.bookVega.Set(ui.SignedUSD(t.Vega), widget.MediumImportance, fyne.TextAlignTrailing)
 	v.showProblems(s)
 
 	v.rows = s.Positions

@@ -114,17 +114,17 @@ func TestPositionsShowDemoBookAndAccount(t *testing.T) {
 			}
 		}
 		s := v.snap
-		if got, want := v.netLiq.Text, ui.USD(s.Account.NetLiquidation); got != want || want == ui.USD(decimal.Zero) {
+		if got, want := v.netLiq.Text(), ui.USD(s.Account.NetLiquidation); got != want || want == ui.USD(decimal.Zero) {
 			t.Errorf("net liq shows %q, want %q", got, want)
 		}
-		if got, want := v.buyingPower.Text, ui.USD(s.Account.BuyingPower); got != want {
+		if got, want := v.buyingPower.Text(), ui.USD(s.Account.BuyingPower); got != want {
 			t.Errorf("buying power shows %q, want %q", got, want)
 		}
-		if got, want := v.bookDelta.Text, ui.SignedNum(s.Book.Total.BetaDelta, 1); got != want {
+		if got, want := v.bookDelta.Text(), ui.SignedNum(s.Book.Total.BetaDelta, 1); got != want {
 			t.Errorf("book delta shows %q, want %q", got, want)
 		}
-		if !strings.HasPrefix(v.clockText.Text, "Paper market · Fri 20 Nov 2026 10:0") || !strings.Contains(v.clockText.Text, "· open ·") {
-			t.Errorf("clock shows %q", v.clockText.Text)
+		if !strings.HasPrefix(v.clockText.Text(), "Paper market · Fri 20 Nov 2026 10:0") || !strings.Contains(v.clockText.Text(), "· open ·") {
+			t.Errorf("clock shows %q", v.clockText.Text())
 		}
 		if !strings.Contains(v.status.Text, "connected") || v.status.Importance != widget.SuccessImportance {
 			t.Errorf("status %q (importance %v), want connected in green", v.status.Text, v.status.Importance)
@@ -397,13 +397,13 @@ func TestPositionsClockControls(t *testing.T) {
 	v.OnUI(func() { v.speed.SetSelected("60×") })
 	testkit.WaitFor(t, "the market at 60×", func() bool {
 		ok := false
-		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· 60×") })
+		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text(), "· 60×") })
 		return ok
 	})
 	v.OnUI(func() { test.Tap(v.pause) })
 	testkit.WaitFor(t, "the market paused", func() bool {
 		ok := false
-		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text, "· paused") && v.pause.Text == "Resume" })
+		v.OnUI(func() { ok = strings.HasSuffix(v.clockText.Text(), "· paused") && v.pause.Text == "Resume" })
 		return ok
 	})
 	if c := d.Paper().Clock(); !c.Paused || c.Speed != 60 {

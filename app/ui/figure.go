@@ -10,22 +10,30 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Figure is one line of text for a table cell that changes often — a price, a Greek: drawn
-// where a Label draws its text, in the colour of its importance, but never measured again
-// when it changes. A Label lays its text out anew on every change (shaping it to measure
-// it), which is most of what a tick costs a table of figures; a Figure only redraws. Its
-// text is not truncated: give its column the width of its widest figure. Use it on the UI
-// goroutine.
+// Figure is one line of text that changes often — a price, a Greek, the market's clock:
+// drawn where a Label draws its text, in the colour of its importance and a Label's size,
+// from glyphs rasterised once (glyphs.go). A Label shapes its text anew on every change,
+// to measure it and again to draw it, which was most of what a tick cost the desk and the
+// positions window; a Figure copies kept glyphs. Its text is not truncated: in a table, give
+// its column the width of its widest figure. Use it on the UI goroutine.
 type Figure struct {
 	widget.BaseWidget
 	text  string
 	imp   widget.Importance
 	align fyne.TextAlign
+	style fyne.TextStyle
+
+	// SizeName is the theme's size of the text, as a Label's; empty is the text size. Set it
+	// before the figure is shown.
+	SizeName fyne.ThemeSizeName
 }
 
-// NewFigure is an empty figure.
-func NewFigure() *Figure {
-	f := &Figure{}
+// NewFigure is an empty figure in the regular text style.
+func NewFigure() *Figure { return NewFigureWithStyle(fyne.TextStyle{}) }
+
+// NewFigureWithStyle is an empty figure in style (bold, monospace).
+func NewFigureWithStyle(style fyne.TextStyle) *Figure {
+	f := &Figure{style: style}
 	f.ExtendBaseWidget(f)
 	return f
 }
@@ -49,7 +57,7 @@ func (f *Figure) Set(text string, imp widget.Importance, align fyne.TextAlign) {
 func (f *Figure) CreateRenderer() fyne.WidgetRenderer {
 	r := &figureRenderer{f: f, text: canvas.NewText("", nil)}
 	r.glyphs = canvas.NewRaster(r.draw)
-	r.glyphs.ScaleMode = canvas.ImageScalePixels
+	r.glyphs.ScaleMode = canvas.ImageScaleSmooth // as Fyne draws text: a pixel stretched where the cell is not on whole pixels
 	r.Refresh()
 	return r
 }
@@ -76,7 +84,15 @@ func (r *figureRenderer) pad() float32 {
 // lineHeight is the height of a line of text, as a Label measures it.
 func (r *figureRenderer) lineHeight() float32 {
 	th := r.f.Theme()
-	return fyne.MeasureText("0", th.Size(theme.SizeNameText), fyne.TextStyle{}).Height
+	return fyne.MeasureText("0", th.Size(r.f.sizeName()), r.f.style).Height
+}
+
+// sizeName is the theme's size of the figure's text.
+func (f *Figure) sizeName() fyne.ThemeSizeName {
+	if f.SizeName == "" {
+		return theme.SizeNameText
+	}
+	return f.SizeName
 }
 
 func (r *figureRenderer) Layout(size fyne.Size) {
@@ -87,17 +103,29 @@ func (r *figureRenderer) Layout(size fyne.Size) {
 	}
 }
 
-// MinSize is a Label's height; the width is the column's.
+// MinSize is a Label's: the text's width and a line's height, padded.
 func (r *figureRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(0, r.lineHeight()+2*r.pad())
+	w := float32(0)
+	if r.shown != "" {
+		if r.text.Visible() {
+			w = r.text.MinSize().Width
+		} else {
+			glyphsMu.Lock()
+			if f := faceFor(r.font, r.size, 1, r.f.style.Monospace); f != nil {
+				w = f.width(r.shown)
+			}
+			glyphsMu.Unlock()
+		}
+	}
+	return fyne.NewSize(w+2*r.pad(), r.lineHeight()+2*r.pad())
 }
 
 func (r *figureRenderer) Refresh() {
 	th := r.f.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.shown, r.align = r.f.text, r.f.align
-	r.size, r.col = th.Size(theme.SizeNameText), th.Color(importanceColor(r.f.imp), v)
-	r.font = th.Font(fyne.TextStyle{})
+	r.size, r.col = th.Size(r.f.sizeName()), th.Color(importanceColor(r.f.imp), v)
+	r.font = th.Font(r.f.style)
 	if r.glyphsDraw() {
 		r.text.Hide()
 		r.glyphs.Show()
@@ -110,6 +138,7 @@ func (r *figureRenderer) Refresh() {
 	r.text.Alignment = r.align
 	r.text.TextSize = r.size
 	r.text.Color = r.col
+	r.text.TextStyle = r.f.style
 	r.text.Refresh()
 }
 
@@ -118,7 +147,7 @@ func (r *figureRenderer) Refresh() {
 func (r *figureRenderer) glyphsDraw() bool {
 	glyphsMu.Lock()
 	defer glyphsMu.Unlock()
-	f := faceFor(r.font, r.size, 1)
+	f := faceFor(r.font, r.size, 1, r.f.style.Monospace)
 	return f != nil && f.draws(r.shown)
 }
 
@@ -136,7 +165,7 @@ func (r *figureRenderer) draw(w, h int) image.Image {
 	}
 	glyphsMu.Lock()
 	defer glyphsMu.Unlock()
-	f := faceFor(r.font, r.size, scale)
+	f := faceFor(r.font, r.size, scale, r.f.style.Monospace)
 	if f == nil || !f.draws(r.shown) {
 		return img
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"image"
 	"image/color"
+	"math"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -58,23 +59,29 @@ func TestFigureDrawsLikeALabel(t *testing.T) {
 func TestFigureGlyphsAsFyneText(t *testing.T) {
 	test.NewTempApp(t)
 	fg := theme.Color(theme.ColorNameForeground)
+	mono := fyne.TextStyle{Monospace: true}
 	for _, tc := range []struct {
 		text  string
 		align fyne.TextAlign
+		style fyne.TextStyle
 	}{
-		{"$12,345.67", fyne.TextAlignTrailing},
-		{"98.5%", fyne.TextAlignLeading},
-		{"0.25 Δ", fyne.TextAlignCenter},
-		{"4,100 P 17 Dec", fyne.TextAlignTrailing},
+		{"$12,345.67", fyne.TextAlignTrailing, fyne.TextStyle{}},
+		{"98.5%", fyne.TextAlignLeading, fyne.TextStyle{}},
+		{"0.25 Δ", fyne.TextAlignCenter, fyne.TextStyle{}},
+		{"4,100 P 17 Dec", fyne.TextAlignTrailing, fyne.TextStyle{}},
+		{"12.1 SPY sh · $7,977", fyne.TextAlignLeading, mono},
 	} {
-		f := NewFigure()
+		f := NewFigureWithStyle(tc.style)
 		f.Set(tc.text, widget.MediumImportance, tc.align)
+		if got, want := f.MinSize(), widget.NewLabelWithStyle(tc.text, tc.align, tc.style).MinSize(); math.Abs(float64(got.Width-want.Width)) > 1 || got.Height != want.Height {
+			t.Errorf("%q: min size %v, a Label's %v", tc.text, got, want)
+		}
 		if figureFallsBack(f) {
 			t.Fatalf("%q is drawn by Fyne's text, not the kept glyphs", tc.text)
 		}
 		got := captureFigure(t, f, 240)
 		ref := canvas.NewText(tc.text, fg)
-		ref.Alignment = tc.align
+		ref.Alignment, ref.TextStyle = tc.align, tc.style
 		want := captureText(t, ref, f.MinSize().Height, 240)
 		gb, wb := ink(got), ink(want)
 		if abs(gb.Min.X-wb.Min.X) > 1 || abs(gb.Max.X-wb.Max.X) > 1 || abs(gb.Min.Y-wb.Min.Y) > 1 || abs(gb.Max.Y-wb.Max.Y) > 1 {

@@ -42,6 +42,7 @@ type glyphKey struct {
 // finds it; the baseline stays the theme font's, so a column's figures share one.
 type glyphFace struct {
 	primary  *font.Face
+	family   string  // the family a rune the font lacks is looked for in
 	size     float32 // Fyne's text size
 	pixScale float32 // pixels a unit of Fyne's
 	ascent   int     // pixels from the top of the line to the baseline, as Fyne draws text
@@ -59,6 +60,7 @@ type runeGlyph struct {
 type faceKey struct {
 	font           string
 	size, pixScale float32
+	monospace      bool
 }
 
 var (
@@ -69,10 +71,13 @@ var (
 	scanned  bool
 )
 
-// faceFor is res at text size size (Fyne's units) and pixScale pixels a unit; nil when
-// the font cannot be read (under glyphsMu).
-func faceFor(res fyne.Resource, size, pixScale float32) *glyphFace {
-	k := faceKey{res.Name(), size, pixScale}
+// faceFor is res at text size size (Fyne's units) and pixScale pixels a unit, a monospace
+// font or not; nil when the font cannot be read (under glyphsMu).
+func faceFor(res fyne.Resource, size, pixScale float32, monospace bool) *glyphFace {
+	if res == nil {
+		return nil
+	}
+	k := faceKey{res.Name(), size, pixScale, monospace}
 	if f, ok := faces[k]; ok {
 		return f
 	}
@@ -87,7 +92,11 @@ func faceFor(res fyne.Resource, size, pixScale float32) *glyphFace {
 	if ft == nil {
 		return nil
 	}
-	f := &glyphFace{primary: ft, size: size, pixScale: pixScale, glyphs: map[glyphKey]*glyph{}, runes: map[rune]*runeGlyph{}}
+	family := fontscan.SansSerif
+	if monospace {
+		family = fontscan.Monospace
+	}
+	f := &glyphFace{primary: ft, family: family, size: size, pixScale: pixScale, glyphs: map[glyphKey]*glyph{}, runes: map[rune]*runeGlyph{}}
 	// Fyne shapes at the text size in 26.6 fixed point and scales the ascent to pixels,
 	// rounding up: the baseline is there.
 	if ext, ok := ft.FontHExtents(); ok {
@@ -98,8 +107,8 @@ func faceFor(res fyne.Resource, size, pixScale float32) *glyphFace {
 	return f
 }
 
-// systemFace is a system font that has r, or nil (under glyphsMu).
-func systemFace(r rune) *font.Face {
+// systemFace is a system font of family that has r, or nil (under glyphsMu).
+func systemFace(r rune, family string) *font.Face {
 	if !scanned {
 		scanned = true
 		system = fontscan.NewFontMap(quietLog{})
@@ -110,7 +119,7 @@ func systemFace(r rune) *font.Face {
 	if system == nil {
 		return nil
 	}
-	system.SetQuery(fontscan.Query{Families: []string{fontscan.SansSerif}})
+	system.SetQuery(fontscan.Query{Families: []string{family}})
 	if f := system.ResolveFace(r); f != nil {
 		if _, ok := f.NominalGlyph(r); ok {
 			return f
@@ -131,7 +140,7 @@ func (f *glyphFace) rune(r rune) *runeGlyph {
 	var g *runeGlyph
 	for _, face := range []*font.Face{f.primary, nil} {
 		if face == nil {
-			face = systemFace(r)
+			face = systemFace(r, f.family)
 		}
 		if face == nil {
 			break
