@@ -75,10 +75,8 @@ func (g *BalanceGauge) CreateRenderer() fyne.WidgetRenderer {
 		left:   canvas.NewRectangle(nil),
 		right:  canvas.NewRectangle(nil),
 		middle: canvas.NewRectangle(nil),
-		lText:  canvas.NewText("", nil),
-		cText:  canvas.NewText("", nil),
-		rText:  canvas.NewText("", nil),
 	}
+	r.lText, r.cText, r.rText = NewTickingText(g), NewTickingText(g), NewTickingText(g)
 	r.cText.Alignment = fyne.TextAlignCenter
 	r.rText.Alignment = fyne.TextAlignTrailing
 	r.cText.TextStyle = fyne.TextStyle{Bold: true}
@@ -89,11 +87,15 @@ func (g *BalanceGauge) CreateRenderer() fyne.WidgetRenderer {
 type gaugeRenderer struct {
 	g                          *BalanceGauge
 	track, left, right, middle *canvas.Rectangle
-	lText, cText, rText        *canvas.Text
+	lText, cText, rText        *TickingText // the captions tick with the market
 }
 
 func (r *gaugeRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.track, r.left, r.right, r.middle, r.lText, r.cText, r.rText}
+	objects := []fyne.CanvasObject{r.track, r.left, r.right, r.middle}
+	for _, t := range []*TickingText{r.lText, r.cText, r.rText} {
+		objects = append(objects, t.Objects()...)
+	}
+	return objects
 }
 
 func (r *gaugeRenderer) Destroy() {}
@@ -104,9 +106,7 @@ func (r *gaugeRenderer) textHeight() float32 {
 
 func (r *gaugeRenderer) MinSize() fyne.Size {
 	pad := theme.Padding()
-	w := fyne.MeasureText(r.lText.Text, theme.TextSize(), r.lText.TextStyle).Width +
-		fyne.MeasureText(r.cText.Text, theme.TextSize(), r.cText.TextStyle).Width +
-		fyne.MeasureText(r.rText.Text, theme.TextSize(), r.rText.TextStyle).Width + 4*pad
+	w := r.lText.Width() + r.cText.Width() + r.rText.Width() + 4*pad
 	return fyne.NewSize(max(w, 200), r.textHeight()+pad+gaugeBarHeight)
 }
 
@@ -146,13 +146,14 @@ func (r *gaugeRenderer) Refresh() {
 	r.left.FillColor = th.Color(r.g.LeftColor, v)
 	r.right.FillColor = th.Color(r.g.RightColor, v)
 	r.middle.FillColor = fg
-	for _, t := range []*canvas.Text{r.lText, r.cText, r.rText} {
+	r.lText.Text, r.cText.Text, r.rText.Text = r.g.leftText, r.g.centreText, r.g.rightText
+	for _, t := range []*TickingText{r.lText, r.cText, r.rText} {
 		t.Color = fg
 		t.TextSize = th.Size(theme.SizeNameText)
+		t.Refresh(th)
 	}
-	r.lText.Text, r.cText.Text, r.rText.Text = r.g.leftText, r.g.centreText, r.g.rightText
 	r.Layout(r.g.Size())
-	for _, o := range r.Objects() {
+	for _, o := range []fyne.CanvasObject{r.track, r.left, r.right, r.middle} {
 		o.Refresh()
 	}
 }

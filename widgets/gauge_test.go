@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -64,10 +63,11 @@ func TestBalanceGaugeDrawsBars(t *testing.T) {
 		t.Errorf("bull bar starts at %v, want the middle %v", r.right.Position().X, half)
 	}
 	var texts []string
-	for _, o := range r.Objects() {
-		if tx, ok := o.(*canvas.Text); ok {
-			texts = append(texts, tx.Text)
+	for _, tx := range []*TickingText{r.lText, r.cText, r.rText} {
+		if tx.FallsBack() {
+			t.Errorf("caption %q drawn by Fyne's text, not the kept glyphs", tx.Text)
 		}
+		texts = append(texts, tx.shown.text)
 	}
 	want := []string{"Bear $300", "Balance −50%", "Bull $100"}
 	if len(texts) != 3 || texts[0] != want[0] || texts[1] != want[1] || texts[2] != want[2] {

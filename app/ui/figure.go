@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"image"
-	"image/color"
-
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/keel-desk/keel/widgets"
 )
 
 // Figure is one line of text that changes often — a price, a Greek, the market's clock:
@@ -55,26 +53,15 @@ func (f *Figure) Set(text string, imp widget.Importance, align fyne.TextAlign) {
 
 // CreateRenderer draws the text.
 func (f *Figure) CreateRenderer() fyne.WidgetRenderer {
-	r := &figureRenderer{f: f, text: canvas.NewText("", nil)}
-	r.glyphs = canvas.NewRaster(r.draw)
-	r.glyphs.ScaleMode = canvas.ImageScaleSmooth // as Fyne draws text: a pixel stretched where the cell is not on whole pixels
+	r := &figureRenderer{f: f, text: widgets.NewTickingText(f)}
 	r.Refresh()
 	return r
 }
 
-// figureRenderer draws the figure from kept glyphs (glyphs.go), or as Fyne's text when
-// the font has no outline for one of its runes.
+// figureRenderer draws the figure as ticking text.
 type figureRenderer struct {
-	f      *Figure
-	text   *canvas.Text
-	glyphs *canvas.Raster
-
-	// what the raster draws, set by Refresh
-	shown string
-	col   color.Color
-	size  float32
-	align fyne.TextAlign
-	font  fyne.Resource
+	f    *Figure
+	text *widgets.TickingText
 }
 
 func (r *figureRenderer) pad() float32 {
@@ -97,90 +84,25 @@ func (f *Figure) sizeName() fyne.ThemeSizeName {
 
 func (r *figureRenderer) Layout(size fyne.Size) {
 	p := r.pad()
-	for _, o := range []fyne.CanvasObject{r.text, r.glyphs} {
-		o.Move(fyne.NewPos(p, p))
-		o.Resize(fyne.NewSize(max(size.Width-2*p, 0), r.lineHeight()))
-	}
+	r.text.Move(fyne.NewPos(p, p))
+	r.text.Resize(fyne.NewSize(max(size.Width-2*p, 0), r.lineHeight()))
 }
 
 // MinSize is a Label's: the text's width and a line's height, padded.
 func (r *figureRenderer) MinSize() fyne.Size {
-	w := float32(0)
-	if r.shown != "" {
-		if r.text.Visible() {
-			w = r.text.MinSize().Width
-		} else {
-			glyphsMu.Lock()
-			if f := faceFor(r.font, r.size, 1, r.f.style.Monospace); f != nil {
-				w = f.width(r.shown)
-			}
-			glyphsMu.Unlock()
-		}
-	}
-	return fyne.NewSize(w+2*r.pad(), r.lineHeight()+2*r.pad())
+	return fyne.NewSize(r.text.Width()+2*r.pad(), r.lineHeight()+2*r.pad())
 }
 
 func (r *figureRenderer) Refresh() {
 	th := r.f.Theme()
-	v := fyne.CurrentApp().Settings().ThemeVariant()
-	r.shown, r.align = r.f.text, r.f.align
-	r.size, r.col = th.Size(r.f.sizeName()), th.Color(importanceColor(r.f.imp), v)
-	r.font = th.Font(r.f.style)
-	if r.glyphsDraw() {
-		r.text.Hide()
-		r.glyphs.Show()
-		r.glyphs.Refresh()
-		return
-	}
-	r.glyphs.Hide()
-	r.text.Show()
-	r.text.Text = r.shown
-	r.text.Alignment = r.align
-	r.text.TextSize = r.size
-	r.text.Color = r.col
-	r.text.TextStyle = r.f.style
-	r.text.Refresh()
+	t := r.text
+	t.Text, t.Alignment, t.TextStyle = r.f.text, r.f.align, r.f.style
+	t.TextSize = th.Size(r.f.sizeName())
+	t.Color = th.Color(importanceColor(r.f.imp), fyne.CurrentApp().Settings().ThemeVariant())
+	t.Refresh(th)
 }
 
-// glyphsDraw says whether the kept glyphs draw the figure (at scale 1: whether a rune
-// has an outline does not depend on the scale).
-func (r *figureRenderer) glyphsDraw() bool {
-	glyphsMu.Lock()
-	defer glyphsMu.Unlock()
-	f := faceFor(r.font, r.size, 1, r.f.style.Monospace)
-	return f != nil && f.draws(r.shown)
-}
-
-// draw is the raster of the figure, w × h pixels.
-func (r *figureRenderer) draw(w, h int) image.Image {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	if r.shown == "" || w <= 0 || h <= 0 {
-		return img
-	}
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(r.f); c != nil {
-		scale = c.Scale()
-	} else if lh := r.lineHeight(); lh > 0 {
-		scale = float32(h) / lh
-	}
-	glyphsMu.Lock()
-	defer glyphsMu.Unlock()
-	f := faceFor(r.font, r.size, scale, r.f.style.Monospace)
-	if f == nil || !f.draws(r.shown) {
-		return img
-	}
-	x := float32(0)
-	switch r.align {
-	case fyne.TextAlignTrailing:
-		x = float32(w) - f.width(r.shown)
-	case fyne.TextAlignCenter:
-		x = (float32(w) - f.width(r.shown)) / 2
-	}
-	f.drawText(img, r.shown, x, r.col)
-	return img
-}
-
-func (r *figureRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.text, r.glyphs} }
+func (r *figureRenderer) Objects() []fyne.CanvasObject { return r.text.Objects() }
 
 func (r *figureRenderer) Destroy() {}
 
