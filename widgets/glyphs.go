@@ -15,12 +15,12 @@ import (
 	"golang.org/x/image/vector"
 )
 
-// A figure's text is drawn from glyphs rasterised once and kept: a figure that changes
-// costs a few small copies, where a new string for Fyne's text costs shaping it twice
-// (to measure and to draw) and rasterising every glyph again. Glyphs are kept per font,
-// size and pixel scale, at four horizontal positions within a pixel, so figures are
-// spaced as Fyne spaces text. A rune the font has no outline for is not drawn here: the
-// figure then falls back to Fyne's text.
+// Ticking text (TickingText) is drawn from glyphs rasterised once and kept: a text that
+// changes costs a few small copies, where a new string for Fyne's text costs shaping it
+// twice (to measure and to draw) and rasterising every glyph again. Glyphs are kept per
+// font, size and pixel scale, at four horizontal positions within a pixel, so the text is
+// spaced as Fyne spaces it. A rune no font here has an outline for is not drawn here: the
+// text then falls back to Fyne's.
 
 // glyphPhases is how many horizontal positions within a pixel a glyph is rasterised at.
 const glyphPhases = 4
