@@ -386,6 +386,8 @@ type aloSweeper struct {
 	// (r − q + ½σ²)s² and the quadrature weights times the discount factors.
 	pts      [aloMaxNodes * aloMaxBoundaryGL]struct{ s, vs, invVs, drift, wR, wQ float64 }
 	dfR, dfQ [aloMaxNodes]float64 // e^(−rτ) and e^(−qτ) at the nodes
+	// A sweep's arguments of the normal distribution, d₋ and d₊, and their values.
+	xm, xp, nm, nq [aloMaxNodes*aloMaxBoundaryGL + aloMaxNodes]float64
 }
 
 // init prepares the sweeps of the put's boundary and sets c's level, √T and ln X, X =
@@ -456,38 +458,48 @@ func (w *aloSweeper) sweep(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]f
 		}
 		lnBu[p] = w.lnX - math.Sqrt(hu)
 	}
+	// The arguments of every normal distribution the sweep needs, d₋ (xm) and d₊ (xp) at
+	// the points u of each node's integrals and then at the nodes themselves, are set
+	// first and their distributions taken in one pass (normCDFs). The integrals over
+	// u ∈ [0, τ] have τ − u = s², du = 2s·ds, s = z(1 + y)/2.
+	np := n * nb
+	xm, xp, nm, nq := w.xm[:np+n], w.xp[:np+n], w.nm[:np+n], w.nq[:np+n]
 	for i := 0; i < n; i++ {
+		lnBt := w.lnX - cur[i]
+		for j := 0; j < nb; j++ {
+			p := &w.pts[i*nb+j]
+			m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
+			dp := (m + p.drift) * p.invVs
+			xm[i*nb+j], xp[i*nb+j] = dp-p.vs, dp
+		}
 		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
 		tau := z * z
-		old := cur[i]
-		lnBt := w.lnX - old
-		// The integrals over u ∈ [0, τ] with τ − u = s², du = 2s·ds, s = z(1 + y)/2.
-		var nInt, dInt float64
-		if q == 0 {
-			// No dividend yield: the denominator's integral is multiplied by q = 0, and
-			// left out (dInt = 0) it gives the same sum, bit for bit.
-			for j := 0; j < nb; j++ {
-				p := &w.pts[i*nb+j]
-				m := lnBt - lnBu[i*nb+j]
-				dp := (m + p.drift) * p.invVs
-				dm := dp - p.vs
-				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
-			}
-		} else {
-			for j := 0; j < nb; j++ {
-				p := &w.pts[i*nb+j]
-				m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
-				dp := (m + p.drift) * p.invVs
-				dm := dp - p.vs
-				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
-				dInt += p.wQ * normCDFFromExp(dp, expHalfSquare(dp))
-			}
-		}
 		vz := v * z
 		dp := (lnBt + drift*tau) / vz
-		dm := dp - vz
-		num := w.dfR[i]*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
-		den := w.dfQ[i]*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
+		xm[np+i], xp[np+i] = dp-vz, dp
+	}
+	normCDFs(xm, nm, nil)
+	if q == 0 {
+		// No dividend yield: the denominator's integral is multiplied by q = 0, and left
+		// out (dInt = 0) it gives the same sum, bit for bit; only the nodes' d₊ count.
+		normCDFs(xp[np:], nq[np:], nil)
+	} else {
+		normCDFs(xp, nq, nil)
+	}
+	for i := 0; i < n; i++ {
+		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
+		old := cur[i]
+		var nInt, dInt float64
+		for j := 0; j < nb; j++ {
+			nInt += w.pts[i*nb+j].wR * nm[i*nb+j]
+		}
+		if q != 0 {
+			for j := 0; j < nb; j++ {
+				dInt += w.pts[i*nb+j].wQ * nq[i*nb+j]
+			}
+		}
+		num := w.dfR[i]*nm[np+i] + r*z*nInt
+		den := w.dfQ[i]*nq[np+i] + q*z*dInt
 		g := old // keep the old value where the sweep gives no number
 		if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
 			g = w.lnX - lnNew

@@ -191,3 +191,28 @@ func TestFastLog(t *testing.T) {
 		}
 	}
 }
+
+// TestNormCDFs checks the batch normCDFs against normCDFFromExp and expHalfSquare, bit for
+// bit, over both tails, both of millsRatio's outer branches, fastExp's subnormal range
+// and the special values.
+func TestNormCDFs(t *testing.T) {
+	var xs []float64
+	for x := -40.0; x <= 40; x += 0.000137 {
+		xs = append(xs, x)
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), 1e-300, -1e-300, 7.999999999, -7.999999999, 8, -8, 36, -36, 37, -37,
+		37.6, -37.6, 38.5, -38.5, 54.7, -54.7, 1e10, -1e10, math.Inf(1), math.Inf(-1), math.NaN())
+	out := make([]float64, len(xs))
+	ex := make([]float64, len(xs))
+	normCDFs(xs, out, ex)
+	only := make([]float64, len(xs))
+	normCDFs(xs, only, nil)
+	b := math.Float64bits
+	for i, x := range xs {
+		e := expHalfSquare(x)
+		want := normCDFFromExp(x, e)
+		if b(out[i]) != b(want) || b(ex[i]) != b(e) || b(only[i]) != b(want) {
+			t.Fatalf("x = %g: normCDFs gives N %g, e %g (alone %g); want %g, %g", x, out[i], ex[i], only[i], want, e)
+		}
+	}
+}
