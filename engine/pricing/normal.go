@@ -302,12 +302,24 @@ func gaussLegendre(n int) (nodes, weights []float64) {
 
 // normCDFs sets out[i] to N(x[i]) and, when ex is not nil, ex[i] to e^(−x[i]²/2):
 // normCDFFromExp(x[i], expHalfSquare(x[i])) and expHalfSquare(x[i]), bit for bit — the
-// same operations in the same order, written out in one loop. Those functions are too
-// large for the compiler to inline, and a call per value spills every live float (Go
-// saves none across calls) and keeps successive values from overlapping; a loop over
-// the points of a boundary sweep or a premium quadrature runs them side by side. out
-// and ex are at least as long as x.
+// same operations in the same order, written out in one loop (normCDFsGo, or its
+// assembly where there is one: normCDFsFast). Those functions are too large for the
+// compiler to inline, and a call per value spills every live float (Go saves none across
+// calls) and keeps successive values from overlapping; a loop over the points of a
+// boundary sweep or a premium quadrature runs them side by side. out and ex are at least
+// as long as x.
 func normCDFs(x, out, ex []float64) {
+	out = out[:len(x)]
+	if ex != nil {
+		ex = ex[:len(x)]
+	}
+	if !normCDFsFast(x, out, ex) {
+		normCDFsGo(x, out, ex)
+	}
+}
+
+// normCDFsGo is normCDFs in Go.
+func normCDFsGo(x, out, ex []float64) {
 	out = out[:len(x)]
 	if ex != nil {
 		ex = ex[:len(x)]

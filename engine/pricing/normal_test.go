@@ -192,9 +192,9 @@ func TestFastLog(t *testing.T) {
 	}
 }
 
-// TestNormCDFs checks the batch normCDFs against normCDFFromExp and expHalfSquare, bit for
-// bit, over both tails, both of millsRatio's outer branches, fastExp's subnormal range
-// and the special values.
+// TestNormCDFs checks the batch normCDFs (its assembly, where there is one) and
+// normCDFsGo against normCDFFromExp and expHalfSquare, bit for bit, over both tails, all
+// of millsRatio's branches, fastExp's subnormal range and the special values.
 func TestNormCDFs(t *testing.T) {
 	var xs []float64
 	for x := -40.0; x <= 40; x += 0.000137 {
@@ -207,12 +207,17 @@ func TestNormCDFs(t *testing.T) {
 	normCDFs(xs, out, ex)
 	only := make([]float64, len(xs))
 	normCDFs(xs, only, nil)
+	goOut, goEx := make([]float64, len(xs)), make([]float64, len(xs))
+	normCDFsGo(xs, goOut, goEx)
 	b := math.Float64bits
 	for i, x := range xs {
 		e := expHalfSquare(x)
 		want := normCDFFromExp(x, e)
 		if b(out[i]) != b(want) || b(ex[i]) != b(e) || b(only[i]) != b(want) {
 			t.Fatalf("x = %g: normCDFs gives N %g, e %g (alone %g); want %g, %g", x, out[i], ex[i], only[i], want, e)
+		}
+		if b(goOut[i]) != b(want) || b(goEx[i]) != b(e) {
+			t.Fatalf("x = %g: normCDFsGo gives N %g, e %g; want %g, %g", x, goOut[i], goEx[i], want, e)
 		}
 	}
 }

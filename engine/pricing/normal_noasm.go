@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package pricing
+
+// normCDFsFast reports that there is no assembly for normCDFs here: normCDFsGo serves.
+// (On arm64 math.FMA is one instruction, and normCDFsGo runs as fast as assembly would.)
+func normCDFsFast(x, out, ex []float64) bool { return false }
