@@ -292,6 +292,10 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 	drift := r - q + 0.5*v*v
 	var sum float64
 	lv := bnd.lv
+	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
+	// (normCDFs).
+	var xm, xp, nm, np [aloMaxPriceGL]float64
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		w2 := w * w
@@ -301,9 +305,18 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 		vz := v * z
 		dp := (m + drift*tau) / vz
 		dm := dp - vz
-		f := r * bnd.priceDfR[j] * normCDFFromExp(-dm, expHalfSquare(dm))
+		xm[j], xp[j] = -dm, -dp
+	}
+	normCDFs(xm[:npts], nm[:npts], nil)
+	if q != 0 {
+		normCDFs(xp[:npts], np[:npts], nil)
+	}
+	for j, y := range lv.px {
+		w := 0.5 * (1 + y)
+		w2 := w * w
+		f := r * bnd.priceDfR[j] * nm[j]
 		if q != 0 { // with q = 0 the term is 0, and f − 0 is f
-			f -= q * x * bnd.priceDfQ[j] * normCDFFromExp(-dp, expHalfSquare(dp))
+			f -= q * x * bnd.priceDfQ[j] * np[j]
 		}
 		sum += lv.pw[j] * w2 * w * f
 	}

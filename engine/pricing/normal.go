@@ -307,7 +307,7 @@ func gaussLegendre(n int) (nodes, weights []float64) {
 // compiler to inline, and a call per value spills every live float (Go saves none across
 // calls) and keeps successive values from overlapping; a loop over the points of a
 // boundary sweep or a premium quadrature runs them side by side. out and ex are at least
-// as long as x.
+// as long as x, and neither shares its memory with x.
 func normCDFs(x, out, ex []float64) {
 	out = out[:len(x)]
 	if ex != nil {

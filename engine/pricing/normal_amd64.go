@@ -12,7 +12,7 @@ import (
 var haveFMA = cpu.X86.HasAVX && cpu.X86.HasFMA
 
 // normCDFsFMA is normCDFs (out[i] and, when ex is not nil, ex[i], for i < n) in
-// assembly, for |x[i]| < 8: the same operations in the same order, each math.FMA one
+// assembly, for |x[i]| ≤ 37 and x[i]² > 1500: the same operations in the same order, each math.FMA one
 // instruction. Built for any amd64, the Go code pays for every math.FMA a test of the
 // processor and a call the compiler must keep registers free for, which halves its speed.
 //
@@ -21,7 +21,8 @@ func normCDFsFMA(x, out, ex *float64, n int)
 
 // normCDFsFast is normCDFs by normCDFsFMA, and true, where the processor has its
 // instructions; false, having done nothing, elsewhere. The values normCDFsFMA does not
-// cover (|x| ≥ 8, NaN) are then taken by normCDFsGo. x, out and ex (if not nil) have
+// cover (NaN, and 37 < |x| ≤ √1500, where fastExp hands over to math.Exp) are then
+// taken by normCDFsGo. x, out and ex (if not nil) have
 // the same length.
 func normCDFsFast(x, out, ex []float64) bool {
 	if !haveFMA || len(x) == 0 {
@@ -33,7 +34,7 @@ func normCDFsFast(x, out, ex []float64) bool {
 	}
 	normCDFsFMA(&x[0], &out[0], e, len(x))
 	for i, xi := range x {
-		if !(math.Abs(xi) < 8) {
+		if !(math.Abs(xi) <= 37) && !(xi*xi > 1500) {
 			var e []float64
 			if ex != nil {
 				e = ex[i : i+1]
