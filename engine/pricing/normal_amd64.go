@@ -8,8 +8,8 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// haveFMA reports the fused multiply–add and AVX instructions normCDFsFMA uses.
-var haveFMA = cpu.X86.HasAVX && cpu.X86.HasFMA
+// haveFMA reports the fused multiply–add, AVX and AVX2 instructions normCDFsFMA uses.
+var haveFMA = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // normCDFsFMA is normCDFs (out[i] and, when ex is not nil, ex[i], for i < n) in
 // assembly, for |x[i]| ≤ 37 and x[i]² > 1500: the same operations in the same order, each math.FMA one

@@ -37,23 +37,234 @@ GLOBL normConst<>(SB), RODATA|NOPTR, $0x80
 #define TAILMID normConst<>+0x70(SB)
 #define TAILHALF normConst<>+0x78(SB)
 
+// The same constants, four of each, for the four values at a time of normCDFsFMA's vector loop.
+DATA normVec<>+0x000(SB)/8, $0xbfe0000000000000 // −0.5
+DATA normVec<>+0x008(SB)/8, $0xbfe0000000000000
+DATA normVec<>+0x010(SB)/8, $0xbfe0000000000000
+DATA normVec<>+0x018(SB)/8, $0xbfe0000000000000
+DATA normVec<>+0x020(SB)/8, $0x40571547652b82fe // 64/ln 2
+DATA normVec<>+0x028(SB)/8, $0x40571547652b82fe
+DATA normVec<>+0x030(SB)/8, $0x40571547652b82fe
+DATA normVec<>+0x038(SB)/8, $0x40571547652b82fe
+DATA normVec<>+0x040(SB)/8, $0x4338000000000000 // 0x1.8p52, the shifter
+DATA normVec<>+0x048(SB)/8, $0x4338000000000000
+DATA normVec<>+0x050(SB)/8, $0x4338000000000000
+DATA normVec<>+0x058(SB)/8, $0x4338000000000000
+DATA normVec<>+0x060(SB)/8, $0x3f862e42fefa39ef // ln2Hi64
+DATA normVec<>+0x068(SB)/8, $0x3f862e42fefa39ef
+DATA normVec<>+0x070(SB)/8, $0x3f862e42fefa39ef
+DATA normVec<>+0x078(SB)/8, $0x3f862e42fefa39ef
+DATA normVec<>+0x080(SB)/8, $0x3c1abc9e3b39803f // ln2Lo64
+DATA normVec<>+0x088(SB)/8, $0x3c1abc9e3b39803f
+DATA normVec<>+0x090(SB)/8, $0x3c1abc9e3b39803f
+DATA normVec<>+0x098(SB)/8, $0x3c1abc9e3b39803f
+DATA normVec<>+0x0a0(SB)/8, $0x3f81111111111111 // 1/120
+DATA normVec<>+0x0a8(SB)/8, $0x3f81111111111111
+DATA normVec<>+0x0b0(SB)/8, $0x3f81111111111111
+DATA normVec<>+0x0b8(SB)/8, $0x3f81111111111111
+DATA normVec<>+0x0c0(SB)/8, $0x3fa5555555555555 // 1/24
+DATA normVec<>+0x0c8(SB)/8, $0x3fa5555555555555
+DATA normVec<>+0x0d0(SB)/8, $0x3fa5555555555555
+DATA normVec<>+0x0d8(SB)/8, $0x3fa5555555555555
+DATA normVec<>+0x0e0(SB)/8, $0x3fc5555555555555 // 1/6
+DATA normVec<>+0x0e8(SB)/8, $0x3fc5555555555555
+DATA normVec<>+0x0f0(SB)/8, $0x3fc5555555555555
+DATA normVec<>+0x0f8(SB)/8, $0x3fc5555555555555
+DATA normVec<>+0x100(SB)/8, $0x3fe0000000000000 // 0.5
+DATA normVec<>+0x108(SB)/8, $0x3fe0000000000000
+DATA normVec<>+0x110(SB)/8, $0x3fe0000000000000
+DATA normVec<>+0x118(SB)/8, $0x3fe0000000000000
+DATA normVec<>+0x120(SB)/8, $0x3ff0000000000000 // 1
+DATA normVec<>+0x128(SB)/8, $0x3ff0000000000000
+DATA normVec<>+0x130(SB)/8, $0x3ff0000000000000
+DATA normVec<>+0x138(SB)/8, $0x3ff0000000000000
+DATA normVec<>+0x140(SB)/8, $0x4010000000000000 // 4
+DATA normVec<>+0x148(SB)/8, $0x4010000000000000
+DATA normVec<>+0x150(SB)/8, $0x4010000000000000
+DATA normVec<>+0x158(SB)/8, $0x4010000000000000
+DATA normVec<>+0x160(SB)/8, $0x7fffffffffffffff // |x| mask
+DATA normVec<>+0x168(SB)/8, $0x7fffffffffffffff
+DATA normVec<>+0x170(SB)/8, $0x7fffffffffffffff
+DATA normVec<>+0x178(SB)/8, $0x7fffffffffffffff
+DATA normVec<>+0x180(SB)/8, $0x4020000000000000 // 8
+DATA normVec<>+0x188(SB)/8, $0x4020000000000000
+DATA normVec<>+0x190(SB)/8, $0x4020000000000000
+DATA normVec<>+0x198(SB)/8, $0x4020000000000000
+DATA normVec<>+0x1a0(SB)/8, $0x4097700000000000 // 1500
+DATA normVec<>+0x1a8(SB)/8, $0x4097700000000000
+DATA normVec<>+0x1b0(SB)/8, $0x4097700000000000
+DATA normVec<>+0x1b8(SB)/8, $0x4097700000000000
+DATA normVec<>+0x1c0(SB)/8, $0x000000000000003f // the integer 63
+DATA normVec<>+0x1c8(SB)/8, $0x000000000000003f
+DATA normVec<>+0x1d0(SB)/8, $0x000000000000003f
+DATA normVec<>+0x1d8(SB)/8, $0x000000000000003f
+DATA normVec<>+0x1e0(SB)/8, $0x000000000000ffc0 // the integer 1023·64
+DATA normVec<>+0x1e8(SB)/8, $0x000000000000ffc0
+DATA normVec<>+0x1f0(SB)/8, $0x000000000000ffc0
+DATA normVec<>+0x1f8(SB)/8, $0x000000000000ffc0
+DATA normVec<>+0x200(SB)/8, $0x0000000f0000000f // the 32-bit integers 15
+DATA normVec<>+0x208(SB)/8, $0x0000000f0000000f
+DATA normVec<>+0x210(SB)/8, $0x0000000100000001 // the 32-bit integers 1
+DATA normVec<>+0x218(SB)/8, $0x0000000100000001
+GLOBL normVec<>(SB), RODATA|NOPTR, $0x220
+
+#define V_NEGHALF normVec<>+0x000(SB)
+#define V_INVLN264 normVec<>+0x020(SB)
+#define V_SHIFTER normVec<>+0x040(SB)
+#define V_LN2HI64 normVec<>+0x060(SB)
+#define V_LN2LO64 normVec<>+0x080(SB)
+#define V_C120 normVec<>+0x0a0(SB)
+#define V_C24 normVec<>+0x0c0(SB)
+#define V_C6 normVec<>+0x0e0(SB)
+#define V_HALF normVec<>+0x100(SB)
+#define V_ONE normVec<>+0x120(SB)
+#define V_FOUR normVec<>+0x140(SB)
+#define V_ABS normVec<>+0x160(SB)
+#define V_EIGHT normVec<>+0x180(SB)
+#define V_H1500 normVec<>+0x1a0(SB)
+#define V_I63 normVec<>+0x1c0(SB)
+#define V_I65472 normVec<>+0x1e0(SB)
+#define V_I15 normVec<>+0x200(SB)
+#define V_I1 normVec<>+0x210(SB)
+
 // func normCDFsFMA(x, out, ex *float64, n int)
 //
 // normCDFs for |x| ≤ 37 and |x| > √1500, one operation for each of the Go code's (see
-// normCDFsGo, whose lines the comments quote); other x (NaN, and 37 < |x| ≤ √1500, where
-// fastExp hands over to math.Exp) give numbers the caller replaces.
+// normCDFsGo, whose lines the comments quote), four values at a time where it can (AVX2;
+// vector lanes round as scalar operations do); other x (NaN, and 37 < |x| ≤ √1500,
+// where fastExp hands over to math.Exp) give numbers the caller replaces.
 TEXT ·normCDFsFMA(SB), NOSPLIT, $0-32
 	MOVQ x+0(FP), SI
 	MOVQ out+8(FP), DI
 	MOVQ ex+16(FP), DX
-	MOVQ n+24(FP), CX
 	LEAQ ·exp2Table(SB), R8
 	LEAQ ·millsTable(SB), R9 // near [16][12]float64, then tail [13]float64
 	XORQ AX, AX
 
-loop:
+vec:
+	// Four values at a time where each is below 8 in size (millsRatio's table) or has
+	// x² > 1500 (N is 0 or 1); four with any other go to the scalar code (CX = AX + 4).
+	MOVQ      n+24(FP), R10
+	LEAQ      4(AX), CX
+	CMPQ      CX, R10
+	JGT       rest
+	VMOVUPD   (SI)(AX*8), Y0       // xi
+	VANDPD    V_ABS, Y0, Y9        // t := math.Abs(xi)
+	VMULPD    Y0, Y0, Y1           // hi := xi * xi
+	VCMPPD    $0x11, V_EIGHT, Y9, Y10 // t < 8
+	VCMPPD    $0x1e, V_H1500, Y1, Y11 // big: hi > 1500
+	VORPD     Y10, Y11, Y12
+	VMOVMSKPD Y12, R10
+	CMPQ      R10, $15
+	JNE       scalar
+
+	// expHalfSquare(xi), with fastExp inside it, as below (where big, e is 0).
+	VMOVAPD      Y1, Y2
+	VFMSUB231PD  Y0, Y0, Y2        // lo := math.FMA(xi, xi, -hi)
+	VMULPD       V_NEGHALF, Y1, Y3 // a := -0.5 * hi
+	VMOVAPD      V_SHIFTER, Y4
+	VFMADD231PD  V_INVLN264, Y3, Y4 // kf + shifter
+	VSUBPD       V_SHIFTER, Y4, Y5 // kf
+	VMOVAPD      Y3, Y6
+	VFNMADD231PD V_LN2HI64, Y5, Y6 // r := math.FMA(-kf, ln2Hi64, a)
+	VFNMADD231PD V_LN2LO64, Y5, Y6 // r = math.FMA(-kf, ln2Lo64, r)
+	VPSUBQ       V_SHIFTER, Y4, Y4 // k := int64(kf): kf + shifter has the bits of the shifter plus k
+	VMOVAPD      V_C24, Y7
+	VFMADD231PD  V_C120, Y6, Y7    // p := math.FMA(r, 1.0/120, 1.0/24)
+	VFMADD213PD  V_C6, Y6, Y7      // p = math.FMA(p, r, 1.0/6)
+	VFMADD213PD  V_HALF, Y6, Y7    // p = math.FMA(p, r, 0.5)
+	VFMADD213PD  V_ONE, Y6, Y7     // p = math.FMA(p, r, 1)
+	VPAND        V_I63, Y4, Y8     // k&63
+	VPCMPEQD     Y13, Y13, Y13
+	VGATHERQPD   Y13, (R8)(Y8*8), Y14 // t := exp2Table[k&63]
+	VMULPD       Y6, Y7, Y7        // p*r
+	VFMADD213PD  Y14, Y14, Y7      // math.FMA(t, p*r, t)
+	VPADDQ       V_I65472, Y4, Y4  // k + 1023·64 > 0 where t < 8 (k > −2^12)
+	VPSRLQ       $6, Y4, Y4        // (k>>6) + 1023
+	VPSLLQ       $52, Y4, Y4       // math.Float64frombits(uint64((k>>6)+1023)<<52)
+	VMULPD       Y4, Y7, Y7        // ea
+	VMULPD       V_HALF, Y2, Y2    // 0.5*lo
+	VMULPD       Y7, Y2, Y2        // 0.5*lo*ea
+	VSUBPD       Y2, Y7, Y6        // e = ea - 0.5*lo*ea
+	VANDNPD      Y6, Y11, Y6       // e = 0 where big
+	TESTQ        DX, DX
+	JEQ          vmills
+	VMOVUPD      Y6, (DX)(AX*8)    // ex[i] = e
+
+vmills:
+	// millsRatio(t)'s first branch (j clamped to 15 where big; those lanes are replaced).
+	VADDPD      Y9, Y9, Y15        // 2 * t
+	VCVTTPD2DQY Y15, X8            // j := int(2 * t)
+	VPMINUD     V_I15, X8, X8
+	VPADDD      X8, X8, X15        // 2*j
+	VPADDD      X8, X15, X3
+	VPSLLD      $2, X3, X3         // 12*j: c := &millsTable.near[j]
+	VPADDD      V_I1, X15, X15
+	VCVTDQ2PD   X15, Y15           // float64(2*j + 1)
+	VMULPD      V_FOUR, Y9, Y12
+	VSUBPD      Y15, Y12, Y12      // y := 4*t - float64(2*j+1)
+	VMULPD      Y12, Y12, Y13      // y2 := y * y
+	VMULPD      Y13, Y13, Y14      // y4 := y2 * y2
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 16(R9)(X3*8), Y1 // c[2]
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 24(R9)(X3*8), Y2 // c[3]
+	VFMADD231PD Y2, Y12, Y1        // math.FMA(c[3], y, c[2])
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 0(R9)(X3*8), Y4 // c[0]
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 8(R9)(X3*8), Y2 // c[1]
+	VFMADD231PD Y2, Y12, Y4        // math.FMA(c[1], y, c[0])
+	VFMADD231PD Y13, Y1, Y4        // b0
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 48(R9)(X3*8), Y1 // c[6]
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 56(R9)(X3*8), Y2 // c[7]
+	VFMADD231PD Y2, Y12, Y1        // math.FMA(c[7], y, c[6])
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 32(R9)(X3*8), Y5 // c[4]
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 40(R9)(X3*8), Y2 // c[5]
+	VFMADD231PD Y2, Y12, Y5        // math.FMA(c[5], y, c[4])
+	VFMADD231PD Y13, Y1, Y5        // b1
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 80(R9)(X3*8), Y1 // c[10]
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 88(R9)(X3*8), Y2 // c[11]
+	VFMADD231PD Y2, Y12, Y1        // math.FMA(c[11], y, c[10])
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 64(R9)(X3*8), Y7 // c[8]
+	VPCMPEQD    Y15, Y15, Y15
+	VGATHERDPD  Y15, 72(R9)(X3*8), Y2 // c[9]
+	VFMADD231PD Y2, Y12, Y7        // math.FMA(c[9], y, c[8])
+	VFMADD231PD Y13, Y1, Y7        // b2
+	VFMADD231PD Y14, Y7, Y5        // math.FMA(b2, y4, b1)
+	VFMADD231PD Y14, Y5, Y4        // mr = math.FMA(…, y4, b0)
+
+	// normCDFFromExp(xi, e); where big, above·1.
+	VMULPD  Y4, Y6, Y1             // p := e * mr
+	VXORPD  Y2, Y2, Y2
+	VCMPPD  $0x11, Y0, Y2, Y2      // above: all ones where 0 < xi
+	VADDPD  Y1, Y1, Y4             // 2*p
+	VMOVAPD V_ONE, Y5
+	VSUBPD  Y4, Y5, Y5             // 1 - 2*p
+	VANDPD  Y2, Y5, Y5             // above*(1-2*p)
+	VADDPD  Y5, Y1, Y1             // p + above*(1-2*p)
+	VANDNPD Y1, Y11, Y1            // where big: 0 …
+	VANDPD  V_ONE, Y2, Y4
+	VANDPD  Y11, Y4, Y4
+	VORPD   Y4, Y1, Y1             // … or 1 where above
+	VMOVUPD Y1, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     vec
+
+rest:
+	MOVQ R10, CX // fewer than four left: the scalar code to the end
+
+scalar:
+	// One value at a time, up to CX.
 	CMPQ AX, CX
-	JGE  done
+	JGE  scalarEnd
 	VMOVSD  (SI)(AX*8), X0 // xi
 	VANDPD  ABSMASK, X0, X9 // t := math.Abs(xi)
 	VMOVQ   X9, BX          // its bits, which order as t does (NaN above +Inf)
@@ -165,7 +376,7 @@ combine:
 	VADDSD      X3, X1, X1       // p + above*(1-2*p)
 	VMOVSD      X1, (DI)(AX*8)
 	INCQ        AX
-	JMP         loop
+	JMP         scalar
 
 big:
 	// t > 37 or NaN. Where hi = xi² > 1500, e is 0, p = e·mr is 0 (mr is finite) and
@@ -188,7 +399,10 @@ big:
 
 next:
 	INCQ AX
-	JMP  loop
+	JMP  scalar
 
-done:
+scalarEnd:
+	CMPQ AX, n+24(FP)
+	JLT  vec
+	VZEROUPPER
 	RET
