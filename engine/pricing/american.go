@@ -562,6 +562,9 @@ func americanGreeks(o Option) Greeks {
 	if g, ok := americanGreeksFast(o, &std); ok {
 		return g
 	}
+	if std.lv != nil && deepExercised(o, &std) {
+		return differenceGreeks(o, exercisedPrice) // americanGreeksFull's, bit for bit
+	}
 	var cache boundaryCache
 	if std.lv != nil { // solved for the option's own inputs, where aloFineWeight is 0
 		q := o.Rate - o.carry()
@@ -572,6 +575,35 @@ func americanGreeks(o Option) Greeks {
 		cache.keys[0], cache.sols[0], cache.n = [4]float64{o.Years, r, q, o.Vol}, aloSolution{a: std}, 1
 	}
 	return differenceGreeks(o, cache.price) // americanGreeksFull's, bit for bit
+}
+
+// deepExercised reports whether the option's spot lies inside the exercise region of
+// its put's standard boundary std (see putSpace) by nearBoundary standard deviations σ√T
+// or more, where americanGreeksFast left it (std is solved only inside the control
+// variate's domain: lives of a day and more, vol from 5%, put rates from 0.5%, no
+// aloFine). There every valuation of americanGreeksFull's differences — spot moved by
+// 1e-4 of itself, vol and life by 1e-4 of theirs, rates by 1e-5, each moving the
+// boundary by about as little — is inside its own exercise region too (half a standard
+// deviation is 1.3e-3 or more in ln S), where americanPutOn gives the intrinsic value
+// whatever the boundary: exercisedPrice gives the same without solving the six bumped
+// boundaries (TestAmericanDeepExercised checks it bit for bit).
+func deepExercised(o Option, std *chebBoundary) bool {
+	ps, pk, _, _ := putSpace(o.Right, o.Spot, o.Strike, o.Rate, o.carry())
+	return (fastLog(ps/pk)-std.lnB(std.sqrtT))/(o.Vol*std.sqrtT) <= -nearBoundary
+}
+
+// exercisedPrice is boundaryCache.price for an option inside the exercise region of
+// every boundary it is asked about: americanPutOn's intrinsic value of the put (K − S,
+// or S − K for the call by the symmetry), the European value where early exercise is
+// worth nothing.
+func exercisedPrice(right Right, s, k, t, r, b, v float64) float64 {
+	if isEuropean(right, r, b) {
+		return europeanPrice(right, s, k, t, r, b, v)
+	}
+	if right == Call {
+		return s - k // the put P(K, S): its k − s
+	}
+	return k - s
 }
 
 // americanGreeksFull is the American value and its Greeks by differenceGreeks of
