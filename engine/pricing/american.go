@@ -258,15 +258,19 @@ func (c *chebBoundary) lnBAt(y float64) float64 {
 // r and dividend yield q.
 func (c *chebBoundary) preparePrice(r, q float64) {
 	lv := c.lv
+	var ar, aq [aloMaxPriceGL]float64 // the discount factors' exponents
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		z := c.sqrtT * w * w
 		tau := z * z
 		c.priceLnB[j] = c.lnBAt(lv.priceY[j])
-		c.priceDfR[j], c.priceDfQ[j] = fastExp(-r*tau), 1 // fastExp(−0) is 1
-		if q != 0 {
-			c.priceDfQ[j] = fastExp(-q * tau)
-		}
+		ar[j], aq[j] = -r*tau, -q*tau
+		c.priceDfQ[j] = 1 // fastExp(−0) is 1
+	}
+	fastExps(ar[:npts], c.priceDfR[:npts])
+	if q != 0 {
+		fastExps(aq[:npts], c.priceDfQ[:npts])
 	}
 }
 
@@ -418,12 +422,28 @@ func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
 	drift := r - q + 0.5*v*v
 	w.drift = drift
 	nb := len(lv.bx)
+	// The discount factors' exponents at every point (τ − u = sj²) and then at the nodes,
+	// their exponentials in one pass (fastExps; the sweeps' buffers serve).
+	np := n * nb
+	ar, aq, er, eq := w.xm[:np+n], w.xp[:np+n], w.nm[:np+n], w.nq[:np+n]
+	for i := 0; i < n; i++ {
+		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
+		ar[np+i], aq[np+i] = -r*z*z, -q*z*z
+		for j, y := range lv.bx {
+			sj := 0.5 * z * (1 + y)
+			ar[i*nb+j], aq[i*nb+j] = -r*sj*sj, -q*sj*sj
+		}
+	}
+	fastExps(ar, er)
+	if q != 0 {
+		fastExps(aq, eq)
+	}
 	for i := 0; i < n; i++ {
 		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
 		// e^(−q·τ) is 1 without a dividend yield, as fastExp(−0) gives it.
-		w.dfR[i], w.dfQ[i] = fastExp(-r*z*z), 1
+		w.dfR[i], w.dfQ[i] = er[np+i], 1
 		if q != 0 {
-			w.dfQ[i] = fastExp(-q * z * z)
+			w.dfQ[i] = eq[np+i]
 		}
 		for j, y := range lv.bx {
 			sj := 0.5 * z * (1 + y) // τ − u = sj²
@@ -433,9 +453,9 @@ func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
 			p.invVs = 1 / p.vs
 			p.drift = drift * sj * sj
 			wt := lv.bw[j] * sj
-			p.wR, p.wQ = wt*fastExp(-r*sj*sj), wt
+			p.wR, p.wQ = wt*er[i*nb+j], wt
 			if q != 0 {
-				p.wQ = wt * fastExp(-q*sj*sj)
+				p.wQ = wt * eq[i*nb+j]
 			}
 		}
 	}

@@ -187,10 +187,14 @@ func (f *premiumFamily) init(std *chebBoundary, t, r, q, v float64) {
 		f.wR0[p], f.wQ0[p] = w.pts[p].wR, w.pts[p].wQ
 	}
 	f.dfR0, f.dfQ0 = w.dfR, w.dfQ
+	var ar, aq [aloMaxPriceGL]float64 // the discount factors' exponents
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		z := f.c.sqrtT * 0.25 * (1 + y) * (1 + y)
-		f.pdfR0[j], f.pdfQ0[j] = fastExp(-r*z*z), fastExp(-q*z*z)
+		ar[j], aq[j] = -r*z*z, -q*z*z
 	}
+	fastExps(ar[:npts], f.pdfR0[:npts])
+	fastExps(aq[:npts], f.pdfQ0[:npts])
 	// a = I − J.
 	var a [aloMaxNodes][aloMaxNodes]float64
 	w.sweepJacobian(&f.h0, &f.d0, &f.g0, &a)

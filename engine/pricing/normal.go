@@ -128,6 +128,19 @@ var logTable = func() (t [91]struct{ inv, logHi, logLo, corr float64 }) {
 	return t
 }()
 
+// fastExps sets out[i] to fastExp(x[i]), bit for bit, in assembly where there is one
+// (fastExpsFast): a boundary's set-up needs a discount factor at each of its points. out
+// is at least as long as x and does not share its memory.
+func fastExps(x, out []float64) {
+	out = out[:len(x)]
+	if fastExpsFast(x, out) {
+		return
+	}
+	for i, xi := range x {
+		out[i] = fastExp(xi)
+	}
+}
+
 // expHalfSquare is e^(−x²/2) to about one ulp: x² is split exactly with a fused
 // multiply–add (x² = hi + lo) so that the rounding of x² does not become a relative error
 // of ½·x²·2⁻⁵³ in the result, as it would in math.Exp(−0.5*x*x). NaN gives NaN.

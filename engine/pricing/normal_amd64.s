@@ -406,3 +406,79 @@ scalarEnd:
 	JLT  vec
 	VZEROUPPER
 	RET
+
+// func fastExpsFMA(x, out *float64, n int)
+//
+// fastExps for −708 < x < 709, four values at a time (the scalar code of fastExp for the
+// last few), one operation for each of fastExp's; other x give numbers the caller
+// replaces.
+TEXT ·fastExpsFMA(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ out+8(FP), DI
+	MOVQ n+16(FP), CX
+	LEAQ ·exp2Table(SB), R8
+	XORQ AX, AX
+
+evec:
+	LEAQ         4(AX), R10
+	CMPQ         R10, CX
+	JGT          escalar
+	VMOVUPD      (SI)(AX*8), Y3    // x
+	VMOVAPD      V_SHIFTER, Y4
+	VFMADD231PD  V_INVLN264, Y3, Y4 // kf + shifter
+	VSUBPD       V_SHIFTER, Y4, Y5 // kf := math.FMA(x, invLn264, shifter) - shifter
+	VMOVAPD      Y3, Y6
+	VFNMADD231PD V_LN2HI64, Y5, Y6 // r := math.FMA(-kf, ln2Hi64, x)
+	VFNMADD231PD V_LN2LO64, Y5, Y6 // r = math.FMA(-kf, ln2Lo64, r)
+	VPSUBQ       V_SHIFTER, Y4, Y4 // k := int64(kf)
+	VMOVAPD      V_C24, Y7
+	VFMADD231PD  V_C120, Y6, Y7    // p := math.FMA(r, 1.0/120, 1.0/24)
+	VFMADD213PD  V_C6, Y6, Y7      // p = math.FMA(p, r, 1.0/6)
+	VFMADD213PD  V_HALF, Y6, Y7    // p = math.FMA(p, r, 0.5)
+	VFMADD213PD  V_ONE, Y6, Y7     // p = math.FMA(p, r, 1)
+	VPAND        V_I63, Y4, Y8     // k&63
+	VPCMPEQD     Y13, Y13, Y13
+	VGATHERQPD   Y13, (R8)(Y8*8), Y14 // t := exp2Table[k&63]
+	VMULPD       Y6, Y7, Y7        // p*r
+	VFMADD213PD  Y14, Y14, Y7      // math.FMA(t, p*r, t)
+	VPADDQ       V_I65472, Y4, Y4  // k + 1023·64 > 0 where x > −708
+	VPSRLQ       $6, Y4, Y4        // (k>>6) + 1023
+	VPSLLQ       $52, Y4, Y4       // math.Float64frombits(uint64((k>>6)+1023)<<52)
+	VMULPD       Y4, Y7, Y7
+	VMOVUPD      Y7, (DI)(AX*8)
+	MOVQ         R10, AX
+	JMP          evec
+
+escalar:
+	CMPQ         AX, CX
+	JGE          edone
+	VMOVSD       (SI)(AX*8), X3    // x
+	VMOVSD       SHIFTER, X4
+	VFMADD231SD  INVLN264, X3, X4
+	VSUBSD       SHIFTER, X4, X4   // kf
+	VMOVAPD      X3, X6
+	VFNMADD231SD LN2HI64, X4, X6
+	VFNMADD231SD LN2LO64, X4, X6   // r
+	VCVTTSD2SIQ  X4, R10           // k
+	VMOVSD       C24, X7
+	VFMADD231SD  C120, X6, X7
+	VFMADD213SD  C6, X6, X7
+	VFMADD213SD  HALF, X6, X7
+	VFMADD213SD  ONE, X6, X7       // p
+	MOVQ         R10, R11
+	ANDQ         $63, R11
+	VMOVSD       (R8)(R11*8), X8   // t
+	VMULSD       X6, X7, X7
+	VFMADD213SD  X8, X8, X7
+	SARQ         $6, R10
+	ADDQ         $1023, R10
+	SHLQ         $52, R10
+	VMOVQ        R10, X8
+	VMULSD       X8, X7, X7
+	VMOVSD       X7, (DI)(AX*8)
+	INCQ         AX
+	JMP          escalar
+
+edone:
+	VZEROUPPER
+	RET

@@ -221,3 +221,30 @@ func TestNormCDFs(t *testing.T) {
 		}
 	}
 }
+
+// TestFastExps checks fastExps (its assembly, where there is one) against fastExp, bit for
+// bit, across fastExp's own range, past both its ends and at the special values, in runs
+// long and short enough for every path of the assembly.
+func TestFastExps(t *testing.T) {
+	var xs []float64
+	for x := -800.0; x <= 800; x += 0.00731 {
+		xs = append(xs, x)
+	}
+	for x := -1e-3; x <= 1e-3; x += 1.37e-7 {
+		xs = append(xs, x)
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), -708, 709, math.Nextafter(-708, 0), math.Nextafter(709, 0),
+		-745.2, 1e-310, math.Inf(1), math.Inf(-1), math.NaN())
+	b := math.Float64bits
+	for _, n := range []int{len(xs), 1, 2, 3, 5, 7} {
+		out := make([]float64, n)
+		for start := 0; start+n <= len(xs); start += max(n, len(xs)/97) {
+			fastExps(xs[start:start+n], out)
+			for i, x := range xs[start : start+n] {
+				if want := fastExp(x); b(out[i]) != b(want) {
+					t.Fatalf("fastExps gives e^%g = %g, fastExp %g", x, out[i], want)
+				}
+			}
+		}
+	}
+}
