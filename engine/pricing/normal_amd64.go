@@ -12,18 +12,18 @@ import (
 var haveFMA = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // normCDFsFMA is normCDFs (out[i] and, when ex is not nil, ex[i], for i < n) in
-// assembly, for |x[i]| ≤ 37 and x[i]² > 1500: the same operations in the same order, each math.FMA one
-// instruction. Built for any amd64, the Go code pays for every math.FMA a test of the
+// assembly, for |x[i]| ≤ 37 and x[i]² > 1500: the same operations in the same order, each
+// math.FMA one instruction; left reports other values, whose out[i] and ex[i] are to be
+// replaced. Built for any amd64, the Go code pays for every math.FMA a test of the
 // processor and a call the compiler must keep registers free for, which halves its speed.
 //
 //go:noescape
-func normCDFsFMA(x, out, ex *float64, n int)
+func normCDFsFMA(x, out, ex *float64, n int) (left bool)
 
 // normCDFsFast is normCDFs by normCDFsFMA, and true, where the processor has its
 // instructions; false, having done nothing, elsewhere. The values normCDFsFMA does not
 // cover (NaN, and 37 < |x| ≤ √1500, where fastExp hands over to math.Exp) are then
-// taken by normCDFsGo. x, out and ex (if not nil) have
-// the same length.
+// taken by normCDFsGo. x, out and ex (if not nil) have the same length.
 func normCDFsFast(x, out, ex []float64) bool {
 	if !haveFMA || len(x) == 0 {
 		return false
@@ -32,7 +32,9 @@ func normCDFsFast(x, out, ex []float64) bool {
 	if ex != nil {
 		e = &ex[0]
 	}
-	normCDFsFMA(&x[0], &out[0], e, len(x))
+	if !normCDFsFMA(&x[0], &out[0], e, len(x)) {
+		return true
+	}
 	for i, xi := range x {
 		if !(math.Abs(xi) <= 37) && !(xi*xi > 1500) {
 			var e []float64

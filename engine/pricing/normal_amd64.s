@@ -127,19 +127,21 @@ GLOBL normVec<>(SB), RODATA|NOPTR, $0x220
 #define V_I15 normVec<>+0x200(SB)
 #define V_I1 normVec<>+0x210(SB)
 
-// func normCDFsFMA(x, out, ex *float64, n int)
+// func normCDFsFMA(x, out, ex *float64, n int) (left bool)
 //
 // normCDFs for |x| ≤ 37 and |x| > √1500, one operation for each of the Go code's (see
 // normCDFsGo, whose lines the comments quote), four values at a time where it can (AVX2;
 // vector lanes round as scalar operations do); other x (NaN, and 37 < |x| ≤ √1500,
-// where fastExp hands over to math.Exp) give numbers the caller replaces.
-TEXT ·normCDFsFMA(SB), NOSPLIT, $0-32
+// where fastExp hands over to math.Exp) give numbers the caller replaces; left reports
+// whether there were any.
+TEXT ·normCDFsFMA(SB), NOSPLIT, $0-33
 	MOVQ x+0(FP), SI
 	MOVQ out+8(FP), DI
 	MOVQ ex+16(FP), DX
 	LEAQ ·exp2Table(SB), R8
 	LEAQ ·millsTable(SB), R9 // near [16][12]float64, then tail [13]float64
 	XORQ AX, AX
+	MOVB $0, left+32(FP)
 
 vec:
 	// Four values at a time where each is below 8 in size (millsRatio's table) or has
@@ -386,10 +388,10 @@ big:
 	VMOVQ  X1, R10
 	MOVQ   $0x4097700000000000, R11 // 1500
 	CMPQ   R10, R11
-	JLS    next                    // hi ≤ 1500: the caller's
+	JLS    left                    // hi ≤ 1500: the caller's
 	MOVQ   $0x7ff0000000000000, R11 // +Inf
 	CMPQ   BX, R11
-	JHI    next                    // NaN: the caller's
+	JHI    left                    // NaN: the caller's
 	VMOVSD ONE, X1
 	VANDPD X5, X1, X1              // 1 or +0
 	VMOVSD X1, (DI)(AX*8)
@@ -398,6 +400,11 @@ big:
 	VMOVSD X6, (DX)(AX*8)          // ex[i] = 0
 
 next:
+	INCQ AX
+	JMP  scalar
+
+left:
+	MOVB $1, left+32(FP)
 	INCQ AX
 	JMP  scalar
 
