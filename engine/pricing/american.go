@@ -50,6 +50,10 @@ type aloLevel struct {
 	// √T those points are the same for every option, so one sweep's interpolations are a
 	// product of this table with the node values instead of a Clenshaw sum per point.
 	interp []float64
+	// interpT is interp by node value first, each row padded with zero weights to a
+	// multiple of four points: interpT[k·pad4(nodes·len(bx)) + p] is interp[p·nodes + k]
+	// (for lnBAtPointsFast).
+	interpT []float64
 	// priceY are the points, in the Chebyshev variable of [0, √T], where the premium
 	// integral needs the boundary.
 	priceY []float64
@@ -102,6 +106,13 @@ func newALOLevel(nodes, iterations, boundaryGL, priceGL int, relax float64, ande
 				x := (1+l.cheb[i])*math.Sqrt(1-a*a) - 1
 				l.interp[(i*boundaryGL+j)*nodes+k] = unit.h(x)
 			}
+		}
+	}
+	np, np4 := nodes*boundaryGL, pad4(nodes*boundaryGL)
+	l.interpT = make([]float64, nodes*np4)
+	for p := 0; p < np; p++ {
+		for k := 0; k < nodes; k++ {
+			l.interpT[k*np4+p] = l.interp[p*nodes+k]
 		}
 	}
 	// The premium integral's points: T − u = T·w⁴, w = (1 + y)/2, so √u = √T·√(1 − w⁴).
@@ -480,17 +491,7 @@ func (w *aloSweeper) sweep(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]f
 	n, nb := lv.nodes, len(lv.bx)
 	r, q, v, drift := w.r, w.q, w.v, w.drift
 	var lnBu [aloMaxNodes * aloMaxBoundaryGL]float64 // ln(B(u)) at every point u
-	for p := 0; p < n*nb; p++ {
-		row := lv.interp[p*n : p*n+n]
-		var hu float64
-		for k, wk := range row {
-			hu += wk * h[k]
-		}
-		if hu < 0 {
-			hu = 0
-		}
-		lnBu[p] = w.lnX - math.Sqrt(hu)
-	}
+	lnBAtPoints(lv, h, w.lnX, &lnBu)
 	// The arguments of every normal distribution the sweep needs, d₋ (xm) and d₊ (xp) at
 	// the points u of each node's integrals and then at the nodes themselves, are set
 	// first and their distributions taken in one pass (normCDFs). The integrals over
@@ -540,6 +541,34 @@ func (w *aloSweeper) sweep(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]f
 		out[i] = g
 	}
 }
+
+// lnBAtPoints sets lnBu[p] to ln(B(u)) = ln X − √H(u) at every point u of lv's boundary
+// integrals, H(u) interpolated from its node values h (lnBAtPointsFast where there is
+// assembly for it, the same figures bit for bit). lnBu has room for pad4 of the points.
+func lnBAtPoints(lv *aloLevel, h *[aloMaxNodes + 1]float64, lnX float64, lnBu *[aloMaxNodes * aloMaxBoundaryGL]float64) {
+	if !lnBAtPointsFast(lv, h, lnX, lnBu) {
+		lnBAtPointsGo(lv, h, lnX, lnBu)
+	}
+}
+
+// lnBAtPointsGo is lnBAtPoints in Go.
+func lnBAtPointsGo(lv *aloLevel, h *[aloMaxNodes + 1]float64, lnX float64, lnBu *[aloMaxNodes * aloMaxBoundaryGL]float64) {
+	n := lv.nodes
+	for p := 0; p < n*len(lv.bx); p++ {
+		row := lv.interp[p*n : p*n+n]
+		var hu float64
+		for k, wk := range row {
+			hu += wk * h[k]
+		}
+		if hu < 0 {
+			hu = 0
+		}
+		lnBu[p] = lnX - math.Sqrt(hu)
+	}
+}
+
+// pad4 is n rounded up to a multiple of four.
+func pad4(n int) int { return (n + 3) &^ 3 }
 
 // aloGuess is the starting boundary: the shape of the Bjerksund–Stensland (1993) trigger,
 // I(τ) = B₀ + (B∞ − B₀)(1 − e^(h(τ))) for the symmetric call, whose boundary is 1/B.

@@ -68,3 +68,21 @@ func fastExpsFast(x, out []float64) bool {
 	}
 	return true
 }
+
+// lnBAtPointsAVX is lnBAtPoints's loop in assembly, four points at a time over np4 (a
+// multiple of four) points: wt is aloLevel.interpT, n the nodes. Each lane adds the
+// products in the Go loop's order (no fused multiply–add), so the figures are the same,
+// bit for bit.
+//
+//go:noescape
+func lnBAtPointsAVX(wt, h *float64, n, np4 int, lnX float64, out *float64)
+
+// lnBAtPointsFast is lnBAtPoints by lnBAtPointsAVX, and true, where the processor has
+// AVX (haveFMA); false, having done nothing, elsewhere.
+func lnBAtPointsFast(lv *aloLevel, h *[aloMaxNodes + 1]float64, lnX float64, lnBu *[aloMaxNodes * aloMaxBoundaryGL]float64) bool {
+	if !haveFMA {
+		return false
+	}
+	lnBAtPointsAVX(&lv.interpT[0], &h[0], lv.nodes, pad4(lv.nodes*len(lv.bx)), lnX, &lnBu[0])
+	return true
+}

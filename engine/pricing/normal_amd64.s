@@ -489,3 +489,45 @@ escalar:
 edone:
 	VZEROUPPER
 	RET
+
+// func lnBAtPointsAVX(wt, h *float64, n, np4 int, lnX float64, out *float64)
+TEXT ·lnBAtPointsAVX(SB), NOSPLIT, $0-48
+	MOVQ         wt+0(FP), SI
+	MOVQ         h+8(FP), BX
+	MOVQ         n+16(FP), CX
+	MOVQ         np4+24(FP), DX
+	VBROADCASTSD lnX+32(FP), Y5
+	MOVQ         out+40(FP), DI
+	LEAQ         (DX*8), R9 // a row of wt, in bytes
+	XORQ         AX, AX     // p
+
+lpoint:
+	CMPQ   AX, DX
+	JGE    ldone
+	VXORPD Y0, Y0, Y0       // hu := 0
+	LEAQ   (SI)(AX*8), R10  // &wt[0·np4 + p]
+	XORQ   R11, R11         // k
+
+lnode:
+	CMPQ         R11, CX
+	JGE          lend
+	VBROADCASTSD (BX)(R11*8), Y1 // h[k]
+	VMULPD       (R10), Y1, Y1   // wk * h[k]
+	VADDPD       Y1, Y0, Y0      // hu += …
+	ADDQ         R9, R10
+	INCQ         R11
+	JMP          lnode
+
+lend:
+	VXORPD  Y2, Y2, Y2
+	VCMPPD  $0x11, Y2, Y0, Y3 // hu < 0 (LT_OQ)
+	VANDNPD Y0, Y3, Y0        // if hu < 0 { hu = 0 }
+	VSQRTPD Y0, Y0
+	VSUBPD  Y0, Y5, Y0        // lnX - math.Sqrt(hu)
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     lpoint
+
+ldone:
+	VZEROUPPER
+	RET

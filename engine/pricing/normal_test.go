@@ -248,3 +248,39 @@ func TestFastExps(t *testing.T) {
 		}
 	}
 }
+
+// TestLnBAtPoints checks lnBAtPoints (its assembly, where there is one) against
+// lnBAtPointsGo, bit for bit, at every level and for node values of every sign, zeros,
+// values that interpolate below zero and NaN.
+func TestLnBAtPoints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	b := math.Float64bits
+	for _, lv := range []*aloLevel{aloStandard, aloFine, aloCoarse, newALOLevel(7, 1, 9, 8, 1, false)} {
+		np := lv.nodes * len(lv.bx)
+		for trial := range 2000 {
+			var h [aloMaxNodes + 1]float64
+			for k := 0; k < lv.nodes; k++ {
+				switch {
+				case trial%7 == 0:
+					h[k] = 0
+				case trial%5 == 0:
+					h[k] = rng.NormFloat64() // negative ones too
+				default:
+					h[k] = 3 * rng.Float64() * rng.Float64()
+				}
+			}
+			if trial == 3 {
+				h[1] = math.NaN()
+			}
+			lnX := -rng.Float64()
+			var got, want [aloMaxNodes * aloMaxBoundaryGL]float64
+			lnBAtPoints(lv, &h, lnX, &got)
+			lnBAtPointsGo(lv, &h, lnX, &want)
+			for p := 0; p < np; p++ {
+				if b(got[p]) != b(want[p]) {
+					t.Fatalf("%d nodes, h %v: point %d gives %g, the Go loop %g", lv.nodes, h[:lv.nodes], p, got[p], want[p])
+				}
+			}
+		}
+	}
+}
