@@ -218,7 +218,9 @@ const (
 // y ∈ [−1, 1] of each interval. They are the interpolating polynomials at the Chebyshev
 // points of each interval of R computed from math.Erfc (with the rounding of t/√2
 // corrected) and expHalfSquare, fitted once at start-up in exact arithmetic (math/big)
-// so that the coefficients carry only their own final rounding.
+// so that the coefficients carry only their own final rounding. normal_amd64.s reads it
+// (near first, then tail) and exp2Table by their layout, and repeats fastExp's and
+// millsRatio's constants: TestNormCDFs and TestFastExps compare it with the Go code.
 var millsTable = func() (m struct {
 	near [16][millsDegree + 1]float64
 	tail [millsTailDegree + 1]float64

@@ -8,7 +8,8 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// haveFMA reports the fused multiply–add, AVX and AVX2 instructions normCDFsFMA uses.
+// haveFMA reports the fused multiply–add, AVX and AVX2 instructions the assembly uses
+// (normCDFsFMA, fastExpsFMA, lnBAtPointsAVX).
 var haveFMA = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // normCDFsFMA is normCDFs (out[i] and, when ex is not nil, ex[i], for i < n) in
