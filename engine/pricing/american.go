@@ -50,6 +50,10 @@ type aloLevel struct {
 	// √T those points are the same for every option, so one sweep's interpolations are a
 	// product of this table with the node values instead of a Clenshaw sum per point.
 	interp []float64
+	// interpT is interp by node value first, each row padded with zero weights to a
+	// multiple of four points: interpT[k·pad4(nodes·len(bx)) + p] is interp[p·nodes + k]
+	// (for lnBAtPointsFast).
+	interpT []float64
 	// priceY are the points, in the Chebyshev variable of [0, √T], where the premium
 	// integral needs the boundary.
 	priceY []float64
@@ -102,6 +106,13 @@ func newALOLevel(nodes, iterations, boundaryGL, priceGL int, relax float64, ande
 				x := (1+l.cheb[i])*math.Sqrt(1-a*a) - 1
 				l.interp[(i*boundaryGL+j)*nodes+k] = unit.h(x)
 			}
+		}
+	}
+	np, np4 := nodes*boundaryGL, pad4(nodes*boundaryGL)
+	l.interpT = make([]float64, nodes*np4)
+	for p := 0; p < np; p++ {
+		for k := 0; k < nodes; k++ {
+			l.interpT[k*np4+p] = l.interp[p*nodes+k]
 		}
 	}
 	// The premium integral's points: T − u = T·w⁴, w = (1 + y)/2, so √u = √T·√(1 − w⁴).
@@ -258,15 +269,19 @@ func (c *chebBoundary) lnBAt(y float64) float64 {
 // r and dividend yield q.
 func (c *chebBoundary) preparePrice(r, q float64) {
 	lv := c.lv
+	var ar, aq [aloMaxPriceGL]float64 // the discount factors' exponents
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		z := c.sqrtT * w * w
 		tau := z * z
 		c.priceLnB[j] = c.lnBAt(lv.priceY[j])
-		c.priceDfR[j], c.priceDfQ[j] = fastExp(-r*tau), 1 // fastExp(−0) is 1
-		if q != 0 {
-			c.priceDfQ[j] = fastExp(-q * tau)
-		}
+		ar[j], aq[j] = -r*tau, -q*tau
+		c.priceDfQ[j] = 1 // fastExp(−0) is 1
+	}
+	fastExps(ar[:npts], c.priceDfR[:npts])
+	if q != 0 {
+		fastExps(aq[:npts], c.priceDfQ[:npts])
 	}
 }
 
@@ -292,6 +307,10 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 	drift := r - q + 0.5*v*v
 	var sum float64
 	lv := bnd.lv
+	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
+	// (normCDFs).
+	var xm, xp, nm, np [aloMaxPriceGL]float64
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		w2 := w * w
@@ -301,9 +320,18 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 		vz := v * z
 		dp := (m + drift*tau) / vz
 		dm := dp - vz
-		f := r * bnd.priceDfR[j] * normCDFFromExp(-dm, expHalfSquare(dm))
+		xm[j], xp[j] = -dm, -dp
+	}
+	normCDFs(xm[:npts], nm[:npts], nil)
+	if q != 0 {
+		normCDFs(xp[:npts], np[:npts], nil)
+	}
+	for j, y := range lv.px {
+		w := 0.5 * (1 + y)
+		w2 := w * w
+		f := r * bnd.priceDfR[j] * nm[j]
 		if q != 0 { // with q = 0 the term is 0, and f − 0 is f
-			f -= q * x * bnd.priceDfQ[j] * normCDFFromExp(-dp, expHalfSquare(dp))
+			f -= q * x * bnd.priceDfQ[j] * np[j]
 		}
 		sum += lv.pw[j] * w2 * w * f
 	}
@@ -386,6 +414,8 @@ type aloSweeper struct {
 	// (r − q + ½σ²)s² and the quadrature weights times the discount factors.
 	pts      [aloMaxNodes * aloMaxBoundaryGL]struct{ s, vs, invVs, drift, wR, wQ float64 }
 	dfR, dfQ [aloMaxNodes]float64 // e^(−rτ) and e^(−qτ) at the nodes
+	// A sweep's arguments of the normal distribution, d₋ and d₊, and their values.
+	xm, xp, nm, nq [aloMaxNodes*aloMaxBoundaryGL + aloMaxNodes]float64
 }
 
 // init prepares the sweeps of the put's boundary and sets c's level, √T and ln X, X =
@@ -403,12 +433,28 @@ func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
 	drift := r - q + 0.5*v*v
 	w.drift = drift
 	nb := len(lv.bx)
+	// The discount factors' exponents at every point (τ − u = sj²) and then at the nodes,
+	// their exponentials in one pass (fastExps; the sweeps' buffers serve).
+	np := n * nb
+	ar, aq, er, eq := w.xm[:np+n], w.xp[:np+n], w.nm[:np+n], w.nq[:np+n]
+	for i := 0; i < n; i++ {
+		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
+		ar[np+i], aq[np+i] = -r*z*z, -q*z*z
+		for j, y := range lv.bx {
+			sj := 0.5 * z * (1 + y)
+			ar[i*nb+j], aq[i*nb+j] = -r*sj*sj, -q*sj*sj
+		}
+	}
+	fastExps(ar, er)
+	if q != 0 {
+		fastExps(aq, eq)
+	}
 	for i := 0; i < n; i++ {
 		z := c.sqrtT * 0.5 * (1 + lv.cheb[i])
 		// e^(−q·τ) is 1 without a dividend yield, as fastExp(−0) gives it.
-		w.dfR[i], w.dfQ[i] = fastExp(-r*z*z), 1
+		w.dfR[i], w.dfQ[i] = er[np+i], 1
 		if q != 0 {
-			w.dfQ[i] = fastExp(-q * z * z)
+			w.dfQ[i] = eq[np+i]
 		}
 		for j, y := range lv.bx {
 			sj := 0.5 * z * (1 + y) // τ − u = sj²
@@ -418,9 +464,9 @@ func (w *aloSweeper) init(c *chebBoundary, lv *aloLevel, t, r, q, v float64) {
 			p.invVs = 1 / p.vs
 			p.drift = drift * sj * sj
 			wt := lv.bw[j] * sj
-			p.wR, p.wQ = wt*fastExp(-r*sj*sj), wt
+			p.wR, p.wQ = wt*er[i*nb+j], wt
 			if q != 0 {
-				p.wQ = wt * fastExp(-q*sj*sj)
+				p.wQ = wt * eq[i*nb+j]
 			}
 		}
 	}
@@ -445,7 +491,70 @@ func (w *aloSweeper) sweep(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]f
 	n, nb := lv.nodes, len(lv.bx)
 	r, q, v, drift := w.r, w.q, w.v, w.drift
 	var lnBu [aloMaxNodes * aloMaxBoundaryGL]float64 // ln(B(u)) at every point u
-	for p := 0; p < n*nb; p++ {
+	lnBAtPoints(lv, h, w.lnX, &lnBu)
+	// The arguments of every normal distribution the sweep needs, d₋ (xm) and d₊ (xp) at
+	// the points u of each node's integrals and then at the nodes themselves, are set
+	// first and their distributions taken in one pass (normCDFs). The integrals over
+	// u ∈ [0, τ] have τ − u = s², du = 2s·ds, s = z(1 + y)/2.
+	np := n * nb
+	xm, xp, nm, nq := w.xm[:np+n], w.xp[:np+n], w.nm[:np+n], w.nq[:np+n]
+	for i := 0; i < n; i++ {
+		lnBt := w.lnX - cur[i]
+		for j := 0; j < nb; j++ {
+			p := &w.pts[i*nb+j]
+			m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
+			dp := (m + p.drift) * p.invVs
+			xm[i*nb+j], xp[i*nb+j] = dp-p.vs, dp
+		}
+		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
+		tau := z * z
+		vz := v * z
+		dp := (lnBt + drift*tau) / vz
+		xm[np+i], xp[np+i] = dp-vz, dp
+	}
+	normCDFs(xm, nm, nil)
+	if q == 0 {
+		// No dividend yield: the denominator's integral is multiplied by q = 0, and left
+		// out (dInt = 0) it gives the same sum, bit for bit; only the nodes' d₊ count.
+		normCDFs(xp[np:], nq[np:], nil)
+	} else {
+		normCDFs(xp, nq, nil)
+	}
+	for i := 0; i < n; i++ {
+		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
+		old := cur[i]
+		var nInt, dInt float64
+		for j := 0; j < nb; j++ {
+			nInt += w.pts[i*nb+j].wR * nm[i*nb+j]
+		}
+		if q != 0 {
+			for j := 0; j < nb; j++ {
+				dInt += w.pts[i*nb+j].wQ * nq[i*nb+j]
+			}
+		}
+		num := w.dfR[i]*nm[np+i] + r*z*nInt
+		den := w.dfQ[i]*nq[np+i] + q*z*dInt
+		g := old // keep the old value where the sweep gives no number
+		if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
+			g = w.lnX - lnNew
+		}
+		out[i] = g
+	}
+}
+
+// lnBAtPoints sets lnBu[p] to ln(B(u)) = ln X − √H(u) at every point u of lv's boundary
+// integrals, H(u) interpolated from its node values h (lnBAtPointsFast where there is
+// assembly for it, the same figures bit for bit). lnBu has room for pad4 of the points.
+func lnBAtPoints(lv *aloLevel, h *[aloMaxNodes + 1]float64, lnX float64, lnBu *[aloMaxNodes * aloMaxBoundaryGL]float64) {
+	if !lnBAtPointsFast(lv, h, lnX, lnBu) {
+		lnBAtPointsGo(lv, h, lnX, lnBu)
+	}
+}
+
+// lnBAtPointsGo is lnBAtPoints in Go.
+func lnBAtPointsGo(lv *aloLevel, h *[aloMaxNodes + 1]float64, lnX float64, lnBu *[aloMaxNodes * aloMaxBoundaryGL]float64) {
+	n := lv.nodes
+	for p := 0; p < n*len(lv.bx); p++ {
 		row := lv.interp[p*n : p*n+n]
 		var hu float64
 		for k, wk := range row {
@@ -454,47 +563,12 @@ func (w *aloSweeper) sweep(h *[aloMaxNodes + 1]float64, cur, out *[aloMaxNodes]f
 		if hu < 0 {
 			hu = 0
 		}
-		lnBu[p] = w.lnX - math.Sqrt(hu)
-	}
-	for i := 0; i < n; i++ {
-		z := w.sqrtT * 0.5 * (1 + lv.cheb[i])
-		tau := z * z
-		old := cur[i]
-		lnBt := w.lnX - old
-		// The integrals over u ∈ [0, τ] with τ − u = s², du = 2s·ds, s = z(1 + y)/2.
-		var nInt, dInt float64
-		if q == 0 {
-			// No dividend yield: the denominator's integral is multiplied by q = 0, and
-			// left out (dInt = 0) it gives the same sum, bit for bit.
-			for j := 0; j < nb; j++ {
-				p := &w.pts[i*nb+j]
-				m := lnBt - lnBu[i*nb+j]
-				dp := (m + p.drift) * p.invVs
-				dm := dp - p.vs
-				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
-			}
-		} else {
-			for j := 0; j < nb; j++ {
-				p := &w.pts[i*nb+j]
-				m := lnBt - lnBu[i*nb+j] // ln(B(τ)/B(u))
-				dp := (m + p.drift) * p.invVs
-				dm := dp - p.vs
-				nInt += p.wR * normCDFFromExp(dm, expHalfSquare(dm))
-				dInt += p.wQ * normCDFFromExp(dp, expHalfSquare(dp))
-			}
-		}
-		vz := v * z
-		dp := (lnBt + drift*tau) / vz
-		dm := dp - vz
-		num := w.dfR[i]*normCDFFromExp(dm, expHalfSquare(dm)) + r*z*nInt
-		den := w.dfQ[i]*normCDFFromExp(dp, expHalfSquare(dp)) + q*z*dInt
-		g := old // keep the old value where the sweep gives no number
-		if lnNew := fastLog(num / den); !math.IsNaN(lnNew) && !math.IsInf(lnNew, 0) {
-			g = w.lnX - lnNew
-		}
-		out[i] = g
+		lnBu[p] = lnX - math.Sqrt(hu)
 	}
 }
+
+// pad4 is n rounded up to a multiple of four.
+func pad4(n int) int { return (n + 3) &^ 3 }
 
 // aloGuess is the starting boundary: the shape of the Bjerksund–Stensland (1993) trigger,
 // I(τ) = B₀ + (B∞ − B₀)(1 − e^(h(τ))) for the symmetric call, whose boundary is 1/B.
@@ -537,6 +611,9 @@ func americanGreeks(o Option) Greeks {
 	if g, ok := americanGreeksFast(o, &std); ok {
 		return g
 	}
+	if std.lv != nil && deepExercised(o, &std) {
+		return differenceGreeks(o, exercisedPrice) // americanGreeksFull's, bit for bit
+	}
 	var cache boundaryCache
 	if std.lv != nil { // solved for the option's own inputs, where aloFineWeight is 0
 		q := o.Rate - o.carry()
@@ -547,6 +624,35 @@ func americanGreeks(o Option) Greeks {
 		cache.keys[0], cache.sols[0], cache.n = [4]float64{o.Years, r, q, o.Vol}, aloSolution{a: std}, 1
 	}
 	return differenceGreeks(o, cache.price) // americanGreeksFull's, bit for bit
+}
+
+// deepExercised reports whether the option's spot lies inside the exercise region of
+// its put's standard boundary std (see putSpace) by nearBoundary standard deviations σ√T
+// or more, where americanGreeksFast left it (std is solved only inside the control
+// variate's domain: lives of a day and more, vol from 5%, put rates from 0.5%, no
+// aloFine). There every valuation of americanGreeksFull's differences — spot moved by
+// 1e-4 of itself, vol and life by 1e-4 of theirs, rates by 1e-5, each moving the
+// boundary by about as little — is inside its own exercise region too (half a standard
+// deviation is 1.3e-3 or more in ln S), where americanPutOn gives the intrinsic value
+// whatever the boundary: exercisedPrice gives the same without solving the six bumped
+// boundaries (TestAmericanDeepExercised checks it bit for bit).
+func deepExercised(o Option, std *chebBoundary) bool {
+	ps, pk, _, _ := putSpace(o.Right, o.Spot, o.Strike, o.Rate, o.carry())
+	return (fastLog(ps/pk)-std.lnB(std.sqrtT))/(o.Vol*std.sqrtT) <= -nearBoundary
+}
+
+// exercisedPrice is boundaryCache.price for an option inside the exercise region of
+// every boundary it is asked about: americanPutOn's intrinsic value of the put (K − S,
+// or S − K for the call by the symmetry), the European value where early exercise is
+// worth nothing.
+func exercisedPrice(right Right, s, k, t, r, b, v float64) float64 {
+	if isEuropean(right, r, b) {
+		return europeanPrice(right, s, k, t, r, b, v)
+	}
+	if right == Call {
+		return s - k // the put P(K, S): its k − s
+	}
+	return k - s
 }
 
 // americanGreeksFull is the American value and its Greeks by differenceGreeks of

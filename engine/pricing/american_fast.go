@@ -187,10 +187,14 @@ func (f *premiumFamily) init(std *chebBoundary, t, r, q, v float64) {
 		f.wR0[p], f.wQ0[p] = w.pts[p].wR, w.pts[p].wQ
 	}
 	f.dfR0, f.dfQ0 = w.dfR, w.dfQ
+	var ar, aq [aloMaxPriceGL]float64 // the discount factors' exponents
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		z := f.c.sqrtT * 0.25 * (1 + y) * (1 + y)
-		f.pdfR0[j], f.pdfQ0[j] = fastExp(-r*z*z), fastExp(-q*z*z)
+		ar[j], aq[j] = -r*z*z, -q*z*z
 	}
+	fastExps(ar[:npts], f.pdfR0[:npts])
+	fastExps(aq[:npts], f.pdfQ0[:npts])
 	// a = I − J.
 	var a [aloMaxNodes][aloMaxNodes]float64
 	w.sweepJacobian(&f.h0, &f.d0, &f.g0, &a)
@@ -366,6 +370,10 @@ func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 
 	var sum, sum1, sum2, sum3 float64
 	lv := bnd.lv
 	invX := 1 / x
+	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
+	// (normCDFs; e^(−d²/2) is the same for −d as for d).
+	var vzs, dms, dps, xm, xp, nms, nps, ems, eps [aloMaxPriceGL]float64
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		w2 := w * w
@@ -375,9 +383,18 @@ func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 
 		vz := v * z
 		dp := (m + drift*tau) / vz
 		dm := dp - vz
-		em := expHalfSquare(dm)
+		vzs[j], dms[j], dps[j], xm[j], xp[j] = vz, dm, dp, -dm, -dp
+	}
+	normCDFs(xm[:npts], nms[:npts], ems[:npts])
+	if q != 0 {
+		normCDFs(xp[:npts], nps[:npts], eps[:npts])
+	}
+	for j, y := range lv.px {
+		w := 0.5 * (1 + y)
+		w2 := w * w
+		vz, dm, dp, em := vzs[j], dms[j], dps[j], ems[j]
 		rdf := r * bnd.priceDfR[j]
-		f := rdf * normCDFFromExp(-dm, em)
+		f := rdf * nms[j]
 		// The integrand's derivatives in x: dd±/dx = 1/(x·σz).
 		invVz := 1 / vz
 		phiM := invSqrt2Pi * em
@@ -386,9 +403,9 @@ func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 
 		f2 := rdf * phiM * gm * invVz * invX * invX
 		f3 := rdf * phiM * (invVz*invVz - dm*invVz*gm - 2*gm) * invVz * invX * invX * invX
 		if q != 0 { // the dividend yield's terms, 0 without one (f − 0 is f, bit for bit)
-			ep := expHalfSquare(dp)
+			ep := eps[j]
 			qdf := q * bnd.priceDfQ[j]
-			np, phiP := normCDFFromExp(-dp, ep), invSqrt2Pi*ep
+			np, phiP := nps[j], invSqrt2Pi*ep
 			gp := 1 - dp*invVz
 			f -= q * x * bnd.priceDfQ[j] * np
 			f1 += qdf*phiP*invVz - qdf*np
@@ -427,6 +444,10 @@ func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e,
 	drift := pr - pq + 0.5*v*v
 	var sum, sum1 float64
 	lv := bnd.lv
+	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
+	// (normCDFs; e^(−d²/2) is the same for −d as for d).
+	var vzs, xm, xp, nm, np, em, ep [aloMaxPriceGL]float64
+	npts := len(lv.px)
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		w2 := w * w
@@ -434,16 +455,23 @@ func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e,
 		vz := v * z
 		dp := (lnx - bnd.priceLnB[j] + drift*z*z) / vz
 		dm := dp - vz
-		em := expHalfSquare(dm)
+		vzs[j], xm[j], xp[j] = vz, -dm, -dp
+	}
+	normCDFs(xm[:npts], nm[:npts], em[:npts])
+	if pq != 0 {
+		normCDFs(xp[:npts], np[:npts], ep[:npts])
+	}
+	for j, y := range lv.px {
+		w := 0.5 * (1 + y)
+		w2 := w * w
+		vz := vzs[j]
 		rdf := pr * bnd.priceDfR[j]
 		wt := lv.pw[j] * w2 * w
-		f, f1 := rdf*normCDFFromExp(-dm, em), -rdf*em*invSqrt2Pi/(vz*x)
+		f, f1 := rdf*nm[j], -rdf*em[j]*invSqrt2Pi/(vz*x)
 		if pq != 0 {
-			ep := expHalfSquare(dp)
 			qdf := pq * bnd.priceDfQ[j]
-			np := normCDFFromExp(-dp, ep)
-			f -= qdf * x * np
-			f1 += qdf*ep*invSqrt2Pi/vz - qdf*np
+			f -= qdf * x * np[j]
+			f1 += qdf*ep[j]*invSqrt2Pi/vz - qdf*np[j]
 		}
 		sum += wt * f
 		sum1 += wt * f1

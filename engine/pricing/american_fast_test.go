@@ -273,3 +273,60 @@ func TestAmericanFastGreeksEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestAmericanDeepExercised checks that options deep inside the exercise region, whose
+// Greeks americanGreeks takes as differences of the intrinsic value (deepExercised),
+// get americanGreeksFull's, bit for bit: every bumped valuation is inside its own
+// boundary. The population runs from the realistic mix to the edges of the control
+// variate's domain (a day, vol 5% and 100%, put rates from 0.5%, dividend yields to 8%),
+// spots from well inside the exercise region to just past nearBoundary.
+func TestAmericanDeepExercised(t *testing.T) {
+	opts := realisticAmerican(1000)
+	rng := rand.New(rand.NewPCG(17, 18))
+	for range 4000 {
+		r := 0.005 + 0.075*rng.Float64()
+		o := Option{Style: American, Right: Right(rng.IntN(2)), Strike: 100,
+			Years: 1.0/365 + (fastGreeksYears-1.0/365)*rng.Float64(), Rate: r, Carry: r - 0.08*rng.Float64(), Vol: 0.05 + 0.95*rng.Float64()}
+		switch rng.IntN(4) {
+		case 0:
+			o.Underlying, o.Carry = Futures, 0
+		case 1:
+			o.Years, o.Vol = 1.0/365, []float64{0.05, 1}[rng.IntN(2)]
+		}
+		// In the money by 0 to 4 standard deviations.
+		m := math.Exp(4 * rng.Float64() * o.Vol * math.Sqrt(o.Years))
+		o.Spot = 100 / m
+		if o.Right == Call {
+			o.Spot = 100 * m
+		}
+		opts = append(opts, o)
+	}
+	deep, declined := 0, 0
+	b := math.Float64bits
+	for _, o := range opts {
+		if isEuropean(o.Right, o.Rate, o.carry()) {
+			continue
+		}
+		var std chebBoundary
+		if _, ok := americanGreeksFast(o, &std); ok || std.lv == nil {
+			continue
+		}
+		declined++
+		if !deepExercised(o, &std) {
+			continue
+		}
+		deep++
+		got, want := americanGreeks(o), americanGreeksFull(o)
+		g, w := [9]float64{got.Price, got.Delta, got.Gamma, got.Vega, got.Volga, got.Theta, got.Rho, got.Vanna, got.Charm},
+			[9]float64{want.Price, want.Delta, want.Gamma, want.Vega, want.Volga, want.Theta, want.Rho, want.Vanna, want.Charm}
+		for i := range g {
+			if b(g[i]) != b(w[i]) {
+				t.Fatalf("%+v: Greeks %+v, the full method's %+v", o, got, want)
+			}
+		}
+	}
+	t.Logf("%d options declined by the control variate after their boundary, %d deep in the exercise region", declined, deep)
+	if deep < 500 {
+		t.Errorf("only %d options deep in the exercise region: the test no longer covers them", deep)
+	}
+}

@@ -128,6 +128,19 @@ var logTable = func() (t [91]struct{ inv, logHi, logLo, corr float64 }) {
 	return t
 }()
 
+// fastExps sets out[i] to fastExp(x[i]), bit for bit, in assembly where there is one
+// (fastExpsFast): a boundary's set-up needs a discount factor at each of its points. out
+// is at least as long as x and does not share its memory.
+func fastExps(x, out []float64) {
+	out = out[:len(x)]
+	if fastExpsFast(x, out) {
+		return
+	}
+	for i, xi := range x {
+		out[i] = fastExp(xi)
+	}
+}
+
 // expHalfSquare is e^(−x²/2) to about one ulp: x² is split exactly with a fused
 // multiply–add (x² = hi + lo) so that the rounding of x² does not become a relative error
 // of ½·x²·2⁻⁵³ in the result, as it would in math.Exp(−0.5*x*x). NaN gives NaN.
@@ -205,7 +218,9 @@ const (
 // y ∈ [−1, 1] of each interval. They are the interpolating polynomials at the Chebyshev
 // points of each interval of R computed from math.Erfc (with the rounding of t/√2
 // corrected) and expHalfSquare, fitted once at start-up in exact arithmetic (math/big)
-// so that the coefficients carry only their own final rounding.
+// so that the coefficients carry only their own final rounding. normal_amd64.s reads it
+// (near first, then tail) and exp2Table by their layout, and repeats fastExp's and
+// millsRatio's constants: TestNormCDFs and TestFastExps compare it with the Go code.
 var millsTable = func() (m struct {
 	near [16][millsDegree + 1]float64
 	tail [millsTailDegree + 1]float64
@@ -298,4 +313,86 @@ func gaussLegendre(n int) (nodes, weights []float64) {
 		nodes[n-1-i], weights[n-1-i] = x, w
 	}
 	return nodes, weights
+}
+
+// normCDFs sets out[i] to N(x[i]) and, when ex is not nil, ex[i] to e^(−x[i]²/2):
+// normCDFFromExp(x[i], expHalfSquare(x[i])) and expHalfSquare(x[i]), bit for bit — the
+// same operations in the same order, written out in one loop (normCDFsGo, or its
+// assembly where there is one: normCDFsFast). Those functions are too large for the
+// compiler to inline, and a call per value spills every live float (Go saves none across
+// calls) and keeps successive values from overlapping; a loop over the points of a
+// boundary sweep or a premium quadrature runs them side by side. out and ex are at least
+// as long as x, and neither shares its memory with x.
+func normCDFs(x, out, ex []float64) {
+	out = out[:len(x)]
+	if ex != nil {
+		ex = ex[:len(x)]
+	}
+	if !normCDFsFast(x, out, ex) {
+		normCDFsGo(x, out, ex)
+	}
+}
+
+// normCDFsGo is normCDFs in Go.
+func normCDFsGo(x, out, ex []float64) {
+	out = out[:len(x)]
+	if ex != nil {
+		ex = ex[:len(x)]
+	}
+	for i, xi := range x {
+		// expHalfSquare(xi), with fastExp inside it.
+		var e float64
+		hi := xi * xi
+		if !(hi > 1500) {
+			lo := math.FMA(xi, xi, -hi)
+			a := -0.5 * hi // ≤ 0 (or NaN): fastExp's upper limit never applies
+			var ea float64
+			if a > -708 {
+				const (
+					shifter  = 0x1.8p52
+					ln2Hi64  = 0x1.62e42fefa39efp-1 / 64
+					ln2Lo64  = 2.319046813846299615e-17 / 64
+					invLn264 = 64 / math.Ln2
+				)
+				kf := math.FMA(a, invLn264, shifter) - shifter
+				r := math.FMA(-kf, ln2Hi64, a)
+				r = math.FMA(-kf, ln2Lo64, r)
+				k := int64(kf)
+				p := math.FMA(r, 1.0/120, 1.0/24)
+				p = math.FMA(p, r, 1.0/6)
+				p = math.FMA(p, r, 0.5)
+				p = math.FMA(p, r, 1)
+				t := exp2Table[k&63]
+				ea = math.FMA(t, p*r, t) * math.Float64frombits(uint64((k>>6)+1023)<<52)
+			} else {
+				ea = math.Exp(a)
+			}
+			e = ea - 0.5*lo*ea
+		}
+		if ex != nil {
+			ex[i] = e
+		}
+		// normCDFFromExp(xi, e), with millsRatio's first branch inside it.
+		t := math.Abs(xi)
+		var mr float64
+		if t < 8 {
+			j := int(2 * t)
+			c := &millsTable.near[j]
+			y := 4*t - float64(2*j+1)
+			y2 := y * y
+			y4 := y2 * y2
+			b0 := math.FMA(math.FMA(c[3], y, c[2]), y2, math.FMA(c[1], y, c[0]))
+			b1 := math.FMA(math.FMA(c[7], y, c[6]), y2, math.FMA(c[5], y, c[4]))
+			b2 := math.FMA(math.FMA(c[11], y, c[10]), y2, math.FMA(c[9], y, c[8]))
+			mr = math.FMA(math.FMA(b2, y4, b1), y4, b0)
+		} else {
+			mr = millsRatio(t)
+		}
+		p := e * mr
+		above := float64(math.Float64bits(xi)>>63 ^ 1)
+		if xi == 0 || xi != xi {
+			above = 0
+		}
+		out[i] = p + above*(1-2*p)
+	}
 }

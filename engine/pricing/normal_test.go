@@ -191,3 +191,96 @@ func TestFastLog(t *testing.T) {
 		}
 	}
 }
+
+// TestNormCDFs checks the batch normCDFs (its assembly, where there is one) and
+// normCDFsGo against normCDFFromExp and expHalfSquare, bit for bit, over both tails, all
+// of millsRatio's branches, fastExp's subnormal range and the special values.
+func TestNormCDFs(t *testing.T) {
+	var xs []float64
+	for x := -40.0; x <= 40; x += 0.000137 {
+		xs = append(xs, x)
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), 1e-300, -1e-300, 7.999999999, -7.999999999, 8, -8, 36, -36, 37, -37,
+		37.6, -37.6, 38.5, -38.5, 54.7, -54.7, 1e10, -1e10, math.Inf(1), math.Inf(-1), math.NaN())
+	out := make([]float64, len(xs))
+	ex := make([]float64, len(xs))
+	normCDFs(xs, out, ex)
+	only := make([]float64, len(xs))
+	normCDFs(xs, only, nil)
+	goOut, goEx := make([]float64, len(xs)), make([]float64, len(xs))
+	normCDFsGo(xs, goOut, goEx)
+	b := math.Float64bits
+	for i, x := range xs {
+		e := expHalfSquare(x)
+		want := normCDFFromExp(x, e)
+		if b(out[i]) != b(want) || b(ex[i]) != b(e) || b(only[i]) != b(want) {
+			t.Fatalf("x = %g: normCDFs gives N %g, e %g (alone %g); want %g, %g", x, out[i], ex[i], only[i], want, e)
+		}
+		if b(goOut[i]) != b(want) || b(goEx[i]) != b(e) {
+			t.Fatalf("x = %g: normCDFsGo gives N %g, e %g; want %g, %g", x, goOut[i], goEx[i], want, e)
+		}
+	}
+}
+
+// TestFastExps checks fastExps (its assembly, where there is one) against fastExp, bit for
+// bit, across fastExp's own range, past both its ends and at the special values, in runs
+// long and short enough for every path of the assembly.
+func TestFastExps(t *testing.T) {
+	var xs []float64
+	for x := -800.0; x <= 800; x += 0.00731 {
+		xs = append(xs, x)
+	}
+	for x := -1e-3; x <= 1e-3; x += 1.37e-7 {
+		xs = append(xs, x)
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), -708, 709, math.Nextafter(-708, 0), math.Nextafter(709, 0),
+		-745.2, 1e-310, math.Inf(1), math.Inf(-1), math.NaN())
+	b := math.Float64bits
+	for _, n := range []int{len(xs), 1, 2, 3, 5, 7} {
+		out := make([]float64, n)
+		for start := 0; start+n <= len(xs); start += max(n, len(xs)/97) {
+			fastExps(xs[start:start+n], out)
+			for i, x := range xs[start : start+n] {
+				if want := fastExp(x); b(out[i]) != b(want) {
+					t.Fatalf("fastExps gives e^%g = %g, fastExp %g", x, out[i], want)
+				}
+			}
+		}
+	}
+}
+
+// TestLnBAtPoints checks lnBAtPoints (its assembly, where there is one) against
+// lnBAtPointsGo, bit for bit, at every level and for node values of every sign, zeros,
+// values that interpolate below zero and NaN.
+func TestLnBAtPoints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	b := math.Float64bits
+	for _, lv := range []*aloLevel{aloStandard, aloFine, aloCoarse, newALOLevel(7, 1, 9, 8, 1, false)} {
+		np := lv.nodes * len(lv.bx)
+		for trial := range 2000 {
+			var h [aloMaxNodes + 1]float64
+			for k := 0; k < lv.nodes; k++ {
+				switch {
+				case trial%7 == 0:
+					h[k] = 0
+				case trial%5 == 0:
+					h[k] = rng.NormFloat64() // negative ones too
+				default:
+					h[k] = 3 * rng.Float64() * rng.Float64()
+				}
+			}
+			if trial == 3 {
+				h[1] = math.NaN()
+			}
+			lnX := -rng.Float64()
+			var got, want [aloMaxNodes * aloMaxBoundaryGL]float64
+			lnBAtPoints(lv, &h, lnX, &got)
+			lnBAtPointsGo(lv, &h, lnX, &want)
+			for p := 0; p < np; p++ {
+				if b(got[p]) != b(want[p]) {
+					t.Fatalf("%d nodes, h %v: point %d gives %g, the Go loop %g", lv.nodes, h[:lv.nodes], p, got[p], want[p])
+				}
+			}
+		}
+	}
+}
