@@ -340,33 +340,13 @@ func normCDFsGo(x, out, ex []float64) {
 		ex = ex[:len(x)]
 	}
 	for i, xi := range x {
-		// expHalfSquare(xi), with fastExp inside it.
+		// expHalfSquare(xi).
 		var e float64
 		hi := xi * xi
 		if !(hi > 1500) {
 			lo := math.FMA(xi, xi, -hi)
 			a := -0.5 * hi // ≤ 0 (or NaN): fastExp's upper limit never applies
-			var ea float64
-			if a > -708 {
-				const (
-					shifter  = 0x1.8p52
-					ln2Hi64  = 0x1.62e42fefa39efp-1 / 64
-					ln2Lo64  = 2.319046813846299615e-17 / 64
-					invLn264 = 64 / math.Ln2
-				)
-				kf := math.FMA(a, invLn264, shifter) - shifter
-				r := math.FMA(-kf, ln2Hi64, a)
-				r = math.FMA(-kf, ln2Lo64, r)
-				k := int64(kf)
-				p := math.FMA(r, 1.0/120, 1.0/24)
-				p = math.FMA(p, r, 1.0/6)
-				p = math.FMA(p, r, 0.5)
-				p = math.FMA(p, r, 1)
-				t := exp2Table[k&63]
-				ea = math.FMA(t, p*r, t) * math.Float64frombits(uint64((k>>6)+1023)<<52)
-			} else {
-				ea = math.Exp(a)
-			}
+			ea := fastExp(a)
 			e = ea - 0.5*lo*ea
 		}
 		if ex != nil {
