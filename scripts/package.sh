@@ -18,14 +18,19 @@ arch=$(go env GOARCH)
 out="dist/keel-$version-linux-$arch.tar.xz"
 mkdir -p dist
 rm -f Keel.tar.xz
-# fyne writes a generated fyne_metadata_init.go beside main.go while it builds; never leave it.
-trap 'rm -f fyne_metadata_init.go' EXIT
+# fyne writes a generated fyne_metadata_init.go beside main.go while it builds, and a release
+# build adds one to FyneApp.toml's Build each time (fyne-io/fyne#4365): leave neither behind —
+# the build number is the project's to set.
+meta=$(mktemp)
+cp FyneApp.toml "$meta"
+restore() { rm -f fyne_metadata_init.go; cp "$meta" FyneApp.toml; rm -f "$meta"; }
+trap restore EXIT
 fyne package --os linux --release --tags migrated_fynedo
 mv Keel.tar.xz "$out"
 rm -f keel
 
 check=$(mktemp -d)
-trap 'rm -f fyne_metadata_init.go; rm -rf "$check"' EXIT
+trap 'restore; rm -rf "$check"' EXIT
 tar -C "$check" -xJf "$out"
 make -s -C "$check/keel" install DESTDIR="$check/root" PREFIX=/usr >/dev/null
 for f in usr/bin/keel usr/share/applications/io.github.keeldesk.keel.desktop usr/share/pixmaps/io.github.keeldesk.keel.png; do
