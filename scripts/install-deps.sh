@@ -2,7 +2,8 @@
 # install-deps.sh — make sure the system packages Keel needs are present.
 #
 #   scripts/install-deps.sh run    what building and running the app needs (a C compiler, OpenGL, X11 headers)
-#   scripts/install-deps.sh test   the same plus what the UI smoke test needs (Xvfb, ImageMagick, xdotool)
+#   scripts/install-deps.sh test   the same plus what the UI tests need (Xvfb, ImageMagick, xdotool, and
+#                                  DejaVu fonts: the figures' tests draw a minus sign Fyne's font lacks)
 #
 # On Debian/Ubuntu it installs only the MISSING packages with apt-get, as root or through
 # sudo without a password prompt; otherwise it prints the command to run. On other systems
@@ -45,7 +46,7 @@ esac
 
 packages=(gcc libc6-dev make pkg-config ca-certificates git libgl1-mesa-dev xorg-dev)
 if [ "$mode" = test ]; then
-	packages+=(xvfb xauth x11-utils xdotool imagemagick)
+	packages+=(xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -96,7 +96,7 @@ func TestFigureGlyphsAsFyneText(t *testing.T) {
 	plus.Set("6.25", widget.MediumImportance, fyne.TextAlignTrailing)
 	minus.Set("−6.25", widget.MediumImportance, fyne.TextAlignTrailing)
 	if figureFallsBack(minus) {
-		t.Fatal("−6.25 is drawn by Fyne's text")
+		t.Fatal("−6.25 is drawn by Fyne's text: no system font has U+2212 (scripts/install-deps.sh test installs fonts-dejavu-core)")
 	}
 	p, m := ink(captureFigure(t, plus, 200)), ink(captureFigure(t, minus, 200))
 	if p.Max.Y != m.Max.Y || p.Max.X != m.Max.X || m.Min.X >= p.Min.X-3 {
