@@ -9,6 +9,8 @@
 # Needs Xvfb, xdotool, xdpyinfo/xwininfo (x11-utils) and ImageMagick (scripts/install-deps.sh test).
 # KEEL_SMOKE_SHOT=path.png keeps the screenshot.
 set -euo pipefail
+# shellcheck source=scripts/stop.sh
+. "$(dirname "$0")/stop.sh"
 export LANG=${LANG:-C.UTF-8}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-smoke.XXXXXX")
@@ -17,14 +19,7 @@ keel_pid=""
 result=FAIL
 
 cleanup() {
-	local pid
-	for pid in "$keel_pid" "$xvfb_pid"; do
-		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-			kill "$pid" 2>/dev/null || true
-			for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-			kill -9 "$pid" 2>/dev/null || true
-		fi
-	done
+	stop "$keel_pid" "$xvfb_pid"
 	rm -rf "$tmp"
 	echo "smoke: $result"
 }

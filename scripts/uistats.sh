@@ -12,6 +12,8 @@
 #
 # Exits 1 when the budget printed by keel is broken (UISTATS_STRICT=0: report only).
 set -euo pipefail
+# shellcheck source=scripts/stop.sh
+. "$(dirname "$0")/stop.sh"
 export LANG=${LANG:-C.UTF-8}
 bin=${1:-}
 secs=${2:-60}
@@ -20,14 +22,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-uistats.XXXXXX")
 xvfb_pid=""
 keel_pid=""
 cleanup() {
-	local pid
-	for pid in "$keel_pid" "$xvfb_pid"; do
-		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-			kill "$pid" 2>/dev/null || true
-			for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-			kill -9 "$pid" 2>/dev/null || true
-		fi
-	done
+	stop "$keel_pid" "$xvfb_pid"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
