@@ -320,19 +320,25 @@ func (s *Service) sampleGreeks(snap *Snapshot) {
 type historyBatch struct {
 	points  []data.GreekPoint
 	days    []data.PositionDay
-	written time.Time // wall time of the last write
+	dayAt   map[positionDate]int // where a position's figures of a day are in days
+	written time.Time            // wall time of the last write
 }
+
+// positionDate is a position on a New York date.
+type positionDate struct{ symbol, date string }
 
 // day keeps d as its position's figures of its day, replacing an earlier sample of the same
 // position and day.
 func (h *historyBatch) day(d data.PositionDay) {
-	date := d.Time.In(instrument.NewYork).Format(time.DateOnly)
-	for i := range h.days {
-		if h.days[i].Symbol == d.Symbol && h.days[i].Time.In(instrument.NewYork).Format(time.DateOnly) == date {
-			h.days[i] = d
-			return
-		}
+	k := positionDate{d.Symbol, d.Time.In(instrument.NewYork).Format(time.DateOnly)}
+	if i, ok := h.dayAt[k]; ok {
+		h.days[i] = d
+		return
 	}
+	if h.dayAt == nil {
+		h.dayAt = map[positionDate]int{}
+	}
+	h.dayAt[k] = len(h.days)
 	h.days = append(h.days, d)
 }
 
