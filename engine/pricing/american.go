@@ -285,6 +285,24 @@ func (c *chebBoundary) preparePrice(r, q float64) {
 	}
 }
 
+// premiumArgs sets, at each point of the early exercise premium's quadrature (z = √T·w²,
+// w = (1 + y)/2, T − u = z²), σz and the arguments −d₋ and −d₊ of the spot ln S/K = lnx
+// against the boundary there, d± = (ln(S/B(u)) + drift·z²)/(σz) with drift r − q ± σ²/2;
+// it returns the number of points.
+func (bnd *chebBoundary) premiumArgs(lnx, v, drift float64, vzs, xm, xp *[aloMaxPriceGL]float64) int {
+	for j, y := range bnd.lv.px {
+		w := 0.5 * (1 + y)
+		z := bnd.sqrtT * (w * w)
+		tau := z * z
+		m := lnx - bnd.priceLnB[j] // ln(S/B(u))
+		vz := v * z
+		dp := (m + drift*tau) / vz
+		dm := dp - vz
+		vzs[j], xm[j], xp[j] = vz, -dm, -dp
+	}
+	return len(bnd.lv.px)
+}
+
 // americanPut values an American put with r > 0 by Andersen–Lake–Offengeim.
 func americanPut(s, k, t, r, q, v float64) float64 {
 	var sol aloSolution
@@ -309,19 +327,8 @@ func americanPutOn(bnd *chebBoundary, s, k, t, r, q, v float64) float64 {
 	lv := bnd.lv
 	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
 	// (normCDFs).
-	var xm, xp, nm, np [aloMaxPriceGL]float64
-	npts := len(lv.px)
-	for j, y := range lv.px {
-		w := 0.5 * (1 + y)
-		w2 := w * w
-		z := bnd.sqrtT * w2
-		tau := z * z
-		m := lnx - bnd.priceLnB[j] // ln(S/B(u))
-		vz := v * z
-		dp := (m + drift*tau) / vz
-		dm := dp - vz
-		xm[j], xp[j] = -dm, -dp
-	}
+	var vzs, xm, xp, nm, np [aloMaxPriceGL]float64
+	npts := bnd.premiumArgs(lnx, v, drift, &vzs, &xm, &xp)
 	normCDFs(xm[:npts], nm[:npts], nil)
 	if q != 0 {
 		normCDFs(xp[:npts], np[:npts], nil)

@@ -372,19 +372,8 @@ func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 
 	invX := 1 / x
 	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
 	// (normCDFs; e^(−d²/2) is the same for −d as for d).
-	var vzs, dms, dps, xm, xp, nms, nps, ems, eps [aloMaxPriceGL]float64
-	npts := len(lv.px)
-	for j, y := range lv.px {
-		w := 0.5 * (1 + y)
-		w2 := w * w
-		z := bnd.sqrtT * w2
-		tau := z * z
-		m := lnx - bnd.priceLnB[j] // ln(S/B(u))
-		vz := v * z
-		dp := (m + drift*tau) / vz
-		dm := dp - vz
-		vzs[j], dms[j], dps[j], xm[j], xp[j] = vz, dm, dp, -dm, -dp
-	}
+	var vzs, xm, xp, nms, nps, ems, eps [aloMaxPriceGL]float64
+	npts := bnd.premiumArgs(lnx, v, drift, &vzs, &xm, &xp)
 	normCDFs(xm[:npts], nms[:npts], ems[:npts])
 	if q != 0 {
 		normCDFs(xp[:npts], nps[:npts], eps[:npts])
@@ -392,7 +381,7 @@ func putGreeksOn(bnd *chebBoundary, s, k, t, r, q, v float64) (p, u, u1, u2, u3 
 	for j, y := range lv.px {
 		w := 0.5 * (1 + y)
 		w2 := w * w
-		vz, dm, dp, em := vzs[j], dms[j], dps[j], ems[j]
+		vz, dm, dp, em := vzs[j], -xm[j], -xp[j], ems[j]
 		rdf := r * bnd.priceDfR[j]
 		f := rdf * nms[j]
 		// The integrand's derivatives in x: dd±/dx = 1/(x·σz).
@@ -447,16 +436,7 @@ func coarsePremium(bnd *chebBoundary, right Right, s, k, t, r, b, v float64) (e,
 	// The arguments −d₋ and −d₊ at every point first, their distributions in one pass
 	// (normCDFs; e^(−d²/2) is the same for −d as for d).
 	var vzs, xm, xp, nm, np, em, ep [aloMaxPriceGL]float64
-	npts := len(lv.px)
-	for j, y := range lv.px {
-		w := 0.5 * (1 + y)
-		w2 := w * w
-		z := bnd.sqrtT * w2
-		vz := v * z
-		dp := (lnx - bnd.priceLnB[j] + drift*z*z) / vz
-		dm := dp - vz
-		vzs[j], xm[j], xp[j] = vz, -dm, -dp
-	}
+	npts := bnd.premiumArgs(lnx, v, drift, &vzs, &xm, &xp)
 	normCDFs(xm[:npts], nm[:npts], em[:npts])
 	if pq != 0 {
 		normCDFs(xp[:npts], np[:npts], ep[:npts])
