@@ -74,9 +74,15 @@ func TestFilledRollJoinsTheTradesChain(t *testing.T) {
 		}
 		return data.TradeDetail{}, false
 	}
-	k.Until(t, "the sale journaled and the book valued", func() bool {
+	// The journal can record the fill before the desk's next sync lists the position.
+	k.Until(t, "the sale journaled, the put in the book and the book valued", func() bool {
 		_, ok := tradeOf(put.Symbol)
-		return ok && d.Latest().AllQuoted()
+		snap := d.Latest()
+		held := false
+		for _, p := range snap.Positions {
+			held = held || sameOption(p.Instrument, put.Symbol)
+		}
+		return ok && held && snap.AllQuoted()
 	})
 	plans, err := d.PlanRolls(ctx, desk.RollTarget{Position: put.Symbol})
 	if err != nil || len(plans) != 1 {
